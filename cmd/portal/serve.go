@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/ispportal/portal/internal/app"
+)
+
+// serve runs the web server and the modules' background workers until SIGINT or
+// SIGTERM, then lets requests in flight finish, stops the workers and closes the
+// database cleanly.
+func serve(ctx context.Context, e *app.Env, io app.IO, args []string) error {
+	if len(args) > 0 {
+		return usageError{"serve takes no arguments"}
+	}
+	a := app.New(e.Deps, e.Modules)
+	ln, err := net.Listen("tcp", e.Config.Listen)
+	if err != nil {
+		return err
+	}
+	wctx, stopWorkers := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, m := range e.Modules {
+		if w := m.Info().Worker; w != nil {
+			wg.Add(1)
+			go func() { defer wg.Done(); w(wctx) }()
+		}
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- a.Fiber.Listener(ln) }()
+	e.Deps.Log.Info("portal.serve: listening", "addr", ln.Addr().String(), "data", e.Config.DataDir)
+	fmt.Fprintf(io.Out, "Portal listening on http://%s%s/\n", displayAddr(ln.Addr()), e.Config.BasePath)
+	select {
+	case err := <-errc:
+		stopWorkers()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	e.Deps.Log.Info("portal.serve: shutting down")
+	err = a.Fiber.ShutdownWithTimeout(30 * time.Second)
+	stopWorkers()
+	wg.Wait()
+	e.Deps.Log.Info("portal.serve: stopped")
+	return err
+}
+
+func displayAddr(a net.Addr) string {
+	t, ok := a.(*net.TCPAddr)
+	if !ok || t.IP.IsUnspecified() {
+		if ok {
+			return fmt.Sprintf("localhost:%d", t.Port)
+		}
+	}
+	return a.String()
+}

@@ -1,0 +1,252 @@
+package app
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+)
+
+// App is the built portal: the Fiber app and the modules mounted on it.
+type App struct {
+	Fiber   *fiber.App
+	Modules []Module
+	deps    Deps
+}
+
+// BodyLimit caps request bodies; uploads larger than this are refused before parsing.
+const BodyLimit = 32 << 20
+
+// New builds the Fiber app with every module of the list mounted in that order.
+func New(d Deps, modules []Module) *App {
+	w := d.Web
+	f := fiber.New(fiber.Config{
+		AppName:               "portal",
+		Immutable:             true, // values from the request outlive the handler safely
+		ErrorHandler:          w.ErrorHandler,
+		BodyLimit:             BodyLimit,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	a := &App{Fiber: f, Modules: modules, deps: d}
+
+	// Middleware order matters:
+	// 1. recover: a panic becomes a 500 page, never a stack trace to the user.
+	f.Use(recover.New())
+	// 2. request id: every log line of a request can be tied together.
+	f.Use(requestid.New())
+	// 3. access log: method, path without query string (tokens live there), status, time.
+	f.Use(accessLog(d.Log, w))
+	// 4. security headers on every answer.
+	f.Use(securityHeaders(w))
+	// 5. compression of text answers.
+	f.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+
+	// Static assets and health before sessions: they need no database session work.
+	f.Get("/healthz", func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+		defer cancel()
+		if err := d.DB.Ping(ctx); err != nil {
+			return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
+		}
+		return c.SendString("ok")
+	})
+	f.Get("/assets/theme/:theme/*", a.serveThemeFile)
+	f.Get("/assets/maintenance_logo.png", a.serveMaintenanceLogo)
+
+	// 6. settings sync, client session, CSRF check (see web.Middleware).
+	for _, h := range w.Middleware() {
+		f.Use(h)
+	}
+	// 7. suspension: clients see the message; the console, API and assets keep working.
+	f.Use(a.suspended)
+
+	f.Post("/lang", a.switchLanguage)
+
+	w.Menu = a.menu
+	for _, m := range modules {
+		a.mount(m)
+	}
+	f.Get("/", func(c *fiber.Ctx) error {
+		if w.Session(c) != nil {
+			return w.Redirect(c, "/info")
+		}
+		return w.Redirect(c, "/login")
+	})
+	// Anything no module answered: the 404 page in the layout.
+	f.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return a
+}
+
+func (a *App) mount(m Module) {
+	info := m.Info()
+	gate := func(c *fiber.Ctx) error {
+		if info.Gate != nil && !info.Gate(c) {
+			return fiber.ErrNotFound
+		}
+		return c.Next()
+	}
+	switch info.Area {
+	case Client:
+		if info.Prefix == "" || info.Prefix == "/" {
+			panic("app: client module " + info.Name + " needs a URL prefix")
+		}
+		// The gate runs before the login check so that a module that is off answers
+		// 404 to everybody, logged in or not.
+		r := a.Fiber.Group(info.Prefix, gate, a.deps.Web.RequireClient())
+		m.Mount(r)
+	default:
+		if info.Prefix == "" {
+			m.Mount(a.Fiber)
+			return
+		}
+		m.Mount(a.Fiber.Group(info.Prefix, gate))
+	}
+}
+
+// menu lists the entries of every module that is on for this request, by order.
+func (a *App) menu(c *fiber.Ctx) []web.MenuItem {
+	var out []web.MenuItem
+	for _, m := range a.Modules {
+		info := m.Info()
+		if info.Area != Client && info.Area != Public {
+			continue
+		}
+		if info.Gate != nil && !info.Gate(c) {
+			continue
+		}
+		out = append(out, info.Menu...)
+	}
+	if mp, ok := c.Locals("app.menu.extra").([]web.MenuItem); ok {
+		out = append(out, mp...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Order < out[j].Order })
+	return out
+}
+
+func (a *App) switchLanguage(c *fiber.Ctx) error {
+	w := a.deps.Web
+	lang := c.FormValue("lang")
+	if !web.Supported(lang) {
+		return fiber.NewError(fiber.StatusBadRequest, "unknown language")
+	}
+	w.SetLang(c, lang)
+	if s := w.Session(c); s != nil && s.ViewAs == 0 {
+		a.deps.DB.W.ExecContext(c.UserContext(), `UPDATE clients SET language = ? WHERE id = ?`, lang, s.ClientID)
+	}
+	back, ok := web.LocalPath(c.FormValue("back"))
+	if !ok {
+		back = "/"
+	}
+	return c.Redirect(back, fiber.StatusSeeOther)
+}
+
+func (a *App) suspended(c *fiber.Ctx) error {
+	if !settings.PortalSuspended.Get(a.deps.Settings) {
+		return c.Next()
+	}
+	p := c.Path()
+	if strings.HasPrefix(p, "/admin") || strings.HasPrefix(p, "/jsonrpc") || p == "/lang" {
+		return c.Next()
+	}
+	w := a.deps.Web
+	page := w.NewPage(c, "suspended.title", nil)
+	page.Menu, page.Client = nil, nil
+	page.Status = fiber.StatusServiceUnavailable
+	c.Set(fiber.HeaderRetryAfter, "600")
+	return w.Render(c, "errors/suspended", page)
+}
+
+func (a *App) serveThemeFile(c *fiber.Ctx) error {
+	theme := c.Params("theme")
+	if !a.deps.Web.Themes.Exists(theme) {
+		theme = "default"
+	}
+	f, err := a.deps.Web.Themes.Open(theme, c.Params("*"))
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	defer f.Close()
+	name := c.Params("*")
+	c.Type(strings.TrimPrefix(filepath.Ext(name), "."))
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	data, err := readAll(f)
+	if err != nil {
+		return err
+	}
+	return c.Send(data)
+}
+
+func readAll(f fs.File) ([]byte, error) { return io.ReadAll(f) }
+
+func (a *App) serveMaintenanceLogo(c *fiber.Ctx) error {
+	p := filepath.Join(a.deps.DataDir, "maintenance_logo.png")
+	if _, err := os.Stat(p); err != nil {
+		f, err := a.deps.Web.Themes.Open("default", "images/maintenance_logo.png")
+		if err != nil {
+			return fiber.ErrNotFound
+		}
+		defer f.Close()
+		data, err := readAll(f)
+		if err != nil {
+			return err
+		}
+		c.Type("png")
+		return c.Send(data)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.SendFile(p)
+}
+
+func accessLog(log *slog.Logger, w *web.Web) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		err := c.Next()
+		status := c.Response().StatusCode()
+		if err != nil {
+			if fe, ok := err.(*fiber.Error); ok {
+				status = fe.Code
+			} else {
+				status = http.StatusInternalServerError
+			}
+		}
+		// c.Path() has no query string: password-link tokens never reach the log.
+		log.LogAttrs(c.UserContext(), slog.LevelInfo, "http",
+			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Int("status", status),
+			slog.Duration("took", time.Since(start)), slog.String("ip", w.ClientIP(c)),
+			slog.Any("request_id", c.Locals("requestid")))
+		return err
+	}
+}
+
+func securityHeaders(w *web.Web) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		h := &c.Response().Header
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if w.IsHTTPS(c) {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		return c.Next()
+	}
+}

@@ -1,0 +1,150 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+	"github.com/ispportal/portal/templates"
+	"github.com/ispportal/portal/themes"
+	"io/fs"
+)
+
+// Config is the boot configuration: what must be known before the database opens.
+// Everything staff may change at run time is a setting in the registry instead.
+type Config struct {
+	Listen         string   // address to serve on, e.g. ":9080"
+	DataDir        string   // portal.db, uploads, custom themes
+	BasePath       string   // URL path the portal is mounted under behind a proxy ("" = root)
+	TrustedProxies []string // addresses or CIDRs whose X-Forwarded-For / -Proto is believed
+	LogLevel       string   // debug | info | warn | error
+}
+
+// ValidateAndSetDefaults fills defaults and reports every problem at once.
+func (c *Config) ValidateAndSetDefaults() error {
+	var errs []error
+	if c.Listen == "" {
+		c.Listen = ":9080"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log level %q: must be debug, info, warn or error", c.LogLevel))
+	}
+	if c.BasePath != "" {
+		if !strings.HasPrefix(c.BasePath, "/") {
+			errs = append(errs, fmt.Errorf("base path %q: must start with /", c.BasePath))
+		}
+		c.BasePath = strings.TrimRight(c.BasePath, "/")
+	}
+	if _, err := web.ParseProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("trusted proxies: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Logger returns the structured logger for the configured level.
+func (c *Config) Logger() *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(c.LogLevel))
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
+}
+
+// Constructor builds a module from its dependencies. Constructors must not do work
+// (no queries): Boot calls each once with empty Deps just to read its Info.
+type Constructor func(Deps) Module
+
+// Env is a booted portal: database migrated, settings loaded, modules built.
+type Env struct {
+	Config  Config
+	Deps    Deps
+	Modules []Module
+}
+
+// Boot opens and migrates the database and builds every module, for the server and
+// for CLI commands alike.
+func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time, ctors []Constructor) (*Env, error) {
+	if err := os.MkdirAll(filepath.Join(cfg.DataDir, "themes"), 0o750); err != nil {
+		return nil, err
+	}
+	d, err := db.Open(filepath.Join(cfg.DataDir, "portal.db"))
+	if err != nil {
+		return nil, err
+	}
+	infos := make([]Info, len(ctors))
+	sources := []db.Source{core.Migrations(), settings.Migrations(), web.Migrations()}
+	locales := []fs.FS{web.Locales()}
+	tpls := []web.TemplateSource{{Prefix: "", FS: templates.FS}}
+	for i, ctor := range ctors {
+		infos[i] = ctor(Deps{}).Info()
+		if infos[i].Migrations != nil {
+			sources = append(sources, db.Source{Name: infos[i].Name, FS: infos[i].Migrations})
+		}
+		if infos[i].Locales != nil {
+			locales = append(locales, infos[i].Locales)
+		}
+		if infos[i].Templates != nil {
+			tpls = append(tpls, web.TemplateSource{Prefix: infos[i].Name, FS: infos[i].Templates})
+		}
+	}
+	if err := db.Migrate(ctx, d, sources...); err != nil {
+		d.Close()
+		return nil, err
+	}
+	st, err := settings.NewStore(ctx, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	cat, err := web.NewCatalog(log, locales...)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	proxies, _ := web.ParseProxies(cfg.TrustedProxies)
+	th := web.NewThemes(themes.FS, filepath.Join(cfg.DataDir, "themes"), log, TemplateFuncs(), tpls...)
+	if _, err := th.Engine("default"); err != nil {
+		// The built-in templates must parse: this is a boot error, never a blank page.
+		d.Close()
+		return nil, err
+	}
+	w, err := web.New(ctx, web.Options{DB: d, Settings: st, Catalog: cat, Themes: th, Log: log, Now: now,
+		TrustedProxies: proxies, BasePath: cfg.BasePath})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	deps := Deps{DB: d, Settings: st, Web: w, Log: log, Now: now, DataDir: cfg.DataDir, KickMail: func() {}}
+	env := &Env{Config: cfg, Deps: deps}
+	for _, ctor := range ctors {
+		env.Modules = append(env.Modules, ctor(deps))
+	}
+	return env, nil
+}
+
+// Close closes the database.
+func (e *Env) Close() error { return e.Deps.DB.Close() }
+
+// Commands lists every module's CLI commands.
+func (e *Env) Commands() []Command {
+	var out []Command
+	for _, m := range e.Modules {
+		out = append(out, m.Info().Commands...)
+	}
+	return out
+}

@@ -1,0 +1,107 @@
+// Package app builds the portal's Fiber application: the common middleware in a
+// commented order, then every module mounted from one explicit list (given by
+// cmd/portal), the menu built from the modules that are on, and the error pages.
+package app
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+)
+
+// Area says who may reach a module's routes.
+type Area int
+
+// The areas.
+const (
+	// Client routes need a logged-in subscriber (web.RequireClient is applied).
+	Client Area = iota
+	// Public routes are reachable without login (login form, password links).
+	Public
+	// Staff routes live under /admin; the admin module guards them itself.
+	Staff
+	// API routes (/jsonrpc) authenticate every call themselves and carry no cookies.
+	API
+)
+
+// Info is what a module declares about itself.
+type Info struct {
+	// Name is the namespace of the module's templates ("invoices/list"), translation
+	// keys ("invoices.title") and migrations.
+	Name string
+	// Prefix is the URL prefix of the module's routes ("/invoices"); empty only for
+	// Public, Staff and API modules that mount at the root.
+	Prefix string
+	Area   Area
+	// Gate says whether the module is on for this request (settings, data such as "a
+	// helpdesk department takes portal requests"). Off: absent from the menu and its
+	// URLs answer 404. Nil means always on.
+	Gate func(c *fiber.Ctx) bool
+	// Menu entries, shown when Gate passes.
+	Menu []web.MenuItem
+	// Migrations, Templates and Locales are the module's embedded folders (nil if none).
+	Migrations fs.FS
+	Templates  fs.FS
+	Locales    fs.FS
+	// Seed adds the module's demo rows; it must be idempotent (portal demo runs it on
+	// every make run).
+	Seed func(ctx context.Context, tx *sql.Tx, env SeedEnv) error
+	// Worker, when set, runs in the background while the server runs (outbox senders,
+	// pruning), and must return when ctx is done.
+	Worker func(ctx context.Context)
+	// Commands are the module's CLI subcommands (`portal traffic import FILE`).
+	Commands []Command
+}
+
+// Command is one CLI subcommand of a module.
+type Command struct {
+	// Name is the words after "portal", e.g. "client password".
+	Name string
+	// Usage shows the arguments, e.g. "CLIENT (--generate | --set | --send-link)".
+	Usage string
+	Help  string
+	// Run does the work; an error makes the CLI print it and exit non-zero.
+	Run func(ctx context.Context, d Deps, io IO, args []string) error
+}
+
+// IO is a command's standard streams.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// SeedEnv tells seeders about the demo data set.
+type SeedEnv struct {
+	Now     time.Time
+	DataDir string
+	// ClientIDs maps demo client numbers ("1001") to ids.
+	ClientIDs map[string]int64
+	// GroupIDs are the demo invoice groups in order.
+	GroupIDs []int64
+}
+
+// Module is one feature package: `New(d app.Deps) *Module` plus these two methods.
+type Module interface {
+	Info() Info
+	Mount(r fiber.Router)
+}
+
+// Deps is what a module gets: shared infrastructure, passed in, never global.
+type Deps struct {
+	DB       *db.DB
+	Settings *settings.Store
+	Web      *web.Web
+	Log      *slog.Logger
+	Now      func() time.Time
+	DataDir  string
+	// KickMail wakes the outbox worker after a transaction that queued mail commits.
+	KickMail func()
+}

@@ -1,0 +1,66 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// AuditEntry is one line of the audit log.
+type AuditEntry struct {
+	ID       int64
+	At       time.Time
+	Actor    string // "client:1001", "staff:admin", "api:billing", "cli", "system"
+	Action   string // "login.ok", "login.fail", "password.otp", "client.unlock", ...
+	ClientID int64
+	Detail   string // never a password, token or secret
+	IP       string
+}
+
+// Audit appends an entry. Pass the request's transaction so the entry exists exactly
+// when the action committed.
+func Audit(ctx context.Context, q Querier, e AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	var cid any
+	if e.ClientID != 0 {
+		cid = e.ClientID
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, client_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?)`,
+		Now(e.At), e.Actor, e.Action, cid, e.Detail, e.IP)
+	return err
+}
+
+// AuditFilter narrows AuditList.
+type AuditFilter struct {
+	Actor    string
+	Action   string // prefix, e.g. "login."
+	ClientID int64
+	Limit    int
+	Offset   int
+}
+
+// AuditList returns entries newest first.
+func AuditList(ctx context.Context, q Querier, f AuditFilter) ([]AuditEntry, error) {
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, at, actor, action, COALESCE(client_id, 0), detail, ip FROM audit_log
+		WHERE (? = '' OR actor = ?) AND (? = '' OR action LIKE ? || '%') AND (? = 0 OR client_id = ?)
+		ORDER BY id DESC LIMIT ? OFFSET ?`, f.Actor, f.Actor, f.Action, f.Action, f.ClientID, f.ClientID, f.Limit, f.Offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.ClientID, &e.Detail, &e.IP); err != nil {
+			return nil, err
+		}
+		e.At = ParseTime(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,115 @@
+// Package db opens the portal's SQLite database and runs the modules' migrations.
+//
+// The database is used through two pools: W, a single connection for writes whose
+// transactions begin IMMEDIATE, and R, a pool for reads. SQLite allows one writer at a
+// time; funnelling writes through one connection means writers queue in Go instead of
+// failing with SQLITE_BUSY, and IMMEDIATE avoids SQLITE_BUSY_SNAPSHOT, which a deferred
+// read-then-write transaction raises without waiting for the busy timeout.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
+)
+
+// DB holds the writer and reader pools of one SQLite file.
+type DB struct {
+	// W is the only connection that writes. Use Tx for read-then-write work.
+	W *sql.DB
+	// R serves reads; it sees every committed write (WAL mode).
+	R *sql.DB
+	// Path is the database file.
+	Path string
+}
+
+// dsn builds the connection string. Pragmas belong in the DSN, because a PRAGMA run
+// with Exec reaches only one pooled connection; busy_timeout comes first so that it
+// already applies while journal_mode is being switched.
+func dsn(path string, write bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	// FULL: payments, consents, tickets and passwords must survive a power cut.
+	q.Add("_pragma", "synchronous(FULL)")
+	if write {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database file at path.
+func Open(path string) (*DB, error) {
+	w, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db.Open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	n := runtime.NumCPU() * 2
+	if n < 4 {
+		n = 4
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &DB{W: w, R: r, Path: path}, nil
+}
+
+// Close closes both pools; the WAL is checkpointed when the last connection closes.
+func (d *DB) Close() error {
+	return errors.Join(d.R.Close(), d.W.Close())
+}
+
+// Ping reports whether the database answers a query.
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	return d.R.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Tx runs fn in one write transaction and commits it when fn returns nil. Any error or
+// panic rolls everything back, so a failed request leaves no partial write.
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Backup writes a consistent copy of the live database to dest using VACUUM INTO,
+// which is safe while the portal serves requests (unlike copying the file).
+func (d *DB) Backup(ctx context.Context, dest string) error {
+	_, err := d.W.ExecContext(ctx, "VACUUM INTO ?", dest)
+	return err
+}

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ispportal/portal/internal/core"
+)
+
+// MenuItem is one entry of the subscriber (or staff) menu.
+type MenuItem struct {
+	Key    string // translation key of the label, or the label itself when Label is set
+	Label  string // a literal label (custom buttons), used instead of Key
+	Path   string
+	Order  int
+	NewTab bool
+	Active bool
+}
+
+// Flash is a one-shot message shown on the next page.
+type Flash struct {
+	Kind string // ok | error | info
+	Key  string // translation key
+	Arg  string // value for {{.Arg}} in the message
+}
+
+// Page is the base view model of every page: who is looking, in which language and
+// theme, the menu, the CSRF token and flashes. A module puts its own data in Data.
+type Page struct {
+	Title   string // translation key (or literal) of the page title
+	Lang    string
+	Theme   string
+	CSRF    string
+	Path    string
+	Flashes []Flash
+	Client  *core.Client
+	Staff   *core.Staff
+	Menu    []MenuItem
+	Footer  *core.InvoiceGroup // supplier footer, when ci_display_supplier_contact is on
+	Layout  string             // "layouts/main" unless set
+	Errors  map[string]string  // field -> translation key of the error
+	Form    map[string]string  // submitted values to show again
+	Data    any
+	Status  int
+	Content template.HTML // the rendered page, inside the layout
+	Base    string        // base path the portal is mounted under ("" at the root)
+	ViewAs  bool          // staff viewing as this client (read-only)
+
+	web *Web
+}
+
+// T translates a key into the page's language.
+func (p *Page) T(key string, args ...any) string { return p.web.Catalog.T(p.Lang, key, args...) }
+
+// Err returns the translated error of a form field, or "".
+func (p *Page) Err(field string) string {
+	if k, ok := p.Errors[field]; ok {
+		return p.T(k)
+	}
+	return ""
+}
+
+// Val returns the submitted value of a form field.
+func (p *Page) Val(field string) string { return p.Form[field] }
+
+// Langs lists the languages for the switcher.
+func (p *Page) Langs() []MenuItem {
+	out := make([]MenuItem, 0, len(Languages))
+	for _, l := range Languages {
+		out = append(out, MenuItem{Key: l, Label: LanguageNames[l], Active: l == p.Lang})
+	}
+	return out
+}
+
+// Date formats a date the local way: 2.1.2026 in Czech, 2026-01-02 in English.
+func (p *Page) Date(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	if p.Lang == "cs" {
+		return fmt.Sprintf("%d. %d. %d", t.Day(), t.Month(), t.Year())
+	}
+	return t.Format("2006-01-02")
+}
+
+// DateTime formats a moment in the server's local time.
+func (p *Page) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	t = t.Local()
+	return p.Date(t) + " " + t.Format("15:04")
+}
+
+// Money formats an amount held in minor units (hundredths): 1 234,50 Kč or CZK 1,234.50.
+func (p *Page) Money(minor int64, currency string) string {
+	return FormatMoney(p.Lang, minor, currency)
+}
+
+// FormatMoney formats an amount in minor units for a language.
+func FormatMoney(lang string, minor int64, currency string) string {
+	neg := minor < 0
+	if neg {
+		minor = -minor
+	}
+	whole := strconv.FormatInt(minor/100, 10)
+	frac := fmt.Sprintf("%02d", minor%100)
+	sep, dec := ",", "."
+	if lang == "cs" {
+		sep, dec = "\u00a0", ","
+	}
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	num := b.String() + dec + frac
+	if neg {
+		num = "−" + num
+	}
+	if lang == "cs" {
+		sym := currency
+		if currency == "CZK" {
+			sym = "Kč"
+		}
+		return num + "\u00a0" + sym
+	}
+	return currency + "\u00a0" + num
+}
+
+// URL prefixes a local path with the base path.
+func (p *Page) URL(path string) string { return p.Base + path }

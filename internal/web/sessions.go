@@ -1,0 +1,246 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/settings"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations is the sessions table's migration source.
+func Migrations() db.Source {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return db.Source{Name: "web", FS: sub}
+}
+
+// Session kinds.
+const (
+	KindClient = "client"
+	KindStaff  = "staff"
+)
+
+// Session is a logged-in client or staff member.
+type Session struct {
+	IDHash     string
+	Kind       string
+	ClientID   int64
+	StaffID    int64
+	Restricted bool  // one-time password login: may only set a new password
+	ViewAs     int64 // staff viewing the portal as this client
+	CreatedAt  time.Time
+	LastSeen   time.Time
+	ExpiresAt  time.Time
+}
+
+// NewToken returns 32 random bytes, base64url-encoded, for sessions and password links.
+func NewToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashToken is how tokens are stored: SHA-256 is enough for 256-bit random secrets.
+func HashToken(tok string) string {
+	h := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(h[:])
+}
+
+func (w *Web) cookieName(c *fiber.Ctx, kind string) string {
+	base := "sid"
+	if kind == KindStaff {
+		base = "asid"
+	}
+	if w.IsHTTPS(c) {
+		return "__Host-" + base
+	}
+	return base
+}
+
+func (w *Web) setCookie(c *fiber.Ctx, name, value string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{
+		Name: name, Value: value, Path: "/", Expires: expires,
+		HTTPOnly: true, Secure: w.IsHTTPS(c), SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+func (w *Web) timeouts() (idle, absolute time.Duration) {
+	return time.Duration(settings.SessionIdleMinutes.Get(w.Settings)) * time.Minute,
+		time.Duration(settings.SessionAbsoluteHours.Get(w.Settings)) * time.Hour
+}
+
+// StartSession creates a session for a client (kind client) or staff member (kind
+// staff) and sets its cookie. It always issues a new id, whatever the browser sent, so
+// a session id planted before login is useless (session fixation). Any session the
+// browser already had of the same kind is ended.
+func (w *Web) StartSession(c *fiber.Ctx, s Session) error {
+	if old := c.Cookies(w.cookieName(c, s.Kind)); old != "" {
+		w.DB.W.ExecContext(c.UserContext(), `DELETE FROM sessions WHERE id_hash = ?`, HashToken(old))
+	}
+	tok := NewToken()
+	now := w.Now()
+	_, abs := w.timeouts()
+	s.IDHash = HashToken(tok)
+	s.CreatedAt, s.LastSeen, s.ExpiresAt = now, now, now.Add(abs)
+	var cid, sid any
+	if s.ClientID != 0 {
+		cid = s.ClientID
+	}
+	if s.StaffID != 0 {
+		sid = s.StaffID
+	}
+	ua := c.Get(fiber.HeaderUserAgent)
+	if len(ua) > 300 {
+		ua = ua[:300]
+	}
+	_, err := w.DB.W.ExecContext(c.UserContext(), `INSERT INTO sessions (id_hash, kind, client_id, staff_id, restricted, view_as,
+		created_at, last_seen, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.IDHash, s.Kind, cid, sid, s.Restricted, s.ViewAs, core.Now(now), core.Now(now), core.Now(s.ExpiresAt), w.ClientIP(c), ua)
+	if err != nil {
+		return err
+	}
+	w.setCookie(c, w.cookieName(c, s.Kind), tok, time.Time{})
+	st := w.state(c)
+	if s.Kind == KindStaff {
+		st.staff = &s
+	} else {
+		st.session = &s
+		st.client = nil
+	}
+	return nil
+}
+
+// EndSession deletes the current session of a kind from the store and clears its
+// cookie, so a replayed cookie is worthless.
+func (w *Web) EndSession(c *fiber.Ctx, kind string) {
+	name := w.cookieName(c, kind)
+	if tok := c.Cookies(name); tok != "" {
+		w.DB.W.ExecContext(c.UserContext(), `DELETE FROM sessions WHERE id_hash = ?`, HashToken(tok))
+	}
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(1, 0),
+		HTTPOnly: true, Secure: w.IsHTTPS(c), SameSite: fiber.CookieSameSiteLaxMode})
+	st := w.state(c)
+	if kind == KindStaff {
+		st.staff = nil
+	} else {
+		st.session, st.client = nil, nil
+	}
+}
+
+// EndClientSessions ends every session of a client except the one whose hash is keep
+// (pass "" to end all), e.g. after a password change.
+func EndClientSessions(ctx context.Context, tx *sql.Tx, clientID int64, keep string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE client_id = ? AND kind = 'client' AND id_hash <> ?`, clientID, keep)
+	return err
+}
+
+// EndStaffSessions ends every session of a staff member except keep.
+func EndStaffSessions(ctx context.Context, tx *sql.Tx, staffID int64, keep string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE staff_id = ? AND kind = 'staff' AND id_hash <> ?`, staffID, keep)
+	return err
+}
+
+// loadSession finds the live session behind a cookie, enforcing the idle and absolute
+// timeouts on the server. last_seen is written at most once a minute so that reading
+// pages does not turn every request into a database write.
+func (w *Web) loadSession(c *fiber.Ctx, kind string) *Session {
+	tok := c.Cookies(w.cookieName(c, kind))
+	if tok == "" || len(tok) > 100 {
+		return nil
+	}
+	h := HashToken(tok)
+	var s Session
+	var created, seen, expires string
+	var cid, sid sql.NullInt64
+	err := w.DB.R.QueryRowContext(c.UserContext(), `SELECT kind, client_id, staff_id, restricted, view_as, created_at, last_seen, expires_at
+		FROM sessions WHERE id_hash = ?`, h).Scan(&s.Kind, &cid, &sid, &s.Restricted, &s.ViewAs, &created, &seen, &expires)
+	if err != nil || s.Kind != kind {
+		return nil
+	}
+	s.IDHash, s.ClientID, s.StaffID = h, cid.Int64, sid.Int64
+	s.CreatedAt, s.LastSeen, s.ExpiresAt = core.ParseTime(created), core.ParseTime(seen), core.ParseTime(expires)
+	now := w.Now()
+	idle, abs := w.timeouts()
+	if now.After(s.ExpiresAt) || now.After(s.CreatedAt.Add(abs)) || now.Sub(s.LastSeen) > idle {
+		w.DB.W.ExecContext(c.UserContext(), `DELETE FROM sessions WHERE id_hash = ?`, h)
+		return nil
+	}
+	if now.Sub(s.LastSeen) > time.Minute {
+		w.DB.W.ExecContext(c.UserContext(), `UPDATE sessions SET last_seen = ? WHERE id_hash = ?`, core.Now(now), h)
+	}
+	return &s
+}
+
+// Session returns the client session of the request, or nil.
+func (w *Web) Session(c *fiber.Ctx) *Session { return w.state(c).session }
+
+// StaffSession returns the staff session of the request, or nil.
+func (w *Web) StaffSession(c *fiber.Ctx) *Session {
+	st := w.state(c)
+	if !st.staffLoaded {
+		st.staffLoaded = true
+		st.staff = w.loadSession(c, KindStaff)
+	}
+	return st.staff
+}
+
+// Client returns the logged-in client, loading the row once per request; nil when no
+// client is logged in.
+func (w *Web) Client(c *fiber.Ctx) *core.Client {
+	st := w.state(c)
+	if st.session == nil {
+		return nil
+	}
+	if st.client == nil {
+		cl, err := core.ClientByID(c.UserContext(), w.DB.R, st.session.ClientID)
+		if err != nil {
+			return nil
+		}
+		st.client = &cl
+	}
+	return st.client
+}
+
+// ClientID returns the logged-in client's id, or 0. Every query for a client's rows
+// filters by this value, never by an id taken from the request.
+func (w *Web) ClientID(c *fiber.Ctx) int64 {
+	if s := w.state(c).session; s != nil {
+		return s.ClientID
+	}
+	return 0
+}
+
+// Staff returns the logged-in staff member, or nil.
+func (w *Web) Staff(c *fiber.Ctx) *core.Staff {
+	st := w.state(c)
+	s := w.StaffSession(c)
+	if s == nil {
+		return nil
+	}
+	if st.staffRow == nil {
+		m, err := core.StaffByID(c.UserContext(), w.DB.R, s.StaffID)
+		if err != nil || !m.Active {
+			return nil
+		}
+		st.staffRow = &m
+	}
+	return st.staffRow
+}
+
+// ErrNoSession is returned by helpers that need a logged-in client.
+var ErrNoSession = errors.New("no session")

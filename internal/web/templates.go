@@ -1,0 +1,211 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing/fstest"
+
+	"github.com/gofiber/template/html/v2"
+)
+
+// TemplateSource is a folder of .html templates mounted under a prefix: the shared
+// layouts and partials at "", each module's pages under its name ("invoices/list").
+type TemplateSource struct {
+	Prefix string
+	FS     fs.FS
+}
+
+// Themes resolves theme files in three layers: the selected custom theme in
+// data/themes/NAME, then the selected built-in theme, then the built-in default. A
+// custom theme therefore needs only the files it changes.
+type Themes struct {
+	builtin fs.FS  // embedded themes/: default/, orange/, ...
+	dataDir string // data/themes
+	log     *slog.Logger
+	sources []TemplateSource
+	funcs   template.FuncMap
+
+	mu      sync.Mutex
+	engines map[string]*html.Engine
+	warned  sync.Map
+}
+
+// NewThemes prepares theme lookup. Engines are built per theme on first use.
+func NewThemes(builtin fs.FS, dataDir string, log *slog.Logger, funcs template.FuncMap, sources ...TemplateSource) *Themes {
+	return &Themes{builtin: builtin, dataDir: dataDir, log: log, sources: sources, funcs: funcs, engines: map[string]*html.Engine{}}
+}
+
+// BuiltinNames lists the embedded themes.
+func (t *Themes) BuiltinNames() []string {
+	var out []string
+	entries, _ := fs.ReadDir(t.builtin, ".")
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// CustomNames lists the themes in data/themes.
+func (t *Themes) CustomNames() []string {
+	var out []string
+	entries, _ := os.ReadDir(t.dataDir)
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// Exists reports whether a theme of that name is built in or present in data/themes.
+func (t *Themes) Exists(name string) bool {
+	if name == "" || strings.ContainsAny(name, `/\.`) {
+		return false
+	}
+	if fi, err := fs.Stat(t.builtin, name); err == nil && fi.IsDir() {
+		return true
+	}
+	fi, err := os.Stat(filepath.Join(t.dataDir, name))
+	return err == nil && fi.IsDir()
+}
+
+// Resolve returns the theme to use for a configured name: the name itself when it
+// exists, otherwise "default" with a logged warning (never a blank page).
+func (t *Themes) Resolve(name string) string {
+	if t.Exists(name) {
+		return name
+	}
+	if name != "default" {
+		if _, warned := t.warned.LoadOrStore(name, true); !warned {
+			t.log.Warn("web.Themes: unknown theme, using default", "theme", name)
+		}
+	}
+	return "default"
+}
+
+// layers returns the file systems of a theme, most specific first.
+func (t *Themes) layers(name string) []fs.FS {
+	var ls []fs.FS
+	if fi, err := os.Stat(filepath.Join(t.dataDir, name)); err == nil && fi.IsDir() {
+		ls = append(ls, os.DirFS(filepath.Join(t.dataDir, name)))
+	}
+	if sub, err := fs.Sub(t.builtin, name); err == nil && name != "default" {
+		if _, err := fs.Stat(t.builtin, name); err == nil {
+			ls = append(ls, sub)
+		}
+	}
+	def, _ := fs.Sub(t.builtin, "default")
+	return append(ls, def)
+}
+
+// Open returns a theme file (style.css, images/logo.png) from the first layer that has it.
+func (t *Themes) Open(theme, file string) (fs.File, error) {
+	file = path.Clean("/" + file)[1:]
+	if strings.HasPrefix(file, "templates/") || file == "" || file == "." {
+		return nil, fs.ErrNotExist
+	}
+	for _, l := range t.layers(theme) {
+		if f, err := l.Open(file); err == nil {
+			if st, err := f.Stat(); err == nil && !st.IsDir() {
+				return f, nil
+			}
+			f.Close()
+		}
+	}
+	return nil, fs.ErrNotExist
+}
+
+// Engine returns the parsed templates of a theme, building them on first use. Templates
+// fail fast: a parse error is returned (and the theme falls back to default in Render).
+func (t *Themes) Engine(theme string) (*html.Engine, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if e, ok := t.engines[theme]; ok {
+		return e, nil
+	}
+	merged := fstest.MapFS{}
+	// Theme overrides first, so that they win; then the shared and module templates.
+	for _, l := range t.layers(theme) {
+		sub, err := fs.Sub(l, "templates")
+		if err != nil {
+			continue
+		}
+		addFiles(merged, sub, "")
+	}
+	for _, s := range t.sources {
+		addFiles(merged, s.FS, s.Prefix)
+	}
+	e := html.NewFileSystem(http.FS(merged), ".html")
+	for k, f := range t.funcs {
+		e.AddFunc(k, f)
+	}
+	if err := e.Load(); err != nil {
+		return nil, fmt.Errorf("theme %s: %w", theme, err)
+	}
+	t.engines[theme] = e
+	return e, nil
+}
+
+// Forget drops cached engines, so edited custom-theme templates are read again.
+func (t *Themes) Forget() {
+	t.mu.Lock()
+	t.engines = map[string]*html.Engine{}
+	t.mu.Unlock()
+}
+
+func addFiles(dst fstest.MapFS, src fs.FS, prefix string) {
+	_ = fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return nil
+		}
+		name := path.Join(prefix, p)
+		if _, exists := dst[name]; exists {
+			return nil
+		}
+		data, err := fs.ReadFile(src, p)
+		if err != nil {
+			return nil
+		}
+		dst[name] = &fstest.MapFile{Data: data}
+		return nil
+	})
+}
+
+// execute renders the page template, then the layout around it. The html engine's own
+// layout support holds a global lock during every render; executing the parsed set
+// directly keeps renders parallel.
+func execute(e *html.Engine, name, layout string, p *Page) ([]byte, error) {
+	page := e.Templates.Lookup(name)
+	if page == nil {
+		return nil, fmt.Errorf("template %q not found", name)
+	}
+	var body bytes.Buffer
+	if err := page.Execute(&body, p); err != nil {
+		return nil, err
+	}
+	if layout == "" {
+		return body.Bytes(), nil
+	}
+	lay := e.Templates.Lookup(layout)
+	if lay == nil {
+		return nil, fmt.Errorf("layout %q not found", layout)
+	}
+	p.Content = template.HTML(body.String()) // already escaped by html/template
+	var out bytes.Buffer
+	out.Grow(body.Len() + 4096)
+	if err := lay.Execute(&out, p); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
