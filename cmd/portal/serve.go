@@ -24,6 +24,8 @@ func serve(ctx context.Context, e *app.Env, io app.IO, args []string) error {
 	}
 	wctx, stopWorkers := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); e.MailWorker.Run(wctx) }()
 	for _, m := range e.Modules {
 		if w := m.Info().Worker; w != nil {
 			wg.Add(1)

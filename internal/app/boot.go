@@ -12,6 +12,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 	"github.com/ispportal/portal/templates"
@@ -74,6 +75,18 @@ type Env struct {
 	Config  Config
 	Deps    Deps
 	Modules []Module
+	// MailWorker sends the outbox; `portal serve` runs it.
+	MailWorker *mail.Worker
+}
+
+// SMTPConfig reads the outbox worker's connection from the settings at each round, so
+// staff changes apply without a restart.
+func SMTPConfig(st *settings.Store) func() mail.SMTPConfig {
+	return func() mail.SMTPConfig {
+		return mail.SMTPConfig{Host: settings.SMTPHost.Get(st), Port: settings.SMTPPort.Get(st), TLS: settings.SMTPTLS.Get(st),
+			User: settings.SMTPUser.Get(st), Password: settings.SMTPPassword.Get(st),
+			FromAddress: settings.SystemMail.Get(st), FromName: settings.SystemMailName.Get(st)}
+	}
 }
 
 // Boot opens and migrates the database and builds every module, for the server and
@@ -87,7 +100,7 @@ func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 		return nil, err
 	}
 	infos := make([]Info, len(ctors))
-	sources := []db.Source{core.Migrations(), settings.Migrations(), web.Migrations()}
+	sources := []db.Source{core.Migrations(), settings.Migrations(), web.Migrations(), mail.Migrations()}
 	locales := []fs.FS{web.Locales()}
 	tpls := []web.TemplateSource{{Prefix: "", FS: templates.FS}}
 	for i, ctor := range ctors {
@@ -129,8 +142,10 @@ func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 		d.Close()
 		return nil, err
 	}
-	deps := Deps{DB: d, Settings: st, Web: w, Log: log, Now: now, DataDir: cfg.DataDir, KickMail: func() {}}
-	env := &Env{Config: cfg, Deps: deps}
+	mw := mail.NewWorker(d, SMTPConfig(st), log, now)
+	deps := Deps{DB: d, Settings: st, Web: w, Log: log, Now: now, DataDir: cfg.DataDir, Mail: mail.NewTemplates(d),
+		KickMail: mw.Kick, Hooks: &Hooks{}}
+	env := &Env{Config: cfg, Deps: deps, MailWorker: mw}
 	for _, ctor := range ctors {
 		env.Modules = append(env.Modules, ctor(deps))
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
@@ -102,6 +103,18 @@ type Deps struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 	DataDir  string
+	// Mail resolves e-mail templates; queue mail with mail.Enqueue in your transaction.
+	Mail *mail.Templates
 	// KickMail wakes the outbox worker after a transaction that queued mail commits.
 	KickMail func()
+	// Hooks answer questions one module asks about another without importing it.
+	Hooks *Hooks
+}
+
+// Hooks are set by the module that can answer them (in its constructor) and read by
+// others; a nil hook means the answering module is not mounted.
+type Hooks struct {
+	// HelpdeskActive reports whether a helpdesk department takes portal requests, in
+	// which case the information page offers "new ticket" instead of a support request.
+	HelpdeskActive func(ctx context.Context) bool
 }

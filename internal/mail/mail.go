@@ -1,0 +1,243 @@
+// Package mail is the portal's outgoing e-mail: a durable outbox table, a worker that
+// delivers it over SMTP, and staff-editable templates.
+//
+// Delivery is at-least-once. A module writes the mail with Enqueue inside the same
+// transaction as the change that caused it, so the mail exists exactly when that change
+// committed and no request ever waits for SMTP. The Worker marks a row "sending" in its
+// own transaction before talking to the server and "sent" afterwards; a crash between
+// the two leaves the row in "sending", and the next worker re-sends it. The resend
+// carries the Message-ID fixed at enqueue, so mail clients and most servers collapse
+// the duplicate.
+//
+// Bodies may contain password links: they are never logged, and they are cleared from
+// the table once the mail has been delivered (the outbox is a queue, not an archive).
+package mail
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	netmail "net/mail"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ispportal/portal/internal/db"
+)
+
+// Outbox statuses.
+const (
+	StatusQueued  = "queued"
+	StatusSending = "sending"
+	StatusSent    = "sent"
+	StatusFailed  = "failed"
+)
+
+// Limits on what Enqueue accepts.
+const (
+	maxRecipients = 50
+	maxSubject    = 400 // runes; RFC 5322 lines stop at 998 bytes and encoded words grow
+)
+
+// Errors returned by Enqueue and the outbox helpers.
+var (
+	ErrNoRecipients    = errors.New("mail: no recipient")
+	ErrInvalidAddress  = errors.New("mail: invalid address")
+	ErrHeaderInjection = errors.New("mail: line break in a header value")
+	ErrEmptySubject    = errors.New("mail: empty subject")
+	ErrEmptyBody       = errors.New("mail: empty text body")
+	ErrNotFound        = errors.New("mail: no such mail")
+	ErrNotRetryable    = errors.New("mail: only queued or failed mails can be retried")
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations returns the package's schema (tables mail_outbox and mail_templates) for
+// db.Migrate.
+func Migrations() db.Source {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		// The path is a compile-time constant of the embed above.
+		panic(err)
+	}
+	return db.Source{Name: "mail", FS: sub}
+}
+
+// Message is one mail to enqueue.
+type Message struct {
+	// To holds one or more addresses, "jan@example.cz" or "Jan Novák <jan@example.cz>".
+	To      []string
+	Subject string
+	// Text is the plain-text body; it is always sent.
+	Text string
+	// HTML is an optional alternative body.
+	HTML string
+	// Purpose names the kind of mail ("password_link") for listings and rate limits.
+	Purpose string
+	// ClientID is the client the mail concerns, 0 if none.
+	ClientID int64
+}
+
+// Querier is what *sql.DB and *sql.Tx have in common for reads.
+type Querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Enqueue validates m and writes it to the outbox in the caller's transaction. It
+// returns the row id. Nothing is sent until tx commits and the worker picks it up;
+// call Worker.Kick after the commit to have it sent without waiting for the next poll.
+func Enqueue(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
+	to, err := validate(m)
+	if err != nil {
+		return 0, err
+	}
+	rcpts, err := json.Marshal(to)
+	if err != nil {
+		return 0, err
+	}
+	var client any
+	if m.ClientID != 0 {
+		client = m.ClientID
+	}
+	now := fmtTime(time.Now())
+	res, err := tx.ExecContext(ctx, `INSERT INTO mail_outbox
+		(message_id, purpose, client_id, recipients, subject, body_text, body_html,
+		 status, attempts, last_error, created_at, next_attempt_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, '', ?, ?)`,
+		newMessageID(), m.Purpose, client, string(rcpts), m.Subject, m.Text, m.HTML, now, now)
+	if err != nil {
+		return 0, fmt.Errorf("mail.Enqueue: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// validate checks m and returns the trimmed recipients. Line breaks are refused rather
+// than stripped: a CR/LF in a header value is either a bug or an injection attempt.
+func validate(m Message) ([]string, error) {
+	if len(m.To) == 0 {
+		return nil, ErrNoRecipients
+	}
+	if len(m.To) > maxRecipients {
+		return nil, fmt.Errorf("%w: more than %d recipients", ErrInvalidAddress, maxRecipients)
+	}
+	to := make([]string, 0, len(m.To))
+	for _, raw := range m.To {
+		a := strings.TrimSpace(raw)
+		if hasLineBreak(a) {
+			return nil, ErrHeaderInjection
+		}
+		if a == "" {
+			return nil, ErrNoRecipients
+		}
+		if _, err := parseAddress(a); err != nil {
+			return nil, err
+		}
+		to = append(to, a)
+	}
+	if hasLineBreak(m.Subject) || hasLineBreak(m.Purpose) {
+		return nil, ErrHeaderInjection
+	}
+	if strings.TrimSpace(m.Subject) == "" {
+		return nil, ErrEmptySubject
+	}
+	if utf8.RuneCountInString(m.Subject) > maxSubject || !utf8.ValidString(m.Subject) {
+		return nil, fmt.Errorf("mail: subject longer than %d characters or not UTF-8", maxSubject)
+	}
+	if strings.TrimSpace(m.Text) == "" {
+		return nil, ErrEmptyBody
+	}
+	return to, nil
+}
+
+// parseAddress accepts exactly one address with a domain.
+func parseAddress(s string) (*netmail.Address, error) {
+	a, err := netmail.ParseAddress(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidAddress, s)
+	}
+	at := strings.LastIndexByte(a.Address, '@')
+	if at <= 0 || at == len(a.Address)-1 {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidAddress, s)
+	}
+	return a, nil
+}
+
+func hasLineBreak(s string) bool {
+	return strings.ContainsAny(s, "\r\n\x00")
+}
+
+// newMessageID returns "<random@host>". The host part follows go-mail's own default
+// (os.Hostname); the id is fixed here, not at send time, so that a resend after a crash
+// carries the same id whatever the configuration says by then.
+func newMessageID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return "<" + hex.EncodeToString(b[:]) + "@" + messageIDHost() + ">"
+}
+
+func messageIDHost() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "localhost.localdomain"
+	}
+	// Keep only what a dot-atom allows, so a strange hostname cannot break the header.
+	clean := strings.Map(func(r rune) rune {
+		if r == '.' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, h)
+	clean = strings.Trim(clean, ".")
+	if clean == "" || strings.Contains(clean, "..") {
+		return "localhost.localdomain"
+	}
+	return clean
+}
+
+// recipientDomains returns the distinct domains of the addresses, for logs: the local
+// part of an address identifies a person and stays out of the logs.
+func recipientDomains(to []string) string {
+	var out []string
+	for _, s := range to {
+		d := "?"
+		if a, err := netmail.ParseAddress(s); err == nil {
+			d = strings.ToLower(a.Address[strings.LastIndexByte(a.Address, '@')+1:])
+		}
+		dup := false
+		for _, x := range out {
+			dup = dup || x == d
+		}
+		if !dup {
+			out = append(out, d)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// fmtTime formats t as stored: RFC 3339 in UTC with whole seconds, so that the text
+// columns sort and compare in time order.
+func fmtTime(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+}
+
+func parseTime(s sql.NullString) time.Time {
+	if !s.Valid || s.String == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, s.String)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}

@@ -1,0 +1,388 @@
+package mail
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestWorkerDeliversWithHeaders(t *testing.T) {
+	d := newTestDB(t)
+	srv := StartTestSMTP(t)
+	srv.RequireAuth("portal", "s3cret")
+	clock := newFakeClock()
+	log, _ := testLogger()
+	cfg := func() SMTPConfig {
+		c := srv.Config()
+		c.FromName = "Poskytovatel Internetu Žďár"
+		return c
+	}
+	w := NewWorker(d, cfg, log, clock.Now)
+
+	m := sampleMessage()
+	m.To = append(m.To, "petra@example.org")
+	m.HTML = "<p>Dobrý den</p>"
+	id := enqueue(t, d, m)
+	sent, failed, err := w.RunOnce(context.Background())
+	if err != nil || sent != 1 || failed != 0 {
+		t.Fatalf("RunOnce = %d, %d, %v", sent, failed, err)
+	}
+	got := srv.WaitFor(t, 1, 2*time.Second)[0]
+	e := mustGet(t, d, id)
+
+	if got.From != "portal@isp.example" || strings.Join(got.To, ",") != "jan.novak@example.cz,petra@example.org" {
+		t.Errorf("envelope = %q → %q", got.From, got.To)
+	}
+	if got.AuthUser != "portal" {
+		t.Errorf("AuthUser = %q", got.AuthUser)
+	}
+	from, err := got.Header.AddressList("From")
+	if err != nil || len(from) != 1 || from[0].Name != "Poskytovatel Internetu Žďár" || from[0].Address != "portal@isp.example" {
+		t.Errorf("From = %v, %v", from, err)
+	}
+	to, err := got.Header.AddressList("To")
+	if err != nil || len(to) != 2 || to[0].Name != "Jan Novák" || to[0].Address != "jan.novak@example.cz" {
+		t.Errorf("To = %v, %v", to, err)
+	}
+	if got.Subject != "Nové heslo" {
+		t.Errorf("Subject = %q", got.Subject)
+	}
+	if got.MessageID != e.MessageID {
+		t.Errorf("Message-ID = %q, stored %q", got.MessageID, e.MessageID)
+	}
+	if !strings.Contains(got.Text, "Dobrý den,\nnastavte si heslo: https://portal.example/p/SECRET-TOKEN-123") {
+		t.Errorf("Text = %q", got.Text)
+	}
+	if got.HTML != "<p>Dobrý den</p>" {
+		t.Errorf("HTML = %q", got.HTML)
+	}
+	if got.Header.Get("Auto-Submitted") != "auto-generated" || got.Header.Get("Date") == "" {
+		t.Errorf("headers = %v", got.Header)
+	}
+	if e.Status != StatusSent || !e.SentAt.Equal(clock.Now()) || e.Attempts != 0 {
+		t.Errorf("row = %+v", e)
+	}
+	if e.Text != "" || e.HTML != "" {
+		t.Errorf("body kept after delivery: %q %q", e.Text, e.HTML)
+	}
+	// Nothing left to do.
+	if s, f, err := w.RunOnce(context.Background()); s+f != 0 || err != nil {
+		t.Fatalf("second RunOnce = %d, %d, %v", s, f, err)
+	}
+}
+
+func TestWorkerWithoutHostKeepsMailsQueued(t *testing.T) {
+	d := newTestDB(t)
+	log, _ := testLogger()
+	w := NewWorker(d, func() SMTPConfig { return SMTPConfig{} }, log, newFakeClock().Now)
+	id := enqueue(t, d, sampleMessage())
+	if s, f, err := w.RunOnce(context.Background()); s+f != 0 || err != nil {
+		t.Fatalf("RunOnce = %d, %d, %v", s, f, err)
+	}
+	if e := mustGet(t, d, id); e.Status != StatusQueued || e.Attempts != 0 || e.Text == "" {
+		t.Fatalf("row = %+v", e)
+	}
+}
+
+func TestWorkerReadsConfigEachRound(t *testing.T) {
+	d := newTestDB(t)
+	srv := StartTestSMTP(t)
+	log, _ := testLogger()
+	var on atomic.Bool
+	w := NewWorker(d, func() SMTPConfig {
+		if !on.Load() {
+			return SMTPConfig{}
+		}
+		return srv.Config()
+	}, log, newFakeClock().Now)
+	enqueue(t, d, sampleMessage())
+	w.RunOnce(context.Background())
+	on.Store(true)
+	if s, _, err := w.RunOnce(context.Background()); s != 1 || err != nil {
+		t.Fatalf("after enabling SMTP: sent %d, %v", s, err)
+	}
+}
+
+func TestWorkerSMTPDownThenUp(t *testing.T) {
+	d := newTestDB(t)
+	srv := StartTestSMTP(t)
+	srv.Stop()
+	clock := newFakeClock()
+	log, _ := testLogger()
+	w := NewWorker(d, srv.Config, log, clock.Now)
+	id := enqueue(t, d, sampleMessage())
+	id2 := enqueue(t, d, sampleMessage())
+
+	// Down: the first mail records the attempt and the round stops (no point waiting
+	// for the same dead server once per mail).
+	s, f, err := w.RunOnce(context.Background())
+	if err != nil || s != 0 || f != 1 {
+		t.Fatalf("RunOnce down = %d, %d, %v", s, f, err)
+	}
+	e := mustGet(t, d, id)
+	if e.Status != StatusQueued || e.Attempts != 1 || !e.NextAttemptAt.Equal(clock.Now().Add(30*time.Second)) {
+		t.Fatalf("row after failure = %+v", e)
+	}
+	if !strings.Contains(e.LastError, "connection refused") && !strings.Contains(e.LastError, "dial") {
+		t.Errorf("last_error = %q", e.LastError)
+	}
+	if e.Text == "" {
+		t.Error("body lost on failure")
+	}
+
+	// Up, but the first mail is not due yet: only the second goes.
+	srv.Start()
+	if s, f, err := w.RunOnce(context.Background()); s != 1 || f != 0 || err != nil {
+		t.Fatalf("RunOnce up = %d, %d, %v", s, f, err)
+	}
+	if mustGet(t, d, id2).Status != StatusSent {
+		t.Fatal("second mail not sent")
+	}
+	clock.Advance(30 * time.Second)
+	if s, f, err := w.RunOnce(context.Background()); s != 1 || f != 0 || err != nil {
+		t.Fatalf("RunOnce due = %d, %d, %v", s, f, err)
+	}
+	clock.Advance(time.Hour)
+	w.RunOnce(context.Background())
+	msgs := srv.WaitFor(t, 2, 2*time.Second)
+	time.Sleep(50 * time.Millisecond)
+	if msgs = srv.Messages(); len(msgs) != 2 || msgs[0].MessageID == msgs[1].MessageID {
+		t.Fatalf("received %d messages, want each mail exactly once", len(msgs))
+	}
+	if e := mustGet(t, d, id); e.Status != StatusSent || e.Attempts != 1 || e.MessageID != msgs[1].MessageID {
+		t.Fatalf("row = %+v", e)
+	}
+}
+
+func TestWorkerTemporaryRejection(t *testing.T) {
+	d := newTestDB(t)
+	srv := StartTestSMTP(t)
+	srv.RejectNext(1)
+	clock := newFakeClock()
+	log, _ := testLogger()
+	w := NewWorker(d, srv.Config, log, clock.Now)
+	a := enqueue(t, d, sampleMessage())
+	b := enqueue(t, d, sampleMessage())
+
+	// The 451 is a message-level failure: the round goes on with the next mail.
+	if s, f, err := w.RunOnce(context.Background()); s != 1 || f != 1 || err != nil {
+		t.Fatalf("RunOnce = %d, %d, %v", s, f, err)
+	}
+	ea := mustGet(t, d, a)
+	if ea.Status != StatusQueued || ea.Attempts != 1 || !strings.Contains(ea.LastError, "451") {
+		t.Fatalf("rejected row = %+v", ea)
+	}
+	if mustGet(t, d, b).Status != StatusSent {
+		t.Fatal("second mail not sent")
+	}
+	clock.Advance(31 * time.Second)
+	if s, _, _ := w.RunOnce(context.Background()); s != 1 {
+		t.Fatal("retry not sent")
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Fatalf("received %d, want 2", n)
+	}
+}
+
+func TestWorkerBackoffToFailed(t *testing.T) {
+	d := newTestDB(t)
+	srv := StartTestSMTP(t)
+	srv.Stop()
+	clock := newFakeClock()
+	log, _ := testLogger()
+	w := NewWorker(d, srv.Config, log, clock.Now)
+	id := enqueue(t, d, sampleMessage())
+	ctx := context.Background()
+
+	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute,
+		8 * time.Minute, 16 * time.Minute, 32 * time.Minute, time.Hour, time.Hour}
+	for i, wait := range want {
+		if _, f, err := w.RunOnce(ctx); f != 1 || err != nil {
+			t.Fatalf("attempt %d: failed %d, %v", i+1, f, err)
+		}
+		e := mustGet(t, d, id)
+		if e.Status != StatusQueued || e.Attempts != i+1 || e.NextAttemptAt.Sub(clock.Now()) != wait {
+			t.Fatalf("attempt %d: %s, attempts %d, next in %s, want %s", i+1, e.Status, e.Attempts, e.NextAttemptAt.Sub(clock.Now()), wait)
+		}
+		// One second early: not due.
+		clock.Advance(wait - time.Second)
+		if s, f, _ := w.RunOnce(ctx); s+f != 0 {
+			t.Fatalf("attempt %d: retried before it was due", i+1)
+		}
+		clock.Advance(time.Second)
+	}
+	if _, f, _ := w.RunOnce(ctx); f != 1 {
+		t.Fatal("10th attempt not made")
+	}
+	if e := mustGet(t, d, id); e.Status != StatusFailed || e.Attempts != MaxAttempts {
+		t.Fatalf("after %d attempts: %+v", MaxAttempts, e)
+	}
+	clock.Advance(24 * time.Hour)
+	if s, f, _ := w.RunOnce(ctx); s+f != 0 {
+		t.Fatal("failed mail retried by the worker")
+	}
+
+	// Staff retry: queued now, delivered once the server is back.
+	if err := Retry(ctx, d, id); err != nil {
+		t.Fatal(err)
+	}
+	srv.Start()
+	if s, _, err := w.RunOnce(ctx); s != 1 || err != nil {
+		t.Fatalf("after Retry: sent %d, %v", s, err)
+	}
+	srv.WaitFor(t, 1, 2*time.Second)
+}
+
+func TestWorkerRestartResendsInterruptedOnly(t *testing.T) {
+	d := newTestDB(t)
+	srv := StartTestSMTP(t)
+	clock := newFakeClock()
+	log, _ := testLogger()
+	ctx := context.Background()
+
+	// First process: delivers one mail, then "crashes" after claiming another.
+	w1 := NewWorker(d, srv.Config, log, clock.Now)
+	done := enqueue(t, d, sampleMessage())
+	if s, _, _ := w1.RunOnce(ctx); s != 1 {
+		t.Fatal("first mail not sent")
+	}
+	crashed := enqueue(t, d, sampleMessage())
+	if _, ok, err := w1.claim(ctx); !ok || err != nil {
+		t.Fatalf("claim = %v, %v", ok, err)
+	}
+	if e := mustGet(t, d, crashed); e.Status != StatusSending {
+		t.Fatalf("claimed row = %+v", e)
+	}
+	waiting := enqueue(t, d, sampleMessage())
+
+	// Second process on the same database.
+	w2 := NewWorker(d, srv.Config, log, clock.Now)
+	s, f, err := w2.RunOnce(ctx)
+	if s != 2 || f != 0 || err != nil {
+		t.Fatalf("restart RunOnce = %d, %d, %v", s, f, err)
+	}
+	msgs := srv.WaitFor(t, 3, 2*time.Second)
+	clock.Advance(time.Hour)
+	w2.RunOnce(ctx)
+	time.Sleep(50 * time.Millisecond)
+	msgs = srv.Messages()
+	if len(msgs) != 3 {
+		t.Fatalf("received %d messages, want 3 (sent row never re-sent)", len(msgs))
+	}
+	count := map[string]int{}
+	for _, m := range msgs {
+		count[m.MessageID]++
+	}
+	for _, id := range []int64{done, crashed, waiting} {
+		e := mustGet(t, d, id)
+		if e.Status != StatusSent || count[e.MessageID] != 1 {
+			t.Errorf("row %d: %s, received %d times", id, e.Status, count[e.MessageID])
+		}
+	}
+	if e := mustGet(t, d, crashed); e.Attempts != 1 || !strings.Contains(e.LastError, "interrupted") && e.LastError != "" {
+		t.Errorf("interrupted row = %+v", e)
+	}
+}
+
+func TestWorkerRunAndKick(t *testing.T) {
+	d := newTestDB(t)
+	srv := StartTestSMTP(t)
+	log, _ := testLogger()
+	w := NewWorker(d, srv.Config, log, time.Now)
+	w.PollInterval = time.Hour // only Kick can wake it
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { w.Run(ctx); close(stopped) }()
+
+	time.Sleep(10 * time.Millisecond) // let Run finish its first (empty) round
+	enqueue(t, d, sampleMessage())
+	w.Kick()
+	srv.WaitFor(t, 1, 5*time.Second)
+	cancel()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+}
+
+func TestLogsNeverContainBodies(t *testing.T) {
+	d := newTestDB(t)
+	srv := StartTestSMTP(t)
+	clock := newFakeClock()
+	log, buf := testLogger()
+	cfg := func() SMTPConfig {
+		c := srv.Config()
+		c.Password = "hunter2-password"
+		return c
+	}
+	srv.RequireAuth("portal", "other") // wrong password: an error path that involves secrets
+	w := NewWorker(d, cfg, log, clock.Now)
+	m := sampleMessage()
+	m.HTML = "<a href='https://portal.example/p/SECRET-TOKEN-123'>odkaz</a>"
+	id := enqueue(t, d, m)
+	w.RunOnce(context.Background())
+	if e := mustGet(t, d, id); e.Attempts != 1 || strings.Contains(e.LastError, "hunter2") {
+		t.Fatalf("row = %+v", e)
+	}
+	srv.RequireAuth("portal", "hunter2-password")
+	clock.Advance(time.Minute)
+	if s, _, _ := w.RunOnce(context.Background()); s != 1 {
+		t.Fatal("not sent")
+	}
+	srv.RejectNext(1)
+	enqueue(t, d, m)
+	w.RunOnce(context.Background())
+
+	out := buf.String()
+	for _, secret := range []string{"SECRET-TOKEN", "hunter2", "Nov", "jan.novak", "nastavte"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log contains %q:\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{"rcpt_domain=example.cz", "purpose=password_link", "id="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestWorkerRefusesUnsafeConfig(t *testing.T) {
+	d := newTestDB(t)
+	srv := StartTestSMTP(t)
+	log, _ := testLogger()
+	id := enqueue(t, d, sampleMessage())
+	for _, mod := range []func(*SMTPConfig){
+		func(c *SMTPConfig) { c.FromName = "Portal\r\nBcc: victim@evil.tld" },
+		func(c *SMTPConfig) { c.FromAddress = "" },
+		func(c *SMTPConfig) { c.FromAddress = "not an address" },
+	} {
+		w := NewWorker(d, func() SMTPConfig { c := srv.Config(); mod(&c); return c }, log, newFakeClock().Now)
+		if _, _, err := w.RunOnce(context.Background()); err == nil {
+			t.Error("RunOnce accepted a broken sender")
+		}
+	}
+	if e := mustGet(t, d, id); e.Status != StatusQueued || e.Attempts != 0 {
+		t.Fatalf("row touched by a refused config: %+v", e)
+	}
+}
+
+func TestWorkerStartTLSIsMandatory(t *testing.T) {
+	d := newTestDB(t)
+	srv := StartTestSMTP(t) // offers no STARTTLS
+	log, _ := testLogger()
+	cfg := func() SMTPConfig { c := srv.Config(); c.TLS = TLSStartTLS; return c }
+	w := NewWorker(d, cfg, log, newFakeClock().Now)
+	id := enqueue(t, d, sampleMessage())
+	if s, f, err := w.RunOnce(context.Background()); s != 0 || f != 1 || err != nil {
+		t.Fatalf("RunOnce = %d, %d, %v", s, f, err)
+	}
+	if e := mustGet(t, d, id); e.Status != StatusQueued || !strings.Contains(e.LastError, "STARTTLS") {
+		t.Fatalf("row = %+v", e)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("%d messages sent in clear text", n)
+	}
+}
