@@ -1,0 +1,256 @@
+package traffic
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// Reasons reported in Rejection.Reason.
+const (
+	ReasonBadService = "invalid service id"
+	ReasonBadTime    = "timestamp out of range (2000-01-01 .. 2100-01-01)"
+	ReasonTooLarge   = "counter above 2^63-1"
+	ReasonTooOld     = "older than the retained counter history"
+	ReasonAbsurd     = "implausible traffic: delta above the sanity cap"
+)
+
+// Plausible sample times; a router whose clock fell back to 1970 after a
+// reboot would otherwise create buckets nobody can see or prune sensibly.
+var (
+	minSampleTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	maxSampleTime = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+)
+
+// Result tells what Ingest did with each sample of a call.
+type Result struct {
+	// Accepted samples were stored. The first sample of a service only sets
+	// the baseline counter and adds no traffic.
+	Accepted int
+	// Duplicates had the same service and timestamp (to the second) as a
+	// stored sample or an earlier one in the same call, and were ignored.
+	Duplicates int
+	// Rejected lists samples that were not stored, by index in the input.
+	Rejected []Rejection
+}
+
+// Rejection explains why the sample at Index was not stored.
+type Rejection struct {
+	Index  int
+	Reason string
+}
+
+// point is one counter reading in unix seconds; idx is the input index of
+// a new sample, or -1 for a counter already stored.
+type point struct {
+	svc      int64
+	at       int64
+	down, up int64
+	idx      int
+}
+
+// Ingest stores a batch of cumulative counter samples in one transaction.
+//
+// Each interval's traffic is the difference of consecutive counters of a
+// service, attributed to the 5-minute bucket in which the interval ends
+// (so a gap's traffic lands at the sample after the gap; nothing is
+// invented). A counter that went backwards was reset: the interval counts
+// the new value from zero, never a negative amount.
+//
+// Out-of-order samples are accounted exactly: the raw counters of the
+// retention window are kept, a late sample is slotted between its stored
+// neighbours, and the neighbour's delta is replaced by the two new ones.
+// Only samples older than the last Prune cutoff are rejected (ReasonTooOld),
+// because the counters around them are gone. Within one call the order of
+// samples does not matter.
+//
+// A sample whose delta to its predecessor or successor exceeds the sanity
+// cap (Config.MaxBitsPerSecond sustained over the interval) is rejected
+// with ReasonAbsurd and not stored.
+func (s *Store) Ingest(ctx context.Context, samples []Sample) (Result, error) {
+	var res Result
+	pts := make([]point, 0, len(samples))
+	for i, smp := range samples {
+		if reason := validSample(smp); reason != "" {
+			res.Rejected = append(res.Rejected, Rejection{i, reason})
+			continue
+		}
+		pts = append(pts, point{smp.ServiceID, smp.At.Unix(), int64(smp.Down), int64(smp.Up), i})
+	}
+	// Stable, so that of two samples with the same key the first one given wins.
+	slices.SortStableFunc(pts, func(a, b point) int {
+		if c := cmp.Compare(a.svc, b.svc); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.at, b.at)
+	})
+	err := s.d.Tx(ctx, func(tx *sql.Tx) error {
+		floor, err := counterFloor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		w := newWriter(s.loc)
+		load, err := tx.PrepareContext(ctx, sqlLoadCounters)
+		if err != nil {
+			return err
+		}
+		defer load.Close()
+		for start := 0; start < len(pts); {
+			end := start + 1
+			for end < len(pts) && pts[end].svc == pts[start].svc {
+				end++
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			group := pts[start:end]
+			stored, err := loadCounters(ctx, load, group[0].svc, group[0].at, group[len(group)-1].at)
+			if err != nil {
+				return err
+			}
+			s.mergeService(group, stored, floor, w, &res)
+			start = end
+		}
+		return w.flush(ctx, tx)
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("traffic.Ingest: %w", err)
+	}
+	slices.SortFunc(res.Rejected, func(a, b Rejection) int { return cmp.Compare(a.Index, b.Index) })
+	return res, nil
+}
+
+func validSample(smp Sample) string {
+	switch {
+	case smp.ServiceID <= 0:
+		return ReasonBadService
+	case smp.At.Unix() < minSampleTime || smp.At.Unix() >= maxSampleTime:
+		return ReasonBadTime
+	case smp.Down > math.MaxInt64 || smp.Up > math.MaxInt64:
+		return ReasonTooLarge
+	}
+	return ""
+}
+
+// sqlLoadCounters returns the stored counters of a service from the last one
+// before $2 to the first one after $3, inclusive: the contiguous stretch a
+// batch spanning [$2, $3] can touch.
+const sqlLoadCounters = `SELECT at, down, up FROM traffic_counters
+WHERE service_id = $1
+  AND at >= COALESCE((SELECT MAX(at) FROM traffic_counters WHERE service_id = $1 AND at < $2), $2)
+  AND at <= COALESCE((SELECT MIN(at) FROM traffic_counters WHERE service_id = $1 AND at > $3), $3)
+ORDER BY at`
+
+func loadCounters(ctx context.Context, stmt *sql.Stmt, svc, from, to int64) ([]point, error) {
+	rows, err := stmt.QueryContext(ctx, svc, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []point
+	for rows.Next() {
+		p := point{svc: svc, idx: -1}
+		if err := rows.Scan(&p.at, &p.down, &p.up); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func counterFloor(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, `SELECT value FROM traffic_meta WHERE name = 'counter_floor'`).Scan(&v)
+	if err == sql.ErrNoRows {
+		return math.MinInt64, nil
+	}
+	return v, err
+}
+
+// mergeService walks the new samples of one service (sorted by time) and
+// the stored stretch around them in time order, emitting bucket deltas to w.
+// Where a new sample becomes the predecessor of a stored counter, that
+// counter's old delta is taken back and the new one added.
+func (s *Store) mergeService(news, stored []point, floor int64, w *writer, res *Result) {
+	var last, lastStored *point
+	ni, si := 0, 0
+	for ni < len(news) || si < len(stored) {
+		if ni < len(news) && si < len(stored) && news[ni].at == stored[si].at ||
+			ni > 0 && ni < len(news) && news[ni].at == news[ni-1].at {
+			res.Duplicates++
+			ni++
+			continue
+		}
+		if si >= len(stored) || ni < len(news) && news[ni].at < stored[si].at {
+			x := &news[ni]
+			ni++
+			if reason := s.checkNew(x, last, stored, si, floor); reason != "" {
+				res.Rejected = append(res.Rejected, Rejection{x.idx, reason})
+				continue
+			}
+			if last != nil {
+				dd, du := delta(last, x)
+				w.add(x.svc, x.at, int64(dd), int64(du))
+			}
+			w.counter(x)
+			res.Accepted++
+			last = x
+			continue
+		}
+		x := &stored[si]
+		si++
+		if last != nil && last.idx >= 0 {
+			// A new sample now precedes this stored counter.
+			nd, nu := delta(last, x)
+			var od, ou uint64
+			if lastStored != nil {
+				od, ou = delta(lastStored, x)
+			}
+			w.add(x.svc, x.at, int64(nd)-int64(od), int64(nu)-int64(ou))
+		}
+		last, lastStored = x, x
+	}
+}
+
+// checkNew returns why new sample x cannot be accepted after last and
+// before the next stored counter, or "".
+func (s *Store) checkNew(x, last *point, stored []point, si int, floor int64) string {
+	if x.at <= floor {
+		return ReasonTooOld
+	}
+	if last != nil && s.absurd(last, x) {
+		return ReasonAbsurd
+	}
+	if si < len(stored) && s.absurd(x, &stored[si]) {
+		return ReasonAbsurd
+	}
+	return ""
+}
+
+// delta is the traffic between counters a and b (a earlier). A counter
+// that went backwards was reset, so the new value is all that is known.
+func delta(a, b *point) (down, up uint64) {
+	down, up = uint64(b.down), uint64(b.up)
+	if b.down >= a.down {
+		down -= uint64(a.down)
+	}
+	if b.up >= a.up {
+		up -= uint64(a.up)
+	}
+	return down, up
+}
+
+// absurd reports whether the delta from a to b exceeds the sanity cap.
+func (s *Store) absurd(a, b *point) bool {
+	dt := uint64(b.at - a.at)
+	if dt > math.MaxUint64/max(s.maxBytesPerSec, 1) {
+		return false
+	}
+	limit := s.maxBytesPerSec * dt
+	d, u := delta(a, b)
+	return d > limit || u > limit
+}
