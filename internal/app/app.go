@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/ispportal/portal/internal/htmlsafe"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
@@ -165,7 +166,7 @@ func (a *App) suspended(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	w := a.deps.Web
-	page := w.NewPage(c, "suspended.title", nil)
+	page := w.NewPage(c, "suspended.title", htmlsafe.Sanitize(settings.SuspendedMessage.Get(a.deps.Settings)))
 	page.Menu, page.Client = nil, nil
 	page.Status = fiber.StatusServiceUnavailable
 	c.Set(fiber.HeaderRetryAfter, "600")

@@ -4,9 +4,13 @@
 package testkit
 
 import (
+	"bytes"
+	"net"
+
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/valyala/fasthttp"
 	"io"
 	"log/slog"
 	"net/http"
@@ -187,6 +191,9 @@ type Response struct {
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // Do sends a request through the real app and keeps cookies and the page's CSRF token.
+// It calls the app's fasthttp handler directly with RemoteAddr as the peer address
+// (Fiber's app.Test always reports 0.0.0.0), so proxy and rate-limit rules see the
+// address the test chose.
 func (b *Browser) Do(req *http.Request) *Response {
 	b.env.T.Helper()
 	for k, v := range b.Header {
@@ -196,10 +203,7 @@ func (b *Browser) Do(req *http.Request) *Response {
 		req.AddCookie(c)
 	}
 	req.RemoteAddr = b.RemoteAddr
-	resp, err := b.env.App.Fiber.Test(req, -1)
-	if err != nil {
-		b.env.T.Fatal(err)
-	}
+	resp := b.env.serve(req)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, c := range resp.Cookies() {
@@ -213,6 +217,53 @@ func (b *Browser) Do(req *http.Request) *Response {
 		b.csrf = m[1]
 	}
 	return &Response{Response: resp, Body: string(body)}
+}
+
+// serve runs one request through the app's handler in this goroutine.
+func (e *Env) serve(req *http.Request) *http.Response {
+	var fr fasthttp.Request
+	fr.Header.SetMethod(req.Method)
+	fr.SetRequestURI(req.URL.RequestURI())
+	host := req.Host
+	if host == "" {
+		host = "portal.test"
+	}
+	fr.Header.SetHost(host)
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			fr.Header.Add(k, v)
+		}
+	}
+	if req.Body != nil {
+		data, _ := io.ReadAll(req.Body)
+		fr.SetBody(data)
+	}
+	addr, err := net.ResolveTCPAddr("tcp", req.RemoteAddr)
+	if err != nil {
+		e.T.Fatalf("testkit: RemoteAddr %q: %v", req.RemoteAddr, err)
+	}
+	var ctx fasthttp.RequestCtx
+	ctx.Init(&fr, addr, nil)
+	e.App.Fiber.Handler()(&ctx)
+	out := &http.Response{StatusCode: ctx.Response.StatusCode(), Header: http.Header{}, Request: req,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
+	ctx.Response.Header.VisitAll(func(k, v []byte) {
+		if !strings.EqualFold(string(k), "Set-Cookie") {
+			out.Header.Add(string(k), string(v))
+		}
+	})
+	ctx.Response.Header.VisitAllCookie(func(_, v []byte) { out.Header.Add("Set-Cookie", string(v)) })
+	body := ctx.Response.Body()
+	// Compressed answers are decoded as a browser would.
+	if enc := string(ctx.Response.Header.Peek("Content-Encoding")); enc != "" {
+		if d, err := ctx.Response.BodyUncompressed(); err == nil {
+			body = d
+			out.Header.Del("Content-Encoding")
+		}
+	}
+	out.Body = io.NopCloser(bytes.NewReader(append([]byte(nil), body...)))
+	out.ContentLength = int64(len(body))
+	return out
 }
 
 // Get fetches a path.
