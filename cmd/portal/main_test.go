@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/db"
+)
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// portal runs the CLI in-process and returns its exit code and output.
+func portal(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb syncBuf
+	code := run(context.Background(), append([]string{"--log-level", "error"}, args...),
+		app.IO{In: strings.NewReader(stdin), Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func counts(t *testing.T, dir string) map[string]int {
+	t.Helper()
+	d, err := db.Open(filepath.Join(dir, "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	rows, err := d.R.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	out := map[string]int{}
+	for _, tb := range tables {
+		var n int
+		d.R.QueryRow(`SELECT COUNT(*) FROM "` + tb + `"`).Scan(&n)
+		out[tb] = n
+	}
+	return out
+}
+
+func TestMigrateAndDemoTwiceChangeNothing(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := portal(t, "", "--data", dir, "migrate"); code != 0 {
+		t.Fatalf("migrate: %d %s", code, errs)
+	}
+	code, out, errs := portal(t, "", "--data", dir, "demo")
+	if code != 0 || !strings.Contains(out, "1001") || !strings.Contains(out, "admin") {
+		t.Fatalf("demo: %d %s %s", code, out, errs)
+	}
+	first := counts(t, dir)
+	if first["clients"] < 20 || first["invoice_groups"] != 2 || first["staff"] != 1 {
+		t.Fatalf("demo rows: %v", first)
+	}
+	if code, _, errs := portal(t, "", "--data", dir, "demo"); code != 0 {
+		t.Fatalf("second demo: %s", errs)
+	}
+	portal(t, "", "--data", dir, "migrate")
+	second := counts(t, dir)
+	for tb, n := range first {
+		if tb == "sessions" || tb == "audit_log" {
+			continue
+		}
+		if second[tb] != n {
+			t.Errorf("table %s: %d rows after the first demo, %d after the second", tb, n, second[tb])
+		}
+	}
+}
+
+func TestSettingsCLI(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := portal(t, "", "--data", dir, "settings", "set", "ci_sms_per_month", "lots")
+	if code == 0 || !strings.Contains(errs, "ci_sms_per_month") || !strings.Contains(errs, "whole number") {
+		t.Fatalf("bad value: code %d, %q", code, errs)
+	}
+	if code, _, errs := portal(t, "", "--data", dir, "settings", "set", "ci_nonsense", "1"); code == 0 || !strings.Contains(errs, "unknown setting") {
+		t.Fatalf("unknown key: %d %q", code, errs)
+	}
+	if code, out, _ := portal(t, "", "--data", dir, "settings", "set", "ci_enable_cllient_data_change", "off"); code != 0 || !strings.Contains(out, "ci_enable_client_data_change = 0") {
+		t.Fatalf("alias set: %d %q", code, out)
+	}
+	if _, out, _ := portal(t, "", "--data", dir, "settings", "get", "ci_enable_client_data_change"); strings.TrimSpace(out) != "0" {
+		t.Fatalf("get: %q", out)
+	}
+	portal(t, "", "--data", dir, "settings", "set", "smtp_password", "s3cret-value")
+	if _, out, _ := portal(t, "", "--data", dir, "settings", "list"); strings.Contains(out, "s3cret-value") || !strings.Contains(out, "ci_skin_theme") {
+		t.Fatal("list shows a secret or misses settings")
+	}
+	if _, out, _ := portal(t, "", "--data", dir, "settings", "audit"); !strings.Contains(out, "ci_enable_client_data_change") || strings.Contains(out, "s3cret") {
+		t.Fatalf("audit: %q", out)
+	}
+	if code, _, _ := portal(t, "", "--data", dir, "settings", "set", "ci_contact_text", "<p>G</p>", "--group", "x"); code != 2 {
+		t.Fatalf("bad --group: exit %d", code)
+	}
+	if code, _, _ := portal(t, "", "--data", dir, "nosuchcommand"); code != 2 {
+		t.Fatalf("unknown command: exit %d", code)
+	}
+}
+
+func TestThemeCopyAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := portal(t, "", "--data", dir, "theme", "copy", "default", "company"); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, f := range []string{"style.css", "images/logo.png", "images/background-page.png", "templates/README.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, "themes", "company", f)); err != nil {
+			t.Errorf("copied theme lacks %s", f)
+		}
+	}
+	if code, _, _ := portal(t, "", "--data", dir, "theme", "copy", "default", "company"); code == 0 {
+		t.Error("copy over an existing theme succeeded")
+	}
+	if code, _, _ := portal(t, "", "--data", dir, "theme", "copy", "default", "../escape"); code == 0 {
+		t.Error("a theme name with a path was accepted")
+	}
+	if code, _, _ := portal(t, "", "--data", dir, "theme", "copy", "nosuch", "x"); code == 0 {
+		t.Error("copy of an unknown theme succeeded")
+	}
+	portal(t, "", "--data", dir, "theme", "copy", "green", "green2")
+	css, _ := os.ReadFile(filepath.Join(dir, "themes", "green2", "style.css"))
+	if strings.Contains(string(css), "../default") || !strings.Contains(string(css), "#1d7a3a") {
+		t.Error("a copy of a colour theme must be self-contained")
+	}
+	if _, out, _ := portal(t, "", "--data", dir, "theme", "list"); !strings.Contains(out, "company\tcustom") {
+		t.Errorf("theme list: %q", out)
+	}
+	dest := filepath.Join(t.TempDir(), "b.db")
+	if code, _, errs := portal(t, "", "--data", dir, "backup", dest); code != 0 {
+		t.Fatal(errs)
+	}
+	b, err := sql.Open("sqlite", "file:"+dest+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var ok string
+	if b.QueryRow(`PRAGMA integrity_check`).Scan(&ok); ok != "ok" {
+		t.Fatalf("backup integrity: %q", ok)
+	}
+	if code, _, _ := portal(t, "", "--data", dir, "backup", dest); code == 0 {
+		t.Error("backup overwrote an existing file")
+	}
+}
+
+func TestServeAndGracefulShutdown(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuf
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--data", dir, "--listen", "127.0.0.1:0", "--log-level", "error", "serve"},
+			app.IO{In: strings.NewReader(""), Out: &out, Err: &errb})
+	}()
+	re := regexp.MustCompile(`http://([0-9.:]+)/`)
+	var addr string
+	for i := 0; i < 100 && addr == ""; i++ {
+		time.Sleep(50 * time.Millisecond)
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("server did not start: %s", errb.String())
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d: %s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop on cancel")
+	}
+	// The database was closed cleanly: the WAL is checkpointed away.
+	if fi, err := os.Stat(filepath.Join(dir, "portal.db-wal")); err == nil && fi.Size() > 0 {
+		t.Errorf("WAL left behind (%d bytes): database not closed cleanly", fi.Size())
+	}
+}
