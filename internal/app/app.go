@@ -154,7 +154,7 @@ func (a *App) switchLanguage(c *fiber.Ctx) error {
 	if !ok {
 		back = "/"
 	}
-	return c.Redirect(back, fiber.StatusSeeOther)
+	return w.Redirect(c, back)
 }
 
 func (a *App) suspended(c *fiber.Ctx) error {
