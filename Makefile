@@ -22,9 +22,24 @@ run: build
 	@echo "Open http://localhost$(LISTEN)/ (staff console: http://localhost$(LISTEN)/admin)"
 	@$(BIN) --data $(DATA) --listen $(LISTEN) serve
 
-## test: format and vet checks, then every test with the race detector
+## test: format and vet checks, every test with the race detector, then the browser suite
 test: lint-basic
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	$(MAKE) e2e
+
+## e2e: browser tests in headless Chromium (installs Debian's chromium and axe-core when missing)
+e2e: e2e-deps
+	$(GO) test -tags e2e -count=1 -timeout 10m ./e2e/
+
+e2e-deps:
+	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then \
+	  echo "e2e: installing Debian's chromium package"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	    || { echo "e2e: FAILED: chromium could not be installed (needs root or sudo, and Debian's package archive)"; exit 1; }; \
+	fi
+	@[ -f e2e/node_modules/axe-core/axe.min.js ] || npm ci --prefix e2e --no-audit --no-fund --loglevel=error \
+	  || { echo "e2e: FAILED: axe-core could not be installed from the npm registry"; exit 1; }
 
 ## lint-basic: gofmt and go vet (what CI enforces)
 lint-basic:
@@ -48,4 +63,4 @@ audit:
 clean:
 	rm -rf bin out
 
-.PHONY: help build run test lint-basic cover docs audit clean
+.PHONY: help build run test e2e e2e-deps lint-basic cover docs audit clean

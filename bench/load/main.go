@@ -1,0 +1,354 @@
+// Command load drives a mixed load against a running portal and prints requests/s,
+// p50/p99 latency and errors per endpoint, the server's peak memory, and a baseline
+// row from a minimal Fiber server, so the portal's pages read as a fraction of the
+// ceiling on this machine. `make bench` builds the data set, starts both servers and
+// runs this.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+)
+
+type endpoint struct {
+	Name   string
+	Weight int
+	// path returns the URL path for one session (some need per-client ids).
+	path func(s *session) string
+}
+
+// session is one logged-in client with what the bench discovered about it.
+type session struct {
+	client    *http.Client
+	number    string
+	serviceID string
+	invoiceID string
+}
+
+type result struct {
+	Endpoint string  `json:"endpoint"`
+	Conns    int     `json:"conns"`
+	Requests int     `json:"requests"`
+	RPS      float64 `json:"rps"`
+	P50ms    float64 `json:"p50_ms"`
+	P99ms    float64 `json:"p99_ms"`
+	Errors   int     `json:"errors"`
+}
+
+type report struct {
+	When       time.Time `json:"when"`
+	Base       string    `json:"base"`
+	Results    []result  `json:"results"`
+	PeakRSSMB  float64   `json:"peak_rss_mb"`
+	EndRSSMB   float64   `json:"end_rss_mb"`
+	InfoVsBase float64   `json:"info_vs_baseline"`
+}
+
+var (
+	base     = flag.String("base", "http://127.0.0.1:9180", "portal address")
+	baseline = flag.String("baseline", "", "baseline server address (empty: none)")
+	first    = flag.Int("first", 1001, "first client number to log in")
+	count    = flag.Int("clients", 200, "how many distinct clients to log in")
+	password = flag.String("password", "bench-password", "password of every bench client")
+	conns    = flag.String("conns", "16,64", "concurrency levels")
+	dur      = flag.Duration("duration", 20*time.Second, "length of each mixed run")
+	pid      = flag.Int("pid", 0, "server process id, for memory figures")
+	out      = flag.String("out", "bench/results", "folder for the JSON report")
+	loginN   = flag.Int("login-requests", 100, "login POSTs measured apart")
+)
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func newClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 0, DisableCompression: false},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func get(c *http.Client, u string) (int, string, error) {
+	resp, err := c.Get(u)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// login logs a client in through the real form and returns the time the POST took.
+func login(c *http.Client, number string) (time.Duration, error) {
+	_, body, err := get(c, *base+"/login")
+	if err != nil {
+		return 0, err
+	}
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		return 0, fmt.Errorf("no csrf token on /login")
+	}
+	form := url.Values{"csrf": {m[1]}, "username": {number}, "password": {*password}}
+	start := time.Now()
+	resp, err := c.PostForm(*base+"/login", form)
+	took := time.Since(start)
+	if err != nil {
+		return took, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusFound {
+		return took, fmt.Errorf("login %s: status %d", number, resp.StatusCode)
+	}
+	return took, nil
+}
+
+var (
+	serviceRE = regexp.MustCompile(`/services/(\d+)/traffic`)
+	invoiceRE = regexp.MustCompile(`/invoices/(\d+)/pdf`)
+)
+
+func main() {
+	flag.Parse()
+	log.SetFlags(0)
+	var sessions []*session
+	var loginTimes []time.Duration
+	for i := 0; i < *count; i++ {
+		s := &session{client: newClient(), number: strconv.Itoa(*first + i)}
+		took, err := login(s.client, s.number)
+		if err != nil {
+			log.Fatalf("bench: %v", err)
+		}
+		loginTimes = append(loginTimes, took)
+		if _, body, err := get(s.client, *base+"/services"); err == nil {
+			if m := serviceRE.FindStringSubmatch(body); m != nil {
+				s.serviceID = m[1]
+			}
+		}
+		if _, body, err := get(s.client, *base+"/invoices"); err == nil {
+			if m := invoiceRE.FindStringSubmatch(body); m != nil {
+				s.invoiceID = m[1]
+			}
+		}
+		sessions = append(sessions, s)
+	}
+	eps := []endpoint{
+		{"info", 4, func(*session) string { return "/info" }},
+		{"services", 2, func(*session) string { return "/services" }},
+		{"traffic year", 2, func(s *session) string {
+			if s.serviceID == "" {
+				return "/services"
+			}
+			return "/services/" + s.serviceID + "/traffic?period=year"
+		}},
+		{"invoices", 2, func(*session) string { return "/invoices" }},
+		{"invoice pdf", 1, func(s *session) string {
+			if s.invoiceID == "" {
+				return "/invoices"
+			}
+			return "/invoices/" + s.invoiceID + "/pdf"
+		}},
+		{"helpdesk", 1, func(*session) string { return "/helpdesk" }},
+		{"static css", 2, func(*session) string { return "/assets/theme/default/style.css" }},
+	}
+	rep := report{When: time.Now(), Base: *base}
+	levels := parseLevels(*conns)
+	for _, n := range levels {
+		rep.Results = append(rep.Results, mixed(sessions, eps, n, *dur)...)
+	}
+	// Information page alone, and the baseline, for the ratio.
+	top := levels[len(levels)-1]
+	info := mixed(sessions, eps[:1], top, *dur/2)
+	info[0].Endpoint = "info (alone)"
+	rep.Results = append(rep.Results, info...)
+	if *baseline != "" {
+		b := hammer(func(int) (*http.Client, string) { return sessions[0].client, *baseline + "/" }, top, *dur/2)
+		b.Endpoint = "baseline (alone)"
+		rep.Results = append(rep.Results, b)
+		if b.RPS > 0 {
+			rep.InfoVsBase = info[0].RPS / b.RPS
+		}
+	}
+	// Login measured apart: password hashing dominates it.
+	lt := loginTimes
+	for i := 0; i < *loginN-len(loginTimes) && i < *loginN; i++ {
+		c := newClient()
+		took, err := login(c, strconv.Itoa(*first+i%*count))
+		if err == nil {
+			lt = append(lt, took)
+		}
+	}
+	rep.Results = append(rep.Results, summarize("login POST (serial)", 1, lt, 0, sumDur(lt)))
+	if *pid > 0 {
+		rep.PeakRSSMB, rep.EndRSSMB = rss(*pid)
+	}
+	print(rep)
+	if err := os.MkdirAll(*out, 0o755); err == nil {
+		f := filepath.Join(*out, "bench-"+rep.When.Format("20060102-150405")+".json")
+		data, _ := json.MarshalIndent(rep, "", "  ")
+		os.WriteFile(f, data, 0o644)
+		fmt.Println("\nJSON:", f)
+	}
+}
+
+func parseLevels(s string) []int {
+	var out []int
+	for _, p := range strings.Split(s, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(p)); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// mixed runs n workers for d, each on its own session, choosing endpoints by weight,
+// and reports per endpoint.
+func mixed(sessions []*session, eps []endpoint, n int, d time.Duration) []result {
+	var bag []int
+	for i, e := range eps {
+		for w := 0; w < e.Weight; w++ {
+			bag = append(bag, i)
+		}
+	}
+	lat := make([][]time.Duration, len(eps))
+	errs := make([]int, len(eps))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	stop := time.Now().Add(d)
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			s := sessions[w%len(sessions)]
+			r := rand.New(rand.NewSource(int64(w)))
+			var local = make([][]time.Duration, len(eps))
+			var localErr = make([]int, len(eps))
+			for time.Now().Before(stop) {
+				i := bag[r.Intn(len(bag))]
+				start := time.Now()
+				code, _, err := get(s.client, *base+eps[i].path(s))
+				took := time.Since(start)
+				if err != nil || code != 200 {
+					localErr[i]++
+					continue
+				}
+				local[i] = append(local[i], took)
+			}
+			mu.Lock()
+			for i := range eps {
+				lat[i] = append(lat[i], local[i]...)
+				errs[i] += localErr[i]
+			}
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	var out []result
+	for i, e := range eps {
+		out = append(out, summarize(e.Name, n, lat[i], errs[i], d))
+	}
+	return out
+}
+
+func hammer(pick func(int) (*http.Client, string), n int, d time.Duration) result {
+	var lat []time.Duration
+	var errs int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	stop := time.Now().Add(d)
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			c, u := pick(w)
+			var local []time.Duration
+			for time.Now().Before(stop) {
+				start := time.Now()
+				code, _, err := get(c, u)
+				if err != nil || code != 200 {
+					atomic.AddInt64(&errs, 1)
+					continue
+				}
+				local = append(local, time.Since(start))
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	return summarize("", n, lat, int(errs), d)
+}
+
+func summarize(name string, conns int, lat []time.Duration, errs int, d time.Duration) result {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[int(float64(len(lat)-1)*p)].Microseconds()) / 1000
+	}
+	return result{Endpoint: name, Conns: conns, Requests: len(lat), RPS: float64(len(lat)) / d.Seconds(),
+		P50ms: pct(0.50), P99ms: pct(0.99), Errors: errs}
+}
+
+func sumDur(ds []time.Duration) time.Duration {
+	var t time.Duration
+	for _, d := range ds {
+		t += d
+	}
+	if t == 0 {
+		t = time.Millisecond
+	}
+	return t
+}
+
+// rss reads the server's peak (VmHWM) and current (VmRSS) resident memory in MB.
+func rss(pid int) (peak, cur float64) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "VmHWM:":
+			peak = kb / 1024
+		case "VmRSS:":
+			cur = kb / 1024
+		}
+	}
+	return peak, cur
+}
+
+func print(rep report) {
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "endpoint\tconns\trequests\treq/s\tp50 ms\tp99 ms\terrors\t")
+	for _, r := range rep.Results {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t\n", r.Endpoint, r.Conns, r.Requests, r.RPS, r.P50ms, r.P99ms, r.Errors)
+	}
+	tw.Flush()
+	fmt.Printf("\nserver memory: peak RSS %.1f MB, at end %.1f MB\n", rep.PeakRSSMB, rep.EndRSSMB)
+	if rep.InfoVsBase > 0 {
+		fmt.Printf("information page: %.0f%% of the baseline's requests/s\n", rep.InfoVsBase*100)
+	}
+}

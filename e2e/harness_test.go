@@ -1,0 +1,263 @@
+//go:build e2e
+
+// Package e2e drives the real portal binary in headless Chromium: every page visited
+// is checked with axe-core (no serious or critical violation), captured at phone and
+// desktop width, and must not be wider than a 390 px phone screen.
+//
+// Run with `make e2e` (part of `make test`). It needs Debian's chromium package and
+// the axe-core npm package; the Makefile installs both when missing, and the suite
+// fails, never skips, when either cannot be had.
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/ispportal/portal/internal/mail"
+)
+
+// suite is one running portal with a browser attached.
+type suite struct {
+	t       *testing.T
+	base    string
+	dir     string
+	bin     string
+	smtp    *mail.TestSMTP
+	browser context.Context
+	axe     string
+	shots   string
+	pages   int
+}
+
+func chromiumPath(t *testing.T) string {
+	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p != "" {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	t.Fatal("e2e: Chromium not found (install Debian's chromium package, or set CHROMIUM); `make e2e` installs it")
+	return ""
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// start builds the portal, seeds a fresh data directory with the demo data, points its
+// mail at a real SMTP server in this process and starts it on a free loopback port.
+func start(t *testing.T) *suite {
+	s := &suite{t: t, dir: t.TempDir()}
+	axe, err := os.ReadFile(filepath.Join("node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("e2e: axe-core missing (run `npm ci --prefix e2e`, which `make e2e` does): %v", err)
+	}
+	s.axe = string(axe)
+	s.shots = filepath.Join("screenshots")
+	os.RemoveAll(s.shots)
+	if err := os.MkdirAll(s.shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.bin = filepath.Join(s.dir, "portal")
+	build := exec.Command("go", "build", "-o", s.bin, "../cmd/portal")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	data := filepath.Join(s.dir, "data")
+	s.smtp = mail.StartTestSMTP(t)
+	port := freePort(t)
+	s.base = "http://127.0.0.1:" + strconv.Itoa(port)
+	s.cli("demo")
+	s.cli("settings", "set", "smtp_host", "127.0.0.1")
+	s.cli("settings", "set", "smtp_port", strconv.Itoa(s.smtp.Port()))
+	s.cli("settings", "set", "smtp_tls", "none")
+	s.cli("settings", "set", "ci_url", s.base+"/")
+	srv := exec.Command(s.bin, "--data", data, "--listen", "127.0.0.1:"+strconv.Itoa(port), "--log-level", "warn", "serve")
+	logf, _ := os.Create(filepath.Join(s.dir, "server.log"))
+	srv.Stdout, srv.Stderr = logf, logf
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		srv.Process.Signal(os.Interrupt)
+		srv.Wait()
+		logf.Close()
+		if t.Failed() {
+			log, _ := os.ReadFile(logf.Name())
+			t.Logf("server log:\n%s", tail(string(log), 4000))
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(s.base + "/healthz")
+		if err == nil && resp.StatusCode == 200 {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("portal did not start: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(filepath.Join(s.dir, "chrome")),
+		chromedp.WindowSize(1440, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelB := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelB(); cancelA() })
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("e2e: Chromium does not start: %v", err)
+	}
+	s.browser = bctx
+	return s
+}
+
+// cli runs the portal binary on the suite's data directory.
+func (s *suite) cli(args ...string) string {
+	s.t.Helper()
+	return s.cliIn("", args...)
+}
+
+func (s *suite) cliIn(stdin string, args ...string) string {
+	s.t.Helper()
+	cmd := exec.Command(s.bin, append([]string{"--data", filepath.Join(s.dir, "data"), "--log-level", "error"}, args...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("portal %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// run executes browser actions with a timeout.
+func (s *suite) run(actions ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.browser, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		s.t.Fatalf("browser: %v", err)
+	}
+}
+
+// value runs one action that returns a value.
+func value[T any](s *suite, a chromedp.Action[T]) T {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.browser, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		s.t.Fatalf("browser: %v", err)
+	}
+	return v
+}
+
+// open navigates to a path and checks the page.
+func (s *suite) open(name, path string) {
+	s.t.Helper()
+	s.run(chromedp.Navigate(s.base+path), chromedp.WaitReady(chromedp.CSS("body")))
+	s.check(name)
+}
+
+// url returns the current page's path.
+func (s *suite) path() string {
+	return strings.TrimPrefix(value(s, chromedp.Location()), s.base)
+}
+
+// text returns the visible text of the page's main landmark.
+func (s *suite) text() string {
+	return value(s, chromedp.Text(chromedp.CSS("body")))
+}
+
+func (s *suite) expectText(want ...string) {
+	s.t.Helper()
+	txt := s.text()
+	for _, w := range want {
+		if !strings.Contains(txt, w) {
+			s.t.Fatalf("page %s lacks %q:\n%s", s.path(), w, tail(txt, 1500))
+		}
+	}
+}
+
+type violation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+var nameRE = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// check runs axe-core on the current page, fails on serious or critical violations,
+// captures it at 390×844 and 1440×900, and fails when it is wider than the phone.
+func (s *suite) check(name string) {
+	s.t.Helper()
+	s.pages++
+	value(s, chromedp.Evaluate[any](s.axe))
+	res := value(s, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(
+			r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
+				id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))))`,
+		chromedp.EvalAwaitPromise))
+	var vs []violation
+	if err := json.Unmarshal([]byte(res), &vs); err != nil {
+		s.t.Fatalf("axe result: %v (%s)", err, res)
+	}
+	for _, v := range vs {
+		s.t.Errorf("%s (%s): axe %s %s: %s at %v", name, s.path(), v.Impact, v.ID, v.Help, v.Nodes)
+	}
+	file := nameRE.ReplaceAllString(strings.ToLower(name), "-")
+	for _, vp := range []struct{ w, h int64 }{{390, 844}, {1440, 900}} {
+		s.run(chromedp.EmulateViewport(vp.w, vp.h))
+		width := value(s, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
+		png := value(s, chromedp.FullScreenshot(100))
+		if vp.w == 390 && width > 390 {
+			s.t.Errorf("%s (%s): content is %d px wide on a 390 px phone", name, s.path(), width)
+		}
+		out := filepath.Join(s.shots, fmt.Sprintf("%02d-%s-%d.png", s.pages, file, vp.w))
+		if err := os.WriteFile(out, png, 0o644); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	s.run(chromedp.EmulateViewport(1440, 900))
+}
+
+// clearCookies logs the browser out of everything.
+func (s *suite) clearCookies() {
+	ctx, cancel := context.WithTimeout(s.browser, 10*time.Second)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		s.t.Fatalf("clear cookies: %v", err)
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
