@@ -261,3 +261,39 @@ func tail(s string, n int) string {
 	}
 	return s
 }
+
+// fill types into form fields by CSS selector.
+func (s *suite) fill(fields ...string) {
+	s.t.Helper()
+	for i := 0; i+1 < len(fields); i += 2 {
+		sel := chromedp.CSS(fields[i])
+		s.run(chromedp.WaitReady(sel), chromedp.Clear(sel), chromedp.SendKeys(sel, fields[i+1]))
+	}
+}
+
+// submit clicks a button and waits until the next page has loaded.
+func (s *suite) submit(sel string) {
+	s.t.Helper()
+	value(s, chromedp.Evaluate[any](`document.body.dataset.e2eOld = "1"`))
+	s.run(chromedp.Click(chromedp.CSS(sel)))
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(s.browser, 2*time.Second)
+		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+			`!!document.body && document.body.dataset.e2eOld !== "1" && document.readyState === "complete"`))
+		cancel()
+		if err == nil && done {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("no new page after clicking %s (still at %s)", sel, s.path())
+}
+
+// login logs in through the form.
+func (s *suite) login(name, password string) {
+	s.t.Helper()
+	s.run(chromedp.Navigate(s.base + "/login"))
+	s.fill("#login", name, "#password", password)
+	s.submit("main form button[type=submit]")
+}

@@ -103,7 +103,7 @@ func login(c *http.Client, number string) (time.Duration, error) {
 	if m == nil {
 		return 0, fmt.Errorf("no csrf token on /login")
 	}
-	form := url.Values{"csrf": {m[1]}, "username": {number}, "password": {*password}}
+	form := url.Values{"csrf": {m[1]}, "login": {number}, "password": {*password}}
 	start := time.Now()
 	resp, err := c.PostForm(*base+"/login", form)
 	took := time.Since(start)
