@@ -1,0 +1,216 @@
+package helpdesk
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/core"
+)
+
+// maxReplyBytes bounds a reply read from standard input.
+const maxReplyBytes = 1 << 20
+
+func commands() []app.Command {
+	return []app.Command{
+		{Name: "ticket list", Usage: "[--client NUMBER] [--state open|waiting|closed]",
+			Help: "list helpdesk tickets, most recently changed first", Run: ticketList},
+		{Name: "ticket reply", Usage: "ID [--author NAME] < body.txt",
+			Help: "reply to a ticket by e-mail (body from standard input); the client gets a link to the portal", Run: ticketReply},
+		{Name: "ticket state", Usage: "ID open|waiting|closed", Help: "change a ticket's state", Run: ticketState},
+		{Name: "department add", Usage: "NAME [--portal]",
+			Help: "add a helpdesk department; --portal makes it take tickets from the portal", Run: departmentAdd},
+		{Name: "department list", Usage: "", Help: "list helpdesk departments", Run: departmentList},
+	}
+}
+
+// splitArgs separates positional arguments from flags, so that flags may follow them
+// ("ticket reply 12 --author Eva").
+func splitArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			pos, args = append(pos, args[0]), args[1:]
+		}
+	}
+	return pos, nil
+}
+
+func ticketID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("ticket id %q must be a positive number", s)
+	}
+	return id, nil
+}
+
+func ticketList(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	fs := flag.NewFlagSet("ticket list", flag.ContinueOnError)
+	fs.SetOutput(io.Err)
+	client := fs.String("client", "", "client number")
+	state := fs.String("state", "", "open, waiting or closed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	f := TicketFilter{State: *state}
+	if *state != "" && !ValidState(*state) {
+		return fmt.Errorf("state %q: %w", *state, ErrBadState)
+	}
+	if *client != "" {
+		c, err := core.ClientByNumber(ctx, d.DB.R, *client)
+		if err != nil {
+			return fmt.Errorf("client %q: %w", *client, err)
+		}
+		f.ClientID = c.ID
+	}
+	list, err := ListTickets(ctx, d.DB.R, f)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(io.Out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tUPDATED\tSTATE\tCLIENT\tDEPARTMENT\tSUBJECT")
+	for _, t := range list {
+		client := "-"
+		if t.ClientID != 0 {
+			if c, err := core.ClientByID(ctx, d.DB.R, t.ClientID); err == nil {
+				client = c.Number
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.UpdatedAt.Local().Format("2006-01-02 15:04"), t.State, client,
+			t.DepartmentName, t.Subject)
+	}
+	return tw.Flush()
+}
+
+func ticketReply(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
+	fs := flag.NewFlagSet("ticket reply", flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	author := fs.String("author", "Support", "name shown as the reply's author")
+	pos, err := splitArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errors.New("usage: portal ticket reply ID [--author NAME] < body.txt")
+	}
+	id, err := ticketID(pos[0])
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(stdio.In, maxReplyBytes+1))
+	if err != nil {
+		return err
+	}
+	if len(data) > maxReplyBytes {
+		return fmt.Errorf("reply longer than %d bytes", maxReplyBytes)
+	}
+	body := strings.ReplaceAll(string(data), "\r\n", "\n")
+	if strings.TrimSpace(body) == "" {
+		return errors.New("empty reply: write the text to standard input")
+	}
+	var res ReplyResult
+	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = ReplyAsStaff(ctx, tx, d, id, strings.TrimSpace(*author), body)
+		return err
+	})
+	if errors.Is(err, core.ErrNotFound) {
+		return fmt.Errorf("ticket %d not found", id)
+	}
+	if err != nil {
+		return err
+	}
+	if d.KickMail != nil {
+		d.KickMail()
+	}
+	switch {
+	case res.MailID == 0:
+		fmt.Fprintf(stdio.Out, "reply %d stored; no e-mail (the ticket has no client with an e-mail address)\n", res.ItemID)
+	case res.Link == "":
+		fmt.Fprintf(stdio.Out, "reply %d stored; e-mail %d queued without a portal link\n", res.ItemID, res.MailID)
+	default:
+		fmt.Fprintf(stdio.Out, "reply %d stored; e-mail %d queued with link %s\n", res.ItemID, res.MailID, res.Link)
+	}
+	return nil
+}
+
+func ticketState(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	if len(args) != 2 {
+		return errors.New("usage: portal ticket state ID open|waiting|closed")
+	}
+	id, err := ticketID(args[0])
+	if err != nil {
+		return err
+	}
+	if !ValidState(args[1]) {
+		return fmt.Errorf("state %q: %w", args[1], ErrBadState)
+	}
+	err = d.DB.Tx(ctx, func(tx *sql.Tx) error { return SetTicketState(ctx, tx, id, args[1], d.Now()) })
+	if errors.Is(err, core.ErrNotFound) {
+		return fmt.Errorf("ticket %d not found", id)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Out, "ticket %d is now %s\n", id, args[1])
+	return nil
+}
+
+func departmentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	fs := flag.NewFlagSet("department add", flag.ContinueOnError)
+	fs.SetOutput(io.Err)
+	portal := fs.Bool("portal", false, "take tickets created in the portal")
+	pos, err := splitArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	name := strings.TrimSpace(strings.Join(pos, " "))
+	if name == "" {
+		return errors.New("usage: portal department add NAME [--portal]")
+	}
+	var id int64
+	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = SaveDepartment(ctx, tx, Department{Name: name, PortalRequests: *portal}, d.Now())
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Out, "department %d %q added\n", id, name)
+	return nil
+}
+
+func departmentList(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q", args[0])
+	}
+	list, err := ListDepartments(ctx, d.DB.R)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(io.Out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPORTAL\tNAME")
+	for _, dp := range list {
+		p := "no"
+		if dp.PortalRequests {
+			p = "yes"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\n", dp.ID, p, dp.Name)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,89 @@
+package sms
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/internal/web"
+)
+
+// fixture is a booted portal with the SMS module switched on and two clients.
+type fixture struct {
+	env      *testkit.Env
+	mod      *Module
+	c1, c2   int64
+	b1, b2   *testkit.Browser
+	clientNo string
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	env := testkit.New(t, New)
+	f := &fixture{env: env, c1: env.AddClient("5001", 0), c2: env.AddClient("5002", 0)}
+	for _, m := range env.Modules {
+		if sm, ok := m.(*Module); ok {
+			f.mod = sm
+		}
+	}
+	env.Set("sms_notify", "gateway")
+	env.Set("ci_sms_enable", "1")
+	f.b1 = env.Browser().LoginAs(f.c1)
+	f.b2 = env.Browser().LoginAs(f.c2)
+	return f
+}
+
+// runOnce runs one worker round and fails the test on error.
+func (f *fixture) runOnce(t *testing.T) (sent, failed int) {
+	t.Helper()
+	sent, failed, err := f.mod.Worker().RunOnce(context.Background())
+	if err != nil {
+		t.Fatalf("RunOnce: %v", err)
+	}
+	return sent, failed
+}
+
+// messages returns client 1's queue rows, newest first.
+func (f *fixture) messages(t *testing.T, client int64) []Message {
+	t.Helper()
+	list, err := ListMessages(context.Background(), f.env.Deps.DB.R, client, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
+var keyRE = regexp.MustCompile(`"(sms\.[a-z0-9_]+)"`)
+
+// TestEveryKeyTranslated fails when a key used in code or templates is missing from a
+// catalog.
+func TestEveryKeyTranslated(t *testing.T) {
+	env := testkit.New(t, New)
+	keys := map[string]bool{}
+	_ = filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") ||
+			!(strings.HasSuffix(p, ".go") || strings.HasSuffix(p, ".html")) {
+			return nil
+		}
+		data, _ := os.ReadFile(p)
+		for _, m := range keyRE.FindAllStringSubmatch(string(data), -1) {
+			keys[m[1]] = true
+		}
+		return nil
+	})
+	if len(keys) < 30 {
+		t.Fatalf("found only %d keys; the scan is broken", len(keys))
+	}
+	for _, lang := range web.Languages {
+		for k := range keys {
+			if !env.Deps.Web.Catalog.Has(lang, k) {
+				t.Errorf("%s: key %q missing", lang, k)
+			}
+		}
+	}
+}

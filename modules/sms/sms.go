@@ -1,0 +1,94 @@
+// Package sms is the Send SMS tab of the client portal: a send form with a part
+// counter and a monthly limit, a durable queue sent by a background worker through the
+// HTTP gateway or SMPP transport chosen by sms_notify, and the client's telephone
+// directory.
+package sms
+
+import (
+	"embed"
+	"io/fs"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+)
+
+// Paths and templates.
+const (
+	pathSend        = "/sms"
+	pathContacts    = "/sms/contacts"
+	tplSend         = "sms/send"
+	tplContacts     = "sms/contacts"
+	tplContactForm  = "sms/contact_form"
+	titleSend       = "sms.title"
+	titleContacts   = "sms.contacts_title"
+	titleContactNew = "sms.contact_new_title"
+	titleContactEdt = "sms.contact_edit_title"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed locales/*.toml
+var localeFiles embed.FS
+
+func sub(f embed.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // the directory is a constant of the embed above
+	}
+	return s
+}
+
+// Module is the SMS feature.
+type Module struct {
+	d      app.Deps
+	worker *Worker
+}
+
+// New returns the module; it does no work (Boot calls it once just to read Info).
+func New(d app.Deps) app.Module {
+	return &Module{d: d, worker: NewWorker(d)}
+}
+
+// Worker returns the queue's sender, for the CLI and tests.
+func (m *Module) Worker() *Worker { return m.worker }
+
+// Enabled reports whether clients may send SMS: a transport is chosen and
+// ci_sms_enable is on.
+func Enabled(st *settings.Store) bool {
+	return settings.SMSNotify.Get(st) != "disabled" && settings.SMSEnable.Get(st)
+}
+
+// Info declares the module.
+func (m *Module) Info() app.Info {
+	return app.Info{
+		Name:       "sms",
+		Prefix:     pathSend,
+		Area:       app.Client,
+		Gate:       func(c *fiber.Ctx) bool { return Enabled(m.d.Settings) },
+		Menu:       []web.MenuItem{{Key: "sms.menu", Path: pathSend, Order: 60}},
+		Migrations: sub(migrationFiles, "migrations"),
+		Templates:  sub(templateFiles, "templates"),
+		Locales:    sub(localeFiles, "locales"),
+		Seed:       m.seed,
+		Worker:     m.worker.Run,
+		Commands:   commands(),
+	}
+}
+
+// Mount registers the routes under /sms.
+func (m *Module) Mount(r fiber.Router) {
+	r.Get("/", m.showSendForm)
+	r.Post("/", m.sendMessage)
+	r.Get("/contacts", m.showContactList)
+	r.Get("/contacts/new", m.showContactForm)
+	r.Post("/contacts/new", m.saveContact)
+	r.Get("/contacts/:id/edit", m.showContactForm)
+	r.Post("/contacts/:id/edit", m.saveContact)
+	r.Post("/contacts/:id/delete", m.deleteContact)
+}

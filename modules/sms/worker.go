@@ -1,0 +1,335 @@
+package sms
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/core"
+	smslib "github.com/ispportal/portal/internal/sms"
+	"github.com/ispportal/portal/settings"
+)
+
+// Retry schedule: 30 s after the first temporary failure, doubling up to 1 h; the
+// 10th failure marks the message failed (about 6 hours after it was queued).
+const (
+	MaxAttempts  = 10
+	firstBackoff = 30 * time.Second
+	maxBackoff   = time.Hour
+	batchSize    = 100
+	// staleSending re-queues a row another (crashed) worker left in "sending".
+	staleSending = time.Hour
+	maxErrorLen  = 300
+)
+
+// Errors recorded on queued messages while the transport cannot be built. They leave
+// the messages queued, without counting an attempt: nothing is wrong with the message.
+var (
+	errGatewayNotConfigured = errors.New("SMS gateway not configured (sms_gateway_url is empty)")
+	errSMPPNotConfigured    = errors.New("SMPP connection not configured (smpp_host is empty)")
+)
+
+// gatewayIDPattern finds a message id in a JSON answer such as {"id":"abc"} or
+// {"message_id": 123}; answers without one leave the provider id empty.
+const gatewayIDPattern = `"(?:message_?)?id"\s*:\s*"?([A-Za-z0-9._:-]+)`
+
+// Backoff returns the wait after the n-th failed attempt (n ≥ 1).
+func Backoff(n int) time.Duration {
+	d := firstBackoff
+	for i := 1; i < n && d < maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, maxBackoff)
+}
+
+// Worker sends the SMS queue. Delivery is at-least-once: a row is marked "sending" in
+// its own transaction before the provider is called and "sent" afterwards; a crash in
+// between leaves it in "sending", and the next worker sends it again. Run one worker
+// per database.
+type Worker struct {
+	d    app.Deps
+	kick chan struct{}
+
+	// PollInterval is how often Run looks for due messages when not kicked (default 10 s).
+	PollInterval time.Duration
+	// SendTimeout bounds one provider call (default 30 s).
+	SendTimeout time.Duration
+	// HTTPClient is used by the HTTP gateway transport (nil: a client with SendTimeout).
+	HTTPClient *http.Client
+
+	mu        sync.Mutex // one round at a time; guards the transport cache
+	recovered bool
+	sender    smslib.Sender
+	senderKey string
+}
+
+// NewWorker returns a worker; it does no work until Run or RunOnce.
+func NewWorker(d app.Deps) *Worker {
+	return &Worker{d: d, kick: make(chan struct{}, 1), PollInterval: 10 * time.Second, SendTimeout: 30 * time.Second}
+}
+
+// Kick wakes Run now, e.g. after a transaction that queued a message committed.
+func (w *Worker) Kick() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends due messages until ctx is done.
+func (w *Worker) Run(ctx context.Context) {
+	defer w.closeSender()
+	for {
+		sent, failed, err := w.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.d.Log.Error("sms.Worker.Run: round failed", "err", err)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil && sent+failed >= batchSize {
+			continue
+		}
+		t := time.NewTimer(w.PollInterval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-w.kick:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// RunOnce sends the messages that are due now and reports how many were sent and how
+// many attempts failed. With sms_notify disabled it sends nothing; with the chosen
+// transport not configured, the queued messages wait and show why. The first call
+// re-queues rows a previous process left in "sending".
+func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.requeueSending(ctx, !w.recovered); err != nil {
+		return 0, 0, err
+	}
+	w.recovered = true
+
+	sender, err := w.transport()
+	if err != nil {
+		return 0, 0, w.noteWaiting(ctx, err)
+	}
+	if sender == nil {
+		return 0, 0, nil
+	}
+	for sent+failed < batchSize && ctx.Err() == nil {
+		msg, ok, err := w.claim(ctx)
+		if err != nil || !ok {
+			return sent, failed, err
+		}
+		sctx, cancel := context.WithTimeout(ctx, w.SendTimeout)
+		id, sendErr := sender.Send(sctx, smslib.Message{To: msg.Number, Text: msg.Text})
+		cancel()
+		if sendErr == nil {
+			if err := w.markSent(ctx, msg.ID, id); err != nil {
+				return sent, failed, err
+			}
+			sent++
+			continue
+		}
+		if ctx.Err() != nil {
+			// Shutting down is no delivery failure: put the row back as it was.
+			return sent, failed, w.release(msg.ID)
+		}
+		failed++
+		temporary := smslib.IsTemporary(sendErr)
+		if err := w.markFailed(ctx, msg, temporary, sendErr); err != nil {
+			return sent, failed, err
+		}
+		if temporary {
+			// The provider is down or slow; the other messages would only wait for
+			// the same failure. They go in a later round.
+			break
+		}
+	}
+	return sent, failed, ctx.Err()
+}
+
+// transport builds the sender from the settings of this round, reusing the previous
+// one while the settings are unchanged (an SMPP bind is kept open between rounds).
+// It returns nil, nil when sms_notify is disabled.
+func (w *Worker) transport() (smslib.Sender, error) {
+	st := w.d.Settings
+	var key string
+	var build func() (smslib.Sender, error)
+	switch settings.SMSNotify.Get(st) {
+	case "gateway":
+		cfg := smslib.HTTPConfig{URL: settings.SMSGatewayURL.Get(st), Method: settings.SMSGatewayMethod.Get(st),
+			ContentType: settings.SMSGatewayContentType.Get(st), Body: settings.SMSGatewayBody.Get(st),
+			User: settings.SMSGatewayUser.Get(st), Sender: settings.SMSSender.Get(st), IDPattern: gatewayIDPattern}
+		if cfg.URL == "" {
+			w.closeSender()
+			return nil, errGatewayNotConfigured
+		}
+		// The password setting is a bearer token when no user is set.
+		if cfg.User != "" {
+			cfg.Password = settings.SMSGatewayPassword.Get(st)
+		} else {
+			cfg.Token = settings.SMSGatewayPassword.Get(st)
+		}
+		if cfg.Method == http.MethodGet {
+			cfg.Body = "" // a GET carries everything in the URL
+		}
+		key = fmt.Sprintf("gateway %#v", cfg)
+		build = func() (smslib.Sender, error) {
+			client := w.HTTPClient
+			if client == nil {
+				client = &http.Client{Timeout: w.SendTimeout}
+			}
+			return smslib.NewHTTPGateway(cfg, client)
+		}
+	case "smpp":
+		cfg := smslib.SMPPConfig{Host: settings.SMPPHost.Get(st), Port: settings.SMPPPort.Get(st),
+			SystemID: settings.SMPPSystemID.Get(st), Password: settings.SMPPPassword.Get(st),
+			SourceAddr: settings.SMSSender.Get(st)}
+		if cfg.Host == "" {
+			w.closeSender()
+			return nil, errSMPPNotConfigured
+		}
+		key = fmt.Sprintf("smpp %#v", cfg)
+		build = func() (smslib.Sender, error) { return smslib.NewSMPP(cfg), nil }
+	default:
+		w.closeSender()
+		return nil, nil
+	}
+	if w.sender != nil && key == w.senderKey {
+		return w.sender, nil
+	}
+	w.closeSender()
+	s, err := build()
+	if err != nil {
+		return nil, err
+	}
+	w.sender, w.senderKey = s, key
+	return s, nil
+}
+
+func (w *Worker) closeSender() {
+	if c, ok := w.sender.(io.Closer); ok {
+		c.Close()
+	}
+	w.sender, w.senderKey = nil, ""
+}
+
+// noteWaiting records why queued messages are not being sent, so clients see it.
+func (w *Worker) noteWaiting(ctx context.Context, cause error) error {
+	msg := clip(cause.Error())
+	return w.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sms_queue SET last_error = ? WHERE status = 'queued' AND last_error <> ?`, msg, msg)
+		return err
+	})
+}
+
+// claim marks the next due row "sending" and returns it, in one IMMEDIATE
+// transaction, so no other writer can claim the same row.
+func (w *Worker) claim(ctx context.Context) (Message, bool, error) {
+	now := core.Now(w.d.Now())
+	var m Message
+	var ok bool
+	err := w.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageCols+` FROM sms_queue
+			WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`, now))
+		if errors.Is(err, core.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE sms_queue SET status = 'sending', claimed_at = ? WHERE id = ? AND status = 'queued'`, now, m.ID)
+		ok = err == nil
+		return err
+	})
+	return m, ok, err
+}
+
+func (w *Worker) markSent(ctx context.Context, id int64, providerID string) error {
+	// A cancelled ctx must not leave a sent message in "sending" (it would go twice).
+	ctx = context.WithoutCancel(ctx)
+	return w.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sms_queue SET status = 'sent', sent_at = ?, last_error = '', provider_id = ?,
+			attempts = attempts + 1 WHERE id = ?`, core.Now(w.d.Now()), clip(providerID), id)
+		return err
+	})
+}
+
+func (w *Worker) release(id int64) error {
+	ctx := context.Background()
+	return w.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sms_queue SET status = 'queued' WHERE id = ? AND status = 'sending'`, id)
+		return err
+	})
+}
+
+// markFailed counts a failed attempt: a temporary failure goes back to the queue with
+// a later next_attempt_at until MaxAttempts; a permanent one fails at once.
+func (w *Worker) markFailed(ctx context.Context, m Message, temporary bool, cause error) error {
+	ctx = context.WithoutCancel(ctx)
+	n := m.Attempts + 1
+	status := StatusQueued
+	if !temporary || n >= MaxAttempts {
+		status = StatusFailed
+	}
+	reason := clip(cause.Error())
+	w.d.Log.Warn("sms.Worker: attempt failed", "id", m.ID, "attempts", n, "status", status, "err", reason)
+	return w.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sms_queue SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?
+			WHERE id = ?`, status, n, reason, core.Now(w.d.Now().Add(Backoff(n))), m.ID)
+		return err
+	})
+}
+
+// requeueSending puts rows stuck in "sending" back in the queue: all of them when this
+// worker starts (their process died mid-send), later only those claimed long ago. The
+// interrupted send counts as an attempt, so a message that crashes the process every
+// time ends up failed instead of looping.
+func (w *Worker) requeueSending(ctx context.Context, all bool) error {
+	now := w.d.Now()
+	cutoff := core.Now(now.Add(-staleSending))
+	if all {
+		cutoff = core.Now(now.AddDate(100, 0, 0))
+	}
+	return w.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sms_queue
+			SET status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'queued' END,
+				attempts = attempts + 1,
+				last_error = 'interrupted while sending; sent again',
+				next_attempt_at = ?
+			WHERE status = 'sending' AND (claimed_at IS NULL OR claimed_at < ?)`, MaxAttempts, core.Now(now), cutoff)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			w.d.Log.Warn("sms.Worker: re-queued messages interrupted while sending", "count", n)
+		}
+		return nil
+	})
+}
+
+func clip(s string) string {
+	if len(s) <= maxErrorLen {
+		return s
+	}
+	// Cut on a rune boundary so the stored text stays valid UTF-8.
+	for i := maxErrorLen; i > 0; i-- {
+		if s[i]&0xC0 != 0x80 {
+			return s[:i] + "…"
+		}
+	}
+	return ""
+}
