@@ -80,6 +80,12 @@ func New(d Deps, modules []Module) *App {
 	f.Post("/lang", a.switchLanguage)
 
 	w.Menu = a.menu
+	// 8. the modules' own middleware, before any module's routes.
+	for _, m := range modules {
+		for _, h := range m.Info().Middleware {
+			f.Use(h)
+		}
+	}
 	for _, m := range modules {
 		a.mount(m)
 	}

@@ -147,7 +147,11 @@ func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 		KickMail: mw.Kick, Hooks: &Hooks{}}
 	env := &Env{Config: cfg, Deps: deps, MailWorker: mw}
 	for _, ctor := range ctors {
-		env.Modules = append(env.Modules, ctor(deps))
+		m := ctor(deps)
+		if md := m.Info().MailDefaults; md != nil {
+			md(deps.Mail)
+		}
+		env.Modules = append(env.Modules, m)
 	}
 	return env, nil
 }

@@ -60,6 +60,13 @@ type Info struct {
 	Worker func(ctx context.Context)
 	// Commands are the module's CLI subcommands (`portal traffic import FILE`).
 	Commands []Command
+	// Middleware runs for every request before any module's routes (after sessions,
+	// CSRF and suspension), whatever the order of the module list: for example the
+	// custom-buttons module adding menu entries to every page.
+	Middleware []fiber.Handler
+	// MailDefaults registers the built-in e-mail templates of the module's purposes.
+	// Boot calls it in every process, so the CLI and the console know them too.
+	MailDefaults func(t *mail.Templates)
 }
 
 // Command is one CLI subcommand of a module.

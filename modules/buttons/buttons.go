@@ -1,0 +1,56 @@
+// Package buttons adds the provider's own links (website, speed test, "write to us") to
+// the subscriber menu: label per language, http, https or mailto address, order, and
+// whether it opens in a new tab.
+package buttons
+
+import (
+	"embed"
+	"io/fs"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/app"
+)
+
+// menuLocal is the request local the app's menu code appends to the menu.
+const menuLocal = "app.menu.extra"
+
+// menuOrder is where custom buttons start in the menu, after every module's entry.
+const menuOrder = 100
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+func sub(f embed.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // dir is a constant of the embeds above
+	}
+	return s
+}
+
+// Module puts the custom buttons into the menu.
+type Module struct {
+	d     app.Deps
+	mu    sync.Mutex
+	cache *cache
+}
+
+// New returns the module; it does no work.
+func New(d app.Deps) app.Module { return &Module{d: d} }
+
+// Info declares the module. It has no pages, only middleware that adds the buttons
+// to the menu of every page.
+func (m *Module) Info() app.Info {
+	return app.Info{
+		Name:       "buttons",
+		Area:       app.Public,
+		Migrations: sub(migrationFiles, "migrations"),
+		Seed:       m.seed,
+		Commands:   m.commands(),
+		Middleware: []fiber.Handler{m.addToMenu},
+	}
+}
+
+// Mount has nothing to mount: the buttons are menu entries, not pages.
+func (m *Module) Mount(r fiber.Router) {}

@@ -1,0 +1,58 @@
+// Package contact is the Contact page: a rich text staff write in the settings
+// (ci_contact_text, a default plus optional texts per invoice group), or, when none is
+// written, the supplier details of the client's invoice group.
+package contact
+
+import (
+	"embed"
+	"io/fs"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/web"
+)
+
+// Paths and templates.
+const (
+	pathContact = "/contact"
+	tplShow     = "contact/show"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed locales/*.toml
+var localeFiles embed.FS
+
+func sub(f embed.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // dir is a constant of the embeds above
+	}
+	return s
+}
+
+// Module is the Contact page.
+type Module struct{ d app.Deps }
+
+// New returns the module; it does no work.
+func New(d app.Deps) app.Module { return &Module{d: d} }
+
+// Info declares the module.
+func (m *Module) Info() app.Info {
+	return app.Info{
+		Name:      "contact",
+		Prefix:    pathContact,
+		Area:      app.Client,
+		Menu:      []web.MenuItem{{Key: "contact.menu", Path: pathContact, Order: 90}},
+		Templates: sub(templateFiles, "templates"),
+		Locales:   sub(localeFiles, "locales"),
+		Seed:      m.seed,
+		Commands:  m.commands(),
+	}
+}
+
+// Mount registers the routes.
+func (m *Module) Mount(r fiber.Router) {
+	r.Get("/", m.showContact)
+}

@@ -1,0 +1,236 @@
+package info
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ispportal/portal/internal/core"
+)
+
+// Message kinds.
+const (
+	KindPrivate = "private"
+	KindGlobal  = "global"
+	KindGroup   = "group"
+)
+
+// Message is a note from the provider to one client, every client, or the clients of
+// one invoice group. Body is staff HTML, sanitised when shown.
+type Message struct {
+	ID         int64
+	ExternalID string
+	Kind       string
+	ClientID   int64 // private messages only
+	GroupID    int64 // group messages only
+	Title      string
+	Body       string
+	ValidFrom  time.Time // zero: from the start
+	ValidUntil time.Time // zero: for ever; exclusive
+	CreatedAt  time.Time
+	// Read is set by ListMessagesForClient and MessageForClient.
+	Read bool
+}
+
+// Date is when the message became current: its start of validity, or its creation.
+func (m Message) Date() time.Time {
+	if !m.ValidFrom.IsZero() {
+		return m.ValidFrom
+	}
+	return m.CreatedAt
+}
+
+// ErrInvalidMessage wraps every reason SaveMessage refuses a message.
+var ErrInvalidMessage = errors.New("invalid message")
+
+// Validate checks a message before it is stored.
+func (m Message) Validate() error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidMessage, fmt.Sprintf(format, a...))
+	}
+	switch m.Kind {
+	case KindPrivate:
+		if m.ClientID <= 0 || m.GroupID != 0 {
+			return bad("a private message needs a client and no group")
+		}
+	case KindGlobal:
+		if m.ClientID != 0 || m.GroupID != 0 {
+			return bad("a global message has neither client nor group")
+		}
+	case KindGroup:
+		if m.GroupID <= 0 || m.ClientID != 0 {
+			return bad("a group message needs an invoice group and no client")
+		}
+	default:
+		return bad("kind must be private, global or group")
+	}
+	if strings.TrimSpace(m.Title) == "" || utf8.RuneCountInString(m.Title) > 200 || strings.ContainsAny(m.Title, "\r\n\x00") {
+		return bad("title must be one line of 1 to 200 characters")
+	}
+	if !utf8.ValidString(m.Body) || len(m.Body) > 100000 {
+		return bad("body must be UTF-8 text of at most 100 kB")
+	}
+	if !m.ValidFrom.IsZero() && !m.ValidUntil.IsZero() && !m.ValidUntil.After(m.ValidFrom) {
+		return bad("until must be after from")
+	}
+	return nil
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return core.Now(t)
+}
+
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+func nullText(s string) any {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return strings.TrimSpace(s)
+}
+
+// SaveMessage inserts a message (ID 0) or updates one, and returns its id. A message
+// with an ExternalID that already exists is updated, so the billing system can resend.
+func SaveMessage(ctx context.Context, tx *sql.Tx, m Message, now time.Time) (int64, error) {
+	if err := m.Validate(); err != nil {
+		return 0, err
+	}
+	if m.ID == 0 && m.ExternalID != "" {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM info_messages WHERE external_id = ?`, strings.TrimSpace(m.ExternalID)).Scan(&m.ID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+	}
+	args := []any{nullText(m.ExternalID), m.Kind, nullInt(m.ClientID), nullInt(m.GroupID), strings.TrimSpace(m.Title), m.Body,
+		nullTime(m.ValidFrom), nullTime(m.ValidUntil)}
+	if m.ID == 0 {
+		res, err := tx.ExecContext(ctx, `INSERT INTO info_messages (external_id, kind, client_id, group_id, title, body,
+			valid_from, valid_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, core.Now(now))...)
+		if err != nil {
+			return 0, err
+		}
+		return res.LastInsertId()
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE info_messages SET external_id = ?, kind = ?, client_id = ?, group_id = ?, title = ?,
+		body = ?, valid_from = ?, valid_until = ? WHERE id = ?`, append(args, m.ID)...)
+	if err != nil {
+		return 0, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return 0, core.ErrNotFound
+	}
+	return m.ID, nil
+}
+
+// DeleteMessage removes a message and its reading state.
+func DeleteMessage(ctx context.Context, tx *sql.Tx, id int64) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM info_messages WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return core.ErrNotFound
+	}
+	return nil
+}
+
+const messageCols = `m.id, COALESCE(m.external_id, ''), m.kind, COALESCE(m.client_id, 0), COALESCE(m.group_id, 0), m.title,
+	m.body, COALESCE(m.valid_from, ''), COALESCE(m.valid_until, ''), m.created_at`
+
+func scanMessage(row interface{ Scan(...any) error }, extra ...any) (Message, error) {
+	var m Message
+	var from, until, created string
+	err := row.Scan(append([]any{&m.ID, &m.ExternalID, &m.Kind, &m.ClientID, &m.GroupID, &m.Title, &m.Body,
+		&from, &until, &created}, extra...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, core.ErrNotFound
+	}
+	if from != "" {
+		m.ValidFrom = core.ParseTime(from)
+	}
+	if until != "" {
+		m.ValidUntil = core.ParseTime(until)
+	}
+	m.CreatedAt = core.ParseTime(created)
+	return m, err
+}
+
+// ListMessages lists every message, newest first, for staff.
+func ListMessages(ctx context.Context, q core.Querier) ([]Message, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+messageCols+` FROM info_messages m ORDER BY m.created_at DESC, m.id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// visibleTo is the condition that a message is meant for client ? of group ? at ?:
+// private to them, global, or for their group, and inside its validity window.
+const visibleTo = `(m.kind = 'global' OR (m.kind = 'private' AND m.client_id = ?) OR (m.kind = 'group' AND m.group_id = ?))
+	AND (m.valid_from IS NULL OR m.valid_from <= ?) AND (m.valid_until IS NULL OR m.valid_until > ?)`
+
+// ListMessagesForClient lists the current messages of a client, newest first, with
+// their reading state for that client.
+func ListMessagesForClient(ctx context.Context, q core.Querier, clientID, groupID int64, now time.Time) ([]Message, error) {
+	t := core.Now(now)
+	rows, err := q.QueryContext(ctx, `SELECT `+messageCols+`, r.message_id IS NOT NULL FROM info_messages m
+		LEFT JOIN info_message_reads r ON r.message_id = m.id AND r.client_id = ?
+		WHERE `+visibleTo+` ORDER BY COALESCE(m.valid_from, m.created_at) DESC, m.id DESC LIMIT 200`,
+		clientID, clientID, groupID, t, t)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var read bool
+		m, err := scanMessage(rows, &read)
+		if err != nil {
+			return nil, err
+		}
+		m.Read = read
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MessageForClient loads one message only if it is currently meant for the client;
+// anything else is core.ErrNotFound.
+func MessageForClient(ctx context.Context, q core.Querier, clientID, groupID, id int64, now time.Time) (Message, error) {
+	t := core.Now(now)
+	var read bool
+	m, err := scanMessage(q.QueryRowContext(ctx, `SELECT `+messageCols+`, r.message_id IS NOT NULL FROM info_messages m
+		LEFT JOIN info_message_reads r ON r.message_id = m.id AND r.client_id = ?
+		WHERE m.id = ? AND `+visibleTo, clientID, id, clientID, groupID, t, t), &read)
+	m.Read = read
+	return m, err
+}
+
+// MarkRead records that the client opened the message (once; later calls keep the
+// first time).
+func MarkRead(ctx context.Context, tx *sql.Tx, clientID, messageID int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO info_message_reads (message_id, client_id, read_at) VALUES (?, ?, ?)
+		ON CONFLICT (message_id, client_id) DO NOTHING`, messageID, clientID, core.Now(now))
+	return err
+}

@@ -1,0 +1,94 @@
+package requests
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/core"
+)
+
+func (m *Module) commands() []app.Command {
+	return []app.Command{
+		{Name: "request list", Usage: "[--state new|in_progress|done|rejected] [--client NUMBER]",
+			Help: "list support requests, newest first", Run: requestList},
+		{Name: "request state", Usage: "ID new|in_progress|done|rejected", Help: "change the state of a support request", Run: requestState},
+	}
+}
+
+func requestList(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
+	fs := flag.NewFlagSet("request list", flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	state := fs.String("state", "", "only requests in this state")
+	client := fs.String("client", "", "only this client's requests (client number)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("request list: unexpected argument %q", fs.Arg(0))
+	}
+	if *state != "" && !slices.Contains(States, *state) {
+		return fmt.Errorf("request list: state must be one of %s", strings.Join(States, ", "))
+	}
+	f := Filter{State: *state, Limit: 1000}
+	if *client != "" {
+		cl, err := core.ClientByNumber(ctx, d.DB.R, *client)
+		if errors.Is(err, core.ErrNotFound) {
+			return fmt.Errorf("request list: no client with number %q", *client)
+		} else if err != nil {
+			return err
+		}
+		f.ClientID = cl.ID
+	}
+	list, err := ListRequests(ctx, d.DB.R, f)
+	if err != nil {
+		return err
+	}
+	numbers := map[int64]string{}
+	fmt.Fprintln(stdio.Out, "ID\tDATE\tCLIENT\tSTATE\tCATEGORY\tSUBJECT")
+	for _, r := range list {
+		n, ok := numbers[r.ClientID]
+		if !ok {
+			if cl, err := core.ClientByID(ctx, d.DB.R, r.ClientID); err == nil {
+				n = cl.Number
+			}
+			numbers[r.ClientID] = n
+		}
+		fmt.Fprintf(stdio.Out, "%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.CreatedAt.Local().Format("2006-01-02 15:04"), n, r.State, r.Category, r.Subject)
+	}
+	return nil
+}
+
+func requestState(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
+	if len(args) != 2 {
+		return errors.New("request state: give the request ID and the new state")
+	}
+	id, ok := parseID(args[0])
+	if !ok {
+		return fmt.Errorf("request state: %q is not a request id", args[0])
+	}
+	state := args[1]
+	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var clientID int64
+		if err := tx.QueryRowContext(ctx, `SELECT client_id FROM support_requests WHERE id = ?`, id).Scan(&clientID); errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("request state: no request %d", id)
+		} else if err != nil {
+			return err
+		}
+		if err := SetRequestState(ctx, tx, id, state, d.Now()); err != nil {
+			return fmt.Errorf("request state: %w", err)
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "request.state", ClientID: clientID,
+			Detail: fmt.Sprintf("request %d -> %s", id, state)})
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdio.Out, "request %d is now %s\n", id, state)
+	return nil
+}
