@@ -16,14 +16,23 @@ help:
 build:
 	$(GO) build -o $(BIN) ./cmd/portal
 
+## deps: Debian packages the portal uses at run time (DejaVu fonts for Czech letters in PDFs)
+deps:
+	@if ! [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "deps: installing fonts-dejavu-core (PDFs print Czech letters with it)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  ($$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null) \
+	    || echo "deps: could not install fonts-dejavu-core; PDFs will drop diacritics"; \
+	fi
+
 ## run: build, add the demo data (once, idempotent) and start the portal on :9080
-run: build
+run: deps build
 	@$(BIN) --data $(DATA) demo
 	@echo "Open http://localhost$(LISTEN)/ (staff console: http://localhost$(LISTEN)/admin)"
 	@$(BIN) --data $(DATA) --listen $(LISTEN) serve
 
 ## test: format and vet checks, every test with the race detector, then the browser suite
-test: lint-basic
+test: lint-basic deps
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
 	$(MAKE) e2e
 
@@ -63,4 +72,4 @@ audit:
 clean:
 	rm -rf bin out
 
-.PHONY: help build run test e2e e2e-deps lint-basic cover docs audit clean
+.PHONY: help deps build run test e2e e2e-deps lint-basic cover docs audit clean

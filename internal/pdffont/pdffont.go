@@ -1,0 +1,123 @@
+// Package pdffont gives generated PDFs (invoices, configuration sheets) a Unicode
+// font, so Czech letters print correctly.
+//
+// fpdf's built-in fonts know only Windows-1252, which lacks ě, č, ř, ů and more. The
+// portal does not ship a font file of its own: it uses DejaVu Sans from the
+// system (Debian's fonts-dejavu-core, which the Makefile installs; PORTAL_PDF_FONT_DIR
+// points elsewhere). Where no such font exists, documents are still produced with the
+// built-in Helvetica and text reduced to ASCII (diacritics dropped), and a warning is
+// logged once.
+package pdffont
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/go-pdf/fpdf"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Doc is an fpdf document whose text methods pass every string through the font's
+// translation, so callers write Unicode text and never think about the font.
+type Doc struct {
+	*fpdf.Fpdf
+	// Family is the font family to pass to SetFont; "B" is available as a style.
+	Family string
+	tr     func(string) string
+}
+
+type fonts struct{ regular, bold []byte }
+
+var (
+	once   sync.Once
+	loaded *fonts
+)
+
+// searchDirs are where Linux distributions put DejaVu.
+var searchDirs = []string{"/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/TTF", "/usr/share/fonts/dejavu",
+	"/usr/share/fonts/dejavu-sans-fonts", "/usr/local/share/fonts"}
+
+func load() *fonts {
+	once.Do(func() {
+		dirs := searchDirs
+		if d := os.Getenv("PORTAL_PDF_FONT_DIR"); d != "" {
+			dirs = append([]string{d}, dirs...)
+		}
+		for _, d := range dirs {
+			r, err1 := os.ReadFile(filepath.Join(d, "DejaVuSans.ttf"))
+			b, err2 := os.ReadFile(filepath.Join(d, "DejaVuSans-Bold.ttf"))
+			if err1 == nil && err2 == nil {
+				loaded = &fonts{regular: r, bold: b}
+				return
+			}
+		}
+		slog.Warn("pdffont: DejaVu Sans not found; PDFs will drop diacritics (install fonts-dejavu-core or set PORTAL_PDF_FONT_DIR)")
+	})
+	return loaded
+}
+
+// Unicode reports whether PDFs get the Unicode font (false: ASCII fallback).
+func Unicode() bool { return load() != nil }
+
+// New starts a document like fpdf.New(orientation, unit, size, "").
+func New(orientation, unit, size string) *Doc {
+	p := fpdf.New(orientation, unit, size, "")
+	d := &Doc{Fpdf: p}
+	if f := load(); f != nil {
+		p.AddUTF8FontFromBytes("dejavu", "", f.regular)
+		p.AddUTF8FontFromBytes("dejavu", "B", f.bold)
+		d.Family, d.tr = "dejavu", func(s string) string { return s }
+	} else {
+		d.Family, d.tr = "Helvetica", ASCII
+	}
+	return d
+}
+
+// ASCII drops diacritics (č → c) and replaces what remains outside ASCII with "?",
+// keeping the text readable in the built-in font.
+func ASCII(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == '\u00a0' || r == '\u202f':
+			b.WriteByte(' ')
+		case r == '–' || r == '—' || r == '−':
+			b.WriteByte('-')
+		case r < 128:
+			b.WriteRune(r)
+		default:
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}
+
+// CellFormat is fpdf's CellFormat with the text translated for the font.
+func (d *Doc) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
+	d.Fpdf.CellFormat(w, h, d.tr(txt), border, ln, align, fill, link, linkStr)
+}
+
+// Cell is fpdf's Cell with the text translated for the font.
+func (d *Doc) Cell(w, h float64, txt string) { d.Fpdf.Cell(w, h, d.tr(txt)) }
+
+// MultiCell is fpdf's MultiCell with the text translated for the font.
+func (d *Doc) MultiCell(w, h float64, txt, border, align string, fill bool) {
+	d.Fpdf.MultiCell(w, h, d.tr(txt), border, align, fill)
+}
+
+// Write is fpdf's Write with the text translated for the font.
+func (d *Doc) Write(h float64, txt string) { d.Fpdf.Write(h, d.tr(txt)) }
+
+// Text is fpdf's Text with the text translated for the font.
+func (d *Doc) Text(x, y float64, txt string) { d.Fpdf.Text(x, y, d.tr(txt)) }
+
+// GetStringWidth measures text as it will be printed.
+func (d *Doc) GetStringWidth(s string) float64 { return d.Fpdf.GetStringWidth(d.tr(s)) }
+
+// SplitText splits text as it will be printed into lines of at most w.
+func (d *Doc) SplitText(txt string, w float64) []string { return d.Fpdf.SplitText(d.tr(txt), w) }

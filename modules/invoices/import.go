@@ -1,0 +1,216 @@
+package invoices
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ispportal/portal/internal/core"
+)
+
+// Limits of the CLI imports.
+const (
+	// MaxImportSize is the largest import file accepted; bigger exports are split.
+	MaxImportSize = 64 << 20
+	// MaxPDFSize is the largest supplied invoice PDF accepted.
+	MaxPDFSize = 20 << 20
+	// maxLine is the longest JSON line (an invoice with many items).
+	maxLine = 1 << 20
+	// maxReported caps the line errors printed; the rest are counted.
+	maxReported = 100
+)
+
+// LineError is a problem with one line of an import file.
+type LineError struct {
+	Line int
+	Msg  string
+}
+
+func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// amount is money in a JSON import: a number or a string with up to two decimals
+// ("413.22", 413.22, "413,22"), read exactly into minor units, never through a float.
+type amount struct {
+	v   int64
+	set bool
+}
+
+func (a *amount) UnmarshalJSON(b []byte) error {
+	v, err := decimalJSON(b, 2)
+	a.v, a.set = v, err == nil
+	return err
+}
+
+// quantity is a quantity with up to three decimals, held in thousandths.
+type quantity struct {
+	v   int64
+	set bool
+}
+
+func (q *quantity) UnmarshalJSON(b []byte) error {
+	v, err := decimalJSON(b, 3)
+	q.v, q.set = v, err == nil
+	return err
+}
+
+func decimalJSON(b []byte, scale int) (int64, error) {
+	s := strings.TrimSpace(string(b))
+	if len(s) >= 2 && s[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return 0, err
+		}
+	}
+	return parseDecimal(strings.TrimSpace(s), scale)
+}
+
+// parseDecimal reads "-1234.5" with at most scale decimals into an integer scaled by
+// 10^scale. Exponents, thousands separators and extra decimals are refused rather
+// than rounded, so that no amount changes silently.
+func parseDecimal(s string, scale int) (int64, error) {
+	orig := s
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
+	if whole == "" || len(whole) > 13 || len(frac) > scale || !digits(whole) || (frac != "" && !digits(frac)) {
+		return 0, fmt.Errorf("%q is not a number with at most %d decimals", orig, scale)
+	}
+	var v int64
+	for _, r := range whole + frac + strings.Repeat("0", scale-len(frac)) {
+		v = v*10 + int64(r-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func parseDay(field, s string, required bool) (time.Time, error) {
+	if s == "" {
+		if required {
+			return time.Time{}, fmt.Errorf("%s is required (YYYY-MM-DD)", field)
+		}
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return t, fmt.Errorf("%s %q: not a date YYYY-MM-DD", field, s)
+	}
+	return t, nil
+}
+
+// openImport opens an import file after checking its size, so a huge file is refused
+// with a clear message before anything is read.
+func openImport(path string) (*os.File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	if st.Size() > MaxImportSize {
+		return nil, fmt.Errorf("%s is %.1f MB, over the %d MB import limit: split it into smaller files",
+			path, float64(st.Size())/(1<<20), MaxImportSize>>20)
+	}
+	return os.Open(path)
+}
+
+// eachLine calls fn with every non-blank, non-comment line of r (JSON lines), with
+// its 1-based line number.
+func eachLine(r io.Reader, fn func(line int, b []byte)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 || b[0] == '#' {
+			continue
+		}
+		fn(n, b)
+	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		return fmt.Errorf("line %d: longer than %d bytes", n+1, maxLine)
+	}
+	return sc.Err()
+}
+
+// decodeStrict decodes one JSON object and refuses unknown fields (a misspelt field
+// would otherwise be silently dropped) and trailing data.
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value on the line")
+	}
+	return nil
+}
+
+// clientRef resolves a client by number or external id.
+func clientRef(ctx context.Context, q core.Querier, number, externalID string) (core.Client, error) {
+	switch {
+	case number != "":
+		c, err := core.ClientByNumber(ctx, q, number)
+		if errors.Is(err, core.ErrNotFound) {
+			return c, fmt.Errorf("client %q not found", number)
+		}
+		return c, err
+	case externalID != "":
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM clients WHERE external_id = ?`, externalID).Scan(&id)
+		if err != nil {
+			return core.Client{}, fmt.Errorf("client with external id %q not found", externalID)
+		}
+		return core.ClientByID(ctx, q, id)
+	}
+	return core.Client{}, errors.New(`"client" (number) or "client_external_id" is required`)
+}
+
+// parseArgs parses flags that may come before or after the positional arguments.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// reportErrors prints line errors (at most maxReported) and returns the error that
+// makes the command fail.
+func reportErrors(w io.Writer, file string, errs []LineError) error {
+	for i, e := range errs {
+		if i == maxReported {
+			fmt.Fprintf(w, "... and %d more\n", len(errs)-maxReported)
+			break
+		}
+		fmt.Fprintf(w, "%s: %v\n", file, e)
+	}
+	return fmt.Errorf("%s: %d malformed row(s); nothing was imported", file, len(errs))
+}

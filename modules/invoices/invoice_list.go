@@ -1,0 +1,96 @@
+package invoices
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+)
+
+// invoiceRow is an invoice with its state on the day the page is shown.
+type invoiceRow struct {
+	Invoice
+	State State
+}
+
+// balanceView is one currency of the balance with its sign spelled out.
+type balanceView struct {
+	BalanceLine
+	Abs    int64
+	Owes   bool
+	Credit bool
+}
+
+type listData struct {
+	Rows    []invoiceRow
+	Years   []int
+	Year    int
+	State   string
+	States  []State
+	Pager   web.Pager
+	Balance []balanceView
+	// ShowBalance is ci_display_balance; Balance may still be empty (no invoices yet).
+	ShowBalance bool
+}
+
+// filterFromQuery reads ?year= and ?state=; values that are not a plausible year or a
+// known state are ignored rather than answered with an error, since they come from
+// bookmarks and hand-edited URLs.
+func filterFromQuery(c *fiber.Ctx) (year int, state State) {
+	if y, err := strconv.Atoi(c.Query("year")); err == nil && y >= 1900 && y <= 9999 && len(c.Query("year")) == 4 {
+		year = y
+	}
+	switch s := State(c.Query("state")); s {
+	case StatePaid, StateUnpaid, StateOverdue:
+		state = s
+	}
+	return year, state
+}
+
+func (m *Module) showInvoiceList(c *fiber.Ctx) error {
+	ctx, q, clientID := c.UserContext(), m.d.DB.R, m.d.Web.ClientID(c)
+	year, state := filterFromQuery(c)
+	f := Filter{Year: year, State: state, Today: m.today()}
+	total, err := CountInvoices(ctx, q, clientID, f)
+	if err != nil {
+		return err
+	}
+	data := listData{Year: year, State: string(state), States: []State{StatePaid, StateUnpaid, StateOverdue},
+		Pager: web.NewPager(c, total, perPage)}
+	f.Limit, f.Offset = perPage, data.Pager.Offset()
+	invs, err := ListInvoices(ctx, q, clientID, f)
+	if err != nil {
+		return err
+	}
+	for _, inv := range invs {
+		data.Rows = append(data.Rows, invoiceRow{Invoice: inv, State: inv.StateOn(f.Today)})
+	}
+	if data.Years, err = InvoiceYears(ctx, q, clientID); err != nil {
+		return err
+	}
+	if data.ShowBalance, data.Balance, err = m.balance(c); err != nil {
+		return err
+	}
+	return m.d.Web.Show(c, tplList, "invoices.title", data)
+}
+
+// balance loads the client's balance when ci_display_balance is on.
+func (m *Module) balance(c *fiber.Ctx) (bool, []balanceView, error) {
+	if !settings.DisplayBalance.Get(m.d.Settings) {
+		return false, nil, nil
+	}
+	lines, err := Balance(c.UserContext(), m.d.DB.R, m.d.Web.ClientID(c))
+	if err != nil {
+		return true, nil, err
+	}
+	out := make([]balanceView, 0, len(lines))
+	for _, b := range lines {
+		v := balanceView{BalanceLine: b, Abs: b.Balance, Owes: b.Balance < 0, Credit: b.Balance > 0}
+		if v.Abs < 0 {
+			v.Abs = -v.Abs
+		}
+		out = append(out, v)
+	}
+	return true, out, nil
+}

@@ -1,0 +1,103 @@
+// Package invoices is the Invoicing tab: the client's invoices with their detail, PDF
+// download (the billing system's PDF or one generated here), the balance, payments and
+// how to pay an unpaid invoice, with a payment QR code. Staff feed it through the CLI
+// (and later the console and API) with the exported store functions.
+package invoices
+
+import (
+	"embed"
+	"io/fs"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+)
+
+// Paths, relative to the module prefix, and template names.
+const (
+	prefix = "/invoices"
+
+	pathList     = "/"
+	pathPayments = "/payments"
+	pathShow     = "/:id"
+	pathPDF      = "/:id/pdf"
+	pathQR       = "/:id/qr.png"
+
+	tplList       = "invoices/list"
+	tplShow       = "invoices/show"
+	tplPayments   = "invoices/payments"
+	tplPDFMissing = "invoices/pdf_missing"
+
+	perPage = 20
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed locales/*.toml
+var localeFiles embed.FS
+
+func sub(f embed.FS, dir string) fs.FS {
+	s, _ := fs.Sub(f, dir)
+	return s
+}
+
+// Module is the Invoicing tab.
+type Module struct{ d app.Deps }
+
+// New builds the module; it does no work (Boot calls it once just to read Info).
+func New(d app.Deps) app.Module { return &Module{d: d} }
+
+// Info declares the module.
+func (m *Module) Info() app.Info {
+	return app.Info{
+		Name:   "invoices",
+		Prefix: prefix,
+		Area:   app.Client,
+		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayInvoicesTab.Get(m.d.Settings) },
+		Menu:   []web.MenuItem{{Key: "invoices.menu", Path: prefix, Order: 30}},
+
+		Migrations: sub(migrationFiles, "migrations"),
+		Templates:  sub(templateFiles, "templates"),
+		Locales:    sub(localeFiles, "locales"),
+		Seed:       m.seed,
+		Commands:   m.commands(),
+	}
+}
+
+// Mount registers the routes. /payments comes before /:id, which would not match it
+// anyway because ids are parsed strictly.
+func (m *Module) Mount(r fiber.Router) {
+	r.Get(pathList, m.showInvoiceList)
+	r.Get(pathPayments, m.showPaymentList)
+	r.Get(pathShow, m.showInvoice)
+	r.Get(pathPDF, m.downloadInvoicePDF)
+	r.Get(pathQR, m.serveInvoiceQR)
+}
+
+// parseID accepts only a positive decimal id that fits int64: "12abc", "-1", "007"
+// and 99999999999999999999 are no invoice, so they answer 404.
+func parseID(s string) (int64, bool) {
+	if s == "" || len(s) > 19 || s[0] == '0' {
+		return 0, false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// today is the current calendar day in the server's time zone.
+func (m *Module) today() time.Time {
+	now := m.d.Now()
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+}
