@@ -94,10 +94,6 @@ func run(ctx context.Context, args []string, io app.IO) int {
 		fmt.Fprintln(io.Err, "portal:", err)
 		return 2
 	}
-	if name == "help" || name == "-h" {
-		usage(io.Out, nil)
-		return 0
-	}
 	log := cfg.Logger()
 	e, err := app.Boot(ctx, cfg, log, time.Now, modules)
 	if err != nil {
@@ -105,6 +101,10 @@ func run(ctx context.Context, args []string, io app.IO) int {
 		return 1
 	}
 	defer e.Close()
+	if name == "help" || name == "-h" {
+		usage(io.Out, e.Commands())
+		return 0
+	}
 	cmdArgs := append(rest.words, fs.Args()...)
 	if b, ok := builtin[name]; ok {
 		err = b.run(ctx, e, io, cmdArgs)

@@ -1,0 +1,176 @@
+package documents
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/modules/files/blob"
+)
+
+func commands() []app.Command {
+	return []app.Command{
+		{Name: "document add", Usage: "--client NUMBER --title TITLE [--kind contract|annex|other] [--date YYYY-MM-DD] [--hidden] [--external-id ID] FILE",
+			Help: "Upload a document for a client (shown in the portal unless --hidden)", Run: runDocumentAdd},
+		{Name: "document show", Usage: "ID", Help: "Display a document in the portal", Run: runDocumentVisibility(true)},
+		{Name: "document hide", Usage: "ID", Help: "Hide a document from the portal", Run: runDocumentVisibility(false)},
+		{Name: "document list", Usage: "CLIENT", Help: "List a client's documents (by client number), hidden ones too", Run: runDocumentList},
+	}
+}
+
+// UploadError explains why an upload was refused, in words staff understand.
+func UploadError(err error) error {
+	switch {
+	case errors.Is(err, blob.ErrTooLarge):
+		return fmt.Errorf("file is larger than the limit of %d MB; compress or split it", blob.MaxUploadBytes>>20)
+	case errors.Is(err, blob.ErrEmpty):
+		return errors.New("file is empty")
+	}
+	return err
+}
+
+func runDocumentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	fs := flag.NewFlagSet("document add", flag.ContinueOnError)
+	fs.SetOutput(io.Err)
+	client := fs.String("client", "", "client number")
+	title := fs.String("title", "", "document title shown to the client")
+	kind := fs.String("kind", KindOther, "contract, annex or other")
+	date := fs.String("date", "", "document date YYYY-MM-DD (default today)")
+	hidden := fs.Bool("hidden", false, "do not display in the portal")
+	ext := fs.String("external-id", "", "billing system id; an existing document with this id is replaced")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("document add: give exactly one FILE")
+	}
+	if *client == "" || *title == "" {
+		return errors.New("document add: --client and --title are required")
+	}
+	if !ValidKind(*kind) {
+		return fmt.Errorf("document add: --kind %q must be contract, annex or other", *kind)
+	}
+	var when time.Time
+	if *date != "" {
+		t, err := time.Parse("2006-01-02", *date)
+		if err != nil {
+			return fmt.Errorf("document add: --date %q must be YYYY-MM-DD", *date)
+		}
+		when = t
+	}
+	cl, err := core.ClientByNumber(ctx, d.DB.R, *client)
+	if errors.Is(err, core.ErrNotFound) {
+		return fmt.Errorf("document add: no client with number %q", *client)
+	} else if err != nil {
+		return err
+	}
+	doc := Document{ExternalID: *ext, ClientID: cl.ID, Title: *title, Kind: *kind, Date: when, Visible: !*hidden,
+		FileName: blob.SafeName(filepath.Base(fs.Arg(0)), "")}
+	id, err := AddDocument(ctx, d, doc, fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("document add: %w", err)
+	}
+	fmt.Fprintf(io.Out, "document %d added for client %s\n", id, cl.Number)
+	return nil
+}
+
+// AddDocument stores the file at path and saves doc pointing at it, in one step for
+// the CLI and console. A replaced document's old file is removed after the commit; a
+// failed save removes the new file, so no orphan stays on disk.
+func AddDocument(ctx context.Context, d app.Deps, doc Document, path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return AddDocumentFrom(ctx, d, doc, f)
+}
+
+// AddDocumentFrom is AddDocument for content from a reader (an upload form, the API).
+func AddDocumentFrom(ctx context.Context, d app.Deps, doc Document, r io.Reader) (int64, error) {
+	name, size, ctype, err := blob.StoreUpload(filepath.Join(d.DataDir, StoreDir), r, blob.MaxUploadBytes)
+	if err != nil {
+		return 0, UploadError(err)
+	}
+	doc.StoredPath, doc.Size, doc.ContentType = StoreDir+"/"+name, size, ctype
+	var id int64
+	var old string
+	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if doc.ExternalID != "" {
+			if prev, err := DocumentByExternalID(ctx, tx, doc.ExternalID); err == nil {
+				old = prev.StoredPath
+			}
+		}
+		id, err = SaveDocument(ctx, tx, doc, d.Now())
+		return err
+	})
+	if err != nil {
+		blob.Remove(d.DataDir, StoreDir, doc.StoredPath)
+		return 0, err
+	}
+	if old != "" && old != doc.StoredPath {
+		blob.Remove(d.DataDir, StoreDir, old)
+	}
+	return id, nil
+}
+
+func runDocumentVisibility(visible bool) func(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	return func(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+		if len(args) != 1 {
+			return errors.New("give exactly one document ID")
+		}
+		id, ok := blob.ParseID(args[0])
+		if !ok {
+			return fmt.Errorf("document id %q is not a number", args[0])
+		}
+		err := d.DB.Tx(ctx, func(tx *sql.Tx) error { return SetDocumentVisible(ctx, tx, id, visible) })
+		if errors.Is(err, core.ErrNotFound) {
+			return fmt.Errorf("no document with id %d", id)
+		}
+		if err != nil {
+			return err
+		}
+		state := "hidden from"
+		if visible {
+			state = "displayed in"
+		}
+		fmt.Fprintf(io.Out, "document %d is %s the portal\n", id, state)
+		return nil
+	}
+}
+
+func runDocumentList(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	if len(args) != 1 {
+		return errors.New("document list: give exactly one client number")
+	}
+	cl, err := core.ClientByNumber(ctx, d.DB.R, args[0])
+	if errors.Is(err, core.ErrNotFound) {
+		return fmt.Errorf("document list: no client with number %q", args[0])
+	} else if err != nil {
+		return err
+	}
+	docs, err := ListDocuments(ctx, d.DB.R, cl.ID, false)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tDATE\tKIND\tSHOWN\tSIZE\tTYPE\tTITLE\tFILE")
+	for _, doc := range docs {
+		shown := "no"
+		if doc.Visible {
+			shown = "yes"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", doc.ID, doc.Date.Format("2006-01-02"), doc.Kind, shown,
+			doc.SizeText(), doc.ContentType, doc.Title, doc.FileName)
+	}
+	return tw.Flush()
+}

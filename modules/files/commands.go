@@ -1,0 +1,172 @@
+package files
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/modules/files/blob"
+)
+
+func commands() []app.Command {
+	return []app.Command{
+		{Name: "file add", Usage: "--title TITLE [--description TEXT] [--group ID ...] [--external-id ID] FILE",
+			Help: "Publish a file to every client, or only to clients of the given invoice groups", Run: runFileAdd},
+		{Name: "file list", Help: "List published files with their group restriction", Run: runFileList},
+		{Name: "file delete", Usage: "ID", Help: "Delete a published file (row and stored file)", Run: runFileDelete},
+	}
+}
+
+// UploadError explains why an upload was refused, in words staff understand.
+func UploadError(err error) error {
+	switch {
+	case errors.Is(err, blob.ErrTooLarge):
+		return fmt.Errorf("file is larger than the limit of %d MB; compress or split it", blob.MaxUploadBytes>>20)
+	case errors.Is(err, blob.ErrEmpty):
+		return errors.New("file is empty")
+	}
+	return err
+}
+
+func runFileAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	fs := flag.NewFlagSet("file add", flag.ContinueOnError)
+	fs.SetOutput(io.Err)
+	title := fs.String("title", "", "title shown to clients")
+	desc := fs.String("description", "", "optional description")
+	ext := fs.String("external-id", "", "billing system id; an existing file with this id is replaced")
+	var groups []int64
+	fs.Func("group", "invoice group id the file is restricted to (repeat for several; none = every client)", func(s string) error {
+		id, ok := blob.ParseID(strings.TrimSpace(s))
+		if !ok {
+			return fmt.Errorf("group id %q is not a number", s)
+		}
+		groups = append(groups, id)
+		return nil
+	})
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("file add: give exactly one FILE")
+	}
+	if *title == "" {
+		return errors.New("file add: --title is required")
+	}
+	f := File{ExternalID: *ext, Title: *title, Description: *desc, FileName: blob.SafeName(filepath.Base(fs.Arg(0)), ""), Groups: groups}
+	id, err := AddFile(ctx, d, f, fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("file add: %w", err)
+	}
+	fmt.Fprintf(io.Out, "file %d published\n", id)
+	return nil
+}
+
+// AddFile stores the file at path and saves f pointing at it; see AddFileFrom.
+func AddFile(ctx context.Context, d app.Deps, f File, path string) (int64, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer fh.Close()
+	return AddFileFrom(ctx, d, f, fh)
+}
+
+// AddFileFrom stores content from r and saves f pointing at it, for the CLI, console
+// and API. A failed save removes the new file; a replaced file's old content is
+// removed after the commit.
+func AddFileFrom(ctx context.Context, d app.Deps, f File, r io.Reader) (int64, error) {
+	name, size, ctype, err := blob.StoreUpload(filepath.Join(d.DataDir, StoreDir), r, blob.MaxUploadBytes)
+	if err != nil {
+		return 0, UploadError(err)
+	}
+	f.StoredPath, f.Size, f.ContentType = StoreDir+"/"+name, size, ctype
+	var id int64
+	var old string
+	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if f.ExternalID != "" {
+			if prev, err := FileByExternalID(ctx, tx, f.ExternalID); err == nil {
+				old = prev.StoredPath
+			}
+		}
+		id, err = SaveFile(ctx, tx, f, d.Now())
+		return err
+	})
+	if err != nil {
+		blob.Remove(d.DataDir, StoreDir, f.StoredPath)
+		return 0, err
+	}
+	if old != "" && old != f.StoredPath {
+		blob.Remove(d.DataDir, StoreDir, old)
+	}
+	return id, nil
+}
+
+func runFileList(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	if len(args) != 0 {
+		return errors.New("file list takes no arguments")
+	}
+	files, err := ListFiles(ctx, d.DB.R)
+	if err != nil {
+		return err
+	}
+	groups, err := core.Groups(ctx, d.DB.R)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, g := range groups {
+		names[g.ID] = g.Name
+	}
+	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPUBLISHED\tSIZE\tTYPE\tGROUPS\tTITLE\tFILE")
+	for _, f := range files {
+		who := "everybody"
+		if len(f.Groups) > 0 {
+			var parts []string
+			for _, g := range f.Groups {
+				parts = append(parts, fmt.Sprintf("%d %s", g, names[g]))
+			}
+			who = strings.Join(parts, ", ")
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.CreatedAt.Format("2006-01-02"), f.SizeText(), f.ContentType,
+			who, f.Title, f.FileName)
+	}
+	return tw.Flush()
+}
+
+func runFileDelete(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	if len(args) != 1 {
+		return errors.New("file delete: give exactly one file ID")
+	}
+	id, ok := blob.ParseID(args[0])
+	if !ok {
+		return fmt.Errorf("file delete: id %q is not a number", args[0])
+	}
+	var stored string
+	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		stored, err = DeleteFile(ctx, tx, id)
+		return err
+	})
+	if errors.Is(err, core.ErrNotFound) {
+		return fmt.Errorf("file delete: no file with id %d", id)
+	}
+	if err != nil {
+		return err
+	}
+	// The row is gone first, so a download can never find a row without its file.
+	if err := blob.Remove(d.DataDir, StoreDir, stored); err != nil {
+		fmt.Fprintf(io.Err, "file %d deleted, but its stored file could not be removed: %v\n", id, err)
+	}
+	fmt.Fprintf(io.Out, "file %d deleted\n", id)
+	return nil
+}

@@ -1,0 +1,36 @@
+package files
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/modules/files/blob"
+)
+
+// downloadFile streams a published file the client may see. A file restricted to
+// another invoice group answers 404 like one that does not exist. A row whose file
+// is gone from disk shows a clear page and logs an error for staff.
+func (m *Module) downloadFile(c *fiber.Ctx) error {
+	id, ok := blob.ParseID(c.Params("id"))
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	clientID := m.d.Web.ClientID(c)
+	f, err := FileForClient(c.UserContext(), m.d.DB.R, clientID, id)
+	if errors.Is(err, core.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	fh, err := blob.Open(m.d.DataDir, StoreDir, f.StoredPath)
+	if err != nil {
+		m.d.Log.Error("files.downloadFile: stored file unavailable, re-upload it",
+			"file", f.ID, "client", clientID, "path", f.StoredPath, "err", err)
+		p := m.d.Web.NewPage(c, "files.missing_title", f)
+		p.Status = fiber.StatusNotFound
+		return m.d.Web.Render(c, tplMissing, p)
+	}
+	return blob.Send(c, fh, f.ContentType, f.DownloadName())
+}

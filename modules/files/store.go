@@ -1,0 +1,210 @@
+package files
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/modules/files/blob"
+)
+
+// File is one published file.
+type File struct {
+	ID          int64
+	ExternalID  string
+	Title       string
+	Description string
+	FileName    string // sanitised original name, the download name
+	StoredPath  string // "files/<generated name>", relative to the data directory
+	Size        int64
+	ContentType string
+	CreatedAt   time.Time
+	// Groups are the invoice groups the file is restricted to; empty means everybody.
+	Groups []int64
+}
+
+// DownloadName is the file name offered to the browser.
+func (f File) DownloadName() string { return blob.SafeName(f.FileName, blob.SafeName(f.Title, "file")) }
+
+// SizeText is the size for people ("14.2 kB").
+func (f File) SizeText() string { return blob.Describe(f.Size) }
+
+const fileCols = `f.id, COALESCE(f.external_id, ''), f.title, f.description, f.file_name, f.stored_path, f.size,
+	f.content_type, f.created_at`
+
+func scanFile(row interface{ Scan(...any) error }) (File, error) {
+	var f File
+	var created string
+	err := row.Scan(&f.ID, &f.ExternalID, &f.Title, &f.Description, &f.FileName, &f.StoredPath, &f.Size, &f.ContentType, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, core.ErrNotFound
+	}
+	f.CreatedAt = core.ParseTime(created)
+	return f, err
+}
+
+func collect(rows *sql.Rows, err error) ([]File, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []File
+	for rows.Next() {
+		f, err := scanFile(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// visibleTo is the rule of who sees a file: nobody restricted it, or the client's
+// invoice group is among its groups. The client is looked up here, never taken from
+// the request.
+const visibleTo = `(NOT EXISTS (SELECT 1 FROM file_groups g WHERE g.file_id = f.id)
+	OR EXISTS (SELECT 1 FROM file_groups g JOIN clients c ON c.invoice_group_id = g.group_id
+	           WHERE g.file_id = f.id AND c.id = ?))`
+
+// SaveFile stores a file row and its group restriction and returns its id. A file
+// whose ExternalID is known (or a non-zero ID) is updated and its groups replaced.
+func SaveFile(ctx context.Context, tx *sql.Tx, f File, now time.Time) (int64, error) {
+	f.Title = strings.TrimSpace(f.Title)
+	switch {
+	case f.Title == "":
+		return 0, errors.New("file: title is required")
+	case len(f.Title) > 300:
+		return 0, errors.New("file: title is longer than 300 bytes")
+	case len(f.Description) > 4000:
+		return 0, errors.New("file: description is longer than 4000 bytes")
+	}
+	if _, err := blob.Path("", StoreDir, f.StoredPath); err != nil {
+		return 0, fmt.Errorf("file: stored path %q was not made by StoreUpload", f.StoredPath)
+	}
+	if f.ContentType == "" {
+		f.ContentType = "application/octet-stream"
+	}
+	for _, g := range f.Groups {
+		if _, err := core.GroupByID(ctx, tx, g); errors.Is(err, core.ErrNotFound) {
+			return 0, fmt.Errorf("file: no invoice group with id %d", g)
+		} else if err != nil {
+			return 0, err
+		}
+	}
+	if f.ID == 0 && strings.TrimSpace(f.ExternalID) != "" {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM files WHERE external_id = ?`, strings.TrimSpace(f.ExternalID)).Scan(&f.ID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+	}
+	var ext any
+	if e := strings.TrimSpace(f.ExternalID); e != "" {
+		ext = e
+	}
+	args := []any{ext, f.Title, strings.TrimSpace(f.Description), blob.SafeName(f.FileName, ""), f.StoredPath, f.Size, f.ContentType}
+	if f.ID == 0 {
+		res, err := tx.ExecContext(ctx, `INSERT INTO files (external_id, title, description, file_name, stored_path, size,
+			content_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, append(args, core.Now(now))...)
+		if err != nil {
+			return 0, err
+		}
+		if f.ID, err = res.LastInsertId(); err != nil {
+			return 0, err
+		}
+	} else {
+		res, err := tx.ExecContext(ctx, `UPDATE files SET external_id = ?, title = ?, description = ?, file_name = ?,
+			stored_path = ?, size = ?, content_type = ? WHERE id = ?`, append(args, f.ID)...)
+		if err != nil {
+			return 0, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return 0, core.ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM file_groups WHERE file_id = ?`, f.ID); err != nil {
+			return 0, err
+		}
+	}
+	for _, g := range f.Groups {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO file_groups (file_id, group_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+			f.ID, g); err != nil {
+			return 0, err
+		}
+	}
+	return f.ID, nil
+}
+
+// FilesForClient lists the files a client may see, newest first.
+func FilesForClient(ctx context.Context, q core.Querier, clientID int64) ([]File, error) {
+	return collect(q.QueryContext(ctx, `SELECT `+fileCols+` FROM files f WHERE `+visibleTo+
+		` ORDER BY f.created_at DESC, f.id DESC`, clientID))
+}
+
+// FileForClient loads a file the client may see; anything else is core.ErrNotFound.
+func FileForClient(ctx context.Context, q core.Querier, clientID, id int64) (File, error) {
+	return scanFile(q.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files f WHERE f.id = ? AND `+visibleTo, id, clientID))
+}
+
+// FileByID loads any file with its groups (for staff).
+func FileByID(ctx context.Context, q core.Querier, id int64) (File, error) {
+	f, err := scanFile(q.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files f WHERE f.id = ?`, id))
+	if err != nil {
+		return f, err
+	}
+	f.Groups, err = fileGroups(ctx, q, id)
+	return f, err
+}
+
+// FileByExternalID loads a file by the billing system's id.
+func FileByExternalID(ctx context.Context, q core.Querier, ext string) (File, error) {
+	return scanFile(q.QueryRowContext(ctx, `SELECT `+fileCols+` FROM files f WHERE f.external_id = ?`, strings.TrimSpace(ext)))
+}
+
+// ListFiles lists every file with its groups (for staff), newest first.
+func ListFiles(ctx context.Context, q core.Querier) ([]File, error) {
+	out, err := collect(q.QueryContext(ctx, `SELECT `+fileCols+` FROM files f ORDER BY f.created_at DESC, f.id DESC`))
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Groups, err = fileGroups(ctx, q, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func fileGroups(ctx context.Context, q core.Querier, id int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT group_id FROM file_groups WHERE file_id = ? ORDER BY group_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var g int64
+		if err := rows.Scan(&g); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// DeleteFile removes a file row (and its group rows) and returns its stored path, for
+// the caller to remove the file (blob.Remove) after the commit.
+func DeleteFile(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+	var p string
+	err := tx.QueryRowContext(ctx, `SELECT stored_path FROM files WHERE id = ?`, id).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", core.ErrNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM files WHERE id = ?`, id)
+	return p, err
+}

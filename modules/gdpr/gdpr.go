@@ -1,0 +1,72 @@
+// Package gdpr is the GDPR tab: consent documents the client gives, edits (changes
+// the purposes agreed to) or withdraws. Every action is appended to a history that is
+// never updated or deleted (SQLite triggers enforce it); the current state is the
+// latest history row. Staff publish documents and new versions with `portal consent`.
+package gdpr
+
+import (
+	"embed"
+	"io/fs"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+)
+
+// Routes and templates.
+const (
+	pathList = "/"
+	pathShow = "/:id"
+	pathSave = "/:id"
+
+	tplList = "gdpr/list"
+	tplShow = "gdpr/show"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+//go:embed templates/*.html
+var templates embed.FS
+
+//go:embed locales/*.toml
+var locales embed.FS
+
+func sub(f embed.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // the folder is embedded above; a failure is a build mistake
+	}
+	return s
+}
+
+// Module is the GDPR tab.
+type Module struct{ d app.Deps }
+
+// New returns the module; it does no work (Boot calls it once just to read Info).
+func New(d app.Deps) app.Module { return &Module{d: d} }
+
+// Info declares the module.
+func (m *Module) Info() app.Info {
+	return app.Info{
+		Name:   "gdpr",
+		Prefix: "/gdpr",
+		Area:   app.Client,
+		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayGDPRTab.Get(m.d.Settings) },
+		Menu:   []web.MenuItem{{Key: "gdpr.menu", Path: "/gdpr", Order: 80}},
+
+		Migrations: sub(migrations, "migrations"),
+		Templates:  sub(templates, "templates"),
+		Locales:    sub(locales, "locales"),
+		Seed:       m.seed,
+		Commands:   commands(),
+	}
+}
+
+// Mount registers the routes under /gdpr.
+func (m *Module) Mount(r fiber.Router) {
+	r.Get(pathList, m.showConsentList)
+	r.Get(pathShow, m.showConsent)
+	r.Post(pathSave, m.saveConsent)
+}

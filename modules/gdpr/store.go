@@ -1,0 +1,224 @@
+package gdpr
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/htmlsafe"
+)
+
+// MaxTextBytes caps a consent text (staff HTML).
+const MaxTextBytes = 200 << 10
+
+// Purpose is one thing a client can agree to on a document ("E-mail", "SMS").
+type Purpose struct {
+	ID   int64
+	Name string
+}
+
+// Document is a consent document in its current version.
+type Document struct {
+	ID         int64
+	ExternalID string
+	Title      string
+	Version    int
+	Text       string // staff HTML of the current version, unsanitised
+	Active     bool
+	Purposes   []Purpose
+	UpdatedAt  time.Time
+}
+
+// SafeText is the current text sanitised for display.
+func (d Document) SafeText() template.HTML { return htmlsafe.Sanitize(d.Text) }
+
+const docCols = `d.id, COALESCE(d.external_id, ''), d.title, d.current_version, v.text, d.active, d.updated_at`
+
+const docFrom = ` FROM consent_documents d JOIN consent_versions v ON v.document_id = d.id AND v.version = d.current_version`
+
+func scanDoc(row interface{ Scan(...any) error }) (Document, error) {
+	var d Document
+	var updated string
+	err := row.Scan(&d.ID, &d.ExternalID, &d.Title, &d.Version, &d.Text, &d.Active, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, core.ErrNotFound
+	}
+	d.UpdatedAt = core.ParseTime(updated)
+	return d, err
+}
+
+func checkText(text string) (string, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return "", errors.New("consent text is empty")
+	case len(text) > MaxTextBytes:
+		return "", fmt.Errorf("consent text is longer than %d kB", MaxTextBytes>>10)
+	}
+	return text, nil
+}
+
+// AddDocument publishes a consent document in version 1 with its purposes (names,
+// in display order; none means a plain "I agree") and returns its id.
+func AddDocument(ctx context.Context, tx *sql.Tx, externalID, title, text string, purposes []string, now time.Time) (int64, error) {
+	title = strings.TrimSpace(title)
+	if title == "" || len(title) > 300 {
+		return 0, errors.New("consent title must be 1 to 300 bytes")
+	}
+	text, err := checkText(text)
+	if err != nil {
+		return 0, err
+	}
+	var ext any
+	if e := strings.TrimSpace(externalID); e != "" {
+		ext = e
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO consent_documents (external_id, title, current_version, active, created_at, updated_at)
+		VALUES (?, ?, 1, 1, ?, ?)`, ext, title, core.Now(now), core.Now(now))
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO consent_versions (document_id, version, text, created_at) VALUES (?, 1, ?, ?)`,
+		id, text, core.Now(now)); err != nil {
+		return 0, err
+	}
+	seen := map[string]bool{}
+	for i, p := range purposes {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if len(p) > 200 {
+			return 0, fmt.Errorf("purpose %q is longer than 200 bytes", p[:40])
+		}
+		if seen[strings.ToLower(p)] {
+			return 0, fmt.Errorf("purpose %q is listed twice", p)
+		}
+		seen[strings.ToLower(p)] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO consent_purposes (document_id, position, name) VALUES (?, ?, ?)`,
+			id, i+1, p); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// NewVersion stores a new text for a document and makes it current; clients who
+// agreed to an older version are asked to review. It returns the new version number.
+func NewVersion(ctx context.Context, tx *sql.Tx, id int64, text string, now time.Time) (int, error) {
+	text, err := checkText(text)
+	if err != nil {
+		return 0, err
+	}
+	var v int
+	err = tx.QueryRowContext(ctx, `SELECT current_version FROM consent_documents WHERE id = ?`, id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, core.ErrNotFound
+	}
+	if err != nil {
+		return 0, err
+	}
+	v++
+	if _, err := tx.ExecContext(ctx, `INSERT INTO consent_versions (document_id, version, text, created_at) VALUES (?, ?, ?, ?)`,
+		id, v, text, core.Now(now)); err != nil {
+		return 0, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE consent_documents SET current_version = ?, updated_at = ? WHERE id = ?`, v, core.Now(now), id)
+	return v, err
+}
+
+// SetActive shows or retires a document. A retired document is still shown to
+// clients who have given consent to it, so that they can withdraw it.
+func SetActive(ctx context.Context, tx *sql.Tx, id int64, active bool, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE consent_documents SET active = ?, updated_at = ? WHERE id = ?`, active, core.Now(now), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return core.ErrNotFound
+	}
+	return nil
+}
+
+// DocumentByID loads a document in its current version with its purposes.
+func DocumentByID(ctx context.Context, q core.Querier, id int64) (Document, error) {
+	d, err := scanDoc(q.QueryRowContext(ctx, `SELECT `+docCols+docFrom+` WHERE d.id = ?`, id))
+	if err != nil {
+		return d, err
+	}
+	d.Purposes, err = purposes(ctx, q, id)
+	return d, err
+}
+
+// DocumentByExternalID loads a document by the billing system's id.
+func DocumentByExternalID(ctx context.Context, q core.Querier, ext string) (Document, error) {
+	d, err := scanDoc(q.QueryRowContext(ctx, `SELECT `+docCols+docFrom+` WHERE d.external_id = ?`, strings.TrimSpace(ext)))
+	if err != nil {
+		return d, err
+	}
+	d.Purposes, err = purposes(ctx, q, d.ID)
+	return d, err
+}
+
+// ListDocuments lists every consent document (for staff).
+func ListDocuments(ctx context.Context, q core.Querier) ([]Document, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+docCols+docFrom+` ORDER BY d.id`)
+	if err != nil {
+		return nil, err
+	}
+	var out []Document
+	for rows.Next() {
+		d, err := scanDoc(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Purposes, err = purposes(ctx, q, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// VersionText returns the text of one version of a document.
+func VersionText(ctx context.Context, q core.Querier, id int64, version int) (string, error) {
+	var t string
+	err := q.QueryRowContext(ctx, `SELECT text FROM consent_versions WHERE document_id = ? AND version = ?`, id, version).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", core.ErrNotFound
+	}
+	return t, err
+}
+
+func purposes(ctx context.Context, q core.Querier, id int64) ([]Purpose, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name FROM consent_purposes WHERE document_id = ? ORDER BY position, id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Purpose
+	for rows.Next() {
+		var p Purpose
+		if err := rows.Scan(&p.ID, &p.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
