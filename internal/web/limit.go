@@ -18,6 +18,8 @@ type limit struct {
 // beyond it. The address comes from ClientIP, so a forged X-Forwarded-For changes
 // nothing unless it came through a trusted proxy.
 func (w *Web) RateLimit(name string, count int64, period time.Duration) fiber.Handler {
+	w.limitsMu.Lock()
+	defer w.limitsMu.Unlock()
 	l, ok := w.limits[name]
 	if !ok {
 		l = &limit{lim: limiter.New(memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: name, CleanUpInterval: time.Minute}),

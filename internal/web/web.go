@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,6 +39,7 @@ type Web struct {
 	flashKey   []byte
 	csrfExempt map[string]func(c *fiber.Ctx) bool
 	limits     map[string]*limit
+	limitsMu   sync.Mutex
 }
 
 // Options configure New.

@@ -1,0 +1,145 @@
+// Package api is the portal's management API: JSON-RPC 2.0 over POST /jsonrpc, in the
+// shape of the JeraSoft management API (module.action method names, "auth" with login
+// and password in the first call, a session id "SID" in later ones, a result envelope
+// of code, session_id, messages, return and errors), plus /jsonrpc/file for downloads
+// and uploads over plain HTTP.
+//
+// Callers are staff accounts (roles admin, support, readonly and the machine role
+// api). Every method is declared once in the registry (methods.go): the dispatcher,
+// the role check, the audit of writes and the reference (portal api doc →
+// docs/api.md) are generated from it.
+package api
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/password"
+	"github.com/ulule/limiter/v3"
+	"github.com/ulule/limiter/v3/drivers/store/memory"
+)
+
+// Routes.
+const (
+	pathRPC  = "/jsonrpc"
+	pathFile = "/jsonrpc/file"
+)
+
+// Limits of one request. Fiber's global BodyLimit (32 MB) is for uploads; the JSON
+// endpoint refuses far less, because a decoded JSON document takes several times its
+// size in memory.
+const (
+	maxBody     = 8 << 20          // bytes of one /jsonrpc request
+	maxBatch    = 1000             // calls in one batch
+	maxDepth    = 32               // nesting of arrays and objects
+	maxUpload   = 20 << 20         // as the documents module (blob.MaxUploadBytes)
+	idleTTL     = 30 * time.Minute // a session unused this long ends
+	absoluteTTL = 12 * time.Hour   // and every session ends this long after login
+	// touchEvery avoids one write per call: last_used and the idle expiry move only
+	// when they are this much behind.
+	touchEvery = time.Minute
+)
+
+// Rate limits: per client address (IPv6 per /64) on HTTP requests, and per staff
+// account on calls (a batch of 100 calls counts 100). Variables so that tests can
+// lower them before the module is mounted.
+var (
+	ipRate      = limiter.Rate{Period: time.Minute, Limit: 1200}
+	accountRate = limiter.Rate{Period: time.Minute, Limit: 6000}
+)
+
+// DemoLogin and DemoPassword are the demo's API-only staff account (role api).
+const (
+	DemoLogin    = "billing"
+	DemoPassword = "billing-api-1234"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrations is this module's folder (the lockouts table it shares with the logins is
+// migrated by the app from internal/lockout).
+var migrations = func() fs.FS {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		panic(err) // constant path of the embed above
+	}
+	return sub
+}()
+
+// Module is the management API.
+type Module struct {
+	d app.Deps
+
+	once     sync.Once
+	ipLim    *limiter.Limiter
+	staffLim *limiter.Limiter
+}
+
+// New returns the module; it does no work until mounted.
+func New(d app.Deps) app.Module { return &Module{d: d} }
+
+// Info declares the module: an API area at the root, its migrations, its demo account
+// and the `api doc` command.
+func (m *Module) Info() app.Info {
+	return app.Info{
+		Name:       "api",
+		Area:       app.API,
+		Migrations: migrations,
+		Seed:       seed,
+		Commands: []app.Command{{
+			Name:  "api doc",
+			Usage: "[FILE]",
+			Help:  "write the method reference of the JSON-RPC API (docs/api.md) to FILE or standard output",
+			Run:   runDoc,
+		}},
+	}
+}
+
+// Mount adds the JSON-RPC endpoint and the file endpoint.
+func (m *Module) Mount(r fiber.Router) {
+	m.limiters()
+	// The API never reads cookies: the session id comes only in the JSON body or the
+	// X-Session-Id header, and file calls carry it in a header or form field. A forged
+	// cross-site request therefore carries no credentials, so the CSRF token check
+	// (which exists to stop ambient cookie authority) has nothing to protect here.
+	m.d.Web.ExemptCSRF(pathRPC, func(*fiber.Ctx) bool { return true })
+	m.d.Web.ExemptCSRF(pathFile, func(*fiber.Ctx) bool { return true })
+	r.Post(pathRPC, m.serveRPC)
+	r.All(pathRPC, func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderAllow, fiber.MethodPost)
+		return c.Status(fiber.StatusMethodNotAllowed).JSON(errorOnly(nil, errInvalidRequest("use POST")))
+	})
+	r.Get(pathFile, m.serveFile)
+	r.Post(pathFile, m.serveFile)
+}
+
+func (m *Module) limiters() {
+	m.once.Do(func() {
+		m.ipLim = limiter.New(memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: "api-ip", CleanUpInterval: time.Minute}), ipRate)
+		m.staffLim = limiter.New(memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: "api-staff", CleanUpInterval: time.Minute}), accountRate)
+	})
+}
+
+// seed adds the API-only demo account "billing" (role api) once.
+func seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
+	if _, err := core.StaffByLogin(ctx, tx, DemoLogin); err == nil {
+		return nil
+	} else if err != core.ErrNotFound {
+		return err
+	}
+	h, err := password.Hash(DemoPassword)
+	if err != nil {
+		return err
+	}
+	_, err = core.SaveStaff(ctx, tx, core.Staff{Login: DemoLogin, Name: "Billing system (API)", Role: core.RoleAPI,
+		PasswordHash: h, Active: true}, core.Now(env.Now))
+	return err
+}

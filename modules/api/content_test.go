@@ -1,0 +1,242 @@
+package api
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/modules/documents"
+)
+
+func setupClient(t *testing.T, e *apiEnv, sid string) {
+	t.Helper()
+	e.call(sid, "invoiceGroups.add", map[string]any{"external_id": "res", "name": "Residential", "supplier_name": "NetWave"}).ok(t, nil)
+	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice", "invoice_group_external_id": "res"}).ok(t, nil)
+	e.call(sid, "clients.add", map[string]any{"external_id": "C2", "number": "9002", "name": "Bob"}).ok(t, nil)
+}
+
+func TestInvoicesAndPayments(t *testing.T) {
+	e := newEnv(t)
+	sid := e.admin()
+	setupClient(t, e, sid)
+	inv := map[string]any{"external_id": "I1", "client_external_id": "C1", "number": "2026001", "issued": "2026-11-01", "due": "2026-11-15",
+		"amount": 1000, "amount_vat": 1210, "currency": "CZK", "variable_symbol": "2026001",
+		"items": []any{map[string]any{"description": "Internet", "quantity": 1000, "unit_price": 1000, "vat_rate": 21}}}
+	var s1, s2 Saved
+	e.call(sid, "invoices.add", inv).ok(t, &s1)
+	inv["amount_vat"] = 1211
+	e.call(sid, "invoices.add", inv).ok(t, &s2)
+	if !s1.Created || s2.Created || s1.ID != s2.ID || e.count(`SELECT COUNT(*) FROM invoices`) != 1 {
+		t.Fatalf("invoice upsert %+v %+v", s1, s2)
+	}
+	var got InvoiceOut
+	e.call(sid, "invoices.get", map[string]any{"external_id": "I1"}).ok(t, &got)
+	if got.AmountVAT != 1211 || len(got.Items) != 1 || got.Taxable != "2026-11-01" {
+		t.Fatalf("invoice %+v", got)
+	}
+	var list InvoiceList
+	e.call(sid, "invoices.list", map[string]any{"client_external_id": "C1"}).ok(t, &list)
+	if len(list.Invoices) != 1 {
+		t.Fatalf("list %+v", list)
+	}
+	e.call(sid, "invoices.list", map[string]any{"client_external_id": "C2"}).ok(t, &list)
+	if len(list.Invoices) != 0 {
+		t.Fatal("another client's invoices listed")
+	}
+	inv["due"] = "2026-10-01"
+	e.call(sid, "invoices.add", inv).refused(t, "invalid", "due")
+	inv["due"] = "tomorrow"
+	e.call(sid, "invoices.add", inv).fails(t, codeInvalidParams, `"field":"due"`)
+
+	pay := map[string]any{"external_id": "P1", "client_external_id": "C1", "paid_on": "2026-11-10", "amount": 1211, "currency": "CZK",
+		"method": "bank", "invoice_external_id": "I1"}
+	var p1, p2 Saved
+	e.call(sid, "payments.add", pay).ok(t, &p1)
+	e.call(sid, "payments.add", pay).ok(t, &p2)
+	if !p1.Created || p2.Created || e.count(`SELECT COUNT(*) FROM payments`) != 1 {
+		t.Fatalf("payment upsert %+v %+v", p1, p2)
+	}
+	var pl PaymentList
+	e.call(sid, "payments.list", map[string]any{"client_external_id": "C1"}).ok(t, &pl)
+	if len(pl.Payments) != 1 || pl.Payments[0].InvoiceID != s1.ID {
+		t.Fatalf("payments %+v", pl)
+	}
+	// A payment for another client's invoice is refused.
+	pay["external_id"], pay["client_external_id"] = "P2", "C2"
+	e.call(sid, "payments.add", pay).refused(t, "invalid", "invoice_external_id")
+
+	// The invoice PDF: generated without an upload, the uploaded one after.
+	status, body, hdr := e.file(http.MethodGet, "/jsonrpc/file?type=invoice&external_id=I1", nil, "X-Session-Id", sid)
+	if status != 200 || !bytes.HasPrefix(body, []byte("%PDF")) || !strings.Contains(hdr.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("generated pdf: %d %.100s", status, body)
+	}
+	upload := []byte("%PDF-1.4\nuploaded invoice\n%%EOF\n")
+	status, body, _ = e.file(http.MethodPost, "/jsonrpc/file?type=invoice&external_id=I1", upload, "X-Session-Id", sid, "Content-Type", "application/pdf")
+	if status != 200 {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	status, body, _ = e.file(http.MethodGet, "/jsonrpc/file?type=invoice&id="+itoa64(s1.ID), nil, "X-Session-Id", sid)
+	if status != 200 || !bytes.Equal(body, upload) {
+		t.Fatalf("uploaded pdf back: %d %.100s", status, body)
+	}
+	// Re-sending the invoice keeps the uploaded PDF.
+	inv["due"] = "2026-11-15"
+	e.call(sid, "invoices.add", inv).ok(t, nil)
+	e.call(sid, "invoices.get", map[string]any{"id": s1.ID}).ok(t, &got)
+	if !got.HasPDF {
+		t.Fatal("resync dropped the PDF")
+	}
+	status, _, _ = e.file(http.MethodPost, "/jsonrpc/file?type=invoice&external_id=I1", []byte("not a pdf"), "X-Session-Id", sid, "Content-Type", "application/pdf")
+	if status != http.StatusUnsupportedMediaType {
+		t.Fatalf("non-PDF upload: %d", status)
+	}
+}
+
+// file sends a request to the file endpoint.
+func (e *apiEnv) file(method, path string, body []byte, hdr ...string) (int, []byte, http.Header) {
+	e.t.Helper()
+	req, _ := http.NewRequest(method, e.URL+path, bytes.NewReader(body))
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := e.HTTP.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out, resp.Header
+}
+
+func TestFileEndpointAuthAndDocuments(t *testing.T) {
+	e := newEnv(t)
+	sid := e.admin()
+	setupClient(t, e, sid)
+	e.addStaff("viewer", core.RoleReadOnly)
+	ro := e.login("viewer")
+	doc := []byte("%PDF-1.4\ncontract\n%%EOF\n")
+	up := "/jsonrpc/file?type=document&client_external_id=C1&external_id=D1&title=Contract&kind=contract"
+
+	// No credentials, credentials in the URL, a cookie: 401.
+	for _, h := range [][]string{nil, {"Cookie", "SID=" + sid}} {
+		status, _, _ := e.file(http.MethodPost, up, doc, append([]string{"Content-Type", "application/pdf"}, h...)...)
+		if status != http.StatusUnauthorized {
+			t.Fatalf("upload without credentials (%v): %d", h, status)
+		}
+	}
+	status, _, _ := e.file(http.MethodGet, "/jsonrpc/file?type=document&external_id=D1&SID="+sid+"&login=boss&password="+testPassword, nil)
+	if status != http.StatusUnauthorized {
+		t.Fatalf("credentials in URL: %d", status)
+	}
+	// Read-only may not upload.
+	status, _, _ = e.file(http.MethodPost, up, doc, "X-Session-Id", ro, "Content-Type", "application/pdf")
+	if status != http.StatusForbidden {
+		t.Fatalf("readonly upload: %d", status)
+	}
+	// Upload twice with the same external id: one document.
+	for i := 0; i < 2; i++ {
+		status, body, _ := e.file(http.MethodPost, up, doc, "X-Session-Id", sid, "Content-Type", "application/pdf")
+		if status != 200 {
+			t.Fatalf("upload: %d %s", status, body)
+		}
+	}
+	if n := e.count(`SELECT COUNT(*) FROM documents`); n != 1 {
+		t.Fatalf("%d documents", n)
+	}
+	// Download with login and password in a POSTed form, and with Basic auth.
+	status, body, _ := e.file(http.MethodPost, "/jsonrpc/file?type=document&external_id=D1",
+		[]byte("login=viewer&password="+strings.ReplaceAll(testPassword, " ", "+")), "Content-Type", "application/x-www-form-urlencoded")
+	if status != 200 || !bytes.Equal(body, doc) {
+		t.Fatalf("form download: %d %.100s", status, body)
+	}
+	req, _ := http.NewRequest(http.MethodGet, e.URL+"/jsonrpc/file?type=document&external_id=D1", nil)
+	req.SetBasicAuth("viewer", testPassword)
+	resp, err := e.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("basic auth download: %d", resp.StatusCode)
+	}
+	status, _, _ = e.file(http.MethodGet, "/jsonrpc/file?type=document&external_id=D404", nil, "X-Session-Id", sid)
+	if status != http.StatusNotFound {
+		t.Fatalf("unknown document: %d", status)
+	}
+	// Too large.
+	status, _, _ = e.file(http.MethodPost, up, make([]byte, 21<<20), "X-Session-Id", sid, "Content-Type", "application/pdf")
+	if status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("21 MB upload: %d", status)
+	}
+
+	var dl DocumentList
+	e.call(sid, "documents.list", map[string]any{"client_external_id": "C1"}).ok(t, &dl)
+	if len(dl.Documents) != 1 || dl.Documents[0].Kind != documents.KindContract || !dl.Documents[0].Visible {
+		t.Fatalf("documents %+v", dl)
+	}
+	var d DocumentOut
+	e.call(sid, "documents.setVisible", map[string]any{"external_id": "D1", "visible": false}).ok(t, &d)
+	if d.Visible {
+		t.Fatal("still visible")
+	}
+	var del Deleted
+	e.call(sid, "documents.delete", map[string]any{"external_id": "D1"}).ok(t, &del)
+	if !del.Deleted || e.count(`SELECT COUNT(*) FROM documents`) != 0 {
+		t.Fatal("document not deleted")
+	}
+	e.call(sid, "documents.delete", map[string]any{"external_id": "D1"}).ok(t, &del)
+	if del.Deleted {
+		t.Fatal("second delete claims a deletion")
+	}
+}
+
+func TestFilesMessagesSMSConsent(t *testing.T) {
+	e := newEnv(t)
+	sid := e.admin()
+	setupClient(t, e, sid)
+
+	var fl FileList
+	e.call(sid, "files.list", nil).ok(t, &fl)
+	if len(fl.Files) != 0 {
+		t.Fatalf("files %+v", fl)
+	}
+	var del Deleted
+	e.call(sid, "files.delete", map[string]any{"id": 12345}).ok(t, &del)
+	if del.Deleted {
+		t.Fatal("deleted a file that does not exist")
+	}
+	e.call(sid, "files.delete", map[string]any{}).fails(t, codeInvalidParams, "id")
+
+	msg := map[string]any{"external_id": "M1", "kind": "private", "client_external_id": "C1", "title": "Hello", "body": "<p>Hi</p>"}
+	var m1, m2 Saved
+	e.call(sid, "messages.add", msg).ok(t, &m1)
+	msg["title"] = "Hello again"
+	e.call(sid, "messages.add", msg).ok(t, &m2)
+	if !m1.Created || m2.Created || m1.ID != m2.ID {
+		t.Fatalf("message upsert %+v %+v", m1, m2)
+	}
+	var ml MessageList
+	e.call(sid, "messages.list", nil).ok(t, &ml)
+	if len(ml.Messages) != 1 || ml.Messages[0].Title != "Hello again" {
+		t.Fatalf("messages %+v", ml)
+	}
+	e.call(sid, "messages.add", map[string]any{"external_id": "M2", "kind": "group", "invoice_group_id": 999, "title": "x", "body": "y"}).
+		refused(t, "invalid", "invoice_group_id")
+	e.call(sid, "messages.delete", map[string]any{"external_id": "M1"}).ok(t, &del)
+	if !del.Deleted {
+		t.Fatal("message not deleted")
+	}
+
+	var sl SMSList
+	e.call(sid, "sms.list", map[string]any{"client_external_id": "C1"}).ok(t, &sl)
+	if len(sl.SMS) != 0 {
+		t.Fatalf("sms %+v", sl)
+	}
+	e.call(sid, "sms.list", map[string]any{"client_external_id": "C404"}).refused(t, "not_found")
+	var cl ConsentList
+	e.call(sid, "gdpr.consentState", map[string]any{"client_external_id": "C1"}).ok(t, &cl)
+	e.call(sid, "gdpr.consentState", map[string]any{}).fails(t, codeInvalidParams, "client_id")
+}

@@ -1,0 +1,260 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/ispportal/portal/internal/app"
+)
+
+// runDoc is `portal api doc [FILE]`.
+func runDoc(_ context.Context, _ app.Deps, io app.IO, args []string) error {
+	if len(args) > 1 {
+		return fmt.Errorf("api doc: at most one FILE, got %d arguments", len(args))
+	}
+	md := Markdown()
+	if len(args) == 0 {
+		_, err := io.Out.Write([]byte(md))
+		return err
+	}
+	if err := os.WriteFile(args[0], []byte(md), 0o644); err != nil {
+		return fmt.Errorf("api doc: %w", err)
+	}
+	fmt.Fprintf(io.Out, "wrote %s (%d methods)\n", args[0], len(registry))
+	return nil
+}
+
+// Markdown renders the reference of every method from the registry.
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString(docIntro)
+	b.WriteString("\n## Methods\n\n| Method | Access | Summary |\n|---|---|---|\n")
+	for _, list := range methodLists() {
+		for _, m := range list {
+			fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", m.Name, anchor(m.Name), m.Access, firstSentence(m.Summary))
+		}
+	}
+	for _, list := range methodLists() {
+		for _, m := range list {
+			writeMethod(&b, m)
+		}
+	}
+	return b.String()
+}
+
+func anchor(name string) string { return strings.ToLower(strings.ReplaceAll(name, ".", "")) }
+
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+func writeMethod(b *strings.Builder, m *Method) {
+	fmt.Fprintf(b, "\n### %s\n\n%s\n\nAccess: **%s** (roles: %s).", m.Name, m.Summary, m.Access, strings.Join(m.Access.Roles(), ", "))
+	if !m.Suspendable {
+		b.WriteString(" Answers while the portal is suspended.")
+	}
+	b.WriteString("\n\n")
+	rows := paramRows(m.Params, "")
+	if len(rows) == 0 {
+		b.WriteString("No params.\n")
+	} else {
+		b.WriteString("| Param | Type | Rules | Notes |\n|---|---|---|---|\n")
+		for _, r := range rows {
+			fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", r[0], r[1], r[2], r[3])
+		}
+	}
+	req := map[string]any{"jsonrpc": "2.0", "id": 1, "method": m.Name, "params": withSID(m.ExampleParams)}
+	res := response{JSONRPC: "2.0", ID: json.RawMessage("1"), Result: &envelope{Code: true, SessionID: exampleSID,
+		Messages: []string{}, Return: m.ExampleResult, Errors: []*AppError{}}}
+	fmt.Fprintf(b, "\nRequest:\n\n```json\n%s\n```\n\nResponse:\n\n```json\n%s\n```\n", indent(req), indent(res))
+}
+
+const exampleSID = "Qm9vdHN0cmFwcGVkU2Vzc2lvbklkRm9yVGhlRG9jcw"
+
+// withSID adds the session id to example params, as callers send it.
+func withSID(p any) map[string]any {
+	var m map[string]any
+	b, _ := json.Marshal(p)
+	_ = json.Unmarshal(b, &m)
+	if m == nil {
+		m = map[string]any{}
+	}
+	// Example params omit fields left at their zero value, as a caller would.
+	for k, v := range m {
+		switch x := v.(type) {
+		case string:
+			if x == "" {
+				delete(m, k)
+			}
+		case float64:
+			if x == 0 {
+				delete(m, k)
+			}
+		case bool:
+			if !x {
+				delete(m, k)
+			}
+		case nil:
+			delete(m, k)
+		}
+	}
+	m["SID"] = exampleSID
+	return m
+}
+
+func indent(v any) string {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// paramRows lists the fields of a params type: name (with a path for nested arrays of
+// objects), type, validation rules and notes.
+func paramRows(t reflect.Type, prefix string) [][4]string {
+	var out [][4]string
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t == timeType {
+		return nil
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			out = append(out, paramRows(f.Type, prefix)...)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		rules := strings.ReplaceAll(strings.ReplaceAll(f.Tag.Get("validate"), ",dive", ""), "dive", "")
+		rules = strings.ReplaceAll(rules, "|", "\\|")
+		if rules != "" {
+			rules = "`" + rules + "`"
+		}
+		out = append(out, [4]string{prefix + name, typeName(f.Type), rules, strings.ReplaceAll(f.Tag.Get("doc"), "|", "\\|")})
+		et := f.Type
+		if et.Kind() == reflect.Slice {
+			et = et.Elem()
+			out = append(out, paramRows(et, prefix+name+"[].")...)
+		}
+	}
+	return out
+}
+
+func typeName(t reflect.Type) string {
+	opt := ""
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+		opt = " (optional)"
+	}
+	if t == timeType {
+		return "RFC 3339 time" + opt
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string" + opt
+	case reflect.Bool:
+		return "boolean" + opt
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "integer" + opt
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "non-negative integer" + opt
+	case reflect.Float32, reflect.Float64:
+		return "number" + opt
+	case reflect.Slice:
+		return "array of " + typeName(t.Elem())
+	case reflect.Struct, reflect.Map:
+		return "object" + opt
+	}
+	return t.String()
+}
+
+const docIntro = `# JSON-RPC management API reference
+
+Generated from the method registry by ` + "`portal api doc docs/api.md`" + `; do not edit by hand
+(a test fails when this file is stale). How to use the API, with a curl example, is in
+[docs/modules/api.md](modules/api.md).
+
+## Protocol
+
+- ` + "`POST /jsonrpc`" + ` with ` + "`Content-Type: application/json`" + ` (anything else: HTTP 415), a
+  JSON-RPC 2.0 call object or a batch (array) of at most 1000 calls. Bodies above 8 MB are
+  refused (HTTP 413), as is JSON nested deeper than 32 levels. Calls without ` + "`id`" + ` are
+  notifications and get no answer.
+- Authentication: ` + "`\"auth\": {\"login\": ..., \"password\": ...}`" + ` of a staff account, in the call
+  object or inside ` + "`params`" + `, starts a session; the envelope's ` + "`session_id`" + ` is then sent as
+  ` + "`\"SID\"`" + ` (in the call object, inside ` + "`params`" + `, or as the ` + "`X-Session-Id`" + ` header). Never in
+  the URL, never as a cookie: those are ignored. In a batch, calls without credentials use
+  the session of an earlier call of the same batch. Sessions end after 30 minutes without
+  calls and 12 hours after login; ` + "`session.logout`" + ` ends one at once. Failed logins count
+  towards the staff account's lockout, shared with the staff web login.
+- Access: ` + "`read`" + ` methods may be called by every role (admin, support, api, readonly);
+  ` + "`write`" + ` methods by admin, support and api; ` + "`admin`" + ` methods (settings changes) by admin only.
+- Every write runs in one transaction together with its audit log entry (actor
+  ` + "`api:<login>`" + `): a call that fails changes nothing. Writes are idempotent on the
+  ` + "`external_id`" + ` the caller supplies: sending the same object twice updates it, never duplicates it.
+- Rate limits: 1200 HTTP requests per minute per client address and 6000 calls per minute
+  per staff account; beyond them calls get error -32029.
+
+## Result envelope
+
+A call that ran returns ` + "`result`" + `:
+
+| Member | Meaning |
+|---|---|
+| ` + "`code`" + ` | true on success, false when the call was valid but could not be done (nothing changed) |
+| ` + "`session_id`" + ` | the session to send as SID in later calls |
+| ` + "`messages`" + ` | notes about what happened (e.g. "client already absent") |
+| ` + "`return`" + ` | the method's data (null when code is false) |
+| ` + "`errors`" + ` | when code is false: objects with ` + "`code`" + ` (not_found, conflict, invalid), ` + "`field`" + ` and ` + "`message`" + ` |
+
+## Errors
+
+A call that did not run returns a JSON-RPC ` + "`error`" + ` instead:
+
+| Code | Meaning |
+|---|---|
+| -32700 | parse error: the body is not JSON |
+| -32600 | invalid request: not a call object, empty or too large batch, too deep, too large, wrong content type |
+| -32601 | unknown method (` + "`data.method`" + `) |
+| -32602 | invalid params: unknown field, wrong type, missing or invalid value; ` + "`data.field`" + ` names the field |
+| -32603 | internal error; nothing was changed |
+| -32001 | not authenticated: no or wrong credentials, expired or unknown SID, account locked |
+| -32003 | forbidden: the role may not call this method |
+| -32029 | rate limited |
+| -32050 | the portal is suspended (` + "`ci_portal_suspended`" + `); only settings.* and session.* answer |
+
+## Files
+
+` + "`GET|POST /jsonrpc/file`" + ` downloads and uploads files as plain HTTP bodies (not base64). Credentials
+in the ` + "`X-Session-Id`" + ` header or a ` + "`SID`" + ` form field, or ` + "`login`" + ` and ` + "`password`" + ` form fields (POST
+only: never in the URL).
+
+| Request | Does |
+|---|---|
+| ` + "`GET ?type=invoice&id=N`" + ` (or ` + "`external_id=X`" + `) | the invoice's PDF |
+| ` + "`GET ?type=document&id=N`" + ` | a client document |
+| ` + "`GET ?type=file&id=N`" + ` | a provider file |
+| ` + "`POST ?type=invoice&external_id=X`" + `, body ` + "`application/pdf`" + ` | attaches (replaces) the invoice's PDF (write access) |
+| ` + "`POST ?type=document&client_external_id=C&external_id=X&title=T`" + `, body the file | adds or replaces a client document (write access) |
+
+Uploads are limited to 20 MB. Answers: the file (200), or JSON ` + "`{\"error\": {\"code\", \"message\"}}`" + ` with
+HTTP 400, 401, 403, 404, 413 or 415.
+`

@@ -1,0 +1,58 @@
+package api
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// FuzzDecode feeds arbitrary bodies to the request decoder: it must never panic, must
+// refuse anything nested deeper than maxDepth, and a call it accepts must decode
+// strictly into params or fail with a JSON-RPC error.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{
+		`{"jsonrpc": "2.0", "method": "clients.get", "params": {"id": 1, "SID": "x"}, "id": 1}`,
+		`[{"jsonrpc": "2.0", "method": "session.info", "auth": {"login": "a", "password": "b"}, "id": "q"}]`,
+		`{"jsonrpc": "2.0", "method": "clients.push", "params": {"clients": [{"external_id": "a", "number": "1", "name": "n", "services": [{}]}]}}`,
+		`{"params": {"auth": 5}}`, `[[[[[[]]]]]]`, `"\"\\`, `{"id": {}}`, `[]`, `null`, ``,
+		strings.Repeat(`[`, 40),
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		single, batch, perr := decodeBody(body)
+		if perr != nil {
+			if perr.Code != codeParse && perr.Code != codeInvalidRequest {
+				t.Fatalf("decodeBody error code %d", perr.Code)
+			}
+			return
+		}
+		if !depthOK(body, maxDepth) {
+			t.Fatal("accepted a body nested too deep")
+		}
+		calls := batch
+		if batch == nil {
+			calls = []json.RawMessage{single}
+		}
+		if len(calls) > maxBatch {
+			t.Fatal("accepted a batch beyond the limit")
+		}
+		for _, raw := range calls {
+			var req request
+			if json.Unmarshal(raw, &req) != nil {
+				continue
+			}
+			params, _, _, e := splitCredentials(req.Params)
+			if e != nil {
+				continue
+			}
+			for _, target := range []any{&ClientsPushParams{}, &ClientEditParams{}, &TrafficPushParams{}, &struct{}{}} {
+				if err := decodeParams(params, target); err != nil {
+					if _, ok := err.(*rpcError); !ok {
+						t.Fatalf("decodeParams returned %T", err)
+					}
+				}
+			}
+		}
+	})
+}

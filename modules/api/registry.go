@@ -1,0 +1,315 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/ispportal/portal/internal/core"
+)
+
+// Access is what a method needs from the caller's role.
+type Access int
+
+// The access levels. Roles: admin may call everything; support and api (the billing
+// system's machine account) may call reads and data writes; readonly only reads.
+// Settings writes are Admin: a machine account must not be able to switch portal
+// features off or change mail servers.
+const (
+	Read Access = iota
+	Write
+	Admin
+)
+
+func (a Access) String() string { return [...]string{"read", "write", "admin"}[a] }
+
+// Roles returns the staff roles that may call a method of this access level.
+func (a Access) Roles() []string {
+	switch a {
+	case Read:
+		return []string{core.RoleAdmin, core.RoleSupport, core.RoleAPI, core.RoleReadOnly}
+	case Write:
+		return []string{core.RoleAdmin, core.RoleSupport, core.RoleAPI}
+	default:
+		return []string{core.RoleAdmin}
+	}
+}
+
+func (a Access) allows(role string) bool {
+	for _, r := range a.Roles() {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// Method is one API method, declared once: the dispatcher, the role check, the audit
+// and the reference all read it.
+type Method struct {
+	Name    string // module.action
+	Summary string
+	Access  Access
+	// NoAuth methods run without a session (none today besides what auth itself does).
+	Params, Result reflect.Type
+	ExampleParams  any
+	ExampleResult  any
+	// Suspendable methods are refused while the portal is suspended; settings.* and
+	// session.* are not, so that staff can resume the portal through the API.
+	Suspendable bool
+	// OwnTx write methods run their own transactions and audit themselves.
+	OwnTx bool
+	run   func(c *Call, raw json.RawMessage) (any, error)
+}
+
+// Call is the context of one method call: who calls, from where, and (for writes) the
+// transaction every change of the call goes into.
+type Call struct {
+	m     *Module
+	Ctx   context.Context
+	Staff core.Staff
+	IP    string
+	Now   time.Time
+	// Tx is the call's write transaction (writes only); Q is Tx for writes and the read
+	// pool for reads.
+	Tx *sql.Tx
+	Q  core.Querier
+	// session is the token of the session the call ran in, returned as session_id.
+	session string
+
+	messages    []string
+	auditClient int64
+	auditDetail string
+	// afterCommit runs once the call's transaction committed (wake the mail worker).
+	afterCommit func()
+}
+
+// Message adds a line to the envelope's messages.
+func (c *Call) Message(format string, args ...any) {
+	c.messages = append(c.messages, fmt.Sprintf(format, args...))
+}
+
+// Audit sets what the audit entry of this write says: the client it concerns (0 if
+// none) and a short detail (never a password or token).
+func (c *Call) Audit(clientID int64, format string, args ...any) {
+	c.auditClient = clientID
+	c.auditDetail = fmt.Sprintf(format, args...)
+}
+
+// Actor is the audit actor of the caller.
+func (c *Call) Actor() string { return "api:" + c.Staff.Login }
+
+// def declares a method with typed params P and result R. exP and exR are the example
+// request params and response return shown in the reference.
+func def[P, R any](name string, access Access, summary string, exP P, exR R, fn func(c *Call, p *P) (R, error)) *Method {
+	return &Method{
+		Name: name, Summary: summary, Access: access,
+		Params: reflect.TypeFor[P](), Result: reflect.TypeFor[R](),
+		ExampleParams: exP, ExampleResult: exR,
+		Suspendable: !strings.HasPrefix(name, "settings.") && !strings.HasPrefix(name, "session."),
+		run: func(c *Call, raw json.RawMessage) (any, error) {
+			var p P
+			if err := decodeParams(raw, &p); err != nil {
+				return nil, err
+			}
+			return fn(c, &p)
+		},
+	}
+}
+
+// registry maps method names to declarations; built once from the lists of every file.
+var registry = func() map[string]*Method {
+	out := map[string]*Method{}
+	for _, list := range methodLists() {
+		for _, m := range list {
+			if _, dup := out[m.Name]; dup {
+				panic("api: duplicate method " + m.Name)
+			}
+			out[m.Name] = m
+		}
+	}
+	return out
+}()
+
+// Methods lists every method by name.
+func Methods() []*Method {
+	out := make([]*Method, 0, len(registry))
+	for _, m := range registry {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// decodeParams reads params strictly into p: unknown fields and wrong types are
+// refused with the field named, then validate tags are checked.
+func decodeParams(raw json.RawMessage, p any) error {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		raw = []byte("{}")
+	}
+	if raw[0] != '{' {
+		return errInvalidParams("", "params must be an object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(p); err != nil {
+		return jsonParamError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errInvalidParams("", "trailing data after params")
+	}
+	if err := validate.Struct(p); err != nil {
+		var ve validator.ValidationErrors
+		if errors.As(err, &ve) && len(ve) > 0 {
+			return errInvalidParams(fieldPath(ve[0].Namespace()), ruleMessage(ve[0]))
+		}
+		var iv *validator.InvalidValidationError
+		if errors.As(err, &iv) {
+			return nil // params without fields to validate
+		}
+		return errInvalidParams("", err.Error())
+	}
+	return nil
+}
+
+// jsonParamError names the field of a decoding error.
+func jsonParamError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if field == "" {
+			field = "params"
+		}
+		return errInvalidParams(field, "must be "+jsonKind(te.Type)+", not "+te.Value)
+	}
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		return errInvalidParams(strings.Trim(f, `"`), "unknown field")
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return errParse(se.Error())
+	}
+	var field string
+	if i := strings.Index(msg, "Go struct field "); i >= 0 {
+		field = strings.Fields(msg[i+len("Go struct field "):])[0]
+		if j := strings.Index(field, "."); j >= 0 {
+			field = field[j+1:]
+		}
+	}
+	return errInvalidParams(field, strings.TrimPrefix(msg, "json: "))
+}
+
+// jsonKind names a Go type the way a JSON caller thinks of it.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "an integer"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a non-negative integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return t.String()
+}
+
+// validate is shared: a validator caches struct metadata and is safe for concurrent use.
+// Field names in its errors are the JSON names callers send.
+var validate = func() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			return f.Name
+		}
+		return name
+	})
+	return v
+}()
+
+// fieldPath drops the struct type name from a validator namespace:
+// "ClientsPushParams.clients[3].ClientFields.name" becomes
+// "clients[3].name".
+func fieldPath(ns string) string {
+	parts := strings.Split(ns, ".")
+	out := parts[:0]
+	for i, p := range parts {
+		// The root struct and embedded structs (Go names, capitalised) are not fields
+		// the caller sent; every JSON name of the API is lower case.
+		if i == 0 || (p != "" && p[0] >= 'A' && p[0] <= 'Z') {
+			continue
+		}
+		out = append(out, p)
+	}
+	return strings.Join(out, ".")
+}
+
+// ruleMessage says in words which rule a value broke.
+func ruleMessage(fe validator.FieldError) string {
+	p := fe.Param()
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "required_without":
+		return "is required when " + strings.ToLower(p) + " is not given"
+	case "max":
+		if fe.Kind() == reflect.String {
+			return "must be at most " + p + " characters"
+		}
+		if fe.Kind() == reflect.Slice {
+			return "must have at most " + p + " items"
+		}
+		return "must be at most " + p
+	case "min":
+		if fe.Kind() == reflect.String {
+			return "must be at least " + p + " characters"
+		}
+		if fe.Kind() == reflect.Slice {
+			return "must have at least " + p + " items"
+		}
+		return "must be at least " + p
+	case "gte":
+		return "must be at least " + p
+	case "gt":
+		return "must be greater than " + p
+	case "lte":
+		return "must be at most " + p
+	case "email":
+		return "must be an e-mail address"
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(p, " ", ", ")
+	case "datetime":
+		return "must be a date/time in the form " + p
+	case "url", "http_url":
+		return "must be an http(s) URL"
+	case "printascii":
+		return "must be printable ASCII"
+	case "excludesall":
+		return "must not contain control characters"
+	}
+	return "fails rule " + fe.Tag()
+}
