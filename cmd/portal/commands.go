@@ -20,9 +20,9 @@ func demo(ctx context.Context, e *app.Env, io app.IO, args []string) error {
 		return err
 	}
 	fmt.Fprintf(io.Out, `Demo data ready.
-  Subscriber: client number %s or username %q, password %s
+  Subscriber: username %q (client number %s), password %s
   Staff:      %s / %s  (at /admin)
-`, app.DemoClientNumber, app.DemoClientUsername, app.DemoClientPassword, app.DemoStaffLogin, app.DemoStaffPassword)
+`, app.DemoClientUsername, app.DemoClientNumber, app.DemoClientPassword, app.DemoStaffLogin, app.DemoStaffPassword)
 	return nil
 }
 

@@ -1,0 +1,57 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/lockout"
+)
+
+// account is what a typed login name stands for.
+type account struct {
+	// principal is the lockout counter: the client's id for a name that belongs to a
+	// client (by number or username alike), else the folded name.
+	principal string
+	client    *core.Client
+	// canLogin is false when the name belongs to a client who may not log in with it:
+	// a client who has a custom username logs in with that, never with the number
+	// (the seed: "that username is used, regardless of any future setting changes").
+	canLogin bool
+}
+
+// resolveLogin maps a typed login name to an account. The username is tried first
+// (without regard to case), then the client number.
+func resolveLogin(ctx context.Context, q core.Querier, name string) (account, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > maxName || !utf8.ValidString(name) {
+		return account{principal: lockout.Name(name)}, nil
+	}
+	c, err := core.ClientByUsername(ctx, q, name)
+	if err == nil {
+		return account{principal: lockout.Account(c.ID), client: &c, canLogin: true}, nil
+	}
+	if !errors.Is(err, core.ErrNotFound) {
+		return account{}, err
+	}
+	c, err = core.ClientByNumber(ctx, q, name)
+	if err == nil {
+		return account{principal: lockout.Account(c.ID), client: &c, canLogin: c.Username == ""}, nil
+	}
+	if !errors.Is(err, core.ErrNotFound) {
+		return account{}, err
+	}
+	return account{principal: lockout.Name(name)}, nil
+}
+
+// ClientByLogin finds a client by number or username, for staff tools (CLI, console),
+// which may use either.
+func ClientByLogin(ctx context.Context, q core.Querier, login string) (core.Client, error) {
+	login = strings.TrimSpace(login)
+	if c, err := core.ClientByUsername(ctx, q, login); err == nil || !errors.Is(err, core.ErrNotFound) {
+		return c, err
+	}
+	return core.ClientByNumber(ctx, q, login)
+}

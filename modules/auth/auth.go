@@ -1,0 +1,156 @@
+// Package auth is the portal's front door: login by client number or username with a
+// per-account lockout, the login form other websites may post (/sign/), logout,
+// forgotten-password links, one-time passwords from staff, and password changes.
+//
+// Security decisions (see docs/modules/auth.md and /work/shared/SECURITY.md):
+//   - every login runs argon2id once, against password.Dummy when the name is unknown,
+//     the client may not log in by that name, or the account is locked, so timing
+//     does not tell them apart;
+//   - failures are counted per account (number and username feed one counter) and per
+//     folded unknown name, so that the "locked" message appears for any name after N
+//     failures and reveals nothing about which names exist;
+//   - links carry 32 random bytes, stored as SHA-256, single use, killed by any
+//     password change or a newer link.
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"io/fs"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/internal/web"
+)
+
+// Paths.
+const (
+	pathLogin  = "/login"
+	pathSign   = "/sign/"
+	pathLogout = "/logout"
+	pathForgot = "/password/forgot"
+	pathReset  = "/password/reset"
+	pathChange = "/password"
+	pathNew    = "/password/new"
+)
+
+// Templates.
+const (
+	tplLogin        = "auth/login"
+	tplForgot       = "auth/forgot"
+	tplForgotSent   = "auth/forgot_sent"
+	tplReset        = "auth/reset"
+	tplResetInvalid = "auth/reset_invalid"
+	tplResetDone    = "auth/reset_done"
+	tplChange       = "auth/change"
+	tplNew          = "auth/new"
+)
+
+// Mail template purposes this module registers.
+const (
+	PurposeLink    = "password_link"
+	PurposeChanged = "password_changed"
+)
+
+// Rate limits per client address (IPv6 per /64). They never feed the per-account
+// lockout, so nobody can lock an account by exhausting them.
+const (
+	loginRate    = 20 // POST /login and /sign/ per minute
+	linkRate     = 5  // password-link requests per 10 minutes
+	passwordRate = 10 // password forms (change, new, reset) per minute
+	// mailCap is how many password links one client gets per mailCapWindow, however
+	// many addresses ask for them.
+	mailCap       = 3
+	mailCapWindow = 15 * time.Minute
+	// resetStateTTL is how long an opened link's form stays usable (within the
+	// link's own expiry).
+	resetStateTTL = 30 * time.Minute
+	resetCookie   = "pwreset"
+	// maxName and maxPassword bound what a login reads; longer input is simply wrong.
+	maxName     = 200
+	maxPassword = 4096
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed locales/*.toml
+var localeFiles embed.FS
+
+func sub(f embed.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // constant directories of the embeds above
+	}
+	return s
+}
+
+// Module is the auth module.
+type Module struct{ d app.Deps }
+
+// New returns the module; it does no work.
+func New(d app.Deps) app.Module { return &Module{d: d} }
+
+// Info declares the module.
+func (m *Module) Info() app.Info {
+	return app.Info{
+		Name:       "auth",
+		Area:       app.Public,
+		Menu:       []web.MenuItem{{Key: "auth.menu.password", Path: pathChange, Order: 95}},
+		Migrations: sub(migrationFiles, "migrations"),
+		Templates:  sub(templateFiles, "templates"),
+		Locales:    sub(localeFiles, "locales"),
+		Seed:       seed,
+		Commands:   commands(),
+
+		MailDefaults: registerMailDefaults,
+	}
+}
+
+// Mount registers the routes and the CSRF exemption of the cross-origin login form.
+func (m *Module) Mount(r fiber.Router) {
+	w := m.d.Web
+	w.ExemptCSRF(pathSign, m.crossOriginAllowed)
+
+	loginLimit := w.RateLimit("auth-login", loginRate, time.Minute)
+	linkLimit := w.RateLimit("auth-link", linkRate, 10*time.Minute)
+	pwLimit := w.RateLimit("auth-password", passwordRate, time.Minute)
+	client := w.RequireClient(pathNew, pathLogout)
+
+	r.Get(pathLogin, m.showLogin)
+	r.Post(pathLogin, loginLimit, m.submitLogin)
+	r.Get(pathSign, func(c *fiber.Ctx) error { return w.Redirect(c, pathLogin) })
+	r.Post(pathSign, loginLimit, m.submitLogin)
+	r.Post(pathLogout, m.submitLogout)
+	r.Get(pathForgot, m.forgotGate, m.showForgot)
+	r.Post(pathForgot, m.forgotGate, linkLimit, m.submitForgot)
+	r.Get(pathReset, m.showReset)
+	r.Post(pathReset, pwLimit, m.submitReset)
+	r.Get(pathChange, client, m.showChange)
+	r.Post(pathChange, client, pwLimit, m.submitChange)
+	r.Get(pathNew, client, m.showNew)
+	r.Post(pathNew, client, pwLimit, m.submitNew)
+}
+
+// seed gives demo client 1001 its demo password, unless it has one already. The demo
+// password is below the policy on purpose (easy to type) and so bypasses it.
+func seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
+	id, ok := env.ClientIDs[app.DemoClientNumber]
+	if !ok {
+		return nil
+	}
+	if _, err := credentialFor(ctx, tx, id); err == nil {
+		return nil
+	}
+	h, err := password.Hash(app.DemoClientPassword)
+	if err != nil {
+		return err
+	}
+	return SavePassword(ctx, tx, id, h, false, time.Time{}, env.Now)
+}

@@ -1,0 +1,157 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+)
+
+// Errors of SendPasswordLink; the first two are the seed's messages, shown to staff.
+var (
+	ErrNoSender  = errors.New("The system email address and its name are not specified in the system settings.")
+	ErrNoEmail   = errors.New("No email address is available for the client.")
+	ErrNoBaseURL = errors.New("The portal address is not set: set ci_url (or server_url).")
+	// errCapped means the client already got mailCap links in mailCapWindow.
+	errCapped = errors.New("auth: password link cap reached")
+)
+
+// registerMailDefaults registers the built-in templates, used until staff store their
+// own (per invoice group and language) with `portal mail-template set`.
+func registerMailDefaults(t *mail.Templates) {
+	t.RegisterDefault(PurposeLink, "en", "Your client portal password",
+		"Hello $CLIENT_NAME$,\n\nto create a new password for the client portal (client number $CLIENT_NUMBER$), open this link:\n\n"+
+			"$CI_PASSWORD_LINK$\n\nThe link works once and only for a limited time. If you did not ask for it, ignore this e-mail: "+
+			"your current password stays valid.\n")
+	t.RegisterDefault(PurposeLink, "cs", "Heslo do zákaznického portálu",
+		"Dobrý den, $CLIENT_NAME$,\n\nnové heslo do zákaznického portálu (číslo klienta $CLIENT_NUMBER$) si vytvoříte na této adrese:\n\n"+
+			"$CI_PASSWORD_LINK$\n\nOdkaz funguje jen jednou a jen omezenou dobu. Pokud jste o něj nežádali, e-mail ignorujte: "+
+			"vaše dosavadní heslo platí dál.\n")
+	t.RegisterDefault(PurposeChanged, "en", "Your client portal password was changed",
+		"Hello $CLIENT_NAME$,\n\nthe password of your client portal account (client number $CLIENT_NUMBER$) was changed just now, "+
+			"and every device that was logged in has been logged out.\n\nIf this was not you, contact us at once.\n")
+	t.RegisterDefault(PurposeChanged, "cs", "Heslo do zákaznického portálu bylo změněno",
+		"Dobrý den, $CLIENT_NAME$,\n\nheslo k vašemu účtu v zákaznickém portálu (číslo klienta $CLIENT_NUMBER$) bylo právě změněno "+
+			"a všechna přihlášená zařízení byla odhlášena.\n\nPokud jste to nebyli vy, ihned nás kontaktujte.\n")
+}
+
+// linkBase is where links in mails point: ci_url, else server_url + /clientinterface/,
+// never the request's Host header (which an attacker chooses).
+func linkBase(st *settings.Store) (string, error) {
+	if u := settings.PortalURL.Get(st); u != "" {
+		return strings.TrimRight(u, "/") + "/", nil
+	}
+	if u := settings.ServerURL.Get(st); u != "" {
+		return strings.TrimRight(u, "/") + "/clientinterface/", nil
+	}
+	return "", ErrNoBaseURL
+}
+
+// recipients splits the client's e-mail field ("a@x.cz; b@y.cz") into addresses.
+func recipients(email string) []string {
+	var out []string
+	for _, a := range strings.FieldsFunc(email, func(r rune) bool { return r == ',' || r == ';' }) {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// mailLang is the language of a client's mails.
+func mailLang(d app.Deps, c core.Client) string {
+	if web.Supported(c.Language) {
+		return c.Language
+	}
+	return settings.DefaultLanguage.Get(d.Settings)
+}
+
+// issueLink creates a link for a client and queues its mail in one transaction. With
+// capped, at most mailCap links per client per mailCapWindow (errCapped beyond).
+func issueLink(ctx context.Context, d app.Deps, c core.Client, purpose string, ttl time.Duration, capped bool, actor, ip string) error {
+	if settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
+		return ErrNoSender
+	}
+	to := recipients(c.Email)
+	if len(to) == 0 {
+		return ErrNoEmail
+	}
+	base, err := linkBase(d.Settings)
+	if err != nil {
+		return err
+	}
+	tpl, err := d.Mail.Resolve(ctx, PurposeLink, c.InvoiceGroupID, mailLang(d, c))
+	if err != nil {
+		return err
+	}
+	now := d.Now()
+	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if capped {
+			n, err := mail.CountRecent(ctx, tx, c.ID, PurposeLink, now.Add(-mailCapWindow))
+			if err != nil {
+				return err
+			}
+			if n >= mailCap {
+				return errCapped
+			}
+		}
+		tok, err := insertToken(ctx, tx, c.ID, purpose, ttl, now)
+		if err != nil {
+			return err
+		}
+		subject, body := mail.Render(tpl, map[string]string{"CI_PASSWORD_LINK": base + strings.TrimPrefix(pathReset, "/") + "?token=" + tok,
+			"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number})
+		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeLink, ClientID: c.ID}); err != nil {
+			return err
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "password.link", ClientID: c.ID, IP: ip,
+			Detail: fmt.Sprintf("%s link valid until %s", purpose, core.Now(now.Add(ttl)))})
+	})
+	if err != nil {
+		return err
+	}
+	if d.KickMail != nil {
+		d.KickMail()
+	}
+	return nil
+}
+
+// SendPasswordLink sends a client the create-password e-mail on behalf of staff (CLI
+// now, the console later). The link lives ci_password_link_staff_hours. It refuses
+// with ErrNoSender or ErrNoEmail, the seed's two messages.
+func SendPasswordLink(ctx context.Context, d app.Deps, clientID int64, actor string) error {
+	c, err := core.ClientByID(ctx, d.DB.R, clientID)
+	if err != nil {
+		return err
+	}
+	ttl := time.Duration(settings.StaffLinkHours.Get(d.Settings)) * time.Hour
+	return issueLink(ctx, d, c, tokenStaff, ttl, false, actor, "")
+}
+
+// notifyChanged queues the "password changed" mail in tx, when a sender and an
+// address exist; a missing address never blocks a password change.
+func notifyChanged(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client) error {
+	to := recipients(c.Email)
+	if len(to) == 0 || settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
+		return nil
+	}
+	tpl, err := d.Mail.Resolve(ctx, PurposeChanged, c.InvoiceGroupID, mailLang(d, c))
+	if err != nil {
+		return err
+	}
+	subject, body := mail.Render(tpl, map[string]string{"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number})
+	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeChanged, ClientID: c.ID})
+	if errors.Is(err, mail.ErrInvalidAddress) {
+		d.Log.Warn("auth.notifyChanged: client e-mail invalid", "client_id", c.ID)
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,184 @@
+package auth
+
+import (
+	"database/sql"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/lockout"
+	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+)
+
+func (m *Module) policy() lockout.Policy {
+	return lockout.Policy{MaxFailures: settings.LoginAttempts.Get(m.d.Settings),
+		LockFor: time.Duration(settings.LockoutMinutes.Get(m.d.Settings)) * time.Minute}
+}
+
+// submitLogin handles POST /login and the cross-origin form's POST /sign/, which sends
+// username/password/send/_do instead of our login/password.
+func (m *Module) submitLogin(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	name := c.FormValue("login")
+	if name == "" {
+		name = c.FormValue("username")
+	}
+	pw := c.FormValue("password")
+	form := map[string]string{"login": name}
+	if strings.TrimSpace(name) == "" || pw == "" {
+		errs := map[string]string{}
+		if strings.TrimSpace(name) == "" {
+			errs["login"] = "auth.error.required"
+		}
+		if pw == "" {
+			errs["password"] = "auth.error.required"
+		}
+		return m.d.Web.FormError(c, tplLogin, "auth.login.title", loginData{Forgot: m.mailConfigured()}, errs, form)
+	}
+	if len(pw) > maxPassword {
+		// Still hash (a prefix), so an overlong password costs the same time.
+		pw = pw[:maxPassword]
+		name = "\x00overlong" // can never match an account: counted as a failure
+	}
+
+	acc, err := resolveLogin(ctx, m.d.DB.R, name)
+	if err != nil {
+		return err
+	}
+	now := m.d.Now()
+	st, err := lockout.Get(ctx, m.d.DB.R, lockout.KindClient, acc.principal, now)
+	if err != nil {
+		return err
+	}
+	var cred Credential
+	hash := password.Dummy
+	if acc.client != nil && acc.canLogin && !st.Locked(now) {
+		if cred, err = credentialFor(ctx, m.d.DB.R, acc.client.ID); err == nil {
+			hash = cred.Hash
+		} else if !errors.Is(err, core.ErrNotFound) {
+			return err
+		}
+	}
+	// Exactly one argon2id run on every path: unknown, wrong, locked and right alike.
+	ok := password.Verify(pw, hash) && hash != password.Dummy
+	if ok && cred.MustChange && !cred.usableOTP(now) {
+		ok = false // a spent or expired one-time password is just a wrong password
+	}
+	var rehash string
+	if ok && password.NeedsRehash(cred.Hash) {
+		if rehash, err = password.Hash(pw); err != nil {
+			return err
+		}
+	}
+
+	ip := m.d.Web.ClientIP(c)
+	actor, clientID := "anonymous", int64(0)
+	if acc.client != nil {
+		actor, clientID = "client:"+acc.client.Number, acc.client.ID
+	}
+	outcome := "ok"
+	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if ok {
+			err := lockout.Succeed(ctx, tx, lockout.KindClient, acc.principal, now)
+			if errors.Is(err, lockout.ErrLocked) {
+				ok, outcome = false, "locked"
+				st, err = lockout.Get(ctx, tx, lockout.KindClient, acc.principal, now)
+			}
+			if err != nil || !ok {
+				return err
+			}
+			if cred.MustChange {
+				won, err := markOTPUsed(ctx, tx, cred.ClientID, now)
+				if err != nil {
+					return err
+				}
+				if !won {
+					ok, outcome = false, "fail" // a parallel login spent it first
+				}
+			}
+			if ok && rehash != "" {
+				if err := updateHash(ctx, tx, cred.ClientID, cred.Hash, rehash); err != nil {
+					return err
+				}
+			}
+		}
+		if !ok {
+			if outcome == "ok" {
+				outcome = "fail"
+			}
+			wasLocked := st.Locked(now)
+			if st, err = lockout.Fail(ctx, tx, lockout.KindClient, acc.principal, now, m.policy()); err != nil {
+				return err
+			}
+			if st.Locked(now) {
+				outcome = "locked"
+			}
+			action := "login.fail"
+			if st.Locked(now) && !wasLocked {
+				action = "login.lock"
+			}
+			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, ClientID: clientID, IP: ip,
+				Detail: "via " + c.Path()})
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "login.ok", ClientID: clientID, IP: ip,
+			Detail: "via " + c.Path()})
+	})
+	if err != nil {
+		return err
+	}
+	// Never the typed name or password: only the account and the outcome.
+	m.d.Log.Info("auth.submitLogin", "outcome", outcome, "client_id", clientID, "ip", ip, "path", c.Path())
+	if !ok {
+		data := loginData{Forgot: m.mailConfigured(), Error: "auth.login.failed"}
+		if st.Locked(now) {
+			data.Error = "auth.login.locked"
+			data.Minutes = int((st.Remaining(now) + time.Minute - 1) / time.Minute)
+		}
+		return m.d.Web.FormError(c, tplLogin, "auth.login.title", data, map[string]string{"password": data.Error}, form)
+	}
+	if err := m.d.Web.StartSession(c, web.Session{Kind: web.KindClient, ClientID: acc.client.ID, Restricted: cred.MustChange}); err != nil {
+		return err
+	}
+	if cred.MustChange {
+		return m.d.Web.Redirect(c, pathNew)
+	}
+	return m.d.Web.Redirect(c, "/")
+}
+
+// crossOriginAllowed is the CSRF exemption of POST /sign/: only with
+// ci_login_form_allow_cross_origin on, and only when the Origin (or, if the browser
+// sent none, the Referer's origin) is exactly one of ci_login_form_origins. Anything
+// else goes through the normal token check, which a foreign form cannot pass.
+func (m *Module) crossOriginAllowed(c *fiber.Ctx) bool {
+	if !settings.AllowCrossOriginLogin.Get(m.d.Settings) {
+		return false
+	}
+	origin := c.Get(fiber.HeaderOrigin)
+	if origin == "" {
+		ref, err := url.Parse(c.Get(fiber.HeaderReferer))
+		if err != nil || ref.Scheme == "" || ref.Host == "" {
+			return false
+		}
+		origin = ref.Scheme + "://" + ref.Host
+	}
+	return originAllowed(origin, settings.LoginFormOrigins.Get(m.d.Settings))
+}
+
+// originAllowed compares an origin with a list separated by spaces or commas,
+// exactly except for case and a trailing slash in the list.
+func originAllowed(origin, list string) bool {
+	if origin == "" || origin == "null" {
+		return false
+	}
+	for _, o := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == ';' }) {
+		if strings.EqualFold(strings.TrimRight(o, "/"), origin) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,98 @@
+package auth
+
+import (
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/lockout"
+	"github.com/ispportal/portal/internal/password"
+)
+
+// showChange renders the password tab: current password, new one twice.
+func (m *Module) showChange(c *fiber.Ctx) error {
+	return m.d.Web.Show(c, tplChange, "auth.change.title", m.pwData())
+}
+
+// submitChange changes the password of the logged-in client. The current password is
+// checked like a login (a wrong one counts towards the lockout, so a stolen session
+// cannot guess it), and every other session of the client ends.
+func (m *Module) submitChange(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	w := m.d.Web
+	s, cl := w.Session(c), w.Client(c)
+	if cl == nil {
+		return fiber.ErrUnauthorized
+	}
+	now := m.d.Now()
+	principal := lockout.Account(cl.ID)
+	st, err := lockout.Get(ctx, m.d.DB.R, lockout.KindClient, principal, now)
+	if err != nil {
+		return err
+	}
+	cred, err := credentialFor(ctx, m.d.DB.R, cl.ID)
+	if err != nil && !errors.Is(err, core.ErrNotFound) {
+		return err
+	}
+	hash := password.Dummy
+	if err == nil && !st.Locked(now) {
+		hash = cred.Hash
+	}
+	current := c.FormValue("current")
+	if len(current) > maxPassword {
+		current = current[:maxPassword]
+	}
+	if !password.Verify(current, hash) || hash == password.Dummy {
+		key := "auth.error.current"
+		err := m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+			st, err = lockout.Fail(ctx, tx, lockout.KindClient, principal, now, m.policy())
+			if err != nil {
+				return err
+			}
+			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "client:" + cl.Number, Action: "password.change_fail",
+				ClientID: cl.ID, IP: w.ClientIP(c)})
+		})
+		if err != nil {
+			return err
+		}
+		if st.Locked(now) {
+			key = "auth.error.locked"
+		}
+		return w.FormError(c, tplChange, "auth.change.title", m.pwData(), map[string]string{"current": key}, nil)
+	}
+	pw := c.FormValue("password")
+	errs := m.checkNew(*cl, pw, c.FormValue("password2"))
+	if errs == nil && pw == current {
+		errs = map[string]string{"password": "auth.error.same"}
+	}
+	if errs != nil {
+		return w.FormError(c, tplChange, "auth.change.title", m.pwData(), errs, nil)
+	}
+	newHash, err := password.Hash(pw)
+	if err != nil {
+		return err
+	}
+	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := SavePassword(ctx, tx, cl.ID, newHash, false, time.Time{}, now); err != nil {
+			return err
+		}
+		if err := PasswordChanged(ctx, tx, cl.ID, s.IDHash, now); err != nil {
+			return err
+		}
+		if err := notifyChanged(ctx, tx, m.d, *cl); err != nil {
+			return err
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "client:" + cl.Number, Action: "password.change",
+			ClientID: cl.ID, IP: w.ClientIP(c)})
+	})
+	if err != nil {
+		return err
+	}
+	if m.d.KickMail != nil {
+		m.d.KickMail()
+	}
+	w.AddFlash(c, "ok", "auth.change.done")
+	return w.Redirect(c, pathChange)
+}
