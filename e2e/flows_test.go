@@ -18,7 +18,7 @@ func TestPortal(t *testing.T) {
 	t.Run("login, information page, language, logout", func(t *testing.T) {
 		s.t = t
 		s.open("login", "/login")
-		s.login("1001", "demo1234")
+		s.login("demo", "demo1234")
 		if p := s.path(); !strings.HasPrefix(p, "/info") {
 			t.Fatalf("after login at %s", p)
 		}
@@ -73,7 +73,7 @@ func TestPortal(t *testing.T) {
 		s.fill("#password", "a-much-better-passphrase", "#password2", "a-much-better-passphrase")
 		s.submit("main form button[type=submit]")
 		s.check("password set")
-		s.login("1001", "a-much-better-passphrase")
+		s.login("demo", "a-much-better-passphrase")
 		if p := s.path(); !strings.HasPrefix(p, "/info") {
 			t.Fatalf("login with the new password: at %s", p)
 		}
