@@ -71,7 +71,7 @@ func TestMigrateAndDemoTwiceChangeNothing(t *testing.T) {
 		t.Fatalf("demo: %d %s %s", code, out, errs)
 	}
 	first := counts(t, dir)
-	if first["clients"] < 20 || first["invoice_groups"] != 2 || first["staff"] != 1 {
+	if first["clients"] < 20 || first["invoice_groups"] != 2 || first["staff"] < 1 {
 		t.Fatalf("demo rows: %v", first)
 	}
 	if code, _, errs := portal(t, "", "--data", dir, "demo"); code != 0 {
