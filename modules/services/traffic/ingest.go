@@ -73,9 +73,28 @@ type point struct {
 // with ReasonAbsurd and not stored.
 func (s *Store) Ingest(ctx context.Context, samples []Sample) (Result, error) {
 	var res Result
+	err := s.d.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = s.IngestTx(ctx, tx, samples)
+		return err
+	})
+	return res, err
+}
+
+// IngestTx is Ingest inside the caller's write transaction (the demo seed, an API
+// call that stores other rows too). Nothing is written if the caller rolls back.
+func (s *Store) IngestTx(ctx context.Context, tx *sql.Tx, samples []Sample) (Result, error) {
+	var res Result
+	// A counter from the future is a router with a wrong clock; accepting it would
+	// make every later real sample look out of order.
+	future := time.Now().Add(24 * time.Hour).Unix()
 	pts := make([]point, 0, len(samples))
 	for i, smp := range samples {
-		if reason := validSample(smp); reason != "" {
+		reason := validSample(smp)
+		if reason == "" && smp.At.Unix() > future {
+			reason = ReasonBadTime
+		}
+		if reason != "" {
 			res.Rejected = append(res.Rejected, Rejection{i, reason})
 			continue
 		}
@@ -88,7 +107,7 @@ func (s *Store) Ingest(ctx context.Context, samples []Sample) (Result, error) {
 		}
 		return cmp.Compare(a.at, b.at)
 	})
-	err := s.d.Tx(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		floor, err := counterFloor(ctx, tx)
 		if err != nil {
 			return err
@@ -116,7 +135,7 @@ func (s *Store) Ingest(ctx context.Context, samples []Sample) (Result, error) {
 			start = end
 		}
 		return w.flush(ctx, tx)
-	})
+	}()
 	if err != nil {
 		return Result{}, fmt.Errorf("traffic.Ingest: %w", err)
 	}
