@@ -179,28 +179,31 @@ func (s *Store) SetTx(ctx context.Context, tx *sql.Tx, key string, group int64, 
 // Reset removes a stored value, so the default (or, for a group, the global value)
 // applies again.
 func (s *Store) Reset(ctx context.Context, key string, group int64, actor string) error {
+	if err := s.db.Tx(ctx, func(tx *sql.Tx) error { return s.ResetTx(ctx, tx, key, group, actor) }); err != nil {
+		return err
+	}
+	return s.reload(ctx)
+}
+
+// ResetTx is Reset inside the caller's transaction; like SetTx, the snapshot follows
+// at the next Sync.
+func (s *Store) ResetTx(ctx context.Context, tx *sql.Tx, key string, group int64, actor string) error {
 	d, ok := Lookup(key)
 	if !ok {
 		return fmt.Errorf("%s: %w", key, ErrUnknown)
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var old sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ? AND group_id = ?`, d.Key, group).Scan(&old)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ? AND group_id = ?`, d.Key, group); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, d, group, old, sql.NullString{}, actor, s.now().UTC().Format(time.RFC3339))
-	})
+	var old sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ? AND group_id = ?`, d.Key, group).Scan(&old)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	return s.reload(ctx)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ? AND group_id = ?`, d.Key, group); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, d, group, old, sql.NullString{}, actor, s.now().UTC().Format(time.RFC3339))
 }
 
 func (s *Store) audit(ctx context.Context, tx *sql.Tx, d *Def, group int64, old, new sql.NullString, actor, now string) error {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -159,6 +160,7 @@ func (w *Web) NewPage(c *fiber.Ctx, title string, data any) *Page {
 		p.Staff = w.Staff(c)
 		if w.StaffMenu != nil && p.Staff != nil {
 			p.Menu = w.StaffMenu(c)
+			sort.SliceStable(p.Menu, func(i, j int) bool { return p.Menu[i].Order < p.Menu[j].Order })
 		}
 	} else {
 		p.Client = w.Client(c)

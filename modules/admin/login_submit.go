@@ -1,0 +1,133 @@
+package admin
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/lockout"
+	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+)
+
+// policy is the staff lockout: the same N failures and minutes as for clients.
+func (m *Module) policy() lockout.Policy {
+	return lockout.Policy{MaxFailures: settings.LoginAttempts.Get(m.d.Settings),
+		LockFor: time.Duration(settings.LockoutMinutes.Get(m.d.Settings)) * time.Minute}
+}
+
+// submitLogin handles POST /admin/login. Unknown logins, disabled and API-only
+// accounts, wrong passwords and locked accounts all run argon2id once and get the same
+// answer (status, template, message), so the form tells nobody which logins exist.
+// Only a lock is reported as such, and unknown names lock too.
+func (m *Module) submitLogin(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	login := strings.TrimSpace(c.FormValue("login"))
+	pw := c.FormValue("password")
+	form := map[string]string{"login": login}
+	if login == "" || pw == "" {
+		errs := map[string]string{}
+		if login == "" {
+			errs["login"] = "admin.error.required"
+		}
+		if pw == "" {
+			errs["password"] = "admin.error.required"
+		}
+		return m.d.Web.FormError(c, tplLogin, "admin.login.title", loginData{}, errs, form)
+	}
+	if len(pw) > maxPassword || len(login) > maxLogin {
+		// Still hash (a prefix), so an overlong input costs the same time.
+		pw = pw[:min(len(pw), maxPassword)]
+		login = "\x00overlong"
+	}
+
+	// An existing account counts its failures under its id (whatever case was typed);
+	// any other name under its folded hash, so unknown names lock too.
+	principal, actor := lockout.Name(login), "anonymous"
+	var staff *core.Staff
+	s, err := core.StaffByLogin(ctx, m.d.DB.R, login)
+	if err == nil {
+		principal, actor = lockout.Account(s.ID), "staff:"+s.Login
+		if s.Active && s.Role != core.RoleAPI {
+			staff = &s
+		}
+	} else if !errors.Is(err, core.ErrNotFound) {
+		return err
+	}
+	now := m.d.Now()
+	st, err := lockout.Get(ctx, m.d.DB.R, lockout.KindStaff, principal, now)
+	if err != nil {
+		return err
+	}
+	hash := password.Dummy
+	if staff != nil && !st.Locked(now) && staff.PasswordHash != "" {
+		hash = staff.PasswordHash
+	}
+	// Exactly one argon2id run on every path.
+	ok := password.Verify(pw, hash) && hash != password.Dummy
+	var rehash string
+	if ok && password.NeedsRehash(hash) {
+		if rehash, err = password.Hash(pw); err != nil {
+			return err
+		}
+	}
+
+	ip := m.d.Web.ClientIP(c)
+	outcome := "ok"
+	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if ok {
+			err := lockout.Succeed(ctx, tx, lockout.KindStaff, principal, now)
+			if errors.Is(err, lockout.ErrLocked) {
+				ok = false
+				st, err = lockout.Get(ctx, tx, lockout.KindStaff, principal, now)
+			}
+			if err != nil {
+				return err
+			}
+			if ok && rehash != "" {
+				// Only if nobody changed the password meanwhile.
+				if _, err := tx.ExecContext(ctx, `UPDATE staff SET password_hash = ? WHERE id = ? AND password_hash = ?`,
+					rehash, staff.ID, staff.PasswordHash); err != nil {
+					return err
+				}
+			}
+		}
+		if !ok {
+			outcome = "fail"
+			wasLocked := st.Locked(now)
+			if st, err = lockout.Fail(ctx, tx, lockout.KindStaff, principal, now, m.policy()); err != nil {
+				return err
+			}
+			action := "staff.login.fail"
+			if st.Locked(now) {
+				outcome = "locked"
+				if !wasLocked {
+					action = "staff.login.lock"
+				}
+			}
+			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, IP: ip})
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "staff.login.ok", IP: ip})
+	})
+	if err != nil {
+		return err
+	}
+	// Never the typed password, and the typed name only as the matched account.
+	m.d.Log.Info("admin.submitLogin", "outcome", outcome, "actor", actor, "ip", ip)
+	if !ok {
+		data := loginData{Error: "admin.login.failed"}
+		if st.Locked(now) {
+			data.Error = "admin.login.locked"
+			data.Minutes = int((st.Remaining(now) + time.Minute - 1) / time.Minute)
+		}
+		return m.d.Web.FormError(c, tplLogin, "admin.login.title", data, map[string]string{"password": data.Error}, form)
+	}
+	if err := m.d.Web.StartSession(c, web.Session{Kind: web.KindStaff, StaffID: staff.ID}); err != nil {
+		return err
+	}
+	return m.d.Web.Redirect(c, prefix)
+}

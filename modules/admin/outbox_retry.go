@@ -1,0 +1,36 @@
+package admin
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/mail"
+)
+
+// retryMail handles POST /admin/tools/outbox/:id/retry: a failed (or waiting) mail is
+// queued again with a fresh attempt count and the worker is woken.
+func (m *Module) retryMail(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return fiber.ErrNotFound
+	}
+	err = mail.Retry(c.UserContext(), m.d.DB, id)
+	switch {
+	case errors.Is(err, mail.ErrNotFound):
+		return fiber.ErrNotFound
+	case errors.Is(err, mail.ErrNotRetryable):
+		m.d.Web.AddFlash(c, "error", "admin.outbox.not_retryable")
+	case err != nil:
+		return err
+	default:
+		if err := m.auditNow(c, "outbox.retry", 0, "mail "+strconv.FormatInt(id, 10)); err != nil {
+			return err
+		}
+		if m.d.KickMail != nil {
+			m.d.KickMail()
+		}
+		m.d.Web.AddFlash(c, "ok", "admin.outbox.retried")
+	}
+	return m.d.Web.Redirect(c, prefix+pathOutbox)
+}

@@ -1,0 +1,213 @@
+package admin
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/password"
+)
+
+func commands() []app.Command {
+	return []app.Command{
+		{Name: "staff add", Usage: "LOGIN --role admin|support|readonly|api [--name N] [--email E] [--send-requests] [--send-tasks] < password",
+			Help: "create a staff account (password from standard input, at least 12 characters)", Run: staffAdd},
+		{Name: "staff list", Help: "list staff accounts", Run: staffList},
+		{Name: "staff passwd", Usage: "LOGIN < password", Help: "set a staff member's password (from standard input); ends their sessions", Run: staffPasswd},
+		{Name: "staff disable", Usage: "LOGIN", Help: "disable a staff account and end its sessions", Run: staffDisable},
+	}
+}
+
+var loginRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
+
+// splitLogin takes the LOGIN argument from before or after the flags.
+func splitLogin(fs *flag.FlagSet, args []string) (string, error) {
+	var login string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		login, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if login == "" && fs.NArg() > 0 {
+		login = fs.Arg(0)
+		if fs.NArg() > 1 {
+			return "", fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(1))
+		}
+	} else if fs.NArg() > 0 {
+		return "", fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	if login == "" {
+		return "", fmt.Errorf("%s: LOGIN is required", fs.Name())
+	}
+	return login, nil
+}
+
+// readPassword reads the first line of standard input and checks it against the staff
+// policy: at least 12 characters, not a common password, not the login.
+func readPassword(r io.Reader, login string) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, password.MaxBytes+2)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", errors.New("no password on standard input")
+	}
+	if err := password.Check(pw, staffMinPassword, login); err != nil {
+		switch {
+		case errors.Is(err, password.ErrTooShort):
+			return "", fmt.Errorf("the password must have at least %d characters", staffMinPassword)
+		case errors.Is(err, password.ErrCommon):
+			return "", errors.New("the password is one of the most common passwords; choose another")
+		case errors.Is(err, password.ErrPersonal):
+			return "", errors.New("the password must not contain the login")
+		}
+		return "", fmt.Errorf("password refused: %w", err)
+	}
+	return pw, nil
+}
+
+func staffAdd(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
+	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	role := fs.String("role", "", "admin, support, readonly or api")
+	name := fs.String("name", "", "full name")
+	email := fs.String("email", "", "e-mail address")
+	sendReq := fs.Bool("send-requests", false, "receive support requests from the portal by e-mail")
+	sendTasks := fs.Bool("send-tasks", false, "receive tasks by e-mail")
+	login, err := splitLogin(fs, args)
+	if err != nil {
+		return err
+	}
+	if !loginRE.MatchString(login) {
+		return fmt.Errorf("staff add: login %q: use letters, digits and . _ @ - (at most 64)", login)
+	}
+	if !slices.Contains(core.Roles, *role) {
+		return fmt.Errorf("staff add: --role must be one of %s", strings.Join(core.Roles, ", "))
+	}
+	if *email != "" && !strings.Contains(*email, "@") {
+		return fmt.Errorf("staff add: --email %q is not an e-mail address", *email)
+	}
+	if _, err := core.StaffByLogin(ctx, d.DB.R, login); err == nil {
+		return fmt.Errorf("staff add: login %q exists", login)
+	}
+	pw, err := readPassword(stdio.In, login)
+	if err != nil {
+		return fmt.Errorf("staff add: %w", err)
+	}
+	hash, err := password.Hash(pw)
+	if err != nil {
+		return err
+	}
+	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		id, err := core.SaveStaff(ctx, tx, core.Staff{Login: login, Name: *name, Email: *email, Role: *role, PasswordHash: hash,
+			SendPortalRequests: *sendReq, SendTasksEmail: *sendTasks, Active: true}, core.Now(d.Now()))
+		if err != nil {
+			return err
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "staff.add",
+			Detail: fmt.Sprintf("login %s, role %s, id %d", login, *role, id)})
+	})
+	if err != nil {
+		return fmt.Errorf("staff add: %w", err)
+	}
+	fmt.Fprintf(stdio.Out, "Staff account %s (%s) created.\n", login, *role)
+	return nil
+}
+
+func staffList(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("staff list: unexpected argument %q", args[0])
+	}
+	list, err := core.StaffList(ctx, d.DB.R)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdio.Out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LOGIN\tROLE\tNAME\tE-MAIL\tACTIVE")
+	for _, s := range list {
+		active := "yes"
+		if !s.Active {
+			active = "no"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Login, s.Role, s.Name, s.Email, active)
+	}
+	return tw.Flush()
+}
+
+func staffPasswd(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
+	fs := flag.NewFlagSet("staff passwd", flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	login, err := splitLogin(fs, args)
+	if err != nil {
+		return err
+	}
+	s, err := core.StaffByLogin(ctx, d.DB.R, login)
+	if errors.Is(err, core.ErrNotFound) {
+		return fmt.Errorf("staff passwd: no staff account %q", login)
+	} else if err != nil {
+		return err
+	}
+	pw, err := readPassword(stdio.In, s.Login)
+	if err != nil {
+		return fmt.Errorf("staff passwd: %w", err)
+	}
+	if s.PasswordHash, err = password.Hash(pw); err != nil {
+		return err
+	}
+	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := core.SaveStaff(ctx, tx, s, core.Now(d.Now())); err != nil {
+			return err
+		}
+		if err := endStaff(ctx, tx, s.ID); err != nil {
+			return err
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "staff.passwd", Detail: "login " + s.Login})
+	})
+	if err != nil {
+		return fmt.Errorf("staff passwd: %w", err)
+	}
+	fmt.Fprintf(stdio.Out, "Password of %s changed; their sessions ended.\n", s.Login)
+	return nil
+}
+
+func staffDisable(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
+	fs := flag.NewFlagSet("staff disable", flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	login, err := splitLogin(fs, args)
+	if err != nil {
+		return err
+	}
+	s, err := core.StaffByLogin(ctx, d.DB.R, login)
+	if errors.Is(err, core.ErrNotFound) {
+		return fmt.Errorf("staff disable: no staff account %q", login)
+	} else if err != nil {
+		return err
+	}
+	s.Active = false
+	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := core.SaveStaff(ctx, tx, s, core.Now(d.Now())); err != nil {
+			return err
+		}
+		if err := endStaff(ctx, tx, s.ID); err != nil {
+			return err
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "staff.disable", Detail: "login " + s.Login})
+	})
+	if err != nil {
+		return fmt.Errorf("staff disable: %w", err)
+	}
+	fmt.Fprintf(stdio.Out, "Staff account %s disabled; their sessions ended.\n", s.Login)
+	return nil
+}
