@@ -40,6 +40,8 @@ const (
 	pathTheme    = "/tools/theme"
 	pathOutbox   = "/tools/outbox"
 	pathRetry    = "/tools/outbox/:id/retry"
+	pathSMSQueue = "/tools/sms"
+	pathSMSRetry = "/tools/sms/:id/retry"
 	pathBackup   = "/tools/backup"
 	pathStaff    = "/staff"
 
@@ -73,6 +75,7 @@ const (
 	tplPasswordResult = "admin/password_result"
 	tplTools          = "admin/tools"
 	tplOutbox         = "admin/outbox"
+	tplSMSQueue       = "admin/smsqueue"
 	tplStaff          = "admin/staff"
 	tplMessages       = "admin/messages"
 	tplFiles          = "admin/files"
@@ -162,6 +165,8 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post(pathTheme, m.allow(areaAdmin), m.selectTheme)
 	r.Get(pathOutbox, m.allow(areaAdmin), m.showOutbox)
 	r.Post(pathRetry, m.allow(areaAdmin), m.retryMail)
+	r.Get(pathSMSQueue, m.allow(areaAdmin), m.showSMSQueue)
+	r.Post(pathSMSRetry, m.allow(areaAdmin), m.retrySMS)
 	r.Post(pathBackup, m.allow(areaAdmin), m.downloadBackup)
 
 	m.mountContent(r)

@@ -250,3 +250,46 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// ListQueue returns the newest messages of every client, optionally of one status,
+// for the staff console's queue view.
+func ListQueue(ctx context.Context, q core.Querier, status string, limit int) ([]Message, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+messageCols+` FROM sms_queue WHERE (? = '' OR status = ?)
+		ORDER BY created_at DESC, id DESC LIMIT ?`, status, status, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ErrNotRetryable is returned by Retry for a message that was sent or is being sent.
+var ErrNotRetryable = errors.New("sms: only a failed or waiting message can be retried")
+
+// Retry queues a failed (or waiting) message again, due now, with a fresh attempt
+// count, so staff can resend after fixing the gateway settings.
+func Retry(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE sms_queue SET status = 'queued', attempts = 0, next_attempt_at = ?, last_error = ''
+		WHERE id = ? AND status IN ('failed', 'queued')`, core.Now(now), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	if _, err := MessageByID(ctx, tx, id); err != nil {
+		return err
+	}
+	return ErrNotRetryable
+}
