@@ -71,6 +71,12 @@ func writeMethod(b *strings.Builder, m *Method) {
 			fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", r[0], r[1], r[2], r[3])
 		}
 	}
+	if len(m.Refusals) > 0 {
+		b.WriteString("\nRefusals (`code` false, nothing changed):\n\n| code | field | message |\n|---|---|---|\n")
+		for _, e := range m.Refusals {
+			fmt.Fprintf(b, "| %s | %s | %s |\n", e.Kind, e.Field, strings.ReplaceAll(e.Message, "|", "\\|"))
+		}
+	}
 	req := map[string]any{"jsonrpc": "2.0", "id": 1, "method": m.Name, "params": withSID(m.ExampleParams)}
 	res := response{JSONRPC: "2.0", ID: json.RawMessage("1"), Result: &envelope{Code: true, SessionID: exampleSID,
 		Messages: []string{}, Return: m.ExampleResult, Errors: []*AppError{}}}
@@ -254,6 +260,7 @@ only: never in the URL).
 | ` + "`GET ?type=file&id=N`" + ` | a provider file |
 | ` + "`POST ?type=invoice&external_id=X`" + `, body ` + "`application/pdf`" + ` | attaches (replaces) the invoice's PDF (write access) |
 | ` + "`POST ?type=document&client_external_id=C&external_id=X&title=T`" + `, body the file | adds or replaces a client document (write access) |
+| ` + "`POST ?type=file&external_id=X&title=T`" + `, body the file | adds a provider file or replaces its content (write access); optional ` + "`description`" + `, ` + "`file_name`" + `, ` + "`invoice_group_ids=1,2`" + ` or ` + "`invoice_group_external_ids=a,b`" + ` (only clients of these groups see it; for an existing file, data left out stay); then ` + "`files.add`" + ` changes its data |
 
 Uploads are limited to 20 MB. Answers: the file (200), or JSON ` + "`{\"error\": {\"code\", \"message\"}}`" + ` with
 HTTP 400, 401, 403, 404, 413 or 415.

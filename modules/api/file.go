@@ -241,15 +241,23 @@ func (m *Module) uploadFile(c *fiber.Ctx, cl *Call, kind string, id int64, ext s
 		if err != nil {
 			return fileError(c, fiber.StatusBadRequest, err.Error())
 		}
-		if err := m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
-			return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: "api.file.document", ClientID: clientID,
-				Detail: "document external_id=" + ext, IP: cl.IP})
-		}); err != nil {
+		if err := m.auditFile(cl, "api.file.document", clientID, "document external_id="+ext); err != nil {
 			return err
 		}
 		return c.JSON(fiber.Map{"code": true, "id": newID})
+	case "file":
+		return m.uploadProviderFile(c, cl, ext, body)
 	}
-	return fileError(c, fiber.StatusBadRequest, "uploads: type must be invoice or document")
+	return fileError(c, fiber.StatusBadRequest, "uploads: type must be invoice, document or file")
+}
+
+// auditFile writes the audit entry of an upload whose store function committed its own
+// transaction.
+func (m *Module) auditFile(cl *Call, action string, clientID int64, detail string) error {
+	return m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
+		return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: action, ClientID: clientID,
+			Detail: detail, IP: cl.IP})
+	})
 }
 
 func queryInt(c *fiber.Ctx, k string) int64 {

@@ -16,11 +16,15 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/auth"
+	"github.com/ispportal/portal/modules/buttons"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
 	"github.com/ispportal/portal/modules/gdpr"
+	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
 	"github.com/ispportal/portal/modules/sms"
 )
@@ -40,7 +44,8 @@ const testPassword = "correct horse battery"
 // real HTTP on 127.0.0.1.
 func newEnv(t testing.TB, extra ...app.Constructor) *apiEnv {
 	t.Helper()
-	ctors := append([]app.Constructor{services.New, invoices.New, documents.New, files.New, info.New, sms.New, gdpr.New}, extra...)
+	ctors := append([]app.Constructor{info.New, requests.New, buttons.New, services.New, invoices.New, documents.New, files.New, gdpr.New,
+		sms.New, helpdesk.New, auth.New}, extra...)
 	ctors = append(ctors, New)
 	env := testkit.New(t, ctors...)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

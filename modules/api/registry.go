@@ -66,9 +66,13 @@ type Method struct {
 	// Suspendable methods are refused while the portal is suspended; settings.* and
 	// session.* are not, so that staff can resume the portal through the API.
 	Suspendable bool
-	// OwnTx write methods run their own transactions and audit themselves.
+	// OwnTx write methods call functions that open their own transactions; the
+	// dispatcher writes their audit entry in a second transaction once they succeeded.
 	OwnTx bool
-	run   func(c *Call, raw json.RawMessage) (any, error)
+	// Refusals are the documented code-false errors a caller should expect (shown in
+	// the reference).
+	Refusals []*AppError
+	run      func(c *Call, raw json.RawMessage) (any, error)
 }
 
 // Call is the context of one method call: who calls, from where, and (for writes) the

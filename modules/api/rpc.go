@@ -281,9 +281,29 @@ func (m *Module) call(ctx context.Context, raw json.RawMessage, st *batchState) 
 // run executes a method: reads on the read pool, writes in one transaction together
 // with their audit entry, so a failed call changes nothing.
 func (m *Module) run(cl *Call, meth *Method, params json.RawMessage) (any, error) {
-	if meth.Access == Read || meth.OwnTx {
+	if meth.Access == Read {
 		cl.Q = m.d.DB.R
 		return meth.run(cl, params)
+	}
+	if meth.OwnTx {
+		// The wrapped function committed its own transaction(s); the audit entry follows
+		// in a second one (a failure here is reported, the change itself stays).
+		cl.Q = m.d.DB.R
+		ret, err := meth.run(cl, params)
+		if err != nil {
+			return nil, err
+		}
+		err = m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
+			return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: "api." + meth.Name,
+				ClientID: cl.auditClient, Detail: cl.auditDetail, IP: cl.IP})
+		})
+		if err != nil {
+			return nil, err
+		}
+		if cl.afterCommit != nil {
+			cl.afterCommit()
+		}
+		return ret, nil
 	}
 	var ret any
 	err := m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {

@@ -99,4 +99,22 @@ var settingMethods = []*Method{
 			out.Value, out.Stored = d.Display(d.Normalize(p.Value)), true
 			return out, nil
 		}),
+	ownTx(def("settings.reset", Admin, "Removes a stored value, so that the default (or, for a group, the global value) applies "+
+		"again; audited. Answers while the portal is suspended.",
+		SettingGetParams{Key: "ci_display_invoices_tab"}, exSetting,
+		func(c *Call, p *SettingGetParams) (SettingOut, error) {
+			d, ok := settings.Lookup(p.Key)
+			if !ok {
+				return SettingOut{}, &AppError{Kind: "not_found", Field: "key", Message: "unknown setting " + p.Key}
+			}
+			if p.Group != 0 && !d.PerGroup {
+				return SettingOut{}, invalid("group", d.Key+" has no per-group values")
+			}
+			// Reset runs its own transaction and reloads the snapshot when it is done.
+			if err := c.m.d.Settings.Reset(c.Ctx, d.Key, p.Group, c.Actor()); err != nil {
+				return SettingOut{}, err
+			}
+			c.Audit(0, "setting %s group=%d reset", d.Key, p.Group)
+			return settingOut(c.m.d.Settings, d, p.Group), nil
+		})),
 }

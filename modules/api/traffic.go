@@ -1,10 +1,8 @@
 package api
 
 import (
-	"database/sql"
 	"time"
 
-	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/modules/services"
 	"github.com/ispportal/portal/modules/services/traffic"
 )
@@ -89,15 +87,12 @@ var trafficMethods = []*Method{
 				out.Rejected = append(out.Rejected, TrafficRejection{Index: index[r.Index], Reason: r.Reason})
 			}
 			c.Audit(0, "samples=%d accepted=%d duplicates=%d rejected=%d", len(p.Samples), out.Accepted, out.Duplicates, len(out.Rejected))
-			return out, c.m.d.DB.Tx(c.Ctx, func(tx *sql.Tx) error {
-				return core.Audit(c.Ctx, tx, core.AuditEntry{At: c.Now, Actor: c.Actor(), Action: "api.traffic.push",
-					Detail: c.auditDetail, IP: c.IP})
-			})
+			return out, nil
 		})),
 }
 
 // ownTx marks a write method that runs its own transactions (traffic ingestion writes
-// in its own, idempotent transaction) and writes its audit entry itself.
+// in its own, idempotent transaction); the dispatcher audits it afterwards.
 func ownTx(m *Method) *Method {
 	m.OwnTx = true
 	return m

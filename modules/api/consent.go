@@ -1,0 +1,188 @@
+package api
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/modules/gdpr"
+)
+
+// ConsentDocRef names a GDPR consent document.
+type ConsentDocRef struct {
+	ID         int64  `json:"id" validate:"required_without=ExternalID,gte=0"`
+	ExternalID string `json:"external_id" validate:"max=64"`
+}
+
+// ConsentDocFields are a new consent document.
+type ConsentDocFields struct {
+	ExternalID string   `json:"external_id" validate:"required,max=64" doc:"the key of idempotent writes"`
+	Title      string   `json:"title" validate:"required,max=300"`
+	Text       string   `json:"text" validate:"required,max=204800" doc:"HTML (sanitised when shown); version 1"`
+	Purposes   []string `json:"purposes" validate:"max=20,dive,required,max=200" doc:"what the client can agree to separately (e.g. E-mail, SMS); none: a plain I agree"`
+}
+
+// ConsentNewVersionParams publish a new text of a consent document.
+type ConsentNewVersionParams struct {
+	ConsentDocRef
+	Text string `json:"text" validate:"required,max=204800" doc:"HTML; the same text as the current version publishes nothing (idempotent)"`
+}
+
+// ConsentDocOut is a consent document in its current version.
+type ConsentDocOut struct {
+	ID         int64     `json:"id"`
+	ExternalID string    `json:"external_id"`
+	Title      string    `json:"title"`
+	Version    int       `json:"version"`
+	Text       string    `json:"text"`
+	Active     bool      `json:"active" doc:"false: retired, offered only to clients who acted on it"`
+	Purposes   []string  `json:"purposes"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// ConsentVersion is the outcome of consentDocuments.newVersion.
+type ConsentVersion struct {
+	ID      int64 `json:"id"`
+	Version int   `json:"version" doc:"the current version after the call"`
+	Created bool  `json:"created" doc:"false: the text was already current; nothing changed"`
+}
+
+// ConsentHistoryParams choose a client's consent history.
+type ConsentHistoryParams struct {
+	ClientOnly
+	DocumentID         int64  `json:"document_id" validate:"gte=0" doc:"only this document, by portal id..."`
+	DocumentExternalID string `json:"document_external_id" validate:"max=64" doc:"...or external id; neither: every document"`
+}
+
+// ConsentEntryOut is one action of a client's consent history.
+type ConsentEntryOut struct {
+	ID            int64     `json:"id"`
+	DocumentID    int64     `json:"document_id"`
+	DocumentTitle string    `json:"document_title"`
+	Seq           int       `json:"seq"`
+	Version       int       `json:"version" doc:"the text version the action was made on"`
+	Action        string    `json:"action" doc:"given, changed or withdrawn"`
+	Purposes      []string  `json:"purposes" doc:"agreed after this action"`
+	At            time.Time `json:"at"`
+	IP            string    `json:"ip"`
+	UserAgent     string    `json:"user_agent"`
+	Actor         string    `json:"actor"`
+}
+
+// Lists of the consent methods.
+type (
+	ConsentDocList struct {
+		Documents []ConsentDocOut `json:"documents"`
+	}
+	ConsentHistory struct {
+		Entries []ConsentEntryOut `json:"entries"`
+	}
+)
+
+func consentDocOut(d gdpr.Document) ConsentDocOut {
+	out := ConsentDocOut{ID: d.ID, ExternalID: d.ExternalID, Title: d.Title, Version: d.Version, Text: d.Text, Active: d.Active,
+		Purposes: make([]string, 0, len(d.Purposes)), UpdatedAt: d.UpdatedAt.UTC()}
+	for _, p := range d.Purposes {
+		out.Purposes = append(out.Purposes, p.Name)
+	}
+	return out
+}
+
+var exConsentDoc = ConsentDocFields{ExternalID: "GDPR-MARKETING", Title: "Marketing consent",
+	Text: "<p>We may send you offers of our services.</p>", Purposes: []string{"E-mail", "SMS"}}
+
+var consentMethods = []*Method{
+	def("consentDocuments.list", Read, "Lists the GDPR consent documents in their current versions, retired ones included.",
+		struct{}{}, ConsentDocList{[]ConsentDocOut{{ID: 1, ExternalID: exConsentDoc.ExternalID, Title: exConsentDoc.Title, Version: 2,
+			Text: exConsentDoc.Text, Active: true, Purposes: exConsentDoc.Purposes, UpdatedAt: time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)}}},
+		func(c *Call, _ *struct{}) (ConsentDocList, error) {
+			list, err := gdpr.ListDocuments(c.Ctx, c.Q)
+			out := ConsentDocList{Documents: make([]ConsentDocOut, 0, len(list))}
+			for _, d := range list {
+				out.Documents = append(out.Documents, consentDocOut(d))
+			}
+			return out, err
+		}),
+	def("consentDocuments.add", Write, "Publishes a consent document in version 1 with its purposes. Idempotent on external_id: "+
+		"a document that exists is left as it is (created false); its text changes only through consentDocuments.newVersion, "+
+		"because clients' consents refer to the text they saw.",
+		exConsentDoc, Saved{ID: 1, Created: true},
+		func(c *Call, p *ConsentDocFields) (Saved, error) {
+			if d, err := gdpr.DocumentByExternalID(c.Ctx, c.Q, p.ExternalID); err == nil {
+				if strings.TrimSpace(d.Text) != strings.TrimSpace(p.Text) || d.Title != strings.TrimSpace(p.Title) {
+					c.Message("document exists (version %d) and was not changed; publish a new text with consentDocuments.newVersion", d.Version)
+				}
+				c.Audit(0, "consent document external_id=%s exists", p.ExternalID)
+				return Saved{ID: d.ID}, nil
+			} else if !errors.Is(err, core.ErrNotFound) {
+				return Saved{}, err
+			}
+			id, err := gdpr.AddDocument(c.Ctx, c.Tx, p.ExternalID, p.Title, p.Text, p.Purposes, c.Now)
+			if err != nil {
+				return Saved{}, invalid("", err.Error())
+			}
+			c.Audit(0, "consent document external_id=%s created", p.ExternalID)
+			return Saved{ID: id, Created: true}, nil
+		}),
+	def("consentDocuments.newVersion", Write, "Publishes a new text of a consent document; clients who agreed to an older version "+
+		"are asked to review it. Sending the current text again changes nothing.",
+		ConsentNewVersionParams{ConsentDocRef: ConsentDocRef{ExternalID: "GDPR-MARKETING"}, Text: "<p>We may send you offers of our services and of our partners.</p>"},
+		ConsentVersion{ID: 1, Version: 2, Created: true},
+		func(c *Call, p *ConsentNewVersionParams) (ConsentVersion, error) {
+			d, err := c.consentDoc(p.ConsentDocRef)
+			if err != nil {
+				return ConsentVersion{}, err
+			}
+			if strings.TrimSpace(d.Text) == strings.TrimSpace(p.Text) {
+				c.Message("text unchanged; version %d stays current", d.Version)
+				c.Audit(0, "consent document %d unchanged", d.ID)
+				return ConsentVersion{ID: d.ID, Version: d.Version}, nil
+			}
+			v, err := gdpr.NewVersion(c.Ctx, c.Tx, d.ID, p.Text, c.Now)
+			if err != nil {
+				return ConsentVersion{}, invalid("text", err.Error())
+			}
+			c.Audit(0, "consent document %d version %d", d.ID, v)
+			return ConsentVersion{ID: d.ID, Version: v, Created: true}, nil
+		}),
+	def("gdpr.history", Read, "Returns a client's consent history (every give, change and withdrawal with time, address and actor), oldest first.",
+		ConsentHistoryParams{ClientOnly: ClientOnly{ClientExternalID: "CRM-000123"}, DocumentExternalID: "GDPR-MARKETING"},
+		ConsentHistory{[]ConsentEntryOut{{ID: 5, DocumentID: 1, DocumentTitle: "Marketing consent", Seq: 1, Version: 1, Action: "given",
+			Purposes: []string{"E-mail"}, At: time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC), IP: "192.0.2.10",
+			UserAgent: "Mozilla/5.0", Actor: "client"}}},
+		func(c *Call, p *ConsentHistoryParams) (ConsentHistory, error) {
+			cl, err := c.client(ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
+			if err != nil {
+				return ConsentHistory{}, err
+			}
+			var docID int64
+			if p.DocumentID != 0 || p.DocumentExternalID != "" {
+				d, err := c.consentDoc(ConsentDocRef{ID: p.DocumentID, ExternalID: p.DocumentExternalID})
+				if err != nil {
+					return ConsentHistory{}, err
+				}
+				docID = d.ID
+			}
+			list, err := gdpr.ConsentHistory(c.Ctx, c.Q, cl.ID, docID)
+			out := ConsentHistory{Entries: make([]ConsentEntryOut, 0, len(list))}
+			for _, e := range list {
+				ps := e.Purposes
+				if ps == nil {
+					ps = []string{}
+				}
+				out.Entries = append(out.Entries, ConsentEntryOut{ID: e.ID, DocumentID: e.DocumentID, DocumentTitle: e.DocumentTitle,
+					Seq: e.Seq, Version: e.Version, Action: e.Action, Purposes: ps, At: e.At.UTC(), IP: e.IP, UserAgent: e.UserAgent, Actor: e.Actor})
+			}
+			return out, err
+		}),
+}
+
+func (c *Call) consentDoc(ref ConsentDocRef) (gdpr.Document, error) {
+	if ref.ID != 0 {
+		d, err := gdpr.DocumentByID(c.Ctx, c.Q, ref.ID)
+		return d, asApp(err, "consent document", ref.ID)
+	}
+	d, err := gdpr.DocumentByExternalID(c.Ctx, c.Q, ref.ExternalID)
+	return d, asApp(err, "consent document with external_id", ref.ExternalID)
+}
