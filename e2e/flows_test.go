@@ -96,11 +96,16 @@ func TestPortal(t *testing.T) {
 		s.submit("header form button[type=submit]")
 	})
 
+	t.Run("modules", func(t *testing.T) { moduleFlows(t, s) })
+
 	t.Run("another theme", func(t *testing.T) {
 		s.t = t
 		s.cli("settings", "set", "ci_skin_theme", "blue")
 		s.login("1004", "my-own-secret-phrase")
 		s.check("information in the blue theme")
+		// Module pages with tables, badges and a graph, in the second theme too.
+		s.open("invoices in the blue theme", "/invoices")
+		s.open("services in the blue theme", "/services")
 		s.open("login in the blue theme", "/no-such-page")
 		s.cli("settings", "set", "ci_skin_theme", "default")
 	})

@@ -41,6 +41,7 @@ type suite struct {
 	axe     string
 	shots   string
 	pages   int
+	demoSet bool // demo client 1001 has demoPassword
 }
 
 func chromiumPath(t *testing.T) string {
@@ -267,7 +268,10 @@ func (s *suite) fill(fields ...string) {
 	s.t.Helper()
 	for i := 0; i+1 < len(fields); i += 2 {
 		sel := chromedp.CSS(fields[i])
-		s.run(chromedp.WaitReady(sel), chromedp.Clear(sel), chromedp.SendKeys(sel, fields[i+1]))
+		s.run(chromedp.WaitReady(sel))
+		// Not chromedp.Clear: it fails on an empty <textarea>.
+		js[any](s, fmt.Sprintf(`document.querySelector(%q).value = ""`, fields[i]))
+		s.run(chromedp.SendKeys(sel, fields[i+1]))
 	}
 }
 
@@ -296,4 +300,100 @@ func (s *suite) login(name, password string) {
 	s.run(chromedp.Navigate(s.base + "/login"))
 	s.fill("#login", name, "#password", password)
 	s.submit("main form button[type=submit]")
+}
+
+// js evaluates a JavaScript expression in the page (awaiting a promise) and returns
+// its value.
+func js[T any](s *suite, expr string) T {
+	s.t.Helper()
+	return value(s, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+}
+
+// count is the number of elements matching a CSS selector on the current page.
+func (s *suite) count(sel string) int {
+	s.t.Helper()
+	return js[int](s, fmt.Sprintf(`document.querySelectorAll(%q).length`, sel))
+}
+
+// expectCount fails unless at least min elements match the selector.
+func (s *suite) expectCount(sel string, min int) {
+	s.t.Helper()
+	if n := s.count(sel); n < min {
+		s.t.Fatalf("page %s: %d × %s, want at least %d", s.path(), n, sel, min)
+	}
+}
+
+// attr returns an attribute of the first element matching the selector ("" when none).
+func (s *suite) attr(sel, name string) string {
+	s.t.Helper()
+	return js[string](s, fmt.Sprintf(`(document.querySelector(%q) || {getAttribute: () => ""}).getAttribute(%q) || ""`, sel, name))
+}
+
+// fetch requests a path with the browser's cookies (as a download link would) and
+// returns "status content-type" without the parameters of the content type.
+func (s *suite) fetch(path string) string {
+	s.t.Helper()
+	return js[string](s, fmt.Sprintf(`fetch(%q, {credentials: "same-origin"}).then(r =>
+		r.status + " " + (r.headers.get("content-type") || "").split(";")[0])`, path))
+}
+
+// choose selects an option of a <select> by value.
+func (s *suite) choose(sel, val string) {
+	s.t.Helper()
+	s.run(chromedp.WaitReady(chromedp.CSS(sel)), chromedp.SetValue(chromedp.CSS(sel), val))
+}
+
+// logout submits the header's logout form when a client is logged in.
+func (s *suite) logout() {
+	s.t.Helper()
+	if s.count("header form button[type=submit]") > 0 {
+		s.submit("header form button[type=submit]")
+	}
+}
+
+// demoPassword is what asDemo sets for demo client 1001 on first use.
+const demoPassword = "e2e-demo-passphrase"
+
+// asDemo makes sure the browser is logged in as demo client 1001 (who has the demo
+// data of every module). The first time it gives the client a one-time password from
+// the command line and chooses demoPassword in the browser, so it works whatever
+// earlier subtests did to the password, and a subtest can run alone with -run.
+func (s *suite) asDemo() {
+	s.t.Helper()
+	s.run(chromedp.Navigate(s.base+"/info"), chromedp.WaitReady(chromedp.CSS("body")))
+	if strings.HasPrefix(s.path(), "/info") && strings.Contains(s.text(), "1001") {
+		return
+	}
+	s.logout()
+	if !s.demoSet {
+		s.cliIn("Demo-Onetime-2026\n", "client", "password", "1001", "--set")
+		s.login("demo", "Demo-Onetime-2026")
+		if p := s.path(); !strings.HasPrefix(p, "/password/new") {
+			s.t.Fatalf("demo one-time login landed at %s", p)
+		}
+		s.fill("#password", demoPassword, "#password2", demoPassword)
+		s.submit("main form button[type=submit]")
+		s.demoSet = true
+	} else {
+		s.login("demo", demoPassword)
+	}
+	if p := s.path(); !strings.HasPrefix(p, "/info") {
+		s.t.Fatalf("demo login landed at %s", p)
+	}
+}
+
+// clickCSS clicks the first element matching a CSS selector.
+func clickCSS(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel))
+}
+
+// clickLabel clicks the label (in main) whose text contains label, as a user ticks a box.
+func clickLabel(label string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.Search(fmt.Sprintf(`//main//label[contains(., %q)]`, label)))
+}
+
+// imageLoaded waits until the image matching the selector has loaded with a size.
+func (s *suite) imageLoaded(sel string) {
+	s.t.Helper()
+	value(s, chromedp.Poll[bool](fmt.Sprintf(`(i => !!i && i.complete && i.naturalWidth > 0)(document.querySelector(%q))`, sel)))
 }
