@@ -3,6 +3,11 @@
 package e2e
 
 import (
+	"net"
+	"net/http"
+	"strconv"
+
+	"github.com/chromedp/chromedp"
 	"regexp"
 	"strings"
 	"testing"
@@ -94,6 +99,53 @@ func TestPortal(t *testing.T) {
 			t.Fatalf("after choosing a password at %s", p)
 		}
 		s.submit("header form button[type=submit]")
+	})
+
+	t.Run("login form on the ISP's own website", func(t *testing.T) {
+		s.t = t
+		s.clearCookies()
+		// The ISP's website is another site (localhost, not 127.0.0.1) serving the
+		// seed's HTML form, which posts to the portal's /sign/.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		site := "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+		page := `<!DOCTYPE html><html lang="cs"><head><meta charset="utf-8"><title>ISP</title></head><body>
+<form action="` + s.base + `/sign/" method="post">
+    <input type="text" name="username" autocomplete="username" aria-label="Jméno">
+    <input type="password" name="password" autocomplete="current-password" aria-label="Heslo">
+    <input type="submit" name="send" id="frm-send" value="Přihlásit">
+    <input type="hidden" name="_do" value="signInForm-submit">
+</form></body></html>`
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(page))
+		})}
+		go srv.Serve(ln)
+		defer srv.Close()
+		s.cli("settings", "set", "ci_login_form_origins", site)
+		s.cli("settings", "set", "ci_login_form_allow_cross_origin", "1")
+		defer s.cli("settings", "reset", "ci_login_form_allow_cross_origin")
+		post := func() {
+			s.run(chromedp.Navigate(site + "/"))
+			s.fill("input[name=username]", "1004", "input[name=password]", "my-own-secret-phrase")
+			s.submit("#frm-send")
+		}
+		post()
+		if p := s.path(); !strings.HasPrefix(p, "/info") {
+			t.Fatalf("login from the ISP's site landed at %s", p)
+		}
+		s.expectText("1004")
+		s.clearCookies()
+		// Switched off, the same form is refused and nobody is logged in.
+		s.cli("settings", "set", "ci_login_form_allow_cross_origin", "0")
+		post()
+		s.expectText("Not allowed")
+		s.run(chromedp.Navigate(s.base + "/info"))
+		if p := s.path(); !strings.HasPrefix(p, "/login") {
+			t.Fatalf("after a refused cross-site login, /info is at %s", p)
+		}
 	})
 
 	t.Run("modules", func(t *testing.T) { moduleFlows(t, s) })
