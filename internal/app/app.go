@@ -26,6 +26,9 @@ type App struct {
 	Fiber   *fiber.App
 	Modules []Module
 	deps    Deps
+	// infos are the modules' declarations, read once: the menu consults them on
+	// every request.
+	infos []Info
 }
 
 // BodyLimit caps request bodies; uploads larger than this are refused before parsing.
@@ -45,6 +48,9 @@ func New(d Deps, modules []Module) *App {
 		IdleTimeout:           120 * time.Second,
 	})
 	a := &App{Fiber: f, Modules: modules, deps: d}
+	for _, m := range modules {
+		a.infos = append(a.infos, m.Info())
+	}
 
 	// Middleware order matters:
 	// 1. recover: a panic becomes a 500 page, never a stack trace to the user.
@@ -81,13 +87,13 @@ func New(d Deps, modules []Module) *App {
 
 	w.Menu = a.menu
 	// 8. the modules' own middleware, before any module's routes.
-	for _, m := range modules {
-		for _, h := range m.Info().Middleware {
+	for _, info := range a.infos {
+		for _, h := range info.Middleware {
 			f.Use(h)
 		}
 	}
-	for _, m := range modules {
-		a.mount(m)
+	for i, m := range modules {
+		a.mount(m, a.infos[i])
 	}
 	f.Get("/", func(c *fiber.Ctx) error {
 		if w.Session(c) != nil {
@@ -100,8 +106,7 @@ func New(d Deps, modules []Module) *App {
 	return a
 }
 
-func (a *App) mount(m Module) {
-	info := m.Info()
+func (a *App) mount(m Module, info Info) {
 	gate := func(c *fiber.Ctx) error {
 		if info.Gate != nil && !info.Gate(c) {
 			return fiber.ErrNotFound
@@ -129,8 +134,7 @@ func (a *App) mount(m Module) {
 // menu lists the entries of every module that is on for this request, by order.
 func (a *App) menu(c *fiber.Ctx) []web.MenuItem {
 	var out []web.MenuItem
-	for _, m := range a.Modules {
-		info := m.Info()
+	for _, info := range a.infos {
 		if info.Area != Client && info.Area != Public {
 			continue
 		}

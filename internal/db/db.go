@@ -10,6 +10,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -47,12 +48,19 @@ func dsn(path string, write bool) string {
 	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
 }
 
+// sqliteDriver is the registered modernc driver, wrapped by connector.
+var sqliteDriver = func() driver.Driver {
+	probe, err := sql.Open("sqlite", "")
+	if err != nil {
+		panic(err) // the driver is registered by the import above
+	}
+	defer probe.Close()
+	return probe.Driver()
+}()
+
 // Open opens (creating if needed) the database file at path.
 func Open(path string) (*DB, error) {
-	w, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		return nil, err
-	}
+	w := sql.OpenDB(connector{dsn: dsn(path, true), drv: sqliteDriver})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -60,11 +68,7 @@ func Open(path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db.Open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		w.Close()
-		return nil, err
-	}
+	r := sql.OpenDB(connector{dsn: dsn(path, false), drv: sqliteDriver})
 	n := runtime.NumCPU() * 2
 	if n < 4 {
 		n = 4

@@ -200,3 +200,57 @@ func TestBackupIsConsistentCopy(t *testing.T) {
 		t.Fatalf("backup n=%d integrity=%s", n, ok)
 	}
 }
+
+// A statement whose rows are still open is not reused: the same query run inside the
+// loop over its own rows (in one transaction, so on one connection) gets its own.
+func TestCachedStatementsNest(t *testing.T) {
+	d := open(t)
+	ctx := context.Background()
+	Migrate(ctx, d, Source{Name: "t", FS: testMigrations})
+	for i := 0; i < 3; i++ {
+		d.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO log (worker, seen) VALUES (?, ?)`, i, i)
+			return err
+		})
+	}
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		const q = `SELECT worker FROM log ORDER BY worker`
+		rows, err := tx.QueryContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		outer := 0
+		for rows.Next() {
+			var w int
+			rows.Scan(&w)
+			inner, err := tx.QueryContext(ctx, q)
+			if err != nil {
+				return err
+			}
+			n := 0
+			for inner.Next() {
+				n++
+			}
+			inner.Close()
+			if n != 3 {
+				return fmt.Errorf("inner query saw %d rows", n)
+			}
+			outer++
+		}
+		if outer != 3 {
+			return fmt.Errorf("outer loop saw %d rows: the nested query disturbed it", outer)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Repeated queries with different arguments reuse one statement correctly.
+	for i := 0; i < 3; i++ {
+		var w int
+		if err := d.R.QueryRowContext(ctx, `SELECT worker FROM log WHERE seen = ?`, i).Scan(&w); err != nil || w != i {
+			t.Fatalf("seen=%d: worker %d, %v", i, w, err)
+		}
+	}
+}

@@ -26,6 +26,9 @@ type Catalog struct {
 	keys       map[string]map[string]bool // lang -> key -> present
 	log        *slog.Logger
 	missing    sync.Map
+	// plain caches translations without arguments, which never change: a page
+	// translates dozens of labels and go-i18n executes a template for each.
+	plain sync.Map
 }
 
 // NewCatalog builds a catalog from locale folders (each holding en.toml, cs.toml, ...).
@@ -73,6 +76,19 @@ func (c *Catalog) Keys(lang string) map[string]bool { return c.keys[lang] }
 // ({{.Name}}); a pair named "Count" also chooses the plural form. A missing key is
 // logged once and shown as the key itself, so a gap is visible but never fatal.
 func (c *Catalog) T(lang, key string, args ...any) string {
+	if len(args) == 0 {
+		ck := lang + "\x00" + key
+		if v, ok := c.plain.Load(ck); ok {
+			return v.(string)
+		}
+		s := c.localize(lang, key, nil)
+		c.plain.Store(ck, s)
+		return s
+	}
+	return c.localize(lang, key, args)
+}
+
+func (c *Catalog) localize(lang, key string, args []any) string {
 	l := c.localizers[lang]
 	if l == nil {
 		l = c.localizers["en"]

@@ -43,10 +43,18 @@ func GeneratePDF(ctx context.Context, q core.Querier, cat *web.Catalog, clientID
 			return nil, err
 		}
 	}
+	key := pdfKey(inv, cl, g, lang, today)
+	if pdf, ok := generated.get(key); ok {
+		return pdf, nil
+	}
 	var buf bytes.Buffer
 	err = RenderPDF(&buf, PDFInput{Invoice: inv, Client: cl, Supplier: g, Lang: lang, Today: today,
 		T: func(key string, args ...any) string { return cat.T(lang, key, args...) }})
-	return buf.Bytes(), err
+	if err != nil {
+		return nil, err
+	}
+	generated.put(key, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // RenderPDF writes an A4 invoice: supplier and customer, dates and payment details,
