@@ -68,8 +68,22 @@ docs: build
 audit:
 	$(GO) run golang.org/x/vuln/cmd/govulncheck@latest ./...
 
+## bench-data: generate the load-test data set into bench/data (reused while complete)
+BENCH_DATA ?= bench/data
+bench-data: build
+	@if [ -f $(BENCH_DATA)/.complete ]; then \
+	  echo "bench-data: reusing $(BENCH_DATA) (rm -rf $(BENCH_DATA) to generate it again)"; \
+	else \
+	  rm -rf $(BENCH_DATA) && $(BIN) --data $(BENCH_DATA) --log-level warn bench-data && touch $(BENCH_DATA)/.complete; \
+	fi
+
+## bench: load test of the real server on the bench data set, with a baseline row (about 3 minutes)
+bench: bench-data
+	$(GO) build -o bin/bench-baseline ./bench/baseline
+	@BIN=$(BIN) BASELINE=bin/bench-baseline BENCH_DATA=$(BENCH_DATA) GO=$(GO) bash bench/run.sh
+
 ## clean: remove build output (never data/)
 clean:
 	rm -rf bin out
 
-.PHONY: help deps build run test e2e e2e-deps lint-basic cover docs audit clean
+.PHONY: help deps build run test e2e e2e-deps lint-basic cover docs audit clean bench bench-data
