@@ -264,3 +264,29 @@ func TestTokenSingleUseRace(t *testing.T) {
 		t.Fatalf("%d winners, want 1", wins.Load())
 	}
 }
+
+// A link sent to the old e-mail address dies when the address (or the login name)
+// changes, whichever way it is changed.
+func TestContactChangeKillsLinks(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	mailer := newMailer(t, env)
+	id := addClient(t, env, "5001", "", goodPW)
+	askLink(t, env, "c5001@example.net", "192.0.2.1")
+	path := link(t, mailer.deliver(t)[0])
+	// An update that leaves e-mail and username alone keeps the link.
+	env.Tx(func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE clients SET phone = '+420 111 222 333' WHERE id = ?`, id)
+		return err
+	})
+	b := env.Browser()
+	b.Get(path).Expect(t, http.StatusSeeOther)
+	env.Tx(func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE clients SET email = 'new@example.net' WHERE id = ?`, id)
+		return err
+	})
+	// Neither the link nor a form opened from it before the change works any more.
+	b.Post("/password/reset", url.Values{"password": {newPW}, "password2": {newPW}}).Expect(t, http.StatusGone)
+	env.Browser().Get(path).Expect(t, http.StatusGone)
+	login(env.Browser(), "5001", goodPW).Expect(t, http.StatusSeeOther)
+}
