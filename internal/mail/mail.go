@@ -84,6 +84,9 @@ type Message struct {
 	Purpose string
 	// ClientID is the client the mail concerns, 0 if none.
 	ClientID int64
+	// At is when the mail was queued; zero means now. Callers pass their app clock so
+	// that CountRecent windows (e.g. 3 links per 15 minutes) use the same time.
+	At time.Time
 }
 
 // Querier is what *sql.DB and *sql.Tx have in common for reads.
@@ -108,7 +111,11 @@ func Enqueue(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 	if m.ClientID != 0 {
 		client = m.ClientID
 	}
-	now := fmtTime(time.Now())
+	at := m.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	now := fmtTime(at)
 	res, err := tx.ExecContext(ctx, `INSERT INTO mail_outbox
 		(message_id, purpose, client_id, recipients, subject, body_text, body_html,
 		 status, attempts, last_error, created_at, next_attempt_at)

@@ -149,3 +149,23 @@ func TestBackoffSchedule(t *testing.T) {
 		}
 	}
 }
+
+// A mail queued with the caller's clock is counted in that clock's windows.
+func TestEnqueueUsesCallersClock(t *testing.T) {
+	d := newTestDB(t)
+	ctx := context.Background()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	m := sampleMessage()
+	m.At, m.ClientID, m.Purpose = at, 7, "password_link"
+	id := enqueue(t, d, m)
+	e, err := Get(ctx, d.R, id)
+	if err != nil || !e.CreatedAt.Equal(at) {
+		t.Fatalf("created at %v (%v), want %v", e.CreatedAt, err, at)
+	}
+	if n, _ := CountRecent(ctx, d.R, 7, "password_link", at.Add(-15*time.Minute)); n != 1 {
+		t.Fatalf("CountRecent in the caller's window = %d, want 1", n)
+	}
+	if n, _ := CountRecent(ctx, d.R, 7, "password_link", at.Add(time.Minute)); n != 0 {
+		t.Fatalf("CountRecent after the window = %d, want 0", n)
+	}
+}

@@ -109,7 +109,7 @@ func issueLink(ctx context.Context, d app.Deps, c core.Client, purpose string, t
 		}
 		subject, body := mail.Render(tpl, map[string]string{"CI_PASSWORD_LINK": base + strings.TrimPrefix(pathReset, "/") + "?token=" + tok,
 			"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number})
-		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeLink, ClientID: c.ID}); err != nil {
+		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeLink, ClientID: c.ID, At: d.Now()}); err != nil {
 			return err
 		}
 		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "password.link", ClientID: c.ID, IP: ip,
@@ -148,7 +148,7 @@ func notifyChanged(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client) e
 		return err
 	}
 	subject, body := mail.Render(tpl, map[string]string{"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number})
-	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeChanged, ClientID: c.ID})
+	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeChanged, ClientID: c.ID, At: d.Now()})
 	if errors.Is(err, mail.ErrInvalidAddress) {
 		d.Log.Warn("auth.notifyChanged: client e-mail invalid", "client_id", c.ID)
 		return nil

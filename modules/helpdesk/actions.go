@@ -122,6 +122,6 @@ func ReplyAsStaff(ctx context.Context, tx *sql.Tx, d app.Deps, ticketID int64, a
 	}
 	to := (&netmail.Address{Name: client.Name, Address: strings.TrimSpace(client.Email)}).String()
 	res.MailID, err = mail.Enqueue(ctx, tx, mail.Message{To: []string{to}, Subject: fmt.Sprintf("Re: %s [#%d]", t.Subject, t.ID),
-		Text: text, Purpose: MailPurpose, ClientID: client.ID})
+		Text: text, Purpose: MailPurpose, ClientID: client.ID, At: d.Now()})
 	return res, err
 }

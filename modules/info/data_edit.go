@@ -126,7 +126,7 @@ func (m *Module) notifyDataChange(ctx context.Context, tx *sql.Tx, cl core.Clien
 	subject, body := mail.Render(t, map[string]string{"CLIENT_NAME": cl.Name, "CLIENT_NUMBER": cl.Number, "CHANGES": b.String()})
 	for _, addr := range to {
 		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: []string{addr}, Subject: subject, Text: body,
-			Purpose: mailDataChange, ClientID: cl.ID}); err != nil {
+			Purpose: mailDataChange, ClientID: cl.ID, At: m.d.Now()}); err != nil {
 			return err
 		}
 	}

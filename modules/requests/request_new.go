@@ -186,7 +186,7 @@ func (m *Module) mailStaff(ctx context.Context, tx *sql.Tx, cl core.Client, id i
 		"CATEGORY": m.d.Web.Catalog.T(lang, "requests.cat."+f.Category), "SUBJECT": f.Subject, "TEXT": f.Text})
 	for _, a := range to {
 		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: []string{a}, Subject: subject, Text: body, Purpose: mailNew,
-			ClientID: cl.ID}); err != nil {
+			ClientID: cl.ID, At: m.d.Now()}); err != nil {
 			return 0, err
 		}
 	}
