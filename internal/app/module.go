@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -124,4 +125,14 @@ type Hooks struct {
 	// HelpdeskActive reports whether a helpdesk department takes portal requests, in
 	// which case the information page offers "new ticket" instead of a support request.
 	HelpdeskActive func(ctx context.Context) bool
+}
+
+// Sub returns the folder dir of a module's embedded files (migrations, templates,
+// locales) as the file system Info expects, with the files at its root.
+func Sub(f embed.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // dir names a folder embedded by the caller: a build mistake
+	}
+	return s
 }

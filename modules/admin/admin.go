@@ -12,7 +12,6 @@ package admin
 
 import (
 	"embed"
-	"io/fs"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -107,14 +106,6 @@ var templateFiles embed.FS
 //go:embed locales/*.toml
 var localeFiles embed.FS
 
-func sub(f embed.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // constant directories of the embeds above
-	}
-	return s
-}
-
 // Module is the staff console.
 type Module struct{ d app.Deps }
 
@@ -127,9 +118,9 @@ func (m *Module) Info() app.Info {
 		Name:       "admin",
 		Prefix:     prefix,
 		Area:       app.Staff,
-		Migrations: sub(migrationFiles, "migrations"),
-		Templates:  sub(templateFiles, "templates"),
-		Locales:    sub(localeFiles, "locales"),
+		Migrations: app.Sub(migrationFiles, "migrations"),
+		Templates:  app.Sub(templateFiles, "templates"),
+		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       seed,
 		Commands:   commands(),
 	}

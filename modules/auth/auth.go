@@ -17,7 +17,6 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"io/fs"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -83,14 +82,6 @@ var templateFiles embed.FS
 //go:embed locales/*.toml
 var localeFiles embed.FS
 
-func sub(f embed.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // constant directories of the embeds above
-	}
-	return s
-}
-
 // Module is the auth module.
 type Module struct{ d app.Deps }
 
@@ -103,9 +94,9 @@ func (m *Module) Info() app.Info {
 		Name:       "auth",
 		Area:       app.Public,
 		Menu:       []web.MenuItem{{Key: "auth.menu.password", Path: pathChange, Order: 95}},
-		Migrations: sub(migrationFiles, "migrations"),
-		Templates:  sub(templateFiles, "templates"),
-		Locales:    sub(localeFiles, "locales"),
+		Migrations: app.Sub(migrationFiles, "migrations"),
+		Templates:  app.Sub(templateFiles, "templates"),
+		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       seed,
 		Commands:   commands(),
 

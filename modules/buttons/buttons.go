@@ -5,7 +5,6 @@ package buttons
 
 import (
 	"embed"
-	"io/fs"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,14 +19,6 @@ const menuOrder = 100
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-func sub(f embed.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // dir is a constant of the embeds above
-	}
-	return s
-}
 
 // Module puts the custom buttons into the menu.
 type Module struct {
@@ -45,7 +36,7 @@ func (m *Module) Info() app.Info {
 	return app.Info{
 		Name:       "buttons",
 		Area:       app.Public,
-		Migrations: sub(migrationFiles, "migrations"),
+		Migrations: app.Sub(migrationFiles, "migrations"),
 		Seed:       m.seed,
 		Commands:   m.commands(),
 		Middleware: []fiber.Handler{m.addToMenu},

@@ -5,7 +5,6 @@ package contact
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
@@ -24,14 +23,6 @@ var templateFiles embed.FS
 //go:embed locales/*.toml
 var localeFiles embed.FS
 
-func sub(f embed.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // dir is a constant of the embeds above
-	}
-	return s
-}
-
 // Module is the Contact page.
 type Module struct{ d app.Deps }
 
@@ -45,8 +36,8 @@ func (m *Module) Info() app.Info {
 		Prefix:    pathContact,
 		Area:      app.Client,
 		Menu:      []web.MenuItem{{Key: "contact.menu", Path: pathContact, Order: 90}},
-		Templates: sub(templateFiles, "templates"),
-		Locales:   sub(localeFiles, "locales"),
+		Templates: app.Sub(templateFiles, "templates"),
+		Locales:   app.Sub(localeFiles, "locales"),
 		Seed:      m.seed,
 		Commands:  m.commands(),
 	}

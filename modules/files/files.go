@@ -6,7 +6,6 @@ package files
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
@@ -35,14 +34,6 @@ var templates embed.FS
 //go:embed locales/*.toml
 var locales embed.FS
 
-func sub(f embed.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // the folder is embedded above; a failure is a build mistake
-	}
-	return s
-}
-
 // Module is the Files tab.
 type Module struct{ d app.Deps }
 
@@ -58,9 +49,9 @@ func (m *Module) Info() app.Info {
 		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayFilesTab.Get(m.d.Settings) },
 		Menu:   []web.MenuItem{{Key: "files.menu", Path: "/files", Order: 50}},
 
-		Migrations: sub(migrations, "migrations"),
-		Templates:  sub(templates, "templates"),
-		Locales:    sub(locales, "locales"),
+		Migrations: app.Sub(migrations, "migrations"),
+		Templates:  app.Sub(templates, "templates"),
+		Locales:    app.Sub(locales, "locales"),
 		Seed:       m.seed,
 		Commands:   commands(),
 	}

@@ -6,7 +6,6 @@ package gdpr
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
@@ -33,14 +32,6 @@ var templates embed.FS
 //go:embed locales/*.toml
 var locales embed.FS
 
-func sub(f embed.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // the folder is embedded above; a failure is a build mistake
-	}
-	return s
-}
-
 // Module is the GDPR tab.
 type Module struct{ d app.Deps }
 
@@ -56,9 +47,9 @@ func (m *Module) Info() app.Info {
 		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayGDPRTab.Get(m.d.Settings) },
 		Menu:   []web.MenuItem{{Key: "gdpr.menu", Path: "/gdpr", Order: 80}},
 
-		Migrations: sub(migrations, "migrations"),
-		Templates:  sub(templates, "templates"),
-		Locales:    sub(locales, "locales"),
+		Migrations: app.Sub(migrations, "migrations"),
+		Templates:  app.Sub(templates, "templates"),
+		Locales:    app.Sub(locales, "locales"),
 		Seed:       m.seed,
 		Commands:   commands(),
 	}

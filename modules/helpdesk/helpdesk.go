@@ -7,7 +7,6 @@ package helpdesk
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"sync"
 	"time"
 
@@ -38,14 +37,6 @@ var templateFiles embed.FS
 //go:embed locales/*.toml
 var localeFiles embed.FS
 
-func sub(f embed.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // the directory is a constant of the embed above
-	}
-	return s
-}
-
 // Module is the helpdesk feature.
 type Module struct {
 	d app.Deps
@@ -72,9 +63,9 @@ func (m *Module) Info() app.Info {
 		Area:       app.Client,
 		Gate:       m.gate,
 		Menu:       []web.MenuItem{{Key: "helpdesk.menu", Path: pathList, Order: 70}},
-		Migrations: sub(migrationFiles, "migrations"),
-		Templates:  sub(templateFiles, "templates"),
-		Locales:    sub(localeFiles, "locales"),
+		Migrations: app.Sub(migrationFiles, "migrations"),
+		Templates:  app.Sub(templateFiles, "templates"),
+		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Commands:   commands(),
 	}

@@ -5,7 +5,6 @@ package info
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
@@ -33,14 +32,6 @@ var templateFiles embed.FS
 //go:embed locales/*.toml
 var localeFiles embed.FS
 
-func sub(f embed.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // dir is a constant of the embeds above
-	}
-	return s
-}
-
 // Module is the information page.
 type Module struct{ d app.Deps }
 
@@ -54,9 +45,9 @@ func (m *Module) Info() app.Info {
 		Prefix:     pathInfo,
 		Area:       app.Client,
 		Menu:       []web.MenuItem{{Key: "info.menu", Path: pathInfo, Order: 10}},
-		Migrations: sub(migrationFiles, "migrations"),
-		Templates:  sub(templateFiles, "templates"),
-		Locales:    sub(localeFiles, "locales"),
+		Migrations: app.Sub(migrationFiles, "migrations"),
+		Templates:  app.Sub(templateFiles, "templates"),
+		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Commands:   m.commands(),
 

@@ -6,7 +6,6 @@ package invoices
 
 import (
 	"embed"
-	"io/fs"
 	"strconv"
 	"time"
 
@@ -43,11 +42,6 @@ var templateFiles embed.FS
 //go:embed locales/*.toml
 var localeFiles embed.FS
 
-func sub(f embed.FS, dir string) fs.FS {
-	s, _ := fs.Sub(f, dir)
-	return s
-}
-
 // Module is the Invoicing tab.
 type Module struct{ d app.Deps }
 
@@ -63,9 +57,9 @@ func (m *Module) Info() app.Info {
 		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayInvoicesTab.Get(m.d.Settings) },
 		Menu:   []web.MenuItem{{Key: "invoices.menu", Path: prefix, Order: 30}},
 
-		Migrations: sub(migrationFiles, "migrations"),
-		Templates:  sub(templateFiles, "templates"),
-		Locales:    sub(localeFiles, "locales"),
+		Migrations: app.Sub(migrationFiles, "migrations"),
+		Templates:  app.Sub(templateFiles, "templates"),
+		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Commands:   m.commands(),
 	}

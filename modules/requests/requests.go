@@ -5,7 +5,6 @@ package requests
 
 import (
 	"embed"
-	"io/fs"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,14 +36,6 @@ var templateFiles embed.FS
 //go:embed locales/*.toml
 var localeFiles embed.FS
 
-func sub(f embed.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // dir is a constant of the embeds above
-	}
-	return s
-}
-
 // Module is the support requests page.
 type Module struct{ d app.Deps }
 
@@ -59,9 +50,9 @@ func (m *Module) Info() app.Info {
 		Area:       app.Client,
 		Gate:       func(c *fiber.Ctx) bool { return settings.AuthRequestsEnable.Get(m.d.Settings) },
 		Menu:       []web.MenuItem{{Key: "requests.menu", Path: pathRequests, Order: 75}},
-		Migrations: sub(migrationFiles, "migrations"),
-		Templates:  sub(templateFiles, "templates"),
-		Locales:    sub(localeFiles, "locales"),
+		Migrations: app.Sub(migrationFiles, "migrations"),
+		Templates:  app.Sub(templateFiles, "templates"),
+		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Commands:   m.commands(),
 

@@ -6,7 +6,6 @@ package sms
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
@@ -36,14 +35,6 @@ var templateFiles embed.FS
 //go:embed locales/*.toml
 var localeFiles embed.FS
 
-func sub(f embed.FS, dir string) fs.FS {
-	s, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // the directory is a constant of the embed above
-	}
-	return s
-}
-
 // Module is the SMS feature.
 type Module struct {
 	d      app.Deps
@@ -72,9 +63,9 @@ func (m *Module) Info() app.Info {
 		Area:       app.Client,
 		Gate:       func(c *fiber.Ctx) bool { return Enabled(m.d.Settings) },
 		Menu:       []web.MenuItem{{Key: "sms.menu", Path: pathSend, Order: 60}},
-		Migrations: sub(migrationFiles, "migrations"),
-		Templates:  sub(templateFiles, "templates"),
-		Locales:    sub(localeFiles, "locales"),
+		Migrations: app.Sub(migrationFiles, "migrations"),
+		Templates:  app.Sub(templateFiles, "templates"),
+		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Worker:     m.worker.Run,
 		Commands:   commands(),
