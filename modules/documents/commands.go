@@ -27,17 +27,6 @@ func commands() []app.Command {
 	}
 }
 
-// UploadError explains why an upload was refused, in words staff understand.
-func UploadError(err error) error {
-	switch {
-	case errors.Is(err, blob.ErrTooLarge):
-		return fmt.Errorf("file is larger than the limit of %d MB; compress or split it", blob.MaxUploadBytes>>20)
-	case errors.Is(err, blob.ErrEmpty):
-		return errors.New("file is empty")
-	}
-	return err
-}
-
 func runDocumentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
 	fs := flag.NewFlagSet("document add", flag.ContinueOnError)
 	fs.SetOutput(io.Err)
@@ -97,30 +86,20 @@ func AddDocument(ctx context.Context, d app.Deps, doc Document, path string) (in
 
 // AddDocumentFrom is AddDocument for content from a reader (an upload form, the API).
 func AddDocumentFrom(ctx context.Context, d app.Deps, doc Document, r io.Reader) (int64, error) {
-	name, size, ctype, err := blob.StoreUpload(filepath.Join(d.DataDir, StoreDir), r, blob.MaxUploadBytes)
-	if err != nil {
-		return 0, UploadError(err)
-	}
-	doc.StoredPath, doc.Size, doc.ContentType = StoreDir+"/"+name, size, ctype
 	var id int64
-	var old string
-	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := blob.Put(ctx, d.DB, d.DataDir, StoreDir, r, func(tx *sql.Tx, s blob.Stored) (string, error) {
+		doc.StoredPath, doc.Size, doc.ContentType = s.Path, s.Size, s.ContentType
+		var old string
 		if doc.ExternalID != "" {
 			if prev, err := DocumentByExternalID(ctx, tx, doc.ExternalID); err == nil {
 				old = prev.StoredPath
 			}
 		}
+		var err error
 		id, err = SaveDocument(ctx, tx, doc, d.Now())
-		return err
+		return old, err
 	})
-	if err != nil {
-		blob.Remove(d.DataDir, StoreDir, doc.StoredPath)
-		return 0, err
-	}
-	if old != "" && old != doc.StoredPath {
-		blob.Remove(d.DataDir, StoreDir, old)
-	}
-	return id, nil
+	return id, err
 }
 
 func runDocumentVisibility(visible bool) func(ctx context.Context, d app.Deps, io app.IO, args []string) error {

@@ -26,17 +26,6 @@ func commands() []app.Command {
 	}
 }
 
-// UploadError explains why an upload was refused, in words staff understand.
-func UploadError(err error) error {
-	switch {
-	case errors.Is(err, blob.ErrTooLarge):
-		return fmt.Errorf("file is larger than the limit of %d MB; compress or split it", blob.MaxUploadBytes>>20)
-	case errors.Is(err, blob.ErrEmpty):
-		return errors.New("file is empty")
-	}
-	return err
-}
-
 func runFileAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
 	fs := flag.NewFlagSet("file add", flag.ContinueOnError)
 	fs.SetOutput(io.Err)
@@ -84,30 +73,20 @@ func AddFile(ctx context.Context, d app.Deps, f File, path string) (int64, error
 // and API. A failed save removes the new file; a replaced file's old content is
 // removed after the commit.
 func AddFileFrom(ctx context.Context, d app.Deps, f File, r io.Reader) (int64, error) {
-	name, size, ctype, err := blob.StoreUpload(filepath.Join(d.DataDir, StoreDir), r, blob.MaxUploadBytes)
-	if err != nil {
-		return 0, UploadError(err)
-	}
-	f.StoredPath, f.Size, f.ContentType = StoreDir+"/"+name, size, ctype
 	var id int64
-	var old string
-	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := blob.Put(ctx, d.DB, d.DataDir, StoreDir, r, func(tx *sql.Tx, s blob.Stored) (string, error) {
+		f.StoredPath, f.Size, f.ContentType = s.Path, s.Size, s.ContentType
+		var old string
 		if f.ExternalID != "" {
 			if prev, err := FileByExternalID(ctx, tx, f.ExternalID); err == nil {
 				old = prev.StoredPath
 			}
 		}
+		var err error
 		id, err = SaveFile(ctx, tx, f, d.Now())
-		return err
+		return old, err
 	})
-	if err != nil {
-		blob.Remove(d.DataDir, StoreDir, f.StoredPath)
-		return 0, err
-	}
-	if old != "" && old != f.StoredPath {
-		blob.Remove(d.DataDir, StoreDir, old)
-	}
-	return id, nil
+	return id, err
 }
 
 func runFileList(ctx context.Context, d app.Deps, io app.IO, args []string) error {
