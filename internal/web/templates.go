@@ -34,9 +34,23 @@ type Themes struct {
 	sources []TemplateSource
 	funcs   template.FuncMap
 
+	// fold, when set, turns constant labels and paths into text per language.
+	catalog *Catalog
+	base    string
+
 	mu      sync.Mutex
-	engines map[string]*html.Engine
+	engines map[string]*html.Engine // by theme and language
 	warned  sync.Map
+}
+
+// Fold makes each engine specific to a language: constant translations and paths are
+// resolved once when the templates are parsed instead of on every render (see
+// foldConstants). Call it before the first Engine.
+func (t *Themes) Fold(cat *Catalog, base string) {
+	t.mu.Lock()
+	t.catalog, t.base = cat, base
+	t.engines = map[string]*html.Engine{}
+	t.mu.Unlock()
 }
 
 // NewThemes prepares theme lookup. Engines are built per theme on first use.
@@ -126,12 +140,26 @@ func (t *Themes) Open(theme, file string) (fs.File, error) {
 	return nil, fs.ErrNotExist
 }
 
-// Engine returns the parsed templates of a theme, building them on first use. Templates
-// fail fast: a parse error is returned (and the theme falls back to default in Render).
-func (t *Themes) Engine(theme string) (*html.Engine, error) {
+// Version identifies the copy of a theme file that Open returns: the size and time of
+// the custom theme's own file when it has one, "" when the file comes from the
+// built-in themes, which never change while the portal runs.
+func (t *Themes) Version(theme, file string) string {
+	file = path.Clean("/" + file)[1:]
+	fi, err := os.Stat(filepath.Join(t.dataDir, theme, filepath.FromSlash(file)))
+	if err != nil || fi.IsDir() {
+		return ""
+	}
+	return fmt.Sprintf("%d.%d", fi.Size(), fi.ModTime().UnixNano())
+}
+
+// Engine returns the parsed templates of a theme in a language, building them on first
+// use. Templates fail fast: a parse error is returned (and the theme falls back to
+// default in Render).
+func (t *Themes) Engine(theme, lang string) (*html.Engine, error) {
+	key := theme + "\x00" + lang
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if e, ok := t.engines[theme]; ok {
+	if e, ok := t.engines[key]; ok {
 		return e, nil
 	}
 	merged := fstest.MapFS{}
@@ -153,7 +181,8 @@ func (t *Themes) Engine(theme string) (*html.Engine, error) {
 	if err := e.Load(); err != nil {
 		return nil, fmt.Errorf("theme %s: %w", theme, err)
 	}
-	t.engines[theme] = e
+	foldConstants(e.Templates, lang, t.catalog, t.base)
+	t.engines[key] = e
 	return e, nil
 }
 

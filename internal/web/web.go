@@ -179,6 +179,13 @@ func (w *Web) NewPage(c *fiber.Ctx, title string, data any) *Page {
 	for i := range p.Menu {
 		m := &p.Menu[i]
 		m.Active = m.Path == c.Path() || (m.Path != "/" && strings.HasPrefix(c.Path(), m.Path+"/"))
+		m.Href, m.Text = m.Path, m.Label
+		if strings.HasPrefix(m.Path, "/") {
+			m.Href = p.Base + m.Path
+		}
+		if m.Text == "" {
+			m.Text = w.Catalog.T(p.Lang, m.Key)
+		}
 	}
 	p.CSRF = w.CSRFToken(c)
 	p.Flashes = w.takeFlashes(c)
@@ -188,11 +195,11 @@ func (w *Web) NewPage(c *fiber.Ctx, title string, data any) *Page {
 // Render executes a page template inside its layout and sends it. A theme whose
 // templates fail to parse falls back to default with an error in the log.
 func (w *Web) Render(c *fiber.Ctx, name string, p *Page) error {
-	e, err := w.Themes.Engine(p.Theme)
+	e, err := w.Themes.Engine(p.Theme, p.Lang)
 	if err != nil && p.Theme != "default" {
 		w.Log.Error("web.Render: theme broken, using default", "theme", p.Theme, "err", err)
 		p.Theme = "default"
-		e, err = w.Themes.Engine("default")
+		e, err = w.Themes.Engine("default", p.Lang)
 	}
 	if err != nil {
 		return err
