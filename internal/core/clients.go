@@ -45,12 +45,21 @@ const clientCols = `id, COALESCE(external_id, ''), number, COALESCE(username, ''
 	is_business, company, registration_no, vat_no, email, phone, mobile, street, city, postcode, country,
 	inv_street, inv_city, inv_postcode, inv_country, language, active`
 
-func scanClient(row interface{ Scan(...any) error }) (Client, error) {
+// ClientCols are the columns ScanClient reads, for queries of other packages that
+// load a client with something else in one statement.
+const ClientCols = clientCols
+
+// ScanClient reads a row of ClientCols that begins with the columns of lead.
+func ScanClient(row interface{ Scan(...any) error }, lead ...any) (Client, error) {
+	return scanClient(row, lead...)
+}
+
+func scanClient(row interface{ Scan(...any) error }, lead ...any) (Client, error) {
 	var c Client
-	err := row.Scan(&c.ID, &c.ExternalID, &c.Number, &c.Username, &c.InvoiceGroupID, &c.Name,
+	err := row.Scan(append(lead, &c.ID, &c.ExternalID, &c.Number, &c.Username, &c.InvoiceGroupID, &c.Name,
 		&c.IsBusiness, &c.Company, &c.RegistrationNo, &c.VATNo, &c.Email, &c.Phone, &c.Mobile,
 		&c.Street, &c.City, &c.Postcode, &c.Country, &c.InvStreet, &c.InvCity, &c.InvPostcode, &c.InvCountry,
-		&c.Language, &c.Active)
+		&c.Language, &c.Active)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}

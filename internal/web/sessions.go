@@ -44,6 +44,8 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeen   time.Time
 	ExpiresAt  time.Time
+
+	client *core.Client // the client's row, read with a client session
 }
 
 // NewToken returns 32 random bytes, base64url-encoded, for sessions and password links.
@@ -167,8 +169,22 @@ func (w *Web) loadSession(c *fiber.Ctx, kind string) *Session {
 	var s Session
 	var created, seen, expires string
 	var cid, sid sql.NullInt64
-	err := w.DB.R.QueryRowContext(c.UserContext(), `SELECT kind, client_id, staff_id, restricted, view_as, created_at, last_seen, expires_at
-		FROM sessions WHERE id_hash = ?`, h).Scan(&s.Kind, &cid, &sid, &s.Restricted, &s.ViewAs, &created, &seen, &expires)
+	lead := []any{&s.Kind, &cid, &sid, &s.Restricted, &s.ViewAs, &created, &seen, &expires}
+	var cl *core.Client
+	var err error
+	if kind == KindClient {
+		// A client page needs the client's row too: one statement instead of two on
+		// every page.
+		var row core.Client
+		row, err = core.ScanClient(w.DB.R.QueryRowContext(c.UserContext(), `WITH s AS (SELECT kind AS s_kind,
+			client_id AS s_client, staff_id AS s_staff, restricted AS s_restricted, view_as AS s_view_as,
+			created_at AS s_created, last_seen AS s_seen, expires_at AS s_expires FROM sessions WHERE id_hash = ?)
+			SELECT s.*, `+core.ClientCols+` FROM s JOIN clients ON clients.id = s.s_client`, h), lead...)
+		cl = &row
+	} else {
+		err = w.DB.R.QueryRowContext(c.UserContext(), `SELECT kind, client_id, staff_id, restricted, view_as, created_at, last_seen, expires_at
+			FROM sessions WHERE id_hash = ?`, h).Scan(lead...)
+	}
 	if err != nil || s.Kind != kind {
 		return nil
 	}
@@ -183,6 +199,7 @@ func (w *Web) loadSession(c *fiber.Ctx, kind string) *Session {
 	if now.Sub(s.LastSeen) > time.Minute {
 		w.DB.W.ExecContext(c.UserContext(), `UPDATE sessions SET last_seen = ? WHERE id_hash = ?`, core.Now(now), h)
 	}
+	s.client = cl
 	return &s
 }
 
@@ -205,6 +222,9 @@ func (w *Web) Client(c *fiber.Ctx) *core.Client {
 	st := w.state(c)
 	if st.session == nil {
 		return nil
+	}
+	if st.client == nil && st.session.client != nil && st.session.client.ID == st.session.ClientID {
+		st.client = st.session.client
 	}
 	if st.client == nil {
 		cl, err := core.ClientByID(c.UserContext(), w.DB.R, st.session.ClientID)
