@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/ispportal/portal/internal/htmlsafe"
@@ -28,7 +27,8 @@ type App struct {
 	deps    Deps
 	// infos are the modules' declarations, read once: the menu consults them on
 	// every request.
-	infos []Info
+	infos  []Info
+	assets assetCache // theme files in memory
 }
 
 // BodyLimit caps request bodies; uploads larger than this are refused before parsing.
@@ -62,7 +62,7 @@ func New(d Deps, modules []Module) *App {
 	// 4. security headers on every answer.
 	f.Use(securityHeaders(w))
 	// 5. compression of text answers.
-	f.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	f.Use(compressAnswers)
 
 	// Static assets and health before sessions: they need no database session work.
 	f.Get("/healthz", func(c *fiber.Ctx) error {
@@ -181,26 +181,6 @@ func (a *App) suspended(c *fiber.Ctx) error {
 	page.Status = fiber.StatusServiceUnavailable
 	c.Set(fiber.HeaderRetryAfter, "600")
 	return w.Render(c, "errors/suspended", page)
-}
-
-func (a *App) serveThemeFile(c *fiber.Ctx) error {
-	theme := c.Params("theme")
-	if !a.deps.Web.Themes.Exists(theme) {
-		theme = "default"
-	}
-	f, err := a.deps.Web.Themes.Open(theme, c.Params("*"))
-	if err != nil {
-		return fiber.ErrNotFound
-	}
-	defer f.Close()
-	name := c.Params("*")
-	c.Type(strings.TrimPrefix(filepath.Ext(name), "."))
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	data, err := readAll(f)
-	if err != nil {
-		return err
-	}
-	return c.Send(data)
 }
 
 func readAll(f fs.File) ([]byte, error) { return io.ReadAll(f) }

@@ -111,7 +111,20 @@ func TestThemeOverlayAndFallback(t *testing.T) {
 
 	env.Set("ci_skin_theme", "company")
 	b.Get("/gated").Expect(t, 200, "<h1>Company Gated page</h1>", `/assets/theme/company/style.css`)
-	b.Get("/assets/theme/company/style.css").Expect(t, 200, "#123456")
+	css := b.Get("/assets/theme/company/style.css").Expect(t, 200, "#123456")
+	// Assets are held in memory: an ETag lets browsers revalidate, and a custom file
+	// replaced on disk is served at once.
+	etag := css.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("theme file without an ETag")
+	}
+	req, _ := http.NewRequest("GET", "/assets/theme/company/style.css", nil)
+	req.Header.Set("If-None-Match", etag)
+	b.Do(req).Expect(t, 304)
+	os.WriteFile(filepath.Join(dir, "style.css"), []byte("body{color:#654321;margin:0}"), 0o644)
+	if r := b.Get("/assets/theme/company/style.css").Expect(t, 200, "#654321"); r.Header.Get("ETag") == etag {
+		t.Fatal("the replaced file kept its ETag")
+	}
 	// Missing in the custom theme: served from default.
 	logo := b.Get("/assets/theme/company/images/logo.png").Expect(t, 200)
 	if !strings.HasPrefix(logo.Body, "\x89PNG") {
