@@ -14,12 +14,15 @@ import (
 // prefixed path, both as string constants. html/template still escapes the constants
 // for the context they stand in, so the output is the same; what goes is a reflective
 // method call per label, which made up most of a page's render time (a page has dozens).
-// A T or URL with any argument that is not a literal stays a call.
+// A T or URL with any argument that is not a literal stays a call. A folded path of
+// plain characters ("/invoices/") goes in as template text; templates print paths only
+// in attributes and text (the CSP keeps script and style out of them), where such
+// text means what the escaped constant did.
 func foldConstants(root *template.Template, lang string, cat *Catalog, base string) {
 	if cat == nil {
 		return
 	}
-	f := folder{lang: lang, cat: cat, base: base}
+	f := folder{lang: lang, cat: cat, base: base, urls: map[*parse.CommandNode]bool{}}
 	for _, t := range root.Templates() {
 		if t.Tree != nil && t.Tree.Root != nil {
 			f.node(t.Tree.Root)
@@ -161,6 +164,7 @@ type folder struct {
 	lang string
 	cat  *Catalog
 	base string
+	urls map[*parse.CommandNode]bool // commands folded from X.URL "/path"
 }
 
 func (f folder) node(n parse.Node) {
@@ -169,8 +173,18 @@ func (f folder) node(n parse.Node) {
 		if n == nil {
 			return
 		}
-		for _, c := range n.Nodes {
+		for i, c := range n.Nodes {
 			f.node(c)
+			// A path of plain characters becomes template text, as if the template had
+			// it written out: html/template then knows the URL has begun and gives
+			// the value after it (an id) one escaper fewer to run.
+			if a, ok := c.(*parse.ActionNode); ok && len(a.Pipe.Decl) == 0 && len(a.Pipe.Cmds) == 1 &&
+				len(a.Pipe.Cmds[0].Args) == 1 && f.urls[a.Pipe.Cmds[0]] {
+				lit := a.Pipe.Cmds[0].Args[0].(*parse.StringNode)
+				if strings.HasPrefix(lit.Text, "/") && plainURL(lit.Text, "/") {
+					n.Nodes[i] = &parse.TextNode{NodeType: parse.NodeText, Pos: a.Pos, Text: []byte(lit.Text)}
+				}
+			}
 		}
 	case *parse.ActionNode:
 		f.pipe(n.Pipe)
@@ -237,6 +251,7 @@ func (f folder) command(cmd *parse.CommandNode) {
 		s = f.cat.T(f.lang, lit.Text)
 	case "URL":
 		s = f.base + lit.Text
+		f.urls[cmd] = true
 	default:
 		return
 	}

@@ -52,11 +52,25 @@ type Page struct {
 	Data    any
 	Status  int
 	Content template.HTML // the rendered page, inside the layout
-	Base    string        // base path the portal is mounted under ("" at the root)
-	ViewAs  bool          // staff viewing as this client (read-only)
+	// MenuHTML is partials/menu rendered for Menu (empty without a menu); Render
+	// fills it from a cache shared by every page with the same entries.
+	MenuHTML template.HTML
+	Base     string // base path the portal is mounted under ("" at the root)
+	ViewAs   bool   // staff viewing as this client (read-only)
 
 	web *Web
 }
+
+// MenuView is what partials/menu sees: the entries and the language, nothing of the
+// client, so that one rendering can serve every client with the same menu.
+type MenuView struct {
+	Items []MenuItem
+	Lang  string
+	web   *Web
+}
+
+// T translates a key into the menu's language.
+func (v MenuView) T(key string, args ...any) string { return v.web.Catalog.T(v.Lang, key, args...) }
 
 // T translates a key into the page's language.
 func (p *Page) T(key string, args ...any) string { return p.web.Catalog.T(p.Lang, key, args...) }
@@ -87,12 +101,15 @@ var switchers = func() map[string][]MenuItem {
 }()
 
 // Date formats a date the local way: 2.1.2026 in Czech, 2026-01-02 in English.
-func (p *Page) Date(t time.Time) string {
+func (p *Page) Date(t time.Time) string { return FormatDate(p.Lang, t) }
+
+// FormatDate formats a date for a language, as Page.Date does in templates.
+func FormatDate(lang string, t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	if p.Lang == "cs" {
-		return fmt.Sprintf("%d. %d. %d", t.Day(), t.Month(), t.Year())
+	if lang == "cs" {
+		return strconv.Itoa(t.Day()) + ". " + strconv.Itoa(int(t.Month())) + ". " + strconv.Itoa(t.Year())
 	}
 	return t.Format("2006-01-02")
 }
