@@ -109,6 +109,12 @@ func (s *Store) Sync(ctx context.Context) error {
 	if err := s.db.R.QueryRowContext(ctx, `SELECT rev FROM settings_revision WHERE id = 1`).Scan(&rev); err != nil {
 		return err
 	}
+	return s.SyncTo(ctx, rev)
+}
+
+// SyncTo is Sync for a caller that has already read settings_revision.rev (the client
+// session query reads it along, saving a query on every client page).
+func (s *Store) SyncTo(ctx context.Context, rev int64) error {
 	if rev == s.snap().rev {
 		return nil
 	}

@@ -173,14 +173,24 @@ func (w *Web) loadSession(c *fiber.Ctx, kind string) *Session {
 	var cl *core.Client
 	var err error
 	if kind == KindClient {
-		// A client page needs the client's row too: one statement instead of two on
-		// every page.
+		// A client page needs the client's row and current settings too: one
+		// statement instead of three on every page. The settings are synced before
+		// the session's timeouts are read from them.
 		var row core.Client
+		var rev int64
 		row, err = core.ScanClient(w.DB.R.QueryRowContext(c.UserContext(), `WITH s AS (SELECT kind AS s_kind,
 			client_id AS s_client, staff_id AS s_staff, restricted AS s_restricted, view_as AS s_view_as,
 			created_at AS s_created, last_seen AS s_seen, expires_at AS s_expires FROM sessions WHERE id_hash = ?)
-			SELECT s.*, `+core.ClientCols+` FROM s JOIN clients ON clients.id = s.s_client`, h), lead...)
+			SELECT s.*, (SELECT rev FROM settings_revision WHERE id = 1), `+core.ClientCols+`
+			FROM s JOIN clients ON clients.id = s.s_client`, h), append(lead, &rev)...)
 		cl = &row
+		if err == nil {
+			if serr := w.Settings.SyncTo(c.UserContext(), rev); serr != nil {
+				w.Log.Error("web.loadSession: settings sync", "err", serr)
+			} else {
+				w.state(c).synced = true
+			}
+		}
 	} else {
 		err = w.DB.R.QueryRowContext(c.UserContext(), `SELECT kind, client_id, staff_id, restricted, view_as, created_at, last_seen, expires_at
 			FROM sessions WHERE id_hash = ?`, h).Scan(lead...)

@@ -41,6 +41,45 @@ type Themes struct {
 	mu      sync.Mutex
 	engines map[string]*html.Engine // by theme and language
 	warned  sync.Map
+
+	menuMu sync.RWMutex
+	menus  map[string]template.HTML // rendered partials/menu by theme, language and entries
+}
+
+// maxMenus bounds the menu cache; combinations of gates, buttons and the active entry
+// stay far below it, and reaching it only starts the cache afresh.
+const maxMenus = 4096
+
+// Menu renders partials/menu for the entries, once per theme, language and entries.
+func (t *Themes) Menu(e *html.Engine, theme string, v MenuView) (template.HTML, error) {
+	var k strings.Builder
+	k.WriteString(theme + "\x00" + v.Lang)
+	for _, m := range v.Items {
+		fmt.Fprintf(&k, "\x00%s\x01%s\x01%t\x01%t", m.Href, m.Text, m.Active, m.NewTab)
+	}
+	key := k.String()
+	t.menuMu.RLock()
+	h, ok := t.menus[key]
+	t.menuMu.RUnlock()
+	if ok {
+		return h, nil
+	}
+	tpl := e.Templates.Lookup("partials/menu")
+	if tpl == nil {
+		return "", fmt.Errorf("template %q not found", "partials/menu")
+	}
+	var b bytes.Buffer
+	if err := tpl.Execute(&b, v); err != nil {
+		return "", err
+	}
+	h = template.HTML(b.String()) // escaped by html/template
+	t.menuMu.Lock()
+	if t.menus == nil || len(t.menus) >= maxMenus {
+		t.menus = map[string]template.HTML{}
+	}
+	t.menus[key] = h
+	t.menuMu.Unlock()
+	return h, nil
 }
 
 // Fold makes each engine specific to a language: constant translations and paths are
@@ -191,6 +230,9 @@ func (t *Themes) Forget() {
 	t.mu.Lock()
 	t.engines = map[string]*html.Engine{}
 	t.mu.Unlock()
+	t.menuMu.Lock()
+	t.menus = nil
+	t.menuMu.Unlock()
 }
 
 func addFiles(dst fstest.MapFS, src fs.FS, prefix string) {

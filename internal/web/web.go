@@ -80,6 +80,7 @@ type reqState struct {
 	client      *core.Client
 	staff       *Session
 	staffLoaded bool
+	synced      bool // settings synced with the database for this request
 	staffRow    *core.Staff
 	lang        string
 	anon        string
@@ -102,12 +103,15 @@ func (w *Web) state(c *fiber.Ctx) *reqState {
 func (w *Web) Middleware() []fiber.Handler {
 	return []fiber.Handler{
 		func(c *fiber.Ctx) error {
-			if err := w.Settings.Sync(c.UserContext()); err != nil {
-				w.Log.Error("web.Middleware: settings sync", "err", err)
-			}
 			st := w.state(c)
 			if !strings.HasPrefix(c.Path(), "/admin") && !strings.HasPrefix(c.Path(), "/jsonrpc") && !strings.HasPrefix(c.Path(), "/assets") {
+				// The client session query syncs the settings itself.
 				st.session = w.loadSession(c, KindClient)
+			}
+			if !st.synced {
+				if err := w.Settings.Sync(c.UserContext()); err != nil {
+					w.Log.Error("web.Middleware: settings sync", "err", err)
+				}
 			}
 			return c.Next()
 		},
@@ -203,6 +207,11 @@ func (w *Web) Render(c *fiber.Ctx, name string, p *Page) error {
 	}
 	if err != nil {
 		return err
+	}
+	if len(p.Menu) > 0 && p.Layout == "layouts/main" && p.MenuHTML == "" {
+		if p.MenuHTML, err = w.Themes.Menu(e, p.Theme, MenuView{Items: p.Menu, Lang: p.Lang, web: w}); err != nil {
+			return err
+		}
 	}
 	out, err := execute(e, name, p.Layout, p)
 	if err != nil {
