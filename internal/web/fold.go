@@ -37,7 +37,19 @@ func foldConstants(root *template.Template, lang string, cat *Catalog, base stri
 // escaped text itself. Executing a template walks text nodes without reflection; an
 // action costs a reflective call per escaper.
 func foldEscaped(root *template.Template) {
+	called := map[string]bool{}
 	for _, t := range root.Templates() {
+		if t.Tree != nil {
+			calledFrom(t.Tree.Root, called)
+		}
+	}
+	for _, t := range root.Templates() {
+		// Only templates nobody calls are escaped on their own (pages, layouts, the
+		// menu): a partial is escaped in its callers' contexts, and one that is not
+		// complete HTML on its own would fail alone and be made unusable.
+		if called[t.Name()] {
+			continue
+		}
 		// Execute escapes the template and those it calls, then fails on the nil page,
 		// which is expected; the escaping stays.
 		func() {
@@ -49,6 +61,30 @@ func foldEscaped(root *template.Template) {
 		if t.Tree != nil {
 			foldText(t.Tree.Root)
 		}
+	}
+}
+
+// calledFrom records the names of the templates that n calls.
+func calledFrom(n parse.Node, into map[string]bool) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			calledFrom(c, into)
+		}
+	case *parse.TemplateNode:
+		into[n.Name] = true
+	case *parse.IfNode:
+		calledFrom(n.List, into)
+		calledFrom(n.ElseList, into)
+	case *parse.RangeNode:
+		calledFrom(n.List, into)
+		calledFrom(n.ElseList, into)
+	case *parse.WithNode:
+		calledFrom(n.List, into)
+		calledFrom(n.ElseList, into)
 	}
 }
 

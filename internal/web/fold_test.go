@@ -21,6 +21,7 @@ const foldPage = `<title>{{.T "f.title"}}</title>
 {{template "t/part" (dict "P" $ "S" "f.lt")}}
 {{if .T "f.plain"}}{{.T "f.missing"}}{{end}}
 <a href="{{.T "f.url"}}">x</a>
+{{template "t/frag" .}}{{.T "f.amp"}}">y</a>
 `
 
 func TestFoldedTemplatesPrintTheSame(t *testing.T) {
@@ -53,6 +54,8 @@ other = "{{.Count}} faktur"
 	}
 	src := TemplateSource{FS: fstest.MapFS{
 		"t/page.html": {Data: []byte(foldPage)},
+		// Not complete HTML on its own: it ends inside an attribute its caller closes.
+		"t/frag.html": {Data: []byte(`<a title="{{.T "f.plain"}} `)},
 		"t/part.html": {Data: []byte(`<b title="{{.P.T "f.amp"}}">{{.P.T "f.quote"}}|{{.P.T .S}}</b>`)},
 	}}
 	funcs := template.FuncMap{"dict": func(kv ...any) map[string]any {
