@@ -76,17 +76,19 @@ func New(d Deps, modules []Module) *App {
 	f.Get("/assets/theme/:theme/*", a.serveThemeFile)
 	f.Get("/assets/maintenance_logo.png", a.serveMaintenanceLogo)
 
-	// 6. settings sync, client session, CSRF check (see web.Middleware).
+	// 6. page reads queue in arrival order for a place at the database (see admission).
+	f.Use(newAdmission(d.DB.Readers).handler)
+	// 7. settings sync, client session, CSRF check (see web.Middleware).
 	for _, h := range w.Middleware() {
 		f.Use(h)
 	}
-	// 7. suspension: clients see the message; the console, API and assets keep working.
+	// 8. suspension: clients see the message; the console, API and assets keep working.
 	f.Use(a.suspended)
 
 	f.Post("/lang", a.switchLanguage)
 
 	w.Menu = a.menu
-	// 8. the modules' own middleware, before any module's routes.
+	// 9. the modules' own middleware, before any module's routes.
 	for _, info := range a.infos {
 		for _, h := range info.Middleware {
 			f.Use(h)

@@ -28,6 +28,8 @@ type DB struct {
 	R *sql.DB
 	// Path is the database file.
 	Path string
+	// Readers is the size of R's pool.
+	Readers int
 }
 
 // dsn builds the connection string. Pragmas belong in the DSN, because a PRAGMA run
@@ -75,7 +77,7 @@ func Open(path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{W: w, R: r, Path: path}, nil
+	return &DB{W: w, R: r, Path: path, Readers: n}, nil
 }
 
 // Close closes both pools; the WAL is checkpointed when the last connection closes.
