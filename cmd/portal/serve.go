@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ func serve(ctx context.Context, e *app.Env, io app.IO, args []string) error {
 	if len(args) > 0 {
 		return usageError{"serve takes no arguments"}
 	}
+	tuneGC(os.Getenv)
 	a := app.New(e.Deps, e.Modules)
 	ln, err := net.Listen("tcp", e.Config.Listen)
 	if err != nil {
