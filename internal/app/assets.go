@@ -80,7 +80,7 @@ func newThemeAsset(version, name string, data []byte) *themeAsset {
 	sum := sha256.Sum256(data)
 	as := &themeAsset{version: version, data: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`,
 		ctype: utils.GetMIME(strings.TrimPrefix(filepath.Ext(name), "."))}
-	if len(data) >= compressMin && compressible(as.ctype) {
+	if len(data) >= assetCompressMin && compressible(as.ctype) {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // once per file: the best is affordable
 		if _, err := zw.Write(data); err == nil && zw.Close() == nil && buf.Len() < len(data) {

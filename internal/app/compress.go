@@ -9,9 +9,18 @@ import (
 	"github.com/klauspost/compress/gzip"
 )
 
-// compressMin is the smallest answer worth compressing: below one packet's worth the
-// saving is a fraction of that packet (the size gziphandler chose for the same reason).
-const compressMin = 1400
+// compressMin is the smallest answer worth compressing. Compression saves bandwidth,
+// and time only where it saves a round trip: a new connection sends 10 segments of
+// about 1,460 bytes before it waits for an acknowledgement (RFC 6928), so an answer
+// that fits there with its headers and TLS framing arrives in the first round trip
+// compressed or not. Below this size compressing cost the server time and saved the
+// subscriber none: on the information page (3.7 KB, 1.4 KB gzipped) gzip took 17 %
+// of the request's CPU under load, and skipping it gave 15 % more requests/s.
+const compressMin = 12 << 10
+
+// assetCompressMin is the same threshold for theme files, which are compressed once
+// and kept: any saving beyond one packet is worth that one-off cost.
+const assetCompressMin = 1400
 
 // gzipWriters keeps compressors between answers. A channel rather than a sync.Pool: a
 // pool is emptied by every garbage collection, which under load runs every few

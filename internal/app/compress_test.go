@@ -11,14 +11,16 @@ import (
 )
 
 func TestCompressAnswers(t *testing.T) {
-	page := "<!DOCTYPE html><p>" + strings.Repeat("Faktura za internet. ", 200) + "</p>"
+	page := "<!DOCTYPE html><p>" + strings.Repeat("Faktura za internet. ", 800) + "</p>"
 	f := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
 		c.Status(fiber.StatusNotFound).Type("html")
-		return c.SendString("<h1>" + strings.Repeat("Not found. ", 200) + "</h1>")
+		return c.SendString("<h1>" + strings.Repeat("Not found. ", 1500) + "</h1>")
 	}})
 	f.Use(compressAnswers)
 	f.Get("/page", func(c *fiber.Ctx) error { c.Type("html"); return c.SendString(page) })
 	f.Get("/small", func(c *fiber.Ctx) error { c.Type("html"); return c.SendString("<p>ok</p>") })
+	// One byte under the threshold: fits the first round trip, sent as it is.
+	f.Get("/under", func(c *fiber.Ctx) error { c.Type("html"); return c.SendString(strings.Repeat("x", compressMin-1)) })
 	f.Get("/pdf", func(c *fiber.Ctx) error { c.Type("pdf"); return c.SendString(page) })
 	f.Get("/missing", func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
@@ -67,6 +69,9 @@ func TestCompressAnswers(t *testing.T) {
 	}
 	if r, _ := get("/small", true); r.enc != "" || r.body != "<p>ok</p>" {
 		t.Fatalf("small answer: encoding %q", r.enc)
+	}
+	if r, _ := get("/under", true); r.enc != "" || len(r.body) != compressMin-1 {
+		t.Fatalf("answer under the threshold: encoding %q, %d bytes", r.enc, len(r.body))
 	}
 	if r, _ := get("/pdf", true); r.enc != "" || r.body != page {
 		t.Fatalf("PDF: encoding %q", r.enc)
