@@ -19,7 +19,7 @@ type clientExtra struct {
 	Invoices  []invoices.Invoice
 	Documents []documents.Document
 	Consents  []gdpr.State
-	Messages  []info.Message
+	Messages  []info.MessageLine
 	SMS       []sms.Message
 	Tickets   []helpdesk.Ticket
 }

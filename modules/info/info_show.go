@@ -9,7 +9,7 @@ import (
 // infoPage is the view model of the information page.
 type infoPage struct {
 	Client      *core.Client
-	Messages    []Message
+	Messages    []MessageLine
 	Unread      int
 	Webmail     string
 	CanEdit     bool

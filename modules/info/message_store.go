@@ -32,7 +32,7 @@ type Message struct {
 	ValidFrom  time.Time // zero: from the start
 	ValidUntil time.Time // zero: for ever; exclusive
 	CreatedAt  time.Time
-	// Read is set by ListMessagesForClient and MessageForClient.
+	// Read is set by MessageForClient.
 	Read bool
 }
 
@@ -198,11 +198,22 @@ const visibleTo = `m.id IN (SELECT id FROM info_messages WHERE client_id = ?
 		UNION ALL SELECT id FROM info_messages WHERE kind = 'global')
 	AND (m.valid_from IS NULL OR m.valid_from <= ?) AND (m.valid_until IS NULL OR m.valid_until > ?)`
 
+// MessageLine is a message as the lists show it: without its body, which can be long
+// and which the list would otherwise read and sort on every view of the home page.
+type MessageLine struct {
+	ID    int64
+	Kind  string
+	Title string
+	Date  time.Time // when the message became current (see Message.Date)
+	Read  bool
+}
+
 // ListMessagesForClient lists the current messages of a client, newest first, with
 // their reading state for that client.
-func ListMessagesForClient(ctx context.Context, q core.Querier, clientID, groupID int64, now time.Time) ([]Message, error) {
+func ListMessagesForClient(ctx context.Context, q core.Querier, clientID, groupID int64, now time.Time) ([]MessageLine, error) {
 	t := core.Now(now)
-	rows, err := q.QueryContext(ctx, `SELECT `+messageCols+`, r.message_id IS NOT NULL FROM info_messages m
+	rows, err := q.QueryContext(ctx, `SELECT m.id, m.kind, m.title, COALESCE(m.valid_from, m.created_at), r.message_id IS NOT NULL
+		FROM info_messages m
 		LEFT JOIN info_message_reads r ON r.message_id = m.id AND r.client_id = ?
 		WHERE `+visibleTo+` ORDER BY COALESCE(m.valid_from, m.created_at) DESC, m.id DESC LIMIT 200`,
 		clientID, clientID, groupID, t, t)
@@ -210,15 +221,15 @@ func ListMessagesForClient(ctx context.Context, q core.Querier, clientID, groupI
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Message
+	var out []MessageLine
 	for rows.Next() {
-		var read bool
-		m, err := scanMessage(rows, &read)
-		if err != nil {
+		var l MessageLine
+		var date string
+		if err := rows.Scan(&l.ID, &l.Kind, &l.Title, &date, &l.Read); err != nil {
 			return nil, err
 		}
-		m.Read = read
-		out = append(out, m)
+		l.Date = core.ParseTime(date)
+		out = append(out, l)
 	}
 	return out, rows.Err()
 }
