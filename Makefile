@@ -68,11 +68,12 @@ docs: build
 audit:
 	$(GO) run golang.org/x/vuln/cmd/govulncheck@latest ./...
 
-## bench-data: generate the load-test data set into bench/data (reused while complete)
+## bench-data: generate the load-test data set into bench/data (reused while complete, brought to the current schema)
 BENCH_DATA ?= bench/data
 bench-data: build
 	@if [ -f $(BENCH_DATA)/.complete ]; then \
 	  echo "bench-data: reusing $(BENCH_DATA) (rm -rf $(BENCH_DATA) to generate it again)"; \
+	  $(BIN) --data $(BENCH_DATA) --log-level warn migrate; \
 	else \
 	  rm -rf $(BENCH_DATA) && $(BIN) --data $(BENCH_DATA) --log-level warn bench-data && touch $(BENCH_DATA)/.complete; \
 	fi

@@ -19,7 +19,7 @@ func TestMigrationsIncludeTraffic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(names, " ") != "0001_services.sql 0101_traffic.sql" {
+	if strings.Join(names, " ") != "0001_services.sql 0101_traffic.sql 0102_clustered.sql" {
 		t.Fatalf("migrations %v", names)
 	}
 	// And the app really ran them: the traffic tables exist.
@@ -27,6 +27,16 @@ func TestMigrationsIncludeTraffic(t *testing.T) {
 	var n int
 	if err := f.env.Deps.DB.R.QueryRow(`SELECT COUNT(*) FROM traffic_5m`).Scan(&n); err != nil {
 		t.Fatal(err)
+	}
+	// Clustered by service and time, so that a graph reads neighbouring pages.
+	for _, table := range []string{"traffic_counters", "traffic_5m", "traffic_hour", "traffic_day"} {
+		var ddl string
+		if err := f.env.Deps.DB.R.QueryRow(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, table).Scan(&ddl); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		if !strings.HasSuffix(ddl, "WITHOUT ROWID") {
+			t.Errorf("%s is not clustered: %s", table, ddl)
+		}
 	}
 }
 
