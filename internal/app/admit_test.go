@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -80,7 +81,7 @@ func TestAdmissionOrderAndBound(t *testing.T) {
 
 	close(release)
 	wg.Wait()
-	if want := []int{1, 2, 3, 4, 5}; !equalInts(order, want) {
+	if want := []int{1, 2, 3, 4, 5}; !slices.Equal(order, want) {
 		t.Errorf("reads let in as %v, want arrival order %v", order, want)
 	}
 	if m := most.Load(); m > slots {
@@ -96,16 +97,4 @@ func waitFor(t *testing.T, ok func() bool) {
 		}
 	}
 	t.Fatal("condition not reached in 5 s")
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
