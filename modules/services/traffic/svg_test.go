@@ -3,6 +3,8 @@ package traffic
 import (
 	"context"
 	"encoding/xml"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,4 +81,119 @@ func assertWellFormed(t *testing.T, s string) {
 			return
 		}
 	}
+}
+
+// TestRenderSVGPathPoints decodes the compact series path back into viewBox
+// points and checks them against the series: every point where it belongs, the
+// area closed on the baseline, and the clip that hides its side edges defined.
+func TestRenderSVGPathPoints(t *testing.T) {
+	s, _ := newTestStore(t, Config{})
+	mustIngest(t, s, Sample{1, at(0), 0, 0}, Sample{1, at(1), 1_500_000_000, 200_000_000},
+		Sample{1, at(30), 1_600_000_000, 900_000_000})
+	ser, err := s.Series(context.Background(), 1, Day, at(40))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(RenderSVG(ser, SVGOptions{ID: "g"}))
+	if n := strings.Count(out, "<path"); n != 2 {
+		t.Fatalf("want one path per direction, got %d", n)
+	}
+	if !strings.Contains(out, `<clipPath id="g-plot">`) || strings.Count(out, `clip-path="url(#g-plot)"`) != 2 {
+		t.Error("series are not clipped to the plot")
+	}
+	down, up := values(ser, false)
+	_, top := niceScale(max(slicesMax(down), slicesMax(up)))
+	for i, vals := range [][]float64{down, up} {
+		d := pathData(t, out, i)
+		pts := decodePath(t, d)
+		if len(pts) != len(vals)+2 {
+			t.Fatalf("series %d: %d points in the path, want %d", i, len(pts), len(vals)+2)
+		}
+		first, last := pts[0], pts[len(pts)-1]
+		if first[1] != plotB || last[1] != plotB || first[0] != pts[1][0] || last[0] != pts[len(pts)-2][0] {
+			t.Errorf("series %d: area does not start and end on the baseline: %v … %v", i, first, last)
+		}
+		for k, v := range vals {
+			p := pts[k+1]
+			if math.Abs(p[0]-xMid(k, len(vals))) > 0.051 || math.Abs(p[1]-yOf(v, top)) > 0.051 {
+				t.Fatalf("series %d point %d at %v, want (%.2f, %.2f)", i, k, p, xMid(k, len(vals)), yOf(v, top))
+			}
+		}
+	}
+}
+
+func slicesMax(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		m = math.Max(m, x)
+	}
+	return m
+}
+
+// pathData returns the d attribute of the i-th path.
+func pathData(t *testing.T, svg string, i int) string {
+	t.Helper()
+	rest := svg
+	for ; i >= 0; i-- {
+		k := strings.Index(rest, "<path")
+		if k < 0 {
+			t.Fatal("path missing")
+		}
+		rest = rest[k+5:]
+	}
+	k := strings.Index(rest, ` d="`)
+	rest = rest[k+4:]
+	return rest[:strings.IndexByte(rest, '"')]
+}
+
+// decodePath reads the "M x y V y l dx dy … V y" form writeSeries writes, in
+// tenths, into absolute viewBox points.
+func decodePath(t *testing.T, d string) [][2]float64 {
+	t.Helper()
+	var pts [][2]float64
+	var nums []float64
+	var cmd byte
+	flush := func() {
+		switch cmd {
+		case 'M':
+			pts = append(pts, [2]float64{nums[0], nums[1]})
+		case 'V':
+			pts = append(pts, [2]float64{pts[len(pts)-1][0], nums[0]})
+		case 'l':
+			for j := 0; j+1 < len(nums); j += 2 {
+				p := pts[len(pts)-1]
+				pts = append(pts, [2]float64{p[0] + nums[j], p[1] + nums[j+1]})
+			}
+		}
+		nums = nums[:0]
+	}
+	for i := 0; i < len(d); {
+		switch c := d[i]; {
+		case c == 'M' || c == 'V' || c == 'l':
+			if cmd != 0 {
+				flush()
+			}
+			cmd = c
+			i++
+		case c == ' ':
+			i++
+		default:
+			j := i + 1
+			for j < len(d) && d[j] >= '0' && d[j] <= '9' {
+				j++
+			}
+			v, err := strconv.ParseFloat(d[i:j], 64)
+			if err != nil {
+				t.Fatalf("path %q: %v", d, err)
+			}
+			nums = append(nums, v)
+			i = j
+		}
+	}
+	flush()
+	for k := range pts {
+		pts[k][0] /= seriesScale
+		pts[k][1] /= seriesScale
+	}
+	return pts
 }
