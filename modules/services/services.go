@@ -44,10 +44,14 @@ var templatesFS embed.FS
 var localesFS embed.FS
 
 // Module is the services feature.
-type Module struct{ d app.Deps }
+type Module struct {
+	d app.Deps
+	// st is kept for the module's life: it holds the series cache of the traffic page.
+	st *traffic.Store
+}
 
 // New builds the module; it does no work (Boot calls it once just to read Info).
-func New(d app.Deps) app.Module { return &Module{d: d} }
+func New(d app.Deps) app.Module { return &Module{d: d, st: TrafficStore(d)} }
 
 // Info declares the module: always on (the traffic page has its own setting).
 func (m *Module) Info() app.Info {
@@ -75,7 +79,7 @@ func (m *Module) Mount(r fiber.Router) {
 
 // store returns the traffic store. It is cheap (no queries), so it is built per
 // use rather than held, which keeps New free of work.
-func (m *Module) store() *traffic.Store { return TrafficStore(m.d) }
+func (m *Module) store() *traffic.Store { return m.st }
 
 // TrafficStore returns the traffic store the portal uses: day buckets and graph
 // labels in the server's local time zone.

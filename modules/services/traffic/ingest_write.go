@@ -79,7 +79,7 @@ func (w *writer) flush(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
-	return nil
+	return bumpRevision(ctx, tx)
 }
 
 // The counter insert ignores conflicts only as a safety net: duplicates are

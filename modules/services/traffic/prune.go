@@ -50,6 +50,9 @@ func (s *Store) Prune(ctx context.Context, now time.Time, fineRetention time.Dur
 			n, _ := r.RowsAffected()
 			total += n
 		}
+		if err := bumpRevision(ctx, tx); err != nil {
+			return err
+		}
 		// The floor only moves forward: a longer retention passed later
 		// cannot bring deleted counters back.
 		_, err := tx.ExecContext(ctx, `INSERT INTO traffic_meta (name, value) VALUES ('counter_floor', $1)
@@ -76,6 +79,9 @@ func DeleteService(ctx context.Context, tx *sql.Tx, serviceID int64) error {
 		if _, err := tx.ExecContext(ctx, q, serviceID); err != nil {
 			return fmt.Errorf("traffic.DeleteService: %w", err)
 		}
+	}
+	if err := bumpRevision(ctx, tx); err != nil {
+		return fmt.Errorf("traffic.DeleteService: %w", err)
 	}
 	return nil
 }

@@ -110,6 +110,16 @@ func (s *Store) Series(ctx context.Context, serviceID int64, period Period, now 
 	default:
 		return Series{}, fmt.Errorf("traffic.Series: unknown period %d", int(period))
 	}
+	// The revision is read before the rows: a series stored under it then holds at
+	// least what that revision wrote, never less.
+	key := seriesKey{service: serviceID, period: period, end: end}
+	rev, err := s.revision(ctx)
+	if err != nil {
+		return Series{}, fmt.Errorf("traffic.Series: %w", err)
+	}
+	if cached, ok := s.cache.get(key, rev); ok {
+		return cached, nil
+	}
 	out.Points = make([]Point, len(starts))
 	for i, st := range starts {
 		out.Points[i].Start = time.Unix(st, 0).In(s.loc)
@@ -118,6 +128,7 @@ func (s *Store) Series(ctx context.Context, serviceID int64, period Period, now 
 	if err := s.fillPoints(ctx, table, serviceID, starts, end, &out); err != nil {
 		return Series{}, fmt.Errorf("traffic.Series: %w", err)
 	}
+	s.cache.put(key, rev, out)
 	return out, nil
 }
 

@@ -76,6 +76,7 @@ type Store struct {
 	maxBytesPerSec uint64
 	hourRetention  time.Duration
 	dayRetention   time.Duration
+	cache          seriesCache
 }
 
 // New returns a Store on a migrated database.
