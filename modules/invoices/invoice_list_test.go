@@ -177,3 +177,15 @@ func TestMoneyRendering(t *testing.T) {
 	b.Header.Set("Accept-Language", "cs")
 	b.Get("/invoices").Expect(t, 200, "1\u00a0020,25\u00a0Kč", "1\u00a0234,50\u00a0Kč", "Datum splatnosti", "1. 10. 2026")
 }
+
+// The rows are written in Go, not by html/template: every value must still be
+// escaped, and both links must lead to the invoice.
+func TestInvoiceListEscapesRows(t *testing.T) {
+	f := newFixture(t)
+	id := f.invoice(t, f.alice, `<b>"7'&`, "2026-10-01", "2026-10-15", 10000, "CZK", "")
+	r := f.env.Browser().LoginAs(f.alice).Get("/invoices").Expect(t, 200,
+		fmt.Sprintf(`<a href="/invoices/%d">&lt;b&gt;&#34;7&#39;&amp;</a>`, id),
+		fmt.Sprintf(`<a href="/invoices/%d/pdf" download>`, id),
+		`<span class="muted"> &lt;b&gt;&#34;7&#39;&amp;</span>`)
+	r.Lacks(t, `<b>"7`)
+}
