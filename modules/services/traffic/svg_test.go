@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,7 +103,7 @@ func TestRenderSVGPathPoints(t *testing.T) {
 		t.Error("series are not clipped to the plot")
 	}
 	down, up := values(ser, false)
-	_, top := niceScale(max(slicesMax(down), slicesMax(up)))
+	_, top := niceScale(max(slices.Max(down), slices.Max(up)))
 	for i, vals := range [][]float64{down, up} {
 		d := pathData(t, out, i)
 		pts := decodePath(t, d)
@@ -120,14 +121,6 @@ func TestRenderSVGPathPoints(t *testing.T) {
 			}
 		}
 	}
-}
-
-func slicesMax(v []float64) float64 {
-	m := 0.0
-	for _, x := range v {
-		m = math.Max(m, x)
-	}
-	return m
 }
 
 // pathData returns the d attribute of the i-th path.
