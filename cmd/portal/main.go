@@ -100,7 +100,11 @@ func run(ctx context.Context, args []string, io app.IO) int {
 		fmt.Fprintln(io.Err, "portal:", err)
 		return 1
 	}
-	defer e.Close()
+	defer func() {
+		if err := e.Close(); err != nil {
+			log.Warn("portal: closing the database", "err", err)
+		}
+	}()
 	if name == "help" || name == "-h" {
 		usage(io.Out, e.Commands())
 		return 0

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
 )
@@ -80,9 +81,26 @@ func Open(path string) (*DB, error) {
 	return &DB{W: w, R: r, Path: path, Readers: n}, nil
 }
 
-// Close closes both pools; the WAL is checkpointed when the last connection closes.
+// closeWait bounds how long Close waits for connections still in use.
+var closeWait = 5 * time.Second
+
+// Close closes both pools and returns once every connection is closed, so the last
+// one has checkpointed the WAL away. sql.DB.Close closes only idle connections: one in
+// use (a transaction whose context ended is rolled back by database/sql in its own
+// goroutine) closes when it is released, which can be after Close has returned.
 func (d *DB) Close() error {
-	return errors.Join(d.R.Close(), d.W.Close())
+	err := errors.Join(d.R.Close(), d.W.Close())
+	deadline := time.Now().Add(closeWait)
+	for {
+		open := d.R.Stats().OpenConnections + d.W.Stats().OpenConnections
+		if open == 0 {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return errors.Join(err, fmt.Errorf("db.Close: %d connections still in use after %s", open, closeWait))
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // Ping reports whether the database answers a query.

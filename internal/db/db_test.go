@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func open(t *testing.T) *DB {
@@ -252,5 +255,58 @@ func TestCachedStatementsNest(t *testing.T) {
 		if err := d.R.QueryRowContext(ctx, `SELECT worker FROM log WHERE seen = ?`, i).Scan(&w); err != nil || w != i {
 			t.Fatalf("seen=%d: worker %d, %v", i, w, err)
 		}
+	}
+}
+
+// A connection still in use when Close is called closes when it is released, and the
+// WAL goes with the last one. Close must wait for it: serve's shutdown (a worker's
+// transaction cut off by the stop signal) left the WAL behind without this.
+func TestCloseWaitsForConnectionsInUse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	d, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Migrate(context.Background(), d, Source{Name: "t", FS: testMigrations}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := d.R.Query(`SELECT n FROM counter`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		rows.Close()
+		close(released)
+	}()
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-released:
+	default:
+		t.Fatal("Close returned while a connection was still in use")
+	}
+	if _, err := os.Stat(path + "-wal"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("WAL still there after Close: %v", err)
+	}
+}
+
+// A connection that is never released does not hang Close; it is reported.
+func TestCloseReportsLeakedConnection(t *testing.T) {
+	defer func(w time.Duration) { closeWait = w }(closeWait)
+	closeWait = 50 * time.Millisecond
+	d, err := Open(filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := d.R.Query(`SELECT 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	if err := d.Close(); err == nil || !strings.Contains(err.Error(), "1 connections still in use") {
+		t.Errorf("Close with a leaked connection: %v", err)
 	}
 }
