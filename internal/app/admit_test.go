@@ -22,6 +22,15 @@ func TestAdmissionOrderAndBound(t *testing.T) {
 	var order []int
 
 	f := fiber.New()
+	// arrived counts reads that have reached the admission handler, so each one can be
+	// sent only after the one before is in line, however slowly goroutines start.
+	var arrived atomic.Int32
+	f.Use(func(c *fiber.Ctx) error {
+		if c.Method() == fiber.MethodGet {
+			arrived.Add(1)
+		}
+		return c.Next()
+	})
 	f.Use(newAdmission(slots).handler)
 	f.Get("/hold/:n", func(c *fiber.Ctx) error {
 		n := running.Add(1)
@@ -64,7 +73,8 @@ func TestAdmissionOrderAndBound(t *testing.T) {
 	waitFor(t, func() bool { return running.Load() == slots })
 	for i := 1; i <= 5; i++ {
 		get("/page/" + strconv.Itoa(i))
-		time.Sleep(30 * time.Millisecond)
+		waitFor(t, func() bool { return arrived.Load() == int32(slots+i) })
+		time.Sleep(5 * time.Millisecond) // from the counter to the channel send
 	}
 	mu.Lock()
 	if len(order) != 0 {

@@ -34,9 +34,19 @@ func (m *gated) Info() app.Info {
 	}
 }
 
+// slowStarted hears from /gated/slow once its handler runs.
+var slowStarted = make(chan struct{}, 1)
+
 func (m *gated) Mount(r fiber.Router) {
 	r.Get("/", func(c *fiber.Ctx) error { return m.d.Web.Show(c, "gated/page", "gated.menu", nil) })
-	r.Get("/slow", func(c *fiber.Ctx) error { time.Sleep(300 * time.Millisecond); return c.SendString("done") })
+	r.Get("/slow", func(c *fiber.Ctx) error {
+		select {
+		case slowStarted <- struct{}{}:
+		default:
+		}
+		time.Sleep(300 * time.Millisecond)
+		return c.SendString("done")
+	})
 	r.Get("/panic", func(c *fiber.Ctx) error { panic("secret internal detail") })
 }
 
@@ -214,7 +224,13 @@ func TestGracefulShutdownFinishesRequests(t *testing.T) {
 		n, _ := resp.Body.Read(buf)
 		done <- string(buf[:n])
 	}()
-	time.Sleep(100 * time.Millisecond) // the request is now in flight
+	select {
+	case <-slowStarted: // the request is now in flight
+	case got := <-done:
+		t.Fatalf("request ended before shutdown: %q", got)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the slow request never reached its handler")
+	}
 	if err := env.App.Fiber.ShutdownWithTimeout(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}

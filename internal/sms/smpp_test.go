@@ -228,7 +228,7 @@ func TestSMPPKeepAlive(t *testing.T) {
 
 	// An unanswered enquire_link drops the session, so the next Send rebinds.
 	smsc.Stall(true)
-	time.Sleep(250 * time.Millisecond)
+	waitFor(t, func() bool { return smsc.OpenConns() == 0 }, "the client to drop the unanswered session")
 	smsc.Stall(false)
 	if _, err := c.Send(context.Background(), Message{To: testNumber, Text: "after"}); err != nil {
 		t.Fatal(err)

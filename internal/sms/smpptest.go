@@ -155,6 +155,13 @@ func (s *TestSMSC) Counts() (binds, unbinds, enquireLinks int) {
 	return s.binds, s.unbinds, s.enquireLinks
 }
 
+// OpenConns returns how many client connections are open.
+func (s *TestSMSC) OpenConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
 func (s *TestSMSC) close() {
 	_ = s.ln.Close()
 	s.mu.Lock()
