@@ -72,7 +72,7 @@ func TestOneTimePasswordFlow(t *testing.T) {
 	}
 	all, _ := core.AuditList(ctx, env.Deps.DB.R, core.AuditFilter{ClientID: id})
 	for _, e := range all {
-		if strings.Contains(e.Detail, otp) || strings.Contains(e.Detail, "4711") {
+		if strings.Contains(e.Detail, otp) || strings.Contains(e.Detail, "Phone agreed") {
 			t.Fatal("password in the audit log")
 		}
 	}
