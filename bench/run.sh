@@ -41,13 +41,15 @@ trap cleanup EXIT INT TERM
 
 # --trusted-proxies: bench/load sends each client's own X-Forwarded-For address, so
 # the per-address login rate limit treats them as the separate lines they stand for.
+# Its log (stderr, warnings and worse) is shown after the run; stdout only says where
+# it listens.
 "$BIN" --data "$BENCH_DATA" --listen "127.0.0.1:$port" --log-level warn --trusted-proxies 127.0.0.1 serve \
-	>"$tmp/portal.log" 2>&1 &
+	>"$tmp/portal.out" 2>"$tmp/portal.log" &
 server=$!
 pids+=("$server")
 "$BASELINE" -listen "127.0.0.1:$bport" -dir "$tmp" >"$tmp/baseline.log" 2>&1 &
 pids+=("$!")
-wait_up "http://127.0.0.1:$port/healthz" || { cat "$tmp/portal.log" >&2; exit 1; }
+wait_up "http://127.0.0.1:$port/healthz" || { cat "$tmp/portal.out" "$tmp/portal.log" >&2; exit 1; }
 wait_up "http://127.0.0.1:$bport/" || { cat "$tmp/baseline.log" >&2; exit 1; }
 echo "bench: portal pid $server on 127.0.0.1:$port, baseline on 127.0.0.1:$bport"
 
