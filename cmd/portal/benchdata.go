@@ -20,11 +20,7 @@ import (
 )
 
 func init() {
-	builtin["bench-data"] = struct {
-		usage string
-		help  string
-		run   func(ctx context.Context, e *app.Env, io app.IO, args []string) error
-	}{"[--seed N]", "generate the load-test data set (10,000 clients...) into an empty data directory", benchData}
+	builtin["bench-data"] = builtinCmd{"[--seed N]", "generate the load-test data set (10,000 clients...) into an empty data directory", benchData}
 }
 
 // The size of the bench data set (issue 11). Client numbers start at

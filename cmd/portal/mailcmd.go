@@ -12,11 +12,7 @@ import (
 )
 
 func init() {
-	builtin["mail"] = struct {
-		usage string
-		help  string
-		run   func(ctx context.Context, e *app.Env, io app.IO, args []string) error
-	}{"list [--status S]|show ID|retry ID|send", "the outbox: list, show (with body), retry a failed mail, or send what is due now", mailCmd}
+	builtin["mail"] = builtinCmd{"list [--status S]|show ID|retry ID|send", "the outbox: list, show (with body), retry a failed mail, or send what is due now", mailCmd}
 }
 
 func mailCmd(ctx context.Context, e *app.Env, io app.IO, args []string) error {

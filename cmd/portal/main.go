@@ -65,11 +65,14 @@ func env(key, def string) string {
 }
 
 // builtin are the subcommands the binary itself provides; modules add more.
-var builtin = map[string]struct {
+// builtinCmd is a command of the binary itself rather than of a module.
+type builtinCmd struct {
 	usage string
 	help  string
 	run   func(ctx context.Context, e *app.Env, io app.IO, args []string) error
-}{
+}
+
+var builtin = map[string]builtinCmd{
 	"serve":    {"", "start the web server (the default)", serve},
 	"migrate":  {"", "apply database migrations and exit", func(context.Context, *app.Env, app.IO, []string) error { return nil }},
 	"demo":     {"", "add the demo data (safe to run again)", demo},
