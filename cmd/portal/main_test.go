@@ -175,7 +175,9 @@ func TestServeAndGracefulShutdown(t *testing.T) {
 	}()
 	re := regexp.MustCompile(`http://([0-9.:]+)/`)
 	var addr string
-	for i := 0; i < 100 && addr == ""; i++ {
+	// Boot migrates a new database first; on a loaded two-core machine (the race
+	// detector, other test binaries) that took over 5 s, so wait for the line, not a time.
+	for deadline := time.Now().Add(60 * time.Second); addr == "" && time.Now().Before(deadline); {
 		time.Sleep(50 * time.Millisecond)
 		if m := re.FindStringSubmatch(out.String()); m != nil {
 			addr = m[1]
