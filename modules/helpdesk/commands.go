@@ -85,10 +85,8 @@ func ticketList(ctx context.Context, d app.Deps, io app.IO, args []string) error
 	fmt.Fprintln(tw, "ID\tUPDATED\tSTATE\tCLIENT\tDEPARTMENT\tSUBJECT")
 	for _, t := range list {
 		client := "-"
-		if t.ClientID != 0 {
-			if c, err := core.ClientByID(ctx, d.DB.R, t.ClientID); err == nil {
-				client = c.Number
-			}
+		if t.ClientNumber != "" {
+			client = t.ClientNumber
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.UpdatedAt.Local().Format("2006-01-02 15:04"), t.State, client,
 			t.DepartmentName, t.Subject)

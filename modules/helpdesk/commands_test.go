@@ -145,7 +145,7 @@ func TestCommands(t *testing.T) {
 	}
 	f.b1.Get(fmt.Sprintf("/helpdesk/%d", id)).Expect(t, 200, "Closed")
 	out, err := run(t, f, "ticket list", "", "--client", "6001", "--state", "closed")
-	if err != nil || !strings.Contains(out, "Slow line") {
+	if err != nil || !strings.Contains(out, "Slow line") || !strings.Contains(out, "  6001  ") {
 		t.Fatalf("list: %q %v", out, err)
 	}
 	if out, _ := run(t, f, "ticket list", "", "--state", "open"); strings.Contains(out, "Slow line") {
