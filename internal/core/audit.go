@@ -14,6 +14,10 @@ type AuditEntry struct {
 	ClientID int64
 	Detail   string // never a password, token or secret
 	IP       string
+
+	// ClientNumber is filled by AuditList: the client's number, "" when the client
+	// was deleted since (ClientID stays: the log has no foreign key).
+	ClientNumber string
 }
 
 // Audit appends an entry. Pass the request's transaction so the entry exists exactly
@@ -45,9 +49,10 @@ func AuditList(ctx context.Context, q Querier, f AuditFilter) ([]AuditEntry, err
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, at, actor, action, COALESCE(client_id, 0), detail, ip FROM audit_log
-		WHERE (? = '' OR actor = ?) AND (? = '' OR action LIKE ? || '%') AND (? = 0 OR client_id = ?)
-		ORDER BY id DESC LIMIT ? OFFSET ?`, f.Actor, f.Actor, f.Action, f.Action, f.ClientID, f.ClientID, f.Limit, f.Offset)
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.at, a.actor, a.action, COALESCE(a.client_id, 0), COALESCE(c.number, ''),
+		a.detail, a.ip FROM audit_log a LEFT JOIN clients c ON c.id = a.client_id
+		WHERE (? = '' OR a.actor = ?) AND (? = '' OR a.action LIKE ? || '%') AND (? = 0 OR a.client_id = ?)
+		ORDER BY a.id DESC LIMIT ? OFFSET ?`, f.Actor, f.Actor, f.Action, f.Action, f.ClientID, f.ClientID, f.Limit, f.Offset)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +61,7 @@ func AuditList(ctx context.Context, q Querier, f AuditFilter) ([]AuditEntry, err
 	for rows.Next() {
 		var e AuditEntry
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.ClientID, &e.Detail, &e.IP); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.ClientID, &e.ClientNumber, &e.Detail, &e.IP); err != nil {
 			return nil, err
 		}
 		e.At = ParseTime(at)

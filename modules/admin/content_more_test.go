@@ -39,7 +39,7 @@ func TestHelpdeskConsole(t *testing.T) {
 	sup.Get(page).Expect(t, 200, "&lt;b&gt;help&lt;/b&gt;")
 	sup.Post(page+"/reply", url.Values{"body": {"  "}}).Expect(t, 422, "This field is required.")
 	sup.Post(page+"/reply", url.Values{"body": {"We are on it."}}).Expect(t, 303)
-	sup.Get(page).Expect(t, 200, "We are on it.", "reply was sent")
+	sup.Get(page).Expect(t, 200, "We are on it.", "will be e-mailed to the client")
 	var n int
 	env.Deps.DB.R.QueryRow(`SELECT COUNT(*) FROM mail_outbox WHERE client_id = ?`, cid).Scan(&n)
 	if n != 1 || auditCount(t, env, "ticket.reply", "staff:support1") != 1 {

@@ -45,9 +45,8 @@ func (m *Module) renderMessages(c *fiber.Ctx, errs, form map[string]string) erro
 	for _, msg := range list {
 		row := messageRow{Message: msg, Safe: htmlsafe.Sanitize(msg.Body), Group: names[msg.GroupID]}
 		if msg.ClientID != 0 {
-			if cl, err := core.ClientByID(ctx, m.d.DB.R, msg.ClientID); err == nil {
-				row.Client = &cl
-			}
+			// ListMessages joined the client; a private message goes with its client.
+			row.Client = &core.Client{ID: msg.ClientID, Number: msg.ClientNumber, Name: msg.ClientName}
 		}
 		d.Messages = append(d.Messages, row)
 	}

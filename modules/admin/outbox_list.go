@@ -11,8 +11,14 @@ import (
 type outboxData struct {
 	Status   string
 	Statuses []string
-	Mails    []mail.Entry
+	Mails    []outboxRow
 	CanWrite bool
+}
+
+// outboxRow is a mail with its client's number ("" when the client was deleted).
+type outboxRow struct {
+	mail.Entry
+	ClientNumber string
 }
 
 // showOutbox renders GET /admin/tools/outbox?status=: the newest 200 mails without
@@ -23,10 +29,24 @@ func (m *Module) showOutbox(c *fiber.Ctx) error {
 	if !slices.Contains(d.Statuses, d.Status) {
 		d.Status = ""
 	}
-	list, err := mail.List(c.UserContext(), m.d.DB.R, mail.ListFilter{Status: d.Status, Limit: 200})
+	ctx := c.UserContext()
+	list, err := mail.List(ctx, m.d.DB.R, mail.ListFilter{Status: d.Status, Limit: 200})
 	if err != nil {
 		return err
 	}
-	d.Mails = list
+	var ids []int64
+	for _, e := range list {
+		if e.ClientID != 0 {
+			ids = append(ids, e.ClientID)
+		}
+	}
+	numbers, err := clientNumbers(ctx, m.d.DB.R, ids)
+	if err != nil {
+		return err
+	}
+	d.Mails = make([]outboxRow, 0, len(list))
+	for _, e := range list {
+		d.Mails = append(d.Mails, outboxRow{Entry: e, ClientNumber: numbers[e.ClientID]})
+	}
 	return m.d.Web.Show(c, tplOutbox, "admin.outbox.title", d)
 }

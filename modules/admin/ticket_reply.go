@@ -12,6 +12,8 @@ import (
 
 // replyTicket handles POST /admin/tickets/:id/reply: the reply is stored as an
 // outbound item and mailed to the client (helpdesk.ReplyAsStaff) in one transaction.
+// The flash says which happened: a ticket without a client, or a client without an
+// e-mail address, gets the reply saved but no mail.
 func (m *Module) replyTicket(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	id, err := idParam(c, "id")
@@ -52,8 +54,19 @@ func (m *Module) replyTicket(c *fiber.Ctx) error {
 	if res.MailID != 0 && m.d.KickMail != nil {
 		m.d.KickMail()
 	}
-	m.d.Web.AddFlash(c, "ok", "admin.tickets.replied")
+	m.d.Web.AddFlash(c, "ok", repliedKey(res.NoMail))
 	return m.d.Web.Redirect(c, prefix+pathTickets+"/"+strconv.FormatInt(id, 10))
+}
+
+// repliedKey is the flash of a stored reply: mailed, or why not.
+func repliedKey(noMail string) string {
+	switch noMail {
+	case helpdesk.NoMailNoClient:
+		return "admin.tickets.replied_no_client"
+	case helpdesk.NoMailNoEmail:
+		return "admin.tickets.replied_no_email"
+	}
+	return "admin.tickets.replied"
 }
 
 // saveDepartment handles POST /admin/departments: a new department (id empty) or a

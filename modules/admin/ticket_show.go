@@ -12,6 +12,8 @@ type ticketData struct {
 	Client   *core.Client
 	Items    []helpdesk.Item
 	CanWrite bool
+	// NoMail is why a reply would not be mailed (helpdesk.NoMailReason), "" when it would.
+	NoMail string
 }
 
 // showTicket renders GET /admin/tickets/:id.
@@ -33,6 +35,11 @@ func (m *Module) renderTicket(c *fiber.Ctx, errs, form map[string]string) error 
 			d.Client = &cl
 		}
 	}
+	email := ""
+	if d.Client != nil {
+		email = d.Client.Email
+	}
+	d.NoMail = helpdesk.NoMailReason(t.ClientID, email)
 	if d.Items, err = helpdesk.ListItems(ctx, m.d.DB.R, t.ID, true); err != nil {
 		return err
 	}

@@ -81,10 +81,11 @@ type TicketReplyParams struct {
 
 // TicketReplyResult says what a reply did.
 type TicketReplyResult struct {
-	ItemID     int64  `json:"item_id"`
-	Created    bool   `json:"created" doc:"false: a reply with this reply_external_id existed; nothing was sent again"`
-	MailQueued bool   `json:"mail_queued" doc:"false when the ticket has no client or the client no e-mail address"`
-	Link       string `json:"link" doc:"the portal link appended to the mail, empty when none"`
+	ItemID      int64  `json:"item_id"`
+	Created     bool   `json:"created" doc:"false: a reply with this reply_external_id existed; nothing was sent again"`
+	MailQueued  bool   `json:"mail_queued" doc:"false when the ticket has no client or the client no e-mail address"`
+	MailSkipped string `json:"mail_skipped,omitempty" doc:"why no mail was queued for a stored reply: no_client (the ticket has no client) or no_email (the client has no e-mail address)"`
+	Link        string `json:"link" doc:"the portal link appended to the mail, empty when none"`
 }
 
 // TicketStateParams change a ticket's state.
@@ -241,7 +242,9 @@ var ticketMethods = []*Method{
 			return Saved{ID: id, Created: created}, nil
 		}),
 	def("tickets.reply", Write, "Adds a staff reply to a ticket and e-mails it to the ticket's client (with a link to the "+
-		"conversation in the portal when ci_url or server_url is set and a department takes portal requests).",
+		"conversation in the portal when ci_url or server_url is set and a department takes portal requests). "+
+		"A ticket without a client, or a client without an e-mail address, gets the reply stored but no mail: "+
+		"mail_queued is false, mail_skipped and a message say why.",
 		TicketReplyParams{TicketRef: TicketRef{ExternalID: "CRM-T-5521"}, Body: "We restarted your connection; please check it now.",
 			ReplyExternalID: "CRM-M-2"},
 		TicketReplyResult{ItemID: 89, Created: true, MailQueued: true, Link: "https://portal.example.net/helpdesk/17"},
@@ -286,8 +289,15 @@ var ticketMethods = []*Method{
 			if res.MailID != 0 && c.m.d.KickMail != nil {
 				c.afterCommit = c.m.d.KickMail
 			}
+			switch res.NoMail {
+			case helpdesk.NoMailNoClient:
+				c.Message("reply stored; no e-mail sent: the ticket has no client")
+			case helpdesk.NoMailNoEmail:
+				c.Message("reply stored; no e-mail sent: the client has no e-mail address")
+			}
 			c.Audit(t.ClientID, "ticket %d reply item %d mail=%t", t.ID, res.ItemID, res.MailID != 0)
-			return TicketReplyResult{ItemID: res.ItemID, Created: true, MailQueued: res.MailID != 0, Link: res.Link}, nil
+			return TicketReplyResult{ItemID: res.ItemID, Created: true, MailQueued: res.MailID != 0, MailSkipped: res.NoMail,
+				Link: res.Link}, nil
 		}),
 	def("tickets.setState", Write, "Sets a ticket's state: open, waiting (for the client) or closed.",
 		TicketStateParams{TicketRef: TicketRef{ExternalID: "CRM-T-5521"}, State: "closed"},

@@ -128,7 +128,7 @@ func TestTicketsReply(t *testing.T) {
 	// The same reply again (a retry): nothing stored, nothing mailed twice.
 	res := e.call(sid, "tickets.reply", reply)
 	res.ok(t, &r2)
-	if r2.Created || r2.ItemID != r1.ItemID || len(res.Result.Messages) == 0 {
+	if r2.Created || r2.ItemID != r1.ItemID || r2.MailSkipped != "" || len(res.Result.Messages) == 0 {
 		t.Fatalf("retry: %+v", res.Result)
 	}
 	var to, subject, body string
@@ -148,8 +148,17 @@ func TestTicketsReply(t *testing.T) {
 	// A client without an e-mail address: stored, not mailed.
 	e.call(sid, "tickets.add", map[string]any{"external_id": "T2", "client_external_id": "C2", "subject": "Invoice"}).ok(t, nil)
 	e.call(sid, "tickets.reply", map[string]any{"external_id": "T2", "body": "Sent again."}).ok(t, &r1)
-	if r1.MailQueued || r1.ItemID == 0 {
+	if r1.MailQueued || r1.ItemID == 0 || r1.MailSkipped != "no_email" {
 		t.Fatalf("reply without address: %+v", r1)
+	}
+	// A ticket without a client: stored, not mailed, and the answer says why.
+	e.call(sid, "tickets.add", map[string]any{"external_id": "T3", "subject": "From the switchboard"}).ok(t, nil)
+	res = e.call(sid, "tickets.reply", map[string]any{"external_id": "T3", "body": "Noted."})
+	r1 = TicketReplyResult{}
+	res.ok(t, &r1)
+	if r1.MailQueued || !r1.Created || r1.ItemID == 0 || r1.MailSkipped != "no_client" ||
+		len(res.Result.Messages) != 1 || !strings.Contains(res.Result.Messages[0], "no e-mail sent: the ticket has no client") {
+		t.Fatalf("reply without a client: %+v %v", r1, res.Result.Messages)
 	}
 	// The reply id of T1's reply on T2: conflict.
 	e.call(sid, "tickets.reply", map[string]any{"external_id": "T2", "body": "x", "reply_external_id": "R1"}).
@@ -160,7 +169,7 @@ func TestTicketsReply(t *testing.T) {
 	if n := e.count(`SELECT COUNT(*) FROM mail_outbox`); n != 1 {
 		t.Fatalf("%d mails, want 1", n)
 	}
-	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'api.tickets.reply'`); n != 3 {
-		t.Fatalf("%d reply audit entries, want 3", n)
+	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'api.tickets.reply'`); n != 4 {
+		t.Fatalf("%d reply audit entries, want 4", n)
 	}
 }

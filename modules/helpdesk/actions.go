@@ -71,18 +71,39 @@ func PortalBase(st *settings.Store) string {
 	return ""
 }
 
+// Why a staff reply was stored but not mailed (ReplyResult.NoMail, NoMailReason).
+const (
+	NoMailNoClient = "no_client" // the ticket has no client
+	NoMailNoEmail  = "no_email"  // the client has no e-mail address
+)
+
+// NoMailReason tells whether a staff reply on a ticket of this client (0: none) with
+// this e-mail address is mailed: "" when it is, else NoMailNoClient or NoMailNoEmail.
+// ReplyAsStaff and the console's reply form decide by it, so the form's promise and
+// what the reply does agree.
+func NoMailReason(clientID int64, email string) string {
+	switch {
+	case clientID == 0:
+		return NoMailNoClient
+	case strings.TrimSpace(email) == "":
+		return NoMailNoEmail
+	}
+	return ""
+}
+
 // ReplyResult tells what ReplyAsStaff did.
 type ReplyResult struct {
 	ItemID int64
-	// MailID is the outbox row, 0 when no mail was queued (no client or no address).
+	// MailID is the outbox row, 0 when no mail was queued; NoMail then says why.
 	MailID int64
+	NoMail string
 	// Link is the portal link appended to the mail, "" when its conditions were not met.
 	Link string
 }
 
 // ReplyAsStaff stores a staff reply as an outbound e-mail item and, when the ticket has
 // a client with an e-mail address, queues the mail in the same transaction (call
-// d.KickMail after the commit). The fixed, translated sentence "You can view the
+// d.KickMail after the commit); otherwise ReplyResult.NoMail says why nothing was sent. The fixed, translated sentence "You can view the
 // entire conversation in the Client portal." and a link to the ticket are appended
 // when ci_url or server_url is set, a department takes portal requests and the ticket
 // has a client.
@@ -99,14 +120,13 @@ func ReplyAsStaff(ctx context.Context, tx *sql.Tx, d app.Deps, ticketID int64, a
 	if res.ItemID, err = AddItem(ctx, tx, Item{TicketID: t.ID, Type: TypeEmail, Direction: DirOut, Body: body, Author: author}, now); err != nil {
 		return res, err
 	}
-	if t.ClientID == 0 {
-		return res, nil
+	var client core.Client
+	if t.ClientID != 0 {
+		if client, err = core.ClientByID(ctx, tx, t.ClientID); err != nil {
+			return res, err
+		}
 	}
-	client, err := core.ClientByID(ctx, tx, t.ClientID)
-	if err != nil {
-		return res, err
-	}
-	if strings.TrimSpace(client.Email) == "" {
+	if res.NoMail = NoMailReason(t.ClientID, client.Email); res.NoMail != "" {
 		return res, nil
 	}
 	lang := client.Language

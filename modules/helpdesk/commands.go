@@ -85,10 +85,8 @@ func ticketList(ctx context.Context, d app.Deps, io app.IO, args []string) error
 	fmt.Fprintln(tw, "ID\tUPDATED\tSTATE\tCLIENT\tDEPARTMENT\tSUBJECT")
 	for _, t := range list {
 		client := "-"
-		if t.ClientID != 0 {
-			if c, err := core.ClientByID(ctx, d.DB.R, t.ClientID); err == nil {
-				client = c.Number
-			}
+		if t.ClientNumber != "" {
+			client = t.ClientNumber
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.UpdatedAt.Local().Format("2006-01-02 15:04"), t.State, client,
 			t.DepartmentName, t.Subject)
@@ -138,8 +136,10 @@ func ticketReply(ctx context.Context, d app.Deps, stdio app.IO, args []string) e
 		d.KickMail()
 	}
 	switch {
-	case res.MailID == 0:
-		fmt.Fprintf(stdio.Out, "reply %d stored; no e-mail (the ticket has no client with an e-mail address)\n", res.ItemID)
+	case res.NoMail == NoMailNoClient:
+		fmt.Fprintf(stdio.Out, "reply %d stored; no e-mail sent: the ticket has no client\n", res.ItemID)
+	case res.NoMail == NoMailNoEmail:
+		fmt.Fprintf(stdio.Out, "reply %d stored; no e-mail sent: the client has no e-mail address\n", res.ItemID)
 	case res.Link == "":
 		fmt.Fprintf(stdio.Out, "reply %d stored; e-mail %d queued without a portal link\n", res.ItemID, res.MailID)
 	default:

@@ -101,11 +101,20 @@ func TestStaffReplyMail(t *testing.T) {
 	}
 	// No client: stored, no mail.
 	out, err := run(t, f, "ticket reply", "Noted.", fmt.Sprint(noClient))
-	if err != nil || !strings.Contains(out, "no e-mail") {
+	if err != nil || !strings.Contains(out, "no e-mail sent: the ticket has no client") {
 		t.Fatalf("no client: %q %v", out, err)
 	}
+	// A client without an e-mail address: stored, no mail, and the output says why.
+	f.env.Tx(func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE clients SET email = '' WHERE id = ?`, f.c2)
+		return err
+	})
+	out, err = run(t, f, "ticket reply", "Noted.", fmt.Sprint(t2))
+	if err != nil || !strings.Contains(out, "no e-mail sent: the client has no e-mail address") {
+		t.Fatalf("no address: %q %v", out, err)
+	}
 	if n, _ := mail.Count(context.Background(), f.env.Deps.DB.R, mail.StatusQueued); n != 0 {
-		t.Fatalf("%d mails queued for a ticket without client", n)
+		t.Fatalf("%d mails queued for a ticket without client or address", n)
 	}
 }
 
@@ -136,7 +145,7 @@ func TestCommands(t *testing.T) {
 	}
 	f.b1.Get(fmt.Sprintf("/helpdesk/%d", id)).Expect(t, 200, "Closed")
 	out, err := run(t, f, "ticket list", "", "--client", "6001", "--state", "closed")
-	if err != nil || !strings.Contains(out, "Slow line") {
+	if err != nil || !strings.Contains(out, "Slow line") || !strings.Contains(out, "  6001  ") {
 		t.Fatalf("list: %q %v", out, err)
 	}
 	if out, _ := run(t, f, "ticket list", "", "--state", "open"); strings.Contains(out, "Slow line") {

@@ -51,7 +51,8 @@ type Department struct {
 type Ticket struct {
 	ID             int64
 	ExternalID     string
-	ClientID       int64 // 0 while no client is assigned
+	ClientID       int64  // 0 while no client is assigned
+	ClientNumber   string // filled by reads: the client's number, "" without a client
 	DepartmentID   int64
 	DepartmentName string // filled by reads
 	Subject        string
@@ -206,15 +207,17 @@ func SetTicketState(ctx context.Context, tx *sql.Tx, id int64, state string, now
 	return nil
 }
 
-const ticketCols = `t.id, COALESCE(t.external_id, ''), COALESCE(t.client_id, 0), t.department_id, d.name, t.subject, t.state,
-	t.created_at, t.updated_at`
+const ticketCols = `t.id, COALESCE(t.external_id, ''), COALESCE(t.client_id, 0), COALESCE(c.number, ''), t.department_id,
+	d.name, t.subject, t.state, t.created_at, t.updated_at`
 
-const ticketFrom = ` FROM helpdesk_tickets t JOIN helpdesk_departments d ON d.id = t.department_id`
+const ticketFrom = ` FROM helpdesk_tickets t JOIN helpdesk_departments d ON d.id = t.department_id
+	LEFT JOIN clients c ON c.id = t.client_id`
 
 func scanTicket(row interface{ Scan(...any) error }) (Ticket, error) {
 	var t Ticket
 	var created, updated string
-	err := row.Scan(&t.ID, &t.ExternalID, &t.ClientID, &t.DepartmentID, &t.DepartmentName, &t.Subject, &t.State, &created, &updated)
+	err := row.Scan(&t.ID, &t.ExternalID, &t.ClientID, &t.ClientNumber, &t.DepartmentID, &t.DepartmentName, &t.Subject, &t.State,
+		&created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, core.ErrNotFound
 	}

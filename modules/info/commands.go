@@ -117,21 +117,13 @@ func messageList(ctx context.Context, d app.Deps, stdio app.IO, args []string) e
 		target := "-"
 		switch msg.Kind {
 		case KindPrivate:
-			target = "client " + clientNumber(ctx, d, msg.ClientID)
+			target = "client " + msg.ClientNumber
 		case KindGroup:
 			target = "group " + strconv.FormatInt(msg.GroupID, 10)
 		}
 		fmt.Fprintf(stdio.Out, "%d\t%s\t%s\t%s\t%s\t%s\n", msg.ID, msg.Kind, target, day(msg.ValidFrom), day(msg.ValidUntil), msg.Title)
 	}
 	return nil
-}
-
-func clientNumber(ctx context.Context, d app.Deps, id int64) string {
-	cl, err := core.ClientByID(ctx, d.DB.R, id)
-	if err != nil {
-		return "#" + strconv.FormatInt(id, 10)
-	}
-	return cl.Number
 }
 
 func day(t time.Time) string {

@@ -34,6 +34,8 @@ type Message struct {
 	CreatedAt  time.Time
 	// Read is set by MessageForClient.
 	Read bool
+	// ClientNumber and ClientName are set by ListMessages for private messages.
+	ClientNumber, ClientName string
 }
 
 // Date is when the message became current: its start of validity, or its creation.
@@ -169,17 +171,20 @@ func scanMessage(row interface{ Scan(...any) error }, extra ...any) (Message, er
 
 // ListMessages lists every message, newest first, for staff.
 func ListMessages(ctx context.Context, q core.Querier) ([]Message, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+messageCols+` FROM info_messages m ORDER BY m.created_at DESC, m.id DESC`)
+	rows, err := q.QueryContext(ctx, `SELECT `+messageCols+`, COALESCE(c.number, ''), COALESCE(c.name, '')
+		FROM info_messages m LEFT JOIN clients c ON c.id = m.client_id ORDER BY m.created_at DESC, m.id DESC`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Message
 	for rows.Next() {
-		m, err := scanMessage(rows)
+		var number, name string
+		m, err := scanMessage(rows, &number, &name)
 		if err != nil {
 			return nil, err
 		}
+		m.ClientNumber, m.ClientName = number, name
 		out = append(out, m)
 	}
 	return out, rows.Err()

@@ -33,7 +33,7 @@ func listQueue(ctx context.Context, d app.Deps, io app.IO, args []string) error 
 	default:
 		return fmt.Errorf("unknown status %q: use queued, sending, sent or failed", *status)
 	}
-	q := `SELECT ` + messageCols + ` FROM sms_queue WHERE (? = '' OR status = ?)`
+	q := `SELECT ` + queueCols + queueFrom + ` WHERE (? = '' OR status = ?)`
 	qargs := []any{*status, *status}
 	if *client != "" {
 		c, err := core.ClientByNumber(ctx, d.DB.R, *client)
@@ -51,11 +51,15 @@ func listQueue(ctx context.Context, d app.Deps, io app.IO, args []string) error 
 	tw := tabwriter.NewWriter(io.Out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tCREATED\tCLIENT\tNUMBER\tPARTS\tSTATUS\tTRIES\tERROR")
 	for rows.Next() {
-		m, err := scanMessage(rows)
+		m, err := scanQueued(rows)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%d\t%s\t%d\t%s\n", m.ID, m.CreatedAt.Local().Format("2006-01-02 15:04"), m.ClientID,
+		who := m.ClientNumber
+		if who == "" {
+			who = "-" // sent for no client
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", m.ID, m.CreatedAt.Local().Format("2006-01-02 15:04"), who,
 			m.Number, m.Parts, m.Status, m.Attempts, m.LastError)
 	}
 	if err := rows.Err(); err != nil {

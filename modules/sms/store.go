@@ -61,6 +61,9 @@ type Message struct {
 	CreatedAt     time.Time
 	NextAttemptAt time.Time
 	SentAt        time.Time
+
+	// ClientNumber is filled by the staff lists (ListQueue, `portal sms queue`) only.
+	ClientNumber string
 }
 
 // ListContacts returns a client's directory sorted by name.
@@ -201,11 +204,28 @@ func EnqueueSMS(ctx context.Context, tx *sql.Tx, clientID int64, number, text st
 const messageCols = `id, COALESCE(external_id, ''), COALESCE(client_id, 0), number, text, parts, status, attempts,
 	last_error, provider_id, created_at, next_attempt_at, COALESCE(sent_at, '')`
 
-func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
+// queueCols and queueFrom read messages with their client's number for staff lists.
+// The clients side is renamed (cid, cnumber) so that messageCols' bare names stay
+// those of sms_queue; SQLite flattens the subquery into a plain LEFT JOIN on the
+// clients' primary key, so a list costs one query whatever its length.
+const (
+	queueCols = messageCols + `, COALESCE(cnumber, '')`
+	queueFrom = ` FROM sms_queue LEFT JOIN (SELECT id AS cid, number AS cnumber FROM clients) ON cid = client_id`
+)
+
+// scanQueued scans a row of queueCols.
+func scanQueued(row interface{ Scan(...any) error }) (Message, error) {
+	var number string
+	m, err := scanMessage(row, &number)
+	m.ClientNumber = number
+	return m, err
+}
+
+func scanMessage(row interface{ Scan(...any) error }, extra ...any) (Message, error) {
 	var m Message
 	var created, next, sent string
-	err := row.Scan(&m.ID, &m.ExternalID, &m.ClientID, &m.Number, &m.Text, &m.Parts, &m.Status, &m.Attempts,
-		&m.LastError, &m.ProviderID, &created, &next, &sent)
+	err := row.Scan(append([]any{&m.ID, &m.ExternalID, &m.ClientID, &m.Number, &m.Text, &m.Parts, &m.Status, &m.Attempts,
+		&m.LastError, &m.ProviderID, &created, &next, &sent}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, core.ErrNotFound
 	}
@@ -257,7 +277,7 @@ func ListQueue(ctx context.Context, q core.Querier, status string, limit int) ([
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+messageCols+` FROM sms_queue WHERE (? = '' OR status = ?)
+	rows, err := q.QueryContext(ctx, `SELECT `+queueCols+queueFrom+` WHERE (? = '' OR status = ?)
 		ORDER BY created_at DESC, id DESC LIMIT ?`, status, status, limit)
 	if err != nil {
 		return nil, err
@@ -265,7 +285,7 @@ func ListQueue(ctx context.Context, q core.Querier, status string, limit int) ([
 	defer rows.Close()
 	var out []Message
 	for rows.Next() {
-		m, err := scanMessage(rows)
+		m, err := scanQueued(rows)
 		if err != nil {
 			return nil, err
 		}
