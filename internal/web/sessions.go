@@ -151,12 +151,6 @@ func EndClientSessions(ctx context.Context, tx *sql.Tx, clientID int64, keep str
 	return err
 }
 
-// EndStaffSessions ends every session of a staff member except keep.
-func EndStaffSessions(ctx context.Context, tx *sql.Tx, staffID int64, keep string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE staff_id = ? AND kind = 'staff' AND id_hash <> ?`, staffID, keep)
-	return err
-}
-
 // loadSession finds the live session behind a cookie, enforcing the idle and absolute
 // timeouts on the server. last_seen is written at most once a minute so that reading
 // pages does not turn every request into a database write.

@@ -167,10 +167,9 @@ func staffPasswd(ctx context.Context, d app.Deps, stdio app.IO, args []string) e
 		return err
 	}
 	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// Saving the new hash (or active flag) ends the account's console, view-as and
+		// API sessions: the sessions tables' triggers on staff do it for every path.
 		if _, err := core.SaveStaff(ctx, tx, s, core.Now(d.Now())); err != nil {
-			return err
-		}
-		if err := endStaff(ctx, tx, s.ID); err != nil {
 			return err
 		}
 		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "staff.passwd", Detail: "login " + s.Login})
@@ -197,10 +196,9 @@ func staffDisable(ctx context.Context, d app.Deps, stdio app.IO, args []string) 
 	}
 	s.Active = false
 	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// Saving the new hash (or active flag) ends the account's console, view-as and
+		// API sessions: the sessions tables' triggers on staff do it for every path.
 		if _, err := core.SaveStaff(ctx, tx, s, core.Now(d.Now())); err != nil {
-			return err
-		}
-		if err := endStaff(ctx, tx, s.ID); err != nil {
 			return err
 		}
 		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "staff.disable", Detail: "login " + s.Login})
