@@ -64,10 +64,17 @@ func HashToken(tok string) string {
 }
 
 func (w *Web) cookieName(c *fiber.Ctx, kind string) string {
-	base := "sid"
 	if kind == KindStaff {
-		base = "asid"
+		return w.hostCookie(c, "asid")
 	}
+	return w.hostCookie(c, "sid")
+}
+
+// hostCookie is the name of a cookie that must come from this very origin: over TLS it
+// gets the __Host- prefix, which browsers accept only Secure, with Path=/ and without
+// Domain, so a sibling subdomain or a plain-HTTP answer cannot set it. Plain HTTP
+// (local development) keeps the bare name, which browsers would refuse prefixed.
+func (w *Web) hostCookie(c *fiber.Ctx, base string) string {
 	if w.IsHTTPS(c) {
 		return "__Host-" + base
 	}
