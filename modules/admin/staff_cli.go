@@ -54,7 +54,7 @@ func splitLogin(fs *flag.FlagSet, args []string) (string, error) {
 }
 
 // readPassword reads the first line of standard input and checks it against the staff
-// policy: at least 12 characters, not a common password, not the login.
+// policy: at least 12 characters, not easy to guess, not the login.
 func readPassword(r io.Reader, login string) (string, error) {
 	line, err := bufio.NewReader(io.LimitReader(r, password.MaxBytes+2)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -69,7 +69,7 @@ func readPassword(r io.Reader, login string) (string, error) {
 		case errors.Is(err, password.ErrTooShort):
 			return "", fmt.Errorf("the password must have at least %d characters", staffMinPassword)
 		case errors.Is(err, password.ErrCommon):
-			return "", errors.New("the password is one of the most common passwords; choose another")
+			return "", errors.New("the password is too easy to guess (a common password, or common words, names, dates or keyboard patterns); choose another")
 		case errors.Is(err, password.ErrPersonal):
 			return "", errors.New("the password must not contain the login")
 		}
