@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -136,9 +137,74 @@ func SearchClients(ctx context.Context, q Querier, f ClientFilter) ([]Client, er
 	return out, rows.Err()
 }
 
+// LoginNameTakenError says that a client's number or username is already a login name
+// of another client. Both are login names: the login looks the typed name up as a
+// username (without regard to case) first, then as a number, so a username equal to
+// another client's number would lock that client out.
+type LoginNameTakenError struct {
+	Field   string // the saved client's field: "number" or "username"
+	Value   string
+	OtherID int64
+	Other   string // what Value is for the other client: "number" or "username"
+}
+
+func (e *LoginNameTakenError) Error() string {
+	what := map[string]string{"number": "client number", "username": "username"}
+	return fmt.Sprintf("%s %s is the %s of another client (id %d)", what[e.Field], e.Value, what[e.Other], e.OtherID)
+}
+
+// CheckLoginNames returns a *LoginNameTakenError when c's number or username is
+// another client's number or username (usernames, and numbers compared with them,
+// without regard to case). Of an existing client only the names that change are
+// checked, so that a clash stored before this check existed does not block unrelated
+// changes (say, the other client editing their e-mail).
+func CheckLoginNames(ctx context.Context, q Querier, c Client) error {
+	number, username := strings.TrimSpace(c.Number), strings.TrimSpace(c.Username)
+	var oldNumber, oldUsername string
+	if c.ID != 0 {
+		err := q.QueryRowContext(ctx, `SELECT number, COALESCE(username, '') FROM clients WHERE id = ?`, c.ID).Scan(&oldNumber, &oldUsername)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	check := func(field, value, query string) error {
+		var other int64
+		var as string
+		err := q.QueryRowContext(ctx, query, value, c.ID).Scan(&other, &as)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return &LoginNameTakenError{Field: field, Value: value, OtherID: other, Other: as}
+	}
+	// The username column compares without regard to case by itself; numbers are
+	// compared exactly with numbers (as their unique index does) and without regard to
+	// case with usernames (the clients_number_nocase index).
+	if number != oldNumber {
+		if err := check("number", number, `SELECT id, CASE WHEN number = ?1 THEN 'number' ELSE 'username' END
+			FROM clients WHERE (number = ?1 OR username = ?1) AND id <> ?2 LIMIT 1`); err != nil {
+			return err
+		}
+	}
+	if username != "" && username != oldUsername {
+		if err := check("username", username, `SELECT id, CASE WHEN username = ?1 THEN 'username' ELSE 'number' END
+			FROM clients WHERE (username = ?1 OR number = ?1 COLLATE NOCASE) AND id <> ?2 LIMIT 1`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SaveClient inserts a client (ID 0) or updates every field of an existing one, and
 // returns its id. Empty ExternalID and Username are stored as NULL so they stay unique.
+// A number or username that is another client's login name is refused with a
+// *LoginNameTakenError (see CheckLoginNames), whoever saves the client.
 func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, error) {
+	if err := CheckLoginNames(ctx, tx, c); err != nil {
+		return 0, err
+	}
 	args := []any{nullStr(c.ExternalID), strings.TrimSpace(c.Number), nullStr(c.Username), nullID(c.InvoiceGroupID), c.Name,
 		c.IsBusiness, c.Company, c.RegistrationNo, c.VATNo, c.Email, c.Phone, c.Mobile,
 		c.Street, c.City, c.Postcode, c.Country, c.InvStreet, c.InvCity, c.InvPostcode, c.InvCountry, c.Language, c.Active}

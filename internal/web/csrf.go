@@ -12,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
+// anonCookie holds the random per-browser value that binds the CSRF token before
+// login; it is __Host- prefixed over TLS like the session cookies (cookieName).
 const anonCookie = "csrf_a"
 
 // CSRFToken returns the form token of the request. It is an HMAC of the session id (or,
@@ -32,10 +34,11 @@ func (w *Web) csrfBinding(c *fiber.Ctx, create bool) string {
 	}
 	st := w.state(c)
 	if st.anon == "" {
-		st.anon = c.Cookies(anonCookie)
+		name := w.hostCookie(c, anonCookie)
+		st.anon = c.Cookies(name)
 		if len(st.anon) != 43 && create {
 			st.anon = NewToken()
-			w.setCookie(c, anonCookie, st.anon, time.Time{})
+			w.setCookie(c, name, st.anon, time.Time{})
 		}
 	}
 	return "a:" + st.anon
@@ -65,7 +68,7 @@ func (w *Web) csrfProtect(c *fiber.Ctx) error {
 	}
 	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" {
 		u, err := url.Parse(o)
-		if err != nil || !strings.EqualFold(u.Host, c.Hostname()) {
+		if err != nil || !strings.EqualFold(u.Host, w.Host(c)) {
 			return fiber.NewError(fiber.StatusForbidden, "csrf: foreign origin")
 		}
 	}

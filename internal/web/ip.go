@@ -80,12 +80,36 @@ func RateKey(ip string) string {
 	return p.String()
 }
 
+// viaTrustedProxy reports whether the request's peer is a trusted proxy, whose
+// X-Forwarded-* headers may be believed.
+func (w *Web) viaTrustedProxy(c *fiber.Ctx) bool {
+	peer, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	return ok && w.trusted(peer)
+}
+
 // IsHTTPS reports whether the client reached us over TLS, directly or through a trusted
 // proxy that says so. Fiber's own Protocol() believes X-Forwarded-Proto from anyone.
 func (w *Web) IsHTTPS(c *fiber.Ctx) bool {
 	if c.Context().IsTLS() {
 		return true
 	}
-	peer, ok := netip.AddrFromSlice(c.Context().RemoteIP())
-	return ok && w.trusted(peer) && strings.EqualFold(c.Get(fiber.HeaderXForwardedProto), "https")
+	return w.viaTrustedProxy(c) && strings.EqualFold(c.Get(fiber.HeaderXForwardedProto), "https")
+}
+
+// Host returns the host (and port, if any) the client addressed: X-Forwarded-Host when
+// a trusted proxy sent it, else the Host header. Fiber's own Hostname() believes
+// X-Forwarded-Host from anyone. Of a list, the right-most value counts: it is the one
+// the trusted proxy wrote (proxies usually overwrite the header; one that appends
+// leaves whatever the client sent on the left).
+func (w *Web) Host(c *fiber.Ctx) string {
+	if w.viaTrustedProxy(c) {
+		h := c.Get(fiber.HeaderXForwardedHost)
+		if i := strings.LastIndexByte(h, ','); i >= 0 {
+			h = h[i+1:]
+		}
+		if h = strings.TrimSpace(h); h != "" {
+			return h
+		}
+	}
+	return string(c.Request().URI().Host())
 }

@@ -64,10 +64,17 @@ func HashToken(tok string) string {
 }
 
 func (w *Web) cookieName(c *fiber.Ctx, kind string) string {
-	base := "sid"
 	if kind == KindStaff {
-		base = "asid"
+		return w.hostCookie(c, "asid")
 	}
+	return w.hostCookie(c, "sid")
+}
+
+// hostCookie is the name of a cookie that must come from this very origin: over TLS it
+// gets the __Host- prefix, which browsers accept only Secure, with Path=/ and without
+// Domain, so a sibling subdomain or a plain-HTTP answer cannot set it. Plain HTTP
+// (local development) keeps the bare name, which browsers would refuse prefixed.
+func (w *Web) hostCookie(c *fiber.Ctx, base string) string {
 	if w.IsHTTPS(c) {
 		return "__Host-" + base
 	}
@@ -148,12 +155,6 @@ func (w *Web) EndSession(c *fiber.Ctx, kind string) {
 // (pass "" to end all), e.g. after a password change.
 func EndClientSessions(ctx context.Context, tx *sql.Tx, clientID int64, keep string) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE client_id = ? AND kind = 'client' AND id_hash <> ?`, clientID, keep)
-	return err
-}
-
-// EndStaffSessions ends every session of a staff member except keep.
-func EndStaffSessions(ctx context.Context, tx *sql.Tx, staffID int64, keep string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE staff_id = ? AND kind = 'staff' AND id_hash <> ?`, staffID, keep)
 	return err
 }
 

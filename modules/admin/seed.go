@@ -8,7 +8,6 @@ import (
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/password"
-	"github.com/ispportal/portal/internal/web"
 )
 
 // demoStaff are the demo console accounts beside the administrator that the app seeds
@@ -39,9 +38,4 @@ func seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
 		}
 	}
 	return nil
-}
-
-// endStaff ends every session of a staff member (password change, disabling).
-func endStaff(ctx context.Context, tx *sql.Tx, id int64) error {
-	return web.EndStaffSessions(ctx, tx, id, "")
 }

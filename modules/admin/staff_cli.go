@@ -54,7 +54,7 @@ func splitLogin(fs *flag.FlagSet, args []string) (string, error) {
 }
 
 // readPassword reads the first line of standard input and checks it against the staff
-// policy: at least 12 characters, not a common password, not the login.
+// policy: at least 12 characters, not easy to guess, not the login.
 func readPassword(r io.Reader, login string) (string, error) {
 	line, err := bufio.NewReader(io.LimitReader(r, password.MaxBytes+2)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -69,7 +69,7 @@ func readPassword(r io.Reader, login string) (string, error) {
 		case errors.Is(err, password.ErrTooShort):
 			return "", fmt.Errorf("the password must have at least %d characters", staffMinPassword)
 		case errors.Is(err, password.ErrCommon):
-			return "", errors.New("the password is one of the most common passwords; choose another")
+			return "", errors.New("the password is too easy to guess (a common password, or common words, names, dates or keyboard patterns); choose another")
 		case errors.Is(err, password.ErrPersonal):
 			return "", errors.New("the password must not contain the login")
 		}
@@ -167,10 +167,9 @@ func staffPasswd(ctx context.Context, d app.Deps, stdio app.IO, args []string) e
 		return err
 	}
 	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// Saving the new hash (or active flag) ends the account's console, view-as and
+		// API sessions: the sessions tables' triggers on staff do it for every path.
 		if _, err := core.SaveStaff(ctx, tx, s, core.Now(d.Now())); err != nil {
-			return err
-		}
-		if err := endStaff(ctx, tx, s.ID); err != nil {
 			return err
 		}
 		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "staff.passwd", Detail: "login " + s.Login})
@@ -197,10 +196,9 @@ func staffDisable(ctx context.Context, d app.Deps, stdio app.IO, args []string) 
 	}
 	s.Active = false
 	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// Saving the new hash (or active flag) ends the account's console, view-as and
+		// API sessions: the sessions tables' triggers on staff do it for every path.
 		if _, err := core.SaveStaff(ctx, tx, s, core.Now(d.Now())); err != nil {
-			return err
-		}
-		if err := endStaff(ctx, tx, s.ID); err != nil {
 			return err
 		}
 		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "staff.disable", Detail: "login " + s.Login})

@@ -19,8 +19,8 @@ type ClientRef struct {
 // ClientFields are a client's data as the billing system sends it.
 type ClientFields struct {
 	ExternalID string `json:"external_id" validate:"required,max=64" doc:"the billing system's id; the key of idempotent writes"`
-	Number     string `json:"number" validate:"required,max=32" doc:"client number, the login name of the portal"`
-	Username   string `json:"username" validate:"max=64" doc:"optional custom login name"`
+	Number     string `json:"number" validate:"required,max=32" doc:"client number, the login name of the portal; not another client's number or username"`
+	Username   string `json:"username" validate:"max=64" doc:"optional custom login name; not another client's number or username (in any case)"`
 	// The group may be named either way; external id wins when both are given.
 	InvoiceGroupID         int64  `json:"invoice_group_id" validate:"gte=0" doc:"portal id of the invoice group"`
 	InvoiceGroupExternalID string `json:"invoice_group_external_id" validate:"max=64" doc:"external id of the invoice group"`
@@ -105,8 +105,8 @@ type ClientListParams struct {
 // ClientEditParams change some fields of a client; fields left out keep their value.
 type ClientEditParams struct {
 	ClientRef
-	Number         *string `json:"number" validate:"omitempty,min=1,max=32"`
-	Username       *string `json:"username" validate:"omitempty,max=64"`
+	Number         *string `json:"number" validate:"omitempty,min=1,max=32" doc:"not another client's number or username"`
+	Username       *string `json:"username" validate:"omitempty,max=64" doc:"not another client's number or username (in any case)"`
 	InvoiceGroupID *int64  `json:"invoice_group_id" validate:"omitempty,gte=0" doc:"0 removes the group"`
 	Name           *string `json:"name" validate:"omitempty,min=1,max=200"`
 	IsBusiness     *bool   `json:"is_business"`
@@ -401,26 +401,14 @@ func (c *Call) upsertClient(f ClientFields, prefix string) (Saved, error) {
 
 func (c *Call) checkUnique(cl core.Client) error { return c.checkUniqueAt(cl, "") }
 
-// checkUniqueAt refuses a client number or username that another client has, with a
-// message naming the field, instead of a constraint error.
+// checkUniqueAt refuses a client number or username that is another client's number
+// or username (core.CheckLoginNames), with a conflict naming the field by its request
+// path (prefix is the item's path in a bulk call), instead of a constraint error.
 func (c *Call) checkUniqueAt(cl core.Client, prefix string) error {
-	var other int64
-	err := c.Q.QueryRowContext(c.Ctx, `SELECT id FROM clients WHERE number = ? AND id != ?`, cl.Number, cl.ID).Scan(&other)
-	if err == nil {
-		return conflict(prefix+"number", "client number "+cl.Number+" belongs to another client (id "+itoa64(other)+")")
+	err := core.CheckLoginNames(c.Ctx, c.Q, cl)
+	var taken *core.LoginNameTakenError
+	if errors.As(err, &taken) {
+		return conflict(prefix+taken.Field, taken.Error())
 	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	if cl.Username == "" {
-		return nil
-	}
-	err = c.Q.QueryRowContext(c.Ctx, `SELECT id FROM clients WHERE username = ? AND id != ?`, cl.Username, cl.ID).Scan(&other)
-	if err == nil {
-		return conflict(prefix+"username", "username "+cl.Username+" belongs to another client")
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	return nil
+	return err
 }

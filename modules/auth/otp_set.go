@@ -52,7 +52,7 @@ func PolicyError(err error, min int) error {
 	case "auth.error.too_long":
 		return fmt.Errorf("the password must have at most %d bytes", password.MaxBytes)
 	case "auth.error.common":
-		return fmt.Errorf("the password is one of the most common passwords; choose another")
+		return fmt.Errorf("the password is too easy to guess (a common password, or common words, names, dates or keyboard patterns); choose another")
 	case "auth.error.personal":
 		return fmt.Errorf("the password must not be the client's number, username or e-mail address")
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // showChange renders the password tab: current password, new one twice.
@@ -18,11 +19,12 @@ func (m *Module) showChange(c *fiber.Ctx) error {
 
 // submitChange changes the password of the logged-in client. The current password is
 // checked like a login (a wrong one counts towards the lockout, so a stolen session
-// cannot guess it), and every other session of the client ends.
+// cannot guess it), every other session of the client ends, and this one continues
+// under a new session id.
 func (m *Module) submitChange(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	w := m.d.Web
-	s, cl := w.Session(c), w.Client(c)
+	cl := w.Client(c)
 	if cl == nil {
 		return fiber.ErrUnauthorized
 	}
@@ -78,7 +80,8 @@ func (m *Module) submitChange(c *fiber.Ctx) error {
 		if err := SavePassword(ctx, tx, cl.ID, newHash, false, time.Time{}, now); err != nil {
 			return err
 		}
-		if err := PasswordChanged(ctx, tx, cl.ID, s.IDHash, now); err != nil {
+		// Every session ends, this one too: it is replaced below with a new id.
+		if err := PasswordChanged(ctx, tx, cl.ID, "", now); err != nil {
 			return err
 		}
 		if err := notifyChanged(ctx, tx, m.d, *cl); err != nil {
@@ -92,6 +95,11 @@ func (m *Module) submitChange(c *fiber.Ctx) error {
 	}
 	if m.d.KickMail != nil {
 		m.d.KickMail()
+	}
+	// A new session id after the re-authentication (ASVS 5 7.2.4), so an id read
+	// before the change is worthless. The CSRF token follows the new id.
+	if err := w.StartSession(c, web.Session{Kind: web.KindClient, ClientID: cl.ID}); err != nil {
+		return err
 	}
 	w.AddFlash(c, "ok", "auth.change.done")
 	return w.Redirect(c, pathChange)
