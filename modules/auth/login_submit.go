@@ -84,6 +84,9 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	outcome := "ok"
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ok {
+			// The lock is decided here, in the transaction that counts failures, so a
+			// right password that lost a race against parallel failures gets exactly
+			// the answer those failures get.
 			err := lockout.Succeed(ctx, tx, lockout.KindClient, acc.principal, now)
 			if errors.Is(err, lockout.ErrLocked) {
 				ok, outcome = false, "locked"
