@@ -47,10 +47,10 @@ func (m *Module) passwordAction(c *fiber.Ctx) error {
 		return err
 	}
 	back := prefix + pathClients + "/" + strconv.FormatInt(cl.ID, 10)
-	actor := m.actor(c)
+	actor, ip := m.actor(c), m.d.Web.ClientIP(c)
 	switch c.FormValue("action") {
 	case "generate":
-		pw, err := auth.GenerateOneTimePassword(ctx, m.d, cl.ID, actor)
+		pw, err := auth.GenerateOneTimePassword(ctx, m.d, cl.ID, actor, ip)
 		if err != nil {
 			return err
 		}
@@ -65,13 +65,13 @@ func (m *Module) passwordAction(c *fiber.Ctx) error {
 		if err := password.Check(pw, min, cl.Number, cl.Username, cl.Email); err != nil {
 			return m.showClientCard(c, cl, map[string]string{"password": policyKey(err)})
 		}
-		if err := auth.SetOneTimePassword(ctx, m.d, cl.ID, pw, actor); err != nil {
+		if err := auth.SetOneTimePassword(ctx, m.d, cl.ID, pw, actor, ip); err != nil {
 			return err
 		}
 		m.d.Web.AddFlash(c, "ok", "admin.password.set_done")
 		return m.d.Web.Redirect(c, back)
 	case "link":
-		err := auth.SendPasswordLink(ctx, m.d, cl.ID, actor)
+		err := auth.SendPasswordLink(ctx, m.d, cl.ID, actor, ip)
 		switch {
 		case errors.Is(err, auth.ErrNoSender):
 			m.d.Web.AddFlash(c, "error", "admin.password.no_sender")

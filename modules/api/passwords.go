@@ -69,7 +69,7 @@ var passwordMethods = []*Method{
 			}
 			out := SetPasswordResult{ClientID: cl.ID}
 			if p.Generate {
-				out.OneTimePassword, err = auth.GenerateOneTimePassword(c.Ctx, c.m.d, cl.ID, c.Actor())
+				out.OneTimePassword, err = auth.GenerateOneTimePassword(c.Ctx, c.m.d, cl.ID, c.Actor(), c.IP)
 			} else {
 				// The auth module checks the policy too; checking first tells a refused
 				// password (code false, field password) from a failure of the store.
@@ -77,7 +77,7 @@ var passwordMethods = []*Method{
 				if perr := password.Check(p.Password, min, cl.Number, cl.Username, cl.Email); perr != nil {
 					return SetPasswordResult{}, invalid("password", auth.PolicyError(perr, min).Error())
 				}
-				err = auth.SetOneTimePassword(c.Ctx, c.m.d, cl.ID, p.Password, c.Actor())
+				err = auth.SetOneTimePassword(c.Ctx, c.m.d, cl.ID, p.Password, c.Actor(), c.IP)
 			}
 			if err != nil {
 				return SetPasswordResult{}, err
@@ -100,7 +100,7 @@ var passwordMethods = []*Method{
 			if err != nil {
 				return LinkSent{}, err
 			}
-			switch err := auth.SendPasswordLink(c.Ctx, c.m.d, cl.ID, c.Actor()); {
+			switch err := auth.SendPasswordLink(c.Ctx, c.m.d, cl.ID, c.Actor(), c.IP); {
 			case errors.Is(err, auth.ErrNoSender):
 				return LinkSent{}, errNoSender
 			case errors.Is(err, auth.ErrNoEmail):
@@ -121,7 +121,7 @@ var passwordMethods = []*Method{
 			if err != nil {
 				return LockStateOut{}, err
 			}
-			if err := auth.Unlock(c.Ctx, c.m.d, cl.ID, c.Actor()); err != nil {
+			if err := auth.Unlock(c.Ctx, c.m.d, cl.ID, c.Actor(), c.IP); err != nil {
 				return LockStateOut{}, err
 			}
 			c.Audit(cl.ID, "unlocked")

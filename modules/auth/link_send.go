@@ -124,16 +124,17 @@ func issueLink(ctx context.Context, d app.Deps, c core.Client, purpose string, t
 	return nil
 }
 
-// SendPasswordLink sends a client the create-password e-mail on behalf of staff (CLI
-// now, the console later). The link lives ci_password_link_staff_hours. It refuses
-// with ErrNoSender or ErrNoEmail, the seed's two messages.
-func SendPasswordLink(ctx context.Context, d app.Deps, clientID int64, actor string) error {
+// SendPasswordLink sends a client the create-password e-mail on behalf of staff
+// (console, API, CLI), audited with the actor and their address (ip, "" for the CLI).
+// The link lives ci_password_link_staff_hours. It refuses with ErrNoSender or
+// ErrNoEmail, the seed's two messages.
+func SendPasswordLink(ctx context.Context, d app.Deps, clientID int64, actor, ip string) error {
 	c, err := core.ClientByID(ctx, d.DB.R, clientID)
 	if err != nil {
 		return err
 	}
 	ttl := time.Duration(settings.StaffLinkHours.Get(d.Settings)) * time.Hour
-	return issueLink(ctx, d, c, tokenStaff, ttl, false, actor, "")
+	return issueLink(ctx, d, c, tokenStaff, ttl, false, actor, ip)
 }
 
 // notifyChanged queues the "password changed" mail in tx, when a sender and an
