@@ -280,6 +280,21 @@ var clientMethods = []*Method{
 			out.ID = cl.ID
 			return out, nil
 		}),
+	def("clients.activate", Write, "Marks a client active again, the reverse of clients.deactivate: they can log in with their password again.",
+		ClientRef{ExternalID: "CRM-000123"}, ActiveState{42, true},
+		func(c *Call, p *ClientRef) (ActiveState, error) {
+			var out ActiveState
+			cl, err := c.client(*p)
+			if err != nil {
+				return out, err
+			}
+			cl.Active = true
+			if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
+				return out, err
+			}
+			c.Audit(cl.ID, "activated")
+			return ActiveState{ID: cl.ID, Active: true}, nil
+		}),
 	def("clients.delete", Write, "Deletes a client and everything the portal holds for them (services, invoices, documents, tickets). Deleting a client that is already gone succeeds with deleted false.",
 		ClientRef{ExternalID: "CRM-000123"}, Deleted{true},
 		func(c *Call, p *ClientRef) (Deleted, error) {

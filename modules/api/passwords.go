@@ -44,19 +44,22 @@ type LockStateOut struct {
 	LastFailure *time.Time `json:"last_failure" doc:"null when none"`
 }
 
-// The seed's two refusals of a password link, and the portal's own third one.
+// The seed's two refusals of a password link, the portal's own third one, and the
+// refusal of any password for a deactivated client.
 var (
 	errNoSender  = &AppError{Kind: "invalid", Message: auth.ErrNoSender.Error()}
 	errNoEmail   = &AppError{Kind: "invalid", Field: "email", Message: auth.ErrNoEmail.Error()}
 	errNoBaseURL = &AppError{Kind: "invalid", Message: auth.ErrNoBaseURL.Error()}
+	errInactive  = &AppError{Kind: "invalid", Message: auth.ErrInactive.Error()}
 )
 
 var exValidUntil = time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)
 
 var passwordMethods = []*Method{
-	ownTx(def("clients.setPassword", Write, "Gives a client a one-time password: generated (generate true; returned once in "+
+	refusals(ownTx(def("clients.setPassword", Write, "Gives a client a one-time password: generated (generate true; returned once in "+
 		"this answer, never stored in clear nor logged) or typed by staff (password). It works for one login within "+
-		"ci_one_time_password_hours, after which the client must choose their own; the client's portal sessions end.",
+		"ci_one_time_password_hours, after which the client must choose their own; the client's portal sessions end. "+
+		"Refused for a deactivated client.",
 		SetPasswordParams{ClientRef: ClientRef{ExternalID: "CRM-000123"}, Generate: true},
 		SetPasswordResult{ClientID: 42, OneTimePassword: "h7Kq3xWm9pTa", ValidUntil: exValidUntil},
 		func(c *Call, p *SetPasswordParams) (SetPasswordResult, error) {
@@ -79,6 +82,9 @@ var passwordMethods = []*Method{
 				}
 				err = auth.SetOneTimePassword(c.Ctx, c.m.d, cl.ID, p.Password, c.Actor(), c.IP)
 			}
+			if errors.Is(err, auth.ErrInactive) {
+				return SetPasswordResult{}, errInactive
+			}
 			if err != nil {
 				return SetPasswordResult{}, err
 			}
@@ -89,11 +95,11 @@ var passwordMethods = []*Method{
 			}
 			c.Audit(cl.ID, "one-time password %s", how)
 			return out, nil
-		})),
+		})), errInactive),
 	refusals(ownTx(def("clients.sendPasswordLink", Write, "E-mails the client a link to create a new password (the mail template "+
 		"password_link). The link works once within ci_password_link_staff_hours; the client's current password stays valid "+
 		"until they use it. Refused, with the seed's messages, when the system e-mail address and name (system_mail, "+
-		"system_mail_name) are not set or the client has no e-mail address.",
+		"system_mail_name) are not set or the client has no e-mail address, and for a deactivated client.",
 		ClientRef{ExternalID: "CRM-000123"}, LinkSent{ClientID: 42, Sent: true, ValidUntil: exValidUntil},
 		func(c *Call, p *ClientRef) (LinkSent, error) {
 			cl, err := c.client(*p)
@@ -107,13 +113,15 @@ var passwordMethods = []*Method{
 				return LinkSent{}, errNoEmail
 			case errors.Is(err, auth.ErrNoBaseURL):
 				return LinkSent{}, errNoBaseURL
+			case errors.Is(err, auth.ErrInactive):
+				return LinkSent{}, errInactive
 			case err != nil:
 				return LinkSent{}, err
 			}
 			c.Audit(cl.ID, "password link sent")
 			return LinkSent{ClientID: cl.ID, Sent: true,
 				ValidUntil: c.m.d.Now().Add(time.Duration(settings.StaffLinkHours.Get(c.m.d.Settings)) * time.Hour).UTC()}, nil
-		})), errNoSender, errNoEmail, errNoBaseURL),
+		})), errNoSender, errNoEmail, errNoBaseURL, errInactive),
 	ownTx(def("clients.unlock", Write, "Clears a client's login lockout and failed-login count, so they can log in at once.",
 		ClientRef{ExternalID: "CRM-000123"}, LockStateOut{ClientID: 42},
 		func(c *Call, p *ClientRef) (LockStateOut, error) {

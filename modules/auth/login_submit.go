@@ -82,6 +82,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		actor, clientID = "client:"+acc.client.Number, acc.client.ID
 	}
 	outcome := "ok"
+	disabled := false
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ok {
 			// The lock is decided here, in the transaction that counts failures, so a
@@ -93,6 +94,17 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 				st, err = lockout.Get(ctx, tx, lockout.KindClient, acc.principal, now)
 			}
 			if err != nil || !ok {
+				return err
+			}
+			// A deactivated client proved the password but may not log in: no session,
+			// and a one-time password stays unspent for after a reactivation. Read
+			// again here, so that a deactivation during the hash counts.
+			if disabled, err = isInactive(ctx, tx, acc.client.ID); err != nil || disabled {
+				if err == nil {
+					ok, outcome = false, "disabled"
+					err = core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "login.disabled", ClientID: clientID, IP: ip,
+						Detail: "via " + c.Path()})
+				}
 				return err
 			}
 			if cred.MustChange {
@@ -136,6 +148,9 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	}
 	// Never the typed name or password: only the account and the outcome.
 	m.d.Log.Info("auth.submitLogin", "outcome", outcome, "client_id", clientID, "ip", ip, "path", c.Path())
+	if disabled {
+		return m.showDisabled(c, *acc.client)
+	}
 	if !ok {
 		data := loginData{Forgot: m.mailConfigured(), Error: "auth.login.failed"}
 		if st.Locked(now) {

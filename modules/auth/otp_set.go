@@ -60,10 +60,15 @@ func PolicyError(err error, min int) error {
 	return fmt.Errorf("the password must be valid text without control characters")
 }
 
+// setOTP stores a one-time password. A deactivated client gets none (ErrInactive): it
+// could not log in with it.
 func setOTP(ctx context.Context, d app.Deps, clientID int64, pw, actor, ip, how string) error {
 	c, err := core.ClientByID(ctx, d.DB.R, clientID)
 	if err != nil {
 		return err
+	}
+	if !c.Active {
+		return ErrInactive
 	}
 	hash, err := password.Hash(pw)
 	if err != nil {
