@@ -38,7 +38,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		if pw == "" {
 			errs["password"] = "auth.error.required"
 		}
-		return m.d.Web.FormError(c, tplLogin, "auth.login.title", loginData{Forgot: m.mailConfigured()}, errs, form)
+		return m.d.Web.FormError(c, tplLogin, "auth.login.title", m.loginData(), errs, form)
 	}
 	if len(pw) > maxPassword {
 		// Still hash (a prefix), so an overlong password costs the same time.
@@ -152,10 +152,18 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		return m.showDisabled(c, *acc.client)
 	}
 	if !ok {
-		data := loginData{Forgot: m.mailConfigured(), Error: "auth.login.failed"}
+		data := m.loginData()
+		data.Error = "auth.login.failed"
 		if st.Locked(now) {
 			data.Error = "auth.login.locked"
 			data.Minutes = int((st.Remaining(now) + time.Minute - 1) / time.Minute)
+		}
+		// Anyone who typed a number while some client has a username gets the hint,
+		// whatever the number: it depends on nothing about the account.
+		if looksLikeNumber(name) {
+			if data.Hint, err = usernamesExist(ctx, m.d.DB.R); err != nil {
+				return err
+			}
 		}
 		return m.d.Web.FormError(c, tplLogin, "auth.login.title", data, map[string]string{"password": data.Error}, form)
 	}
