@@ -33,7 +33,9 @@ var (
 		Help: "Fewest characters of a client's new password and of a one-time password typed by staff."})
 	LoginNameCreation = boolean(Def{Key: "ci_enable_login_name_creation", Default: "0", Section: SecGeneral,
 		Label: "Log in with a custom username",
-		Help:  "Clients log in with a custom username instead of the client number. A client who has a username always logs in with it, whatever this says later."})
+		Help: "On: clients can be given a custom username (through the API) to log in with instead of the client number, and the login form asks for " +
+			"\"client number or username\". Off: no new usernames can be set and the form asks for the client number. " +
+			"A client who has a username always logs in with it, whatever this says later."})
 	ClientDataChange = boolean(Def{Key: "ci_enable_client_data_change", Aliases: []string{"ci_enable_cllient_data_change"},
 		Default: "1", Section: SecGeneral, Gates: "info (data change)",
 		Label: "Clients may change their contact data",

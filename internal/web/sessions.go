@@ -203,7 +203,11 @@ func (w *Web) loadSession(c *fiber.Ctx, kind string) *Session {
 	s.CreatedAt, s.LastSeen, s.ExpiresAt = core.ParseTime(created), core.ParseTime(seen), core.ParseTime(expires)
 	now := w.Now()
 	idle, abs := w.timeouts()
-	if now.After(s.ExpiresAt) || now.After(s.CreatedAt.Add(abs)) || now.Sub(s.LastSeen) > idle {
+	// A deactivated client has no portal access: their sessions end with the
+	// deactivation, and any that slipped past it (a login decided meanwhile) ends here.
+	// Staff viewing as the client keep their read-only view.
+	inactive := cl != nil && !cl.Active && s.ViewAs == 0
+	if inactive || now.After(s.ExpiresAt) || now.After(s.CreatedAt.Add(abs)) || now.Sub(s.LastSeen) > idle {
 		w.DB.W.ExecContext(c.UserContext(), `DELETE FROM sessions WHERE id_hash = ?`, h)
 		return nil
 	}

@@ -88,7 +88,6 @@ const (
 
 // Limits.
 const (
-	loginRate = 20 // POST /admin/login per client address per minute
 	// maxLogin and maxPassword bound what a login reads; longer input is simply wrong.
 	maxLogin    = 200
 	maxPassword = 4096
@@ -134,7 +133,8 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Use(m.requireStaff)
 
 	r.Get(pathLogin, m.showLogin)
-	r.Post(pathLogin, w.RateLimit("staff-login", loginRate, time.Minute), m.submitLogin)
+	// Staff password attempts per address: one budget with the API's auth.
+	r.Post(pathLogin, w.RateLimit(web.StaffLoginBucket, web.StaffLoginRate, time.Minute), m.submitLogin)
 	r.Post(pathLogout, m.submitLogout)
 	r.Post(pathLang, m.switchLanguage)
 

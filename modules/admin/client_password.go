@@ -39,6 +39,8 @@ type passwordResult struct {
 //   - link: the create-password e-mail, refused with the seed's messages when the
 //     system sender or the client's address is missing.
 //
+// A deactivated client gets none of them (the card says so): they cannot log in.
+//
 // The auth module stores, audits and kills old links and sessions in each case.
 func (m *Module) passwordAction(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -47,10 +49,14 @@ func (m *Module) passwordAction(c *fiber.Ctx) error {
 		return err
 	}
 	back := prefix + pathClients + "/" + strconv.FormatInt(cl.ID, 10)
-	actor := m.actor(c)
+	actor, ip := m.actor(c), m.d.Web.ClientIP(c)
 	switch c.FormValue("action") {
 	case "generate":
-		pw, err := auth.GenerateOneTimePassword(ctx, m.d, cl.ID, actor)
+		pw, err := auth.GenerateOneTimePassword(ctx, m.d, cl.ID, actor, ip)
+		if errors.Is(err, auth.ErrInactive) {
+			m.d.Web.AddFlash(c, "error", "admin.password.inactive")
+			return m.d.Web.Redirect(c, back)
+		}
 		if err != nil {
 			return err
 		}
@@ -65,14 +71,21 @@ func (m *Module) passwordAction(c *fiber.Ctx) error {
 		if err := password.Check(pw, min, cl.Number, cl.Username, cl.Email); err != nil {
 			return m.showClientCard(c, cl, map[string]string{"password": policyKey(err)})
 		}
-		if err := auth.SetOneTimePassword(ctx, m.d, cl.ID, pw, actor); err != nil {
+		err := auth.SetOneTimePassword(ctx, m.d, cl.ID, pw, actor, ip)
+		if errors.Is(err, auth.ErrInactive) {
+			m.d.Web.AddFlash(c, "error", "admin.password.inactive")
+			return m.d.Web.Redirect(c, back)
+		}
+		if err != nil {
 			return err
 		}
 		m.d.Web.AddFlash(c, "ok", "admin.password.set_done")
 		return m.d.Web.Redirect(c, back)
 	case "link":
-		err := auth.SendPasswordLink(ctx, m.d, cl.ID, actor)
+		err := auth.SendPasswordLink(ctx, m.d, cl.ID, actor, ip)
 		switch {
+		case errors.Is(err, auth.ErrInactive):
+			m.d.Web.AddFlash(c, "error", "admin.password.inactive")
 		case errors.Is(err, auth.ErrNoSender):
 			m.d.Web.AddFlash(c, "error", "admin.password.no_sender")
 		case errors.Is(err, auth.ErrNoEmail):

@@ -14,7 +14,7 @@ func (m *Module) unlockClient(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := auth.Unlock(c.UserContext(), m.d, cl.ID, m.actor(c)); err != nil {
+	if err := auth.Unlock(c.UserContext(), m.d, cl.ID, m.actor(c), m.d.Web.ClientIP(c)); err != nil {
 		return err
 	}
 	m.d.Web.AddFlash(c, "ok", "admin.client.unlocked")

@@ -22,6 +22,7 @@ import (
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/internal/web"
 	"github.com/ulule/limiter/v3"
 	"github.com/ulule/limiter/v3/drivers/store/memory"
 )
@@ -81,6 +82,7 @@ type Module struct {
 	once     sync.Once
 	ipLim    *limiter.Limiter
 	staffLim *limiter.Limiter
+	loginLim *web.Limiter // staff login attempts per address, shared with the console
 }
 
 // New returns the module; it does no work until mounted.
@@ -125,6 +127,7 @@ func (m *Module) limiters() {
 	m.once.Do(func() {
 		m.ipLim = limiter.New(memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: "api-ip", CleanUpInterval: time.Minute}), ipRate)
 		m.staffLim = limiter.New(memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: "api-staff", CleanUpInterval: time.Minute}), accountRate)
+		m.loginLim = m.d.Web.Limiter(web.StaffLoginBucket, loginRate.Limit, loginRate.Period)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/modules/auth"
 )
 
 // ClientRef names a client by portal id or by the billing system's external id.
@@ -20,7 +21,7 @@ type ClientRef struct {
 type ClientFields struct {
 	ExternalID string `json:"external_id" validate:"required,max=64" doc:"the billing system's id; the key of idempotent writes"`
 	Number     string `json:"number" validate:"required,max=32" doc:"client number, the login name of the portal; not another client's number or username"`
-	Username   string `json:"username" validate:"max=64" doc:"optional custom login name; not another client's number or username (in any case)"`
+	Username   string `json:"username" validate:"max=64" doc:"optional custom login name, not another client's number or username (in any case); a new one only while ci_enable_login_name_creation is on (a username the client already has is kept whatever the setting)"`
 	// The group may be named either way; external id wins when both are given.
 	InvoiceGroupID         int64  `json:"invoice_group_id" validate:"gte=0" doc:"portal id of the invoice group"`
 	InvoiceGroupExternalID string `json:"invoice_group_external_id" validate:"max=64" doc:"external id of the invoice group"`
@@ -106,7 +107,7 @@ type ClientListParams struct {
 type ClientEditParams struct {
 	ClientRef
 	Number         *string `json:"number" validate:"omitempty,min=1,max=32" doc:"not another client's number or username"`
-	Username       *string `json:"username" validate:"omitempty,max=64" doc:"not another client's number or username (in any case)"`
+	Username       *string `json:"username" validate:"omitempty,max=64" doc:"not another client's number or username (in any case); a new one only while ci_enable_login_name_creation is on; empty removes it"`
 	InvoiceGroupID *int64  `json:"invoice_group_id" validate:"omitempty,gte=0" doc:"0 removes the group"`
 	Name           *string `json:"name" validate:"omitempty,min=1,max=200"`
 	IsBusiness     *bool   `json:"is_business"`
@@ -212,6 +213,11 @@ var clientMethods = []*Method{
 					changed = append(changed, name)
 				}
 			}
+			if p.Username != nil {
+				if err := auth.CheckUsername(c.m.d.Settings, cl.Username, *p.Username); err != nil {
+					return ClientOut{}, invalid("username", err.Error())
+				}
+			}
 			set("number", &cl.Number, p.Number)
 			set("username", &cl.Username, p.Username)
 			set("name", &cl.Name, p.Name)
@@ -279,6 +285,21 @@ var clientMethods = []*Method{
 			c.Audit(cl.ID, "deactivated")
 			out.ID = cl.ID
 			return out, nil
+		}),
+	def("clients.activate", Write, "Marks a client active again, the reverse of clients.deactivate: they can log in with their password again.",
+		ClientRef{ExternalID: "CRM-000123"}, ActiveState{42, true},
+		func(c *Call, p *ClientRef) (ActiveState, error) {
+			var out ActiveState
+			cl, err := c.client(*p)
+			if err != nil {
+				return out, err
+			}
+			cl.Active = true
+			if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
+				return out, err
+			}
+			c.Audit(cl.ID, "activated")
+			return ActiveState{ID: cl.ID, Active: true}, nil
 		}),
 	def("clients.delete", Write, "Deletes a client and everything the portal holds for them (services, invoices, documents, tickets). Deleting a client that is already gone succeeds with deleted false.",
 		ClientRef{ExternalID: "CRM-000123"}, Deleted{true},
@@ -384,6 +405,9 @@ func (c *Call) upsertClient(f ClientFields, prefix string) (Saved, error) {
 		return Saved{}, err
 	}
 	cl.ID = id
+	if err := c.checkUsername(cl, created, prefix); err != nil {
+		return Saved{}, err
+	}
 	if err := c.checkUniqueAt(cl, prefix); err != nil {
 		return Saved{}, err
 	}
@@ -397,6 +421,26 @@ func (c *Call) upsertClient(f ClientFields, prefix string) (Saved, error) {
 		}
 	}
 	return Saved{ID: id, Created: created}, nil
+}
+
+// checkUsername refuses a username the client does not have yet while
+// ci_enable_login_name_creation is off (see auth.CheckUsername).
+func (c *Call) checkUsername(cl core.Client, created bool, prefix string) error {
+	if cl.Username == "" {
+		return nil
+	}
+	old := ""
+	if !created {
+		prev, err := core.ClientByID(c.Ctx, c.Q, cl.ID)
+		if err != nil {
+			return err
+		}
+		old = prev.Username
+	}
+	if err := auth.CheckUsername(c.m.d.Settings, old, cl.Username); err != nil {
+		return invalid(prefix+"username", err.Error())
+	}
+	return nil
 }
 
 func (c *Call) checkUnique(cl core.Client) error { return c.checkUniqueAt(cl, "") }

@@ -210,7 +210,13 @@ Generated from the method registry by ` + "`portal api doc docs/api.md`" + `; do
   the URL, never as a cookie: those are ignored. In a batch, calls without credentials use
   the session of an earlier call of the same batch. Sessions end after 30 minutes without
   calls and 12 hours after login; ` + "`session.logout`" + ` ends one at once. Failed logins count
-  towards the staff account's lockout, shared with the staff web login.
+  towards the staff account's lockout, shared with the staff web login. A wrong login, a
+  wrong password, a disabled and a locked account get the same answer (-32001). A request
+  checks one password: the first ` + "`auth`" + ` of a batch is checked, later calls repeating exactly
+  those credentials share its outcome, and different credentials are refused (-32001).
+- Logins (` + "`auth`" + `, also on ` + "`/jsonrpc/file`" + `): at most 20 attempts per minute per client address,
+  one budget with the staff console's login form; beyond it -32029 and no password is checked.
+  Login names longer than 200 characters fail like a wrong password.
 - Access: ` + "`read`" + ` methods may be called by every role (admin, support, api, readonly);
   ` + "`write`" + ` methods by admin, support and api; ` + "`admin`" + ` methods (settings changes) by admin only.
 - Every write runs in one transaction together with its audit log entry (actor
@@ -242,9 +248,9 @@ A call that did not run returns a JSON-RPC ` + "`error`" + ` instead:
 | -32601 | unknown method (` + "`data.method`" + `) |
 | -32602 | invalid params: unknown field, wrong type, missing or invalid value; ` + "`data.field`" + ` names the field |
 | -32603 | internal error; nothing was changed |
-| -32001 | not authenticated: no or wrong credentials, expired or unknown SID, account locked |
+| -32001 | not authenticated: no or wrong credentials or a locked account (one answer for all), expired or unknown SID, a second login in one request |
 | -32003 | forbidden: the role may not call this method |
-| -32029 | rate limited |
+| -32029 | rate limited (requests or calls, or login attempts from the address) |
 | -32050 | the portal is suspended (` + "`ci_portal_suspended`" + `); only settings.* and session.* answer |
 
 ## Files

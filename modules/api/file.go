@@ -90,7 +90,11 @@ func (m *Module) serveFile(c *fiber.Ctx) error {
 	sid, auth := fileCredentials(c)
 	staff, _, aerr := m.authenticate(ctx, &batchState{ip: ip}, sid, auth)
 	if aerr != nil {
-		return fileError(c, fiber.StatusUnauthorized, aerr.Message)
+		status := fiber.StatusUnauthorized
+		if aerr.Code == codeRateLimited {
+			status = fiber.StatusTooManyRequests
+		}
+		return fileError(c, status, aerr.Message)
 	}
 	if settings.PortalSuspended.Get(m.d.Settings) {
 		return fileError(c, fiber.StatusServiceUnavailable, "the portal is suspended")

@@ -44,19 +44,22 @@ type LockStateOut struct {
 	LastFailure *time.Time `json:"last_failure" doc:"null when none"`
 }
 
-// The seed's two refusals of a password link, and the portal's own third one.
+// The seed's two refusals of a password link, the portal's own third one, and the
+// refusal of any password for a deactivated client.
 var (
 	errNoSender  = &AppError{Kind: "invalid", Message: auth.ErrNoSender.Error()}
 	errNoEmail   = &AppError{Kind: "invalid", Field: "email", Message: auth.ErrNoEmail.Error()}
 	errNoBaseURL = &AppError{Kind: "invalid", Message: auth.ErrNoBaseURL.Error()}
+	errInactive  = &AppError{Kind: "invalid", Message: auth.ErrInactive.Error()}
 )
 
 var exValidUntil = time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)
 
 var passwordMethods = []*Method{
-	ownTx(def("clients.setPassword", Write, "Gives a client a one-time password: generated (generate true; returned once in "+
+	refusals(ownTx(def("clients.setPassword", Write, "Gives a client a one-time password: generated (generate true; returned once in "+
 		"this answer, never stored in clear nor logged) or typed by staff (password). It works for one login within "+
-		"ci_one_time_password_hours, after which the client must choose their own; the client's portal sessions end.",
+		"ci_one_time_password_hours, after which the client must choose their own; the client's portal sessions end. "+
+		"Refused for a deactivated client.",
 		SetPasswordParams{ClientRef: ClientRef{ExternalID: "CRM-000123"}, Generate: true},
 		SetPasswordResult{ClientID: 42, OneTimePassword: "h7Kq3xWm9pTa", ValidUntil: exValidUntil},
 		func(c *Call, p *SetPasswordParams) (SetPasswordResult, error) {
@@ -69,7 +72,7 @@ var passwordMethods = []*Method{
 			}
 			out := SetPasswordResult{ClientID: cl.ID}
 			if p.Generate {
-				out.OneTimePassword, err = auth.GenerateOneTimePassword(c.Ctx, c.m.d, cl.ID, c.Actor())
+				out.OneTimePassword, err = auth.GenerateOneTimePassword(c.Ctx, c.m.d, cl.ID, c.Actor(), c.IP)
 			} else {
 				// The auth module checks the policy too; checking first tells a refused
 				// password (code false, field password) from a failure of the store.
@@ -77,7 +80,10 @@ var passwordMethods = []*Method{
 				if perr := password.Check(p.Password, min, cl.Number, cl.Username, cl.Email); perr != nil {
 					return SetPasswordResult{}, invalid("password", auth.PolicyError(perr, min).Error())
 				}
-				err = auth.SetOneTimePassword(c.Ctx, c.m.d, cl.ID, p.Password, c.Actor())
+				err = auth.SetOneTimePassword(c.Ctx, c.m.d, cl.ID, p.Password, c.Actor(), c.IP)
+			}
+			if errors.Is(err, auth.ErrInactive) {
+				return SetPasswordResult{}, errInactive
 			}
 			if err != nil {
 				return SetPasswordResult{}, err
@@ -89,31 +95,33 @@ var passwordMethods = []*Method{
 			}
 			c.Audit(cl.ID, "one-time password %s", how)
 			return out, nil
-		})),
+		})), errInactive),
 	refusals(ownTx(def("clients.sendPasswordLink", Write, "E-mails the client a link to create a new password (the mail template "+
 		"password_link). The link works once within ci_password_link_staff_hours; the client's current password stays valid "+
 		"until they use it. Refused, with the seed's messages, when the system e-mail address and name (system_mail, "+
-		"system_mail_name) are not set or the client has no e-mail address.",
+		"system_mail_name) are not set or the client has no e-mail address, and for a deactivated client.",
 		ClientRef{ExternalID: "CRM-000123"}, LinkSent{ClientID: 42, Sent: true, ValidUntil: exValidUntil},
 		func(c *Call, p *ClientRef) (LinkSent, error) {
 			cl, err := c.client(*p)
 			if err != nil {
 				return LinkSent{}, err
 			}
-			switch err := auth.SendPasswordLink(c.Ctx, c.m.d, cl.ID, c.Actor()); {
+			switch err := auth.SendPasswordLink(c.Ctx, c.m.d, cl.ID, c.Actor(), c.IP); {
 			case errors.Is(err, auth.ErrNoSender):
 				return LinkSent{}, errNoSender
 			case errors.Is(err, auth.ErrNoEmail):
 				return LinkSent{}, errNoEmail
 			case errors.Is(err, auth.ErrNoBaseURL):
 				return LinkSent{}, errNoBaseURL
+			case errors.Is(err, auth.ErrInactive):
+				return LinkSent{}, errInactive
 			case err != nil:
 				return LinkSent{}, err
 			}
 			c.Audit(cl.ID, "password link sent")
 			return LinkSent{ClientID: cl.ID, Sent: true,
 				ValidUntil: c.m.d.Now().Add(time.Duration(settings.StaffLinkHours.Get(c.m.d.Settings)) * time.Hour).UTC()}, nil
-		})), errNoSender, errNoEmail, errNoBaseURL),
+		})), errNoSender, errNoEmail, errNoBaseURL, errInactive),
 	ownTx(def("clients.unlock", Write, "Clears a client's login lockout and failed-login count, so they can log in at once.",
 		ClientRef{ExternalID: "CRM-000123"}, LockStateOut{ClientID: 42},
 		func(c *Call, p *ClientRef) (LockStateOut, error) {
@@ -121,7 +129,7 @@ var passwordMethods = []*Method{
 			if err != nil {
 				return LockStateOut{}, err
 			}
-			if err := auth.Unlock(c.Ctx, c.m.d, cl.ID, c.Actor()); err != nil {
+			if err := auth.Unlock(c.Ctx, c.m.d, cl.ID, c.Actor(), c.IP); err != nil {
 				return LockStateOut{}, err
 			}
 			c.Audit(cl.ID, "unlocked")

@@ -68,6 +68,10 @@ type batchState struct {
 	session string
 	header  string // X-Session-Id
 	ip      string
+	// The request's one login: its credentials, and its session or refusal.
+	auth        *credentials
+	authSession string
+	authErr     *rpcError
 }
 
 // serveRPC handles POST /jsonrpc.

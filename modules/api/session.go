@@ -2,31 +2,77 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
+	"github.com/ulule/limiter/v3"
 )
 
 var errNotAuthenticated = &rpcError{Code: codeUnauthorized,
 	Message: `not authenticated: send "auth": {"login", "password"} or "SID" (in the call, its params or the X-Session-Id header)`}
 
+// Answers of a login. A wrong login, a wrong password, an inactive account and a
+// locked account all get errLoginFailed: the answer must not depend on whether the
+// password was right, and whether the account is locked is decided only inside the
+// transaction that counts the failure, so parallel guesses cannot see a difference.
+var (
+	errLoginFailed = &rpcError{Code: codeUnauthorized,
+		Message: "login failed: wrong login or password, or the account is locked for a while after too many failed attempts"}
+	errOneLogin = &rpcError{Code: codeUnauthorized,
+		Message: "login refused: auth is accepted once per request; send it in the first call, later calls without credentials use that session"}
+	errLoginRate = &rpcError{Code: codeRateLimited, Message: "too many login attempts from this address; try again in a minute"}
+)
+
+// Bounds of what a login reads. No staff login is longer than maxLogin; a longer name
+// is simply wrong. Of a name that matches no account, at most auditNameLen characters
+// reach the audit log.
+const (
+	maxLogin     = 200
+	maxPassword  = 4096
+	auditNameLen = 64
+)
+
+// loginRate is the per-address budget of auth attempts, shared with the console's
+// login form (web.StaffLoginBucket). A variable so that tests can change it before the
+// module is mounted.
+var loginRate = limiter.Rate{Period: time.Minute, Limit: web.StaffLoginRate}
+
 // authenticate finds the caller of a call: a login with password starts a new session;
 // a session id continues one; a call without either uses the session an earlier call
 // of the same request established.
+//
+// A request checks a password at most once: a batch of 100 calls with 100 passwords
+// would otherwise cost 100 argon2id runs and try 100 guesses at once. The first auth
+// of a request is checked; a later call that repeats exactly the same credentials gets
+// the same outcome without a second check, and different credentials are refused.
 func (m *Module) authenticate(ctx context.Context, st *batchState, sid string, auth *credentials) (*core.Staff, string, *rpcError) {
 	switch {
+	case auth != nil && st.auth != nil:
+		if !st.auth.same(*auth) {
+			return nil, "", errOneLogin
+		}
+		if st.authErr != nil {
+			return nil, "", st.authErr
+		}
+		sid = st.authSession
 	case auth != nil:
+		st.auth = auth
 		staff, tok, err := m.login(ctx, auth.Login, auth.Password, st.ip)
 		if err != nil {
+			st.authErr = err
 			return nil, "", err
 		}
-		st.staff, st.session = staff, tok
+		st.staff, st.session, st.authSession = staff, tok, tok
 		return staff, tok, nil
 	case sid == "" && st.header != "":
 		sid = st.header
@@ -46,51 +92,84 @@ func (m *Module) authenticate(ctx context.Context, st *batchState, sid string, a
 	return staff, sid, nil
 }
 
+// same compares credentials in constant time.
+func (a credentials) same(b credentials) bool {
+	l := subtle.ConstantTimeCompare([]byte(a.Login), []byte(b.Login))
+	p := subtle.ConstantTimeCompare([]byte(a.Password), []byte(b.Password))
+	return l&p == 1
+}
+
 func (m *Module) policy() lockout.Policy {
 	return lockout.Policy{MaxFailures: settings.LoginAttempts.Get(m.d.Settings),
 		LockFor: time.Duration(settings.LockoutMinutes.Get(m.d.Settings)) * time.Minute}
 }
 
-// login checks a staff login and password and starts an API session. It shares the
-// staff web login's lockout counter (kind staff, the account's principal, or the
-// hashed name for unknown logins), and unknown or inactive accounts cost the same
-// password hash as wrong passwords.
+// login checks a staff login and password and starts an API session. Like the
+// console's login form it spends one request of the address's budget of staff login
+// attempts, shares the staff lockout counter (kind staff, the account's principal, or
+// the hashed name for unknown logins), runs argon2id once on every path (against
+// password.Dummy for unknown, inactive and locked accounts), and decides inside one
+// transaction whether the account is locked and counts the failure.
 func (m *Module) login(ctx context.Context, login, pw, ip string) (*core.Staff, string, *rpcError) {
+	if ok, _ := m.loginLim.Take(ctx, ip); !ok {
+		m.d.Log.Info("api.login: rate limited", "ip", ip)
+		return nil, "", errLoginRate
+	}
 	now := m.d.Now()
-	staff, err := core.StaffByLogin(ctx, m.d.DB.R, login)
-	known := err == nil
-	if err != nil && !errors.Is(err, core.ErrNotFound) {
+	actor := "api:" + auditName(login)
+	principal := lockout.Name(login)
+	var staff core.Staff
+	known := false
+	if len(login) > maxLogin || len(pw) > maxPassword {
+		// Still hash (a prefix), so that an overlong input costs the same time; the
+		// failure counts under one name that is no account.
+		pw = pw[:min(len(pw), maxPassword)]
+		principal = lockout.Name("\x00overlong")
+	} else {
+		var err error
+		staff, err = core.StaffByLogin(ctx, m.d.DB.R, login)
+		switch {
+		case err == nil:
+			known, principal, actor = true, lockout.Account(staff.ID), "api:"+staff.Login
+		case !errors.Is(err, core.ErrNotFound):
+			m.d.Log.Error("api.login", "err", err)
+			return nil, "", &rpcError{Code: codeInternal, Message: "internal error"}
+		}
+	}
+	// The state read here only spares a locked account's real hash; whether the login
+	// is refused as locked is decided again in the transaction below.
+	state, err := lockout.Get(ctx, m.d.DB.R, lockout.KindStaff, principal, now)
+	if err != nil {
 		m.d.Log.Error("api.login", "err", err)
 		return nil, "", &rpcError{Code: codeInternal, Message: "internal error"}
 	}
-	principal := lockout.Name(login)
-	if known {
-		principal = lockout.Account(staff.ID)
-	}
-	state, err := lockout.Get(ctx, m.d.DB.R, lockout.KindStaff, principal, now)
-	if err != nil {
-		return nil, "", &rpcError{Code: codeInternal, Message: "internal error"}
-	}
 	hash := password.Dummy
-	if known && staff.Active && !state.Locked(now) {
+	if known && staff.Active && staff.PasswordHash != "" && !state.Locked(now) {
 		hash = staff.PasswordHash
 	}
 	// The hash runs outside the transaction: the single writer is never held for it.
-	ok := password.Verify(pw, hash) && known && staff.Active && !state.Locked(now)
-	locked := errors.New("locked")
+	ok := password.Verify(pw, hash) && hash != password.Dummy
 	tok := web.NewToken()
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if !ok {
-			if _, err := lockout.Fail(ctx, tx, lockout.KindStaff, principal, now, m.policy()); err != nil {
+		if ok {
+			switch err := lockout.Succeed(ctx, tx, lockout.KindStaff, principal, now); {
+			case errors.Is(err, lockout.ErrLocked):
+				ok = false // locked by parallel attempts meanwhile: a failure like any other
+			case err != nil:
 				return err
 			}
-			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "api:" + lockout.Fold(login), Action: "api.login.fail", IP: ip})
 		}
-		if err := lockout.Succeed(ctx, tx, lockout.KindStaff, principal, now); err != nil {
-			if errors.Is(err, lockout.ErrLocked) {
-				return locked
+		if !ok {
+			wasLocked := state.Locked(now)
+			st, err := lockout.Fail(ctx, tx, lockout.KindStaff, principal, now, m.policy())
+			if err != nil {
+				return err
 			}
-			return err
+			action := "api.login.fail"
+			if st.Locked(now) && !wasLocked {
+				action = "api.login.lock"
+			}
+			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, IP: ip})
 		}
 		// Sessions that ran out are worthless; drop them while we write anyway.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM api_sessions WHERE expires_at <= ? OR hard_expires_at <= ?`,
@@ -102,18 +181,31 @@ func (m *Module) login(ctx context.Context, login, pw, ip string) (*core.Staff, 
 			core.Now(now.Add(idleTTL)), core.Now(now.Add(absoluteTTL))); err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "api:" + staff.Login, Action: "api.login", IP: ip})
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "api.login", IP: ip})
 	})
 	switch {
-	case errors.Is(err, locked) || (!ok && state.Locked(now)):
-		return nil, "", &rpcError{Code: codeUnauthorized, Message: "login failed: too many failed attempts, the account is locked for a while"}
 	case err != nil:
 		m.d.Log.Error("api.login", "err", err)
 		return nil, "", &rpcError{Code: codeInternal, Message: "internal error"}
 	case !ok:
-		return nil, "", &rpcError{Code: codeUnauthorized, Message: "login failed: wrong login or password"}
+		return nil, "", errLoginFailed
 	}
 	return &staff, tok, nil
+}
+
+// auditName is what the audit log keeps of a typed login name that is no account:
+// folded, on one line, at most auditNameLen characters ("…" marks a cut).
+func auditName(login string) string {
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, lockout.Fold(login))
+	if utf8.RuneCountInString(name) <= auditNameLen {
+		return name
+	}
+	return string([]rune(name)[:auditNameLen]) + "…"
 }
 
 // resume loads the staff account of a live session and moves its idle expiry.

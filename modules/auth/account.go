@@ -2,12 +2,14 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
+	"github.com/ispportal/portal/settings"
 )
 
 // account is what a typed login name stands for.
@@ -54,4 +56,49 @@ func ClientByLogin(ctx context.Context, q core.Querier, login string) (core.Clie
 		return c, err
 	}
 	return core.ClientByNumber(ctx, q, login)
+}
+
+// ErrUsernamesOff refuses a new custom username while ci_enable_login_name_creation is
+// off.
+var ErrUsernamesOff = errors.New("custom usernames are switched off (ci_enable_login_name_creation): " +
+	"clients log in with their client number; a username a client already has is kept")
+
+// CheckUsername decides whether a client whose username is old may be given next, for
+// every path that sets usernames. The seed: ci_enable_login_name_creation chooses
+// whether clients log in with their number or a custom username, and a username
+// already entered keeps being used whatever the setting says later. So with the
+// setting off a client keeps (and a resync may send again, in any case) the username
+// they have, and may lose it, but gets no new one.
+func CheckUsername(st *settings.Store, old, next string) error {
+	next = strings.TrimSpace(next)
+	if next == "" || strings.EqualFold(next, strings.TrimSpace(old)) || settings.LoginNameCreation.Get(st) {
+		return nil
+	}
+	return ErrUsernamesOff
+}
+
+// looksLikeNumber reports whether a typed login name has the shape of a client
+// number (digits only), for the hint after a failed login.
+func looksLikeNumber(name string) bool {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 32 {
+		return false
+	}
+	for _, r := range name {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// usernamesExist reports whether any client has a custom username: only then can a
+// client number fail because its client must use a username instead.
+func usernamesExist(ctx context.Context, q core.Querier) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM clients WHERE username IS NOT NULL LIMIT 1`).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -46,6 +46,7 @@ const (
 	tplResetDone    = "auth/reset_done"
 	tplChange       = "auth/change"
 	tplNew          = "auth/new"
+	tplDisabled     = "auth/disabled"
 )
 
 // Mail template purposes this module registers.

@@ -88,7 +88,7 @@ func runClientPassword(ctx context.Context, d app.Deps, io app.IO, args []string
 	}
 	switch {
 	case *gen:
-		pw, err := GenerateOneTimePassword(ctx, d, c.ID, cliActor)
+		pw, err := GenerateOneTimePassword(ctx, d, c.ID, cliActor, "")
 		if err != nil {
 			return err
 		}
@@ -98,12 +98,12 @@ func runClientPassword(ctx context.Context, d app.Deps, io app.IO, args []string
 		if err != nil {
 			return err
 		}
-		if err := SetOneTimePassword(ctx, d, c.ID, pw, cliActor); err != nil {
+		if err := SetOneTimePassword(ctx, d, c.ID, pw, cliActor, ""); err != nil {
 			return err
 		}
 		fmt.Fprintf(io.Out, "One-time password set for client %s. It works for one login.\n", c.Number)
 	case *link:
-		if err := SendPasswordLink(ctx, d, c.ID, cliActor); err != nil {
+		if err := SendPasswordLink(ctx, d, c.ID, cliActor, ""); err != nil {
 			return err
 		}
 		fmt.Fprintf(io.Out, "Create-password e-mail queued for client %s (%s). See 'portal mail list'.\n", c.Number, c.Email)
@@ -132,7 +132,7 @@ func runClientUnlock(ctx context.Context, d app.Deps, io app.IO, args []string) 
 	if err != nil {
 		return err
 	}
-	if err := Unlock(ctx, d, c.ID, cliActor); err != nil {
+	if err := Unlock(ctx, d, c.ID, cliActor, ""); err != nil {
 		return err
 	}
 	fmt.Fprintf(io.Out, "Client %s unlocked.\n", c.Number)

@@ -20,6 +20,8 @@ var (
 	ErrNoSender  = errors.New("The system email address and its name are not specified in the system settings.")
 	ErrNoEmail   = errors.New("No email address is available for the client.")
 	ErrNoBaseURL = errors.New("The portal address is not set: set ci_url (or server_url).")
+	// ErrInactive refuses a password for a deactivated client: they cannot log in.
+	ErrInactive = errors.New("The client is deactivated: their portal access is disabled. Activate the client first.")
 	// errCapped means the client already got mailCap links in mailCapWindow.
 	errCapped = errors.New("auth: password link cap reached")
 )
@@ -124,16 +126,20 @@ func issueLink(ctx context.Context, d app.Deps, c core.Client, purpose string, t
 	return nil
 }
 
-// SendPasswordLink sends a client the create-password e-mail on behalf of staff (CLI
-// now, the console later). The link lives ci_password_link_staff_hours. It refuses
-// with ErrNoSender or ErrNoEmail, the seed's two messages.
-func SendPasswordLink(ctx context.Context, d app.Deps, clientID int64, actor string) error {
+// SendPasswordLink sends a client the create-password e-mail on behalf of staff
+// (console, API, CLI), audited with the actor and their address (ip, "" for the CLI).
+// The link lives ci_password_link_staff_hours. It refuses with ErrNoSender or
+// ErrNoEmail, the seed's two messages, and with ErrInactive for a deactivated client.
+func SendPasswordLink(ctx context.Context, d app.Deps, clientID int64, actor, ip string) error {
 	c, err := core.ClientByID(ctx, d.DB.R, clientID)
 	if err != nil {
 		return err
 	}
+	if !c.Active {
+		return ErrInactive
+	}
 	ttl := time.Duration(settings.StaffLinkHours.Get(d.Settings)) * time.Hour
-	return issueLink(ctx, d, c, tokenStaff, ttl, false, actor, "")
+	return issueLink(ctx, d, c, tokenStaff, ttl, false, actor, ip)
 }
 
 // notifyChanged queues the "password changed" mail in tx, when a sender and an

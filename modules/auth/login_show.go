@@ -8,9 +8,16 @@ import (
 // loginData is the login page's data. It is the same for unknown names, wrong
 // passwords and locked accounts, apart from Error and Minutes.
 type loginData struct {
-	Forgot  bool   // show the forgotten-password link
-	Error   string // translation key of the failure, "" on a fresh form
-	Minutes int    // minutes a lock still lasts
+	Forgot    bool   // show the forgotten-password link
+	Usernames bool   // ci_enable_login_name_creation: the label asks for number or username
+	Error     string // translation key of the failure, "" on a fresh form
+	Minutes   int    // minutes a lock still lasts
+	Hint      bool   // a number failed while some client has a username: say usernames replace numbers
+}
+
+// loginData is the data of a fresh login form.
+func (m *Module) loginData() loginData {
+	return loginData{Forgot: m.mailConfigured(), Usernames: settings.LoginNameCreation.Get(m.d.Settings)}
 }
 
 // showLogin renders the login form; a logged-in client goes to the portal.
@@ -22,7 +29,7 @@ func (m *Module) showLogin(c *fiber.Ctx) error {
 		return m.d.Web.Redirect(c, "/")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return m.d.Web.Show(c, tplLogin, "auth.login.title", loginData{Forgot: m.mailConfigured()})
+	return m.d.Web.Show(c, tplLogin, "auth.login.title", m.loginData())
 }
 
 // mailConfigured reports whether the system sender is set: without it no password

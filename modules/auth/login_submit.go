@@ -38,7 +38,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		if pw == "" {
 			errs["password"] = "auth.error.required"
 		}
-		return m.d.Web.FormError(c, tplLogin, "auth.login.title", loginData{Forgot: m.mailConfigured()}, errs, form)
+		return m.d.Web.FormError(c, tplLogin, "auth.login.title", m.loginData(), errs, form)
 	}
 	if len(pw) > maxPassword {
 		// Still hash (a prefix), so an overlong password costs the same time.
@@ -82,14 +82,29 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		actor, clientID = "client:"+acc.client.Number, acc.client.ID
 	}
 	outcome := "ok"
+	disabled := false
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ok {
+			// The lock is decided here, in the transaction that counts failures, so a
+			// right password that lost a race against parallel failures gets exactly
+			// the answer those failures get.
 			err := lockout.Succeed(ctx, tx, lockout.KindClient, acc.principal, now)
 			if errors.Is(err, lockout.ErrLocked) {
 				ok, outcome = false, "locked"
 				st, err = lockout.Get(ctx, tx, lockout.KindClient, acc.principal, now)
 			}
 			if err != nil || !ok {
+				return err
+			}
+			// A deactivated client proved the password but may not log in: no session,
+			// and a one-time password stays unspent for after a reactivation. Read
+			// again here, so that a deactivation during the hash counts.
+			if disabled, err = isInactive(ctx, tx, acc.client.ID); err != nil || disabled {
+				if err == nil {
+					ok, outcome = false, "disabled"
+					err = core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "login.disabled", ClientID: clientID, IP: ip,
+						Detail: "via " + c.Path()})
+				}
 				return err
 			}
 			if cred.MustChange {
@@ -133,11 +148,22 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	}
 	// Never the typed name or password: only the account and the outcome.
 	m.d.Log.Info("auth.submitLogin", "outcome", outcome, "client_id", clientID, "ip", ip, "path", c.Path())
+	if disabled {
+		return m.showDisabled(c, *acc.client)
+	}
 	if !ok {
-		data := loginData{Forgot: m.mailConfigured(), Error: "auth.login.failed"}
+		data := m.loginData()
+		data.Error = "auth.login.failed"
 		if st.Locked(now) {
 			data.Error = "auth.login.locked"
 			data.Minutes = int((st.Remaining(now) + time.Minute - 1) / time.Minute)
+		}
+		// Anyone who typed a number while some client has a username gets the hint,
+		// whatever the number: it depends on nothing about the account.
+		if looksLikeNumber(name) {
+			if data.Hint, err = usernamesExist(ctx, m.d.DB.R); err != nil {
+				return err
+			}
 		}
 		return m.d.Web.FormError(c, tplLogin, "auth.login.title", data, map[string]string{"password": data.Error}, form)
 	}

@@ -19,20 +19,21 @@ const minGenerated = 12
 
 // GenerateOneTimePassword sets a random one-time password for a client and returns it,
 // to be shown to staff once and never stored in clear.
-func GenerateOneTimePassword(ctx context.Context, d app.Deps, clientID int64, actor string) (string, error) {
+// actor and ip (the staff member's address, "" for the CLI) go to the audit log.
+func GenerateOneTimePassword(ctx context.Context, d app.Deps, clientID int64, actor, ip string) (string, error) {
 	n := max(settings.PasswordMinLength.Get(d.Settings), minGenerated)
 	pw := password.Generate(n)
 	for password.IsCommon(pw) { // practically never; keeps the policy true for every OTP
 		pw = password.Generate(n)
 	}
-	return pw, setOTP(ctx, d, clientID, pw, actor, "generated")
+	return pw, setOTP(ctx, d, clientID, pw, actor, ip, "generated")
 }
 
 // SetOneTimePassword sets a one-time password typed by staff (e.g. agreed on the
 // phone). It must meet the policy like any password. Note: ASVS 5.0 6.4.6 (level 3)
 // says administrators should not choose users' passwords; the seed requires it, and the
 // password works for one login only, within ci_one_time_password_hours.
-func SetOneTimePassword(ctx context.Context, d app.Deps, clientID int64, pw, actor string) error {
+func SetOneTimePassword(ctx context.Context, d app.Deps, clientID int64, pw, actor, ip string) error {
 	c, err := core.ClientByID(ctx, d.DB.R, clientID)
 	if err != nil {
 		return err
@@ -41,7 +42,7 @@ func SetOneTimePassword(ctx context.Context, d app.Deps, clientID int64, pw, act
 	if err := password.Check(pw, min, c.Number, c.Username, c.Email); err != nil {
 		return PolicyError(err, min)
 	}
-	return setOTP(ctx, d, clientID, pw, actor, "typed by staff")
+	return setOTP(ctx, d, clientID, pw, actor, ip, "typed by staff")
 }
 
 // PolicyError turns a policy error into a message for staff.
@@ -59,10 +60,15 @@ func PolicyError(err error, min int) error {
 	return fmt.Errorf("the password must be valid text without control characters")
 }
 
-func setOTP(ctx context.Context, d app.Deps, clientID int64, pw, actor, how string) error {
+// setOTP stores a one-time password. A deactivated client gets none (ErrInactive): it
+// could not log in with it.
+func setOTP(ctx context.Context, d app.Deps, clientID int64, pw, actor, ip, how string) error {
 	c, err := core.ClientByID(ctx, d.DB.R, clientID)
 	if err != nil {
 		return err
+	}
+	if !c.Active {
+		return ErrInactive
 	}
 	hash, err := password.Hash(pw)
 	if err != nil {
@@ -77,7 +83,7 @@ func setOTP(ctx context.Context, d app.Deps, clientID int64, pw, actor, how stri
 		if err := PasswordChanged(ctx, tx, c.ID, "", now); err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "password.otp", ClientID: c.ID,
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "password.otp", ClientID: c.ID, IP: ip,
 			Detail: how + ", valid until " + core.Now(exp)})
 	})
 }

@@ -20,7 +20,7 @@ func TestOneTimePasswordFlow(t *testing.T) {
 	before := env.Browser()
 	login(before, "5001", goodPW).Expect(t, http.StatusSeeOther)
 
-	otp, err := GenerateOneTimePassword(ctx, env.Deps, id, "staff:test")
+	otp, err := GenerateOneTimePassword(ctx, env.Deps, id, "staff:test", "")
 	if err != nil || len(otp) < 12 {
 		t.Fatalf("generated %q, %v", otp, err)
 	}
@@ -53,14 +53,14 @@ func TestOneTimePasswordFlow(t *testing.T) {
 	b.Get(pathNew).Expect(t, http.StatusSeeOther)
 
 	// Typed by staff: the policy applies.
-	if err := SetOneTimePassword(ctx, env.Deps, id, "short", "staff:test"); err == nil || !strings.Contains(err.Error(), "at least 12") {
+	if err := SetOneTimePassword(ctx, env.Deps, id, "short", "staff:test", ""); err == nil || !strings.Contains(err.Error(), "at least 12") {
 		t.Fatalf("short typed OTP: %v", err)
 	}
-	if err := SetOneTimePassword(ctx, env.Deps, id, "qwerty123456", "staff:test"); err == nil {
+	if err := SetOneTimePassword(ctx, env.Deps, id, "qwerty123456", "staff:test", ""); err == nil {
 		t.Fatal("common typed OTP accepted")
 	}
 	// It expires after ci_one_time_password_hours.
-	if err := SetOneTimePassword(ctx, env.Deps, id, "Phone agreed 4711", "staff:test"); err != nil {
+	if err := SetOneTimePassword(ctx, env.Deps, id, "Phone agreed 4711", "staff:test", ""); err != nil {
 		t.Fatal(err)
 	}
 	env.Clock.Advance(72 * time.Hour)
@@ -79,7 +79,7 @@ func TestOneTimePasswordFlow(t *testing.T) {
 	if strings.Contains(env.Logs.String(), otp) {
 		t.Fatal("OTP in the log")
 	}
-	if _, err := GenerateOneTimePassword(ctx, env.Deps, 99999, "x"); !errors.Is(err, core.ErrNotFound) {
+	if _, err := GenerateOneTimePassword(ctx, env.Deps, 99999, "x", ""); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("unknown client: %v", err)
 	}
 }

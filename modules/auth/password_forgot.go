@@ -66,6 +66,11 @@ func (m *Module) submitForgot(c *fiber.Ctx) error {
 	ttl := time.Duration(settings.PasswordLinkMinutes.Get(m.d.Settings)) * time.Minute
 	ip := m.d.Web.ClientIP(c)
 	for _, cl := range matches {
+		if !cl.Active {
+			// A deactivated client could not use the link; the page says the same.
+			m.d.Log.Info("auth.forgot: no link", "client_id", cl.ID, "ip", ip, "reason", "client deactivated")
+			continue
+		}
 		err := issueLink(ctx, m.d, cl, tokenReset, ttl, true, "client:"+cl.Number, ip)
 		switch {
 		case err == nil:

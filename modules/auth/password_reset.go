@@ -12,7 +12,10 @@ import (
 	"github.com/ispportal/portal/settings"
 )
 
-var errLinkGone = errors.New("auth: link used or expired")
+var (
+	errLinkGone = errors.New("auth: link used or expired")
+	errDisabled = errors.New("auth: client deactivated")
+)
 
 // showReset opens a password link. With ?token= it swaps the token for a short
 // server-side state (cookie) and redirects to the same path without the token, so the
@@ -29,6 +32,12 @@ func (m *Module) showReset(c *fiber.Ctx) error {
 		}
 		if !ok {
 			return m.showResetInvalid(c)
+		}
+		if cl, off, err := m.inactiveClient(c, t.ClientID); err != nil || off {
+			if err != nil {
+				return err
+			}
+			return m.showDisabled(c, cl)
 		}
 		state := web.NewToken()
 		exp := now.Add(resetStateTTL)
@@ -50,10 +59,25 @@ func (m *Module) showReset(c *fiber.Ctx) error {
 		m.setResetCookie(c, state)
 		return m.d.Web.Redirect(c, pathReset)
 	}
-	if _, ok := tokenByState(ctx, m.d.DB.R, web.HashToken(c.Cookies(resetCookie)), now); !ok {
+	t, ok := tokenByState(ctx, m.d.DB.R, web.HashToken(c.Cookies(resetCookie)), now)
+	if !ok {
 		return m.showResetInvalid(c)
 	}
+	if cl, off, err := m.inactiveClient(c, t.ClientID); err != nil || off {
+		if err != nil {
+			return err
+		}
+		return m.showDisabled(c, cl)
+	}
 	return m.d.Web.Show(c, tplReset, "auth.reset.title", m.pwData())
+}
+
+// inactiveClient loads a link's client and reports whether they are deactivated: a
+// link is as good as the right password, so its holder is told that their access is
+// disabled, and it sets no password.
+func (m *Module) inactiveClient(c *fiber.Ctx, id int64) (core.Client, bool, error) {
+	cl, err := core.ClientByID(c.UserContext(), m.d.DB.R, id)
+	return cl, err == nil && !cl.Active, err
 }
 
 func (m *Module) setResetCookie(c *fiber.Ctx, v string) {
@@ -89,6 +113,9 @@ func (m *Module) submitReset(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if !cl.Active {
+		return m.showDisabled(c, cl)
+	}
 	pw := c.FormValue("password")
 	if errs := m.checkNew(cl, pw, c.FormValue("password2")); errs != nil {
 		return m.d.Web.FormError(c, tplReset, "auth.reset.title", m.pwData(), errs, nil)
@@ -106,6 +133,13 @@ func (m *Module) submitReset(c *fiber.Ctx) error {
 		if !won {
 			return errLinkGone
 		}
+		// Again in the transaction: a deactivation while the hash ran counts.
+		if off, err := isInactive(ctx, tx, cl.ID); err != nil || off {
+			if err == nil {
+				err = errDisabled
+			}
+			return err
+		}
 		if err := SavePassword(ctx, tx, cl.ID, hash, false, time.Time{}, now); err != nil {
 			return err
 		}
@@ -119,6 +153,9 @@ func (m *Module) submitReset(c *fiber.Ctx) error {
 	})
 	if errors.Is(err, errLinkGone) {
 		return m.showResetInvalid(c)
+	}
+	if errors.Is(err, errDisabled) {
+		return m.showDisabled(c, cl)
 	}
 	if err != nil {
 		return err

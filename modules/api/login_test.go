@@ -1,0 +1,205 @@
+package api
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/lockout"
+	"github.com/ispportal/portal/modules/admin"
+)
+
+// from returns an HTTP client whose connections come from a loopback address of its
+// own, so that parallel callers do not share one per-address budget.
+func from(ip string) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 10 * time.Second}
+	return &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{DialContext: d.DialContext}}
+}
+
+// authCall is one JSON-RPC call that logs in with login and pw.
+func authCall(id int, login, pw string) map[string]any {
+	return map[string]any{"jsonrpc": "2.0", "id": id, "method": "session.info",
+		"params": map[string]any{"auth": map[string]string{"login": login, "password": pw}}}
+}
+
+// TestParallelLoginsRevealNothing fires 100 auth calls for one staff login at once,
+// one failure short of the lock: 99 wrong passwords and the right one. Whatever the
+// order the calls are decided in, the right password must not get an answer of its
+// own (it used to answer "locked" while the wrong ones said "wrong login or password").
+func TestParallelLoginsRevealNothing(t *testing.T) {
+	e := newEnv(t)
+	id := e.addStaff("ops", core.RoleAdmin)
+	policy := lockout.Policy{MaxFailures: 5, LockFor: 15 * time.Minute}
+	const n, right = 100, 57
+	for round := 1; ; round++ {
+		e.Tx(func(tx *sql.Tx) error {
+			if err := lockout.Clear(context.Background(), tx, lockout.KindStaff, lockout.Account(id)); err != nil {
+				return err
+			}
+			for i := 0; i < policy.MaxFailures-1; i++ {
+				if _, err := lockout.Fail(context.Background(), tx, lockout.KindStaff, lockout.Account(id), e.Clock.Now(), policy); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		answers := make([]string, n)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			pw := fmt.Sprintf("wrong password %d", i)
+			if i == right {
+				pw = testPassword
+			}
+			body, _ := json.Marshal(authCall(1, "ops", pw))
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-start
+				resp, err := from(fmt.Sprintf("127.0.1.%d", i+1)).Post(e.URL+"/jsonrpc", "application/json", strings.NewReader(string(body)))
+				if err != nil {
+					answers[i] = "transport error: " + err.Error()
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				answers[i] = fmt.Sprintf("%d %s", resp.StatusCode, b)
+			}(i)
+		}
+		close(start)
+		wg.Wait()
+		if strings.Contains(answers[right], `"code":true`) {
+			// The right password was decided before the fifth failure: a legitimate
+			// login. Try again so that the race is actually exercised.
+			if round == 3 {
+				t.Fatal("the right password won the race three times; the test cannot check the race")
+			}
+			continue
+		}
+		for i, a := range answers {
+			if a != answers[0] {
+				t.Fatalf("answers differ:\ncall %d: %s\ncall %d: %s (right password: call %d)", 0, answers[0], i, a, right)
+			}
+		}
+		if !strings.Contains(answers[0], "login failed") {
+			t.Fatalf("answer %s", answers[0])
+		}
+		return
+	}
+}
+
+// TestBatchAuthenticatesOnce: one request may log in once. A batch of 100 calls with
+// 100 different passwords costs one password check and one counted failure; the
+// other calls are refused without a check. The same credentials repeated in every
+// call of a batch are checked once and serve every call.
+func TestBatchAuthenticatesOnce(t *testing.T) {
+	e := newEnv(t)
+	id := e.addStaff("ops", core.RoleAdmin)
+	calls := make([]any, 100)
+	for i := range calls {
+		pw := fmt.Sprintf("guess %d", i)
+		if i == 50 {
+			pw = testPassword
+		}
+		calls[i] = authCall(i, "ops", pw)
+	}
+	body, _ := json.Marshal(calls)
+	_, out := e.post("/jsonrpc", body)
+	var rs []rpcResp
+	decodeBytes(t, out, &rs)
+	if len(rs) != 100 {
+		t.Fatalf("%d answers", len(rs))
+	}
+	rs[0].fails(t, codeUnauthorized, "wrong login or password")
+	for _, i := range []int{1, 50, 99} {
+		rs[i].fails(t, codeUnauthorized, "once per request")
+	}
+	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'api.login%'`); n != 1 {
+		t.Fatalf("%d login attempts audited, want 1", n)
+	}
+	st, err := lockout.Get(context.Background(), e.Deps.DB.R, lockout.KindStaff, lockout.Account(id), e.Clock.Now())
+	if err != nil || st.Failures != 1 {
+		t.Fatalf("lockout after one batch: %+v %v", st, err)
+	}
+
+	// The right credentials in every call: one login, one session for all.
+	for i := range calls[:3] {
+		calls[i] = authCall(i, "ops", testPassword)
+	}
+	body, _ = json.Marshal(calls[:3])
+	_, out = e.post("/jsonrpc", body)
+	rs = nil
+	decodeBytes(t, out, &rs)
+	for _, r := range rs {
+		r.ok(t, nil)
+		if r.Result.SessionID != rs[0].Result.SessionID {
+			t.Fatal("one batch started several sessions")
+		}
+	}
+	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'api.login'`); n != 1 {
+		t.Fatalf("%d logins audited, want 1", n)
+	}
+}
+
+// TestLoginAttemptsLimitedPerAddress: every auth attempt counts against the per-address
+// budget of staff logins (20 a minute), which the API shares with the console's login
+// form; beyond it the API answers -32029 without checking the password.
+func TestLoginAttemptsLimitedPerAddress(t *testing.T) {
+	e := newEnv(t, admin.New)
+	e.addStaff("ops", core.RoleAdmin)
+	e.Set("ci_login_attempts", "100")
+	for i := 0; i < 20; i++ {
+		e.call("", "session.info", map[string]any{"auth": map[string]string{"login": "ops", "password": "wrong"}}).
+			fails(t, codeUnauthorized, "wrong login or password")
+	}
+	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": "ops", "password": testPassword}}).
+		fails(t, codeRateLimited, "too many login attempts")
+	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'api.login%'`); n != 20 {
+		t.Fatalf("%d attempts audited, want 20 (the limited one is not checked)", n)
+	}
+	// The console's login form from the same address is out of attempts too.
+	b := e.Browser()
+	b.RemoteAddr = "127.0.0.1:40000"
+	b.Get("/admin/login")
+	b.Post("/admin/login", url.Values{"login": {"ops"}, "password": {testPassword}}).Expect(t, http.StatusTooManyRequests)
+	// Another address still may.
+	e.HTTP = from("127.0.2.1")
+	e.login("ops")
+}
+
+// TestOverlongLoginName: a login name beyond any staff login is refused with the
+// ordinary failure, and what reaches the audit log of a typed name is bounded.
+func TestOverlongLoginName(t *testing.T) {
+	e := newEnv(t)
+	e.addStaff("ops", core.RoleAdmin)
+	huge := strings.Repeat("A", 1_000_000)
+	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": huge, "password": "x"}}).
+		fails(t, codeUnauthorized, "wrong login or password")
+	// A long name that is not an account, with a line break: stored bounded, on one line.
+	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": strings.Repeat("b", 150) + "\nfake entry", "password": "x"}}).
+		fails(t, codeUnauthorized, "wrong login or password")
+	var longest int
+	var lines int
+	if err := e.Deps.DB.R.QueryRow(`SELECT MAX(LENGTH(actor)), SUM(instr(actor, char(10)) > 0) FROM audit_log WHERE action = 'api.login.fail'`).
+		Scan(&longest, &lines); err != nil {
+		t.Fatal(err)
+	}
+	if longest > 80 || lines != 0 {
+		t.Fatalf("audit actor of a typed name: longest %d characters, %d with a line break", longest, lines)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'api.login.fail'`); n != 2 {
+		t.Fatalf("%d failures audited, want 2", n)
+	}
+	// The account itself still logs in.
+	e.login("ops")
+}
