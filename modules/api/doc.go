@@ -202,8 +202,14 @@ Generated from the method registry by ` + "`portal api doc docs/api.md`" + `; do
 
 - ` + "`POST /jsonrpc`" + ` with ` + "`Content-Type: application/json`" + ` (anything else: HTTP 415), a
   JSON-RPC 2.0 call object or a batch (array) of at most 1000 calls. Bodies above 8 MB are
-  refused (HTTP 413), as is JSON nested deeper than 32 levels. Calls without ` + "`id`" + ` are
-  notifications and get no answer.
+  refused (HTTP 413), as is JSON nested deeper than 32 levels. A valid call without
+  ` + "`id`" + ` is a notification and gets no answer (a body of notifications only: HTTP 204); a call
+  that is not valid (wrong ` + "`jsonrpc`" + `, no ` + "`method`" + `, unknown member) is answered with
+  error -32600 and its ` + "`id`" + `, or ` + "`id`" + ` null when it has none.
+- Member and param names are case-sensitive and may appear once: ` + "`\"Method\"`" + `, ` + "`\"sid\"`" + ` or
+  ` + "`\"NAME\"`" + ` are unknown members, and a member given twice is refused. ` + "`data.field`" + ` of an
+  error names the member as the request wrote it, with array positions
+  (` + "`clients[3].number`" + `, ` + "`samples[17].bytes_down`" + `).
 - Authentication: ` + "`\"auth\": {\"login\": ..., \"password\": ...}`" + ` of a staff account, in the call
   object or inside ` + "`params`" + `, starts a session; the envelope's ` + "`session_id`" + ` is then sent as
   ` + "`\"SID\"`" + ` (in the call object, inside ` + "`params`" + `, or as the ` + "`X-Session-Id`" + ` header). Never in
@@ -249,9 +255,15 @@ A call that did not run returns a JSON-RPC ` + "`error`" + ` instead:
 
 ## Files
 
-` + "`GET|POST /jsonrpc/file`" + ` downloads and uploads files as plain HTTP bodies (not base64). Credentials
-in the ` + "`X-Session-Id`" + ` header or a ` + "`SID`" + ` form field, or ` + "`login`" + ` and ` + "`password`" + ` form fields (POST
-only: never in the URL).
+` + "`GET|POST /jsonrpc/file`" + ` downloads and uploads files as plain HTTP bodies (not base64). Credentials,
+in this order: the ` + "`X-Session-Id`" + ` header; HTTP Basic authentication (` + "`Authorization: Basic`" + `
+with a staff login and password, which also counts towards the account's lockout); or, in a
+POSTed form (` + "`application/x-www-form-urlencoded`" + ` or ` + "`multipart/form-data`" + `), a ` + "`SID`" + ` field or
+` + "`login`" + ` and ` + "`password`" + ` fields. Never in the URL and never a cookie: those are ignored.
+
+A download may also be a POSTed form carrying ` + "`type`" + `, ` + "`id`" + ` and ` + "`external_id`" + ` as fields
+instead of in the query string (a form field wins over the query parameter of the same name).
+An upload's body is the file, so its parameters are always in the query string.
 
 | Request | Does |
 |---|---|

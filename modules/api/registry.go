@@ -164,6 +164,11 @@ func decodeParams(raw json.RawMessage, p any) error {
 	if raw[0] != '{' {
 		return errInvalidParams("", "params must be an object")
 	}
+	// Names, kinds and ranges first, with the caller's path in the error; the decoder
+	// below then only fills in what was checked.
+	if pe := checkStrict(raw, reflect.TypeOf(p), ""); pe != nil {
+		return errInvalidParams(pe.Path, pe.Msg)
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(p); err != nil {
@@ -175,7 +180,7 @@ func decodeParams(raw json.RawMessage, p any) error {
 	if err := validate.Struct(p); err != nil {
 		var ve validator.ValidationErrors
 		if errors.As(err, &ve) && len(ve) > 0 {
-			return errInvalidParams(fieldPath(ve[0].Namespace()), ruleMessage(ve[0]))
+			return errInvalidParams(fieldPath(ve[0].Namespace()), ruleMessage(ve[0], reflect.TypeOf(p)))
 		}
 		var iv *validator.InvalidValidationError
 		if errors.As(err, &iv) {
@@ -273,13 +278,13 @@ func fieldPath(ns string) string {
 }
 
 // ruleMessage says in words which rule a value broke.
-func ruleMessage(fe validator.FieldError) string {
+func ruleMessage(fe validator.FieldError, root reflect.Type) string {
 	p := fe.Param()
 	switch fe.Tag() {
 	case "required":
 		return "is required"
 	case "required_without":
-		return "is required when " + strings.ToLower(p) + " is not given"
+		return "is required when " + siblingJSONName(root, fe.StructNamespace(), p) + " is not given"
 	case "max":
 		if fe.Kind() == reflect.String {
 			return "must be at most " + p + " characters"
