@@ -210,6 +210,9 @@ Generated from the method registry by ` + "`portal api doc docs/api.md`" + `; do
   ` + "`\"NAME\"`" + ` are unknown members, and a member given twice is refused. ` + "`data.field`" + ` of an
   error names the member as the request wrote it, with array positions
   (` + "`clients[3].number`" + `, ` + "`samples[17].bytes_down`" + `).
+- Money is an integer in minor units (hundredths: 499.00 CZK is 49900). Rule ` + "`money`" + `: at most
+  1000000000000 either way (10,000,000,000.00); rule ` + "`quantity`" + `: an invoice line's quantity in
+  thousandths, at most 1000000000 either way (a million pieces). Beyond them: error -32602.
 - Authentication: ` + "`\"auth\": {\"login\": ..., \"password\": ...}`" + ` of a staff account, in the call
   object or inside ` + "`params`" + `, starts a session; the envelope's ` + "`session_id`" + ` is then sent as
   ` + "`\"SID\"`" + ` (in the call object, inside ` + "`params`" + `, or as the ` + "`X-Session-Id`" + ` header). Never in

@@ -10,11 +10,13 @@ import (
 	"io"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/modules/invoices"
 )
 
 // Access is what a method needs from the caller's role.
@@ -247,6 +249,16 @@ func jsonKind(t reflect.Type) string {
 // Field names in its errors are the JSON names callers send.
 var validate = func() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
+	// money: an amount in minor units within ±core.MaxAmount; quantity: an invoice
+	// line's quantity in thousandths within ±invoices.MaxQuantity. The stores check the
+	// same bounds; here they are refused with the field's path before any work.
+	must(v.RegisterValidation("money", func(fl validator.FieldLevel) bool {
+		return core.CheckAmount(fl.Field().Int()) == nil
+	}))
+	must(v.RegisterValidation("quantity", func(fl validator.FieldLevel) bool {
+		q := fl.Field().Int()
+		return q >= -invoices.MaxQuantity && q <= invoices.MaxQuantity
+	}))
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
@@ -259,6 +271,12 @@ var validate = func() *validator.Validate {
 	})
 	return v
 }()
+
+func must(err error) {
+	if err != nil {
+		panic(err) // a constant tag registration; failing is a bug
+	}
+}
 
 // fieldPath drops the struct type name from a validator namespace:
 // "ClientsPushParams.clients[3].ClientFields.name" becomes
@@ -319,6 +337,10 @@ func ruleMessage(fe validator.FieldError, root reflect.Type) string {
 		return "must be printable ASCII"
 	case "excludesall":
 		return "must not contain control characters"
+	case "money":
+		return core.ErrAmountRange.Error() + " (in minor units: at most " + strconv.FormatInt(core.MaxAmount, 10) + " either way)"
+	case "quantity":
+		return "must be between -1,000,000 and 1,000,000 pieces (in thousandths: at most " + strconv.FormatInt(invoices.MaxQuantity, 10) + " either way)"
 	}
 	return "fails rule " + fe.Tag()
 }

@@ -78,6 +78,8 @@ func (s Service) Validate() error {
 		return fmt.Errorf("service state %q: must be active, suspended or terminated", s.State)
 	case s.PriceOverride != nil && *s.PriceOverride < 0:
 		return errors.New("price must not be negative")
+	case s.PriceOverride != nil && core.CheckAmount(*s.PriceOverride) != nil:
+		return fmt.Errorf("price %w", core.ErrAmountRange)
 	}
 	if s.ActivatedOn != "" {
 		if _, err := time.Parse(time.DateOnly, s.ActivatedOn); err != nil {

@@ -60,6 +60,8 @@ func (t Tariff) Validate() error {
 		return fmt.Errorf("tariff kind %q: must be internet, tv, voip or other", t.Kind)
 	case t.Price < 0:
 		return errors.New("tariff price must not be negative")
+	case core.CheckAmount(t.Price) != nil:
+		return fmt.Errorf("tariff price %w", core.ErrAmountRange)
 	case len(t.Currency) != 3:
 		return fmt.Errorf("currency %q: must be a three-letter code such as CZK", t.Currency)
 	case t.DownKbit < 0 || t.UpKbit < 0 || t.FUPDownKbit < 0 || t.FUPUpKbit < 0:
