@@ -284,6 +284,22 @@ func SaveService(ctx context.Context, tx *sql.Tx, s Service, now time.Time) (int
 	return s.ID, nil
 }
 
+// DeleteClientServices removes every service of a client with its traffic data, for
+// the deletion of the client: the cascade from clients reaches the services but not
+// the traffic tables, which keep no foreign key to a table of another package.
+func DeleteClientServices(ctx context.Context, tx *sql.Tx, clientID int64) error {
+	list, err := ListServices(ctx, tx, clientID, ListFilter{WithTerminated: true})
+	if err != nil {
+		return err
+	}
+	for _, s := range list {
+		if err := DeleteService(ctx, tx, s.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // DeleteService removes a service, its parameters and its traffic data.
 func DeleteService(ctx context.Context, tx *sql.Tx, serviceID int64) error {
 	res, err := tx.ExecContext(ctx, `DELETE FROM services WHERE id = ?`, serviceID)
