@@ -139,6 +139,9 @@ func SearchClients(ctx context.Context, q Querier, f ClientFilter) ([]Client, er
 // SaveClient inserts a client (ID 0) or updates every field of an existing one, and
 // returns its id. Empty ExternalID and Username are stored as NULL so they stay unique.
 func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, error) {
+	if err := c.normalize(); err != nil {
+		return 0, err
+	}
 	args := []any{nullStr(c.ExternalID), strings.TrimSpace(c.Number), nullStr(c.Username), nullID(c.InvoiceGroupID), c.Name,
 		c.IsBusiness, c.Company, c.RegistrationNo, c.VATNo, c.Email, c.Phone, c.Mobile,
 		c.Street, c.City, c.Postcode, c.Country, c.InvStreet, c.InvCity, c.InvPostcode, c.InvCountry, c.Language, c.Active}
@@ -163,6 +166,24 @@ func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, e
 		return 0, ErrNotFound
 	}
 	return c.ID, nil
+}
+
+// normalize makes every text field one line (core.Line) and refuses control
+// characters and a number that is empty or spaces only.
+func (c *Client) normalize() error {
+	if err := Lines(LineField{"external_id", &c.ExternalID}, LineField{"number", &c.Number}, LineField{"username", &c.Username},
+		LineField{"name", &c.Name}, LineField{"company", &c.Company}, LineField{"registration_no", &c.RegistrationNo},
+		LineField{"vat_no", &c.VATNo}, LineField{"email", &c.Email}, LineField{"phone", &c.Phone}, LineField{"mobile", &c.Mobile},
+		LineField{"street", &c.Street}, LineField{"city", &c.City}, LineField{"postcode", &c.Postcode},
+		LineField{"country", &c.Country}, LineField{"inv_street", &c.InvStreet}, LineField{"inv_city", &c.InvCity},
+		LineField{"inv_postcode", &c.InvPostcode}, LineField{"inv_country", &c.InvCountry},
+		LineField{"language", &c.Language}); err != nil {
+		return err
+	}
+	if c.Number == "" {
+		return &FieldError{Field: "number", Err: ErrNotBlank}
+	}
+	return nil
 }
 
 // SetClientLanguage stores a client's language preference.

@@ -154,6 +154,10 @@ func paramRows(t reflect.Type, prefix string) [][4]string {
 		if rules != "" {
 			rules = "`" + rules + "`"
 		}
+		if k := f.Tag.Get("text"); k != "" {
+			// How the text is normalised (see the Protocol section); single-line is the default.
+			rules = strings.TrimSpace(rules + " `" + k + "`")
+		}
 		out = append(out, [4]string{prefix + name, typeName(f.Type), rules, strings.ReplaceAll(f.Tag.Get("doc"), "|", "\\|")})
 		et := f.Type
 		if et.Kind() == reflect.Slice {
@@ -213,6 +217,12 @@ Generated from the method registry by ` + "`portal api doc docs/api.md`" + `; do
 - Money is an integer in minor units (hundredths: 499.00 CZK is 49900). Rule ` + "`money`" + `: at most
   1000000000000 either way (10,000,000,000.00); rule ` + "`quantity`" + `: an invoice line's quantity in
   thousandths, at most 1000000000 either way (a million pieces). Beyond them: error -32602.
+- Text params are single-line unless their rules say ` + "`multiline`" + `: line breaks and tabs
+  become spaces, runs of spaces one space, and spaces at either end go, so a value of
+  spaces only counts as empty (and a required one is refused). ` + "`multiline`" + ` text keeps its
+  lines (line ends become ` + "`\\n`" + `); ` + "`raw`" + ` values (passwords, setting values) are taken as sent.
+  Control characters (NUL, escape, ...) and invisible formatting characters (right-to-left
+  overrides, zero-width spaces) are refused with -32602 in every text param but ` + "`raw`" + ` ones.
 - Authentication: ` + "`\"auth\": {\"login\": ..., \"password\": ...}`" + ` of a staff account, in the call
   object or inside ` + "`params`" + `, starts a session; the envelope's ` + "`session_id`" + ` is then sent as
   ` + "`\"SID\"`" + ` (in the call object, inside ` + "`params`" + `, or as the ` + "`X-Session-Id`" + ` header). Never in

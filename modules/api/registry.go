@@ -179,6 +179,9 @@ func decodeParams(raw json.RawMessage, p any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return errInvalidParams("", "trailing data after params")
 	}
+	if pe := normalizeText(reflect.ValueOf(p), ""); pe != nil {
+		return errInvalidParams(pe.Path, pe.Msg)
+	}
 	if err := validate.Struct(p); err != nil {
 		var ve validator.ValidationErrors
 		if errors.As(err, &ve) && len(ve) > 0 {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/ispportal/portal/internal/core"
 )
 
 // pathError is a difference between a JSON value and the Go type it is meant for,
@@ -336,4 +338,82 @@ func siblingJSONName(root reflect.Type, structNS, goName string) string {
 		}
 	}
 	return goName
+}
+
+// normalizeText runs every string of decoded params through the shared normaliser
+// (core.Line, or core.Text for fields tagged text:"multiline"; text:"raw" fields such
+// as passwords and setting values stay as sent), before the validate rules see them:
+// a number of spaces only is then empty and "required" refuses it. It returns the
+// first value refused, with its path.
+func normalizeText(v reflect.Value, path string) *pathError {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return normalizeText(v.Elem(), path)
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			fv := v.Field(i)
+			p := path
+			if !f.Anonymous {
+				if name == "" {
+					name = f.Name
+				}
+				p = joinPath(path, name)
+			}
+			if fv.Kind() == reflect.String {
+				if err := normalizeString(fv, f.Tag.Get("text"), p); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := normalizeText(fv, p); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil // bytes, not text (json.RawMessage)
+		}
+		for i := 0; i < v.Len(); i++ {
+			ev := v.Index(i)
+			p := path + "[" + strconv.Itoa(i) + "]"
+			if ev.Kind() == reflect.String {
+				if err := normalizeString(ev, "", p); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := normalizeText(ev, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func normalizeString(v reflect.Value, kind, path string) *pathError {
+	if kind == "raw" || !v.CanSet() {
+		return nil
+	}
+	norm := core.Line
+	if kind == "multiline" {
+		norm = core.Text
+	}
+	s, err := norm(v.String())
+	if err != nil {
+		return &pathError{Path: nameOf(path), Msg: err.Error()}
+	}
+	v.SetString(s)
+	return nil
 }

@@ -1,6 +1,7 @@
 package invoices
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -365,6 +366,15 @@ func (inv Invoice) Validate() error {
 	if inv.PDFPath != "" && !safeRel(inv.PDFPath) {
 		return fmt.Errorf("pdf path %q: must be a plain path inside data/invoices", inv.PDFPath)
 	}
+	// Texts as SaveInvoice stores them (core.Line): no control characters.
+	if _, err := core.Line(inv.Number); err != nil {
+		return fmt.Errorf("number %w", err)
+	}
+	for i, it := range inv.Items {
+		if d, err := core.Line(it.Description); err != nil || d == "" {
+			return fmt.Errorf("item %d: description %w", i+1, cmp.Or(err, core.ErrNotBlank))
+		}
+	}
 	if err := checkItems(inv.Items); err != nil {
 		return err
 	}
@@ -400,6 +410,13 @@ func SaveInvoice(ctx context.Context, tx *sql.Tx, inv Invoice) (int64, error) {
 	if err := inv.Validate(); err != nil {
 		return 0, err
 	}
+	inv.Number, _ = core.Line(inv.Number) // Validate accepted the texts
+	items := make([]Item, len(inv.Items))
+	for i, it := range inv.Items {
+		it.Description, _ = core.Line(it.Description)
+		items[i] = it
+	}
+	inv.Items = items
 	paidOn := ""
 	if inv.Paid {
 		paidOn = formatDate(inv.PaidOn)
@@ -454,6 +471,7 @@ func SavePayment(ctx context.Context, tx *sql.Tx, p Payment) (int64, error) {
 	if err := p.Validate(); err != nil {
 		return 0, err
 	}
+	p.Note, _ = core.Line(p.Note) // Validate accepted it
 	var invoice any
 	if p.InvoiceID != 0 {
 		if _, err := InvoiceForClient(ctx, tx, p.ClientID, p.InvoiceID); err != nil {
@@ -486,6 +504,9 @@ func (p Payment) Validate() error {
 		return fmt.Errorf("method %q: must be one of %s", p.Method, strings.Join(Methods, ", "))
 	case core.CheckAmount(p.Amount) != nil:
 		return fmt.Errorf("amount %w", core.ErrAmountRange)
+	}
+	if _, err := core.Line(p.Note); err != nil {
+		return fmt.Errorf("note %w", err)
 	}
 	return nil
 }

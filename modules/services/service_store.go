@@ -227,6 +227,17 @@ func SaveService(ctx context.Context, tx *sql.Tx, s Service, now time.Time) (int
 	if s.State == "" {
 		s.State = StateActive
 	}
+	if err := core.Lines(core.LineField{Name: "service name", Value: &s.Name}, core.LineField{Name: "address", Value: &s.Address}); err != nil {
+		return 0, err
+	}
+	params := make([]Param, len(s.Params))
+	for i, p := range s.Params {
+		if err := core.Lines(core.LineField{Name: "parameter name", Value: &p.Name}, core.LineField{Name: "parameter value", Value: &p.Value}); err != nil {
+			return 0, err
+		}
+		params[i] = p
+	}
+	s.Params = params
 	if s.Kind == "" && s.TariffID > 0 {
 		t, err := TariffByID(ctx, tx, s.TariffID)
 		if err != nil {

@@ -128,6 +128,9 @@ func ListTariffs(ctx context.Context, q core.Querier) ([]Tariff, error) {
 // same ExternalID exists (so that the billing system can resync idempotently). It
 // returns the tariff's id.
 func SaveTariff(ctx context.Context, tx *sql.Tx, t Tariff, now time.Time) (int64, error) {
+	if err := core.Lines(core.LineField{Name: "tariff name", Value: &t.Name}); err != nil {
+		return 0, err
+	}
 	if t.Currency == "" {
 		t.Currency = "CZK"
 	}
