@@ -179,7 +179,7 @@ func decodeParams(raw json.RawMessage, p any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return errInvalidParams("", "trailing data after params")
 	}
-	if pe := normalizeText(reflect.ValueOf(p), ""); pe != nil {
+	if pe := normalizeText(reflect.ValueOf(p), make(pathStack, 0, 8)); pe != nil {
 		return errInvalidParams(pe.Path, pe.Msg)
 	}
 	if err := validate.Struct(p); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,24 +28,60 @@ func (e *pathError) Error() string { return e.Path + ": " + e.Msg }
 // included: encoding/json would match "NAME" to name), a member given twice, or a
 // value of the wrong kind or out of range. encoding/json only reports Go field names
 // without array indexes ("clients.ClientFields.number"); this names the request's path.
-// raw must be valid JSON (the body was checked with json.Valid).
+// raw must be valid JSON (the body was checked with json.Valid); it is scanned in place,
+// without a token per value, because traffic.push sends 100,000 readings in one call.
 func checkStrict(raw []byte, t reflect.Type, root string) *pathError {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	w := strictWalker{dec: dec}
-	if err := w.value(t, root); err != nil {
-		var pe *pathError
-		if errors.As(err, &pe) {
-			return pe
-		}
-		// The body passed json.Valid, so a decoder error here is a bug; refuse safely.
-		return &pathError{Path: root, Msg: "malformed JSON"}
+	w := strictWalker{b: raw}
+	if root != "" {
+		w.path = append(w.path, pathSeg{key: root})
+	}
+	if err := w.value(t); err != nil {
+		return err
+	}
+	if w.skipWS(); w.i != len(w.b) {
+		return w.fail("malformed JSON")
 	}
 	return nil
 }
 
+// pathSeg is one step of a path: a member name, or an array index when key is "".
+type pathSeg struct {
+	key string
+	idx int
+}
+
+// pathStack is the path to the value being looked at. It is written out only for an
+// error: building a string per value cost more than the rest of the scan.
+type pathStack []pathSeg
+
+func (p pathStack) String() string {
+	var b strings.Builder
+	for _, s := range p {
+		if s.key == "" {
+			b.WriteString("[" + strconv.Itoa(s.idx) + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.key)
+	}
+	if b.Len() == 0 {
+		return "params"
+	}
+	return b.String()
+}
+
+// strictWalker scans JSON text known to be valid; a byte it does not expect still
+// ends the scan with "malformed JSON" rather than a panic.
 type strictWalker struct {
-	dec *json.Decoder
+	b    []byte
+	i    int
+	path pathStack
+}
+
+func (w *strictWalker) fail(msg string) *pathError {
+	return &pathError{Path: w.path.String(), Msg: msg}
 }
 
 var (
@@ -52,212 +89,308 @@ var (
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
-func joinPath(path, member string) string {
-	if path == "" {
-		return member
+func (w *strictWalker) skipWS() {
+	for w.i < len(w.b) {
+		switch w.b[w.i] {
+		case ' ', '\t', '\n', '\r':
+			w.i++
+		default:
+			return
+		}
 	}
-	return path + "." + member
 }
 
-func nameOf(path string) string {
-	if path == "" {
-		return "params"
+// peek returns the first byte of the next value (0 at the end).
+func (w *strictWalker) peek() byte {
+	w.skipWS()
+	if w.i < len(w.b) {
+		return w.b[w.i]
 	}
-	return path
+	return 0
 }
 
-// value checks the next value of the stream against t.
-func (w *strictWalker) value(t reflect.Type, path string) error {
+// skipValue moves past the next value and returns its text.
+func (w *strictWalker) skipValue() ([]byte, bool) {
+	w.skipWS()
+	start := w.i
+	if w.i >= len(w.b) {
+		return nil, false
+	}
+	switch w.b[w.i] {
+	case '"':
+		ok := w.skipString()
+		return w.b[start:w.i], ok
+	case '{', '[':
+		for depth := 0; w.i < len(w.b); {
+			switch w.b[w.i] {
+			case '"':
+				if !w.skipString() {
+					return nil, false
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					w.i++
+					return w.b[start:w.i], true
+				}
+			}
+			w.i++
+		}
+		return nil, false
+	}
+	// A number, true, false or null: up to the next delimiter.
+	for ; w.i < len(w.b); w.i++ {
+		switch w.b[w.i] {
+		case ',', ':', '}', ']', ' ', '\t', '\n', '\r':
+			return w.b[start:w.i], w.i > start
+		}
+	}
+	return w.b[start:w.i], w.i > start
+}
+
+// skipString moves past the string starting at w.i.
+func (w *strictWalker) skipString() bool {
+	for w.i++; w.i < len(w.b); w.i++ {
+		switch w.b[w.i] {
+		case '\\':
+			w.i++
+		case '"':
+			w.i++
+			return true
+		}
+	}
+	return false
+}
+
+// expect consumes the byte c after white space.
+func (w *strictWalker) expect(c byte) bool {
+	if w.peek() != c {
+		return false
+	}
+	w.i++
+	return true
+}
+
+// kind names what a JSON value starting with c is, for messages.
+func kind(v []byte) string {
+	switch {
+	case len(v) == 0:
+		return "nothing"
+	case v[0] == '{':
+		return "an object"
+	case v[0] == '[':
+		return "an array"
+	case v[0] == '"':
+		return "a string"
+	case v[0] == 't' || v[0] == 'f':
+		return string(v)
+	case v[0] == 'n':
+		return "null"
+	}
+	return "number " + string(v)
+}
+
+// value checks the next value of the input against t.
+func (w *strictWalker) value(t reflect.Type) *pathError {
 	// null is allowed for every type (encoding/json leaves the value as it was), so
 	// pointers need no case of their own.
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	c := w.peek()
+	if c == 'n' {
+		if _, ok := w.skipValue(); !ok {
+			return w.fail("malformed JSON")
+		}
+		return nil
+	}
 	if reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
 		// The type parses itself (time.Time, json.RawMessage): let it try.
-		var raw json.RawMessage
-		if err := w.dec.Decode(&raw); err != nil {
-			return err
+		raw, ok := w.skipValue()
+		if !ok {
+			return w.fail("malformed JSON")
 		}
-		if string(raw) == "null" {
-			return nil
+		v := reflect.New(t).Interface()
+		var err error
+		if u, ok := v.(json.Unmarshaler); ok {
+			err = u.UnmarshalJSON(raw) // directly: the text is known to be valid JSON
+		} else {
+			err = json.Unmarshal(raw, v)
 		}
-		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
-			return &pathError{Path: nameOf(path), Msg: "must be " + jsonKind(t)}
+		if err != nil {
+			return w.fail("must be " + jsonKind(t))
 		}
 		return nil
 	}
-	tok, err := w.dec.Token()
-	if err != nil {
-		return err
-	}
-	if tok == nil {
-		return nil
-	}
-	wrong := func() error {
-		return &pathError{Path: nameOf(path), Msg: "must be " + jsonKind(t) + ", not " + tokenKind(tok)}
+	wrong := func() *pathError {
+		v, ok := w.skipValue()
+		if !ok {
+			return w.fail("malformed JSON")
+		}
+		return w.fail("must be " + jsonKind(t) + ", not " + kind(v))
 	}
 	switch t.Kind() {
 	case reflect.Interface:
-		return w.skip(tok)
-	case reflect.Struct:
-		if tok != json.Delim('{') {
-			w.skip(tok)
+		if _, ok := w.skipValue(); !ok {
+			return w.fail("malformed JSON")
+		}
+		return nil
+	case reflect.Struct, reflect.Map:
+		if c != '{' {
 			return wrong()
 		}
-		fields := jsonFields(t)
-		seen := map[string]bool{}
-		for w.dec.More() {
-			k, err := w.dec.Token()
-			if err != nil {
-				return err
-			}
-			key, _ := k.(string)
-			f, ok := fields[key]
-			if !ok {
-				return &pathError{Path: joinPath(path, key), Msg: "unknown field"}
-			}
-			if seen[key] {
-				return &pathError{Path: joinPath(path, key), Msg: "given twice"}
-			}
-			seen[key] = true
-			if err := w.value(f, joinPath(path, key)); err != nil {
-				return err
-			}
+		w.i++
+		var fields map[string]reflect.Type
+		if t.Kind() == reflect.Struct {
+			fields = jsonFields(t)
 		}
-		_, err := w.dec.Token() // }
-		return err
-	case reflect.Map:
-		if tok != json.Delim('{') {
-			w.skip(tok)
-			return wrong()
-		}
-		seen := map[string]bool{}
-		for w.dec.More() {
-			k, err := w.dec.Token()
-			if err != nil {
+		var seen memberSet
+		for first := true; ; first = false {
+			if w.peek() == '}' {
+				w.i++
+				return nil
+			}
+			if !first && !w.expect(',') {
+				return w.fail("malformed JSON")
+			}
+			rawKey, ok := w.skipValue()
+			if !ok || len(rawKey) < 2 || rawKey[0] != '"' || !w.expect(':') {
+				return w.fail("malformed JSON")
+			}
+			key := string(rawKey[1 : len(rawKey)-1])
+			if bytes.IndexByte(rawKey, '\\') >= 0 && json.Unmarshal(rawKey, &key) != nil {
+				return w.fail("malformed JSON")
+			}
+			ft := t
+			if fields != nil {
+				f, ok := fields[key]
+				if !ok {
+					w.path = append(w.path, pathSeg{key: key})
+					return w.fail("unknown field")
+				}
+				ft = f
+			} else {
+				ft = t.Elem()
+			}
+			w.path = append(w.path, pathSeg{key: key})
+			if !seen.add(key) {
+				return w.fail("given twice")
+			}
+			if err := w.value(ft); err != nil {
 				return err
 			}
-			key, _ := k.(string)
-			if seen[key] {
-				return &pathError{Path: joinPath(path, key), Msg: "given twice"}
-			}
-			seen[key] = true
-			if err := w.value(t.Elem(), joinPath(path, key)); err != nil {
-				return err
-			}
+			w.path = w.path[:len(w.path)-1]
 		}
-		_, err := w.dec.Token()
-		return err
 	case reflect.Slice, reflect.Array:
 		if t.Elem().Kind() == reflect.Uint8 {
 			// []byte is base64 text in encoding/json.
-			if _, ok := tok.(string); !ok {
-				w.skip(tok)
-				return &pathError{Path: nameOf(path), Msg: "must be a base64 string, not " + tokenKind(tok)}
+			if c != '"' {
+				return wrong()
 			}
+			w.skipValue()
 			return nil
 		}
-		if tok != json.Delim('[') {
-			w.skip(tok)
+		if c != '[' {
 			return wrong()
 		}
-		for i := 0; w.dec.More(); i++ {
-			if t.Kind() == reflect.Array && i >= t.Len() {
-				return &pathError{Path: nameOf(path), Msg: "must have at most " + strconv.Itoa(t.Len()) + " items"}
+		w.i++
+		for n := 0; ; n++ {
+			if w.peek() == ']' {
+				w.i++
+				return nil
 			}
-			if err := w.value(t.Elem(), path+"["+strconv.Itoa(i)+"]"); err != nil {
+			if n > 0 && !w.expect(',') {
+				return w.fail("malformed JSON")
+			}
+			if t.Kind() == reflect.Array && n >= t.Len() {
+				return w.fail("must have at most " + strconv.Itoa(t.Len()) + " items")
+			}
+			w.path = append(w.path, pathSeg{idx: n})
+			if err := w.value(t.Elem()); err != nil {
 				return err
 			}
+			w.path = w.path[:len(w.path)-1]
 		}
-		_, err := w.dec.Token()
-		return err
 	case reflect.String:
-		if _, ok := tok.(string); !ok {
-			w.skip(tok)
+		if c != '"' {
 			return wrong()
 		}
+		w.skipValue()
 	case reflect.Bool:
-		if _, ok := tok.(bool); !ok {
-			w.skip(tok)
+		if c != 't' && c != 'f' {
 			return wrong()
 		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, ok := tok.(json.Number)
+		w.skipValue()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		if c != '-' && (c < '0' || c > '9') {
+			return wrong()
+		}
+		v, ok := w.skipValue()
 		if !ok {
-			w.skip(tok)
-			return wrong()
+			return w.fail("malformed JSON")
 		}
-		if _, err := strconv.ParseInt(string(n), 10, t.Bits()); err != nil {
-			if errors.Is(err, strconv.ErrRange) {
-				return &pathError{Path: nameOf(path), Msg: "is out of range"}
-			}
-			return &pathError{Path: nameOf(path), Msg: "must be an integer, not " + string(n)}
+		if msg := checkNumber(string(v), t); msg != "" {
+			return w.fail(msg)
 		}
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		n, ok := tok.(json.Number)
-		if !ok {
-			w.skip(tok)
-			return wrong()
-		}
-		if _, err := strconv.ParseUint(string(n), 10, t.Bits()); err != nil {
-			if errors.Is(err, strconv.ErrRange) {
-				return &pathError{Path: nameOf(path), Msg: "is out of range"}
-			}
-			return &pathError{Path: nameOf(path), Msg: "must be a non-negative integer, not " + string(n)}
-		}
-	case reflect.Float32, reflect.Float64:
-		n, ok := tok.(json.Number)
-		if !ok {
-			w.skip(tok)
-			return wrong()
-		}
-		if _, err := strconv.ParseFloat(string(n), t.Bits()); err != nil {
-			return &pathError{Path: nameOf(path), Msg: "is out of range"}
-		}
-	default:
-		return &pathError{Path: nameOf(path), Msg: "is not accepted"}
-	}
-	return nil
-}
-
-// skip consumes the rest of a value whose first token was tok.
-func (w *strictWalker) skip(tok json.Token) error {
-	d, ok := tok.(json.Delim)
-	if !ok || (d != '{' && d != '[') {
 		return nil
-	}
-	for depth := 1; depth > 0; {
-		t, err := w.dec.Token()
-		if err != nil {
-			return err
-		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
+	default:
+		return w.fail("is not accepted")
 	}
 	return nil
 }
 
-// tokenKind names the kind of a JSON token for an error message.
-func tokenKind(tok json.Token) string {
-	switch v := tok.(type) {
-	case json.Delim:
-		if v == '[' {
-			return "an array"
+// memberSet remembers the member names of one object: a slice while they are few
+// (objects of the API have a dozen members), a map beyond.
+type memberSet struct {
+	few  []string
+	many map[string]bool
+}
+
+// add reports false when name was there already.
+func (m *memberSet) add(name string) bool {
+	if m.many != nil {
+		if m.many[name] {
+			return false
 		}
-		return "an object"
-	case string:
-		return "a string"
-	case json.Number:
-		return "number " + string(v)
-	case bool:
-		return strconv.FormatBool(v)
+		m.many[name] = true
+		return true
 	}
-	return "null"
+	if slices.Contains(m.few, name) {
+		return false
+	}
+	if m.few = append(m.few, name); len(m.few) > 32 {
+		m.many = map[string]bool{}
+		for _, n := range m.few {
+			m.many[n] = true
+		}
+	}
+	return true
+}
+
+// checkNumber says what is wrong with the JSON number n for t, or "".
+func checkNumber(n string, t reflect.Type) string {
+	var err error
+	want := "an integer"
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		_, err = strconv.ParseInt(n, 10, t.Bits())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		_, err = strconv.ParseUint(n, 10, t.Bits())
+		want = "a non-negative integer"
+	default:
+		_, err = strconv.ParseFloat(n, t.Bits())
+		want = "a number"
+	}
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, strconv.ErrRange):
+		return "is out of range"
+	}
+	return "must be " + want + ", not " + n
 }
 
 // fieldCache holds jsonFields per struct type.
@@ -345,7 +478,7 @@ func siblingJSONName(root reflect.Type, structNS, goName string) string {
 // as passwords and setting values stay as sent), before the validate rules see them:
 // a number of spaces only is then empty and "required" refuses it. It returns the
 // first value refused, with its path.
-func normalizeText(v reflect.Value, path string) *pathError {
+func normalizeText(v reflect.Value, path pathStack) *pathError {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
@@ -369,7 +502,7 @@ func normalizeText(v reflect.Value, path string) *pathError {
 				if name == "" {
 					name = f.Name
 				}
-				p = joinPath(path, name)
+				p = append(path, pathSeg{key: name})
 			}
 			if fv.Kind() == reflect.String {
 				if err := normalizeString(fv, f.Tag.Get("text"), p); err != nil {
@@ -387,7 +520,7 @@ func normalizeText(v reflect.Value, path string) *pathError {
 		}
 		for i := 0; i < v.Len(); i++ {
 			ev := v.Index(i)
-			p := path + "[" + strconv.Itoa(i) + "]"
+			p := append(path, pathSeg{idx: i})
 			if ev.Kind() == reflect.String {
 				if err := normalizeString(ev, "", p); err != nil {
 					return err
@@ -402,7 +535,7 @@ func normalizeText(v reflect.Value, path string) *pathError {
 	return nil
 }
 
-func normalizeString(v reflect.Value, kind, path string) *pathError {
+func normalizeString(v reflect.Value, kind string, path pathStack) *pathError {
 	if kind == "raw" || !v.CanSet() {
 		return nil
 	}
@@ -412,8 +545,10 @@ func normalizeString(v reflect.Value, kind, path string) *pathError {
 	}
 	s, err := norm(v.String())
 	if err != nil {
-		return &pathError{Path: nameOf(path), Msg: err.Error()}
+		return &pathError{Path: path.String(), Msg: err.Error()}
 	}
-	v.SetString(s)
+	if s != v.String() {
+		v.SetString(s)
+	}
 	return nil
 }
