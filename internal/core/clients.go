@@ -202,6 +202,9 @@ func CheckLoginNames(ctx context.Context, q Querier, c Client) error {
 // A number or username that is another client's login name is refused with a
 // *LoginNameTakenError (see CheckLoginNames), whoever saves the client.
 func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, error) {
+	if err := c.normalize(); err != nil {
+		return 0, err
+	}
 	if err := CheckLoginNames(ctx, tx, c); err != nil {
 		return 0, err
 	}
@@ -229,6 +232,24 @@ func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, e
 		return 0, ErrNotFound
 	}
 	return c.ID, nil
+}
+
+// normalize makes every text field one line (core.Line) and refuses control
+// characters and a number that is empty or spaces only.
+func (c *Client) normalize() error {
+	if err := Lines(LineField{"external_id", &c.ExternalID}, LineField{"number", &c.Number}, LineField{"username", &c.Username},
+		LineField{"name", &c.Name}, LineField{"company", &c.Company}, LineField{"registration_no", &c.RegistrationNo},
+		LineField{"vat_no", &c.VATNo}, LineField{"email", &c.Email}, LineField{"phone", &c.Phone}, LineField{"mobile", &c.Mobile},
+		LineField{"street", &c.Street}, LineField{"city", &c.City}, LineField{"postcode", &c.Postcode},
+		LineField{"country", &c.Country}, LineField{"inv_street", &c.InvStreet}, LineField{"inv_city", &c.InvCity},
+		LineField{"inv_postcode", &c.InvPostcode}, LineField{"inv_country", &c.InvCountry},
+		LineField{"language", &c.Language}); err != nil {
+		return err
+	}
+	if c.Number == "" {
+		return &FieldError{Field: "number", Err: ErrNotBlank}
+	}
+	return nil
 }
 
 // SetClientLanguage stores a client's language preference.

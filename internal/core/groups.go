@@ -65,6 +65,14 @@ func Groups(ctx context.Context, q Querier) ([]InvoiceGroup, error) {
 
 // SaveGroup inserts (ID 0) or updates an invoice group and returns its id.
 func SaveGroup(ctx context.Context, tx *sql.Tx, g InvoiceGroup, now string) (int64, error) {
+	if err := Lines(LineField{"external_id", &g.ExternalID}, LineField{"name", &g.Name},
+		LineField{"supplier_name", &g.SupplierName}, LineField{"street", &g.Street}, LineField{"city", &g.City},
+		LineField{"postcode", &g.Postcode}, LineField{"country", &g.Country}, LineField{"registration_no", &g.RegistrationNo},
+		LineField{"vat_no", &g.VATNo}, LineField{"phone", &g.Phone}, LineField{"email", &g.Email}, LineField{"web", &g.Web},
+		LineField{"bank_account", &g.BankAccount}, LineField{"iban", &g.IBAN}, LineField{"bic", &g.BIC},
+		LineField{"currency", &g.Currency}); err != nil {
+		return 0, err
+	}
 	if g.Currency == "" {
 		g.Currency = "CZK"
 	}

@@ -73,6 +73,9 @@ func StaffList(ctx context.Context, q Querier) ([]Staff, error) {
 
 // SaveStaff inserts (ID 0) or updates a staff account and returns its id.
 func SaveStaff(ctx context.Context, tx *sql.Tx, s Staff, now string) (int64, error) {
+	if err := Lines(LineField{"login", &s.Login}, LineField{"name", &s.Name}, LineField{"email", &s.Email}); err != nil {
+		return 0, err
+	}
 	if s.ID == 0 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO staff (login, name, email, role, password_hash, send_tasks_email,
 			send_portal_requests, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

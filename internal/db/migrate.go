@@ -3,8 +3,11 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +26,8 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+	// autoinc are the tables of "-- migrate:autoincrement" lines (see Migrate).
+	autoinc []autoinc
 }
 
 func (s Source) list() ([]migration, error) {
@@ -44,7 +49,11 @@ func (s Source) list() ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, migration{version: v, name: e.Name(), sql: string(body)})
+		ai, err := parseAutoinc(string(body))
+		if err != nil {
+			return nil, fmt.Errorf("migrations %s/%s: %w", s.Name, e.Name(), err)
+		}
+		out = append(out, migration{version: v, name: e.Name(), sql: string(body), autoinc: ai})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	for i := 1; i < len(out); i++ {
@@ -58,6 +67,19 @@ func (s Source) list() ([]migration, error) {
 // Migrate applies every migration of the sources that is not yet recorded, each in its
 // own transaction together with its record, in the order given. Running it again is a
 // no-op, so every start of the binary may call it.
+//
+// A migration may start with lines
+//
+//	-- migrate:autoincrement TABLE [above TABLE.COLUMN ...]
+//
+// to make TABLE's "id INTEGER PRIMARY KEY" an AUTOINCREMENT key, so that the id of a
+// deleted row is never handed out again (without it SQLite gives MAX(id)+1, the id of
+// a deleted newest row). The table is rebuilt with its rows, indexes and triggers, as
+// SQLite's ALTER TABLE documentation prescribes: with foreign keys off, so that
+// dropping the old table cascades nowhere, then checked with foreign_key_check before
+// the commit. The sequence starts above the highest id the named columns still hold
+// (an audit log naming deleted rows); columns of tables that do not exist yet are
+// skipped. The rest of the file runs afterwards in the same transaction.
 func Migrate(ctx context.Context, d *DB, sources ...Source) error {
 	if _, err := d.W.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		source TEXT NOT NULL,
@@ -73,28 +95,254 @@ func Migrate(ctx context.Context, d *DB, sources ...Source) error {
 			return err
 		}
 		for _, m := range ms {
-			err := d.Tx(ctx, func(tx *sql.Tx) error {
-				var n int
-				if err := tx.QueryRowContext(ctx,
-					`SELECT COUNT(*) FROM schema_migrations WHERE source = ? AND version = ?`,
-					src.Name, m.version).Scan(&n); err != nil {
-					return err
-				}
-				if n > 0 {
-					return nil
-				}
-				if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-					return err
-				}
-				_, err := tx.ExecContext(ctx,
-					`INSERT INTO schema_migrations (source, version, name, applied_at) VALUES (?, ?, ?, ?)`,
-					src.Name, m.version, m.name, time.Now().UTC().Format(time.RFC3339))
-				return err
-			})
-			if err != nil {
+			if err := apply(ctx, d, src.Name, m); err != nil {
 				return fmt.Errorf("db.Migrate %s/%s: %w", src.Name, m.name, err)
 			}
 		}
 	}
 	return nil
+}
+
+// apply runs one migration unless it is recorded already.
+func apply(ctx context.Context, d *DB, source string, m migration) error {
+	run := func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx,
+			`SELECT COUNT(*) FROM schema_migrations WHERE source = ? AND version = ?`,
+			source, m.version).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		for _, a := range m.autoinc {
+			if err := a.rebuild(ctx, tx); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return err
+		}
+		if len(m.autoinc) > 0 {
+			if err := foreignKeyCheck(ctx, tx); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO schema_migrations (source, version, name, applied_at) VALUES (?, ?, ?, ?)`,
+			source, m.version, m.name, time.Now().UTC().Format(time.RFC3339))
+		return err
+	}
+	if len(m.autoinc) == 0 {
+		return d.Tx(ctx, run)
+	}
+	return withoutForeignKeys(ctx, d, run)
+}
+
+// withoutForeignKeys runs fn in a write transaction on the writer connection with
+// foreign key enforcement off (and legacy_alter_table on, so that renaming the rebuilt
+// table does not trip over triggers of other tables that name the dropped one). Both
+// pragmas are no-ops inside a transaction, so they are set around it, and always put
+// back: the connection returns to the pool afterwards.
+func withoutForeignKeys(ctx context.Context, d *DB, fn func(tx *sql.Tx) error) (err error) {
+	conn, err := d.W.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	defer func() {
+		// A background context: the pragmas must be restored even when ctx ended.
+		_, e1 := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`)
+		_, e2 := conn.ExecContext(context.Background(), `PRAGMA legacy_alter_table = OFF`)
+		var fk int
+		e3 := conn.QueryRowContext(context.Background(), `PRAGMA foreign_keys`).Scan(&fk)
+		if e := errors.Join(e1, e2, e3); e != nil || fk != 1 {
+			// Never hand a connection without foreign keys back to the pool.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+			err = errors.Join(err, fmt.Errorf("restoring foreign_keys: %v", e))
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, `PRAGMA legacy_alter_table = ON`); err != nil {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// foreignKeyCheck fails when any row refers to a row that does not exist.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var bad []string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		bad = append(bad, fmt.Sprintf("%s row %d refers to a missing %s", table, rowid.Int64, parent))
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("foreign key check: %s", strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+// autoinc is one "-- migrate:autoincrement" line.
+type autoinc struct {
+	table string
+	above [][2]string // table, column
+}
+
+const autoincDirective = "-- migrate:autoincrement"
+
+// parseAutoinc reads the directive lines at the top of a migration (before its first
+// statement; other comments may come between them).
+func parseAutoinc(body string) ([]autoinc, error) {
+	var out []autoinc
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if !strings.HasPrefix(line, "--") {
+			break
+		}
+		rest, ok := strings.CutPrefix(line, autoincDirective)
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) == 0 || !identifier(f[0]) || (len(f) > 1 && (f[1] != "above" || len(f) == 2)) {
+			return nil, fmt.Errorf("%q: want %s TABLE [above TABLE.COLUMN ...]", line, autoincDirective)
+		}
+		a := autoinc{table: f[0]}
+		for _, tc := range f[min(2, len(f)):] {
+			t, c, ok := strings.Cut(tc, ".")
+			if !ok || !identifier(t) || !identifier(c) {
+				return nil, fmt.Errorf("%q: %q is not TABLE.COLUMN", line, tc)
+			}
+			a.above = append(a.above, [2]string{t, c})
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// identifier accepts the plain names our schema uses, which need no quoting rules.
+func identifier(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// intPK finds the integer primary key column of a CREATE TABLE statement.
+var intPK = regexp.MustCompile(`(?i)\bid\s+INTEGER\s+PRIMARY\s+KEY\b(\s+AUTOINCREMENT\b)?`)
+
+// createHead is the start of a CREATE TABLE statement up to the column list.
+var createHead = regexp.MustCompile(`(?is)^\s*CREATE\s+TABLE\s+(?:"[^"]+"|\w+)\s*\(`)
+
+// rebuild makes a.table's id AUTOINCREMENT (a no-op when it is already) and starts its
+// sequence above the ids still named elsewhere. It runs inside withoutForeignKeys.
+func (a autoinc) rebuild(ctx context.Context, tx *sql.Tx) error {
+	var create string
+	err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, a.table).Scan(&create)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("autoincrement %s: no such table", a.table)
+	}
+	if err != nil {
+		return err
+	}
+	pk := intPK.FindStringSubmatchIndex(create)
+	if pk == nil || !createHead.MatchString(create) {
+		return fmt.Errorf("autoincrement %s: the table has no id INTEGER PRIMARY KEY", a.table)
+	}
+	if pk[2] < 0 {
+		// Its indexes and triggers go with the old table: keep their definitions
+		// (automatic indexes of UNIQUE columns have none and come back by themselves).
+		var again []string
+		rows, err := tx.QueryContext(ctx, `SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger')
+			AND sql IS NOT NULL ORDER BY type, rowid`, a.table)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return err
+			}
+			again = append(again, s)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		tmp := a.table + "_autoincrement"
+		def := create[:pk[1]] + " AUTOINCREMENT" + create[pk[1]:]
+		def = createHead.ReplaceAllLiteralString(def, `CREATE TABLE "`+tmp+`" (`)
+		steps := append([]string{
+			def,
+			`INSERT INTO "` + tmp + `" SELECT * FROM "` + a.table + `"`,
+			`DROP TABLE "` + a.table + `"`,
+			`ALTER TABLE "` + tmp + `" RENAME TO "` + a.table + `"`,
+		}, again...)
+		for _, q := range steps {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("autoincrement %s: %w", a.table, err)
+			}
+		}
+	}
+	// The sequence: at least the highest id in the table (the copy set that), and above
+	// every id the named columns still hold.
+	floor := int64(0)
+	for _, tc := range a.above {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, tc[0]).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			continue
+		}
+		var v sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT MAX("`+tc[1]+`") FROM "`+tc[0]+`"`).Scan(&v); err != nil {
+			return fmt.Errorf("autoincrement %s above %s.%s: %w", a.table, tc[0], tc[1], err)
+		}
+		floor = max(floor, v.Int64)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq) SELECT ?, 0
+		WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)`, a.table, a.table); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = MAX(seq, ?, (SELECT COALESCE(MAX(id), 0) FROM "`+a.table+`"))
+		WHERE name = ?`, floor, a.table)
+	return err
 }

@@ -131,11 +131,13 @@ func (p *Page) Money(minor int64, currency string) string {
 // FormatMoney formats an amount in minor units for a language.
 func FormatMoney(lang string, minor int64, currency string) string {
 	neg := minor < 0
+	// In uint64, so that the lowest int64 (which has no positive twin) prints too.
+	abs := uint64(minor)
 	if neg {
-		minor = -minor
+		abs = -abs
 	}
-	whole := strconv.FormatInt(minor/100, 10)
-	frac := fmt.Sprintf("%02d", minor%100)
+	whole := strconv.FormatUint(abs/100, 10)
+	frac := fmt.Sprintf("%02d", abs%100)
 	sep, dec := ",", "."
 	if lang == "cs" {
 		sep, dec = "\u00a0", ","

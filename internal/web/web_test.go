@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -195,6 +196,9 @@ func TestFormatMoney(t *testing.T) {
 		{"en", 123450, "CZK", "CZK\u00a01,234.50"},
 		{"en", -5, "EUR", "EUR\u00a0−0.05"},
 		{"cs", 100000000, "EUR", "1\u00a0000\u00a0000,00\u00a0EUR"},
+		// The lowest int64 has no positive twin; it still prints (rows stored before
+		// amounts were bounded can hold anything).
+		{"en", math.MinInt64, "EUR", "EUR\u00a0−92,233,720,368,547,758.08"},
 	}
 	for _, c := range cases {
 		if got := web.FormatMoney(c.lang, c.minor, c.cur); got != c.want {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/gdpr"
 )
 
@@ -13,6 +14,9 @@ import (
 // stands beside the field.
 func consentText(s string) (string, string) {
 	s = strings.TrimSpace(formText(s))
+	if _, bad := web.FormText(s); bad != "" {
+		return s, bad
+	}
 	switch {
 	case s == "":
 		return s, "form.required"
@@ -26,22 +30,31 @@ func consentText(s string) (string, string) {
 // (one per line; none means a plain "I agree").
 func (m *Module) addConsentDocument(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	form := map[string]string{"title": strings.TrimSpace(c.FormValue("title")), "purposes": formText(c.FormValue("purposes"))}
+	form := map[string]string{"purposes": formText(c.FormValue("purposes"))}
 	errs := map[string]string{}
+	title, bad := web.FormLine(c.FormValue("title"))
+	form["title"] = title
 	text, key := consentText(c.FormValue("text"))
 	form["text"] = text
 	if key != "" {
 		errs["text"] = key
 	}
-	if form["title"] == "" {
+	switch {
+	case bad != "":
+		errs["title"] = bad
+	case title == "":
 		errs["title"] = "form.required"
-	} else if len(form["title"]) > 300 {
+	case len(title) > 300:
 		errs["title"] = "form.too_long"
 	}
 	var purposes []string
 	seen := map[string]bool{}
 	for _, p := range strings.Split(form["purposes"], "\n") {
-		p = strings.TrimSpace(p)
+		p, bad := web.FormLine(p)
+		if bad != "" {
+			errs["purposes"] = bad
+			continue
+		}
 		if p == "" {
 			continue
 		}

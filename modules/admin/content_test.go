@@ -185,3 +185,27 @@ func TestMailTemplates(t *testing.T) {
 		t.Fatal("templates not audited (preview, save, delete)")
 	}
 }
+
+// Console texts go through the shared normaliser: a title is stored as one line,
+// control and invisible formatting characters are refused beside their field, in
+// both languages; a department name or a staff reply the same.
+func TestConsoleTextsNormalised(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	b := staffBrowser(t, env, core.RoleSupport)
+	b.Post("/admin/messages", url.Values{"kind": {"global"}, "title": {"Planned\r\n  outage"}, "body": {"<p>a</p>\r\n<p>b</p>"}}).Expect(t, 303)
+	list, _ := info.ListMessages(context.Background(), env.Deps.DB.R)
+	if len(list) != 1 || list[0].Title != "Planned outage" {
+		t.Fatalf("messages %+v", list)
+	}
+	b.Post("/admin/messages", url.Values{"kind": {"global"}, "title": {"Out\x00age"}, "body": {"x"}}).
+		Expect(t, 422, "Remove control characters", `aria-describedby="e-title"`)
+	b.Post("/admin/messages", url.Values{"kind": {"global"}, "title": {" \r\n "}, "body": {"x"}}).Expect(t, 422, "This field is required.")
+	b.Header.Set("Accept-Language", "cs")
+	b.Post("/admin/messages", url.Values{"kind": {"global"}, "title": {"T"}, "body": {"a\u202eb"}}).Expect(t, 422, "Odstraňte řídicí")
+	a := staffBrowser(t, env, core.RoleAdmin)
+	a.Post("/admin/departments", url.Values{"name": {"Sup\x1bport"}}).Expect(t, 422, "Remove control characters")
+	if list, _ := info.ListMessages(context.Background(), env.Deps.DB.R); len(list) != 1 {
+		t.Fatalf("%d messages after refused posts", len(list))
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/files"
 	"github.com/ispportal/portal/modules/files/blob"
 )
@@ -20,14 +21,22 @@ import (
 // blob.MaxUploadBytes is refused and leaves nothing behind.
 func (m *Module) uploadFile(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	form := map[string]string{"title": strings.TrimSpace(c.FormValue("title")), "description": strings.TrimSpace(c.FormValue("description"))}
+	title, badTitle := web.FormLine(c.FormValue("title"))
+	desc, badDesc := web.FormText(formText(c.FormValue("description")))
+	form := map[string]string{"title": title, "description": strings.TrimSpace(desc)}
 	errs := map[string]string{}
-	if form["title"] == "" {
+	switch {
+	case badTitle != "":
+		errs["title"] = badTitle
+	case form["title"] == "":
 		errs["title"] = "form.required"
-	} else if len([]rune(form["title"])) > 200 {
+	case len([]rune(form["title"])) > 200:
 		errs["title"] = "form.too_long"
 	}
-	if len([]rune(form["description"])) > 2000 {
+	switch {
+	case badDesc != "":
+		errs["description"] = badDesc
+	case len([]rune(form["description"])) > 2000:
 		errs["description"] = "form.too_long"
 	}
 	f := files.File{Title: form["title"], Description: form["description"]}

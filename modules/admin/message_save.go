@@ -22,6 +22,14 @@ func (m *Module) createMessage(c *fiber.Ctx) error {
 		form[k] = strings.TrimSpace(formText(c.FormValue(k)))
 	}
 	errs := map[string]string{}
+	if v, key := web.FormLine(form["title"]); key != "" {
+		errs["title"] = key
+	} else {
+		form["title"] = v
+	}
+	if _, key := web.FormText(form["body"]); key != "" {
+		errs["body"] = key
+	}
 	msg := info.Message{Kind: form["kind"], Title: form["title"], Body: form["body"]}
 	switch msg.Kind {
 	case info.KindPrivate:
@@ -43,14 +51,18 @@ func (m *Module) createMessage(c *fiber.Ctx) error {
 	default:
 		errs["kind"] = "form.invalid"
 	}
-	if msg.Title == "" {
+	switch {
+	case errs["title"] != "":
+	case msg.Title == "":
 		errs["title"] = "form.required"
-	} else if len([]rune(msg.Title)) > 200 {
+	case len([]rune(msg.Title)) > 200:
 		errs["title"] = "form.too_long"
 	}
-	if msg.Body == "" {
+	switch {
+	case errs["body"] != "":
+	case msg.Body == "":
 		errs["body"] = "form.required"
-	} else if len(msg.Body) > 100000 {
+	case len(msg.Body) > 100000:
 		errs["body"] = "form.too_long"
 	}
 	var err error

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/helpdesk"
 )
 
@@ -21,6 +22,9 @@ func (m *Module) replyTicket(c *fiber.Ctx) error {
 		return err
 	}
 	body := strings.TrimSpace(formText(c.FormValue("body")))
+	if _, bad := web.FormText(body); bad != "" {
+		return m.renderTicket(c, map[string]string{"body": bad}, map[string]string{"body": body})
+	}
 	if body == "" || len(body) > 50000 {
 		key := "form.required"
 		if body != "" {
@@ -73,7 +77,11 @@ func repliedKey(noMail string) string {
 // changed one, with its "use for portal requests" flag.
 func (m *Module) saveDepartment(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	dep := helpdesk.Department{Name: strings.TrimSpace(c.FormValue("name")), PortalRequests: c.FormValue("portal") == "1"}
+	name, bad := web.FormLine(c.FormValue("name"))
+	if bad != "" {
+		return m.renderTickets(c, map[string]string{"name": bad}, map[string]string{"name": name})
+	}
+	dep := helpdesk.Department{Name: name, PortalRequests: c.FormValue("portal") == "1"}
 	if raw := c.FormValue("id"); raw != "" && raw != "0" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {

@@ -9,6 +9,7 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/auth"
+	"github.com/ispportal/portal/modules/services"
 )
 
 // ClientRef names a client by portal id or by the billing system's external id.
@@ -301,7 +302,9 @@ var clientMethods = []*Method{
 			c.Audit(cl.ID, "activated")
 			return ActiveState{ID: cl.ID, Active: true}, nil
 		}),
-	def("clients.delete", Write, "Deletes a client and everything the portal holds for them (services, invoices, documents, tickets). Deleting a client that is already gone succeeds with deleted false.",
+	def("clients.delete", Write, "Deletes a client and everything the portal holds for them (services with their traffic, invoices, payments, documents, consents); "+
+		"helpdesk tickets stay with staff, without a client, and the audit log keeps the client's history. The id is never given to another client. "+
+		"Deleting a client that is already gone succeeds with deleted false.",
 		ClientRef{ExternalID: "CRM-000123"}, Deleted{true},
 		func(c *Call, p *ClientRef) (Deleted, error) {
 			var out Deleted
@@ -315,6 +318,9 @@ var clientMethods = []*Method{
 				return out, err
 			}
 			if err := web.EndClientSessions(c.Ctx, c.Tx, cl.ID, ""); err != nil {
+				return out, err
+			}
+			if err := services.DeleteClientServices(c.Ctx, c.Tx, cl.ID); err != nil {
 				return out, err
 			}
 			if _, err := c.Tx.ExecContext(c.Ctx, `DELETE FROM clients WHERE id = ?`, cl.ID); err != nil {

@@ -19,14 +19,14 @@ type ConsentDocRef struct {
 type ConsentDocFields struct {
 	ExternalID string   `json:"external_id" validate:"required,max=64" doc:"the key of idempotent writes"`
 	Title      string   `json:"title" validate:"required,max=300"`
-	Text       string   `json:"text" validate:"required,max=204800" doc:"HTML (sanitised when shown); version 1"`
+	Text       string   `json:"text" validate:"required,max=204800" text:"multiline" doc:"HTML (sanitised when shown); version 1"`
 	Purposes   []string `json:"purposes" validate:"max=20,dive,required,max=200" doc:"what the client can agree to separately (e.g. E-mail, SMS); none: a plain I agree"`
 }
 
 // ConsentNewVersionParams publish a new text of a consent document.
 type ConsentNewVersionParams struct {
 	ConsentDocRef
-	Text string `json:"text" validate:"required,max=204800" doc:"HTML; the same text as the current version publishes nothing (idempotent)"`
+	Text string `json:"text" validate:"required,max=204800" text:"multiline" doc:"HTML; the same text as the current version publishes nothing (idempotent)"`
 }
 
 // ConsentDocOut is a consent document in its current version.

@@ -66,7 +66,7 @@ type MessageFields struct {
 	ClientExternalID string `json:"client_external_id" validate:"max=64" doc:"...or by external id"`
 	GroupID          int64  `json:"invoice_group_id" validate:"gte=0" doc:"group messages"`
 	Title            string `json:"title" validate:"required,max=200"`
-	Body             string `json:"body" validate:"required,max=100000" doc:"HTML; sanitised when shown"`
+	Body             string `json:"body" validate:"required,max=100000" text:"multiline" doc:"HTML; sanitised when shown"`
 	ValidFrom        string `json:"valid_from" validate:"omitempty,datetime=2006-01-02"`
 	ValidUntil       string `json:"valid_until" validate:"omitempty,datetime=2006-01-02" doc:"exclusive"`
 }

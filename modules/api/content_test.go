@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -239,4 +240,66 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 	var cl ConsentList
 	e.call(sid, "gdpr.consentState", map[string]any{"client_external_id": "C1"}).ok(t, &cl)
 	e.call(sid, "gdpr.consentState", map[string]any{}).fails(t, codeInvalidParams, "client_id")
+}
+
+// Amounts beyond ±10,000,000,000.00 are refused with the field named, so that no
+// client's sums can overflow (two such payments made the Invoicing page fail).
+func TestAmountBoundsAPI(t *testing.T) {
+	e := newEnv(t)
+	sid := e.admin()
+	setupClient(t, e, sid)
+	const maxAmount = 1_000_000_000_000
+	pay := map[string]any{"external_id": "P1", "client_external_id": "C1", "paid_on": "2026-11-10", "currency": "CZK", "method": "bank"}
+	inv := func() map[string]any {
+		return map[string]any{"external_id": "I1", "client_external_id": "C1", "number": "1", "issued": "2026-11-01", "due": "2026-11-15",
+			"amount": 1000, "amount_vat": 1210, "currency": "CZK",
+			"items": []any{map[string]any{"description": "Internet", "quantity": 1000, "unit_price": 1000, "vat_rate": 21}}}
+	}
+	item := func(k string, v any) map[string]any {
+		i := inv()
+		i["items"].([]any)[0].(map[string]any)[k] = v
+		return i
+	}
+	with := func(m map[string]any, k string, v any) map[string]any {
+		out := map[string]any{}
+		for a, b := range m {
+			out[a] = b
+		}
+		out[k] = v
+		return out
+	}
+	for _, tc := range []struct {
+		method string
+		params map[string]any
+		field  string
+	}{
+		{"payments.add", with(pay, "amount", int64(1)<<62), "amount"},
+		{"payments.add", with(pay, "amount", maxAmount+1), "amount"},
+		{"payments.add", with(pay, "amount", -maxAmount-1), "amount"},
+		{"invoices.add", with(inv(), "amount_vat", int64(1)<<62), "amount_vat"},
+		{"invoices.add", with(inv(), "amount", -maxAmount-1), "amount"},
+		{"invoices.add", item("unit_price", maxAmount+1), "items[0].unit_price"},
+		{"invoices.add", item("quantity", int64(1)<<40), "items[0].quantity"},
+		{"services.add", map[string]any{"external_id": "S", "client_external_id": "C1", "tariff_external_id": "T", "name": "S",
+			"price_override": maxAmount + 1}, "price_override"},
+		{"tariffs.add", map[string]any{"external_id": "T", "name": "T", "kind": "internet", "price": maxAmount + 1}, "price"},
+	} {
+		r := e.call(sid, tc.method, tc.params)
+		r.fails(t, codeInvalidParams, map[bool]string{true: "1,000,000 pieces", false: "10,000,000,000.00"}[tc.field == "items[0].quantity"])
+		var d fieldData
+		json.Unmarshal(r.Error.Data, &d)
+		if d.Field != tc.field {
+			t.Errorf("%s %v: field %q, want %q", tc.method, tc.params, d.Field, tc.field)
+		}
+	}
+	// In range line by line, beyond it together: refused as a whole.
+	big := inv()
+	big["items"] = []any{map[string]any{"description": "a", "quantity": 1000, "unit_price": maxAmount, "vat_rate": 21}}
+	e.call(sid, "invoices.add", big).refused(t, "invalid", "10,000,000,000.00")
+	// The edge itself is fine.
+	e.call(sid, "payments.add", with(pay, "amount", maxAmount)).ok(t, nil)
+	e.call(sid, "payments.add", with(with(pay, "external_id", "P2"), "amount", maxAmount)).ok(t, nil)
+	if n := e.count(`SELECT COUNT(*) FROM invoices`); n != 0 {
+		t.Fatalf("%d invoices stored", n)
+	}
 }

@@ -154,6 +154,10 @@ func paramRows(t reflect.Type, prefix string) [][4]string {
 		if rules != "" {
 			rules = "`" + rules + "`"
 		}
+		if k := f.Tag.Get("text"); k != "" {
+			// How the text is normalised (see the Protocol section); single-line is the default.
+			rules = strings.TrimSpace(rules + " `" + k + "`")
+		}
 		out = append(out, [4]string{prefix + name, typeName(f.Type), rules, strings.ReplaceAll(f.Tag.Get("doc"), "|", "\\|")})
 		et := f.Type
 		if et.Kind() == reflect.Slice {
@@ -202,8 +206,23 @@ Generated from the method registry by ` + "`portal api doc docs/api.md`" + `; do
 
 - ` + "`POST /jsonrpc`" + ` with ` + "`Content-Type: application/json`" + ` (anything else: HTTP 415), a
   JSON-RPC 2.0 call object or a batch (array) of at most 1000 calls. Bodies above 8 MB are
-  refused (HTTP 413), as is JSON nested deeper than 32 levels. Calls without ` + "`id`" + ` are
-  notifications and get no answer.
+  refused (HTTP 413), as is JSON nested deeper than 32 levels. A valid call without
+  ` + "`id`" + ` is a notification and gets no answer (a body of notifications only: HTTP 204); a call
+  that is not valid (wrong ` + "`jsonrpc`" + `, no ` + "`method`" + `, unknown member) is answered with
+  error -32600 and its ` + "`id`" + `, or ` + "`id`" + ` null when it has none.
+- Member and param names are case-sensitive and may appear once: ` + "`\"Method\"`" + `, ` + "`\"sid\"`" + ` or
+  ` + "`\"NAME\"`" + ` are unknown members, and a member given twice is refused. ` + "`data.field`" + ` of an
+  error names the member as the request wrote it, with array positions
+  (` + "`clients[3].number`" + `, ` + "`samples[17].bytes_down`" + `).
+- Money is an integer in minor units (hundredths: 499.00 CZK is 49900). Rule ` + "`money`" + `: at most
+  1000000000000 either way (10,000,000,000.00); rule ` + "`quantity`" + `: an invoice line's quantity in
+  thousandths, at most 1000000000 either way (a million pieces). Beyond them: error -32602.
+- Text params are single-line unless their rules say ` + "`multiline`" + `: line breaks and tabs
+  become spaces, runs of spaces one space, and spaces at either end go, so a value of
+  spaces only counts as empty (and a required one is refused). ` + "`multiline`" + ` text keeps its
+  lines (line ends become ` + "`\\n`" + `); ` + "`raw`" + ` values (passwords, setting values) are taken as sent.
+  Control characters (NUL, escape, ...) and invisible formatting characters (right-to-left
+  overrides, zero-width spaces) are refused with -32602 in every text param but ` + "`raw`" + ` ones.
 - Authentication: ` + "`\"auth\": {\"login\": ..., \"password\": ...}`" + ` of a staff account, in the call
   object or inside ` + "`params`" + `, starts a session; the envelope's ` + "`session_id`" + ` is then sent as
   ` + "`\"SID\"`" + ` (in the call object, inside ` + "`params`" + `, or as the ` + "`X-Session-Id`" + ` header). Never in
@@ -255,9 +274,15 @@ A call that did not run returns a JSON-RPC ` + "`error`" + ` instead:
 
 ## Files
 
-` + "`GET|POST /jsonrpc/file`" + ` downloads and uploads files as plain HTTP bodies (not base64). Credentials
-in the ` + "`X-Session-Id`" + ` header or a ` + "`SID`" + ` form field, or ` + "`login`" + ` and ` + "`password`" + ` form fields (POST
-only: never in the URL).
+` + "`GET|POST /jsonrpc/file`" + ` downloads and uploads files as plain HTTP bodies (not base64). Credentials,
+in this order: the ` + "`X-Session-Id`" + ` header; HTTP Basic authentication (` + "`Authorization: Basic`" + `
+with a staff login and password, which also counts towards the account's lockout); or, in a
+POSTed form (` + "`application/x-www-form-urlencoded`" + ` or ` + "`multipart/form-data`" + `), a ` + "`SID`" + ` field or
+` + "`login`" + ` and ` + "`password`" + ` fields. Never in the URL and never a cookie: those are ignored.
+
+A download may also be a POSTed form carrying ` + "`type`" + `, ` + "`id`" + ` and ` + "`external_id`" + ` as fields
+instead of in the query string (a form field wins over the query parameter of the same name).
+An upload's body is the file, so its parameters are always in the query string.
 
 | Request | Does |
 |---|---|

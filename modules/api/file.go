@@ -40,37 +40,40 @@ func fileCredentials(c *fiber.Ctx) (string, *credentials) {
 			}
 		}
 	}
-	if c.Method() == fiber.MethodPost {
-		mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-		if mt == fiber.MIMEApplicationForm || mt == fiber.MIMEMultipartForm {
-			// Form values of the body only: c.FormValue would also read the URL.
-			args := c.Request().PostArgs()
-			if mt == fiber.MIMEMultipartForm {
-				if f, err := c.MultipartForm(); err == nil {
-					get := func(k string) string {
-						if v := f.Value[k]; len(v) > 0 {
-							return v[0]
-						}
-						return ""
-					}
-					if sid := get("SID"); sid != "" {
-						return sid, nil
-					}
-					if l := get("login"); l != "" {
-						return "", &credentials{Login: l, Password: get("password")}
-					}
-				}
-				return "", nil
-			}
-			if sid := string(args.Peek("SID")); sid != "" {
-				return sid, nil
-			}
-			if l := string(args.Peek("login")); l != "" {
-				return "", &credentials{Login: l, Password: string(args.Peek("password"))}
-			}
-		}
+	if sid := formValue(c, "SID"); sid != "" {
+		return sid, nil
+	}
+	if l := formValue(c, "login"); l != "" {
+		return "", &credentials{Login: l, Password: formValue(c, "password")}
 	}
 	return "", nil
+}
+
+// formValue reads key from the body of a POSTed form (URL-encoded or multipart), or
+// "" when the request is not one.
+func formValue(c *fiber.Ctx, key string) string {
+	if c.Method() != fiber.MethodPost {
+		return ""
+	}
+	switch mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); mt {
+	case fiber.MIMEApplicationForm:
+		return string(c.Request().PostArgs().Peek(key))
+	case fiber.MIMEMultipartForm:
+		if f, err := c.MultipartForm(); err == nil && len(f.Value[key]) > 0 {
+			return f.Value[key][0]
+		}
+	}
+	return ""
+}
+
+// fileParam reads a parameter of a file request (type, id, external_id): from the
+// form body of a POSTed form, where a download may carry its credentials too, else
+// from the query string. An upload's body is the file, so it has only the query.
+func fileParam(c *fiber.Ctx, key string) string {
+	if v := formValue(c, key); v != "" {
+		return v
+	}
+	return c.Query(key)
 }
 
 // serveFile handles GET|POST /jsonrpc/file: downloads (GET, or POST with a form) and
@@ -110,12 +113,12 @@ func (m *Module) serveFile(c *fiber.Ctx) error {
 		return fileError(c, fiber.StatusTooManyRequests, "too many calls for this account")
 	}
 	cl := &Call{m: m, Ctx: ctx, Staff: *staff, IP: ip, Now: m.d.Now(), Q: m.d.DB.R}
-	id, _ := strconv.ParseInt(c.Query("id"), 10, 64)
-	ext := c.Query("external_id")
+	id, _ := strconv.ParseInt(fileParam(c, "id"), 10, 64)
+	ext := fileParam(c, "external_id")
 	if id < 0 || (id == 0 && ext == "") {
 		return fileError(c, fiber.StatusBadRequest, "id or external_id is required")
 	}
-	kind := c.Query("type")
+	kind := fileParam(c, "type")
 	if upload {
 		return m.uploadFile(c, cl, kind, id, ext)
 	}

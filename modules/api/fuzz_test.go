@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -52,6 +54,38 @@ func FuzzDecode(f *testing.F) {
 						t.Fatalf("decodeParams returned %T", err)
 					}
 				}
+			}
+		}
+	})
+}
+
+// FuzzCheckStrict: what the strict scan accepts, encoding/json decodes without error
+// (so decodeParams never fails after it with an unnamed field), and the scan never
+// panics on any valid JSON.
+func FuzzCheckStrict(f *testing.F) {
+	for _, s := range []string{
+		`{"clients": [{"external_id": "a", "number": "1", "name": "n", "services": [{"price_override": 5, "params": [{"name": "x"}]}]}]}`,
+		`{"samples": [{"service_id": 1, "at": "2026-11-02T10:00:00Z", "bytes_down": 18446744073709551615}]}`,
+		`{"jsonrpc": "2.0", "method": "m", "params": [1, {"a": "\u0041"}], "id": null, "auth": {"login": "a\"b"}}`,
+		`{"clients": null}`, `{"samples": [null, {}]}`, `{"a\u0062": 1}`, `{"samples": [{"bytes_up": 1e3}]}`, ` { } `,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if !json.Valid(body) || !depthOK(body, maxDepth) {
+			return
+		}
+		for _, target := range []func() any{
+			func() any { return &ClientsPushParams{} }, func() any { return &TrafficPushParams{} }, func() any { return &request{} },
+		} {
+			v := target()
+			if pe := checkStrict(body, reflect.TypeOf(v), ""); pe != nil {
+				continue
+			}
+			dec := json.NewDecoder(bytes.NewReader(body))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(v); err != nil {
+				t.Fatalf("checkStrict accepted %q for %T, encoding/json refused it: %v", body, v, err)
 			}
 		}
 	})

@@ -21,8 +21,8 @@ type InvoiceFields struct {
 	Issued           string        `json:"issued" validate:"required,datetime=2006-01-02"`
 	Due              string        `json:"due" validate:"required,datetime=2006-01-02"`
 	Taxable          string        `json:"taxable" validate:"omitempty,datetime=2006-01-02" doc:"default: issued"`
-	Amount           int64         `json:"amount" doc:"without VAT, minor units"`
-	AmountVAT        int64         `json:"amount_vat" doc:"with VAT (what the client pays), minor units"`
+	Amount           int64         `json:"amount" validate:"money" doc:"without VAT, minor units"`
+	AmountVAT        int64         `json:"amount_vat" validate:"money" doc:"with VAT (what the client pays), minor units"`
 	Currency         string        `json:"currency" validate:"required,len=3"`
 	VariableSymbol   string        `json:"variable_symbol" validate:"omitempty,numeric,max=10"`
 	Paid             bool          `json:"paid"`
@@ -33,8 +33,8 @@ type InvoiceFields struct {
 // InvoiceItem is one line of an invoice.
 type InvoiceItem struct {
 	Description string `json:"description" validate:"required,max=500"`
-	Quantity    int64  `json:"quantity" doc:"thousandths: 1.5 pieces = 1500"`
-	UnitPrice   int64  `json:"unit_price" doc:"minor units, without VAT"`
+	Quantity    int64  `json:"quantity" validate:"quantity" doc:"thousandths: 1.5 pieces = 1500"`
+	UnitPrice   int64  `json:"unit_price" validate:"money" doc:"minor units, without VAT"`
 	VATRate     int64  `json:"vat_rate" validate:"gte=0,lte=100" doc:"percent"`
 }
 
@@ -90,7 +90,7 @@ type PaymentFields struct {
 	ClientID          int64  `json:"client_id" validate:"gte=0" doc:"the client, by portal id..."`
 	ClientExternalID  string `json:"client_external_id" validate:"max=64" doc:"...or by external id (one of the two is required)"`
 	PaidOn            string `json:"paid_on" validate:"required,datetime=2006-01-02"`
-	Amount            int64  `json:"amount" doc:"minor units"`
+	Amount            int64  `json:"amount" validate:"money" doc:"minor units"`
 	Currency          string `json:"currency" validate:"required,len=3"`
 	Method            string `json:"method" validate:"required,oneof=bank cash card other"`
 	InvoiceExternalID string `json:"invoice_external_id" validate:"max=64" doc:"the invoice it pays, if any"`

@@ -16,7 +16,7 @@ type SetPasswordParams struct {
 	Generate bool `json:"generate" doc:"true: the portal generates the password and returns it once"`
 	// min=8 is the lowest ci_client_password_min_length allows; the configured minimum
 	// and the rest of the policy are checked by the auth module.
-	Password string `json:"password" validate:"required_without=Generate,omitempty,min=8,max=1024" doc:"a password typed by staff; at least ci_client_password_min_length characters, not easy to guess, not the client's number, username or e-mail"`
+	Password string `json:"password" validate:"required_without=Generate,omitempty,min=8,max=1024" text:"raw" doc:"a password typed by staff; at least ci_client_password_min_length characters, not easy to guess, not the client's number, username or e-mail"`
 }
 
 // SetPasswordResult says until when the one-time password works. The password itself

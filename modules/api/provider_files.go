@@ -16,7 +16,7 @@ import (
 type FileFields struct {
 	ExternalID              string   `json:"external_id" validate:"required,max=64" doc:"the file's id, as used in its upload"`
 	Title                   string   `json:"title" validate:"required,max=300"`
-	Description             string   `json:"description" validate:"max=4000"`
+	Description             string   `json:"description" validate:"max=4000" text:"multiline"`
 	InvoiceGroupIDs         []int64  `json:"invoice_group_ids" validate:"max=100,dive,gt=0" doc:"only clients of these invoice groups see the file..."`
 	InvoiceGroupExternalIDs []string `json:"invoice_group_external_ids" validate:"max=100,dive,required,max=64" doc:"...or of these (by external id); both empty: every client"`
 }

@@ -10,11 +10,13 @@ import (
 	"io"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/modules/invoices"
 )
 
 // Access is what a method needs from the caller's role.
@@ -164,6 +166,11 @@ func decodeParams(raw json.RawMessage, p any) error {
 	if raw[0] != '{' {
 		return errInvalidParams("", "params must be an object")
 	}
+	// Names, kinds and ranges first, with the caller's path in the error; the decoder
+	// below then only fills in what was checked.
+	if pe := checkStrict(raw, reflect.TypeOf(p), ""); pe != nil {
+		return errInvalidParams(pe.Path, pe.Msg)
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(p); err != nil {
@@ -172,10 +179,13 @@ func decodeParams(raw json.RawMessage, p any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return errInvalidParams("", "trailing data after params")
 	}
+	if pe := normalizeText(reflect.ValueOf(p), make(pathStack, 0, 8)); pe != nil {
+		return errInvalidParams(pe.Path, pe.Msg)
+	}
 	if err := validate.Struct(p); err != nil {
 		var ve validator.ValidationErrors
 		if errors.As(err, &ve) && len(ve) > 0 {
-			return errInvalidParams(fieldPath(ve[0].Namespace()), ruleMessage(ve[0]))
+			return errInvalidParams(fieldPath(ve[0].Namespace()), ruleMessage(ve[0], reflect.TypeOf(p)))
 		}
 		var iv *validator.InvalidValidationError
 		if errors.As(err, &iv) {
@@ -242,6 +252,16 @@ func jsonKind(t reflect.Type) string {
 // Field names in its errors are the JSON names callers send.
 var validate = func() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
+	// money: an amount in minor units within ±core.MaxAmount; quantity: an invoice
+	// line's quantity in thousandths within ±invoices.MaxQuantity. The stores check the
+	// same bounds; here they are refused with the field's path before any work.
+	must(v.RegisterValidation("money", func(fl validator.FieldLevel) bool {
+		return core.CheckAmount(fl.Field().Int()) == nil
+	}))
+	must(v.RegisterValidation("quantity", func(fl validator.FieldLevel) bool {
+		q := fl.Field().Int()
+		return q >= -invoices.MaxQuantity && q <= invoices.MaxQuantity
+	}))
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
@@ -254,6 +274,12 @@ var validate = func() *validator.Validate {
 	})
 	return v
 }()
+
+func must(err error) {
+	if err != nil {
+		panic(err) // a constant tag registration; failing is a bug
+	}
+}
 
 // fieldPath drops the struct type name from a validator namespace:
 // "ClientsPushParams.clients[3].ClientFields.name" becomes
@@ -273,13 +299,13 @@ func fieldPath(ns string) string {
 }
 
 // ruleMessage says in words which rule a value broke.
-func ruleMessage(fe validator.FieldError) string {
+func ruleMessage(fe validator.FieldError, root reflect.Type) string {
 	p := fe.Param()
 	switch fe.Tag() {
 	case "required":
 		return "is required"
 	case "required_without":
-		return "is required when " + strings.ToLower(p) + " is not given"
+		return "is required when " + siblingJSONName(root, fe.StructNamespace(), p) + " is not given"
 	case "max":
 		if fe.Kind() == reflect.String {
 			return "must be at most " + p + " characters"
@@ -314,6 +340,10 @@ func ruleMessage(fe validator.FieldError) string {
 		return "must be printable ASCII"
 	case "excludesall":
 		return "must not contain control characters"
+	case "money":
+		return core.ErrAmountRange.Error() + " (in minor units: at most " + strconv.FormatInt(core.MaxAmount, 10) + " either way)"
+	case "quantity":
+		return "must be between -1,000,000 and 1,000,000 pieces (in thousandths: at most " + strconv.FormatInt(invoices.MaxQuantity, 10) + " either way)"
 	}
 	return "fails rule " + fe.Tag()
 }

@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"mime"
+	"reflect"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -205,24 +205,45 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// call runs one call and returns its answer, or nil for a notification.
+// requestType is what a call object is checked against.
+var requestType = reflect.TypeFor[request]()
+
+// call runs one call and returns its answer, or nil for a notification. Only a valid
+// request without id is a notification: an invalid one is answered (with id null when
+// its id cannot be read), as JSON-RPC 2.0 requires.
 func (m *Module) call(ctx context.Context, raw json.RawMessage, st *batchState) *response {
-	var req request
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		e := errInvalidRequest("a call is an object with jsonrpc, method, params and id")
-		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			e = errInvalidRequest("unknown member " + f)
-			e.Data = fieldData{Field: strings.Trim(f, `"`)}
+	invalid := func(id json.RawMessage, e *rpcError) *response { return ptr(errorOnly(id, e)) }
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &members); err != nil {
+		return invalid(nil, errInvalidRequest("a call is an object with jsonrpc, method, params and id"))
+	}
+	id, hasID := members["id"]
+	if hasID && !validID(id) {
+		return invalid(nil, errInvalidRequest("id must be a string, a number or null"))
+	}
+	if pe := checkStrict(raw, requestType, ""); pe != nil {
+		e := errInvalidRequest(pe.Path + ": " + pe.Msg)
+		if pe.Msg == "unknown field" {
+			e = errInvalidRequest("unknown member " + strconv.Quote(pe.Path) + " (member names are case-sensitive)")
 		}
-		return ptr(errorOnly(nil, e))
+		e.Data = fieldData{Field: pe.Path}
+		return invalid(id, e)
 	}
-	id := req.ID
-	notification := len(id) == 0
-	if !notification && !validID(id) {
-		return ptr(errorOnly(nil, errInvalidRequest("id must be a string, a number or null")))
+	var req request
+	if err := json.Unmarshal(raw, &req); err != nil {
+		// checkStrict accepted it, so this does not happen; refuse rather than guess.
+		return invalid(id, errInvalidRequest("a call is an object with jsonrpc, method, params and id"))
 	}
+	if req.JSONRPC != "2.0" {
+		return invalid(id, errInvalidRequest(`jsonrpc must be "2.0"`))
+	}
+	if req.Method == "" {
+		return invalid(id, errInvalidRequest("method is required"))
+	}
+	if p := bytes.TrimSpace(req.Params); len(p) > 0 && p[0] != '{' && p[0] != '[' && !bytes.Equal(p, nullID) {
+		return invalid(id, errInvalidRequest("params must be an object"))
+	}
+	notification := !hasID
 	answer := func(r response) *response {
 		if notification {
 			return nil
@@ -231,9 +252,6 @@ func (m *Module) call(ctx context.Context, raw json.RawMessage, st *batchState) 
 		return &r
 	}
 	fail := func(e *rpcError) *response { return answer(errorOnly(id, e)) }
-	if req.JSONRPC != "2.0" {
-		return fail(errInvalidRequest(`jsonrpc must be "2.0"`))
-	}
 	meth, ok := registry[req.Method]
 	if !ok {
 		return fail(&rpcError{Code: codeUnknownMethod, Message: "unknown method " + strconv.Quote(req.Method),
@@ -328,38 +346,65 @@ func (m *Module) run(cl *Call, meth *Method, params json.RawMessage) (any, error
 	return ret, nil
 }
 
+// credentialsType is what an "auth" member is checked against.
+var credentialsType = reflect.TypeFor[credentials]()
+
 // splitCredentials takes SID and auth out of params (where the JeraSoft API sends
-// them), so that the rest decodes strictly into the method's params.
+// them), so that the rest decodes strictly into the method's params. The other
+// members are copied as they came, so a member given twice is still seen (and
+// refused) when the rest is decoded.
 func splitCredentials(params json.RawMessage) (json.RawMessage, string, *credentials, *rpcError) {
 	p := bytes.TrimSpace(params)
 	if len(p) == 0 || p[0] != '{' || (!bytes.Contains(p, []byte(`"SID"`)) && !bytes.Contains(p, []byte(`"auth"`))) {
 		return params, "", nil, nil
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(p, &fields); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(p))
+	if _, err := dec.Token(); err != nil {
 		return nil, "", nil, errInvalidParams("", "params must be an object")
 	}
 	var sid string
 	var auth *credentials
-	if v, ok := fields["SID"]; ok {
-		if err := json.Unmarshal(v, &sid); err != nil {
-			return nil, "", nil, errInvalidParams("SID", "must be a string")
+	var seenSID, seenAuth bool
+	rest := []byte{'{'}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return nil, "", nil, errInvalidParams("", "params must be an object")
 		}
-		delete(fields, "SID")
-	}
-	if v, ok := fields["auth"]; ok {
-		dec := json.NewDecoder(bytes.NewReader(v))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&auth); err != nil {
-			return nil, "", nil, errInvalidParams("auth", "must be an object with login and password")
+		key, _ := k.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, "", nil, errInvalidParams("", "params must be an object")
 		}
-		delete(fields, "auth")
+		switch {
+		case key == "SID":
+			if seenSID {
+				return nil, "", nil, errInvalidParams("SID", "given twice")
+			}
+			seenSID = true
+			if err := json.Unmarshal(v, &sid); err != nil {
+				return nil, "", nil, errInvalidParams("SID", "must be a string")
+			}
+		case key == "auth":
+			if seenAuth {
+				return nil, "", nil, errInvalidParams("auth", "given twice")
+			}
+			seenAuth = true
+			if pe := checkStrict(v, credentialsType, "auth"); pe != nil {
+				return nil, "", nil, errInvalidParams(pe.Path, pe.Msg)
+			}
+			if err := json.Unmarshal(v, &auth); err != nil {
+				return nil, "", nil, errInvalidParams("auth", "must be an object with login and password")
+			}
+		default:
+			if len(rest) > 1 {
+				rest = append(rest, ',')
+			}
+			kb, _ := json.Marshal(key)
+			rest = append(append(append(rest, kb...), ':'), v...)
+		}
 	}
-	rest, err := json.Marshal(fields)
-	if err != nil {
-		return nil, "", nil, errInvalidParams("", err.Error())
-	}
-	return rest, sid, auth, nil
+	return append(rest, '}'), sid, auth, nil
 }
 
 // validID accepts the id types JSON-RPC allows: string, number, null.

@@ -13,7 +13,7 @@ type TariffFields struct {
 	ExternalID  string `json:"external_id" validate:"required,max=64"`
 	Name        string `json:"name" validate:"required,max=200"`
 	Kind        string `json:"kind" validate:"required,oneof=internet tv voip other"`
-	Price       int64  `json:"price" validate:"gte=0" doc:"per month, in minor units (haléř, cent)"`
+	Price       int64  `json:"price" validate:"gte=0,money" doc:"per month, in minor units (haléř, cent)"`
 	Currency    string `json:"currency" validate:"omitempty,len=3" doc:"default CZK"`
 	DownKbit    int64  `json:"down_kbit" validate:"gte=0"`
 	UpKbit      int64  `json:"up_kbit" validate:"gte=0"`
@@ -57,7 +57,7 @@ type ServiceFields struct {
 	IP               string  `json:"ip" validate:"omitempty,ip"`
 	DHCP             bool    `json:"dhcp" doc:"address assigned by DHCP: the portal shows \"via DHCP\" instead of ip"`
 	MAC              string  `json:"mac" validate:"omitempty,mac"`
-	PriceOverride    *int64  `json:"price_override" validate:"omitempty,gte=0" doc:"replaces the tariff's price for this service"`
+	PriceOverride    *int64  `json:"price_override" validate:"omitempty,gte=0,money" doc:"replaces the tariff's price for this service"`
 	Params           []Param `json:"params" validate:"max=50,dive" doc:"lines of the configuration sheet, in order"`
 }
 

@@ -36,7 +36,7 @@ type SettingGetParams struct {
 // SettingSetParams change a setting.
 type SettingSetParams struct {
 	Key   string `json:"key" validate:"required,max=100"`
-	Value string `json:"value" validate:"max=100000" doc:"as typed in the console: booleans 1/0/true/false, numbers as digits"`
+	Value string `json:"value" validate:"max=100000" text:"raw" doc:"as typed in the console: booleans 1/0/true/false, numbers as digits"`
 	Group int64  `json:"group" validate:"gte=0" doc:"invoice group id, only for settings that may differ per group"`
 }
 

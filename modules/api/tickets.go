@@ -41,7 +41,7 @@ type ItemIn struct {
 	ExternalID string `json:"external_id" validate:"required,max=64" doc:"required, so that a resend does not repeat the item"`
 	Type       string `json:"type" validate:"required,oneof=email sms in_person phone note" doc:"note: internal, never shown to the client"`
 	Direction  string `json:"direction" validate:"required,oneof=in out" doc:"in: from the client; out: from staff"`
-	Body       string `json:"body" validate:"required,max=100000"`
+	Body       string `json:"body" validate:"required,max=100000" text:"multiline"`
 	Author     string `json:"author" validate:"max=200"`
 	CreatedAt  string `json:"created_at" validate:"omitempty,datetime=2006-01-02T15:04:05Z07:00" doc:"RFC 3339 time; default now"`
 }
@@ -74,7 +74,7 @@ type ItemOut struct {
 // TicketReplyParams are a staff reply to a ticket.
 type TicketReplyParams struct {
 	TicketRef
-	Body            string `json:"body" validate:"required,max=100000" doc:"plain text, mailed to the client"`
+	Body            string `json:"body" validate:"required,max=100000" text:"multiline" doc:"plain text, mailed to the client"`
 	Author          string `json:"author" validate:"max=200" doc:"shown as the reply's author; default the API account's name"`
 	ReplyExternalID string `json:"reply_external_id" validate:"max=64" doc:"the caller's id of this reply: a resend with the same id stores and mails nothing"`
 }

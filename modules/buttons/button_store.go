@@ -100,20 +100,17 @@ func CheckURL(raw string) error {
 	return nil
 }
 
+// checkLabel checks a label as SaveButton stores it: made one line by core.Line.
 func checkLabel(name, v string, required bool) error {
-	if required && strings.TrimSpace(v) == "" {
+	v, err := core.Line(v)
+	if err != nil {
+		return fmt.Errorf("%w: %s %v", ErrInvalid, name, err)
+	}
+	if required && v == "" {
 		return fmt.Errorf("%w: %s is required", ErrInvalid, name)
 	}
 	if utf8.RuneCountInString(v) > 40 {
 		return fmt.Errorf("%w: %s must be at most 40 characters", ErrInvalid, name)
-	}
-	for _, r := range v {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return fmt.Errorf("%w: %s must not contain control characters", ErrInvalid, name)
-		}
-	}
-	if !utf8.ValidString(v) {
-		return fmt.Errorf("%w: %s is not UTF-8", ErrInvalid, name)
 	}
 	return nil
 }
@@ -135,10 +132,11 @@ func (b Button) Validate() error {
 // SaveButton validates and inserts (ID 0) or updates a button and returns its id. A
 // button whose ExternalID exists is updated.
 func SaveButton(ctx context.Context, tx *sql.Tx, b Button, now time.Time) (int64, error) {
-	b.LabelEN, b.LabelCS = strings.TrimSpace(b.LabelEN), strings.TrimSpace(b.LabelCS)
 	if err := b.Validate(); err != nil {
 		return 0, err
 	}
+	b.LabelEN, _ = core.Line(b.LabelEN) // Validate accepted both
+	b.LabelCS, _ = core.Line(b.LabelCS)
 	if b.ID == 0 && b.ExternalID != "" {
 		err := tx.QueryRowContext(ctx, `SELECT id FROM custom_buttons WHERE external_id = ?`, b.ExternalID).Scan(&b.ID)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {

@@ -37,7 +37,9 @@ func TestButtonValidate(t *testing.T) {
 	for name, b := range map[string]buttons.Button{
 		"no label":    {URL: "https://x.example/"},
 		"long label":  {LabelEN: "0123456789012345678901234567890123456789x", URL: "https://x.example/"},
-		"ctrl label":  {LabelEN: "Speed\ntest", URL: "https://x.example/"},
+		"ctrl label":  {LabelEN: "Speed\x1btest", URL: "https://x.example/"},
+		"spaces only": {LabelEN: " \n\t ", URL: "https://x.example/"},
+		"bidi label":  {LabelEN: "Speed\u202etest", URL: "https://x.example/"},
 		"ctrl cs":     {LabelEN: "Speed", LabelCS: "Te\x00st", URL: "https://x.example/"},
 		"bad order":   {LabelEN: "Speed", URL: "https://x.example/", SortOrder: -1},
 		"javascript:": {LabelEN: "Speed", URL: "javascript:alert(1)"},
@@ -45,5 +47,10 @@ func TestButtonValidate(t *testing.T) {
 		if err := b.Validate(); !errors.Is(err, buttons.ErrInvalid) {
 			t.Errorf("%s accepted", name)
 		}
+	}
+	// A line break in a label is made a space (single-line text is normalised), not
+	// refused.
+	if err := (buttons.Button{LabelEN: "Speed\ntest", URL: "https://x.example/"}).Validate(); err != nil {
+		t.Errorf("label with a line break: %v", err)
 	}
 }

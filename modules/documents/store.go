@@ -66,7 +66,10 @@ func scanDoc(row interface{ Scan(...any) error }) (Document, error) {
 // already known is updated in place (the billing system may resync it), and so is one
 // with a non-zero ID. The caller removes a replaced file after the commit.
 func SaveDocument(ctx context.Context, tx *sql.Tx, d Document, now time.Time) (int64, error) {
-	d.Title = strings.TrimSpace(d.Title)
+	var err error
+	if d.Title, err = core.Line(d.Title); err != nil {
+		return 0, fmt.Errorf("document: title %w", err)
+	}
 	if d.Kind == "" {
 		d.Kind = KindOther
 	}

@@ -22,7 +22,7 @@ func TestFileDownloadHeaders(t *testing.T) {
 	}
 	h := r.Header.Get("Content-Disposition")
 	_, params, err := mime.ParseMediaType(h)
-	if err != nil || params["filename"] != "Ceník \"2026\"Set-Cookie: x=1" || strings.ContainsAny(h, "\r\n") {
+	if err != nil || params["filename"] != "Ceník \"2026\" Set-Cookie: x=1" || strings.ContainsAny(h, "\r\n") {
 		t.Fatalf("disposition %q -> %q (%v)", h, params["filename"], err)
 	}
 	if len(r.Header.Values("Set-Cookie")) > 0 && strings.Contains(strings.Join(r.Header.Values("Set-Cookie"), ";"), "x=1") {

@@ -73,7 +73,13 @@ const visibleTo = `(NOT EXISTS (SELECT 1 FROM file_groups g WHERE g.file_id = f.
 // SaveFile stores a file row and its group restriction and returns its id. A file
 // whose ExternalID is known (or a non-zero ID) is updated and its groups replaced.
 func SaveFile(ctx context.Context, tx *sql.Tx, f File, now time.Time) (int64, error) {
-	f.Title = strings.TrimSpace(f.Title)
+	var err error
+	if f.Title, err = core.Line(f.Title); err != nil {
+		return 0, fmt.Errorf("file: title %w", err)
+	}
+	if f.Description, err = core.Text(f.Description); err != nil {
+		return 0, fmt.Errorf("file: description %w", err)
+	}
 	switch {
 	case f.Title == "":
 		return 0, errors.New("file: title is required")

@@ -53,6 +53,10 @@ func scanDoc(row interface{ Scan(...any) error }) (Document, error) {
 }
 
 func checkText(text string) (string, error) {
+	text, err := core.Text(text)
+	if err != nil {
+		return "", fmt.Errorf("consent text %w", err)
+	}
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
@@ -66,11 +70,14 @@ func checkText(text string) (string, error) {
 // AddDocument publishes a consent document in version 1 with its purposes (names,
 // in display order; none means a plain "I agree") and returns its id.
 func AddDocument(ctx context.Context, tx *sql.Tx, externalID, title, text string, purposes []string, now time.Time) (int64, error) {
-	title = strings.TrimSpace(title)
+	title, err := core.Line(title)
+	if err != nil {
+		return 0, fmt.Errorf("consent title %w", err)
+	}
 	if title == "" || len(title) > 300 {
 		return 0, errors.New("consent title must be 1 to 300 bytes")
 	}
-	text, err := checkText(text)
+	text, err = checkText(text)
 	if err != nil {
 		return 0, err
 	}
@@ -93,7 +100,9 @@ func AddDocument(ctx context.Context, tx *sql.Tx, externalID, title, text string
 	}
 	seen := map[string]bool{}
 	for i, p := range purposes {
-		p = strings.TrimSpace(p)
+		if p, err = core.Line(p); err != nil {
+			return 0, fmt.Errorf("purpose %w", err)
+		}
 		if p == "" {
 			continue
 		}

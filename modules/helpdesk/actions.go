@@ -141,7 +141,7 @@ func ReplyAsStaff(ctx context.Context, tx *sql.Tx, d app.Deps, ticketID int64, a
 		text += "\n-- \n" + d.Web.Catalog.T(lang, "helpdesk.mail_portal_sentence") + "\n" + res.Link + "\n"
 	}
 	to := (&netmail.Address{Name: client.Name, Address: strings.TrimSpace(client.Email)}).String()
-	res.MailID, err = mail.Enqueue(ctx, tx, mail.Message{To: []string{to}, Subject: fmt.Sprintf("Re: %s [#%d]", t.Subject, t.ID),
+	res.MailID, err = mail.Enqueue(ctx, tx, mail.Message{To: []string{to}, Subject: fmt.Sprintf("Re: %s [#%d]", core.OneLine(t.Subject), t.ID),
 		Text: text, Purpose: MailPurpose, ClientID: client.ID, At: d.Now()})
 	return res, err
 }

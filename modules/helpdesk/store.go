@@ -88,9 +88,9 @@ func validItem(it Item) bool {
 // SaveDepartment inserts a department, or updates the one with the same ID or (when
 // given) external id, and returns its id.
 func SaveDepartment(ctx context.Context, tx *sql.Tx, d Department, now time.Time) (int64, error) {
-	name := strings.TrimSpace(d.Name)
-	if name == "" {
-		return 0, errors.New("helpdesk: department name is required")
+	name, err := core.Required(d.Name)
+	if err != nil {
+		return 0, fmt.Errorf("helpdesk: department name %w", err)
 	}
 	if d.ID == 0 && d.ExternalID != "" {
 		err := tx.QueryRowContext(ctx, `SELECT id FROM helpdesk_departments WHERE external_id = ?`, d.ExternalID).Scan(&d.ID)
@@ -158,9 +158,13 @@ func SaveTicket(ctx context.Context, tx *sql.Tx, t Ticket, now time.Time) (int64
 	if !ValidState(t.State) {
 		return 0, ErrBadState
 	}
-	if strings.TrimSpace(t.Subject) == "" {
-		return 0, errors.New("helpdesk: ticket subject is required")
+	// One line, whoever sends it: the subject goes into the header of every mailed
+	// reply, which cannot hold a line break.
+	subject, err := core.Required(t.Subject)
+	if err != nil {
+		return 0, fmt.Errorf("helpdesk: ticket subject %w", err)
 	}
+	t.Subject = subject
 	if t.ID == 0 && t.ExternalID != "" {
 		err := tx.QueryRowContext(ctx, `SELECT id FROM helpdesk_tickets WHERE external_id = ?`, t.ExternalID).Scan(&t.ID)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -278,6 +282,13 @@ func ListTickets(ctx context.Context, q core.Querier, f TicketFilter) ([]Ticket,
 func AddItem(ctx context.Context, tx *sql.Tx, it Item, now time.Time) (int64, error) {
 	if !validItem(it) {
 		return 0, ErrBadItem
+	}
+	var err error
+	if it.Author, err = core.Line(it.Author); err != nil {
+		return 0, fmt.Errorf("helpdesk: author %w", err)
+	}
+	if it.Body, err = core.Text(it.Body); err != nil {
+		return 0, fmt.Errorf("helpdesk: body %w", err)
 	}
 	if it.ExternalID != "" {
 		var id int64

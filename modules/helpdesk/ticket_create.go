@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // Limits of what a client may type.
@@ -22,7 +23,10 @@ func (m *Module) showNewTicketForm(c *fiber.Ctx) error {
 
 // checkBody returns the translation key of a problem with a message text, or "".
 func checkBody(body string) string {
+	_, bad := web.FormText(body)
 	switch {
+	case bad != "":
+		return bad
 	case strings.TrimSpace(body) == "":
 		return "helpdesk.err_text_required"
 	case utf8.RuneCountInString(body) > maxBody || !utf8.ValidString(body):
@@ -33,11 +37,13 @@ func checkBody(body string) string {
 
 // createTicket opens a ticket in the department that takes portal requests.
 func (m *Module) createTicket(c *fiber.Ctx) error {
-	subject := strings.Join(strings.Fields(c.FormValue("subject")), " ")
+	subject, bad := web.FormLine(c.FormValue("subject"))
 	body := strings.ReplaceAll(c.FormValue("text"), "\r\n", "\n")
 	form := map[string]string{"subject": subject, "text": body}
 	errs := map[string]string{}
 	switch {
+	case bad != "":
+		errs["subject"] = bad
 	case subject == "":
 		errs["subject"] = "helpdesk.err_subject_required"
 	case utf8.RuneCountInString(subject) > maxSubject || !utf8.ValidString(subject):

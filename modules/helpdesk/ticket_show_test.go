@@ -162,3 +162,24 @@ func TestNewTicketAndReplies(t *testing.T) {
 	})
 	f.b1.Post("/helpdesk/new", url.Values{"subject": {"a"}, "text": {"b"}}).Expect(t, 404)
 }
+
+// The subject is one line (it heads every mailed reply), the text keeps its lines;
+// control and invisible formatting characters are refused in both, a subject of
+// spaces and line breaks counts as none.
+func TestNewTicketTextNormalised(t *testing.T) {
+	f := newFixture(t)
+	f.b1.Post("/helpdesk/new", url.Values{"subject": {" \r\n\t "}, "text": {"x"}}).Expect(t, 422, "Enter a subject.")
+	f.b1.Post("/helpdesk/new", url.Values{"subject": {"No\x00signal"}, "text": {"x"}}).Expect(t, 422, "Remove control characters")
+	f.b1.Post("/helpdesk/new", url.Values{"subject": {"ok"}, "text": {"evil\u202etxt"}}).Expect(t, 422, "Remove control characters")
+	f.b1.Post("/helpdesk/new", url.Values{"subject": {"No\r\nsignal"}, "text": {"line 1\r\nline 2"}}).Expect(t, 303)
+	list, _ := ListTickets(context.Background(), f.env.Deps.DB.R, TicketFilter{ClientID: f.c1})
+	if len(list) != 1 || list[0].Subject != "No signal" {
+		t.Fatalf("tickets %+v", list)
+	}
+	path := fmt.Sprintf("/helpdesk/%d", list[0].ID)
+	f.b1.Post(path+"/reply", url.Values{"text": {"bell\x07"}}).Expect(t, 422, "Remove control characters")
+	items, _ := ListItems(context.Background(), f.env.Deps.DB.R, list[0].ID, true)
+	if len(items) != 1 || items[0].Body != "line 1\nline 2" {
+		t.Fatalf("items %+v", items)
+	}
+}

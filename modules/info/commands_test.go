@@ -36,6 +36,8 @@ func TestMessageCommands(t *testing.T) {
 		{[]string{"--kind", "global", "--client", "2001", "--title", "X"}, "neither client nor group"},
 		{[]string{"--kind", "spam", "--title", "X"}, "kind must be"},
 		{[]string{"--kind", "global", "--title", ""}, "title must be"},
+		{[]string{"--kind", "global", "--title", " \n\t"}, "title must be"},
+		{[]string{"--kind", "global", "--title", "Out\x1b[2Jage"}, "without control characters"},
 		{[]string{"--kind", "global", "--title", "X", "--from", "tomorrow"}, `date "tomorrow"`},
 		{[]string{"--kind", "global", "--title", "X", "--from", "2026-12-01", "--until", "2026-11-01"}, "until must be after from"},
 	}
@@ -66,4 +68,18 @@ func TestMessageCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.env.Browser().LoginAs(w.b).Get("/info").Expect(t, 200).Lacks(t, "Hello B")
+}
+
+// A title typed with a line break (a shell here-string, a pasted text) is stored as
+// one line; the body keeps its lines.
+func TestMessageCommandNormalisesTitle(t *testing.T) {
+	w := newWorld(t)
+	if _, err := run(t, w.env, "message add", "<p>One</p>\r\n<p>Two</p>\r\n", "--kind", "global", "--title", "Planned\r\noutage "); err != nil {
+		t.Fatal(err)
+	}
+	var title, body string
+	w.env.Deps.DB.R.QueryRow(`SELECT title, body FROM info_messages`).Scan(&title, &body)
+	if title != "Planned outage" || body != "<p>One</p>\n<p>Two</p>" {
+		t.Fatalf("stored %q / %q", title, body)
+	}
 }

@@ -4,8 +4,6 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
@@ -74,12 +72,17 @@ func (d ContactData) Values() map[string]string {
 	return out
 }
 
-// contactDataFromForm reads the posted form. Values are trimmed; country codes and
-// registration numbers are normalised the way people type them ("cz", "CZ 123 456").
+// contactDataFromForm reads the posted form. Values are made one line (core.Line:
+// line breaks and runs of spaces become one space); country codes and registration
+// numbers are normalised the way people type them ("cz", "CZ 123 456").
 func contactDataFromForm(c *fiber.Ctx) ContactData {
 	var d ContactData
 	for name, p := range d.fieldPtrs() {
-		*p = strings.TrimSpace(c.FormValue(name))
+		v := c.FormValue(name)
+		if n, err := core.Line(v); err == nil {
+			v = n
+		} // a value Line refuses stays as typed, and the nocontrol rule names it
+		*p = strings.TrimSpace(v)
 	}
 	d.Country, d.InvCountry = strings.ToUpper(d.Country), strings.ToUpper(d.InvCountry)
 	d.Registration = strings.ReplaceAll(d.Registration, " ", "")
@@ -100,7 +103,7 @@ var validate = func() *validator.Validate {
 			panic(err) // the tags are constants; a bad registration must stop the boot
 		}
 	}
-	must(v.RegisterValidation("nocontrol", func(fl validator.FieldLevel) bool { return plainText(fl.Field().String()) }))
+	must(v.RegisterValidation("nocontrol", func(fl validator.FieldLevel) bool { return core.LineOK(fl.Field().String()) }))
 	must(v.RegisterValidation("nohtml", func(fl validator.FieldLevel) bool {
 		return !strings.ContainsAny(fl.Field().String(), "<>")
 	}))
@@ -108,27 +111,13 @@ var validate = func() *validator.Validate {
 	return v
 }()
 
-// plainText refuses invalid UTF-8, control characters (tabs and line breaks included)
-// and invisible format characters such as right-to-left overrides.
-func plainText(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return false
-		}
-	}
-	return true
-}
-
 var phoneRE = regexp.MustCompile(`^(\+|00)?[0-9]{6,15}$`)
 
 // validPhone accepts a number in international (+420 777 123 456, 00420...) or
 // national form (777 123 456), with spaces, dashes, dots, slashes or brackets between
 // the digits.
 func validPhone(s string) bool {
-	if !plainText(s) {
+	if !core.LineOK(s) {
 		return false
 	}
 	compact := strings.Map(func(r rune) rune {

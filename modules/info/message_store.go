@@ -70,11 +70,13 @@ func (m Message) Validate() error {
 	default:
 		return bad("kind must be private, global or group")
 	}
-	if strings.TrimSpace(m.Title) == "" || utf8.RuneCountInString(m.Title) > 200 || strings.ContainsAny(m.Title, "\r\n\x00") {
-		return bad("title must be one line of 1 to 200 characters")
+	// What SaveMessage stores: the title made one line, the body's line ends unified.
+	title, err := core.Line(m.Title)
+	if err != nil || title == "" || utf8.RuneCountInString(title) > 200 {
+		return bad("title must be 1 to 200 characters of text without control characters")
 	}
-	if !utf8.ValidString(m.Body) || len(m.Body) > 100000 {
-		return bad("body must be UTF-8 text of at most 100 kB")
+	if body, err := core.Text(m.Body); err != nil || len(body) > 100000 {
+		return bad("body must be text without control characters, at most 100 kB")
 	}
 	if !m.ValidFrom.IsZero() && !m.ValidUntil.IsZero() && !m.ValidUntil.After(m.ValidFrom) {
 		return bad("until must be after from")
@@ -109,6 +111,8 @@ func SaveMessage(ctx context.Context, tx *sql.Tx, m Message, now time.Time) (int
 	if err := m.Validate(); err != nil {
 		return 0, err
 	}
+	m.Title, _ = core.Line(m.Title) // Validate accepted both
+	m.Body, _ = core.Text(m.Body)
 	if m.ID == 0 && m.ExternalID != "" {
 		err := tx.QueryRowContext(ctx, `SELECT id FROM info_messages WHERE external_id = ?`, strings.TrimSpace(m.ExternalID)).Scan(&m.ID)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {

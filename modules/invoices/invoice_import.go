@@ -123,6 +123,11 @@ func ImportInvoices(ctx context.Context, d *db.DB, dataDir string, r io.Reader, 
 			inv.Items = append(inv.Items, Item{Description: strings.TrimSpace(it.Description), Quantity: q,
 				UnitPrice: it.UnitPrice.v, VATRate: *it.VATRate})
 		}
+		// Lines first: the totals below are only meaningful for lines in range.
+		if err := checkItems(inv.Items); err != nil {
+			fail("%v", err)
+			return
+		}
 		base, total := Totals(inv.Items)
 		switch {
 		case l.Amount.set != l.AmountVAT.set:

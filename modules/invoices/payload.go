@@ -41,7 +41,7 @@ func PaymentPayload(inv Invoice, supplier core.InvoiceGroup) (payload string, ok
 			ref += " VS " + inv.VariableSymbol
 		}
 		lines := []string{"BCD", "002", "1", "SCT", strings.ToUpper(strings.TrimSpace(supplier.BIC)),
-			clip(oneLine(supplierName(supplier)), 70), iban, "EUR" + amount, "", "", clip(oneLine(ref), 140)}
+			clip(core.OneLine(supplierName(supplier)), 70), iban, "EUR" + amount, "", "", clip(core.OneLine(ref), 140)}
 		return strings.Join(lines, "\n"), true
 	}
 	return "", false
@@ -76,15 +76,6 @@ func ascii(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-func oneLine(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, s))
 }
 
 func clip(s string, n int) string {

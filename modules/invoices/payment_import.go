@@ -74,6 +74,9 @@ func ImportPayments(ctx context.Context, d *db.DB, r io.Reader, now time.Time) (
 		case !l.Amount.set:
 			fail("amount is required")
 			return
+		case core.CheckAmount(p.Amount) != nil:
+			fail("amount %v", core.ErrAmountRange)
+			return
 		case p.Currency == "":
 			fail("currency is required")
 			return
@@ -184,6 +187,10 @@ func runInvoiceList(ctx context.Context, d app.Deps, cio app.IO, args []string) 
 		return err
 	}
 	for _, b := range bal {
+		if b.OutOfRange {
+			fmt.Fprintf(cio.Out, "Balance %s: out of range (amounts stored before they were bounded sum beyond int64)\n", b.Currency)
+			continue
+		}
 		fmt.Fprintf(cio.Out, "Balance %s: %s (invoiced %s, paid %s)\n", b.Currency, web.FormatMoney("en", b.Balance, b.Currency),
 			web.FormatMoney("en", b.Invoiced, b.Currency), web.FormatMoney("en", b.Paid, b.Currency))
 	}

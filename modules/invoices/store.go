@@ -1,10 +1,13 @@
 package invoices
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
 	"path/filepath"
 	"strings"
 	"time"
@@ -75,6 +78,59 @@ func roundDiv(a, b int64) int64 {
 		return -((-a + b/2) / b)
 	}
 	return (a + b/2) / b
+}
+
+// MaxQuantity bounds an invoice line's quantity, in thousandths: a million pieces
+// either way.
+const MaxQuantity int64 = 1_000_000_000
+
+// check reports the first problem of one line: a quantity, unit price or VAT rate out
+// of range, or a line amount beyond core.MaxAmount.
+func (it Item) check() error {
+	switch {
+	case it.Quantity < -MaxQuantity || it.Quantity > MaxQuantity:
+		return errors.New("quantity must be between -1,000,000 and 1,000,000")
+	case core.CheckAmount(it.UnitPrice) != nil:
+		return fmt.Errorf("unit_price %w", core.ErrAmountRange)
+	case it.VATRate < 0 || it.VATRate > 100:
+		return errors.New("vat_rate must be between 0 and 100 (percent)")
+	}
+	// Both factors are in range, but their product may still not fit in an int64
+	// (a million pieces at the highest price): multiply in 128 bits first.
+	hi, lo := bits.Mul64(uint64(abs(it.Quantity)), uint64(abs(it.UnitPrice)))
+	if hi != 0 || lo > math.MaxInt64 || core.CheckAmount(it.Base()) != nil {
+		return fmt.Errorf("the line's amount (quantity × unit_price) %w", core.ErrAmountRange)
+	}
+	return nil
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// checkItems checks every line and the lines' totals without and with VAT.
+func checkItems(items []Item) error {
+	var base, total int64
+	ok := true
+	for i, it := range items {
+		if err := it.check(); err != nil {
+			return fmt.Errorf("item %d: %w", i+1, err)
+		}
+		var ok1, ok2 bool
+		base, ok1 = core.AddAmounts(base, it.Base())
+		total, ok2 = core.AddAmounts(total, it.Base()+it.VAT())
+		ok = ok && ok1 && ok2
+		if !ok {
+			break
+		}
+	}
+	if !ok || core.CheckAmount(base) != nil || core.CheckAmount(total) != nil {
+		return fmt.Errorf("the items' total with VAT %w", core.ErrAmountRange)
+	}
+	return nil
 }
 
 // Totals sums items into the amounts without and with VAT.
@@ -310,6 +366,24 @@ func (inv Invoice) Validate() error {
 	if inv.PDFPath != "" && !safeRel(inv.PDFPath) {
 		return fmt.Errorf("pdf path %q: must be a plain path inside data/invoices", inv.PDFPath)
 	}
+	// Texts as SaveInvoice stores them (core.Line): no control characters.
+	if _, err := core.Line(inv.Number); err != nil {
+		return fmt.Errorf("number %w", err)
+	}
+	for i, it := range inv.Items {
+		if d, err := core.Line(it.Description); err != nil || d == "" {
+			return fmt.Errorf("item %d: description %w", i+1, cmp.Or(err, core.ErrNotBlank))
+		}
+	}
+	if err := checkItems(inv.Items); err != nil {
+		return err
+	}
+	if core.CheckAmount(inv.Amount) != nil {
+		return fmt.Errorf("amount %w", core.ErrAmountRange)
+	}
+	if core.CheckAmount(inv.AmountVAT) != nil {
+		return fmt.Errorf("amount_vat %w", core.ErrAmountRange)
+	}
 	return nil
 }
 
@@ -336,6 +410,13 @@ func SaveInvoice(ctx context.Context, tx *sql.Tx, inv Invoice) (int64, error) {
 	if err := inv.Validate(); err != nil {
 		return 0, err
 	}
+	inv.Number, _ = core.Line(inv.Number) // Validate accepted the texts
+	items := make([]Item, len(inv.Items))
+	for i, it := range inv.Items {
+		it.Description, _ = core.Line(it.Description)
+		items[i] = it
+	}
+	inv.Items = items
 	paidOn := ""
 	if inv.Paid {
 		paidOn = formatDate(inv.PaidOn)
@@ -387,16 +468,10 @@ func AttachPDF(ctx context.Context, tx *sql.Tx, invoiceID int64, rel string) err
 // SavePayment stores a payment and returns its id; with an ExternalID it is idempotent.
 // A payment's InvoiceID must be an invoice of the same client.
 func SavePayment(ctx context.Context, tx *sql.Tx, p Payment) (int64, error) {
-	switch {
-	case p.ClientID == 0:
-		return 0, errors.New("client is required")
-	case p.PaidOn.IsZero():
-		return 0, errors.New("date is required")
-	case !validCurrency(p.Currency):
-		return 0, fmt.Errorf("currency %q: must be three capital letters such as CZK or EUR", p.Currency)
-	case !validMethod(p.Method):
-		return 0, fmt.Errorf("method %q: must be one of %s", p.Method, strings.Join(Methods, ", "))
+	if err := p.Validate(); err != nil {
+		return 0, err
 	}
+	p.Note, _ = core.Line(p.Note) // Validate accepted it
 	var invoice any
 	if p.InvoiceID != 0 {
 		if _, err := InvoiceForClient(ctx, tx, p.ClientID, p.InvoiceID); err != nil {
@@ -414,6 +489,26 @@ func SavePayment(ctx context.Context, tx *sql.Tx, p Payment) (int64, error) {
 		p.ClientID, nullStr(p.ExternalID), formatDate(p.PaidOn), p.Amount, p.Currency, p.Method, invoice, p.Note,
 		core.Now(createdAt(p.CreatedAt))).Scan(&id)
 	return id, err
+}
+
+// Validate reports the first problem of a payment about to be saved.
+func (p Payment) Validate() error {
+	switch {
+	case p.ClientID == 0:
+		return errors.New("client is required")
+	case p.PaidOn.IsZero():
+		return errors.New("date is required")
+	case !validCurrency(p.Currency):
+		return fmt.Errorf("currency %q: must be three capital letters such as CZK or EUR", p.Currency)
+	case !validMethod(p.Method):
+		return fmt.Errorf("method %q: must be one of %s", p.Method, strings.Join(Methods, ", "))
+	case core.CheckAmount(p.Amount) != nil:
+		return fmt.Errorf("amount %w", core.ErrAmountRange)
+	}
+	if _, err := core.Line(p.Note); err != nil {
+		return fmt.Errorf("note %w", err)
+	}
+	return nil
 }
 
 func validMethod(m string) bool {
@@ -482,30 +577,60 @@ type BalanceLine struct {
 	Invoiced int64
 	Paid     int64
 	Balance  int64
+	// OutOfRange: the amounts do not sum within int64, which only rows stored before
+	// amounts were bounded (core.MaxAmount) can cause; the other fields are then 0.
+	OutOfRange bool
 }
 
 // Balance computes a client's balance per currency. Every payment counts, cash ones
 // too: hiding cash payments from the list does not change what the client owes.
+// The sums are taken here rather than with SQL SUM, which fails the whole query with
+// "integer overflow" when they exceed int64: one currency then is OutOfRange and the
+// page still answers.
 func Balance(ctx context.Context, q core.Querier, clientID int64) ([]BalanceLine, error) {
-	rows, err := q.QueryContext(ctx, `SELECT currency, SUM(invoiced), SUM(paid) FROM (
-			SELECT currency, amount_vat AS invoiced, 0 AS paid FROM invoices WHERE client_id = ?
+	rows, err := q.QueryContext(ctx, `SELECT currency, amount_vat, 0 FROM invoices WHERE client_id = ?
 			UNION ALL
 			SELECT currency, 0, amount FROM payments WHERE client_id = ?
-		) t GROUP BY currency ORDER BY currency`, clientID, clientID)
+		ORDER BY 1`, clientID, clientID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []BalanceLine
 	for rows.Next() {
-		var b BalanceLine
-		if err := rows.Scan(&b.Currency, &b.Invoiced, &b.Paid); err != nil {
+		var cur string
+		var invoiced, paid int64
+		if err := rows.Scan(&cur, &invoiced, &paid); err != nil {
 			return nil, err
 		}
-		b.Balance = b.Paid - b.Invoiced
-		out = append(out, b)
+		if len(out) == 0 || out[len(out)-1].Currency != cur {
+			out = append(out, BalanceLine{Currency: cur})
+		}
+		b := &out[len(out)-1]
+		if b.OutOfRange {
+			continue
+		}
+		var ok1, ok2 bool
+		b.Invoiced, ok1 = core.AddAmounts(b.Invoiced, invoiced)
+		b.Paid, ok2 = core.AddAmounts(b.Paid, paid)
+		b.OutOfRange = !ok1 || !ok2
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		b := &out[i]
+		if !b.OutOfRange {
+			var ok bool
+			b.Balance, ok = core.AddAmounts(b.Paid, -b.Invoiced)
+			// The page shows the balance's absolute value, and -MinInt64 does not exist.
+			b.OutOfRange = !ok || b.Invoiced == math.MinInt64 || b.Balance == math.MinInt64
+		}
+		if b.OutOfRange {
+			b.Invoiced, b.Paid, b.Balance = 0, 0, 0
+		}
+	}
+	return out, nil
 }
 
 // PDFFile resolves a stored PDF path to a file under dataDir/invoices, refusing any

@@ -6,13 +6,12 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -43,27 +42,10 @@ var validate = func() *validator.Validate {
 			panic(err) // the tags are constants; a bad registration must stop the boot
 		}
 	}
-	must(v.RegisterValidation("oneline", func(fl validator.FieldLevel) bool { return cleanText(fl.Field().String(), false) }))
-	must(v.RegisterValidation("multiline", func(fl validator.FieldLevel) bool { return cleanText(fl.Field().String(), true) }))
+	must(v.RegisterValidation("oneline", func(fl validator.FieldLevel) bool { return core.LineOK(fl.Field().String()) }))
+	must(v.RegisterValidation("multiline", func(fl validator.FieldLevel) bool { return core.TextOK(fl.Field().String()) }))
 	return v
 }()
-
-// cleanText refuses invalid UTF-8, control and invisible format characters; line
-// breaks and tabs only where lines are allowed.
-func cleanText(s string, lines bool) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if lines && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return false
-		}
-	}
-	return true
-}
 
 var errorKeys = map[string]string{
 	"required": "requests.err.required", "max": "requests.err.too_long", "oneof": "requests.err.category",
@@ -108,8 +90,12 @@ func (m *Module) saveRequestForm(c *fiber.Ctx) error {
 	if cl == nil {
 		return fiber.ErrUnauthorized
 	}
-	f := requestForm{Subject: strings.TrimSpace(c.FormValue("subject")), Category: c.FormValue("category"),
-		Text: strings.TrimSpace(strings.ReplaceAll(c.FormValue("text"), "\r\n", "\n"))}
+	// Through the shared normaliser: the subject is made one line (it is also a mail
+	// subject), the text keeps its lines. What it refuses stays as typed, and the
+	// oneline/multiline rules name the field.
+	subject, _ := web.FormLine(c.FormValue("subject"))
+	text, _ := web.FormText(c.FormValue("text"))
+	f := requestForm{Subject: subject, Category: c.FormValue("category"), Text: strings.TrimSpace(text)}
 	if errs := f.validate(); errs != nil {
 		return m.d.Web.FormError(c, tplNew, "requests.new_title", formPage{Categories: Categories}, errs,
 			map[string]string{"subject": f.Subject, "category": f.Category, "text": f.Text})

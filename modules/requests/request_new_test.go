@@ -155,8 +155,10 @@ func TestRequestRefusesBadInput(t *testing.T) {
 		{"bad category", "en", form("Subject", "hacking", "text"), "category", "Choose a category from the list."},
 		{"long text", "en", form("Subject", "other", strings.Repeat("x", 10001)), "text", "This text is too long."},
 		{"long subject", "cs", form(strings.Repeat("ř", 201), "other", "t"), "subject", "Text je příliš dlouhý."},
-		{"line break in subject", "en", form("Hi\r\nBcc: x@evil.example", "other", "t"), "subject", "Remove invisible control characters"},
-		{"control in text", "en", form("Hi", "other", "a\x00b"), "text", "Remove invisible control characters"},
+		{"spaces-only subject", "en", form(" \r\n\t ", "other", "t"), "subject", "This field is required."},
+		{"escape in subject", "en", form("Hi\x1b[2J", "other", "t"), "subject", "Remove control characters"},
+		{"bidi in subject", "cs", form("Hi\u202e", "other", "t"), "subject", "Odstraňte řídicí"},
+		{"control in text", "en", form("Hi", "other", "a\x00b"), "text", "Remove control characters"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -260,5 +262,19 @@ func TestTranslationKeys(t *testing.T) {
 				t.Errorf("key %q missing from %s.toml", k, lang)
 			}
 		}
+	}
+}
+
+// A line break in the subject is made a space (the subject is also the staff mail's
+// subject), not refused; the text keeps its lines.
+func TestRequestSubjectMadeOneLine(t *testing.T) {
+	w := newWorld(t)
+	w.env.Set("ci_auth_requests_forwarding_email", "desk@isp.example")
+	w.env.Browser().LoginAs(w.a).Post("/requests", form("Hi\r\nBcc: x@evil.example", "other", "one\r\ntwo")).Expect(t, 303)
+	var subject, body, mailSubject string
+	w.env.Deps.DB.R.QueryRow(`SELECT subject, body FROM support_requests`).Scan(&subject, &body)
+	w.env.Deps.DB.R.QueryRow(`SELECT subject FROM mail_outbox`).Scan(&mailSubject)
+	if subject != "Hi Bcc: x@evil.example" || body != "one\ntwo" || !strings.HasSuffix(mailSubject, ": Hi Bcc: x@evil.example") {
+		t.Fatalf("stored %q / %q, mailed %q", subject, body, mailSubject)
 	}
 }

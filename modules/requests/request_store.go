@@ -51,6 +51,13 @@ func SaveRequest(ctx context.Context, tx *sql.Tx, r Request, now time.Time) (int
 	if r.State == "" {
 		r.State = StateNew
 	}
+	var err error
+	if r.Subject, err = core.Line(r.Subject); err != nil {
+		return 0, fmt.Errorf("%w: subject %v", ErrInvalid, err)
+	}
+	if r.Body, err = core.Text(r.Body); err != nil {
+		return 0, fmt.Errorf("%w: text %v", ErrInvalid, err)
+	}
 	if !slices.Contains(States, r.State) || !slices.Contains(Categories, r.Category) || r.ClientID <= 0 ||
 		strings.TrimSpace(r.Subject) == "" || strings.TrimSpace(r.Body) == "" {
 		return 0, fmt.Errorf("%w: needs a client, subject, text, known category and state", ErrInvalid)

@@ -62,6 +62,8 @@ func TestTariffAndServiceCommands(t *testing.T) {
 		{"tariff add", []string{"--price", "1"}, "name is required"},
 		{"tariff add", []string{"--name", "X", "--kind", "radio"}, "kind"},
 		{"tariff add", []string{"--name", "X", "--price", "lots"}, "price"},
+		{"tariff add", []string{"--name", "X", "--price", "10000000000.01"}, "10,000,000,000.00"},
+		{"service add", []string{"--client", "5001", "--tariff", "bill-t-500", "--name", "X", "--price", "99999999999"}, "10,000,000,000.00"},
 		{"tariff add", []string{"--name", "X", "--fup-limit", "much"}, "size"},
 		{"tariff add", []string{"--name", "X", "--fup-limit", "1GB", "--fup-period", "year"}, "FUP period"},
 		{"tariff add", []string{"--name", "X", "stray"}, "unexpected argument"},

@@ -78,6 +78,8 @@ func (s Service) Validate() error {
 		return fmt.Errorf("service state %q: must be active, suspended or terminated", s.State)
 	case s.PriceOverride != nil && *s.PriceOverride < 0:
 		return errors.New("price must not be negative")
+	case s.PriceOverride != nil && core.CheckAmount(*s.PriceOverride) != nil:
+		return fmt.Errorf("price %w", core.ErrAmountRange)
 	}
 	if s.ActivatedOn != "" {
 		if _, err := time.Parse(time.DateOnly, s.ActivatedOn); err != nil {
@@ -225,6 +227,17 @@ func SaveService(ctx context.Context, tx *sql.Tx, s Service, now time.Time) (int
 	if s.State == "" {
 		s.State = StateActive
 	}
+	if err := core.Lines(core.LineField{Name: "service name", Value: &s.Name}, core.LineField{Name: "address", Value: &s.Address}); err != nil {
+		return 0, err
+	}
+	params := make([]Param, len(s.Params))
+	for i, p := range s.Params {
+		if err := core.Lines(core.LineField{Name: "parameter name", Value: &p.Name}, core.LineField{Name: "parameter value", Value: &p.Value}); err != nil {
+			return 0, err
+		}
+		params[i] = p
+	}
+	s.Params = params
 	if s.Kind == "" && s.TariffID > 0 {
 		t, err := TariffByID(ctx, tx, s.TariffID)
 		if err != nil {
@@ -280,6 +293,22 @@ func SaveService(ctx context.Context, tx *sql.Tx, s Service, now time.Time) (int
 		}
 	}
 	return s.ID, nil
+}
+
+// DeleteClientServices removes every service of a client with its traffic data, for
+// the deletion of the client: the cascade from clients reaches the services but not
+// the traffic tables, which keep no foreign key to a table of another package.
+func DeleteClientServices(ctx context.Context, tx *sql.Tx, clientID int64) error {
+	list, err := ListServices(ctx, tx, clientID, ListFilter{WithTerminated: true})
+	if err != nil {
+		return err
+	}
+	for _, s := range list {
+		if err := DeleteService(ctx, tx, s.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DeleteService removes a service, its parameters and its traffic data.

@@ -60,6 +60,8 @@ func (t Tariff) Validate() error {
 		return fmt.Errorf("tariff kind %q: must be internet, tv, voip or other", t.Kind)
 	case t.Price < 0:
 		return errors.New("tariff price must not be negative")
+	case core.CheckAmount(t.Price) != nil:
+		return fmt.Errorf("tariff price %w", core.ErrAmountRange)
 	case len(t.Currency) != 3:
 		return fmt.Errorf("currency %q: must be a three-letter code such as CZK", t.Currency)
 	case t.DownKbit < 0 || t.UpKbit < 0 || t.FUPDownKbit < 0 || t.FUPUpKbit < 0:
@@ -126,6 +128,9 @@ func ListTariffs(ctx context.Context, q core.Querier) ([]Tariff, error) {
 // same ExternalID exists (so that the billing system can resync idempotently). It
 // returns the tariff's id.
 func SaveTariff(ctx context.Context, tx *sql.Tx, t Tariff, now time.Time) (int64, error) {
+	if err := core.Lines(core.LineField{Name: "tariff name", Value: &t.Name}); err != nil {
+		return 0, err
+	}
 	if t.Currency == "" {
 		t.Currency = "CZK"
 	}

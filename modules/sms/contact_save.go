@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // maxNameRunes bounds a contact's name.
@@ -58,11 +59,13 @@ func (m *Module) saveContact(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	name := strings.TrimSpace(c.FormValue("name"))
+	name, bad := web.FormLine(c.FormValue("name"))
 	number := strings.TrimSpace(c.FormValue("number"))
 	form := map[string]string{"name": name, "number": number}
 	errs := map[string]string{}
 	switch {
+	case bad != "":
+		errs["name"] = bad
 	case name == "":
 		errs["name"] = "sms.err_name_required"
 	case utf8.RuneCountInString(name) > maxNameRunes || !utf8.ValidString(name):

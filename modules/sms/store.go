@@ -104,6 +104,10 @@ func SaveContact(ctx context.Context, tx *sql.Tx, c Contact, now time.Time) (int
 	if !strings.HasPrefix(c.Number, "+") {
 		return 0, ErrNotE164
 	}
+	var err error
+	if c.Name, err = core.Required(c.Name); err != nil {
+		return 0, fmt.Errorf("sms: contact name %w", err)
+	}
 	ts := core.Now(now)
 	if c.ID == 0 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO sms_contacts (external_id, client_id, name, number, created_at, updated_at)

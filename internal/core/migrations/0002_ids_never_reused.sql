@@ -1,0 +1,12 @@
+-- migrate:autoincrement clients above audit_log.client_id mail_outbox.client_id
+-- migrate:autoincrement staff
+-- migrate:autoincrement invoice_groups above settings.group_id settings_audit.group_id mail_templates.invoice_group_id
+--
+-- Ids are never handed out twice. "id INTEGER PRIMARY KEY" alone gives a new row
+-- MAX(id)+1, which is the id of the newest row if that was deleted: a new client then
+-- inherited the deleted client's audit history (audit_log keeps client_id on purpose),
+-- queued mails and lockout counters ("id:N"), and a caller still holding the old id
+-- reached the new client. The tables are rebuilt as AUTOINCREMENT tables with their
+-- rows, indexes and triggers (see db.Migrate); each sequence starts above every id
+-- that rows elsewhere still name, so a client deleted before this migration does not
+-- come back either (every deletion is audited with the client's id).

@@ -1,0 +1,66 @@
+package api
+
+import (
+	"testing"
+)
+
+// A deleted object's id is never handed to a new one: the new client's staff card
+// would show the deleted client's audit history, a new service the deleted one's
+// traffic, and a caller holding the old id would change the new object.
+func TestDeletedIDsAreNeverReused(t *testing.T) {
+	e := newEnv(t)
+	sid := e.admin()
+	e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet", "price": 49900}).ok(t, nil)
+	var c1, c2, c3 Saved
+	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "7001", "name": "Jana"}).ok(t, &c1)
+	e.call(sid, "clients.add", map[string]any{"external_id": "C2", "number": "7002", "name": "Petr"}).ok(t, &c2)
+	var s2 Saved
+	e.call(sid, "services.add", map[string]any{"external_id": "S2", "client_external_id": "C2", "tariff_external_id": "T1",
+		"name": "Internet"}).ok(t, &s2)
+	var push TrafficPushResult
+	e.call(sid, "traffic.push", map[string]any{"samples": []any{
+		map[string]any{"service_external_id": "S2", "at": "2026-11-01T10:00:00Z", "bytes_down": 1000, "bytes_up": 10},
+		map[string]any{"service_external_id": "S2", "at": "2026-11-01T10:05:00Z", "bytes_down": 5_000_000, "bytes_up": 500}}}).ok(t, &push)
+	if push.Accepted != 2 {
+		t.Fatalf("traffic %+v", push)
+	}
+
+	// Deleting the client with the highest id (and so its service, the highest too).
+	e.call(sid, "clients.delete", map[string]any{"external_id": "C2"}).ok(t, nil)
+	if n := e.count(`SELECT COUNT(*) FROM traffic_counters WHERE service_id = ?`, s2.ID) +
+		e.count(`SELECT COUNT(*) FROM traffic_5m WHERE service_id = ?`, s2.ID); n != 0 {
+		t.Fatalf("%d traffic rows of the deleted client's service left", n)
+	}
+	e.call(sid, "clients.add", map[string]any{"external_id": "C3", "number": "7003", "name": "Eva"}).ok(t, &c3)
+	if c3.ID == c2.ID || c3.ID < c2.ID {
+		t.Fatalf("new client got id %d, the deleted client had %d", c3.ID, c2.ID)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE client_id = ?`, c3.ID); n != 1 {
+		t.Fatalf("the new client's history has %d entries, want only its creation", n)
+	}
+	var s3 Saved
+	e.call(sid, "services.add", map[string]any{"external_id": "S3", "client_external_id": "C3", "tariff_external_id": "T1",
+		"name": "Internet"}).ok(t, &s3)
+	if s3.ID <= s2.ID {
+		t.Fatalf("new service got id %d, the deleted one had %d", s3.ID, s2.ID)
+	}
+	// The deleted client's id now names nobody.
+	e.call(sid, "clients.get", map[string]any{"id": c2.ID}).refused(t, "not_found")
+
+	// The same for the other objects the API deletes by id.
+	docs := func() int64 {
+		var s Saved
+		e.call(sid, "buttons.add", map[string]any{"external_id": "B", "label_en": "Speed test", "url": "https://speed.example.net/"}).ok(t, &s)
+		return s.ID
+	}
+	b1 := docs()
+	e.call(sid, "buttons.delete", map[string]any{"external_id": "B"}).ok(t, nil)
+	if b2 := docs(); b2 <= b1 {
+		t.Fatalf("button id %d reused (was %d)", b2, b1)
+	}
+	for _, table := range []string{"clients", "staff", "invoice_groups", "services", "documents", "files", "info_messages", "custom_buttons"} {
+		if n := e.count(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ? AND sql LIKE '%AUTOINCREMENT%'`, table); n != 1 {
+			t.Errorf("table %s does not use AUTOINCREMENT", table)
+		}
+	}
+}

@@ -1,0 +1,4 @@
+-- migrate:autoincrement custom_buttons
+--
+-- A deleted button's id is never handed out again: the audit log names buttons by id,
+-- and the CLI addresses them by it.

@@ -1,0 +1,4 @@
+-- migrate:autoincrement documents
+--
+-- A deleted document's id is never handed out again: the audit log names documents by
+-- id, and a billing system still holding the id must not reach another client's file.

@@ -1,0 +1,4 @@
+-- migrate:autoincrement files
+--
+-- A deleted file's id is never handed out again: the audit log names files by id, and
+-- a caller still holding the id must not download or change another file.

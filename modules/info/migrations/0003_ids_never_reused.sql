@@ -1,0 +1,4 @@
+-- migrate:autoincrement info_messages
+--
+-- A deleted message's id is never handed out again: the audit log names messages by
+-- id, and the CLI and console address them by it.

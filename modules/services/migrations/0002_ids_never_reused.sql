@@ -1,0 +1,6 @@
+-- migrate:autoincrement services above traffic_counters.service_id traffic_5m.service_id traffic_hour.service_id traffic_day.service_id
+--
+-- A service's id is never handed out twice: the traffic tables keep no foreign key to
+-- services, so a new service with a deleted one's id would show its traffic. The
+-- sequence starts above every service id the traffic tables still hold (a client's
+-- deletion left its services' traffic behind before clients.delete removed it).
