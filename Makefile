@@ -47,8 +47,8 @@ fuzz:
 	@set -e; n=0; \
 	for file in $$(find . -name '*_test.go' -not -path '*/node_modules/*' -not -path './data/*' | sort); do \
 	  for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
-	    echo "fuzz: $$target in ./$$(dirname $$file) for $(FUZZTIME)"; \
-	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./$$(dirname $$file); \
+	    echo "fuzz: $$target in $$(dirname $$file) for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$(dirname $$file); \
 	    n=$$((n+1)); \
 	  done; \
 	done; \
