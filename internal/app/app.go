@@ -227,11 +227,17 @@ func accessLog(log *slog.Logger, w *web.Web) fiber.Handler {
 	}
 }
 
+// csp is the Content-Security-Policy of every answer, with extra sources for
+// form-action (none but 'self' on most pages).
+func csp(formAction string) string {
+	return "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+		"object-src 'none'; base-uri 'self'; form-action 'self'" + formAction + "; frame-ancestors 'self'"
+}
+
 func securityHeaders(w *web.Web) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		h := &c.Response().Header
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
-			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+		h.Set("Content-Security-Policy", csp(""))
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "SAMEORIGIN")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -240,6 +246,15 @@ func securityHeaders(w *web.Web) fiber.Handler {
 		if w.IsHTTPS(c) {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
-		return c.Next()
+		err := c.Next()
+		// A logged-in client's pages carry the logout form, and Chromium checks the
+		// redirect that follows it against form-action: those pages (and only they)
+		// admit exactly the configured ci_forward_url_after_logout.
+		if w.Session(c) != nil {
+			if src, serr := settings.FormActionSource(settings.ForwardAfterLogout.Get(w.Settings)); serr == nil {
+				h.Set("Content-Security-Policy", csp(" "+src))
+			}
+		}
+		return err
 	}
 }
