@@ -31,7 +31,10 @@ type App struct {
 	assets assetCache // theme files in memory
 }
 
-// BodyLimit caps request bodies; uploads larger than this are refused before parsing.
+// BodyLimit is the largest request body any route admits (an upload of
+// blob.MaxUploadBytes in a form). Bodies are streamed: fasthttp reads at most 8 KiB
+// ahead, and web's body limit refuses a body too large for its route and its
+// sender (64 KiB without a session) before anything reads it.
 const BodyLimit = 32 << 20
 
 // New builds the Fiber app with every module of the list mounted in that order.
@@ -46,6 +49,13 @@ func New(d Deps, modules []Module) *App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Streaming: a body is read only when a handler asks, after web.limitBody
+		// has admitted its size and uploads their sender; without it fasthttp reads
+		// every body up to BodyLimit into memory before any check.
+		StreamRequestBody: true,
+		// fasthttp would otherwise parse multipart bodies of any size (16 MB of
+		// files in memory) while reading the headers, before any handler runs.
+		DisablePreParseMultipartForm: true,
 	})
 	a := &App{Fiber: f, Modules: modules, deps: d}
 	for _, m := range modules {

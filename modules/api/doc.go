@@ -201,9 +201,11 @@ Generated from the method registry by ` + "`portal api doc docs/api.md`" + `; do
 ## Protocol
 
 - ` + "`POST /jsonrpc`" + ` with ` + "`Content-Type: application/json`" + ` (anything else: HTTP 415), a
-  JSON-RPC 2.0 call object or a batch (array) of at most 1000 calls. Bodies above 8 MB are
-  refused (HTTP 413), as is JSON nested deeper than 32 levels. Calls without ` + "`id`" + ` are
-  notifications and get no answer.
+  JSON-RPC 2.0 call object or a batch (array) of at most 1000 calls. A body may have 8 MB
+  when the ` + "`X-Session-Id`" + ` header names a live session, else 64 KB (credentials inside the body
+  are checked only after reading it); larger bodies are refused (HTTP 413, error -32600) before
+  they are read, as is JSON nested deeper than 32 levels, and compressed bodies (HTTP 415).
+  Calls without ` + "`id`" + ` are notifications and get no answer.
 - Authentication: ` + "`\"auth\": {\"login\": ..., \"password\": ...}`" + ` of a staff account, in the call
   object or inside ` + "`params`" + `, starts a session; the envelope's ` + "`session_id`" + ` is then sent as
   ` + "`\"SID\"`" + ` (in the call object, inside ` + "`params`" + `, or as the ` + "`X-Session-Id`" + ` header). Never in
@@ -262,6 +264,8 @@ only: never in the URL).
 | ` + "`POST ?type=document&client_external_id=C&external_id=X&title=T`" + `, body the file | adds or replaces a client document (write access) |
 | ` + "`POST ?type=file&external_id=X&title=T`" + `, body the file | adds a provider file or replaces its content (write access); optional ` + "`description`" + `, ` + "`file_name`" + `, ` + "`invoice_group_ids=1,2`" + ` or ` + "`invoice_group_external_ids=a,b`" + ` (only clients of these groups see it; for an existing file, data left out stay); then ` + "`files.add`" + ` changes its data |
 
-Uploads are limited to 20 MB. Answers: the file (200), or JSON ` + "`{\"error\": {\"code\", \"message\"}}`" + ` with
-HTTP 400, 401, 403, 404, 413 or 415.
+Uploads are limited to 20 MB and need credentials in a header (` + "`X-Session-Id`" + ` or HTTP Basic) and a
+` + "`Content-Length`" + ` (HTTP 411 without); the body is read only after the credentials are checked,
+and goes straight to disk. Answers: the file (200), or JSON ` + "`{\"error\": {\"code\", \"message\"}}`" + ` with
+HTTP 400, 401, 403, 404, 411, 413 or 415.
 `

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"io"
 	"mime"
 	"os"
 	"path/filepath"
@@ -82,9 +83,10 @@ func (m *Module) serveFile(c *fiber.Ctx) error {
 	if res, err := m.ipLim.Get(ctx, "ip:"+web.RateKey(ip)); err != nil || res.Reached {
 		return fileError(c, fiber.StatusTooManyRequests, "too many requests from this address")
 	}
-	mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	upload := c.Method() == fiber.MethodPost && mt != fiber.MIMEApplicationForm && mt != fiber.MIMEMultipartForm
-	if upload && (c.Request().Header.ContentLength() > maxUpload || len(c.Body()) > maxUpload) {
+	// Nothing of an upload's body is read before its sender is authenticated: the
+	// body limit admitted its size from the headers, and uploadFile streams it.
+	upload := isUpload(c)
+	if upload && c.Request().Header.ContentLength() > maxUpload {
 		return fileError(c, fiber.StatusRequestEntityTooLarge, "file larger than "+strconv.Itoa(maxUpload>>20)+" MB")
 	}
 	sid, auth := fileCredentials(c)
@@ -178,22 +180,32 @@ func appFileError(c *fiber.Ctx, err error) error {
 	return err
 }
 
-// uploadFile stores the request body as an invoice's PDF or a client document.
+// uploadFile stores the request body as an invoice's PDF, a client document or a
+// provider file. The body goes from the connection straight to a file on disk.
 func (m *Module) uploadFile(c *fiber.Ctx, cl *Call, kind string, id int64, ext string) error {
-	body := c.Body()
-	if len(body) == 0 {
+	// The first bytes tell an empty body and, for invoices, a PDF; they are put back
+	// in front of the rest.
+	body := uploadBody(c)
+	head := make([]byte, 5)
+	n, err := io.ReadFull(body, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return fileError(c, fiber.StatusBadRequest, "the body could not be read")
+	}
+	head = head[:n]
+	if n == 0 {
 		return fileError(c, fiber.StatusBadRequest, "empty body: send the file as the request body")
 	}
+	content := io.MultiReader(bytes.NewReader(head), body)
 	switch kind {
 	case "invoice":
-		if !bytes.HasPrefix(body, []byte("%PDF-")) {
+		if !bytes.HasPrefix(head, []byte("%PDF-")) {
 			return fileError(c, fiber.StatusUnsupportedMediaType, "an invoice upload must be a PDF")
 		}
 		inv, err := cl.invoice(InvoiceRef{ID: id, ExternalID: ext})
 		if err != nil {
 			return appFileError(c, err)
 		}
-		name, _, _, err := blob.StoreUpload(filepath.Join(m.d.DataDir, "invoices", "api"), bytes.NewReader(body), maxUpload)
+		name, _, _, err := blob.StoreUpload(filepath.Join(m.d.DataDir, "invoices", "api"), content, maxUpload)
 		if err != nil {
 			return fileError(c, fiber.StatusBadRequest, err.Error())
 		}
@@ -237,7 +249,7 @@ func (m *Module) uploadFile(c *fiber.Ctx, cl *Call, kind string, id int64, ext s
 		if doc.Date.IsZero() {
 			doc.Date = cl.Now
 		}
-		newID, err := documents.AddDocumentFrom(cl.Ctx, m.d, doc, bytes.NewReader(body))
+		newID, err := documents.AddDocumentFrom(cl.Ctx, m.d, doc, content)
 		if err != nil {
 			return fileError(c, fiber.StatusBadRequest, err.Error())
 		}
@@ -246,7 +258,7 @@ func (m *Module) uploadFile(c *fiber.Ctx, cl *Call, kind string, id int64, ext s
 		}
 		return c.JSON(fiber.Map{"code": true, "id": newID})
 	case "file":
-		return m.uploadProviderFile(c, cl, ext, body)
+		return m.uploadProviderFile(c, cl, ext, content)
 	}
 	return fileError(c, fiber.StatusBadRequest, "uploads: type must be invoice, document or file")
 }

@@ -1,8 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 
@@ -79,7 +79,7 @@ func (c *Call) fileGroups(ids []int64, exts []string) ([]int64, string, error) {
 // (required then), description and group restriction from the query, or replacing
 // the content of the file with this external id, whose data not given in the query
 // stay as they are.
-func (m *Module) uploadProviderFile(c *fiber.Ctx, cl *Call, ext string, body []byte) error {
+func (m *Module) uploadProviderFile(c *fiber.Ctx, cl *Call, ext string, content io.Reader) error {
 	if ext == "" {
 		return fileError(c, fiber.StatusBadRequest, "external_id is required for a file upload")
 	}
@@ -123,7 +123,7 @@ func (m *Module) uploadProviderFile(c *fiber.Ctx, cl *Call, ext string, body []b
 		}
 		f.Groups = groups
 	}
-	id, err := files.AddFileFrom(cl.Ctx, m.d, f, bytes.NewReader(body))
+	id, err := files.AddFileFrom(cl.Ctx, m.d, f, content)
 	if err != nil {
 		return fileError(c, fiber.StatusBadRequest, err.Error())
 	}
