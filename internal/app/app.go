@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -29,6 +28,7 @@ type App struct {
 	// every request.
 	infos  []Info
 	assets assetCache // theme files in memory
+	health health     // the last /healthz probe
 }
 
 // BodyLimit is the largest request body any route admits (an upload of
@@ -75,14 +75,7 @@ func New(d Deps, modules []Module) *App {
 	f.Use(compressAnswers)
 
 	// Static assets and health before sessions: they need no database session work.
-	f.Get("/healthz", func(c *fiber.Ctx) error {
-		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
-		defer cancel()
-		if err := d.DB.Ping(ctx); err != nil {
-			return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
-		}
-		return c.SendString("ok")
-	})
+	f.Get("/healthz", a.health.handler(d))
 	f.Get("/assets/theme/:theme/*", a.serveThemeFile)
 	f.Get("/assets/maintenance_logo.png", a.serveMaintenanceLogo)
 

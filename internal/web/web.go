@@ -296,6 +296,8 @@ func (w *Web) ErrorPage(c *fiber.Ctx, status int) error {
 	case status == fiber.StatusBadRequest || status == fiber.StatusLengthRequired || status == fiber.StatusUnsupportedMediaType ||
 		status == fiber.StatusMethodNotAllowed:
 		tpl, title = "errors/400", "errors.bad_request"
+	case status == fiber.StatusServiceUnavailable:
+		tpl, title = "errors/503", "errors.unavailable"
 	case status == fiber.StatusForbidden:
 		tpl, title = "errors/403", "errors.forbidden"
 	case status == fiber.StatusTooManyRequests:
@@ -324,6 +326,11 @@ func (w *Web) ErrorHandler(c *fiber.Ctx, err error) error {
 		status = fe.Code
 	} else if errors.Is(err, core.ErrNotFound) {
 		status = fiber.StatusNotFound
+	} else if db.Unwritable(err) {
+		// Disk full or read-only: nothing the user did; it passes once an operator
+		// frees space (/healthz fails meanwhile).
+		status = fiber.StatusServiceUnavailable
+		c.Set(fiber.HeaderRetryAfter, "120")
 	}
 	if status >= 500 {
 		w.Log.Error("web.ErrorHandler", "status", status, "path", c.Path(), "request_id", c.Locals("requestid"), "err", err)

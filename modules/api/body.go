@@ -1,6 +1,9 @@
 package api
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"mime"
 	"strconv"
 	"strings"
@@ -58,3 +61,20 @@ func fileTooLarge(c *fiber.Ctx, limit int) error {
 
 // uploadBody is the body of an admitted upload, read as it arrives.
 var uploadBody = web.UploadBody
+
+// errUnreadable marks a failure to read an upload's body: the sender's connection
+// broke or timed out. It is the sender's problem, and the network error's own text
+// (addresses) is not shown.
+var errUnreadable = errors.New("the body could not be read to its end (connection broken or timed out)")
+
+// sentBody marks read errors of a request body as errUnreadable, so that they are
+// told apart from the portal's own failures to store it.
+type sentBody struct{ r io.Reader }
+
+func (b sentBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%w: %w", errUnreadable, err)
+	}
+	return n, err
+}

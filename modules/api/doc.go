@@ -243,7 +243,7 @@ A call that did not run returns a JSON-RPC ` + "`error`" + ` instead:
 | -32600 | invalid request: not a call object, empty or too large batch, too deep, too large, wrong content type |
 | -32601 | unknown method (` + "`data.method`" + `) |
 | -32602 | invalid params: unknown field, wrong type, missing or invalid value; ` + "`data.field`" + ` names the field |
-| -32603 | internal error; nothing was changed |
+| -32603 | internal error, or storage full or read-only (try again later); nothing was changed |
 | -32001 | not authenticated: no or wrong credentials, expired or unknown SID, account locked |
 | -32003 | forbidden: the role may not call this method |
 | -32029 | rate limited |
@@ -267,5 +267,6 @@ only: never in the URL).
 Uploads are limited to 20 MB and need credentials in a header (` + "`X-Session-Id`" + ` or HTTP Basic) and a
 ` + "`Content-Length`" + ` (HTTP 411 without); the body is read only after the credentials are checked,
 and goes straight to disk. Answers: the file (200), or JSON ` + "`{\"error\": {\"code\", \"message\"}}`" + ` with
-HTTP 400, 401, 403, 404, 411, 413 or 415.
+HTTP 400, 401, 403, 404, 411, 413 or 415; 500 (internal error) or 503 (storage full or read-only,
+try again later) when the portal failed, never with a server path.
 `

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
@@ -75,8 +76,48 @@ func fileCredentials(c *fiber.Ctx) (string, *credentials) {
 }
 
 // serveFile handles GET|POST /jsonrpc/file: downloads (GET, or POST with a form) and
-// uploads (POST with the file as the body).
+// uploads (POST with the file as the body). A failure inside the portal is answered
+// by fileFailure, without its text.
 func (m *Module) serveFile(c *fiber.Ctx) error {
+	err := m.fileRequest(c)
+	var fe *fiber.Error
+	if err != nil && !errors.As(err, &fe) {
+		return m.fileFailure(c, err)
+	}
+	return err
+}
+
+// fileFailure answers a file request that failed inside the portal: 503 when storage
+// cannot take writes (disk full, read-only; try again later), 500 otherwise. The cause
+// is logged with the request id and never sent: it can name server paths.
+func (m *Module) fileFailure(c *fiber.Ctx, err error) error {
+	m.d.Log.Error("api.serveFile", "path", c.Path(), "request_id", c.Locals("requestid"), "err", err)
+	if db.Unwritable(err) {
+		c.Set(fiber.HeaderRetryAfter, "120")
+		return fileError(c, fiber.StatusServiceUnavailable,
+			"the portal cannot store data now (storage full or read-only); nothing was changed; try again later")
+	}
+	return fileError(c, fiber.StatusInternalServerError, "internal error; nothing was changed")
+}
+
+// storeFailure answers an upload its store function refused: the file's size, or a
+// message of the store's own checks; anything from storage goes to fileFailure.
+func (m *Module) storeFailure(c *fiber.Ctx, err error) error {
+	switch {
+	case errors.Is(err, errUnreadable):
+		return fileError(c, fiber.StatusBadRequest, errUnreadable.Error())
+	case errors.Is(err, blob.ErrTooLarge):
+		return fileError(c, fiber.StatusRequestEntityTooLarge, "file larger than "+strconv.Itoa(maxUpload>>20)+" MB")
+	case errors.Is(err, blob.ErrEmpty):
+		return fileError(c, fiber.StatusBadRequest, "empty body: send the file as the request body")
+	case db.Internal(err) || db.Unwritable(err):
+		return m.fileFailure(c, err)
+	}
+	return fileError(c, fiber.StatusBadRequest, err.Error())
+}
+
+// fileRequest does serveFile's work; errors it returns unanswered are internal.
+func (m *Module) fileRequest(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	ctx := c.UserContext()
 	ip := m.d.Web.ClientIP(c)
@@ -185,11 +226,11 @@ func appFileError(c *fiber.Ctx, err error) error {
 func (m *Module) uploadFile(c *fiber.Ctx, cl *Call, kind string, id int64, ext string) error {
 	// The first bytes tell an empty body and, for invoices, a PDF; they are put back
 	// in front of the rest.
-	body := uploadBody(c)
+	body := sentBody{uploadBody(c)}
 	head := make([]byte, 5)
 	n, err := io.ReadFull(body, head)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return fileError(c, fiber.StatusBadRequest, "the body could not be read")
+		return fileError(c, fiber.StatusBadRequest, errUnreadable.Error())
 	}
 	head = head[:n]
 	if n == 0 {
@@ -207,7 +248,7 @@ func (m *Module) uploadFile(c *fiber.Ctx, cl *Call, kind string, id int64, ext s
 		}
 		name, _, _, err := blob.StoreUpload(filepath.Join(m.d.DataDir, "invoices", "api"), content, maxUpload)
 		if err != nil {
-			return fileError(c, fiber.StatusBadRequest, err.Error())
+			return m.storeFailure(c, err)
 		}
 		rel := "api/" + name
 		err = m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
@@ -251,7 +292,7 @@ func (m *Module) uploadFile(c *fiber.Ctx, cl *Call, kind string, id int64, ext s
 		}
 		newID, err := documents.AddDocumentFrom(cl.Ctx, m.d, doc, content)
 		if err != nil {
-			return fileError(c, fiber.StatusBadRequest, err.Error())
+			return m.storeFailure(c, err)
 		}
 		if err := m.auditFile(cl, "api.file.document", clientID, "document external_id="+ext); err != nil {
 			return err

@@ -38,11 +38,11 @@ var fileMethods = []*Method{
 			}
 			groups, field, err := c.fileGroups(p.InvoiceGroupIDs, p.InvoiceGroupExternalIDs)
 			if err != nil {
-				return Saved{}, invalid(field, err.Error())
+				return Saved{}, invalidErr(field, err)
 			}
 			f.Title, f.Description, f.Groups = p.Title, p.Description, groups
 			if _, err := files.SaveFile(c.Ctx, c.Tx, f, c.Now); err != nil {
-				return Saved{}, invalid("", err.Error())
+				return Saved{}, invalidErr("", err)
 			}
 			c.Audit(0, "file %d external_id=%s groups=%d", f.ID, p.ExternalID, len(groups))
 			return Saved{ID: f.ID}, nil
@@ -125,7 +125,7 @@ func (m *Module) uploadProviderFile(c *fiber.Ctx, cl *Call, ext string, content 
 	}
 	id, err := files.AddFileFrom(cl.Ctx, m.d, f, content)
 	if err != nil {
-		return fileError(c, fiber.StatusBadRequest, err.Error())
+		return m.storeFailure(c, err)
 	}
 	if err := m.auditFile(cl, "api.file.file", 0, "file external_id="+ext); err != nil {
 		return err
