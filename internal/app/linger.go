@@ -3,6 +3,7 @@ package app
 import (
 	"io"
 	"net"
+	"sync"
 	"time"
 )
 
@@ -30,20 +31,34 @@ type lingerListener struct{ net.Listener }
 func (l lingerListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if tc, ok := c.(*net.TCPConn); ok && err == nil {
-		return lingerConn{tc}, nil
+		return &lingerConn{TCPConn: tc}, nil
 	}
 	return c, err
 }
 
 // lingerConn is a TCP connection whose Close first sends end-of-stream (the client
-// reads our whole answer, then EOF), then reads and drops what the client still sends
-// until it closes too, for at most lingerTime and lingerBytes, and only then closes.
-// Nothing read here is kept.
-type lingerConn struct{ *net.TCPConn }
+// reads our whole answer, then EOF), then, in the background, reads and drops what
+// the client still sends until it closes too, for at most lingerTime and
+// lingerBytes, and only then closes. Close itself returns at once: fasthttp closes
+// idle connections one by one under a lock at shutdown. Nothing read is kept.
+type lingerConn struct {
+	*net.TCPConn
+	once sync.Once
+}
 
-func (c lingerConn) Close() error {
-	if c.CloseWrite() == nil && c.SetReadDeadline(time.Now().Add(lingerTime)) == nil {
-		io.CopyN(io.Discard, c.TCPConn, lingerBytes)
-	}
-	return c.TCPConn.Close()
+func (c *lingerConn) Close() error {
+	var err error
+	c.once.Do(func() {
+		if err = c.CloseWrite(); err != nil {
+			err = c.TCPConn.Close()
+			return
+		}
+		go func() {
+			if c.SetReadDeadline(time.Now().Add(lingerTime)) == nil {
+				io.CopyN(io.Discard, c.TCPConn, lingerBytes)
+			}
+			c.TCPConn.Close()
+		}()
+	})
+	return err
 }
