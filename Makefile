@@ -31,10 +31,28 @@ run: deps build
 	@echo "Open http://localhost$(LISTEN)/ (staff console: http://localhost$(LISTEN)/admin)"
 	@$(BIN) --data $(DATA) --listen $(LISTEN) serve
 
-## test: format and vet checks, every test with the race detector, then the browser suite
+## test: format and vet checks, every test with the race detector, every fuzz target briefly, then the browser suite
 test: lint-basic deps
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	$(MAKE) fuzz
 	$(MAKE) e2e
+
+## fuzz: run every Fuzz target of every package for FUZZTIME each (default 3s; e.g. FUZZTIME=5m)
+# The targets are found by name, so a new FuzzX in any _test.go runs without a change
+# here. `go test -fuzz` takes one package and one target at a time; a failing input is
+# saved under that package's testdata/fuzz/ (commit it: it becomes a seed) and stops
+# the loop.
+FUZZTIME ?= 3s
+fuzz:
+	@set -e; n=0; \
+	for file in $$(find . -name '*_test.go' -not -path '*/node_modules/*' -not -path './data/*' | sort); do \
+	  for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+	    echo "fuzz: $$target in $$(dirname $$file) for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$(dirname $$file); \
+	    n=$$((n+1)); \
+	  done; \
+	done; \
+	echo "fuzz: $$n targets, no failure"
 
 ## e2e: browser tests in headless Chromium (installs Debian's chromium and axe-core when missing)
 e2e: e2e-deps
@@ -87,4 +105,4 @@ bench: bench-data
 clean:
 	rm -rf bin out
 
-.PHONY: help deps build run test e2e e2e-deps lint-basic cover docs audit clean bench bench-data
+.PHONY: help deps build run test fuzz e2e e2e-deps lint-basic cover docs audit clean bench bench-data

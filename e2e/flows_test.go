@@ -3,8 +3,10 @@
 package e2e
 
 import (
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 
 	"github.com/chromedp/chromedp"
@@ -37,12 +39,27 @@ func TestPortal(t *testing.T) {
 		if p := s.path(); !strings.HasPrefix(p, "/login") {
 			t.Fatalf("after logout at %s", p)
 		}
-		// With ci_forward_url_after_logout set, logout leaves for that address.
-		s.cli("settings", "set", "ci_forward_url_after_logout", s.base+"/goodbye")
+		// With ci_forward_url_after_logout set, logout leaves for that address: the
+		// ISP's own website, another origin. Chromium checks the redirect after the
+		// logout form against the page's CSP form-action, so this fails unless the
+		// portal admits exactly that address there.
+		isp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, `<!doctype html><html lang="en"><title>ISP</title><main><h1>Goodbye from the ISP</h1></main></html>`)
+		}))
+		defer isp.Close()
+		goodbye := strings.Replace(isp.URL, "127.0.0.1", "localhost", 1) + "/goodbye?from=portal"
+		s.cli("settings", "set", "ci_forward_url_after_logout", goodbye)
 		s.login("demo", "demo1234")
 		s.submit("header form button[type=submit]")
-		if p := s.path(); p != "/goodbye" {
-			t.Fatalf("logout went to %s, want the configured /goodbye", p)
+		if p := s.path(); p != goodbye {
+			t.Fatalf("logout went to %s, want the configured %s", p, goodbye)
+		}
+		s.expectText("Goodbye from the ISP")
+		// The session is over: the portal's pages are closed to this browser.
+		s.run(chromedp.Navigate(s.base+"/info"), chromedp.WaitReady(chromedp.CSS("body")))
+		if p := s.path(); !strings.HasPrefix(p, "/login") {
+			t.Fatalf("after logout /info answered at %s", p)
 		}
 		s.cli("settings", "reset", "ci_forward_url_after_logout")
 	})

@@ -74,7 +74,7 @@ var (
 	LoginFormOrigins = text(Def{Key: "ci_login_form_origins", Type: String, Section: SecSecurity, Check: originList,
 		Label: "Websites allowed to post the login form",
 		Help:  "Origins such as https://www.example-isp.cz, separated by spaces or commas. Used only when ci_login_form_allow_cross_origin is on."})
-	ForwardAfterLogout = text(Def{Key: "ci_forward_url_after_logout", Type: URL, Section: SecGeneral,
+	ForwardAfterLogout = text(Def{Key: "ci_forward_url_after_logout", Type: URL, Section: SecGeneral, Check: logoutTarget,
 		Label: "Address after logout", Help: "Where a client goes after logging out. Empty: back to the login form."})
 	AuthRequestsEnable = boolean(Def{Key: "ci_auth_requests_enable", Default: "0", Section: SecGeneral, Gates: "requests",
 		Label: "Clients may send support requests", Help: "Shows the support request button and the Requests page."})

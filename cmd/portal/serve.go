@@ -35,7 +35,7 @@ func serve(ctx context.Context, e *app.Env, io app.IO, args []string) error {
 		}
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- a.Fiber.Listener(ln) }()
+	go func() { errc <- a.Listen(ln) }()
 	e.Deps.Log.Info("portal.serve: listening", "addr", ln.Addr().String(), "data", e.Config.DataDir)
 	fmt.Fprintf(io.Out, "Portal listening on http://%s%s/\n", displayAddr(ln.Addr()), e.Config.BasePath)
 	select {

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -29,9 +28,13 @@ type App struct {
 	// every request.
 	infos  []Info
 	assets assetCache // theme files in memory
+	health health     // the last /healthz probe
 }
 
-// BodyLimit caps request bodies; uploads larger than this are refused before parsing.
+// BodyLimit is the largest request body any route admits (an upload of
+// blob.MaxUploadBytes in a form). Bodies are streamed: fasthttp reads at most 8 KiB
+// ahead, and web's body limit refuses a body too large for its route and its
+// sender (64 KiB without a session) before anything reads it.
 const BodyLimit = 32 << 20
 
 // New builds the Fiber app with every module of the list mounted in that order.
@@ -46,6 +49,13 @@ func New(d Deps, modules []Module) *App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Streaming: a body is read only when a handler asks, after web.limitBody
+		// has admitted its size and uploads their sender; without it fasthttp reads
+		// every body up to BodyLimit into memory before any check.
+		StreamRequestBody: true,
+		// fasthttp would otherwise parse multipart bodies of any size (16 MB of
+		// files in memory) while reading the headers, before any handler runs.
+		DisablePreParseMultipartForm: true,
 	})
 	a := &App{Fiber: f, Modules: modules, deps: d}
 	for _, m := range modules {
@@ -65,14 +75,7 @@ func New(d Deps, modules []Module) *App {
 	f.Use(compressAnswers)
 
 	// Static assets and health before sessions: they need no database session work.
-	f.Get("/healthz", func(c *fiber.Ctx) error {
-		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
-		defer cancel()
-		if err := d.DB.Ping(ctx); err != nil {
-			return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
-		}
-		return c.SendString("ok")
-	})
+	f.Get("/healthz", a.health.handler(d))
 	f.Get("/assets/theme/:theme/*", a.serveThemeFile)
 	f.Get("/assets/maintenance_logo.png", a.serveMaintenanceLogo)
 
@@ -227,11 +230,17 @@ func accessLog(log *slog.Logger, w *web.Web) fiber.Handler {
 	}
 }
 
+// csp is the Content-Security-Policy of every answer, with extra sources for
+// form-action (none but 'self' on most pages).
+func csp(formAction string) string {
+	return "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+		"object-src 'none'; base-uri 'self'; form-action 'self'" + formAction + "; frame-ancestors 'self'"
+}
+
 func securityHeaders(w *web.Web) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		h := &c.Response().Header
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
-			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+		h.Set("Content-Security-Policy", csp(""))
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "SAMEORIGIN")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -240,6 +249,15 @@ func securityHeaders(w *web.Web) fiber.Handler {
 		if w.IsHTTPS(c) {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
-		return c.Next()
+		err := c.Next()
+		// A logged-in client's pages carry the logout form, and Chromium checks the
+		// redirect that follows it against form-action: those pages (and only they)
+		// admit exactly the configured ci_forward_url_after_logout.
+		if w.Session(c) != nil {
+			if src, serr := settings.FormActionSource(settings.ForwardAfterLogout.Get(w.Settings)); serr == nil {
+				h.Set("Content-Security-Policy", csp(" "+src))
+			}
+		}
+		return err
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/web"
 )
 
@@ -344,4 +346,32 @@ func snippet(s string) string {
 		return s[:3000] + fmt.Sprintf("... (%d bytes)", len(s))
 	}
 	return s
+}
+
+// FillDatabase makes the database full as a full disk would, through SQLite itself:
+// it compacts the file (VACUUM leaves no free pages) and caps the writer's
+// max_page_count at the current size. A write that needs a new page (a row of a few
+// kilobytes always does) then fails with SQLITE_FULL. FreeDatabase lifts the cap.
+func FillDatabase(t testing.TB, d *db.DB) {
+	t.Helper()
+	if _, err := d.W.Exec(`VACUUM`); err != nil {
+		t.Fatal(err)
+	}
+	var pages, max int64
+	if err := d.W.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	// max_page_count belongs to the connection; the writer pool has exactly one.
+	if err := d.W.QueryRow(`PRAGMA max_page_count = ` + strconv.FormatInt(pages, 10)).Scan(&max); err != nil || max != pages {
+		t.Fatalf("max_page_count %d (want %d): %v", max, pages, err)
+	}
+}
+
+// FreeDatabase lifts the cap FillDatabase set.
+func FreeDatabase(t testing.TB, d *db.DB) {
+	t.Helper()
+	var max int64
+	if err := d.W.QueryRow(`PRAGMA max_page_count = 1073741823`).Scan(&max); err != nil {
+		t.Fatal(err)
+	}
 }

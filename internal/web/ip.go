@@ -58,8 +58,11 @@ func (w *Web) ClientIP(c *fiber.Ctx) string {
 	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
 		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break // garbage from the client side: stop and use what we trust
+		if err != nil || a.Zone() != "" {
+			// Garbage from the client side (a zone such as "%eth0" means nothing for a
+			// remote address and would carry any text into logs): stop and use what
+			// we trust.
+			break
 		}
 		a = a.Unmap()
 		if !w.trusted(a) {

@@ -39,6 +39,7 @@ type Web struct {
 	csrfKey    []byte
 	flashKey   []byte
 	csrfExempt map[string]func(c *fiber.Ctx) bool
+	bodyRules  map[string]BodyRule
 	limits     map[string]*limit
 	limitsMu   sync.Mutex
 }
@@ -99,7 +100,8 @@ func (w *Web) state(c *fiber.Ctx) *reqState {
 }
 
 // Middleware returns the handlers the app installs for every request, in order:
-// settings sync, client session, language, CSRF check.
+// settings sync, client session, language, body size limit, CSRF check. The limit
+// comes before the CSRF check, which is the first to read a form.
 func (w *Web) Middleware() []fiber.Handler {
 	return []fiber.Handler{
 		func(c *fiber.Ctx) error {
@@ -115,6 +117,7 @@ func (w *Web) Middleware() []fiber.Handler {
 			}
 			return c.Next()
 		},
+		w.limitBody,
 		w.csrfProtect,
 	}
 }
@@ -288,6 +291,13 @@ func (w *Web) ErrorPage(c *fiber.Ctx, status int) error {
 	tpl := "errors/404"
 	title := "errors.not_found"
 	switch {
+	case status == fiber.StatusRequestEntityTooLarge:
+		tpl, title = "errors/413", "errors.too_large"
+	case status == fiber.StatusBadRequest || status == fiber.StatusLengthRequired || status == fiber.StatusUnsupportedMediaType ||
+		status == fiber.StatusMethodNotAllowed:
+		tpl, title = "errors/400", "errors.bad_request"
+	case status == fiber.StatusServiceUnavailable:
+		tpl, title = "errors/503", "errors.unavailable"
 	case status == fiber.StatusForbidden:
 		tpl, title = "errors/403", "errors.forbidden"
 	case status == fiber.StatusTooManyRequests:
@@ -316,6 +326,11 @@ func (w *Web) ErrorHandler(c *fiber.Ctx, err error) error {
 		status = fe.Code
 	} else if errors.Is(err, core.ErrNotFound) {
 		status = fiber.StatusNotFound
+	} else if db.Unwritable(err) {
+		// Disk full or read-only: nothing the user did; it passes once an operator
+		// frees space (/healthz fails meanwhile).
+		status = fiber.StatusServiceUnavailable
+		c.Set(fiber.HeaderRetryAfter, "120")
 	}
 	if status >= 500 {
 		w.Log.Error("web.ErrorHandler", "status", status, "path", c.Path(), "request_id", c.Locals("requestid"), "err", err)

@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/modules/files/blob"
 )
 
 // mountContent registers the content pages: messages and ticket replies (support may
@@ -16,6 +18,10 @@ func (m *Module) mountContent(r fiber.Router) {
 	r.Post(pathMessageDelete, m.allow(areaMessages), m.deleteMessage)
 	r.Get(pathFiles, m.allow(areaAdmin), m.showFiles)
 	r.Post(pathFiles, m.allow(areaAdmin), m.uploadFile)
+	// The upload form may carry a file of blob.MaxUploadBytes, but only from staff
+	// who may upload; it is streamed to disk (web.BodyRule), never held in memory.
+	m.d.Web.AdmitBody(fiber.MethodPost, prefix+pathFiles, web.BodyRule{Limit: blob.MaxUploadBytes + 1<<20, Stream: true,
+		Allow: func(c *fiber.Ctx) bool { return m.canWrite(c, areaAdmin) }})
 	r.Post(pathFileDelete, m.allow(areaAdmin), m.deleteFile)
 	r.Post(pathDocVisible, m.allow(areaAdmin), m.setDocumentVisible)
 	r.Get(pathTemplates, m.allow(areaAdmin), m.showTemplates)

@@ -77,9 +77,9 @@ func (m *Module) uploadFile(c *fiber.Ctx) error {
 	defer r.Close()
 	id, err := files.AddFileFrom(ctx, m.d, f, r)
 	switch {
-	case errors.Is(err, blob.ErrTooLarge) || (err != nil && strings.Contains(err.Error(), "larger than")):
+	case errors.Is(err, blob.ErrTooLarge):
 		return m.renderFiles(c, map[string]string{"file": "admin.files.err_size"}, form)
-	case errors.Is(err, blob.ErrEmpty) || (err != nil && strings.Contains(err.Error(), "empty")):
+	case errors.Is(err, blob.ErrEmpty):
 		return m.renderFiles(c, map[string]string{"file": "admin.files.err_empty"}, form)
 	case err != nil:
 		return err

@@ -33,11 +33,12 @@ const (
 	pathFile = "/jsonrpc/file"
 )
 
-// Limits of one request. Fiber's global BodyLimit (32 MB) is for uploads; the JSON
-// endpoint refuses far less, because a decoded JSON document takes several times its
-// size in memory.
+// Limits of one request. A body is read only once its size is admitted (see Mount):
+// without a session in the X-Session-Id header a /jsonrpc body may have
+// web.PublicBodyLimit (64 KiB), since the credentials inside it are checked only after
+// reading it; a decoded JSON document takes several times its size in memory.
 const (
-	maxBody     = 8 << 20          // bytes of one /jsonrpc request
+	maxBody     = 8 << 20          // bytes of one /jsonrpc request with a session header
 	maxBatch    = 1000             // calls in one batch
 	maxDepth    = 32               // nesting of arrays and objects
 	maxUpload   = 20 << 20         // as the documents module (blob.MaxUploadBytes)
@@ -114,6 +115,12 @@ func (m *Module) Mount(r fiber.Router) {
 	// (which exists to stop ambient cookie authority) has nothing to protect here.
 	m.d.Web.ExemptCSRF(pathRPC, func(*fiber.Ctx) bool { return true })
 	m.d.Web.ExemptCSRF(pathFile, func(*fiber.Ctx) bool { return true })
+	// Large bodies only for senders known from the headers: a live session in
+	// X-Session-Id for calls (read into memory), credentials in a header for uploads
+	// (streamed to disk by the handler after it has authenticated them).
+	m.d.Web.AdmitBody(fiber.MethodPost, pathRPC, web.BodyRule{Limit: maxBody, Allow: m.headerSession, TooLarge: rpcTooLarge})
+	m.d.Web.AdmitBody(fiber.MethodPost, pathFile, web.BodyRule{Limit: maxUpload, Stream: true, Allow: uploadCredentials,
+		TooLarge: fileTooLarge})
 	r.Post(pathRPC, m.serveRPC)
 	r.All(pathRPC, func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderAllow, fiber.MethodPost)

@@ -120,7 +120,7 @@ var consentMethods = []*Method{
 			}
 			id, err := gdpr.AddDocument(c.Ctx, c.Tx, p.ExternalID, p.Title, p.Text, p.Purposes, c.Now)
 			if err != nil {
-				return Saved{}, invalid("", err.Error())
+				return Saved{}, invalidErr("", err)
 			}
 			c.Audit(0, "consent document external_id=%s created", p.ExternalID)
 			return Saved{ID: id, Created: true}, nil
@@ -141,7 +141,7 @@ var consentMethods = []*Method{
 			}
 			v, err := gdpr.NewVersion(c.Ctx, c.Tx, d.ID, p.Text, c.Now)
 			if err != nil {
-				return ConsentVersion{}, invalid("text", err.Error())
+				return ConsentVersion{}, invalidErr("text", err)
 			}
 			c.Audit(0, "consent document %d version %d", d.ID, v)
 			return ConsentVersion{ID: d.ID, Version: v, Created: true}, nil

@@ -205,8 +205,11 @@ Generated from the method registry by ` + "`portal api doc docs/api.md`" + `; do
 ## Protocol
 
 - ` + "`POST /jsonrpc`" + ` with ` + "`Content-Type: application/json`" + ` (anything else: HTTP 415), a
-  JSON-RPC 2.0 call object or a batch (array) of at most 1000 calls. Bodies above 8 MB are
-  refused (HTTP 413), as is JSON nested deeper than 32 levels. A valid call without
+  JSON-RPC 2.0 call object or a batch (array) of at most 1000 calls. A body may have 8 MB
+  when the ` + "`X-Session-Id`" + ` header names a live session, else 64 KB (credentials inside the body
+  are checked only after reading it); larger bodies are refused (HTTP 413, error -32600) before
+  they are read, as is JSON nested deeper than 32 levels, and compressed bodies (HTTP 415).
+  A valid call without
   ` + "`id`" + ` is a notification and gets no answer (a body of notifications only: HTTP 204); a call
   that is not valid (wrong ` + "`jsonrpc`" + `, no ` + "`method`" + `, unknown member) is answered with
   error -32600 and its ` + "`id`" + `, or ` + "`id`" + ` null when it has none.
@@ -266,7 +269,7 @@ A call that did not run returns a JSON-RPC ` + "`error`" + ` instead:
 | -32600 | invalid request: not a call object, empty or too large batch, too deep, too large, wrong content type |
 | -32601 | unknown method (` + "`data.method`" + `) |
 | -32602 | invalid params: unknown field, wrong type, missing or invalid value; ` + "`data.field`" + ` names the field |
-| -32603 | internal error; nothing was changed |
+| -32603 | internal error, or storage full or read-only (try again later); nothing was changed |
 | -32001 | not authenticated: no or wrong credentials or a locked account (one answer for all), expired or unknown SID, a second login in one request |
 | -32003 | forbidden: the role may not call this method |
 | -32029 | rate limited (requests or calls, or login attempts from the address) |
@@ -293,6 +296,9 @@ An upload's body is the file, so its parameters are always in the query string.
 | ` + "`POST ?type=document&client_external_id=C&external_id=X&title=T`" + `, body the file | adds or replaces a client document (write access) |
 | ` + "`POST ?type=file&external_id=X&title=T`" + `, body the file | adds a provider file or replaces its content (write access); optional ` + "`description`" + `, ` + "`file_name`" + `, ` + "`invoice_group_ids=1,2`" + ` or ` + "`invoice_group_external_ids=a,b`" + ` (only clients of these groups see it; for an existing file, data left out stay); then ` + "`files.add`" + ` changes its data |
 
-Uploads are limited to 20 MB. Answers: the file (200), or JSON ` + "`{\"error\": {\"code\", \"message\"}}`" + ` with
-HTTP 400, 401, 403, 404, 413 or 415.
+Uploads are limited to 20 MB and need credentials in a header (` + "`X-Session-Id`" + ` or HTTP Basic) and a
+` + "`Content-Length`" + ` (HTTP 411 without); the body is read only after the credentials are checked,
+and goes straight to disk. Answers: the file (200), or JSON ` + "`{\"error\": {\"code\", \"message\"}}`" + ` with
+HTTP 400, 401, 403, 404, 411, 413 or 415; 500 (internal error) or 503 (storage full or read-only,
+try again later) when the portal failed, never with a server path.
 `

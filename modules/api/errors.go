@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/db"
 )
 
 // JSON-RPC error codes: the protocol's own (-32700..-32603) and the portal's, in the
@@ -72,6 +73,16 @@ func conflict(field, msg string) *AppError {
 
 func invalid(field, msg string) *AppError {
 	return &AppError{Kind: "invalid", Field: field, Message: msg}
+}
+
+// invalidErr is invalid(field, err's text) for a refusal by a store's own checks. An
+// error from storage (SQLite, the file system; a full disk above all) is no fault of
+// the params: it passes unchanged and becomes -32603 without its text.
+func invalidErr(field string, err error) error {
+	if db.Internal(err) || db.Unwritable(err) {
+		return err
+	}
+	return invalid(field, err.Error())
 }
 
 // asApp turns core.ErrNotFound into a not_found AppError; other errors pass through.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"io"
 	"mime"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
@@ -77,17 +79,58 @@ func fileParam(c *fiber.Ctx, key string) string {
 }
 
 // serveFile handles GET|POST /jsonrpc/file: downloads (GET, or POST with a form) and
-// uploads (POST with the file as the body).
+// uploads (POST with the file as the body). A failure inside the portal is answered
+// by fileFailure, without its text.
 func (m *Module) serveFile(c *fiber.Ctx) error {
+	err := m.fileRequest(c)
+	var fe *fiber.Error
+	if err != nil && !errors.As(err, &fe) {
+		return m.fileFailure(c, err)
+	}
+	return err
+}
+
+// fileFailure answers a file request that failed inside the portal: 503 when storage
+// cannot take writes (disk full, read-only; try again later), 500 otherwise. The cause
+// is logged with the request id and never sent: it can name server paths.
+func (m *Module) fileFailure(c *fiber.Ctx, err error) error {
+	m.d.Log.Error("api.serveFile", "path", c.Path(), "request_id", c.Locals("requestid"), "err", err)
+	if db.Unwritable(err) {
+		c.Set(fiber.HeaderRetryAfter, "120")
+		return fileError(c, fiber.StatusServiceUnavailable,
+			"the portal cannot store data now (storage full or read-only); nothing was changed; try again later")
+	}
+	return fileError(c, fiber.StatusInternalServerError, "internal error; nothing was changed")
+}
+
+// storeFailure answers an upload its store function refused: the file's size, or a
+// message of the store's own checks; anything from storage goes to fileFailure.
+func (m *Module) storeFailure(c *fiber.Ctx, err error) error {
+	switch {
+	case errors.Is(err, errUnreadable):
+		return fileError(c, fiber.StatusBadRequest, errUnreadable.Error())
+	case errors.Is(err, blob.ErrTooLarge):
+		return fileError(c, fiber.StatusRequestEntityTooLarge, "file larger than "+strconv.Itoa(maxUpload>>20)+" MB")
+	case errors.Is(err, blob.ErrEmpty):
+		return fileError(c, fiber.StatusBadRequest, "empty body: send the file as the request body")
+	case db.Internal(err) || db.Unwritable(err):
+		return m.fileFailure(c, err)
+	}
+	return fileError(c, fiber.StatusBadRequest, err.Error())
+}
+
+// fileRequest does serveFile's work; errors it returns unanswered are internal.
+func (m *Module) fileRequest(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	ctx := c.UserContext()
 	ip := m.d.Web.ClientIP(c)
 	if res, err := m.ipLim.Get(ctx, "ip:"+web.RateKey(ip)); err != nil || res.Reached {
 		return fileError(c, fiber.StatusTooManyRequests, "too many requests from this address")
 	}
-	mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	upload := c.Method() == fiber.MethodPost && mt != fiber.MIMEApplicationForm && mt != fiber.MIMEMultipartForm
-	if upload && (c.Request().Header.ContentLength() > maxUpload || len(c.Body()) > maxUpload) {
+	// Nothing of an upload's body is read before its sender is authenticated: the
+	// body limit admitted its size from the headers, and uploadFile streams it.
+	upload := isUpload(c)
+	if upload && c.Request().Header.ContentLength() > maxUpload {
 		return fileError(c, fiber.StatusRequestEntityTooLarge, "file larger than "+strconv.Itoa(maxUpload>>20)+" MB")
 	}
 	sid, auth := fileCredentials(c)
@@ -185,24 +228,34 @@ func appFileError(c *fiber.Ctx, err error) error {
 	return err
 }
 
-// uploadFile stores the request body as an invoice's PDF or a client document.
+// uploadFile stores the request body as an invoice's PDF, a client document or a
+// provider file. The body goes from the connection straight to a file on disk.
 func (m *Module) uploadFile(c *fiber.Ctx, cl *Call, kind string, id int64, ext string) error {
-	body := c.Body()
-	if len(body) == 0 {
+	// The first bytes tell an empty body and, for invoices, a PDF; they are put back
+	// in front of the rest.
+	body := sentBody{uploadBody(c)}
+	head := make([]byte, 5)
+	n, err := io.ReadFull(body, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return fileError(c, fiber.StatusBadRequest, errUnreadable.Error())
+	}
+	head = head[:n]
+	if n == 0 {
 		return fileError(c, fiber.StatusBadRequest, "empty body: send the file as the request body")
 	}
+	content := io.MultiReader(bytes.NewReader(head), body)
 	switch kind {
 	case "invoice":
-		if !bytes.HasPrefix(body, []byte("%PDF-")) {
+		if !bytes.HasPrefix(head, []byte("%PDF-")) {
 			return fileError(c, fiber.StatusUnsupportedMediaType, "an invoice upload must be a PDF")
 		}
 		inv, err := cl.invoice(InvoiceRef{ID: id, ExternalID: ext})
 		if err != nil {
 			return appFileError(c, err)
 		}
-		name, _, _, err := blob.StoreUpload(filepath.Join(m.d.DataDir, "invoices", "api"), bytes.NewReader(body), maxUpload)
+		name, _, _, err := blob.StoreUpload(filepath.Join(m.d.DataDir, "invoices", "api"), content, maxUpload)
 		if err != nil {
-			return fileError(c, fiber.StatusBadRequest, err.Error())
+			return m.storeFailure(c, err)
 		}
 		rel := "api/" + name
 		err = m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
@@ -244,16 +297,16 @@ func (m *Module) uploadFile(c *fiber.Ctx, cl *Call, kind string, id int64, ext s
 		if doc.Date.IsZero() {
 			doc.Date = cl.Now
 		}
-		newID, err := documents.AddDocumentFrom(cl.Ctx, m.d, doc, bytes.NewReader(body))
+		newID, err := documents.AddDocumentFrom(cl.Ctx, m.d, doc, content)
 		if err != nil {
-			return fileError(c, fiber.StatusBadRequest, err.Error())
+			return m.storeFailure(c, err)
 		}
 		if err := m.auditFile(cl, "api.file.document", clientID, "document external_id="+ext); err != nil {
 			return err
 		}
 		return c.JSON(fiber.Map{"code": true, "id": newID})
 	case "file":
-		return m.uploadProviderFile(c, cl, ext, body)
+		return m.uploadProviderFile(c, cl, ext, content)
 	}
 	return fileError(c, fiber.StatusBadRequest, "uploads: type must be invoice, document or file")
 }

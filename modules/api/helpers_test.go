@@ -52,7 +52,7 @@ func newEnv(t testing.TB, extra ...app.Constructor) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go env.App.Fiber.Listener(ln)
+	go env.App.Listen(ln)
 	t.Cleanup(func() { env.App.Fiber.Shutdown() })
 	return &apiEnv{Env: env, URL: "http://" + ln.Addr().String(), HTTP: &http.Client{Timeout: 60 * time.Second}, t: t}
 }

@@ -1,8 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 
@@ -38,11 +38,11 @@ var fileMethods = []*Method{
 			}
 			groups, field, err := c.fileGroups(p.InvoiceGroupIDs, p.InvoiceGroupExternalIDs)
 			if err != nil {
-				return Saved{}, invalid(field, err.Error())
+				return Saved{}, invalidErr(field, err)
 			}
 			f.Title, f.Description, f.Groups = p.Title, p.Description, groups
 			if _, err := files.SaveFile(c.Ctx, c.Tx, f, c.Now); err != nil {
-				return Saved{}, invalid("", err.Error())
+				return Saved{}, invalidErr("", err)
 			}
 			c.Audit(0, "file %d external_id=%s groups=%d", f.ID, p.ExternalID, len(groups))
 			return Saved{ID: f.ID}, nil
@@ -79,7 +79,7 @@ func (c *Call) fileGroups(ids []int64, exts []string) ([]int64, string, error) {
 // (required then), description and group restriction from the query, or replacing
 // the content of the file with this external id, whose data not given in the query
 // stay as they are.
-func (m *Module) uploadProviderFile(c *fiber.Ctx, cl *Call, ext string, body []byte) error {
+func (m *Module) uploadProviderFile(c *fiber.Ctx, cl *Call, ext string, content io.Reader) error {
 	if ext == "" {
 		return fileError(c, fiber.StatusBadRequest, "external_id is required for a file upload")
 	}
@@ -123,9 +123,9 @@ func (m *Module) uploadProviderFile(c *fiber.Ctx, cl *Call, ext string, body []b
 		}
 		f.Groups = groups
 	}
-	id, err := files.AddFileFrom(cl.Ctx, m.d, f, bytes.NewReader(body))
+	id, err := files.AddFileFrom(cl.Ctx, m.d, f, content)
 	if err != nil {
-		return fileError(c, fiber.StatusBadRequest, err.Error())
+		return m.storeFailure(c, err)
 	}
 	if err := m.auditFile(cl, "api.file.file", 0, "file external_id="+ext); err != nil {
 		return err

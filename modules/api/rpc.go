@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
@@ -293,6 +294,10 @@ func (m *Module) call(ctx context.Context, raw json.RawMessage, st *batchState) 
 				Messages: nonNil(cl.messages), Return: nil, Errors: []*AppError{ae}}})
 		default:
 			m.d.Log.Error("api.call", "method", meth.Name, "err", err)
+			if db.Unwritable(err) {
+				return fail(&rpcError{Code: codeInternal, Message: "the portal cannot store data now (storage full or read-only); " +
+					"nothing was changed; try again later"})
+			}
 			return fail(&rpcError{Code: codeInternal, Message: "internal error; nothing was changed"})
 		}
 	}

@@ -336,7 +336,7 @@ var ticketMethods = []*Method{
 			id, err := helpdesk.SaveDepartment(c.Ctx, c.Tx, helpdesk.Department{ExternalID: p.ExternalID, Name: p.Name,
 				PortalRequests: p.PortalRequests}, c.Now)
 			if err != nil {
-				return Saved{}, invalid("name", err.Error())
+				return Saved{}, invalidErr("name", err)
 			}
 			c.Audit(0, "department external_id=%s created=%t portal_requests=%t", p.ExternalID, created, p.PortalRequests)
 			return Saved{ID: id, Created: created}, nil

@@ -17,7 +17,12 @@ func TestPasswordFormsBadInput(t *testing.T) {
 	id := addClient(t, env, "5001", "", goodPW)
 	evil := []string{`"><script>alert(1)</script>`, "' OR 1=1; DROP TABLE clients; --", "\xff\xfe\x00", strings.Repeat("é", 50<<10)}
 	for i, v := range evil {
-		askLink(t, env, v, fmt.Sprintf("192.0.2.%d", i+1)).Expect(t, 200).Lacks(t, "<script>alert")
+		want := 200
+		if len(v) > 64<<10 {
+			// Beyond what an anonymous form may send: refused before it is read.
+			want = http.StatusRequestEntityTooLarge
+		}
+		askLink(t, env, v, fmt.Sprintf("192.0.2.%d", i+1)).Expect(t, want).Lacks(t, "<script>alert")
 	}
 	b := env.Browser().LoginAs(id)
 	b.Get("/password")

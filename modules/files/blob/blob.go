@@ -24,8 +24,9 @@ import (
 )
 
 // MaxUploadBytes is the largest file staff may upload (20 MiB). Larger uploads are
-// refused before anything is kept on disk. It stays below app.BodyLimit (32 MiB) so
-// that a web upload form can report it with a clear message instead of a cut request.
+// refused before anything is kept on disk. The upload form admits 1 MiB more body
+// (see admin's web.BodyRule) so that a file just over the limit is reported with a
+// clear message instead of a cut request.
 const MaxUploadBytes = 20 << 20
 
 // ErrTooLarge is returned by StoreUpload when the content exceeds the limit.

@@ -45,13 +45,23 @@ func Put(ctx context.Context, d *db.DB, dataDir, sub string, r io.Reader, save f
 	return nil
 }
 
-// UploadError turns a StoreUpload error into a message for staff.
+// UploadError turns a StoreUpload error into a message for staff. The result still
+// matches ErrTooLarge or ErrEmpty with errors.Is; other errors pass unchanged.
 func UploadError(err error) error {
 	switch {
 	case errors.Is(err, ErrTooLarge):
-		return fmt.Errorf("file is larger than the limit of %d MB; compress or split it", MaxUploadBytes>>20)
+		return &uploadError{msg: fmt.Sprintf("file is larger than the limit of %d MB; compress or split it", MaxUploadBytes>>20), err: err}
 	case errors.Is(err, ErrEmpty):
-		return errors.New("file is empty")
+		return &uploadError{msg: "file is empty", err: err}
 	}
 	return err
 }
+
+// uploadError is a message for staff that keeps its cause for errors.Is.
+type uploadError struct {
+	msg string
+	err error
+}
+
+func (e *uploadError) Error() string { return e.msg }
+func (e *uploadError) Unwrap() error { return e.err }
