@@ -24,7 +24,7 @@ var (
 		Help: "How SMS leave the system: disabled, an HTTP SMS gateway or an SMPP connection. The Send SMS tab needs it and ci_sms_enable."})
 	PortalURL = text(Def{Key: "ci_url", Type: URL, Section: SecGeneral,
 		Label: "Client portal address",
-		Help:  "Public address of the portal, used for links in e-mails (password links, helpdesk replies). Never taken from the request's Host header."})
+		Help:  "Public address of the portal, used for links in e-mails (password links, helpdesk replies); its host name is also the name given in the SMTP greeting and in Message-IDs (else that of server_url, else the sender's domain). Never taken from the request's Host header."})
 	ForgottenPassword = text(Def{Key: "ci_forgotten_password", Type: Enum, Default: "email", Options: []string{"email", "username"},
 		Section: SecGeneral, Label: "Forgotten password asks for",
 		Help: "Whether a client asking for a password link enters their e-mail address or their login name (client number or username)."})

@@ -23,8 +23,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	netmail "net/mail"
-	"os"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -182,32 +183,53 @@ func hasLineBreak(s string) bool {
 	return strings.ContainsAny(s, "\r\n\x00")
 }
 
-// newMessageID returns "<random@host>". The host part follows go-mail's own default
-// (os.Hostname); the id is fixed here, not at send time, so that a resend after a crash
-// carries the same id whatever the configuration says by then.
+// newMessageID returns the local part of a Message-ID in angle brackets, "<random>".
+// The worker adds the domain (SMTPConfig.Hostname, the portal's public name) when it
+// first claims the mail and stores the whole id, so a resend after a crash carries the
+// same id; the machine's own host name ("vm") never appears in a mail.
 func newMessageID() string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
-	return "<" + hex.EncodeToString(b[:]) + "@" + messageIDHost() + ">"
+	return "<" + hex.EncodeToString(b[:]) + ">"
 }
 
-func messageIDHost() string {
-	h, err := os.Hostname()
-	if err != nil || h == "" {
-		return "localhost.localdomain"
+// withDomain completes an id from newMessageID with host; ids that already have a
+// domain (rows queued before this scheme, or a resend) are returned as they are.
+func withDomain(id, host string) string {
+	if strings.Contains(id, "@") {
+		return id
 	}
-	// Keep only what a dot-atom allows, so a strange hostname cannot break the header.
+	return strings.TrimSuffix(id, ">") + "@" + host + ">"
+}
+
+// HostnameFromURL returns the host name of an absolute URL such as ci_url, or "" when
+// there is none or it is an IP address (no name a receiving server could check).
+func HostnameFromURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	h := u.Hostname()
+	if net.ParseIP(h) != nil {
+		return ""
+	}
+	return dotAtom(h)
+}
+
+// dotAtom keeps what a domain in HELO and a Message-ID may hold, or returns "" when
+// nothing sensible is left, so a strange value cannot break the greeting or a header.
+func dotAtom(h string) string {
 	clean := strings.Map(func(r rune) rune {
 		if r == '.' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
 			return r
 		}
 		return -1
 	}, h)
-	clean = strings.Trim(clean, ".")
+	clean = strings.ToLower(strings.Trim(clean, ".-"))
 	if clean == "" || strings.Contains(clean, "..") {
-		return "localhost.localdomain"
+		return ""
 	}
 	return clean
 }

@@ -98,7 +98,8 @@ func TestListGetCountRetry(t *testing.T) {
 	if e.HTML != "<p>Ahoj</p>" || !strings.Contains(e.Text, "SECRET-TOKEN") || e.Status != StatusQueued {
 		t.Fatalf("Get = %+v", e)
 	}
-	if !strings.HasPrefix(e.MessageID, "<") || !strings.Contains(e.MessageID, "@") || e.MessageID == mustGet(t, d, a).MessageID {
+	// A queued mail's id has no domain yet: the worker adds the configured one.
+	if !strings.HasPrefix(e.MessageID, "<") || strings.Contains(e.MessageID, "@") || e.MessageID == mustGet(t, d, a).MessageID {
 		t.Fatalf("Message-ID %q not unique or malformed", e.MessageID)
 	}
 	if _, err := Get(ctx, d.R, 999); !errors.Is(err, ErrNotFound) {

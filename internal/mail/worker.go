@@ -126,7 +126,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 		}
 	}()
 	for sent+failed < batchSize && ctx.Err() == nil {
-		o, ok, err := w.claim(ctx)
+		o, ok, err := w.claim(ctx, cfg.hostname())
 		if err != nil {
 			return sent, failed, err
 		}
@@ -207,9 +207,10 @@ type outgoing struct {
 	subject, text, html string
 }
 
-// claim marks the next due row "sending" and returns it. The write transaction is
-// IMMEDIATE, so no other writer can claim the same row in between.
-func (w *Worker) claim(ctx context.Context) (o outgoing, ok bool, err error) {
+// claim marks the next due row "sending" and returns it, completing its Message-ID with
+// host on the first claim. The write transaction is IMMEDIATE, so no other writer can
+// claim the same row in between.
+func (w *Worker) claim(ctx context.Context, host string) (o outgoing, ok bool, err error) {
 	now := fmtTime(w.now())
 	err = w.d.Tx(ctx, func(tx *sql.Tx) error {
 		var rcpts string
@@ -227,8 +228,9 @@ func (w *Worker) claim(ctx context.Context) (o outgoing, ok bool, err error) {
 		if err := json.Unmarshal([]byte(rcpts), &o.to); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE mail_outbox SET status = 'sending', claimed_at = ?
-			WHERE id = ? AND status = 'queued'`, now, o.id)
+		o.messageID = withDomain(o.messageID, host)
+		_, err = tx.ExecContext(ctx, `UPDATE mail_outbox SET status = 'sending', claimed_at = ?, message_id = ?
+			WHERE id = ? AND status = 'queued'`, now, o.messageID, o.id)
 		ok = err == nil
 		return err
 	})

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -249,7 +250,7 @@ func TestWorkerRestartResendsInterruptedOnly(t *testing.T) {
 		t.Fatal("first mail not sent")
 	}
 	crashed := enqueue(t, d, sampleMessage())
-	if _, ok, err := w1.claim(ctx); !ok || err != nil {
+	if _, ok, err := w1.claim(ctx, "isp.example"); !ok || err != nil {
 		t.Fatalf("claim = %v, %v", ok, err)
 	}
 	if e := mustGet(t, d, crashed); e.Status != StatusSending {
@@ -384,5 +385,37 @@ func TestWorkerStartTLSIsMandatory(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Fatalf("%d messages sent in clear text", n)
+	}
+}
+
+// TestWorkerNamesTheConfiguredHost checks that neither the SMTP greeting nor the
+// Message-ID carries the machine's own name (a relay scores a bare "vm" as spam): they
+// use SMTPConfig.Hostname, or the sender's domain when it is empty.
+func TestWorkerNamesTheConfiguredHost(t *testing.T) {
+	own, _ := os.Hostname()
+	for _, tc := range []struct{ hostname, want string }{
+		{"portal.isp.example", "portal.isp.example"},
+		{"", "isp.example"}, // the domain of srv.Config().FromAddress
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			d := newTestDB(t)
+			srv := StartTestSMTP(t)
+			log, _ := testLogger()
+			w := NewWorker(d, func() SMTPConfig { c := srv.Config(); c.Hostname = tc.hostname; return c }, log, newFakeClock().Now)
+			id := enqueue(t, d, sampleMessage())
+			if s, _, err := w.RunOnce(context.Background()); s != 1 || err != nil {
+				t.Fatalf("RunOnce = %d, %v", s, err)
+			}
+			got := srv.WaitFor(t, 1, 2*time.Second)[0]
+			if got.Helo != tc.want {
+				t.Errorf("HELO %q, want %q (own hostname %q)", got.Helo, tc.want, own)
+			}
+			if !strings.HasSuffix(got.MessageID, "@"+tc.want+">") {
+				t.Errorf("Message-ID %q, want the domain %q", got.MessageID, tc.want)
+			}
+			if e := mustGet(t, d, id); e.MessageID != got.MessageID {
+				t.Errorf("stored Message-ID %q, sent %q", e.MessageID, got.MessageID)
+			}
+		})
 	}
 }
