@@ -9,8 +9,10 @@
 // carries the Message-ID fixed at enqueue, so mail clients and most servers collapse
 // the duplicate.
 //
-// Bodies may contain password links: they are never logged, and they are cleared from
-// the table once the mail has been delivered (the outbox is a queue, not an archive).
+// Bodies may contain password links: they are never logged. A mail declares its tokens
+// as Message.Secrets; nobody reading the outbox sees them, and they are removed from
+// every column of the row once the mail is delivered, given up or expired, so that no
+// usable token stays at rest. The rest of the mail is kept for staff to read.
 package mail
 
 import (
@@ -26,6 +28,7 @@ import (
 	"net"
 	netmail "net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,6 +43,10 @@ const (
 	StatusSent    = "sent"
 	StatusFailed  = "failed"
 )
+
+// Redacted replaces a Message's Secrets in the stored mail once it is done, and in
+// what Get shows while it waits.
+const Redacted = "[removed]"
 
 // Limits on what Enqueue accepts.
 const (
@@ -56,6 +63,9 @@ var (
 	ErrEmptyBody       = errors.New("mail: empty text body")
 	ErrNotFound        = errors.New("mail: no such mail")
 	ErrNotRetryable    = errors.New("mail: only queued or failed mails can be retried")
+	// ErrSecretsRemoved refuses to retry a mail whose link was removed after it was
+	// given up or expired: it would carry a dead link. Send a new one instead.
+	ErrSecretsRemoved = errors.New("mail: the mail's link was removed; send a new one")
 )
 
 //go:embed migrations/*.sql
@@ -85,6 +95,14 @@ type Message struct {
 	Purpose string
 	// ClientID is the client the mail concerns, 0 if none.
 	ClientID int64
+	// Secrets are substrings of the mail (a password link's token) that must not stay
+	// at rest once the mail is done: they are shown to nobody who reads the outbox, and
+	// are replaced by Redacted in every column when the mail is delivered, given up or
+	// expired.
+	Secrets []string
+	// ExpiresAt is when the mail stops being worth sending (its link dies); a mail still
+	// waiting then is given up. Zero means it never expires.
+	ExpiresAt time.Time
 	// At is when the mail was queued; zero means now. Callers pass their app clock so
 	// that CountRecent windows (e.g. 3 links per 15 minutes) use the same time.
 	At time.Time
@@ -108,9 +126,16 @@ func Enqueue(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var client any
+	secrets, err := encodeSecrets(m.Secrets)
+	if err != nil {
+		return 0, err
+	}
+	var client, expires any
 	if m.ClientID != 0 {
 		client = m.ClientID
+	}
+	if !m.ExpiresAt.IsZero() {
+		expires = fmtTime(m.ExpiresAt)
 	}
 	at := m.At
 	if at.IsZero() {
@@ -119,13 +144,46 @@ func Enqueue(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 	now := fmtTime(at)
 	res, err := tx.ExecContext(ctx, `INSERT INTO mail_outbox
 		(message_id, purpose, client_id, recipients, subject, body_text, body_html,
-		 status, attempts, last_error, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, '', ?, ?)`,
-		newMessageID(), m.Purpose, client, string(rcpts), m.Subject, m.Text, m.HTML, now, now)
+		 status, attempts, last_error, created_at, next_attempt_at, secrets, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, '', ?, ?, ?, ?)`,
+		newMessageID(), m.Purpose, client, string(rcpts), m.Subject, m.Text, m.HTML, now, now, secrets, expires)
 	if err != nil {
 		return 0, fmt.Errorf("mail.Enqueue: %w", err)
 	}
 	return res.LastInsertId()
+}
+
+// encodeSecrets stores the non-empty, distinct secrets as a JSON array ("" for none).
+func encodeSecrets(list []string) (string, error) {
+	var keep []string
+	for _, v := range list {
+		if v != "" && !slices.Contains(keep, v) {
+			keep = append(keep, v)
+		}
+	}
+	if len(keep) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(keep)
+	return string(b), err
+}
+
+// redact replaces every secret of a stored JSON list in s.
+func redact(s, secrets string) string {
+	if secrets == "" {
+		return s
+	}
+	var list []string
+	if err := json.Unmarshal([]byte(secrets), &list); err != nil {
+		// Never written by Enqueue; fail closed rather than show the body.
+		return Redacted
+	}
+	for _, v := range list {
+		if v != "" {
+			s = strings.ReplaceAll(s, v, Redacted)
+		}
+	}
+	return s
 }
 
 // validate checks m and returns the trimmed recipients. Line breaks are refused rather

@@ -95,7 +95,7 @@ func TestListGetCountRetry(t *testing.T) {
 		t.Fatalf("List limit 1 = %d rows", len(got))
 	}
 	e := mustGet(t, d, b)
-	if e.HTML != "<p>Ahoj</p>" || !strings.Contains(e.Text, "SECRET-TOKEN") || e.Status != StatusQueued {
+	if e.HTML != "<p>Ahoj</p>" || !strings.Contains(e.Text, "heslo: https://portal.example/p/"+Redacted) || e.Status != StatusQueued {
 		t.Fatalf("Get = %+v", e)
 	}
 	// A queued mail's id has no domain yet: the worker adds the configured one.
