@@ -21,7 +21,7 @@ var (
 		Help:  "Public address of the ISP's server. Portal links use it with /clientinterface/ appended when ci_url is empty."})
 	SMSNotify = text(Def{Key: "sms_notify", Type: Enum, Default: "disabled", Options: []string{"disabled", "gateway", "smpp"},
 		Section: SecSMS, Label: "SMS transport",
-		Help: "How SMS leave the system: disabled, an HTTP SMS gateway or an SMPP connection. The Send SMS tab needs it and ci_sms_enable."})
+		Help: "How SMS leave the system: disabled, an HTTP SMS gateway or an SMPP connection. The Send SMS tab is shown only when the chosen transport is configured and ci_sms_enable is on."})
 	PortalURL = text(Def{Key: "ci_url", Type: URL, Section: SecGeneral,
 		Label: "Client portal address",
 		Help:  "Public address of the portal, used for links in e-mails (password links, helpdesk replies); its host name is also the name given in the SMTP greeting and in Message-IDs (else that of server_url, else the sender's domain). Never taken from the request's Host header."})
@@ -60,7 +60,7 @@ var (
 	DisplayGDPRTab = boolean(Def{Key: "ci_display_gdpr_tab", Default: "1", Section: SecGeneral, Gates: "gdpr",
 		Label: "Show the GDPR tab", Help: "Consent documents the client can give, edit and withdraw."})
 	SMSEnable = boolean(Def{Key: "ci_sms_enable", Default: "0", Section: SecSMS, Gates: "sms",
-		Label: "Clients may send SMS", Help: "Shows the Send SMS tab when sms_notify is not disabled."})
+		Label: "Clients may send SMS", Help: "Shows the Send SMS tab when sms_notify names a configured transport."})
 	SMSPerMonth = integer(Def{Key: "ci_sms_per_month", Default: "0", Min: 0, Max: 100000, Section: SecSMS,
 		Label: "SMS per client per month", Help: "How many SMS one client may send in a calendar month. 0 or empty: unlimited."})
 	SkinTheme = text(Def{Key: "ci_skin_theme", Type: String, Default: "default", Section: SecAppearance, Check: themeName, Max: 40,

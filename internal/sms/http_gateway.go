@@ -66,6 +66,10 @@ func NewHTTPGateway(cfg HTTPConfig, client *http.Client) (*HTTPGateway, error) {
 	return g, nil
 }
 
+// Validate reports every problem of the configuration at once, as NewHTTPGateway
+// would, without building a gateway.
+func (c HTTPConfig) Validate() error { return c.validate() }
+
 // validate normalises Method and reports every problem at once.
 func (c *HTTPConfig) validate() error {
 	var errs []error

@@ -28,16 +28,22 @@ var demoMessages = []struct {
 }
 
 // demoSettings switch the tab on in the demo, but only when staff never stored them.
-// The gateway address stays empty, so the queued demo message shows "SMS gateway not
-// configured" until staff configure a transport.
+// The tab needs a configured transport, so the demo points the gateway at a Kannel
+// smsbox on its usual local port; without one running, messages wait and their
+// history says that sending is delayed.
 var demoSettings = []struct {
 	def   *settings.Def
 	value string
 }{
 	{settings.SMSNotify.Def, "gateway"},
+	{settings.SMSGatewayURL.Def, demoGatewayURL},
+	{settings.SMSGatewayMethod.Def, "GET"},
 	{settings.SMSEnable.Def, "1"},
 	{settings.SMSPerMonth.Def, "20"},
 }
+
+// demoGatewayURL is a Kannel sendsms request on localhost.
+const demoGatewayURL = "http://127.0.0.1:13013/cgi-bin/sendsms?to={number}&text={text}"
 
 // seed adds demo directory entries and messages for client 1001; it is idempotent.
 func (m *Module) seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
