@@ -38,12 +38,15 @@ var demoSettings = []struct {
 	{settings.SMSNotify.Def, "gateway"},
 	{settings.SMSGatewayURL.Def, demoGatewayURL},
 	{settings.SMSGatewayMethod.Def, "GET"},
+	{settings.SMSGatewayUser.Def, "portal"},
 	{settings.SMSEnable.Def, "1"},
 	{settings.SMSPerMonth.Def, "20"},
 }
 
-// demoGatewayURL is a Kannel sendsms request on localhost.
-const demoGatewayURL = "http://127.0.0.1:13013/cgi-bin/sendsms?to={number}&text={text}"
+// demoGatewayURL is a Kannel sendsms request on localhost, written the documented way:
+// credentials from their settings, the coding chosen per message.
+const demoGatewayURL = "http://127.0.0.1:13013/cgi-bin/sendsms?username={user}&password={password}" +
+	"&from={sender}&to={number}&text={text}&coding={coding}&charset={charset}"
 
 // seed adds demo directory entries and messages for client 1001; it is idempotent.
 func (m *Module) seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
