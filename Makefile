@@ -32,7 +32,7 @@ run: deps build
 	@$(BIN) --data $(DATA) --listen $(LISTEN) serve
 
 ## test: format and vet checks, every test with the race detector, every fuzz target briefly, then the browser suite
-test: lint-basic deps
+test: lint-basic deps test-deps
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
 	$(MAKE) fuzz
 	$(MAKE) e2e
@@ -53,6 +53,17 @@ fuzz:
 	  done; \
 	done; \
 	echo "fuzz: $$n targets, no failure"
+
+## test-deps: Debian packages the tests run against (Kannel with its fake SMSC for the SMS gateway tests)
+test-deps:
+	@if ! { command -v bearerbox || [ -x /usr/sbin/bearerbox ]; } >/dev/null 2>&1 \
+	  || ! { command -v smsbox || [ -x /usr/sbin/smsbox ]; } >/dev/null 2>&1 \
+	  || ! { command -v fakesmsc || [ -x /usr/lib/kannel/test/fakesmsc ]; } >/dev/null 2>&1; then \
+	  echo "test-deps: installing Debian's kannel and kannel-extras (bearerbox, smsbox, fakesmsc)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq kannel kannel-extras >/dev/null \
+	    || { echo "test-deps: FAILED: kannel could not be installed (needs root or sudo, and Debian's package archive)"; exit 1; }; \
+	fi
 
 ## e2e: browser tests in headless Chromium (installs Debian's chromium and axe-core when missing)
 e2e: e2e-deps
@@ -105,4 +116,4 @@ bench: bench-data
 clean:
 	rm -rf bin out
 
-.PHONY: help deps build run test fuzz e2e e2e-deps lint-basic cover docs audit clean bench bench-data
+.PHONY: help deps build run test test-deps fuzz e2e e2e-deps lint-basic cover docs audit clean bench bench-data

@@ -21,10 +21,10 @@ var (
 		Help:  "Public address of the ISP's server. Portal links use it with /clientinterface/ appended when ci_url is empty."})
 	SMSNotify = text(Def{Key: "sms_notify", Type: Enum, Default: "disabled", Options: []string{"disabled", "gateway", "smpp"},
 		Section: SecSMS, Label: "SMS transport",
-		Help: "How SMS leave the system: disabled, an HTTP SMS gateway or an SMPP connection. The Send SMS tab needs it and ci_sms_enable."})
+		Help: "How SMS leave the system: disabled, an HTTP SMS gateway or an SMPP connection. The Send SMS tab is shown only when the chosen transport is configured and ci_sms_enable is on."})
 	PortalURL = text(Def{Key: "ci_url", Type: URL, Section: SecGeneral,
 		Label: "Client portal address",
-		Help:  "Public address of the portal, used for links in e-mails (password links, helpdesk replies). Never taken from the request's Host header."})
+		Help:  "Public address of the portal, used for links in e-mails (password links, helpdesk replies); its host name is also the name given in the SMTP greeting and in Message-IDs (else that of server_url, else the sender's domain). Never taken from the request's Host header."})
 	ForgottenPassword = text(Def{Key: "ci_forgotten_password", Type: Enum, Default: "email", Options: []string{"email", "username"},
 		Section: SecGeneral, Label: "Forgotten password asks for",
 		Help: "Whether a client asking for a password link enters their e-mail address or their login name (client number or username)."})
@@ -62,7 +62,7 @@ var (
 	DisplayGDPRTab = boolean(Def{Key: "ci_display_gdpr_tab", Default: "1", Section: SecGeneral, Gates: "gdpr",
 		Label: "Show the GDPR tab", Help: "Consent documents the client can give, edit and withdraw."})
 	SMSEnable = boolean(Def{Key: "ci_sms_enable", Default: "0", Section: SecSMS, Gates: "sms",
-		Label: "Clients may send SMS", Help: "Shows the Send SMS tab when sms_notify is not disabled."})
+		Label: "Clients may send SMS", Help: "Shows the Send SMS tab when sms_notify names a configured transport."})
 	SMSPerMonth = integer(Def{Key: "ci_sms_per_month", Default: "0", Min: 0, Max: 100000, Section: SecSMS,
 		Label: "SMS per client per month", Help: "How many SMS one client may send in a calendar month. 0 or empty: unlimited."})
 	SkinTheme = text(Def{Key: "ci_skin_theme", Type: String, Default: "default", Section: SecAppearance, Check: themeName, Max: 40,
@@ -126,19 +126,23 @@ var (
 
 // SMS transports.
 var (
-	SMSGatewayURL = text(Def{Key: "sms_gateway_url", Type: URL, Section: SecSMS,
-		Label: "SMS gateway address", Help: "HTTP(S) address of the SMS gateway; {number}, {text} and {sender} are replaced."})
+	SMSGatewayURL = text(Def{Key: "sms_gateway_url", Type: URL, Section: SecSMS, Check: noLiteralCredential, Mask: maskCredentials,
+		Label: "SMS gateway address",
+		Help: "HTTP(S) address of the SMS gateway; {number}, {text}, {sender}, {user}, {password}, {coding} (0 GSM-7, 2 UCS-2) and {charset} (UTF-8) are replaced per message. " +
+			"Credentials go into sms_gateway_user and sms_gateway_password, never here. " +
+			"Kannel: http://HOST:13013/cgi-bin/sendsms?username={user}&password={password}&from={sender}&to={number}&text={text}&coding={coding}&charset={charset} with method GET."})
 	SMSGatewayMethod = text(Def{Key: "sms_gateway_method", Type: Enum, Default: "POST", Options: []string{"GET", "POST"}, Section: SecSMS,
 		Label: "SMS gateway method", Help: "HTTP method of gateway requests."})
 	SMSGatewayContentType = text(Def{Key: "sms_gateway_content_type", Type: Enum, Default: "application/x-www-form-urlencoded",
 		Options: []string{"application/x-www-form-urlencoded", "application/json", "text/plain"}, Section: SecSMS,
 		Label: "SMS gateway body type", Help: "How the body template is escaped."})
 	SMSGatewayBody = text(Def{Key: "sms_gateway_body", Type: String, Default: "to={number}&text={text}", Section: SecSMS, Max: 4000,
-		Label: "SMS gateway body", Help: "Body template of a POST request with {number}, {text} and {sender}."})
+		Check: noLiteralCredential, Mask: maskCredentials,
+		Label: "SMS gateway body", Help: "Body template of a POST request, with the placeholders of sms_gateway_url."})
 	SMSGatewayUser = text(Def{Key: "sms_gateway_user", Type: String, Section: SecSMS, Max: 255,
-		Label: "SMS gateway user", Help: "Basic authentication user. Empty: none."})
+		Label: "SMS gateway user", Help: "Login at the gateway: fills {user} in the address or body; without {user} and {password} there, it is sent as basic authentication. Empty: none."})
 	SMSGatewayPassword = text(Def{Key: "sms_gateway_password", Type: String, Section: SecSMS, Secret: true, Max: 255,
-		Label: "SMS gateway password", Help: "Basic authentication password, or a bearer token when the user is empty."})
+		Label: "SMS gateway password", Help: "Fills {password} in the address or body; without {user} and {password} there, it is the basic authentication password, or a bearer token when the user is empty."})
 	SMPPHost          = text(Def{Key: "smpp_host", Type: String, Section: SecSMS, Max: 255, Label: "SMPP host", Help: "SMSC host name."})
 	SMPPPort          = integer(Def{Key: "smpp_port", Default: "2775", Min: 1, Max: 65535, Section: SecSMS, Label: "SMPP port", Help: "SMSC port."})
 	SMPPSystemID      = text(Def{Key: "smpp_system_id", Type: String, Section: SecSMS, Max: 16, Label: "SMPP system id", Help: "Login of the bind."})

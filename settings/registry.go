@@ -60,8 +60,11 @@ type Def struct {
 	Min, Max int      // range of an Int; maximum length of text types when Max > 0
 	PerGroup bool     // may have a different value per invoice group
 	Secret   bool     // masked in listings, never logged
-	Gates    string   // the module this setting switches on or off, for the reference
-	Check    func(v string) error
+	// Mask hides parts of a non-secret value wherever it is shown or audited (a
+	// credential stored in a template before the Check refused them).
+	Mask  func(v string) string
+	Gates string // the module this setting switches on or off, for the reference
+	Check func(v string) error
 }
 
 var (

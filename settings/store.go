@@ -222,6 +222,8 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, d *Def, group int64, old,
 			return v
 		}
 		old, new = mask(old), mask(new)
+	} else if d.Mask != nil {
+		old.String, new.String = d.Mask(old.String), d.Mask(new.String)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO settings_audit (key, group_id, old_value, new_value, actor, at) VALUES (?, ?, ?, ?, ?, ?)`,
 		d.Key, group, old, new, actor, now); err != nil {
@@ -268,10 +270,14 @@ func (s *Store) Audit(ctx context.Context, key string, limit int) ([]AuditEntry,
 	return out, rows.Err()
 }
 
-// Display returns a value as it may be shown: secrets are masked.
+// Display returns a value as it may be shown: secrets are masked, and so are the
+// parts a Mask hides.
 func (d *Def) Display(v string) string {
 	if d.Secret && v != "" {
 		return "••••••"
+	}
+	if d.Mask != nil {
+		return d.Mask(v)
 	}
 	return v
 }

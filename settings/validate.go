@@ -15,9 +15,14 @@ import (
 type ValidationError struct {
 	Key  string
 	Rule string
+	// Err is the cause when a Check refused the value (e.g. ErrLiteralCredential).
+	Err error
 }
 
 func (e *ValidationError) Error() string { return e.Key + ": " + e.Rule }
+
+// Unwrap returns the Check's error, for errors.Is.
+func (e *ValidationError) Unwrap() error { return e.Err }
 
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
@@ -126,7 +131,7 @@ func (d *Def) Validate(v string) error {
 	}
 	if d.Check != nil {
 		if err := d.Check(v); err != nil {
-			return bad("%s", err.Error())
+			return &ValidationError{Key: d.Key, Rule: err.Error(), Err: err}
 		}
 	}
 	return nil

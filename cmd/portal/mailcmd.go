@@ -67,8 +67,8 @@ func mailCmd(ctx context.Context, e *app.Env, io app.IO, args []string) error {
 			fmt.Fprintf(io.Out, "Last error: %s\n", m.LastError)
 		}
 		fmt.Fprintf(io.Out, "\n%s\n", m.Text)
-		if m.Status == mail.StatusSent && m.Text == "" {
-			fmt.Fprintln(io.Out, "(The body of a delivered mail is not kept.)")
+		if m.Text == "" {
+			fmt.Fprintln(io.Out, "(The body of this mail was not kept.)")
 		}
 		return nil
 	case "send":

@@ -81,12 +81,17 @@ type Env struct {
 }
 
 // SMTPConfig reads the outbox worker's connection from the settings at each round, so
-// staff changes apply without a restart.
+// staff changes apply without a restart. The name given in HELO and Message-IDs is the
+// host of ci_url, else of server_url, else (in the worker) the sender's domain.
 func SMTPConfig(st *settings.Store) func() mail.SMTPConfig {
 	return func() mail.SMTPConfig {
+		host := mail.HostnameFromURL(settings.PortalURL.Get(st))
+		if host == "" {
+			host = mail.HostnameFromURL(settings.ServerURL.Get(st))
+		}
 		return mail.SMTPConfig{Host: settings.SMTPHost.Get(st), Port: settings.SMTPPort.Get(st), TLS: settings.SMTPTLS.Get(st),
 			User: settings.SMTPUser.Get(st), Password: settings.SMTPPassword.Get(st),
-			FromAddress: settings.SystemMail.Get(st), FromName: settings.SystemMailName.Get(st)}
+			FromAddress: settings.SystemMail.Get(st), FromName: settings.SystemMailName.Get(st), Hostname: host}
 	}
 }
 

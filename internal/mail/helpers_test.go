@@ -48,6 +48,7 @@ func sampleMessage() Message {
 		Subject: "Nové heslo",
 		Text:    "Dobrý den,\nnastavte si heslo: https://portal.example/p/SECRET-TOKEN-123\n",
 		Purpose: "password_link",
+		Secrets: []string{"SECRET-TOKEN-123"},
 	}
 }
 

@@ -9,8 +9,10 @@
 // carries the Message-ID fixed at enqueue, so mail clients and most servers collapse
 // the duplicate.
 //
-// Bodies may contain password links: they are never logged, and they are cleared from
-// the table once the mail has been delivered (the outbox is a queue, not an archive).
+// Bodies may contain password links: they are never logged. A mail declares its tokens
+// as Message.Secrets; nobody reading the outbox sees them, and they are removed from
+// every column of the row once the mail is delivered, given up or expired, so that no
+// usable token stays at rest. The rest of the mail is kept for staff to read.
 package mail
 
 import (
@@ -23,8 +25,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	netmail "net/mail"
-	"os"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,6 +43,10 @@ const (
 	StatusSent    = "sent"
 	StatusFailed  = "failed"
 )
+
+// Redacted replaces a Message's Secrets in the stored mail once it is done, and in
+// what Get shows while it waits.
+const Redacted = "[removed]"
 
 // Limits on what Enqueue accepts.
 const (
@@ -55,6 +63,9 @@ var (
 	ErrEmptyBody       = errors.New("mail: empty text body")
 	ErrNotFound        = errors.New("mail: no such mail")
 	ErrNotRetryable    = errors.New("mail: only queued or failed mails can be retried")
+	// ErrSecretsRemoved refuses to retry a mail whose link was removed after it was
+	// given up or expired: it would carry a dead link. Send a new one instead.
+	ErrSecretsRemoved = errors.New("mail: the mail's link was removed; send a new one")
 )
 
 //go:embed migrations/*.sql
@@ -84,6 +95,14 @@ type Message struct {
 	Purpose string
 	// ClientID is the client the mail concerns, 0 if none.
 	ClientID int64
+	// Secrets are substrings of the mail (a password link's token) that must not stay
+	// at rest once the mail is done: they are shown to nobody who reads the outbox, and
+	// are replaced by Redacted in every column when the mail is delivered, given up or
+	// expired.
+	Secrets []string
+	// ExpiresAt is when the mail stops being worth sending (its link dies); a mail still
+	// waiting then is given up. Zero means it never expires.
+	ExpiresAt time.Time
 	// At is when the mail was queued; zero means now. Callers pass their app clock so
 	// that CountRecent windows (e.g. 3 links per 15 minutes) use the same time.
 	At time.Time
@@ -107,9 +126,16 @@ func Enqueue(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var client any
+	secrets, err := encodeSecrets(m.Secrets)
+	if err != nil {
+		return 0, err
+	}
+	var client, expires any
 	if m.ClientID != 0 {
 		client = m.ClientID
+	}
+	if !m.ExpiresAt.IsZero() {
+		expires = fmtTime(m.ExpiresAt)
 	}
 	at := m.At
 	if at.IsZero() {
@@ -118,13 +144,46 @@ func Enqueue(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 	now := fmtTime(at)
 	res, err := tx.ExecContext(ctx, `INSERT INTO mail_outbox
 		(message_id, purpose, client_id, recipients, subject, body_text, body_html,
-		 status, attempts, last_error, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, '', ?, ?)`,
-		newMessageID(), m.Purpose, client, string(rcpts), m.Subject, m.Text, m.HTML, now, now)
+		 status, attempts, last_error, created_at, next_attempt_at, secrets, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, '', ?, ?, ?, ?)`,
+		newMessageID(), m.Purpose, client, string(rcpts), m.Subject, m.Text, m.HTML, now, now, secrets, expires)
 	if err != nil {
 		return 0, fmt.Errorf("mail.Enqueue: %w", err)
 	}
 	return res.LastInsertId()
+}
+
+// encodeSecrets stores the non-empty, distinct secrets as a JSON array ("" for none).
+func encodeSecrets(list []string) (string, error) {
+	var keep []string
+	for _, v := range list {
+		if v != "" && !slices.Contains(keep, v) {
+			keep = append(keep, v)
+		}
+	}
+	if len(keep) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(keep)
+	return string(b), err
+}
+
+// redact replaces every secret of a stored JSON list in s.
+func redact(s, secrets string) string {
+	if secrets == "" {
+		return s
+	}
+	var list []string
+	if err := json.Unmarshal([]byte(secrets), &list); err != nil {
+		// Never written by Enqueue; fail closed rather than show the body.
+		return Redacted
+	}
+	for _, v := range list {
+		if v != "" {
+			s = strings.ReplaceAll(s, v, Redacted)
+		}
+	}
+	return s
 }
 
 // validate checks m and returns the trimmed recipients. Line breaks are refused rather
@@ -182,32 +241,53 @@ func hasLineBreak(s string) bool {
 	return strings.ContainsAny(s, "\r\n\x00")
 }
 
-// newMessageID returns "<random@host>". The host part follows go-mail's own default
-// (os.Hostname); the id is fixed here, not at send time, so that a resend after a crash
-// carries the same id whatever the configuration says by then.
+// newMessageID returns the local part of a Message-ID in angle brackets, "<random>".
+// The worker adds the domain (SMTPConfig.Hostname, the portal's public name) when it
+// first claims the mail and stores the whole id, so a resend after a crash carries the
+// same id; the machine's own host name ("vm") never appears in a mail.
 func newMessageID() string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
-	return "<" + hex.EncodeToString(b[:]) + "@" + messageIDHost() + ">"
+	return "<" + hex.EncodeToString(b[:]) + ">"
 }
 
-func messageIDHost() string {
-	h, err := os.Hostname()
-	if err != nil || h == "" {
-		return "localhost.localdomain"
+// withDomain completes an id from newMessageID with host; ids that already have a
+// domain (rows queued before this scheme, or a resend) are returned as they are.
+func withDomain(id, host string) string {
+	if strings.Contains(id, "@") {
+		return id
 	}
-	// Keep only what a dot-atom allows, so a strange hostname cannot break the header.
+	return strings.TrimSuffix(id, ">") + "@" + host + ">"
+}
+
+// HostnameFromURL returns the host name of an absolute URL such as ci_url, or "" when
+// there is none or it is an IP address (no name a receiving server could check).
+func HostnameFromURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	h := u.Hostname()
+	if net.ParseIP(h) != nil {
+		return ""
+	}
+	return dotAtom(h)
+}
+
+// dotAtom keeps what a domain in HELO and a Message-ID may hold, or returns "" when
+// nothing sensible is left, so a strange value cannot break the greeting or a header.
+func dotAtom(h string) string {
 	clean := strings.Map(func(r rune) rune {
 		if r == '.' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
 			return r
 		}
 		return -1
 	}, h)
-	clean = strings.Trim(clean, ".")
+	clean = strings.ToLower(strings.Trim(clean, ".-"))
 	if clean == "" || strings.Contains(clean, "..") {
-		return "localhost.localdomain"
+		return ""
 	}
 	return clean
 }

@@ -30,6 +30,7 @@ import (
 
 // TestMessage is a mail received by TestSMTP.
 type TestMessage struct {
+	Helo     string   // the name the client gave in HELO/EHLO
 	From     string   // envelope sender (MAIL FROM)
 	To       []string // envelope recipients (RCPT TO)
 	AuthUser string   // the user that authenticated, if any
@@ -174,7 +175,7 @@ func (s *TestSMTP) Start() {
 	}
 	s.addr = l.Addr().String()
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		return &testSession{s: s}, nil
+		return &testSession{s: s, helo: c.Hostname()}, nil
 	}))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
@@ -189,6 +190,7 @@ func (s *TestSMTP) Start() {
 // testSession is one SMTP connection.
 type testSession struct {
 	s    *TestSMTP
+	helo string
 	user string
 	from string
 	to   []string
@@ -245,7 +247,7 @@ func (ss *testSession) Data(r io.Reader) error {
 		ss.s.rejectN--
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
 	}
-	m := TestMessage{From: ss.from, To: append([]string(nil), ss.to...), AuthUser: ss.user, Data: data}
+	m := TestMessage{Helo: ss.helo, From: ss.from, To: append([]string(nil), ss.to...), AuthUser: ss.user, Data: data}
 	if err := m.parse(); err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Unparsable message: " + err.Error()}
 	}

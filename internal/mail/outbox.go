@@ -20,7 +20,8 @@ type Entry struct {
 	ClientID  int64 // 0 if none
 	To        []string
 	Subject   string
-	// Text and HTML are filled by Get only, and are empty once the mail was delivered.
+	// Text and HTML are filled by Get only, with the mail's secrets shown as Redacted
+	// (empty for mails delivered before secrets were declared).
 	Text, HTML    string
 	Status        string
 	Attempts      int
@@ -103,18 +104,20 @@ func List(ctx context.Context, r *sql.DB, f ListFilter) ([]Entry, error) {
 	return out, rows.Err()
 }
 
-// Get returns one outbox row with its bodies.
+// Get returns one outbox row with its bodies. A mail still waiting holds its secrets
+// (the worker needs them); Get shows them as Redacted, like every column of a done mail.
 func Get(ctx context.Context, r *sql.DB, id int64) (Entry, error) {
-	var text, html string
-	row := r.QueryRowContext(ctx, "SELECT "+entryColumns+", body_text, body_html FROM mail_outbox WHERE id = ?", id)
-	e, err := scanEntry(row, &text, &html)
+	var text, html, secrets string
+	row := r.QueryRowContext(ctx, "SELECT "+entryColumns+", body_text, body_html, secrets FROM mail_outbox WHERE id = ?", id)
+	e, err := scanEntry(row, &text, &html, &secrets)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Entry{}, ErrNotFound
 	}
 	if err != nil {
 		return Entry{}, fmt.Errorf("mail.Get: %w", err)
 	}
-	e.Text, e.HTML = text, html
+	e.Text, e.HTML = redact(text, secrets), redact(html, secrets)
+	e.Subject, e.LastError = redact(e.Subject, secrets), redact(e.LastError, secrets)
 	return e, nil
 }
 
@@ -142,11 +145,14 @@ func CountRecent(ctx context.Context, q Querier, clientID int64, purpose string,
 }
 
 // Retry queues a failed (or waiting) mail for delivery now, with a fresh attempt count.
-// Call Worker.Kick afterwards to send it without waiting for the next poll.
+// A mail whose secrets were removed (it was given up or its link expired) is refused
+// with ErrSecretsRemoved: it would carry a dead link. Call Worker.Kick afterwards to
+// send it without waiting for the next poll.
 func Retry(ctx context.Context, d *db.DB, id int64) error {
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		var status string
-		err := tx.QueryRowContext(ctx, "SELECT status FROM mail_outbox WHERE id = ?", id).Scan(&status)
+		var removed sql.NullString
+		err := tx.QueryRowContext(ctx, "SELECT status, secrets_removed_at FROM mail_outbox WHERE id = ?", id).Scan(&status, &removed)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -155,6 +161,9 @@ func Retry(ctx context.Context, d *db.DB, id int64) error {
 		}
 		if status != StatusFailed && status != StatusQueued {
 			return ErrNotRetryable
+		}
+		if removed.Valid {
+			return ErrSecretsRemoved
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE mail_outbox
 			SET status = 'queued', attempts = 0, next_attempt_at = ? WHERE id = ?`,

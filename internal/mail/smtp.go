@@ -32,6 +32,9 @@ type SMTPConfig struct {
 	Password    string
 	FromAddress string
 	FromName    string
+	// Hostname is the portal's public host name (from ci_url), given in HELO/EHLO and
+	// used as the domain of Message-IDs; empty means the domain of FromAddress.
+	Hostname string
 	// Timeout defaults to DefaultTimeout.
 	Timeout time.Duration
 }
@@ -46,6 +49,7 @@ func newClient(cfg SMTPConfig) (*gomail.Client, error) {
 	}
 	opts := []gomail.Option{
 		gomail.WithTimeout(timeout),
+		gomail.WithHELO(cfg.hostname()),
 		gomail.WithTLSConfig(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}),
 	}
 	port := cfg.Port
@@ -74,6 +78,22 @@ func newClient(cfg SMTPConfig) (*gomail.Client, error) {
 		}
 	}
 	return gomail.NewClient(cfg.Host, opts...)
+}
+
+// hostname is the name the portal gives in HELO/EHLO and Message-IDs: Hostname, else
+// the domain of the sender address (validateConfig makes sure there is one). go-mail's
+// own default, os.Hostname, is never used: a bare "vm" or "localhost" gets mail scored
+// as spam.
+func (cfg SMTPConfig) hostname() string {
+	if h := dotAtom(cfg.Hostname); h != "" {
+		return h
+	}
+	if a, err := parseAddress(cfg.FromAddress); err == nil {
+		if h := dotAtom(a.Address[strings.LastIndexByte(a.Address, '@')+1:]); h != "" {
+			return h
+		}
+	}
+	return "localhost.localdomain"
 }
 
 func cmp0(v, def int) int {

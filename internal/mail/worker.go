@@ -110,6 +110,11 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 		return 0, 0, err
 	}
 	w.recovered = true
+	// Before the SMTP check: mails wait while no server is configured, and their links
+	// must not outlive them in the table.
+	if err := w.expire(ctx); err != nil {
+		return 0, 0, err
+	}
 
 	cfg := w.cfg()
 	if cfg.Host == "" {
@@ -126,7 +131,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 		}
 	}()
 	for sent+failed < batchSize && ctx.Err() == nil {
-		o, ok, err := w.claim(ctx)
+		o, ok, err := w.claim(ctx, cfg.hostname())
 		if err != nil {
 			return sent, failed, err
 		}
@@ -207,16 +212,18 @@ type outgoing struct {
 	subject, text, html string
 }
 
-// claim marks the next due row "sending" and returns it. The write transaction is
-// IMMEDIATE, so no other writer can claim the same row in between.
-func (w *Worker) claim(ctx context.Context) (o outgoing, ok bool, err error) {
+// claim marks the next due row "sending" and returns it, completing its Message-ID with
+// host on the first claim. The write transaction is IMMEDIATE, so no other writer can
+// claim the same row in between.
+func (w *Worker) claim(ctx context.Context, host string) (o outgoing, ok bool, err error) {
 	now := fmtTime(w.now())
 	err = w.d.Tx(ctx, func(tx *sql.Tx) error {
 		var rcpts string
 		err := tx.QueryRowContext(ctx, `SELECT id, attempts, message_id, purpose, recipients,
 				subject, body_text, body_html
 			FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= ?
-			ORDER BY next_attempt_at, id LIMIT 1`, now).
+				AND (expires_at IS NULL OR expires_at > ?)
+			ORDER BY next_attempt_at, id LIMIT 1`, now, now).
 			Scan(&o.id, &o.attempts, &o.messageID, &o.purpose, &rcpts, &o.subject, &o.text, &o.html)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -227,26 +234,84 @@ func (w *Worker) claim(ctx context.Context) (o outgoing, ok bool, err error) {
 		if err := json.Unmarshal([]byte(rcpts), &o.to); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE mail_outbox SET status = 'sending', claimed_at = ?
-			WHERE id = ? AND status = 'queued'`, now, o.id)
+		o.messageID = withDomain(o.messageID, host)
+		_, err = tx.ExecContext(ctx, `UPDATE mail_outbox SET status = 'sending', claimed_at = ?, message_id = ?
+			WHERE id = ? AND status = 'queued'`, now, o.messageID, o.id)
 		ok = err == nil
 		return err
 	})
 	return o, ok, err
 }
 
-// markSent records the delivery and clears the bodies, which may hold password links
-// that have no business staying in the database.
+// markSent records the delivery and removes the mail's secrets (a password link's
+// token has no business staying in the database once it went out).
 func (w *Worker) markSent(ctx context.Context, id int64) error {
 	// A cancelled ctx must not leave a delivered mail in "sending" (it would be sent
 	// again), so this write ignores cancellation.
 	ctx = context.WithoutCancel(ctx)
 	return w.d.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE mail_outbox
-			SET status = 'sent', sent_at = ?, last_error = '', body_text = '', body_html = ''
-			WHERE id = ?`, fmtTime(w.now()), id)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = ''
+			WHERE id = ?`, fmtTime(w.now()), id); err != nil {
+			return err
+		}
+		return w.removeSecrets(ctx, tx)
 	})
+}
+
+// expire gives up the waiting mails whose ExpiresAt has passed: their link no longer
+// works, so sending them would only confuse, and their secrets go.
+func (w *Worker) expire(ctx context.Context) error {
+	now := fmtTime(w.now())
+	return w.d.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE mail_outbox
+			SET status = 'failed', last_error = 'expired before it could be delivered; the link in it no longer works'
+			WHERE status = 'queued' AND expires_at IS NOT NULL AND expires_at <= ?`, now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			w.log.Warn("mail.Worker: gave up mails whose link expired before delivery", "count", n)
+		}
+		return w.removeSecrets(ctx, tx)
+	})
+}
+
+// removeSecrets replaces the secrets of every done (sent or failed) mail by Redacted in
+// all its text columns and forgets them, in the caller's transaction. Only rows still
+// holding secrets are read (a partial index covers them), so this stays cheap.
+func (w *Worker) removeSecrets(ctx context.Context, tx *sql.Tx) error {
+	type row struct {
+		id                                    int64
+		subject, text, html, lastErr, secrets string
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, subject, body_text, body_html, last_error, secrets
+		FROM mail_outbox WHERE secrets <> '' AND status IN ('sent', 'failed')`)
+	if err != nil {
+		return err
+	}
+	var done []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.subject, &r.text, &r.html, &r.lastErr, &r.secrets); err != nil {
+			rows.Close()
+			return err
+		}
+		done = append(done, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	now := fmtTime(w.now())
+	for _, r := range done {
+		if _, err := tx.ExecContext(ctx, `UPDATE mail_outbox
+			SET subject = ?, body_text = ?, body_html = ?, last_error = ?, secrets = '', secrets_removed_at = ?
+			WHERE id = ?`, redact(r.subject, r.secrets), redact(r.text, r.secrets), redact(r.html, r.secrets),
+			redact(r.lastErr, r.secrets), now, r.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // release returns a claimed row to the queue without counting an attempt.
@@ -271,10 +336,12 @@ func (w *Worker) markFailed(ctx context.Context, o outgoing, reason string) erro
 	w.log.Warn("mail.Worker: attempt failed", "id", o.id, "purpose", o.purpose,
 		"rcpt_domain", recipientDomains(o.to), "attempts", n, "status", status, "err", reason)
 	return w.d.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE mail_outbox
+		if _, err := tx.ExecContext(ctx, `UPDATE mail_outbox
 			SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`,
-			status, n, reason, fmtTime(next), o.id)
-		return err
+			status, n, reason, fmtTime(next), o.id); err != nil {
+			return err
+		}
+		return w.removeSecrets(ctx, tx) // when this was the last attempt
 	})
 }
 
@@ -303,6 +370,6 @@ func (w *Worker) requeueSending(ctx context.Context, all bool) error {
 		if n, _ := res.RowsAffected(); n > 0 {
 			w.log.Warn("mail.Worker: re-queued mails interrupted while sending", "count", n)
 		}
-		return nil
+		return w.removeSecrets(ctx, tx) // those interrupted for the last time failed
 	})
 }

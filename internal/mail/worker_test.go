@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -64,8 +65,8 @@ func TestWorkerDeliversWithHeaders(t *testing.T) {
 	if e.Status != StatusSent || !e.SentAt.Equal(clock.Now()) || e.Attempts != 0 {
 		t.Errorf("row = %+v", e)
 	}
-	if e.Text != "" || e.HTML != "" {
-		t.Errorf("body kept after delivery: %q %q", e.Text, e.HTML)
+	if strings.Contains(e.Text, "SECRET-TOKEN") || !strings.Contains(e.Text, "nastavte si heslo: https://portal.example/p/"+Redacted) {
+		t.Errorf("stored body after delivery: %q", e.Text)
 	}
 	// Nothing left to do.
 	if s, f, err := w.RunOnce(context.Background()); s+f != 0 || err != nil {
@@ -193,7 +194,10 @@ func TestWorkerBackoffToFailed(t *testing.T) {
 	clock := newFakeClock()
 	log, _ := testLogger()
 	w := NewWorker(d, srv.Config, log, clock.Now)
-	id := enqueue(t, d, sampleMessage())
+	// A mail without a link: staff may send it again after it was given up.
+	plain := sampleMessage()
+	plain.Text, plain.Secrets = "Dobrý den, vaše žádost byla přijata.", nil
+	id := enqueue(t, d, plain)
 	ctx := context.Background()
 
 	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute,
@@ -249,7 +253,7 @@ func TestWorkerRestartResendsInterruptedOnly(t *testing.T) {
 		t.Fatal("first mail not sent")
 	}
 	crashed := enqueue(t, d, sampleMessage())
-	if _, ok, err := w1.claim(ctx); !ok || err != nil {
+	if _, ok, err := w1.claim(ctx, "isp.example"); !ok || err != nil {
 		t.Fatalf("claim = %v, %v", ok, err)
 	}
 	if e := mustGet(t, d, crashed); e.Status != StatusSending {
@@ -384,5 +388,37 @@ func TestWorkerStartTLSIsMandatory(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Fatalf("%d messages sent in clear text", n)
+	}
+}
+
+// TestWorkerNamesTheConfiguredHost checks that neither the SMTP greeting nor the
+// Message-ID carries the machine's own name (a relay scores a bare "vm" as spam): they
+// use SMTPConfig.Hostname, or the sender's domain when it is empty.
+func TestWorkerNamesTheConfiguredHost(t *testing.T) {
+	own, _ := os.Hostname()
+	for _, tc := range []struct{ hostname, want string }{
+		{"portal.isp.example", "portal.isp.example"},
+		{"", "isp.example"}, // the domain of srv.Config().FromAddress
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			d := newTestDB(t)
+			srv := StartTestSMTP(t)
+			log, _ := testLogger()
+			w := NewWorker(d, func() SMTPConfig { c := srv.Config(); c.Hostname = tc.hostname; return c }, log, newFakeClock().Now)
+			id := enqueue(t, d, sampleMessage())
+			if s, _, err := w.RunOnce(context.Background()); s != 1 || err != nil {
+				t.Fatalf("RunOnce = %d, %v", s, err)
+			}
+			got := srv.WaitFor(t, 1, 2*time.Second)[0]
+			if got.Helo != tc.want {
+				t.Errorf("HELO %q, want %q (own hostname %q)", got.Helo, tc.want, own)
+			}
+			if !strings.HasSuffix(got.MessageID, "@"+tc.want+">") {
+				t.Errorf("Message-ID %q, want the domain %q", got.MessageID, tc.want)
+			}
+			if e := mustGet(t, d, id); e.MessageID != got.MessageID {
+				t.Errorf("stored Message-ID %q, sent %q", e.MessageID, got.MessageID)
+			}
+		})
 	}
 }

@@ -13,15 +13,19 @@ import (
 )
 
 // HTTPConfig describes a provider's HTTP send API. URL and Body may contain
-// the placeholders {number}, {text} and {sender}.
+// the placeholders {number}, {text}, {sender}, {user}, {password}, {coding} and
+// {charset} (see the Placeholder constants).
 type HTTPConfig struct {
 	// URL is the endpoint, http or https. Placeholders are query-escaped.
 	URL string
 	// Method is GET or POST; empty means POST when Body is set, else GET.
 	Method string
-	// User and Password enable HTTP basic auth when User is set.
+	// User and Password enable HTTP basic auth when User is set. When the URL or
+	// Body uses {user} or {password}, they fill those instead and no Authorization
+	// header is sent.
 	User, Password string
-	// Token is sent as "Authorization: Bearer <Token>".
+	// Token is sent as "Authorization: Bearer <Token>", or fills {password} when the
+	// template uses it.
 	Token string
 	// ContentType of Body; it decides the escaping of placeholders
 	// (JSON for application/json, form for x-www-form-urlencoded, raw otherwise).
@@ -65,6 +69,10 @@ func NewHTTPGateway(cfg HTTPConfig, client *http.Client) (*HTTPGateway, error) {
 	}
 	return g, nil
 }
+
+// Validate reports every problem of the configuration at once, as NewHTTPGateway
+// would, without building a gateway.
+func (c HTTPConfig) Validate() error { return c.validate() }
 
 // validate normalises Method and reports every problem at once.
 func (c *HTTPConfig) validate() error {
@@ -125,10 +133,15 @@ func (g *HTTPGateway) Send(ctx context.Context, m Message) (string, error) {
 	if err := checkLength(op, m.Text); err != nil {
 		return "", err
 	}
-	target := fill(g.cfg.URL, url.QueryEscape, m.To, m.Text, g.cfg.Sender)
+	f := fields{number: m.To, text: m.Text, sender: g.cfg.Sender, user: g.cfg.User, password: g.cfg.Password,
+		coding: coding(m.Text)}
+	if g.cfg.User == "" {
+		f.password = g.cfg.Token
+	}
+	target := fill(g.cfg.URL, url.QueryEscape, f)
 	var body io.Reader
 	if g.cfg.Method == http.MethodPost {
-		body = strings.NewReader(fill(g.cfg.Body, g.esc, m.To, m.Text, g.cfg.Sender))
+		body = strings.NewReader(fill(g.cfg.Body, g.esc, f))
 	}
 	req, err := http.NewRequestWithContext(ctx, g.cfg.Method, target, body)
 	if err != nil {
@@ -139,6 +152,8 @@ func (g *HTTPGateway) Send(ctx context.Context, m Message) (string, error) {
 		req.Header.Set("Content-Type", g.cfg.ContentType)
 	}
 	switch {
+	case g.credentialsInTemplate():
+		// Sent as parameters already.
 	case g.cfg.User != "":
 		req.SetBasicAuth(g.cfg.User, g.cfg.Password)
 	case g.cfg.Token != "":
@@ -171,6 +186,12 @@ func (g *HTTPGateway) Send(ctx context.Context, m Message) (string, error) {
 	return "", nil
 }
 
+// credentialsInTemplate reports whether the URL or body carries {user} or {password}.
+func (g *HTTPGateway) credentialsInTemplate() bool {
+	tmpl := g.cfg.URL + g.cfg.Body
+	return strings.Contains(tmpl, PlaceholderUser) || strings.Contains(tmpl, PlaceholderPassword)
+}
+
 // redactErr drops the request URL that *url.Error carries, because the
 // query holds the recipient, the text and often an API key.
 func (g *HTTPGateway) redactErr(err error) error {
@@ -185,6 +206,8 @@ func (g *HTTPGateway) redactErr(err error) error {
 func (g *HTTPGateway) redact(s string) string {
 	for _, secret := range []string{g.cfg.Password, g.cfg.Token} {
 		if secret != "" {
+			// Also as it went into a query or form ({password}).
+			s = strings.ReplaceAll(s, url.QueryEscape(secret), "[redacted]")
 			s = strings.ReplaceAll(s, secret, "[redacted]")
 		}
 	}

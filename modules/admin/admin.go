@@ -38,6 +38,7 @@ const (
 	pathSuspend  = "/tools/suspend"
 	pathTheme    = "/tools/theme"
 	pathOutbox   = "/tools/outbox"
+	pathMail     = "/tools/outbox/:id"
 	pathRetry    = "/tools/outbox/:id/retry"
 	pathSMSQueue = "/tools/sms"
 	pathSMSRetry = "/tools/sms/:id/retry"
@@ -74,6 +75,7 @@ const (
 	tplPasswordResult = "admin/password_result"
 	tplTools          = "admin/tools"
 	tplOutbox         = "admin/outbox"
+	tplOutboxMail     = "admin/outbox_mail"
 	tplSMSQueue       = "admin/smsqueue"
 	tplStaff          = "admin/staff"
 	tplMessages       = "admin/messages"
@@ -155,6 +157,7 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post(pathSuspend, m.allow(areaAdmin), m.saveSuspension)
 	r.Post(pathTheme, m.allow(areaAdmin), m.selectTheme)
 	r.Get(pathOutbox, m.allow(areaAdmin), m.showOutbox)
+	r.Get(pathMail, m.allow(areaAdmin), m.showMail)
 	r.Post(pathRetry, m.allow(areaAdmin), m.retryMail)
 	r.Get(pathSMSQueue, m.allow(areaAdmin), m.showSMSQueue)
 	r.Post(pathSMSRetry, m.allow(areaAdmin), m.retrySMS)

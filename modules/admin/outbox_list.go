@@ -22,7 +22,7 @@ type outboxRow struct {
 }
 
 // showOutbox renders GET /admin/tools/outbox?status=: the newest 200 mails without
-// bodies (they may hold password links).
+// bodies; each links to its page (showMail).
 func (m *Module) showOutbox(c *fiber.Ctx) error {
 	d := outboxData{Status: c.Query("status"), CanWrite: m.canWrite(c, areaAdmin),
 		Statuses: []string{mail.StatusQueued, mail.StatusSending, mail.StatusSent, mail.StatusFailed}}

@@ -9,7 +9,8 @@ import (
 )
 
 // retryMail handles POST /admin/tools/outbox/:id/retry: a failed (or waiting) mail is
-// queued again with a fresh attempt count and the worker is woken.
+// queued again with a fresh attempt count and the worker is woken. A mail whose link was
+// removed (given up or expired) is refused: the client needs a new link instead.
 func (m *Module) retryMail(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -21,6 +22,8 @@ func (m *Module) retryMail(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	case errors.Is(err, mail.ErrNotRetryable):
 		m.d.Web.AddFlash(c, "error", "admin.outbox.not_retryable")
+	case errors.Is(err, mail.ErrSecretsRemoved):
+		m.d.Web.AddFlash(c, "error", "admin.outbox.secrets_removed")
 	case err != nil:
 		return err
 	default:

@@ -3,6 +3,7 @@ package admin
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"slices"
 	"strconv"
@@ -102,10 +103,12 @@ func (m *Module) buildField(d *settings.Def, group int64) *settingField {
 	if d.Secret {
 		f.SecretSet = v != ""
 	} else {
-		f.Value = v
+		// Display hides a credential left in a template (Def.Mask); the hash is of what
+		// the form shows, so saving the form unchanged does not store the mask.
+		f.Value = d.Display(v)
 	}
 	f.Changed = stored && (group != 0 || v != d.Default)
-	f.Hash = valueHash(d, v)
+	f.Hash = valueHash(d, f.Value)
 	return f
 }
 
@@ -165,6 +168,9 @@ func (m *Module) validationError(c *fiber.Ctx, d *settings.Def, v string, err er
 		return t("admin.settings.err.email")
 	case settings.EmailList:
 		return t("admin.settings.err.email_list")
+	}
+	if errors.Is(err, settings.ErrLiteralCredential) {
+		return t("admin.settings.err.credential")
 	}
 	var rule string
 	if ve, ok := err.(*settings.ValidationError); ok {

@@ -98,7 +98,8 @@ func newMailer(t *testing.T, env *testkit.Env) *mailer {
 // deliver sends what is queued and returns every message received so far.
 func (m *mailer) deliver(t *testing.T) []mail.TestMessage {
 	t.Helper()
-	w := mail.NewWorker(m.env.Deps.DB, m.srv.Config, m.env.Deps.Log, time.Now)
+	// The portal's clock: a link mail expires with its link, by that clock.
+	w := mail.NewWorker(m.env.Deps.DB, m.srv.Config, m.env.Deps.Log, m.env.Clock.Now)
 	if _, _, err := w.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}

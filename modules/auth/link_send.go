@@ -111,7 +111,9 @@ func issueLink(ctx context.Context, d app.Deps, c core.Client, purpose string, t
 		}
 		subject, body := mail.Render(tpl, map[string]string{"CI_PASSWORD_LINK": base + strings.TrimPrefix(pathReset, "/") + "?token=" + tok,
 			"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number})
-		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeLink, ClientID: c.ID, At: d.Now()}); err != nil {
+		// The token leaves the outbox once the mail is sent, given up or the link expired.
+		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeLink, ClientID: c.ID,
+			At: d.Now(), Secrets: []string{tok}, ExpiresAt: now.Add(ttl)}); err != nil {
 			return err
 		}
 		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "password.link", ClientID: c.ID, IP: ip,

@@ -15,23 +15,34 @@ import (
 	"github.com/ispportal/portal/internal/testkit"
 )
 
+// TestGateBothWays: the tab and its URLs exist only when sms_notify names a transport
+// that is configured and ci_sms_enable is on; otherwise they answer 404 like any gated
+// module, and the menu has no entry.
 func TestGateBothWays(t *testing.T) {
 	f := newFixture(t)
+	gw := smslib.StartTestGateway(t).URL
 	cases := []struct {
-		notify, enable string
-		on             bool
+		name, notify, enable string
+		set                  map[string]string
+		on                   bool
 	}{
-		{"disabled", "0", false},
-		{"disabled", "1", false},
-		{"gateway", "0", false},
-		{"gateway", "1", true},
-		{"smpp", "1", true},
-		{"smpp", "0", false},
+		{"disabled", "disabled", "1", map[string]string{"sms_gateway_url": gw + "/send", "smpp_host": "127.0.0.1"}, false},
+		{"gateway, tab off", "gateway", "0", map[string]string{"sms_gateway_url": gw + "/send"}, false},
+		{"gateway without address", "gateway", "1", map[string]string{"sms_gateway_url": ""}, false},
+		{"gateway without placeholders", "gateway", "1", map[string]string{"sms_gateway_url": gw + "/send", "sms_gateway_method": "GET"}, false},
+		{"gateway", "gateway", "1", map[string]string{"sms_gateway_url": gw + "/send", "sms_gateway_method": "POST"}, true},
+		{"gateway GET", "gateway", "1", map[string]string{"sms_gateway_url": gw + "/send?to={number}&text={text}", "sms_gateway_method": "GET"}, true},
+		{"smpp without host", "smpp", "1", map[string]string{"smpp_host": ""}, false},
+		{"smpp", "smpp", "1", map[string]string{"smpp_host": "127.0.0.1"}, true},
+		{"smpp, tab off", "smpp", "0", map[string]string{"smpp_host": "127.0.0.1"}, false},
 	}
 	for _, tc := range cases {
-		t.Run(tc.notify+"/"+tc.enable, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			f.env.Set("sms_notify", tc.notify)
 			f.env.Set("ci_sms_enable", tc.enable)
+			for k, v := range tc.set {
+				f.env.Set(k, v)
+			}
 			status := 404
 			if tc.on {
 				status = 200
@@ -123,7 +134,11 @@ func TestGatewayRetriesAndFailures(t *testing.T) {
 	if m.Status != StatusQueued || m.Attempts != 1 || !strings.Contains(m.LastError, "500") {
 		t.Fatalf("after 500: %+v", m)
 	}
-	f.b1.Get("/sms").Expect(t, 200, "Waiting to be sent", "upstream SMSC unavailable")
+	// The subscriber sees a translated note, never the provider's words.
+	f.b1.Get("/sms").Expect(t, 200, "Waiting to be sent", "Sending is delayed").Lacks(t, "upstream", "SMSC", "provider answered")
+	f.b1.Header.Set("Accept-Language", "cs")
+	f.b1.Get("/sms").Expect(t, 200, "Čeká na odeslání", "Odeslání se zdrželo").Lacks(t, "upstream", "Sending is delayed")
+	f.b1.Header.Del("Accept-Language")
 	if strings.Contains(m.LastError, "gw-secret") || strings.Contains(f.env.Logs.String(), "gw-secret") {
 		t.Fatal("password leaked")
 	}
@@ -153,7 +168,7 @@ func TestGatewayRetriesAndFailures(t *testing.T) {
 	if m := f.messages(t, f.c1)[0]; m.Status != StatusFailed || !strings.Contains(m.LastError, "invalid destination") {
 		t.Fatalf("after 400: %+v", m)
 	}
-	f.b1.Get("/sms").Expect(t, 200, `badge err">Failed`)
+	f.b1.Get("/sms").Expect(t, 200, `badge err">Failed`, "could not be delivered").Lacks(t, "invalid destination", "provider answered")
 
 	// A provider that hangs: timeout, temporary.
 	g.SetMode(smslib.GatewayHang)
@@ -186,12 +201,15 @@ func TestGatewayRetriesAndFailures(t *testing.T) {
 func TestNotConfiguredAndDisabled(t *testing.T) {
 	f := newFixture(t)
 	send(t, f, "+420777123456", "hello")
+	// Staff remove the gateway address while a message waits: it stays queued, the tab
+	// goes away, and the reason is for staff only.
+	f.env.Set("sms_gateway_url", "")
 	f.runOnce(t)
 	m := f.messages(t, f.c1)[0]
 	if m.Status != StatusQueued || m.Attempts != 0 || !strings.Contains(m.LastError, "not configured") {
 		t.Fatalf("unconfigured gateway: %+v", m)
 	}
-	f.b1.Get("/sms").Expect(t, 200, "SMS gateway not configured")
+	f.b1.Get("/sms").Expect(t, 404).Lacks(t, "not configured")
 
 	// Disabled: nothing is sent even with a working gateway configured.
 	g := gateway(t, f)
@@ -204,6 +222,7 @@ func TestNotConfiguredAndDisabled(t *testing.T) {
 	if sent, _ := f.runOnce(t); sent != 1 || len(g.Requests()) != 1 {
 		t.Fatal("not sent after enabling")
 	}
+	f.b1.Get("/sms").Expect(t, 200, `badge ok">Sent`).Lacks(t, "not configured")
 }
 
 func TestCrashRecoveryResendsSending(t *testing.T) {

@@ -28,16 +28,25 @@ var demoMessages = []struct {
 }
 
 // demoSettings switch the tab on in the demo, but only when staff never stored them.
-// The gateway address stays empty, so the queued demo message shows "SMS gateway not
-// configured" until staff configure a transport.
+// The tab needs a configured transport, so the demo points the gateway at a Kannel
+// smsbox on its usual local port; without one running, messages wait and their
+// history says that sending is delayed.
 var demoSettings = []struct {
 	def   *settings.Def
 	value string
 }{
 	{settings.SMSNotify.Def, "gateway"},
+	{settings.SMSGatewayURL.Def, demoGatewayURL},
+	{settings.SMSGatewayMethod.Def, "GET"},
+	{settings.SMSGatewayUser.Def, "portal"},
 	{settings.SMSEnable.Def, "1"},
 	{settings.SMSPerMonth.Def, "20"},
 }
+
+// demoGatewayURL is a Kannel sendsms request on localhost, written the documented way:
+// credentials from their settings, the coding chosen per message.
+const demoGatewayURL = "http://127.0.0.1:13013/cgi-bin/sendsms?username={user}&password={password}" +
+	"&from={sender}&to={number}&text={text}&coding={coding}&charset={charset}"
 
 // seed adds demo directory entries and messages for client 1001; it is idempotent.
 func (m *Module) seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {

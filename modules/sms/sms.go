@@ -49,10 +49,16 @@ func New(d app.Deps) app.Module {
 // Worker returns the queue's sender, for the CLI and tests.
 func (m *Module) Worker() *Worker { return m.worker }
 
-// Enabled reports whether clients may send SMS: a transport is chosen and
-// ci_sms_enable is on.
+// Enabled reports whether clients may send SMS: ci_sms_enable is on and sms_notify
+// names a transport that is configured well enough to send (a valid gateway template,
+// an SMPP host). Otherwise messages would only pile up waiting, so the tab is hidden
+// and its URLs answer 404.
 func Enabled(st *settings.Store) bool {
-	return settings.SMSNotify.Get(st) != "disabled" && settings.SMSEnable.Get(st)
+	if !settings.SMSEnable.Get(st) {
+		return false
+	}
+	kind, _, _, err := transportConfig(st)
+	return kind != "" && err == nil
 }
 
 // Info declares the module.

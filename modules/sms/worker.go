@@ -160,52 +160,65 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	return sent, failed, ctx.Err()
 }
 
+// transportConfig reads the transport chosen by sms_notify from the settings: "" when
+// it is disabled, else "gateway" or "smpp" with its configuration, or the reason it
+// cannot send (errGatewayNotConfigured, errSMPPNotConfigured, an invalid gateway
+// template). The worker and the tab's gate share it, so the tab is shown exactly when
+// messages can go out.
+func transportConfig(st *settings.Store) (kind string, gw smslib.HTTPConfig, smpp smslib.SMPPConfig, err error) {
+	switch kind = settings.SMSNotify.Get(st); kind {
+	case "gateway":
+		gw = smslib.HTTPConfig{URL: settings.SMSGatewayURL.Get(st), Method: settings.SMSGatewayMethod.Get(st),
+			ContentType: settings.SMSGatewayContentType.Get(st), Body: settings.SMSGatewayBody.Get(st),
+			User: settings.SMSGatewayUser.Get(st), Sender: settings.SMSSender.Get(st), IDPattern: gatewayIDPattern}
+		if gw.URL == "" {
+			return kind, gw, smpp, errGatewayNotConfigured
+		}
+		// The password setting is a bearer token when no user is set.
+		if gw.User != "" {
+			gw.Password = settings.SMSGatewayPassword.Get(st)
+		} else {
+			gw.Token = settings.SMSGatewayPassword.Get(st)
+		}
+		if gw.Method == http.MethodGet {
+			gw.Body = "" // a GET carries everything in the URL
+		}
+		return kind, gw, smpp, gw.Validate()
+	case "smpp":
+		smpp = smslib.SMPPConfig{Host: settings.SMPPHost.Get(st), Port: settings.SMPPPort.Get(st),
+			SystemID: settings.SMPPSystemID.Get(st), Password: settings.SMPPPassword.Get(st),
+			SourceAddr: settings.SMSSender.Get(st)}
+		if smpp.Host == "" {
+			return kind, gw, smpp, errSMPPNotConfigured
+		}
+		return kind, gw, smpp, nil
+	}
+	return "", gw, smpp, nil
+}
+
 // transport builds the sender from the settings of this round, reusing the previous
 // one while the settings are unchanged (an SMPP bind is kept open between rounds).
 // It returns nil, nil when sms_notify is disabled.
 func (w *Worker) transport() (smslib.Sender, error) {
-	st := w.d.Settings
+	kind, gw, smpp, err := transportConfig(w.d.Settings)
+	if kind == "" || err != nil {
+		w.closeSender()
+		return nil, err
+	}
 	var key string
 	var build func() (smslib.Sender, error)
-	switch settings.SMSNotify.Get(st) {
-	case "gateway":
-		cfg := smslib.HTTPConfig{URL: settings.SMSGatewayURL.Get(st), Method: settings.SMSGatewayMethod.Get(st),
-			ContentType: settings.SMSGatewayContentType.Get(st), Body: settings.SMSGatewayBody.Get(st),
-			User: settings.SMSGatewayUser.Get(st), Sender: settings.SMSSender.Get(st), IDPattern: gatewayIDPattern}
-		if cfg.URL == "" {
-			w.closeSender()
-			return nil, errGatewayNotConfigured
-		}
-		// The password setting is a bearer token when no user is set.
-		if cfg.User != "" {
-			cfg.Password = settings.SMSGatewayPassword.Get(st)
-		} else {
-			cfg.Token = settings.SMSGatewayPassword.Get(st)
-		}
-		if cfg.Method == http.MethodGet {
-			cfg.Body = "" // a GET carries everything in the URL
-		}
-		key = fmt.Sprintf("gateway %#v", cfg)
+	if kind == "gateway" {
+		key = fmt.Sprintf("gateway %#v", gw)
 		build = func() (smslib.Sender, error) {
 			client := w.HTTPClient
 			if client == nil {
 				client = &http.Client{Timeout: w.SendTimeout}
 			}
-			return smslib.NewHTTPGateway(cfg, client)
+			return smslib.NewHTTPGateway(gw, client)
 		}
-	case "smpp":
-		cfg := smslib.SMPPConfig{Host: settings.SMPPHost.Get(st), Port: settings.SMPPPort.Get(st),
-			SystemID: settings.SMPPSystemID.Get(st), Password: settings.SMPPPassword.Get(st),
-			SourceAddr: settings.SMSSender.Get(st)}
-		if cfg.Host == "" {
-			w.closeSender()
-			return nil, errSMPPNotConfigured
-		}
-		key = fmt.Sprintf("smpp %#v", cfg)
-		build = func() (smslib.Sender, error) { return smslib.NewSMPP(cfg), nil }
-	default:
-		w.closeSender()
-		return nil, nil
+	} else {
+		key = fmt.Sprintf("smpp %#v", smpp)
+		build = func() (smslib.Sender, error) { return smslib.NewSMPP(smpp), nil }
 	}
 	if w.sender != nil && key == w.senderKey {
 		return w.sender, nil

@@ -1,0 +1,33 @@
+package admin
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/mail"
+)
+
+// outboxMailData is the page of one mail.
+type outboxMailData struct {
+	Mail     mail.Entry
+	CanWrite bool
+}
+
+// showMail renders GET /admin/tools/outbox/:id: one mail as it is stored. A password
+// link's token is never on it: mail.Get shows it as mail.Redacted while the mail waits,
+// and the worker removes it from the row once the mail is sent, given up or expired.
+func (m *Module) showMail(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return fiber.ErrNotFound
+	}
+	e, err := mail.Get(c.UserContext(), m.d.DB.R, id)
+	if errors.Is(err, mail.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return m.d.Web.Show(c, tplOutboxMail, "admin.outbox.mail_title", outboxMailData{Mail: e, CanWrite: m.canWrite(c, areaAdmin)})
+}

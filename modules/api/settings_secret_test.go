@@ -1,0 +1,45 @@
+package api
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ispportal/portal/internal/core"
+)
+
+// TestSMSGatewayCredentialsNotReadable: a read-only API account reads the SMS settings,
+// but no gateway password, whether it is stored where it belongs or (from before the
+// rule) inside the gateway address; writing one into the address is refused.
+func TestSMSGatewayCredentialsNotReadable(t *testing.T) {
+	e := newEnv(t)
+	sid := e.admin()
+	e.addStaff("viewer", core.RoleReadOnly)
+	ro := e.login("viewer")
+
+	e.call(sid, "settings.set", map[string]any{"key": "sms_gateway_url",
+		"value": "http://kannel:13013/cgi-bin/sendsms?username=portal&password=hunter2&to={number}&text={text}"}).refused(t, "invalid", "sms_gateway_password")
+	e.call(sid, "settings.set", map[string]any{"key": "sms_gateway_password", "value": "hunter2"}).ok(t, nil)
+
+	// A value stored before the rule existed.
+	if _, err := e.Deps.DB.W.Exec(`INSERT OR REPLACE INTO settings (key, group_id, value, updated_at)
+		VALUES ('sms_gateway_url', 0, 'http://kannel:13013/cgi-bin/sendsms?username=portal&password=legacy-pw&to={number}&text={text}', '')`); err != nil {
+		t.Fatal(err)
+	}
+	e.Deps.DB.W.Exec(`UPDATE settings_revision SET rev = rev + 1`)
+	e.Deps.Settings.Sync(t.Context())
+
+	for _, key := range []string{"sms_gateway_url", "sms_gateway_password"} {
+		var s SettingOut
+		e.call(ro, "settings.get", map[string]any{"key": key}).ok(t, &s)
+		if strings.Contains(s.Value, "hunter2") || strings.Contains(s.Value, "legacy-pw") {
+			t.Fatalf("settings.get %s reveals a password: %+v", key, s)
+		}
+	}
+	var list SettingList
+	e.call(ro, "settings.list", nil).ok(t, &list)
+	for _, s := range list.Settings {
+		if strings.Contains(s.Value, "hunter2") || strings.Contains(s.Value, "legacy-pw") {
+			t.Fatalf("settings.list reveals a password: %+v", s)
+		}
+	}
+}
