@@ -26,6 +26,7 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/auth"
 )
 
@@ -464,5 +465,71 @@ func TestAtLeast(t *testing.T) {
 		if atLeast(v, 2, 52, 15) != want {
 			t.Errorf("atLeast(%q) = %t", v, !want)
 		}
+	}
+}
+
+// Item 15: no route, whatever its status, writes the query string to the log (links
+// carry tokens there). Every route of every module is called with a marker in the
+// query, anonymously and with client and staff sessions, GET and POST with a valid
+// form token, then the whole captured log is searched for the marker.
+func TestAccessLogHasNoQueryString(t *testing.T) {
+	env := testkit.New(t, modules...)
+	const mark = "QS-MARK-7f3a"
+	cid := env.AddClient("5001", 0)
+	var sid int64
+	env.Tx(func(tx *sql.Tx) error {
+		var err error
+		sid, err = core.SaveStaff(context.Background(), tx, core.Staff{Login: "boss", Name: "boss", Role: core.RoleAdmin,
+			PasswordHash: password.Dummy, Active: true}, core.Now(env.Clock.Now()))
+		return err
+	})
+	browsers := []*testkit.Browser{env.Browser(), env.Browser().LoginAs(cid), env.Browser().LoginStaff(sid)}
+	param := regexp.MustCompile(`:[A-Za-z_]+\??|\*|\+`)
+	seen := map[string]bool{}
+	n := 0
+	for _, r := range env.App.Fiber.GetRoutes(true) {
+		path := param.ReplaceAllString(r.Path, "1")
+		key := r.Method + " " + path
+		if seen[key] || (r.Method != http.MethodGet && r.Method != http.MethodPost) {
+			continue
+		}
+		seen[key] = true
+		for i, b := range browsers {
+			b.RemoteAddr = fmt.Sprintf("192.0.2.%d:1000", n%200+1) // stay under the per-address limits
+			n++
+			q := "?token=" + mark + "&zz=" + mark + "&sid=" + mark
+			if r.Method == http.MethodGet {
+				b.Get(path + q)
+			} else {
+				b.Post(path+q, url.Values{"browser": {strconv.Itoa(i)}})
+			}
+		}
+	}
+	for _, b := range browsers {
+		b.Get("/no/such/page?token=" + mark)
+	}
+	if n < 100 {
+		t.Fatalf("only %d requests: the route list is not what it should be", n)
+	}
+	logs := env.Logs.String()
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, mark) {
+			t.Errorf("query string in the log: %s", line)
+		}
+	}
+	// The requests were logged (the access log is on), without their query.
+	if !strings.Contains(logs, `msg=http method=GET path=/no/such/page status=404`) {
+		t.Fatalf("no access log line for the 404:\n%.2000s", logs)
+	}
+	statuses := map[string]int{}
+	for _, m := range regexp.MustCompile(`msg=http method=\S+ path=\S+ status=(\d)`).FindAllStringSubmatch(logs, -1) {
+		statuses[m[1]+"xx"]++
+	}
+	t.Logf("%d requests on %d routes; access log lines by status: %v", n, len(seen), statuses)
+	if statuses["2xx"] < 20 || statuses["3xx"] < 10 {
+		t.Fatalf("too few requests reached a handler: %v", statuses)
+	}
+	if m := regexp.MustCompile(`path="?[^ "]*\?`).FindString(logs); m != "" {
+		t.Errorf("a logged path has a query: %s", m)
 	}
 }
