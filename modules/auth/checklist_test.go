@@ -316,7 +316,7 @@ func TestLinkTokenIs32BytesAndBoundToItsPurpose(t *testing.T) {
 			t.Fatalf("stored link: client %d purpose %q (%v)", client, purpose, err)
 		}
 	}
-	if err := SendPasswordLink(context.Background(), env.Deps, a, "staff:test"); err != nil {
+	if err := SendPasswordLink(context.Background(), env.Deps, a, "staff:test", "127.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
 	staffTok := tokenOf(link(t, mailer.deliver(t)[3]))
