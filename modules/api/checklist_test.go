@@ -27,6 +27,7 @@ var linkPathRE = regexp.MustCompile(`/password/reset\?token=[A-Za-z0-9_-]+`)
 func TestStaffOTPAndUsernameChangeKillLinks(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, admin.New)
+	e.Set("ci_enable_login_name_creation", "1") // usernames can be created (item 21)
 	sid := e.admin()
 	setupClient(t, e, sid)
 	e.Set("system_mail", "portal@example.net")

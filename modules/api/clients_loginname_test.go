@@ -10,6 +10,7 @@ import (
 // conflict naming the field by its request path, and stores nothing.
 func TestClientLoginNamesDoNotCollide(t *testing.T) {
 	e := newEnv(t)
+	e.Set("ci_enable_login_name_creation", "1") // usernames can be created (item 21)
 	sid := e.admin()
 	client := func(ext, number, username string) map[string]any {
 		return map[string]any{"external_id": ext, "number": number, "username": username, "name": "Client " + ext}
