@@ -11,7 +11,7 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/files"
-	"github.com/ispportal/portal/modules/files/blob"
+	"github.com/ispportal/portal/internal/blob"
 )
 
 // uploadFile handles the multipart POST /admin/files: title, description, groups

@@ -18,7 +18,7 @@ import (
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
-	"github.com/ispportal/portal/modules/files/blob"
+	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/settings"
 )

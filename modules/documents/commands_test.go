@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ispportal/portal/modules/files/blob"
+	"github.com/ispportal/portal/internal/blob"
 )
 
 func TestDocumentCommands(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/modules/files/blob"
+	"github.com/ispportal/portal/internal/blob"
 )
 
 // downloadDocument streams one of the client's documents from disk. Another client's

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ispportal/portal/modules/files/blob"
+	"github.com/ispportal/portal/internal/blob"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

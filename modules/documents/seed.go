@@ -10,7 +10,7 @@ import (
 	"github.com/go-pdf/fpdf"
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/modules/files/blob"
+	"github.com/ispportal/portal/internal/blob"
 )
 
 var demoDocs = []struct {

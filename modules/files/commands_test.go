@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ispportal/portal/modules/files/blob"
+	"github.com/ispportal/portal/internal/blob"
 )
 
 func TestFileCommands(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/modules/files/blob"
+	"github.com/ispportal/portal/internal/blob"
 )
 
 // downloadFile streams a published file the client may see. A file restricted to

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ispportal/portal/modules/files/blob"
+	"github.com/ispportal/portal/internal/blob"
 )
 
 func TestFileDownloadHeaders(t *testing.T) {

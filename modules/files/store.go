@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/modules/files/blob"
+	"github.com/ispportal/portal/internal/blob"
 )
 
 // File is one published file.

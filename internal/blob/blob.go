@@ -3,8 +3,8 @@
 // reports its content type, opens it again for a download only through a name that
 // matches what it generated, and builds a safe Content-Disposition header.
 //
-// It lives under modules/files because the files and documents modules share it; it
-// has no knowledge of either module's tables.
+// It is platform code (files, documents and invoice PDFs use it) and knows none of
+// their tables.
 package blob
 
 import (
