@@ -4,8 +4,8 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/internal/blob"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // mountContent registers the content pages: messages and ticket replies (support may

@@ -2,9 +2,9 @@ package admin
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/modules/files"
-	"github.com/ispportal/portal/internal/blob"
 )
 
 // filesData is the provider files page.

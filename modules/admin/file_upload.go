@@ -8,10 +8,10 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/files"
-	"github.com/ispportal/portal/internal/blob"
 )
 
 // uploadFile handles the multipart POST /admin/files: title, description, groups

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
-	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/modules/gdpr"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/sms"

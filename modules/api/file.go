@@ -13,12 +13,12 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
-	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/settings"
 )

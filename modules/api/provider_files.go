@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/modules/files"
-	"github.com/ispportal/portal/internal/blob"
 )
 
 // FileFields are a provider file's data; its content goes through /jsonrpc/file.

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
-	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/blob"
+	"github.com/ispportal/portal/internal/core"
 )
 
 func commands() []app.Command {

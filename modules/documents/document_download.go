@@ -4,8 +4,8 @@ import (
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/blob"
+	"github.com/ispportal/portal/internal/core"
 )
 
 // downloadDocument streams one of the client's documents from disk. Another client's

@@ -9,8 +9,8 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	"github.com/ispportal/portal/internal/app"
-	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/blob"
+	"github.com/ispportal/portal/internal/core"
 )
 
 var demoDocs = []struct {

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/ispportal/portal/internal/app"
-	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/blob"
+	"github.com/ispportal/portal/internal/core"
 )
 
 var demoPriceList = `NetWave price list (demo)

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/blob"
+	"github.com/ispportal/portal/internal/core"
 )
 
 // File is one published file.
