@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -73,6 +72,15 @@ func New(d Deps, modules []Module) *App {
 	f.Use(securityHeaders(w))
 	// 5. compression of text answers.
 	f.Use(compressAnswers)
+
+	// The area of each request, from the prefixes the modules declared, before any
+	// session or CSRF work asks for it.
+	f.Use("/assets", w.MarkArea(web.Asset))
+	for _, info := range a.infos {
+		if info.Prefix != "" && (info.Area == Staff || info.Area == API) {
+			f.Use(info.Prefix, w.MarkArea(info.Area))
+		}
+	}
 
 	// Static assets and health before sessions: they need no database session work.
 	f.Get("/healthz", a.health.handler(d))
@@ -176,8 +184,7 @@ func (a *App) suspended(c *fiber.Ctx) error {
 	if !settings.PortalSuspended.Get(a.deps.Settings) {
 		return c.Next()
 	}
-	p := c.Path()
-	if strings.HasPrefix(p, "/admin") || strings.HasPrefix(p, "/jsonrpc") || p == "/lang" {
+	if a := a.deps.Web.AreaOf(c); a == web.Staff || a == web.API || c.Path() == "/lang" {
 		return c.Next()
 	}
 	w := a.deps.Web

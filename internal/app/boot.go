@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"io/fs"
+
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/lockout"
@@ -18,7 +20,6 @@ import (
 	"github.com/ispportal/portal/settings"
 	"github.com/ispportal/portal/templates"
 	"github.com/ispportal/portal/themes"
-	"io/fs"
 )
 
 // Config is the boot configuration: what must be known before the database opens.
@@ -153,15 +154,20 @@ func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	}
 	mw := mail.NewWorker(d, SMTPConfig(st), log, now)
 	deps := Deps{DB: d, Settings: st, Web: w, Log: log, Now: now, DataDir: cfg.DataDir, Mail: mail.NewTemplates(d),
-		KickMail: mw.Kick, Hooks: &Hooks{}}
+		KickMail: mw.Kick, Hooks: &Hooks{}, Declared: &Declared{}}
 	env := &Env{Config: cfg, Deps: deps, MailWorker: mw}
+	var declared []Info
 	for _, ctor := range ctors {
 		m := ctor(deps)
-		if md := m.Info().MailDefaults; md != nil {
+		info := m.Info()
+		if md := info.MailDefaults; md != nil {
 			md(deps.Mail)
 		}
 		env.Modules = append(env.Modules, m)
+		declared = append(declared, info)
 	}
+	// Every module holds the same *Declared; it is filled now that all are built.
+	*deps.Declared = *NewDeclared(declared...)
 	return env, nil
 }
 

@@ -13,25 +13,25 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
 
-// Area says who may reach a module's routes.
-type Area int
+// Area says who may reach a module's routes (see web.Area): Client routes need a
+// logged-in subscriber, Public ones none, Staff routes live in the console and API
+// routes authenticate every call themselves.
+type Area = web.Area
 
-// The areas.
+// The areas a module declares.
 const (
-	// Client routes need a logged-in subscriber (web.RequireClient is applied).
-	Client Area = iota
-	// Public routes are reachable without login (login form, password links).
-	Public
-	// Staff routes live under /admin; the admin module guards them itself.
-	Staff
-	// API routes (/jsonrpc) authenticate every call themselves and carry no cookies.
-	API
+	Client = web.Client
+	Public = web.Public
+	Staff  = web.Staff
+	API    = web.API
 )
 
 // Info is what a module declares about itself.
@@ -68,6 +68,14 @@ type Info struct {
 	// MailDefaults registers the built-in e-mail templates of the module's purposes.
 	// Boot calls it in every process, so the CLI and the console know them too.
 	MailDefaults func(t *mail.Templates)
+
+	// What the shells mount for the module (see declare.go): its staff console pages,
+	// its API methods, its types of the API's file endpoint and its section of the
+	// staff client card.
+	StaffPages []StaffPage
+	Methods    []*rpc.Method
+	FileKinds  []FileKind
+	Card       []CardSection
 }
 
 // Command is one CLI subcommand of a module.
@@ -117,6 +125,9 @@ type Deps struct {
 	KickMail func()
 	// Hooks answer questions one module asks about another without importing it.
 	Hooks *Hooks
+	// Declared is what every module of the list declared for the console and the API;
+	// filled by Boot once all modules are constructed (nil in a bare Deps).
+	Declared *Declared
 }
 
 // Hooks are set by the module that can answer them (in its constructor) and read by
@@ -125,6 +136,9 @@ type Hooks struct {
 	// HelpdeskActive reports whether a helpdesk department takes portal requests, in
 	// which case the information page offers "new ticket" instead of a support request.
 	HelpdeskActive func(ctx context.Context) bool
+	// ClientCard renders the staff client card with form errors (422), for a module's
+	// card action that was refused (set by the console).
+	ClientCard func(c *fiber.Ctx, cl core.Client, errs map[string]string) error
 }
 
 // Sub returns the folder dir of a module's embedded files (migrations, templates,

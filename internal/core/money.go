@@ -11,6 +11,10 @@ import (
 // without overflow (a sum beyond int64 is an error in SQLite and wraps in Go).
 const MaxAmount int64 = 1_000_000_000_000
 
+// MaxQuantity bounds an invoice line's quantity, in thousandths: a million pieces
+// either way.
+const MaxQuantity int64 = 1_000_000_000
+
 // MaxAmountText is MaxAmount as people write it, for messages.
 const MaxAmountText = "10,000,000,000.00"
 

@@ -67,7 +67,7 @@ func (w *Web) limitBody(c *fiber.Ctx) error {
 	limit, admitted, known := PublicBodyLimit, false, false
 	if size > limit || size == -1 {
 		// Only a body beyond the public limit costs a session lookup.
-		if w.Session(c) != nil || (strings.HasPrefix(c.Path(), "/admin") && w.StaffSession(c) != nil) {
+		if w.Session(c) != nil || (w.AreaOf(c) == Staff && w.StaffSession(c) != nil) {
 			limit, known = SessionBodyLimit, true
 		}
 		if hasRule && rule.Allow(c) {

@@ -27,7 +27,7 @@ func (w *Web) csrfBinding(c *fiber.Ctx, create bool) string {
 	if s := w.Session(c); s != nil {
 		return "c:" + s.IDHash
 	}
-	if strings.HasPrefix(c.Path(), "/admin") {
+	if w.AreaOf(c) == Staff {
 		if s := w.StaffSession(c); s != nil {
 			return "s:" + s.IDHash
 		}

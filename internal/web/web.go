@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/netip"
 	"net/url"
@@ -86,6 +87,7 @@ type reqState struct {
 	lang        string
 	anon        string
 	outFlash    []Flash
+	area        Area
 }
 
 const stateKey = "web.state"
@@ -106,7 +108,7 @@ func (w *Web) Middleware() []fiber.Handler {
 	return []fiber.Handler{
 		func(c *fiber.Ctx) error {
 			st := w.state(c)
-			if !strings.HasPrefix(c.Path(), "/admin") && !strings.HasPrefix(c.Path(), "/jsonrpc") && !strings.HasPrefix(c.Path(), "/assets") {
+			if st.area != Staff && st.area != API && st.area != Asset {
 				// The client session query syncs the settings itself.
 				st.session = w.loadSession(c, KindClient)
 			}
@@ -162,7 +164,7 @@ func (w *Web) Theme() string { return w.Themes.Resolve(settings.SkinTheme.Get(w.
 func (w *Web) NewPage(c *fiber.Ctx, title string, data any) *Page {
 	p := &Page{Title: title, Lang: w.Lang(c), Theme: w.Theme(), Path: c.Path(), Data: data, Base: w.BasePath,
 		Layout: "layouts/main", web: w}
-	if strings.HasPrefix(c.Path(), "/admin") {
+	if w.AreaOf(c) == Staff {
 		p.Layout = "layouts/admin"
 		p.Staff = w.Staff(c)
 		if w.StaffMenu != nil && p.Staff != nil {
@@ -335,10 +337,29 @@ func (w *Web) ErrorHandler(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		w.Log.Error("web.ErrorHandler", "status", status, "path", c.Path(), "request_id", c.Locals("requestid"), "err", err)
 	}
-	if strings.HasPrefix(c.Path(), "/jsonrpc") || strings.Contains(c.Get(fiber.HeaderAccept), "application/json") {
+	if w.AreaOf(c) == API || strings.Contains(c.Get(fiber.HeaderAccept), "application/json") {
 		return c.Status(status).JSON(fiber.Map{"error": fiber.Map{"code": status, "message": statusText(status)}})
 	}
 	return w.ErrorPage(c, status)
 }
 
 func statusText(s int) string { return fiber.NewError(s).Message }
+
+// Partial renders a template without a layout, for a part of another page (a
+// module's section of the staff client card). It sees the same page helpers ($.T,
+// $.CSRF, $.URL, $.Err) with data as .Data and errs as the form errors.
+func (w *Web) Partial(c *fiber.Ctx, name string, data any, errs map[string]string) (template.HTML, error) {
+	p := w.NewPage(c, "", data)
+	p.Errors = errs
+	e, err := w.Themes.Engine(p.Theme, p.Lang)
+	if err != nil {
+		if e, err = w.Themes.Engine("default", p.Lang); err != nil {
+			return "", err
+		}
+	}
+	out, err := execute(e, name, "", p)
+	if err != nil {
+		return "", err
+	}
+	return template.HTML(out), nil // html/template escaped it
+}

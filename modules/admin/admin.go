@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/web"
 )
 
@@ -111,7 +112,13 @@ var localeFiles embed.FS
 type Module struct{ d app.Deps }
 
 // New returns the module; it does no work.
-func New(d app.Deps) app.Module { return &Module{d: d} }
+func New(d app.Deps) app.Module {
+	m := &Module{d: d}
+	if d.Hooks != nil {
+		d.Hooks.ClientCard = m.showClientCard
+	}
+	return m
+}
 
 // Info declares the module.
 func (m *Module) Info() app.Info {
@@ -124,6 +131,7 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       seed,
 		Commands:   commands(),
+		Card:       m.cardSections(),
 	}
 }
 
@@ -140,30 +148,44 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post(pathLogout, m.submitLogout)
 	r.Post(pathLang, m.switchLanguage)
 
-	r.Get(pathHome, m.allow(areaAny), m.showHome)
-	r.Get(pathAudit, m.allow(areaAdmin), m.showAudit)
-	r.Get(pathStaff, m.allow(areaAdmin), m.showStaff)
+	r.Get(pathHome, m.allow(perm.ConsoleUse), m.showHome)
+	r.Get(pathAudit, m.allow(perm.AuditRead), m.showAudit)
+	r.Get(pathStaff, m.allow(perm.StaffRead), m.showStaff)
 
-	r.Get(pathSettings, m.allow(areaAdmin), m.showSettings)
-	r.Post(pathSettings, m.allow(areaAdmin), m.saveSettings)
+	r.Get(pathSettings, m.allow(perm.SettingsRead), m.showSettings)
+	r.Post(pathSettings, m.allow(perm.SettingsWrite), m.saveSettings)
 
-	r.Get(pathClients, m.allow(areaClients), m.showClients)
-	r.Get(pathClient, m.allow(areaClients), m.showClient)
-	r.Post(pathUnlock, m.allow(areaClients), m.unlockClient)
-	r.Post(pathPassword, m.allow(areaClients), m.passwordAction)
-	r.Post(pathViewAs, m.allow(areaClients), m.viewAsClient)
+	r.Get(pathClients, m.allow(perm.ClientsRead), m.showClients)
+	r.Get(pathClient, m.allow(perm.ClientsRead), m.showClient)
+	r.Post(pathUnlock, m.allow(perm.PasswordsWrite), m.unlockClient)
+	r.Post(pathPassword, m.allow(perm.PasswordsWrite), m.passwordAction)
+	r.Post(pathViewAs, m.allow(perm.ClientsWrite), m.viewAsClient)
 
-	r.Get(pathTools, m.allow(areaAdmin), m.showTools)
-	r.Post(pathSuspend, m.allow(areaAdmin), m.saveSuspension)
-	r.Post(pathTheme, m.allow(areaAdmin), m.selectTheme)
-	r.Get(pathOutbox, m.allow(areaAdmin), m.showOutbox)
-	r.Get(pathMail, m.allow(areaAdmin), m.showMail)
-	r.Post(pathRetry, m.allow(areaAdmin), m.retryMail)
-	r.Get(pathSMSQueue, m.allow(areaAdmin), m.showSMSQueue)
-	r.Post(pathSMSRetry, m.allow(areaAdmin), m.retrySMS)
-	r.Post(pathBackup, m.allow(areaAdmin), m.downloadBackup)
+	r.Get(pathTools, m.allow(perm.ToolsRead), m.showTools)
+	r.Post(pathSuspend, m.allow(perm.ToolsWrite), m.saveSuspension)
+	r.Post(pathTheme, m.allow(perm.ToolsWrite), m.selectTheme)
+	r.Get(pathOutbox, m.allow(perm.ToolsRead), m.showOutbox)
+	r.Get(pathMail, m.allow(perm.ToolsRead), m.showMail)
+	r.Post(pathRetry, m.allow(perm.ToolsWrite), m.retryMail)
+	r.Get(pathSMSQueue, m.allow(perm.ToolsRead), m.showSMSQueue)
+	r.Post(pathSMSRetry, m.allow(perm.ToolsWrite), m.retrySMS)
+	r.Post(pathBackup, m.allow(perm.ToolsWrite), m.downloadBackup)
 
 	m.mountContent(r)
+	m.mountDeclared(r)
+}
+
+// mountDeclared mounts the staff pages the modules of the list declared, each behind
+// the permission check of its action (uploads admitted only to staff allowed it).
+func (m *Module) mountDeclared(r fiber.Router) {
+	for _, p := range m.d.Declared.StaffPages() {
+		if p.Upload > 0 {
+			act := p.Action
+			m.d.Web.AdmitBody(p.Method, prefix+p.Path, web.BodyRule{Limit: p.Upload, Stream: true,
+				Allow: func(c *fiber.Ctx) bool { return m.can(c, act) }})
+		}
+		r.Add(p.Method, p.Path, m.allow(p.Action), p.Handler)
+	}
 }
 
 // menu is the console menu of the logged-in staff member: only what their role may open.
@@ -174,8 +196,13 @@ func (m *Module) menu(c *fiber.Ctx) []web.MenuItem {
 	}
 	var out []web.MenuItem
 	for _, it := range menuItems {
-		if mayRead(s.Role, it.area) {
+		if perm.Allows(s.Role, it.action) {
 			out = append(out, web.MenuItem{Key: it.key, Path: prefix + it.path, Order: it.order})
+		}
+	}
+	for _, p := range m.d.Declared.StaffPages() {
+		if p.Menu.Key != "" && perm.Allows(s.Role, p.Action) {
+			out = append(out, web.MenuItem{Key: p.Menu.Key, Path: prefix + p.Path, Order: p.Menu.Order})
 		}
 	}
 	return out
@@ -183,19 +210,19 @@ func (m *Module) menu(c *fiber.Ctx) []web.MenuItem {
 
 var menuItems = []struct {
 	key, path string
-	area      area
+	action    perm.Action
 	order     int
 }{
-	{"admin.menu.clients", pathClients, areaClients, 10},
-	{"admin.menu.messages", pathMessages, areaMessages, 20},
-	{"admin.menu.tickets", pathTickets, areaTickets, 25},
-	{"admin.menu.files", pathFiles, areaAdmin, 30},
-	{"admin.menu.templates", pathTemplates, areaAdmin, 40},
-	{"admin.menu.buttons", pathButtons, areaAdmin, 42},
-	{"admin.menu.consents", pathConsents, areaAdmin, 44},
-	{"admin.menu.contact", pathContact, areaAdmin, 46},
-	{"admin.menu.settings", pathSettings, areaAdmin, 50},
-	{"admin.menu.tools", pathTools, areaAdmin, 60},
-	{"admin.menu.staff", pathStaff, areaAdmin, 70},
-	{"admin.menu.audit", pathAudit, areaAdmin, 80},
+	{"admin.menu.clients", pathClients, perm.ClientsRead, 10},
+	{"admin.menu.messages", pathMessages, perm.MessagesRead, 20},
+	{"admin.menu.tickets", pathTickets, perm.TicketsRead, 25},
+	{"admin.menu.files", pathFiles, perm.FilesRead, 30},
+	{"admin.menu.templates", pathTemplates, perm.TemplatesRead, 40},
+	{"admin.menu.buttons", pathButtons, perm.ButtonsRead, 42},
+	{"admin.menu.consents", pathConsents, perm.ConsentsRead, 44},
+	{"admin.menu.contact", pathContact, perm.ContactRead, 46},
+	{"admin.menu.settings", pathSettings, perm.SettingsRead, 50},
+	{"admin.menu.tools", pathTools, perm.ToolsRead, 60},
+	{"admin.menu.staff", pathStaff, perm.StaffRead, 70},
+	{"admin.menu.audit", pathAudit, perm.AuditRead, 80},
 }

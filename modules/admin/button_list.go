@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/modules/buttons"
 )
 
@@ -52,7 +53,7 @@ func (m *Module) renderButtons(c *fiber.Ctx, errs, form map[string]string, editi
 	if err != nil {
 		return err
 	}
-	p := m.d.Web.NewPage(c, "admin.buttons.title", buttonsData{Buttons: list, CanWrite: m.canWrite(c, areaAdmin), Editing: editing,
+	p := m.d.Web.NewPage(c, "admin.buttons.title", buttonsData{Buttons: list, CanWrite: m.can(c, perm.ButtonsWrite), Editing: editing,
 		Fields: []string{"label_en", "label_cs", "url", "order"}})
 	p.Form = form
 	if len(errs) > 0 {

@@ -1,55 +1,50 @@
 package admin
 
 import (
+	"html/template"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/modules/documents"
-	"github.com/ispportal/portal/modules/gdpr"
-	"github.com/ispportal/portal/modules/helpdesk"
-	"github.com/ispportal/portal/modules/info"
-	"github.com/ispportal/portal/modules/invoices"
-	"github.com/ispportal/portal/modules/services"
-	"github.com/ispportal/portal/modules/sms"
+	"github.com/ispportal/portal/internal/perm"
 )
 
-// clientExtra is what the other modules hold about a client, read through their
-// exported store functions (the console never queries their tables itself).
-type clientExtra struct {
-	Services  []services.Service
-	Invoices  []invoices.Invoice
-	Documents []documents.Document
-	Consents  []gdpr.State
-	Messages  []info.MessageLine
-	SMS       []sms.Message
-	Tickets   []helpdesk.Ticket
+// cardData is what a card section template sees: the client, the section's rows,
+// and whether the staff member may use the section's form.
+type cardData struct {
+	Client core.Client
+	List   any
+	Can    bool
 }
 
-// clientExtra loads the card's sections from the other modules.
-func (m *Module) clientExtra(c *fiber.Ctx, cl core.Client) (clientExtra, error) {
-	ctx := c.UserContext()
-	q := m.d.DB.R
-	var x clientExtra
-	var err error
-	if x.Services, err = services.ListServices(ctx, q, cl.ID, services.ListFilter{WithTerminated: true}); err != nil {
-		return x, err
+// cardSections are the client card's sections the console still renders for other
+// modules until they declare their own.
+func (m *Module) cardSections() []app.CardSection {
+	return []app.CardSection{m.cardLogin(), m.cardMessages(), m.cardServices(), m.cardInvoices(), m.cardDocuments(), m.cardConsents(),
+		m.cardTickets(), m.cardSMS()}
+}
+
+// sections renders the card sections the staff member's role may read: those beside
+// the contact data, and those below it.
+func (m *Module) sections(c *fiber.Ctx, cl core.Client, errs map[string]string) (beside, below []template.HTML, err error) {
+	s := m.d.Web.Staff(c)
+	list := m.d.Declared.Card()
+	if m.d.Declared == nil {
+		list = m.cardSections()
 	}
-	if x.Invoices, err = invoices.ListInvoices(ctx, q, cl.ID, invoices.Filter{Limit: 20, Today: m.d.Now()}); err != nil {
-		return x, err
+	for _, sec := range list {
+		if s == nil || !perm.Allows(s.Role, sec.Action) {
+			continue
+		}
+		h, err := sec.Render(c, cl, errs)
+		if err != nil {
+			return nil, nil, err
+		}
+		if sec.Beside {
+			beside = append(beside, h)
+		} else {
+			below = append(below, h)
+		}
 	}
-	if x.Documents, err = documents.ListDocuments(ctx, q, cl.ID, false); err != nil {
-		return x, err
-	}
-	if x.Consents, err = gdpr.ConsentState(ctx, q, cl.ID); err != nil {
-		return x, err
-	}
-	if x.Messages, err = info.ListMessagesForClient(ctx, q, cl.ID, cl.InvoiceGroupID, m.d.Now()); err != nil {
-		return x, err
-	}
-	if x.SMS, err = sms.ListMessages(ctx, q, cl.ID, 20); err != nil {
-		return x, err
-	}
-	if x.Tickets, err = helpdesk.ListTickets(ctx, q, helpdesk.TicketFilter{ClientID: cl.ID, Limit: 20}); err != nil {
-		return x, err
-	}
-	return x, nil
+	return beside, below, nil
 }

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/modules/gdpr"
 )
 
@@ -21,7 +22,7 @@ func (m *Module) renderConsents(c *fiber.Ctx, errs, form map[string]string) erro
 	if err != nil {
 		return err
 	}
-	d := consentsData{Documents: list, CanWrite: m.canWrite(c, areaAdmin)}
+	d := consentsData{Documents: list, CanWrite: m.can(c, perm.ConsentsWrite)}
 	if errs != nil {
 		return m.d.Web.FormError(c, tplConsents, "admin.consents.title", d, errs, form)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/blob"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/web"
 )
 
@@ -13,32 +14,32 @@ import (
 // templates, helpdesk departments, custom buttons, GDPR consent documents and the
 // contact texts overview.
 func (m *Module) mountContent(r fiber.Router) {
-	r.Get(pathMessages, m.allow(areaMessages), m.showMessages)
-	r.Post(pathMessages, m.allow(areaMessages), m.createMessage)
-	r.Post(pathMessageDelete, m.allow(areaMessages), m.deleteMessage)
-	r.Get(pathFiles, m.allow(areaAdmin), m.showFiles)
-	r.Post(pathFiles, m.allow(areaAdmin), m.uploadFile)
+	r.Get(pathMessages, m.allow(perm.MessagesRead), m.showMessages)
+	r.Post(pathMessages, m.allow(perm.MessagesWrite), m.createMessage)
+	r.Post(pathMessageDelete, m.allow(perm.MessagesWrite), m.deleteMessage)
+	r.Get(pathFiles, m.allow(perm.FilesRead), m.showFiles)
+	r.Post(pathFiles, m.allow(perm.FilesWrite), m.uploadFile)
 	// The upload form may carry a file of blob.MaxUploadBytes, but only from staff
 	// who may upload; it is streamed to disk (web.BodyRule), never held in memory.
 	m.d.Web.AdmitBody(fiber.MethodPost, prefix+pathFiles, web.BodyRule{Limit: blob.MaxUploadBytes + 1<<20, Stream: true,
-		Allow: func(c *fiber.Ctx) bool { return m.canWrite(c, areaAdmin) }})
-	r.Post(pathFileDelete, m.allow(areaAdmin), m.deleteFile)
-	r.Post(pathDocVisible, m.allow(areaAdmin), m.setDocumentVisible)
-	r.Get(pathTemplates, m.allow(areaAdmin), m.showTemplates)
-	r.Post(pathTemplates, m.allow(areaAdmin), m.saveTemplate)
-	r.Post(pathTemplateDel, m.allow(areaAdmin), m.deleteTemplate)
-	r.Get(pathTickets, m.allow(areaTickets), m.showTickets)
-	r.Get(pathTicket, m.allow(areaTickets), m.showTicket)
-	r.Post(pathTicketReply, m.allow(areaTickets), m.replyTicket)
-	r.Post(pathDepartments, m.allow(areaAdmin), m.saveDepartment)
-	r.Get(pathButtons, m.allow(areaAdmin), m.showButtons)
-	r.Post(pathButtons, m.allow(areaAdmin), m.saveButton)
-	r.Post(pathButtonDelete, m.allow(areaAdmin), m.deleteButton)
-	r.Get(pathConsents, m.allow(areaAdmin), m.showConsents)
-	r.Post(pathConsents, m.allow(areaAdmin), m.addConsentDocument)
-	r.Post(pathConsentVer, m.allow(areaAdmin), m.addConsentVersion)
-	r.Post(pathConsentActive, m.allow(areaAdmin), m.setConsentActive)
-	r.Get(pathContact, m.allow(areaAdmin), m.showContact)
+		Allow: func(c *fiber.Ctx) bool { return m.can(c, perm.FilesWrite) }})
+	r.Post(pathFileDelete, m.allow(perm.FilesWrite), m.deleteFile)
+	r.Post(pathDocVisible, m.allow(perm.DocumentsWrite), m.setDocumentVisible)
+	r.Get(pathTemplates, m.allow(perm.TemplatesRead), m.showTemplates)
+	r.Post(pathTemplates, m.allow(perm.TemplatesWrite), m.saveTemplate)
+	r.Post(pathTemplateDel, m.allow(perm.TemplatesWrite), m.deleteTemplate)
+	r.Get(pathTickets, m.allow(perm.TicketsRead), m.showTickets)
+	r.Get(pathTicket, m.allow(perm.TicketsRead), m.showTicket)
+	r.Post(pathTicketReply, m.allow(perm.TicketsWrite), m.replyTicket)
+	r.Post(pathDepartments, m.allow(perm.DepartmentsWrite), m.saveDepartment)
+	r.Get(pathButtons, m.allow(perm.ButtonsRead), m.showButtons)
+	r.Post(pathButtons, m.allow(perm.ButtonsWrite), m.saveButton)
+	r.Post(pathButtonDelete, m.allow(perm.ButtonsWrite), m.deleteButton)
+	r.Get(pathConsents, m.allow(perm.ConsentsRead), m.showConsents)
+	r.Post(pathConsents, m.allow(perm.ConsentsWrite), m.addConsentDocument)
+	r.Post(pathConsentVer, m.allow(perm.ConsentsWrite), m.addConsentVersion)
+	r.Post(pathConsentActive, m.allow(perm.ConsentsWrite), m.setConsentActive)
+	r.Get(pathContact, m.allow(perm.ContactRead), m.showContact)
 }
 
 // idParam parses a numeric route parameter strictly; anything else is 404.

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/modules/files"
 )
 
@@ -30,7 +31,7 @@ func (m *Module) renderFiles(c *fiber.Ctx, errs, form map[string]string) error {
 		return err
 	}
 	d := filesData{Files: list, Groups: groups, Names: map[int64]string{}, MaxMB: blob.MaxUploadBytes >> 20,
-		CanWrite: m.canWrite(c, areaAdmin)}
+		CanWrite: m.can(c, perm.FilesWrite)}
 	for _, g := range groups {
 		d.Names[g.ID] = g.Name
 	}

@@ -3,6 +3,7 @@ package admin
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -19,8 +20,8 @@ type homeData struct {
 func (m *Module) showHome(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	s := m.d.Web.Staff(c)
-	d := homeData{Suspended: settings.PortalSuspended.Get(m.d.Settings), AdminAreas: mayRead(s.Role, areaAdmin),
-		ClientAreas: mayRead(s.Role, areaClients)}
+	d := homeData{Suspended: settings.PortalSuspended.Get(m.d.Settings), AdminAreas: perm.Allows(s.Role, perm.ToolsRead),
+		ClientAreas: perm.Allows(s.Role, perm.ClientsRead)}
 	var err error
 	if d.Queued, err = mail.Count(ctx, m.d.DB.R, mail.StatusQueued); err != nil {
 		return err

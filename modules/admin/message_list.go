@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/htmlsafe"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/modules/info"
 )
 
@@ -41,7 +42,7 @@ func (m *Module) renderMessages(c *fiber.Ctx, errs, form map[string]string) erro
 	for _, g := range groups {
 		names[g.ID] = g.Name
 	}
-	d := messagesData{Groups: groups, CanWrite: m.canWrite(c, areaMessages)}
+	d := messagesData{Groups: groups, CanWrite: m.can(c, perm.MessagesWrite)}
 	for _, msg := range list {
 		row := messageRow{Message: msg, Safe: htmlsafe.Sanitize(msg.Body), Group: names[msg.GroupID]}
 		if msg.ClientID != 0 {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/perm"
 )
 
 // outboxData is the mail outbox page.
@@ -24,7 +25,7 @@ type outboxRow struct {
 // showOutbox renders GET /admin/tools/outbox?status=: the newest 200 mails without
 // bodies; each links to its page (showMail).
 func (m *Module) showOutbox(c *fiber.Ctx) error {
-	d := outboxData{Status: c.Query("status"), CanWrite: m.canWrite(c, areaAdmin),
+	d := outboxData{Status: c.Query("status"), CanWrite: m.can(c, perm.ToolsWrite),
 		Statuses: []string{mail.StatusQueued, mail.StatusSending, mail.StatusSent, mail.StatusFailed}}
 	if !slices.Contains(d.Statuses, d.Status) {
 		d.Status = ""

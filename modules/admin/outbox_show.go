@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/perm"
 )
 
 // outboxMailData is the page of one mail.
@@ -29,5 +30,5 @@ func (m *Module) showMail(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return m.d.Web.Show(c, tplOutboxMail, "admin.outbox.mail_title", outboxMailData{Mail: e, CanWrite: m.canWrite(c, areaAdmin)})
+	return m.d.Web.Show(c, tplOutboxMail, "admin.outbox.mail_title", outboxMailData{Mail: e, CanWrite: m.can(c, perm.ToolsWrite)})
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
 )
 
 // settingsData is the settings page's view model.
@@ -56,7 +57,7 @@ func (m *Module) renderSettings(c *fiber.Ctx, q string, group int64, fields map[
 	if err != nil {
 		return err
 	}
-	d := settingsData{Q: q, Group: group, Groups: groups, CanWrite: m.canWrite(c, areaAdmin), Invalid: invalid}
+	d := settingsData{Q: q, Group: group, Groups: groups, CanWrite: m.can(c, perm.SettingsWrite), Invalid: invalid}
 	lang := m.d.Web.Lang(c)
 	index := map[string]int{}
 	for _, def := range visibleDefs(q, group) {

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/modules/sms"
 )
 
@@ -18,7 +19,7 @@ type smsQueueData struct {
 // showSMSQueue renders GET /admin/tools/sms?status=: the newest 200 SMS of every
 // client with their delivery state and last error.
 func (m *Module) showSMSQueue(c *fiber.Ctx) error {
-	d := smsQueueData{Status: c.Query("status"), CanWrite: m.canWrite(c, areaAdmin),
+	d := smsQueueData{Status: c.Query("status"), CanWrite: m.can(c, perm.ToolsWrite),
 		Statuses: []string{"queued", "sending", "sent", "failed"}}
 	if !slices.Contains(d.Statuses, d.Status) {
 		d.Status = ""

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/web"
 )
 
@@ -65,7 +66,7 @@ func (m *Module) renderTemplates(c *fiber.Ctx, errs, form map[string]string, pre
 		return err
 	}
 	d := templatesData{Purposes: m.d.Mail.Purposes(), Stored: stored, Groups: groups, Names: map[int64]string{},
-		Languages: web.Languages, Preview: preview, CanWrite: m.canWrite(c, areaAdmin)}
+		Languages: web.Languages, Preview: preview, CanWrite: m.can(c, perm.TemplatesWrite)}
 	for _, g := range groups {
 		d.Names[g.ID] = g.Name
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/modules/helpdesk"
 )
 
@@ -23,7 +24,7 @@ func (m *Module) showTickets(c *fiber.Ctx) error { return m.renderTickets(c, nil
 func (m *Module) renderTickets(c *fiber.Ctx, errs, form map[string]string) error {
 	ctx := c.UserContext()
 	d := ticketsData{State: c.Query("state"), States: []string{helpdesk.StateOpen, helpdesk.StateWaiting, helpdesk.StateClosed},
-		CanAdmin: m.canWrite(c, areaAdmin)}
+		CanAdmin: m.can(c, perm.DepartmentsWrite)}
 	if !slices.Contains(d.States, d.State) {
 		d.State = ""
 	}

@@ -3,6 +3,7 @@ package admin
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/modules/helpdesk"
 )
 
@@ -29,7 +30,7 @@ func (m *Module) renderTicket(c *fiber.Ctx, errs, form map[string]string) error 
 	if err != nil {
 		return err
 	}
-	d := ticketData{Ticket: t, CanWrite: m.canWrite(c, areaTickets)}
+	d := ticketData{Ticket: t, CanWrite: m.can(c, perm.TicketsWrite)}
 	if t.ClientID != 0 {
 		if cl, err := core.ClientByID(ctx, m.d.DB.R, t.ClientID); err == nil {
 			d.Client = &cl

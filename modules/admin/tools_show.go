@@ -3,6 +3,7 @@ package admin
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -30,7 +31,7 @@ func (m *Module) showTools(c *fiber.Ctx) error { return m.renderTools(c, nil, ni
 func (m *Module) renderTools(c *fiber.Ctx, errs, form map[string]string) error {
 	ctx := c.UserContext()
 	d := toolsData{Suspended: settings.PortalSuspended.Get(m.d.Settings), Message: settings.SuspendedMessage.Get(m.d.Settings),
-		CanWrite: m.canWrite(c, areaAdmin)}
+		CanWrite: m.can(c, perm.ToolsWrite)}
 	current := m.d.Web.Theme()
 	for _, n := range m.d.Web.Themes.BuiltinNames() {
 		d.Themes = append(d.Themes, themeCard{Name: n, Selected: n == current})

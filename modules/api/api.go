@@ -19,12 +19,14 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ulule/limiter/v3"
+	"github.com/ulule/limiter/v3/drivers/store/memory"
+
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/web"
-	"github.com/ulule/limiter/v3"
-	"github.com/ulule/limiter/v3/drivers/store/memory"
 )
 
 // Routes.
@@ -81,6 +83,7 @@ type Module struct {
 	d app.Deps
 
 	once     sync.Once
+	registry map[string]*rpc.Method // every method by name, built when mounted
 	ipLim    *limiter.Limiter
 	staffLim *limiter.Limiter
 	loginLim *web.Limiter // staff login attempts per address, shared with the console
@@ -94,9 +97,11 @@ func New(d app.Deps) app.Module { return &Module{d: d} }
 func (m *Module) Info() app.Info {
 	return app.Info{
 		Name:       "api",
+		Prefix:     pathRPC,
 		Area:       app.API,
 		Migrations: migrations,
 		Seed:       seed,
+		Methods:    m.ownMethods(),
 		Commands: []app.Command{{
 			Name:  "api doc",
 			Usage: "[FILE]",
@@ -108,7 +113,7 @@ func (m *Module) Info() app.Info {
 
 // Mount adds the JSON-RPC endpoint and the file endpoint.
 func (m *Module) Mount(r fiber.Router) {
-	m.limiters()
+	m.setup()
 	// The API never reads cookies: the session id comes only in the JSON body or the
 	// X-Session-Id header, and file calls carry it in a header or form field. A forged
 	// cross-site request therefore carries no credentials, so the CSRF token check
@@ -121,17 +126,20 @@ func (m *Module) Mount(r fiber.Router) {
 	m.d.Web.AdmitBody(fiber.MethodPost, pathRPC, web.BodyRule{Limit: maxBody, Allow: m.headerSession, TooLarge: rpcTooLarge})
 	m.d.Web.AdmitBody(fiber.MethodPost, pathFile, web.BodyRule{Limit: maxUpload, Stream: true, Allow: uploadCredentials,
 		TooLarge: fileTooLarge})
-	r.Post(pathRPC, m.serveRPC)
-	r.All(pathRPC, func(c *fiber.Ctx) error {
+	// r is the group at pathRPC: "" is /jsonrpc itself.
+	r.Post("", m.serveRPC)
+	r.All("", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderAllow, fiber.MethodPost)
-		return c.Status(fiber.StatusMethodNotAllowed).JSON(errorOnly(nil, errInvalidRequest("use POST")))
+		return c.Status(fiber.StatusMethodNotAllowed).JSON(errorOnly(nil, rpc.ErrInvalidRequest("use POST")))
 	})
-	r.Get(pathFile, m.serveFile)
-	r.Post(pathFile, m.serveFile)
+	r.Get(pathFile[len(pathRPC):], m.serveFile)
+	r.Post(pathFile[len(pathRPC):], m.serveFile)
 }
 
-func (m *Module) limiters() {
+// setup builds the method registry and the limiters once.
+func (m *Module) setup() {
 	m.once.Do(func() {
+		m.registry = m.buildRegistry()
 		m.ipLim = limiter.New(memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: "api-ip", CleanUpInterval: time.Minute}), ipRate)
 		m.staffLim = limiter.New(memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: "api-staff", CleanUpInterval: time.Minute}), accountRate)
 		m.loginLim = m.d.Web.Limiter(web.StaffLoginBucket, loginRate.Limit, loginRate.Period)

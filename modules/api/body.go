@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/web"
 )
 
@@ -47,7 +49,7 @@ func rpcTooLarge(c *fiber.Ctx, limit int) error {
 		msg = "body larger than " + strconv.Itoa(limit>>10) + " KB; larger requests (up to " + strconv.Itoa(maxBody>>20) +
 			" MB) need a session in the X-Session-Id header (session.login first)"
 	}
-	return c.Status(fiber.StatusRequestEntityTooLarge).JSON(errorOnly(nil, errInvalidRequest(msg)))
+	return c.Status(fiber.StatusRequestEntityTooLarge).JSON(errorOnly(nil, rpc.ErrInvalidRequest(msg)))
 }
 
 // fileTooLarge answers a /jsonrpc/file body over its limit.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/admin"
 )
@@ -128,7 +129,7 @@ func TestAPIAndConsoleShareTheLockout(t *testing.T) {
 
 	// API → console.
 	for i := 0; i < 5; i++ {
-		e.call("", "session.info", auth("ops", fmt.Sprintf("wrong %d", i))).fails(t, codeUnauthorized)
+		e.call("", "session.info", auth("ops", fmt.Sprintf("wrong %d", i))).fails(t, rpc.CodeUnauthorized)
 	}
 	for i, name := range []string{"ops", "OPS", " ops "} {
 		b, r := consoleLogin(t, e, fmt.Sprintf("192.0.2.%d", i+1), name, testPassword)
@@ -143,7 +144,7 @@ func TestAPIAndConsoleShareTheLockout(t *testing.T) {
 		_, r := consoleLogin(t, e, fmt.Sprintf("198.51.100.%d", i+1), "desk", fmt.Sprintf("wrong %d", i))
 		r.Expect(t, 422)
 	}
-	e.call("", "session.info", auth("desk", testPassword)).fails(t, codeUnauthorized, "locked")
+	e.call("", "session.info", auth("desk", testPassword)).fails(t, rpc.CodeUnauthorized, "locked")
 	// ...and the console too, of course.
 	_, r := consoleLogin(t, e, "198.51.100.99", "desk", testPassword)
 	r.Expect(t, 422, "Too many failed attempts")

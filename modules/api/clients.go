@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/auth"
 	"github.com/ispportal/portal/modules/services"
@@ -164,215 +166,217 @@ type PushResult struct {
 	IDs     []int64 `json:"ids" doc:"portal ids in the order of the input"`
 }
 
-var clientMethods = []*Method{
-	def("clients.list", Read, "Lists clients, ordered by number.",
-		ClientListParams{Query: "nováková", Limit: 50},
-		ClientList{[]ClientOut{exClientOut}},
-		func(c *Call, p *ClientListParams) (ClientList, error) {
-			var out ClientList
-			list, err := core.SearchClients(c.Ctx, c.Q, core.ClientFilter{Query: p.Query, Group: p.InvoiceGroupID, Limit: p.Limit, Offset: p.Offset})
-			if err != nil {
-				return out, err
-			}
-			out.Clients = make([]ClientOut, 0, len(list))
-			for _, cl := range list {
-				out.Clients = append(out.Clients, clientOut(cl))
-			}
-			return out, nil
-		}),
-	def("clients.get", Read, "Returns one client.",
-		ClientRef{ExternalID: "CRM-000123"}, exClientOut,
-		func(c *Call, p *ClientRef) (ClientOut, error) {
-			cl, err := c.client(*p)
-			return clientOut(cl), err
-		}),
-	def("clients.add", Write, "Creates a client, or updates every field of the client with this external_id (idempotent).",
-		exClient, Saved{ID: 42, Created: true},
-		func(c *Call, p *ClientFields) (Saved, error) {
-			s, err := c.upsertClient(*p, "")
-			if err == nil {
-				c.Audit(s.ID, "external_id=%s created=%t", p.ExternalID, s.Created)
-			}
-			return s, err
-		}),
-	def("clients.edit", Write, "Changes the given fields of a client; fields left out keep their value.",
-		ClientEditParams{ClientRef: ClientRef{ExternalID: "CRM-000123"}, Email: ptr("jana.novakova@example.net")},
-		exClientOut,
-		func(c *Call, p *ClientEditParams) (ClientOut, error) {
-			// An empty e-mail clears it; anything else must be an address.
-			if p.Email != nil && *p.Email != "" && validate.Var(*p.Email, "email") != nil {
-				return ClientOut{}, errInvalidParams("email", "must be an e-mail address")
-			}
-			cl, err := c.client(p.ClientRef)
-			if err != nil {
-				return ClientOut{}, err
-			}
-			var changed []string
-			set := func(name string, dst *string, v *string) {
-				if v != nil {
-					*dst = strings.TrimSpace(*v)
-					changed = append(changed, name)
-				}
-			}
-			if p.Username != nil {
-				if err := auth.CheckUsername(c.m.d.Settings, cl.Username, *p.Username); err != nil {
-					return ClientOut{}, invalid("username", err.Error())
-				}
-			}
-			set("number", &cl.Number, p.Number)
-			set("username", &cl.Username, p.Username)
-			set("name", &cl.Name, p.Name)
-			set("company", &cl.Company, p.Company)
-			set("registration_no", &cl.RegistrationNo, p.RegistrationNo)
-			set("vat_no", &cl.VATNo, p.VATNo)
-			set("email", &cl.Email, p.Email)
-			set("phone", &cl.Phone, p.Phone)
-			set("mobile", &cl.Mobile, p.Mobile)
-			set("street", &cl.Street, p.Street)
-			set("city", &cl.City, p.City)
-			set("postcode", &cl.Postcode, p.Postcode)
-			set("country", &cl.Country, p.Country)
-			set("inv_street", &cl.InvStreet, p.InvStreet)
-			set("inv_city", &cl.InvCity, p.InvCity)
-			set("inv_postcode", &cl.InvPostcode, p.InvPostcode)
-			set("inv_country", &cl.InvCountry, p.InvCountry)
-			set("language", &cl.Language, p.Language)
-			if p.IsBusiness != nil {
-				cl.IsBusiness = *p.IsBusiness
-				changed = append(changed, "is_business")
-			}
-			if p.Active != nil {
-				cl.Active = *p.Active
-				changed = append(changed, "active")
-			}
-			if p.InvoiceGroupID != nil {
-				if *p.InvoiceGroupID != 0 {
-					if _, err := core.GroupByID(c.Ctx, c.Q, *p.InvoiceGroupID); err != nil {
-						return ClientOut{}, asApp(err, "invoice group", *p.InvoiceGroupID)
-					}
-				}
-				cl.InvoiceGroupID = *p.InvoiceGroupID
-				changed = append(changed, "invoice_group_id")
-			}
-			if err := c.checkUnique(cl); err != nil {
-				return ClientOut{}, err
-			}
-			if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
-				return ClientOut{}, err
-			}
-			if p.Active != nil && !*p.Active {
-				if err := web.EndClientSessions(c.Ctx, c.Tx, cl.ID, ""); err != nil {
-					return ClientOut{}, err
-				}
-			}
-			c.Audit(cl.ID, "changed %s", strings.Join(changed, ", "))
-			return clientOut(cl), nil
-		}),
-	def("clients.deactivate", Write, "Marks a client inactive: they can no longer log in and their portal sessions end. Their data stays.",
-		ClientRef{ExternalID: "CRM-000123"}, ActiveState{42, false},
-		func(c *Call, p *ClientRef) (ActiveState, error) {
-			var out ActiveState
-			cl, err := c.client(*p)
-			if err != nil {
-				return out, err
-			}
-			cl.Active = false
-			if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
-				return out, err
-			}
-			if err := web.EndClientSessions(c.Ctx, c.Tx, cl.ID, ""); err != nil {
-				return out, err
-			}
-			c.Audit(cl.ID, "deactivated")
-			out.ID = cl.ID
-			return out, nil
-		}),
-	def("clients.activate", Write, "Marks a client active again, the reverse of clients.deactivate: they can log in with their password again.",
-		ClientRef{ExternalID: "CRM-000123"}, ActiveState{42, true},
-		func(c *Call, p *ClientRef) (ActiveState, error) {
-			var out ActiveState
-			cl, err := c.client(*p)
-			if err != nil {
-				return out, err
-			}
-			cl.Active = true
-			if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
-				return out, err
-			}
-			c.Audit(cl.ID, "activated")
-			return ActiveState{ID: cl.ID, Active: true}, nil
-		}),
-	def("clients.delete", Write, "Deletes a client and everything the portal holds for them (services with their traffic, invoices, payments, documents, consents); "+
-		"helpdesk tickets stay with staff, without a client, and the audit log keeps the client's history. The id is never given to another client. "+
-		"Deleting a client that is already gone succeeds with deleted false.",
-		ClientRef{ExternalID: "CRM-000123"}, Deleted{true},
-		func(c *Call, p *ClientRef) (Deleted, error) {
-			var out Deleted
-			cl, err := c.client(*p)
-			if _, nf := err.(*AppError); nf {
-				// Idempotent: a resync that deletes twice is not an error.
-				c.Message("client already absent")
-				return out, nil
-			}
-			if err != nil {
-				return out, err
-			}
-			if err := web.EndClientSessions(c.Ctx, c.Tx, cl.ID, ""); err != nil {
-				return out, err
-			}
-			if err := services.DeleteClientServices(c.Ctx, c.Tx, cl.ID); err != nil {
-				return out, err
-			}
-			if _, err := c.Tx.ExecContext(c.Ctx, `DELETE FROM clients WHERE id = ?`, cl.ID); err != nil {
-				return out, err
-			}
-			c.Audit(cl.ID, "deleted number=%s external_id=%s", cl.Number, cl.ExternalID)
-			out.Deleted = true
-			return out, nil
-		}),
-	def("clients.push", Write, "Creates or updates up to 1000 clients, each with its services, in one transaction (idempotent on external_id). "+
-		"Any invalid client fails the whole call and nothing is stored.",
-		ClientsPushParams{Clients: []ClientPushItem{{ClientFields: exClient, Services: []ServiceFields{exServicePush}}}},
-		PushResult{Created: 1, IDs: []int64{42}},
-		func(c *Call, p *ClientsPushParams) (PushResult, error) {
-			out := PushResult{IDs: make([]int64, 0, len(p.Clients))}
-			services := 0
-			for i, item := range p.Clients {
-				s, err := c.upsertClient(item.ClientFields, "clients["+itoa(i)+"].")
+func (m *Module) clientMethods() []*rpc.Method {
+	return []*rpc.Method{
+		rpc.Def("clients.list", perm.ClientsRead, "Lists clients, ordered by number.",
+			ClientListParams{Query: "nováková", Limit: 50},
+			ClientList{[]ClientOut{exClientOut}},
+			func(c *rpc.Call, p *ClientListParams) (ClientList, error) {
+				var out ClientList
+				list, err := core.SearchClients(c.Ctx, c.Q, core.ClientFilter{Query: p.Query, Group: p.InvoiceGroupID, Limit: p.Limit, Offset: p.Offset})
 				if err != nil {
 					return out, err
 				}
-				if s.Created {
-					out.Created++
-				} else {
-					out.Updated++
+				out.Clients = make([]ClientOut, 0, len(list))
+				for _, cl := range list {
+					out.Clients = append(out.Clients, clientOut(cl))
 				}
-				out.IDs = append(out.IDs, s.ID)
-				for j, sv := range item.Services {
-					sv.ClientID, sv.ClientExternalID = s.ID, ""
-					if _, err := c.upsertService(sv, "clients["+itoa(i)+"].services["+itoa(j)+"]."); err != nil {
+				return out, nil
+			}),
+		rpc.Def("clients.get", perm.ClientsRead, "Returns one client.",
+			ClientRef{ExternalID: "CRM-000123"}, exClientOut,
+			func(c *rpc.Call, p *ClientRef) (ClientOut, error) {
+				cl, err := client(c, *p)
+				return clientOut(cl), err
+			}),
+		rpc.Def("clients.add", perm.ClientsWrite, "Creates a client, or updates every field of the client with this external_id (idempotent).",
+			exClient, Saved{ID: 42, Created: true},
+			func(c *rpc.Call, p *ClientFields) (Saved, error) {
+				s, err := m.upsertClient(c, *p, "")
+				if err == nil {
+					c.Audit(s.ID, "external_id=%s created=%t", p.ExternalID, s.Created)
+				}
+				return s, err
+			}),
+		rpc.Def("clients.edit", perm.ClientsWrite, "Changes the given fields of a client; fields left out keep their value.",
+			ClientEditParams{ClientRef: ClientRef{ExternalID: "CRM-000123"}, Email: ptr("jana.novakova@example.net")},
+			exClientOut,
+			func(c *rpc.Call, p *ClientEditParams) (ClientOut, error) {
+				// An empty e-mail clears it; anything else must be an address.
+				if p.Email != nil && *p.Email != "" && rpc.Validate.Var(*p.Email, "email") != nil {
+					return ClientOut{}, rpc.ErrInvalidParams("email", "must be an e-mail address")
+				}
+				cl, err := client(c, p.ClientRef)
+				if err != nil {
+					return ClientOut{}, err
+				}
+				var changed []string
+				set := func(name string, dst *string, v *string) {
+					if v != nil {
+						*dst = strings.TrimSpace(*v)
+						changed = append(changed, name)
+					}
+				}
+				if p.Username != nil {
+					if err := auth.CheckUsername(m.d.Settings, cl.Username, *p.Username); err != nil {
+						return ClientOut{}, rpc.Invalid("username", err.Error())
+					}
+				}
+				set("number", &cl.Number, p.Number)
+				set("username", &cl.Username, p.Username)
+				set("name", &cl.Name, p.Name)
+				set("company", &cl.Company, p.Company)
+				set("registration_no", &cl.RegistrationNo, p.RegistrationNo)
+				set("vat_no", &cl.VATNo, p.VATNo)
+				set("email", &cl.Email, p.Email)
+				set("phone", &cl.Phone, p.Phone)
+				set("mobile", &cl.Mobile, p.Mobile)
+				set("street", &cl.Street, p.Street)
+				set("city", &cl.City, p.City)
+				set("postcode", &cl.Postcode, p.Postcode)
+				set("country", &cl.Country, p.Country)
+				set("inv_street", &cl.InvStreet, p.InvStreet)
+				set("inv_city", &cl.InvCity, p.InvCity)
+				set("inv_postcode", &cl.InvPostcode, p.InvPostcode)
+				set("inv_country", &cl.InvCountry, p.InvCountry)
+				set("language", &cl.Language, p.Language)
+				if p.IsBusiness != nil {
+					cl.IsBusiness = *p.IsBusiness
+					changed = append(changed, "is_business")
+				}
+				if p.Active != nil {
+					cl.Active = *p.Active
+					changed = append(changed, "active")
+				}
+				if p.InvoiceGroupID != nil {
+					if *p.InvoiceGroupID != 0 {
+						if _, err := core.GroupByID(c.Ctx, c.Q, *p.InvoiceGroupID); err != nil {
+							return ClientOut{}, rpc.AsApp(err, "invoice group", *p.InvoiceGroupID)
+						}
+					}
+					cl.InvoiceGroupID = *p.InvoiceGroupID
+					changed = append(changed, "invoice_group_id")
+				}
+				if err := checkUnique(c, cl); err != nil {
+					return ClientOut{}, err
+				}
+				if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
+					return ClientOut{}, err
+				}
+				if p.Active != nil && !*p.Active {
+					if err := web.EndClientSessions(c.Ctx, c.Tx, cl.ID, ""); err != nil {
+						return ClientOut{}, err
+					}
+				}
+				c.Audit(cl.ID, "changed %s", strings.Join(changed, ", "))
+				return clientOut(cl), nil
+			}),
+		rpc.Def("clients.deactivate", perm.ClientsWrite, "Marks a client inactive: they can no longer log in and their portal sessions end. Their data stays.",
+			ClientRef{ExternalID: "CRM-000123"}, ActiveState{42, false},
+			func(c *rpc.Call, p *ClientRef) (ActiveState, error) {
+				var out ActiveState
+				cl, err := client(c, *p)
+				if err != nil {
+					return out, err
+				}
+				cl.Active = false
+				if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
+					return out, err
+				}
+				if err := web.EndClientSessions(c.Ctx, c.Tx, cl.ID, ""); err != nil {
+					return out, err
+				}
+				c.Audit(cl.ID, "deactivated")
+				out.ID = cl.ID
+				return out, nil
+			}),
+		rpc.Def("clients.activate", perm.ClientsWrite, "Marks a client active again, the reverse of clients.deactivate: they can log in with their password again.",
+			ClientRef{ExternalID: "CRM-000123"}, ActiveState{42, true},
+			func(c *rpc.Call, p *ClientRef) (ActiveState, error) {
+				var out ActiveState
+				cl, err := client(c, *p)
+				if err != nil {
+					return out, err
+				}
+				cl.Active = true
+				if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
+					return out, err
+				}
+				c.Audit(cl.ID, "activated")
+				return ActiveState{ID: cl.ID, Active: true}, nil
+			}),
+		rpc.Def("clients.delete", perm.ClientsWrite, "Deletes a client and everything the portal holds for them (services with their traffic, invoices, payments, documents, consents); "+
+			"helpdesk tickets stay with staff, without a client, and the audit log keeps the client's history. The id is never given to another client. "+
+			"Deleting a client that is already gone succeeds with deleted false.",
+			ClientRef{ExternalID: "CRM-000123"}, Deleted{true},
+			func(c *rpc.Call, p *ClientRef) (Deleted, error) {
+				var out Deleted
+				cl, err := client(c, *p)
+				if _, nf := err.(*rpc.AppError); nf {
+					// Idempotent: a resync that deletes twice is not an error.
+					c.Message("client already absent")
+					return out, nil
+				}
+				if err != nil {
+					return out, err
+				}
+				if err := web.EndClientSessions(c.Ctx, c.Tx, cl.ID, ""); err != nil {
+					return out, err
+				}
+				if err := services.DeleteClientServices(c.Ctx, c.Tx, cl.ID); err != nil {
+					return out, err
+				}
+				if _, err := c.Tx.ExecContext(c.Ctx, `DELETE FROM clients WHERE id = ?`, cl.ID); err != nil {
+					return out, err
+				}
+				c.Audit(cl.ID, "deleted number=%s external_id=%s", cl.Number, cl.ExternalID)
+				out.Deleted = true
+				return out, nil
+			}),
+		rpc.Def("clients.push", perm.ClientsWrite, "Creates or updates up to 1000 clients, each with its services, in one transaction (idempotent on external_id). "+
+			"Any invalid client fails the whole call and nothing is stored.",
+			ClientsPushParams{Clients: []ClientPushItem{{ClientFields: exClient, Services: []ServiceFields{exServicePush}}}},
+			PushResult{Created: 1, IDs: []int64{42}},
+			func(c *rpc.Call, p *ClientsPushParams) (PushResult, error) {
+				out := PushResult{IDs: make([]int64, 0, len(p.Clients))}
+				services := 0
+				for i, item := range p.Clients {
+					s, err := m.upsertClient(c, item.ClientFields, "clients["+itoa(i)+"].")
+					if err != nil {
 						return out, err
 					}
-					services++
+					if s.Created {
+						out.Created++
+					} else {
+						out.Updated++
+					}
+					out.IDs = append(out.IDs, s.ID)
+					for j, sv := range item.Services {
+						sv.ClientID, sv.ClientExternalID = s.ID, ""
+						if _, err := upsertService(c, sv, "clients["+itoa(i)+"].services["+itoa(j)+"]."); err != nil {
+							return out, err
+						}
+						services++
+					}
 				}
-			}
-			c.Audit(0, "clients created=%d updated=%d services=%d", out.Created, out.Updated, services)
-			return out, nil
-		}),
+				c.Audit(0, "clients created=%d updated=%d services=%d", out.Created, out.Updated, services)
+				return out, nil
+			}),
+	}
 }
 
 // client loads a client by reference.
-func (c *Call) client(ref ClientRef) (core.Client, error) {
+func client(c *rpc.Call, ref ClientRef) (core.Client, error) {
 	if ref.ID != 0 {
 		cl, err := core.ClientByID(c.Ctx, c.Q, ref.ID)
-		return cl, asApp(err, "client", ref.ID)
+		return cl, rpc.AsApp(err, "client", ref.ID)
 	}
 	id, err := idByExternal(c.Ctx, c.Q, "clients", ref.ExternalID)
 	if err != nil {
-		return core.Client{}, asApp(err, "client with external_id", ref.ExternalID)
+		return core.Client{}, rpc.AsApp(err, "client with external_id", ref.ExternalID)
 	}
 	cl, err := core.ClientByID(c.Ctx, c.Q, id)
-	return cl, asApp(err, "client", id)
+	return cl, rpc.AsApp(err, "client", id)
 }
 
 // idByExternal finds a row's id by external id in one of the tables that carry one.
@@ -388,21 +392,21 @@ func idByExternal(ctx context.Context, q core.Querier, table, ext string) (int64
 
 // upsertClient stores a client by external id; prefix is the field path of the item
 // in a bulk call, for messages.
-func (c *Call) upsertClient(f ClientFields, prefix string) (Saved, error) {
+func (m *Module) upsertClient(c *rpc.Call, f ClientFields, prefix string) (Saved, error) {
 	cl := core.Client{ExternalID: strings.TrimSpace(f.ExternalID), Number: strings.TrimSpace(f.Number), Username: strings.TrimSpace(f.Username),
 		InvoiceGroupID: f.InvoiceGroupID, Name: strings.TrimSpace(f.Name), IsBusiness: f.IsBusiness, Company: f.Company,
 		RegistrationNo: f.RegistrationNo, VATNo: f.VATNo, Email: strings.TrimSpace(f.Email), Phone: f.Phone, Mobile: f.Mobile,
 		Street: f.Street, City: f.City, Postcode: f.Postcode, Country: f.Country, InvStreet: f.InvStreet, InvCity: f.InvCity,
 		InvPostcode: f.InvPostcode, InvCountry: f.InvCountry, Language: f.Language, Active: f.Active == nil || *f.Active}
 	if f.InvoiceGroupExternalID != "" {
-		gid, err := c.groupID(f.InvoiceGroupExternalID)
+		gid, err := groupID(c, f.InvoiceGroupExternalID)
 		if err != nil {
-			return Saved{}, invalid(prefix+"invoice_group_external_id", "no invoice group with external_id "+f.InvoiceGroupExternalID)
+			return Saved{}, rpc.Invalid(prefix+"invoice_group_external_id", "no invoice group with external_id "+f.InvoiceGroupExternalID)
 		}
 		cl.InvoiceGroupID = gid
 	} else if cl.InvoiceGroupID != 0 {
 		if _, err := core.GroupByID(c.Ctx, c.Q, cl.InvoiceGroupID); err != nil {
-			return Saved{}, invalid(prefix+"invoice_group_id", "no invoice group "+itoa64(cl.InvoiceGroupID))
+			return Saved{}, rpc.Invalid(prefix+"invoice_group_id", "no invoice group "+itoa64(cl.InvoiceGroupID))
 		}
 	}
 	id, err := idByExternal(c.Ctx, c.Q, "clients", cl.ExternalID)
@@ -411,10 +415,10 @@ func (c *Call) upsertClient(f ClientFields, prefix string) (Saved, error) {
 		return Saved{}, err
 	}
 	cl.ID = id
-	if err := c.checkUsername(cl, created, prefix); err != nil {
+	if err := m.checkUsername(c, cl, created, prefix); err != nil {
 		return Saved{}, err
 	}
-	if err := c.checkUniqueAt(cl, prefix); err != nil {
+	if err := checkUniqueAt(c, cl, prefix); err != nil {
 		return Saved{}, err
 	}
 	id, err = core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now))
@@ -431,7 +435,7 @@ func (c *Call) upsertClient(f ClientFields, prefix string) (Saved, error) {
 
 // checkUsername refuses a username the client does not have yet while
 // ci_enable_login_name_creation is off (see auth.CheckUsername).
-func (c *Call) checkUsername(cl core.Client, created bool, prefix string) error {
+func (m *Module) checkUsername(c *rpc.Call, cl core.Client, created bool, prefix string) error {
 	if cl.Username == "" {
 		return nil
 	}
@@ -443,22 +447,22 @@ func (c *Call) checkUsername(cl core.Client, created bool, prefix string) error 
 		}
 		old = prev.Username
 	}
-	if err := auth.CheckUsername(c.m.d.Settings, old, cl.Username); err != nil {
-		return invalid(prefix+"username", err.Error())
+	if err := auth.CheckUsername(m.d.Settings, old, cl.Username); err != nil {
+		return rpc.Invalid(prefix+"username", err.Error())
 	}
 	return nil
 }
 
-func (c *Call) checkUnique(cl core.Client) error { return c.checkUniqueAt(cl, "") }
+func checkUnique(c *rpc.Call, cl core.Client) error { return checkUniqueAt(c, cl, "") }
 
 // checkUniqueAt refuses a client number or username that is another client's number
 // or username (core.CheckLoginNames), with a conflict naming the field by its request
 // path (prefix is the item's path in a bulk call), instead of a constraint error.
-func (c *Call) checkUniqueAt(cl core.Client, prefix string) error {
+func checkUniqueAt(c *rpc.Call, cl core.Client, prefix string) error {
 	err := core.CheckLoginNames(c.Ctx, c.Q, cl)
 	var taken *core.LoginNameTakenError
 	if errors.As(err, &taken) {
-		return conflict(prefix+taken.Field, taken.Error())
+		return rpc.Conflict(prefix+taken.Field, taken.Error())
 	}
 	return err
 }

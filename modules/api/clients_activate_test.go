@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 // TestClientsActivate: clients.activate undoes clients.deactivate, and the client can
@@ -44,5 +46,5 @@ func TestClientsActivate(t *testing.T) {
 	}
 	e.call(sid, "clients.activate", map[string]any{"external_id": "C404"}).refused(t, "not_found")
 	e.addStaff("viewer", "readonly")
-	e.call(e.login("viewer"), "clients.activate", map[string]any{"external_id": "C1"}).fails(t, codeForbidden)
+	e.call(e.login("viewer"), "clients.activate", map[string]any{"external_id": "C1"}).fails(t, rpc.CodeForbidden)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 func TestClientsAddGetListIdempotent(t *testing.T) {
@@ -84,7 +85,7 @@ func TestClientsBadParams(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.call(sid, tc.method, tc.params)
-			r.fails(t, codeInvalidParams, `"field":"`+tc.field+`"`)
+			r.fails(t, rpc.CodeInvalidParams, `"field":"`+tc.field+`"`)
 		})
 	}
 	if n := e.count(`SELECT COUNT(*) FROM clients`); n != 0 {
@@ -204,7 +205,7 @@ func TestInvoiceGroups(t *testing.T) {
 	if len(list.Groups) != 1 {
 		t.Fatalf("list: %+v", list)
 	}
-	e.call(sid, "invoiceGroups.add", map[string]any{"external_id": "x", "name": "X", "currency": "EURO"}).fails(t, codeInvalidParams, "currency")
+	e.call(sid, "invoiceGroups.add", map[string]any{"external_id": "x", "name": "X", "currency": "EURO"}).fails(t, rpc.CodeInvalidParams, "currency")
 }
 
 func TestSettingsMethods(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/gdpr"
 )
 
@@ -92,97 +94,99 @@ func consentDocOut(d gdpr.Document) ConsentDocOut {
 var exConsentDoc = ConsentDocFields{ExternalID: "GDPR-MARKETING", Title: "Marketing consent",
 	Text: "<p>We may send you offers of our services.</p>", Purposes: []string{"E-mail", "SMS"}}
 
-var consentMethods = []*Method{
-	def("consentDocuments.list", Read, "Lists the GDPR consent documents in their current versions, retired ones included.",
-		struct{}{}, ConsentDocList{[]ConsentDocOut{{ID: 1, ExternalID: exConsentDoc.ExternalID, Title: exConsentDoc.Title, Version: 2,
-			Text: exConsentDoc.Text, Active: true, Purposes: exConsentDoc.Purposes, UpdatedAt: time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)}}},
-		func(c *Call, _ *struct{}) (ConsentDocList, error) {
-			list, err := gdpr.ListDocuments(c.Ctx, c.Q)
-			out := ConsentDocList{Documents: make([]ConsentDocOut, 0, len(list))}
-			for _, d := range list {
-				out.Documents = append(out.Documents, consentDocOut(d))
-			}
-			return out, err
-		}),
-	def("consentDocuments.add", Write, "Publishes a consent document in version 1 with its purposes. Idempotent on external_id: "+
-		"a document that exists is left as it is (created false); its text changes only through consentDocuments.newVersion, "+
-		"because clients' consents refer to the text they saw.",
-		exConsentDoc, Saved{ID: 1, Created: true},
-		func(c *Call, p *ConsentDocFields) (Saved, error) {
-			if d, err := gdpr.DocumentByExternalID(c.Ctx, c.Q, p.ExternalID); err == nil {
-				if strings.TrimSpace(d.Text) != strings.TrimSpace(p.Text) || d.Title != strings.TrimSpace(p.Title) {
-					c.Message("document exists (version %d) and was not changed; publish a new text with consentDocuments.newVersion", d.Version)
+func (m *Module) consentMethods() []*rpc.Method {
+	return []*rpc.Method{
+		rpc.Def("consentDocuments.list", perm.ConsentsRead, "Lists the GDPR consent documents in their current versions, retired ones included.",
+			struct{}{}, ConsentDocList{[]ConsentDocOut{{ID: 1, ExternalID: exConsentDoc.ExternalID, Title: exConsentDoc.Title, Version: 2,
+				Text: exConsentDoc.Text, Active: true, Purposes: exConsentDoc.Purposes, UpdatedAt: time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)}}},
+			func(c *rpc.Call, _ *struct{}) (ConsentDocList, error) {
+				list, err := gdpr.ListDocuments(c.Ctx, c.Q)
+				out := ConsentDocList{Documents: make([]ConsentDocOut, 0, len(list))}
+				for _, d := range list {
+					out.Documents = append(out.Documents, consentDocOut(d))
 				}
-				c.Audit(0, "consent document external_id=%s exists", p.ExternalID)
-				return Saved{ID: d.ID}, nil
-			} else if !errors.Is(err, core.ErrNotFound) {
-				return Saved{}, err
-			}
-			id, err := gdpr.AddDocument(c.Ctx, c.Tx, p.ExternalID, p.Title, p.Text, p.Purposes, c.Now)
-			if err != nil {
-				return Saved{}, invalidErr("", err)
-			}
-			c.Audit(0, "consent document external_id=%s created", p.ExternalID)
-			return Saved{ID: id, Created: true}, nil
-		}),
-	def("consentDocuments.newVersion", Write, "Publishes a new text of a consent document; clients who agreed to an older version "+
-		"are asked to review it. Sending the current text again changes nothing.",
-		ConsentNewVersionParams{ConsentDocRef: ConsentDocRef{ExternalID: "GDPR-MARKETING"}, Text: "<p>We may send you offers of our services and of our partners.</p>"},
-		ConsentVersion{ID: 1, Version: 2, Created: true},
-		func(c *Call, p *ConsentNewVersionParams) (ConsentVersion, error) {
-			d, err := c.consentDoc(p.ConsentDocRef)
-			if err != nil {
-				return ConsentVersion{}, err
-			}
-			if strings.TrimSpace(d.Text) == strings.TrimSpace(p.Text) {
-				c.Message("text unchanged; version %d stays current", d.Version)
-				c.Audit(0, "consent document %d unchanged", d.ID)
-				return ConsentVersion{ID: d.ID, Version: d.Version}, nil
-			}
-			v, err := gdpr.NewVersion(c.Ctx, c.Tx, d.ID, p.Text, c.Now)
-			if err != nil {
-				return ConsentVersion{}, invalidErr("text", err)
-			}
-			c.Audit(0, "consent document %d version %d", d.ID, v)
-			return ConsentVersion{ID: d.ID, Version: v, Created: true}, nil
-		}),
-	def("gdpr.history", Read, "Returns a client's consent history (every give, change and withdrawal with time, address and actor), oldest first.",
-		ConsentHistoryParams{ClientOnly: ClientOnly{ClientExternalID: "CRM-000123"}, DocumentExternalID: "GDPR-MARKETING"},
-		ConsentHistory{[]ConsentEntryOut{{ID: 5, DocumentID: 1, DocumentTitle: "Marketing consent", Seq: 1, Version: 1, Action: "given",
-			Purposes: []string{"E-mail"}, At: time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC), IP: "192.0.2.10",
-			UserAgent: "Mozilla/5.0", Actor: "client"}}},
-		func(c *Call, p *ConsentHistoryParams) (ConsentHistory, error) {
-			cl, err := c.client(ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
-			if err != nil {
-				return ConsentHistory{}, err
-			}
-			var docID int64
-			if p.DocumentID != 0 || p.DocumentExternalID != "" {
-				d, err := c.consentDoc(ConsentDocRef{ID: p.DocumentID, ExternalID: p.DocumentExternalID})
+				return out, err
+			}),
+		rpc.Def("consentDocuments.add", perm.ConsentsWrite, "Publishes a consent document in version 1 with its purposes. Idempotent on external_id: "+
+			"a document that exists is left as it is (created false); its text changes only through consentDocuments.newVersion, "+
+			"because clients' consents refer to the text they saw.",
+			exConsentDoc, Saved{ID: 1, Created: true},
+			func(c *rpc.Call, p *ConsentDocFields) (Saved, error) {
+				if d, err := gdpr.DocumentByExternalID(c.Ctx, c.Q, p.ExternalID); err == nil {
+					if strings.TrimSpace(d.Text) != strings.TrimSpace(p.Text) || d.Title != strings.TrimSpace(p.Title) {
+						c.Message("document exists (version %d) and was not changed; publish a new text with consentDocuments.newVersion", d.Version)
+					}
+					c.Audit(0, "consent document external_id=%s exists", p.ExternalID)
+					return Saved{ID: d.ID}, nil
+				} else if !errors.Is(err, core.ErrNotFound) {
+					return Saved{}, err
+				}
+				id, err := gdpr.AddDocument(c.Ctx, c.Tx, p.ExternalID, p.Title, p.Text, p.Purposes, c.Now)
+				if err != nil {
+					return Saved{}, rpc.InvalidErr("", err)
+				}
+				c.Audit(0, "consent document external_id=%s created", p.ExternalID)
+				return Saved{ID: id, Created: true}, nil
+			}),
+		rpc.Def("consentDocuments.newVersion", perm.ConsentsWrite, "Publishes a new text of a consent document; clients who agreed to an older version "+
+			"are asked to review it. Sending the current text again changes nothing.",
+			ConsentNewVersionParams{ConsentDocRef: ConsentDocRef{ExternalID: "GDPR-MARKETING"}, Text: "<p>We may send you offers of our services and of our partners.</p>"},
+			ConsentVersion{ID: 1, Version: 2, Created: true},
+			func(c *rpc.Call, p *ConsentNewVersionParams) (ConsentVersion, error) {
+				d, err := consentDoc(c, p.ConsentDocRef)
+				if err != nil {
+					return ConsentVersion{}, err
+				}
+				if strings.TrimSpace(d.Text) == strings.TrimSpace(p.Text) {
+					c.Message("text unchanged; version %d stays current", d.Version)
+					c.Audit(0, "consent document %d unchanged", d.ID)
+					return ConsentVersion{ID: d.ID, Version: d.Version}, nil
+				}
+				v, err := gdpr.NewVersion(c.Ctx, c.Tx, d.ID, p.Text, c.Now)
+				if err != nil {
+					return ConsentVersion{}, rpc.InvalidErr("text", err)
+				}
+				c.Audit(0, "consent document %d version %d", d.ID, v)
+				return ConsentVersion{ID: d.ID, Version: v, Created: true}, nil
+			}),
+		rpc.Def("gdpr.history", perm.ConsentsRead, "Returns a client's consent history (every give, change and withdrawal with time, address and actor), oldest first.",
+			ConsentHistoryParams{ClientOnly: ClientOnly{ClientExternalID: "CRM-000123"}, DocumentExternalID: "GDPR-MARKETING"},
+			ConsentHistory{[]ConsentEntryOut{{ID: 5, DocumentID: 1, DocumentTitle: "Marketing consent", Seq: 1, Version: 1, Action: "given",
+				Purposes: []string{"E-mail"}, At: time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC), IP: "192.0.2.10",
+				UserAgent: "Mozilla/5.0", Actor: "client"}}},
+			func(c *rpc.Call, p *ConsentHistoryParams) (ConsentHistory, error) {
+				cl, err := client(c, ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
 				if err != nil {
 					return ConsentHistory{}, err
 				}
-				docID = d.ID
-			}
-			list, err := gdpr.ConsentHistory(c.Ctx, c.Q, cl.ID, docID)
-			out := ConsentHistory{Entries: make([]ConsentEntryOut, 0, len(list))}
-			for _, e := range list {
-				ps := e.Purposes
-				if ps == nil {
-					ps = []string{}
+				var docID int64
+				if p.DocumentID != 0 || p.DocumentExternalID != "" {
+					d, err := consentDoc(c, ConsentDocRef{ID: p.DocumentID, ExternalID: p.DocumentExternalID})
+					if err != nil {
+						return ConsentHistory{}, err
+					}
+					docID = d.ID
 				}
-				out.Entries = append(out.Entries, ConsentEntryOut{ID: e.ID, DocumentID: e.DocumentID, DocumentTitle: e.DocumentTitle,
-					Seq: e.Seq, Version: e.Version, Action: e.Action, Purposes: ps, At: e.At.UTC(), IP: e.IP, UserAgent: e.UserAgent, Actor: e.Actor})
-			}
-			return out, err
-		}),
+				list, err := gdpr.ConsentHistory(c.Ctx, c.Q, cl.ID, docID)
+				out := ConsentHistory{Entries: make([]ConsentEntryOut, 0, len(list))}
+				for _, e := range list {
+					ps := e.Purposes
+					if ps == nil {
+						ps = []string{}
+					}
+					out.Entries = append(out.Entries, ConsentEntryOut{ID: e.ID, DocumentID: e.DocumentID, DocumentTitle: e.DocumentTitle,
+						Seq: e.Seq, Version: e.Version, Action: e.Action, Purposes: ps, At: e.At.UTC(), IP: e.IP, UserAgent: e.UserAgent, Actor: e.Actor})
+				}
+				return out, err
+			}),
+	}
 }
 
-func (c *Call) consentDoc(ref ConsentDocRef) (gdpr.Document, error) {
+func consentDoc(c *rpc.Call, ref ConsentDocRef) (gdpr.Document, error) {
 	if ref.ID != 0 {
 		d, err := gdpr.DocumentByID(c.Ctx, c.Q, ref.ID)
-		return d, asApp(err, "consent document", ref.ID)
+		return d, rpc.AsApp(err, "consent document", ref.ID)
 	}
 	d, err := gdpr.DocumentByExternalID(c.Ctx, c.Q, ref.ExternalID)
-	return d, asApp(err, "consent document with external_id", ref.ExternalID)
+	return d, rpc.AsApp(err, "consent document with external_id", ref.ExternalID)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/documents"
 )
 
@@ -50,7 +51,7 @@ func TestInvoicesAndPayments(t *testing.T) {
 	inv["due"] = "2026-10-01"
 	e.call(sid, "invoices.add", inv).refused(t, "invalid", "due")
 	inv["due"] = "tomorrow"
-	e.call(sid, "invoices.add", inv).fails(t, codeInvalidParams, `"field":"due"`)
+	e.call(sid, "invoices.add", inv).fails(t, rpc.CodeInvalidParams, `"field":"due"`)
 
 	pay := map[string]any{"external_id": "P1", "client_external_id": "C1", "paid_on": "2026-11-10", "amount": 1211, "currency": "CZK",
 		"method": "bank", "invoice_external_id": "I1"}
@@ -209,7 +210,7 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 	if del.Deleted {
 		t.Fatal("deleted a file that does not exist")
 	}
-	e.call(sid, "files.delete", map[string]any{}).fails(t, codeInvalidParams, "id")
+	e.call(sid, "files.delete", map[string]any{}).fails(t, rpc.CodeInvalidParams, "id")
 
 	msg := map[string]any{"external_id": "M1", "kind": "private", "client_external_id": "C1", "title": "Hello", "body": "<p>Hi</p>"}
 	var m1, m2 Saved
@@ -239,7 +240,7 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 	e.call(sid, "sms.list", map[string]any{"client_external_id": "C404"}).refused(t, "not_found")
 	var cl ConsentList
 	e.call(sid, "gdpr.consentState", map[string]any{"client_external_id": "C1"}).ok(t, &cl)
-	e.call(sid, "gdpr.consentState", map[string]any{}).fails(t, codeInvalidParams, "client_id")
+	e.call(sid, "gdpr.consentState", map[string]any{}).fails(t, rpc.CodeInvalidParams, "client_id")
 }
 
 // Amounts beyond ±10,000,000,000.00 are refused with the field named, so that no
@@ -285,8 +286,8 @@ func TestAmountBoundsAPI(t *testing.T) {
 		{"tariffs.add", map[string]any{"external_id": "T", "name": "T", "kind": "internet", "price": maxAmount + 1}, "price"},
 	} {
 		r := e.call(sid, tc.method, tc.params)
-		r.fails(t, codeInvalidParams, map[bool]string{true: "1,000,000 pieces", false: "10,000,000,000.00"}[tc.field == "items[0].quantity"])
-		var d fieldData
+		r.fails(t, rpc.CodeInvalidParams, map[bool]string{true: "1,000,000 pieces", false: "10,000,000,000.00"}[tc.field == "items[0].quantity"])
+		var d rpc.FieldData
 		json.Unmarshal(r.Error.Data, &d)
 		if d.Field != tc.field {
 			t.Errorf("%s %v: field %q, want %q", tc.method, tc.params, d.Field, tc.field)

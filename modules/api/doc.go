@@ -10,14 +10,17 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 // runDoc is `portal api doc [FILE]`.
-func runDoc(_ context.Context, _ app.Deps, io app.IO, args []string) error {
+func runDoc(_ context.Context, d app.Deps, io app.IO, args []string) error {
 	if len(args) > 1 {
 		return fmt.Errorf("api doc: at most one FILE, got %d arguments", len(args))
 	}
-	md := Markdown()
+	methods := (&Module{d: d}).methods()
+	md := Markdown(methods)
 	if len(args) == 0 {
 		_, err := io.Out.Write([]byte(md))
 		return err
@@ -25,24 +28,20 @@ func runDoc(_ context.Context, _ app.Deps, io app.IO, args []string) error {
 	if err := os.WriteFile(args[0], []byte(md), 0o644); err != nil {
 		return fmt.Errorf("api doc: %w", err)
 	}
-	fmt.Fprintf(io.Out, "wrote %s (%d methods)\n", args[0], len(registry))
+	fmt.Fprintf(io.Out, "wrote %s (%d methods)\n", args[0], len(methods))
 	return nil
 }
 
-// Markdown renders the reference of every method from the registry.
-func Markdown() string {
+// Markdown renders the reference of the methods, in their order.
+func Markdown(methods []*rpc.Method) string {
 	var b strings.Builder
 	b.WriteString(docIntro)
 	b.WriteString("\n## Methods\n\n| Method | Access | Summary |\n|---|---|---|\n")
-	for _, list := range methodLists() {
-		for _, m := range list {
-			fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", m.Name, anchor(m.Name), m.Access, firstSentence(m.Summary))
-		}
+	for _, m := range methods {
+		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", m.Name, anchor(m.Name), perm.Level(m.Action), firstSentence(m.Summary))
 	}
-	for _, list := range methodLists() {
-		for _, m := range list {
-			writeMethod(&b, m)
-		}
+	for _, m := range methods {
+		writeMethod(&b, m)
 	}
 	return b.String()
 }
@@ -56,8 +55,8 @@ func firstSentence(s string) string {
 	return s
 }
 
-func writeMethod(b *strings.Builder, m *Method) {
-	fmt.Fprintf(b, "\n### %s\n\n%s\n\nAccess: **%s** (roles: %s).", m.Name, m.Summary, m.Access, strings.Join(m.Access.Roles(), ", "))
+func writeMethod(b *strings.Builder, m *rpc.Method) {
+	fmt.Fprintf(b, "\n### %s\n\n%s\n\nAccess: **%s** (roles: %s).", m.Name, m.Summary, perm.Level(m.Action), strings.Join(perm.Roles(m.Action), ", "))
 	if !m.Suspendable {
 		b.WriteString(" Answers while the portal is suspended.")
 	}
@@ -79,7 +78,7 @@ func writeMethod(b *strings.Builder, m *Method) {
 	}
 	req := map[string]any{"jsonrpc": "2.0", "id": 1, "method": m.Name, "params": withSID(m.ExampleParams)}
 	res := response{JSONRPC: "2.0", ID: json.RawMessage("1"), Result: &envelope{Code: true, SessionID: exampleSID,
-		Messages: []string{}, Return: m.ExampleResult, Errors: []*AppError{}}}
+		Messages: []string{}, Return: m.ExampleResult, Errors: []*rpc.AppError{}}}
 	fmt.Fprintf(b, "\nRequest:\n\n```json\n%s\n```\n\nResponse:\n\n```json\n%s\n```\n", indent(req), indent(res))
 }
 

@@ -7,19 +7,19 @@ import (
 	"errors"
 	"io"
 	"mime"
-	"os"
-	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/web"
-	"github.com/ispportal/portal/modules/documents"
-	"github.com/ispportal/portal/modules/files"
-	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -113,6 +113,8 @@ func (m *Module) storeFailure(c *fiber.Ctx, err error) error {
 		return fileError(c, fiber.StatusRequestEntityTooLarge, "file larger than "+strconv.Itoa(maxUpload>>20)+" MB")
 	case errors.Is(err, blob.ErrEmpty):
 		return fileError(c, fiber.StatusBadRequest, "empty body: send the file as the request body")
+	case errors.As(err, new(*app.FileError)) || errors.As(err, new(*rpc.AppError)):
+		return appFileError(c, err)
 	case db.Internal(err) || db.Unwritable(err):
 		return m.fileFailure(c, err)
 	}
@@ -137,7 +139,7 @@ func (m *Module) fileRequest(c *fiber.Ctx) error {
 	staff, _, aerr := m.authenticate(ctx, &batchState{ip: ip}, sid, auth)
 	if aerr != nil {
 		status := fiber.StatusUnauthorized
-		if aerr.Code == codeRateLimited {
+		if aerr.Code == rpc.CodeRateLimited {
 			status = fiber.StatusTooManyRequests
 		}
 		return fileError(c, status, aerr.Message)
@@ -145,175 +147,93 @@ func (m *Module) fileRequest(c *fiber.Ctx) error {
 	if settings.PortalSuspended.Get(m.d.Settings) {
 		return fileError(c, fiber.StatusServiceUnavailable, "the portal is suspended")
 	}
-	need := Read
-	if upload {
-		need = Write
+	kinds := m.fileKinds()
+	kind, ok := kinds[fileParam(c, "type")]
+	if !ok {
+		return fileError(c, fiber.StatusBadRequest, "type must be one of "+kindNames(kinds))
 	}
-	if !need.allows(staff.Role) {
+	if upload && kind.Upload == nil {
+		return fileError(c, fiber.StatusBadRequest, "files of type "+kind.Name+" cannot be uploaded")
+	}
+	need := kind.Read
+	if upload {
+		need = kind.Write
+	}
+	if !perm.Allows(staff.Role, need) {
 		return fileError(c, fiber.StatusForbidden, "role "+staff.Role+" may not "+map[bool]string{true: "upload", false: "download"}[upload])
 	}
 	if res, err := m.staffLim.Get(ctx, "staff:"+strconv.FormatInt(staff.ID, 10)); err != nil || res.Reached {
 		return fileError(c, fiber.StatusTooManyRequests, "too many calls for this account")
 	}
-	cl := &Call{m: m, Ctx: ctx, Staff: *staff, IP: ip, Now: m.d.Now(), Q: m.d.DB.R}
+	cl := &rpc.Call{Ctx: ctx, Staff: *staff, IP: ip, Now: m.d.Now(), Q: m.d.DB.R}
 	id, _ := strconv.ParseInt(fileParam(c, "id"), 10, 64)
-	ext := fileParam(c, "external_id")
-	if id < 0 || (id == 0 && ext == "") {
+	ref := app.FileRef{ID: id, ExternalID: fileParam(c, "external_id")}
+	if id < 0 || (id == 0 && ref.ExternalID == "") {
 		return fileError(c, fiber.StatusBadRequest, "id or external_id is required")
 	}
-	kind := fileParam(c, "type")
-	if upload {
-		return m.uploadFile(c, cl, kind, id, ext)
+	if !upload {
+		return appFileError(c, kind.Download(c, cl, ref))
 	}
-	switch kind {
-	case "invoice":
-		inv, err := cl.invoice(InvoiceRef{ID: id, ExternalID: ext})
-		if err != nil {
-			return appFileError(c, err)
-		}
-		name := "invoice-" + blob.SafeName(inv.Number, "invoice") + ".pdf"
-		if inv.PDFPath != "" {
-			p, err := invoices.PDFFile(m.d.DataDir, inv.PDFPath)
-			if err != nil {
-				return fileError(c, fiber.StatusNotFound, "the invoice's PDF file is missing")
-			}
-			f, err := os.Open(p)
-			if err != nil {
-				return fileError(c, fiber.StatusNotFound, "the invoice's PDF file is missing")
-			}
-			return blob.Send(c, f, "application/pdf", name)
-		}
-		pdf, err := invoices.GeneratePDF(ctx, m.d.DB.R, m.d.Web.Catalog, inv.ClientID, inv.ID, settings.DefaultLanguage.Get(m.d.Settings), cl.Now)
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, "application/pdf")
-		c.Set(fiber.HeaderContentDisposition, blob.ContentDisposition(name))
-		return c.Send(pdf)
-	case "document":
-		d, err := cl.document(DocumentRef{ID: id, ExternalID: ext})
-		if err != nil {
-			return appFileError(c, err)
-		}
-		f, err := blob.Open(m.d.DataDir, documents.StoreDir, d.StoredPath)
-		if err != nil {
-			return fileError(c, fiber.StatusNotFound, "the document's file is missing")
-		}
-		return blob.Send(c, f, d.ContentType, d.DownloadName())
-	case "file":
-		var fl files.File
-		var err error
-		if id != 0 {
-			fl, err = files.FileByID(ctx, m.d.DB.R, id)
-		} else {
-			fl, err = files.FileByExternalID(ctx, m.d.DB.R, ext)
-		}
-		if err != nil {
-			return appFileError(c, asApp(err, "file", id))
-		}
-		f, err := blob.Open(m.d.DataDir, files.StoreDir, fl.StoredPath)
-		if err != nil {
-			return fileError(c, fiber.StatusNotFound, "the file is missing")
-		}
-		return blob.Send(c, f, fl.ContentType, fl.DownloadName())
-	}
-	return fileError(c, fiber.StatusBadRequest, "type must be invoice, document or file")
-}
-
-func appFileError(c *fiber.Ctx, err error) error {
-	var ae *AppError
-	if errors.As(err, &ae) {
-		return fileError(c, fiber.StatusNotFound, ae.Message)
-	}
-	return err
-}
-
-// uploadFile stores the request body as an invoice's PDF, a client document or a
-// provider file. The body goes from the connection straight to a file on disk.
-func (m *Module) uploadFile(c *fiber.Ctx, cl *Call, kind string, id int64, ext string) error {
-	// The first bytes tell an empty body and, for invoices, a PDF; they are put back
-	// in front of the rest.
+	// The first bytes tell an empty body; they are put back in front of the rest.
 	body := sentBody{uploadBody(c)}
 	head := make([]byte, 5)
 	n, err := io.ReadFull(body, head)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return fileError(c, fiber.StatusBadRequest, errUnreadable.Error())
 	}
-	head = head[:n]
 	if n == 0 {
 		return fileError(c, fiber.StatusBadRequest, "empty body: send the file as the request body")
 	}
-	content := io.MultiReader(bytes.NewReader(head), body)
-	switch kind {
-	case "invoice":
-		if !bytes.HasPrefix(head, []byte("%PDF-")) {
-			return fileError(c, fiber.StatusUnsupportedMediaType, "an invoice upload must be a PDF")
-		}
-		inv, err := cl.invoice(InvoiceRef{ID: id, ExternalID: ext})
-		if err != nil {
-			return appFileError(c, err)
-		}
-		name, _, _, err := blob.StoreUpload(filepath.Join(m.d.DataDir, "invoices", "api"), content, maxUpload)
-		if err != nil {
-			return m.storeFailure(c, err)
-		}
-		rel := "api/" + name
-		err = m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
-			if err := invoices.AttachPDF(cl.Ctx, tx, inv.ID, rel); err != nil {
-				return err
-			}
-			return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: "api.file.invoice", ClientID: inv.ClientID,
-				Detail: "pdf attached to invoice " + inv.Number, IP: cl.IP})
-		})
-		if err != nil {
-			os.Remove(filepath.Join(m.d.DataDir, "invoices", "api", name))
-			return err
-		}
-		if inv.PDFPath != "" && inv.PDFPath != rel && strings.HasPrefix(inv.PDFPath, "api/") {
-			// The replaced upload of ours is garbage now; PDFs placed by an import stay.
-			if p, err := invoices.PDFFile(m.d.DataDir, inv.PDFPath); err == nil {
-				os.Remove(p)
-			}
-		}
-		return c.JSON(fiber.Map{"code": true, "id": inv.ID})
-	case "document":
-		clientID, err := cl.clientID(queryInt(c, "client_id"), c.Query("client_external_id"))
-		if err != nil {
-			return appFileError(c, err)
-		}
-		if ext == "" {
-			return fileError(c, fiber.StatusBadRequest, "external_id is required for a document upload")
-		}
-		docKind := c.Query("kind", documents.KindOther)
-		if !documents.ValidKind(docKind) {
-			return fileError(c, fiber.StatusBadRequest, "kind must be contract, annex or other")
-		}
-		title := strings.TrimSpace(c.Query("title"))
-		if title == "" {
-			return fileError(c, fiber.StatusBadRequest, "title is required")
-		}
-		doc := documents.Document{ExternalID: ext, ClientID: clientID, Title: title, Kind: docKind, Date: parseDay(c.Query("date")),
-			FileName: blob.SafeName(c.Query("file_name"), ""), Visible: c.Query("visible", "1") != "0"}
-		if doc.Date.IsZero() {
-			doc.Date = cl.Now
-		}
-		newID, err := documents.AddDocumentFrom(cl.Ctx, m.d, doc, content)
-		if err != nil {
-			return m.storeFailure(c, err)
-		}
-		if err := m.auditFile(cl, "api.file.document", clientID, "document external_id="+ext); err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{"code": true, "id": newID})
-	case "file":
-		return m.uploadProviderFile(c, cl, ext, content)
+	newID, err := kind.Upload(c, cl, ref, io.MultiReader(bytes.NewReader(head[:n]), body))
+	if err != nil {
+		return m.storeFailure(c, err)
 	}
-	return fileError(c, fiber.StatusBadRequest, "uploads: type must be invoice, document or file")
+	return c.JSON(fiber.Map{"code": true, "id": newID})
+}
+
+// fileKinds are the API's own file types and those the modules declared, by name.
+func (m *Module) fileKinds() map[string]app.FileKind {
+	out := map[string]app.FileKind{}
+	for _, k := range append(m.ownFileKinds(), m.d.Declared.FileKinds()...) {
+		out[k.Name] = k
+	}
+	return out
+}
+
+// kindNames lists the file types for an error message: "document, file or invoice".
+func kindNames(kinds map[string]app.FileKind) string {
+	names := make([]string, 0, len(kinds))
+	for n := range kinds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// appFileError answers a refusal of a module's file function: not found is 404, a
+// field or file error 400 (or its status); anything else is internal.
+func appFileError(c *fiber.Ctx, err error) error {
+	var ae *rpc.AppError
+	var fe *app.FileError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fe):
+		return fileError(c, fe.Status, fe.Message)
+	case errors.As(err, &ae) && ae.Kind == "not_found":
+		return fileError(c, fiber.StatusNotFound, ae.Message)
+	case errors.As(err, &ae):
+		return fileError(c, fiber.StatusBadRequest, ae.Message)
+	}
+	return err
 }
 
 // auditFile writes the audit entry of an upload whose store function committed its own
 // transaction.
-func (m *Module) auditFile(cl *Call, action string, clientID int64, detail string) error {
+func (m *Module) auditFile(cl *rpc.Call, action string, clientID int64, detail string) error {
 	return m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
 		return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: action, ClientID: clientID,
 			Detail: detail, IP: cl.IP})

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 // FuzzDecode feeds arbitrary bodies to the request decoder: it must never panic, must
@@ -24,7 +26,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		single, batch, perr := decodeBody(body)
 		if perr != nil {
-			if perr.Code != codeParse && perr.Code != codeInvalidRequest {
+			if perr.Code != rpc.CodeParse && perr.Code != rpc.CodeInvalidRequest {
 				t.Fatalf("decodeBody error code %d", perr.Code)
 			}
 			return
@@ -49,8 +51,8 @@ func FuzzDecode(f *testing.F) {
 				continue
 			}
 			for _, target := range []any{&ClientsPushParams{}, &ClientEditParams{}, &TrafficPushParams{}, &struct{}{}} {
-				if err := decodeParams(params, target); err != nil {
-					if _, ok := err.(*rpcError); !ok {
+				if err := rpc.DecodeParams(params, target); err != nil {
+					if _, ok := err.(*rpc.Error); !ok {
 						t.Fatalf("decodeParams returned %T", err)
 					}
 				}
@@ -79,7 +81,7 @@ func FuzzCheckStrict(f *testing.F) {
 			func() any { return &ClientsPushParams{} }, func() any { return &TrafficPushParams{} }, func() any { return &request{} },
 		} {
 			v := target()
-			if pe := checkStrict(body, reflect.TypeOf(v), ""); pe != nil {
+			if pe := rpc.CheckStrict(body, reflect.TypeOf(v), ""); pe != nil {
 				continue
 			}
 			dec := json.NewDecoder(bytes.NewReader(body))

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 // GroupFields are an invoice group (a supplier identity) as the billing system sends it.
@@ -54,48 +56,50 @@ var exGroup = GroupFields{ExternalID: "residential", Name: "Residential", Suppli
 	City: "Praha 2", Postcode: "120 00", Country: "CZ", RegistrationNo: "12345678", VATNo: "CZ12345678", Email: "podpora@netwave.example",
 	BankAccount: "2400123456/2010", IBAN: "CZ6520100000002400123456", BIC: "FIOBCZPPXXX", Currency: "CZK"}
 
-var groupMethods = []*Method{
-	def("invoiceGroups.list", Read, "Lists every invoice group by name.", struct{}{}, GroupList{[]GroupOut{{ID: 1, GroupFields: exGroup}}},
-		func(c *Call, _ *struct{}) (GroupList, error) {
-			list, err := core.Groups(c.Ctx, c.Q)
-			out := GroupList{Groups: make([]GroupOut, 0, len(list))}
-			for _, g := range list {
-				out.Groups = append(out.Groups, groupOut(g))
-			}
-			return out, err
-		}),
-	def("invoiceGroups.get", Read, "Returns one invoice group.", GroupRef{ExternalID: "residential"}, GroupOut{ID: 1, GroupFields: exGroup},
-		func(c *Call, p *GroupRef) (GroupOut, error) {
-			id := p.ID
-			if id == 0 {
-				var err error
-				if id, err = c.groupID(p.ExternalID); err != nil {
-					return GroupOut{}, asApp(err, "invoice group with external_id", p.ExternalID)
+func (m *Module) groupMethods() []*rpc.Method {
+	return []*rpc.Method{
+		rpc.Def("invoiceGroups.list", perm.GroupsRead, "Lists every invoice group by name.", struct{}{}, GroupList{[]GroupOut{{ID: 1, GroupFields: exGroup}}},
+			func(c *rpc.Call, _ *struct{}) (GroupList, error) {
+				list, err := core.Groups(c.Ctx, c.Q)
+				out := GroupList{Groups: make([]GroupOut, 0, len(list))}
+				for _, g := range list {
+					out.Groups = append(out.Groups, groupOut(g))
 				}
-			}
-			g, err := core.GroupByID(c.Ctx, c.Q, id)
-			return groupOut(g), asApp(err, "invoice group", id)
-		}),
-	def("invoiceGroups.add", Write, "Creates an invoice group, or updates every field of the group with this external_id (idempotent).",
-		exGroup, Saved{ID: 1, Created: true},
-		func(c *Call, p *GroupFields) (Saved, error) {
-			id, err := c.groupID(p.ExternalID)
-			created := errors.Is(err, core.ErrNotFound)
-			if err != nil && !created {
-				return Saved{}, err
-			}
-			g := core.InvoiceGroup{ID: id, ExternalID: strings.TrimSpace(p.ExternalID), Name: p.Name, SupplierName: p.SupplierName,
-				Street: p.Street, City: p.City, Postcode: p.Postcode, Country: p.Country, RegistrationNo: p.RegistrationNo,
-				VATNo: p.VATNo, Phone: p.Phone, Email: p.Email, Web: p.Web, BankAccount: p.BankAccount, IBAN: p.IBAN, BIC: p.BIC,
-				Currency: p.Currency}
-			if id, err = core.SaveGroup(c.Ctx, c.Tx, g, core.Now(c.Now)); err != nil {
-				return Saved{}, err
-			}
-			c.Audit(0, "invoice group external_id=%s created=%t", g.ExternalID, created)
-			return Saved{ID: id, Created: created}, nil
-		}),
+				return out, err
+			}),
+		rpc.Def("invoiceGroups.get", perm.GroupsRead, "Returns one invoice group.", GroupRef{ExternalID: "residential"}, GroupOut{ID: 1, GroupFields: exGroup},
+			func(c *rpc.Call, p *GroupRef) (GroupOut, error) {
+				id := p.ID
+				if id == 0 {
+					var err error
+					if id, err = groupID(c, p.ExternalID); err != nil {
+						return GroupOut{}, rpc.AsApp(err, "invoice group with external_id", p.ExternalID)
+					}
+				}
+				g, err := core.GroupByID(c.Ctx, c.Q, id)
+				return groupOut(g), rpc.AsApp(err, "invoice group", id)
+			}),
+		rpc.Def("invoiceGroups.add", perm.GroupsWrite, "Creates an invoice group, or updates every field of the group with this external_id (idempotent).",
+			exGroup, Saved{ID: 1, Created: true},
+			func(c *rpc.Call, p *GroupFields) (Saved, error) {
+				id, err := groupID(c, p.ExternalID)
+				created := errors.Is(err, core.ErrNotFound)
+				if err != nil && !created {
+					return Saved{}, err
+				}
+				g := core.InvoiceGroup{ID: id, ExternalID: strings.TrimSpace(p.ExternalID), Name: p.Name, SupplierName: p.SupplierName,
+					Street: p.Street, City: p.City, Postcode: p.Postcode, Country: p.Country, RegistrationNo: p.RegistrationNo,
+					VATNo: p.VATNo, Phone: p.Phone, Email: p.Email, Web: p.Web, BankAccount: p.BankAccount, IBAN: p.IBAN, BIC: p.BIC,
+					Currency: p.Currency}
+				if id, err = core.SaveGroup(c.Ctx, c.Tx, g, core.Now(c.Now)); err != nil {
+					return Saved{}, err
+				}
+				c.Audit(0, "invoice group external_id=%s created=%t", g.ExternalID, created)
+				return Saved{ID: id, Created: created}, nil
+			}),
+	}
 }
 
-func (c *Call) groupID(ext string) (int64, error) {
+func groupID(c *rpc.Call, ext string) (int64, error) {
 	return idByExternal(c.Ctx, c.Q, "invoice_groups", ext)
 }

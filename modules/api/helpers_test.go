@@ -15,6 +15,7 @@ import (
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/auth"
 	"github.com/ispportal/portal/modules/buttons"
@@ -82,7 +83,7 @@ type rpcResp struct {
 		SessionID string          `json:"session_id"`
 		Messages  []string        `json:"messages"`
 		Return    json.RawMessage `json:"return"`
-		Errors    []AppError      `json:"errors"`
+		Errors    []rpc.AppError  `json:"errors"`
 	} `json:"result"`
 	Error *struct {
 		Code    int             `json:"code"`

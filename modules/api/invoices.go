@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/invoices"
 )
 
@@ -145,132 +147,134 @@ var exPayment = PaymentFields{ExternalID: "PAY-88121", ClientExternalID: "CRM-00
 var exPaymentOut = PaymentOut{ID: 5, ExternalID: "PAY-88121", ClientID: 42, PaidOn: "2026-11-10", Amount: 49900, Currency: "CZK",
 	Method: "bank", InvoiceID: 17, InvoiceNumber: "2026000042"}
 
-var invoiceMethods = []*Method{
-	def("invoices.list", Read, "Lists a client's invoices, newest first.", InvoiceListParams{ClientExternalID: "CRM-000123", Year: 2026},
-		InvoiceList{[]InvoiceOut{exInvoiceOut}},
-		func(c *Call, p *InvoiceListParams) (InvoiceList, error) {
-			cl, err := c.client(ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
-			if err != nil {
-				return InvoiceList{}, err
-			}
-			list, err := invoices.ListInvoices(c.Ctx, c.Q, cl.ID, invoices.Filter{Year: p.Year, State: invoices.State(p.State),
-				Today: c.Now, Limit: p.Limit, Offset: p.Offset})
-			out := InvoiceList{Invoices: make([]InvoiceOut, 0, len(list))}
-			for _, inv := range list {
-				out.Invoices = append(out.Invoices, invoiceOut(inv))
-			}
-			return out, err
-		}),
-	def("invoices.get", Read, "Returns one invoice with its items.", InvoiceRef{ExternalID: "INV-2026-0042"}, exInvoiceOut,
-		func(c *Call, p *InvoiceRef) (InvoiceOut, error) {
-			inv, err := c.invoice(*p)
-			return invoiceOut(inv), err
-		}),
-	def("invoices.add", Write, "Creates an invoice, or updates the invoice with this external_id and replaces its items (idempotent). "+
-		"An uploaded PDF stays attached.", exInvoice, Saved{ID: 17, Created: true},
-		func(c *Call, p *InvoiceFields) (Saved, error) {
-			clientID, err := c.clientID(p.ClientID, p.ClientExternalID)
-			if err != nil {
-				return Saved{}, err
-			}
-			_, err = invoices.InvoiceByExternalID(c.Ctx, c.Q, p.ExternalID)
-			created := errors.Is(err, core.ErrNotFound)
-			if err != nil && !created {
-				return Saved{}, err
-			}
-			inv := invoices.Invoice{ClientID: clientID, ExternalID: p.ExternalID, Number: p.Number, Issued: parseDay(p.Issued),
-				Due: parseDay(p.Due), Taxable: parseDay(p.Taxable), Amount: p.Amount, AmountVAT: p.AmountVAT, Currency: p.Currency,
-				VariableSymbol: p.VariableSymbol, Paid: p.Paid, PaidOn: parseDay(p.PaidOn), CreatedAt: c.Now}
-			for _, it := range p.Items {
-				inv.Items = append(inv.Items, invoices.Item{Description: it.Description, Quantity: it.Quantity, UnitPrice: it.UnitPrice, VATRate: it.VATRate})
-			}
-			if err := inv.Validate(); err != nil {
-				return Saved{}, invalid("", err.Error())
-			}
-			id, err := invoices.SaveInvoice(c.Ctx, c.Tx, inv)
-			if err != nil {
-				return Saved{}, err
-			}
-			c.Audit(clientID, "invoice external_id=%s number=%s created=%t", p.ExternalID, p.Number, created)
-			return Saved{ID: id, Created: created}, nil
-		}),
-	def("payments.list", Read, "Lists a client's payments, newest first.", PaymentListParams{ClientExternalID: "CRM-000123"},
-		PaymentList{[]PaymentOut{exPaymentOut}},
-		func(c *Call, p *PaymentListParams) (PaymentList, error) {
-			cl, err := c.client(ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
-			if err != nil {
-				return PaymentList{}, err
-			}
-			list, err := invoices.ListPayments(c.Ctx, c.Q, cl.ID, invoices.PaymentFilter{Limit: p.Limit, Offset: p.Offset})
-			out := PaymentList{Payments: make([]PaymentOut, 0, len(list))}
-			for _, x := range list {
-				out.Payments = append(out.Payments, PaymentOut{ID: x.ID, ExternalID: x.ExternalID, ClientID: x.ClientID, PaidOn: day(x.PaidOn),
-					Amount: x.Amount, Currency: x.Currency, Method: x.Method, InvoiceID: x.InvoiceID, InvoiceNumber: x.InvoiceNumber, Note: x.Note})
-			}
-			return out, err
-		}),
-	def("payments.add", Write, "Records a payment, or updates the payment with this external_id (idempotent).", exPayment, Saved{ID: 5, Created: true},
-		func(c *Call, p *PaymentFields) (Saved, error) {
-			clientID, err := c.clientID(p.ClientID, p.ClientExternalID)
-			if err != nil {
-				return Saved{}, err
-			}
-			var invoiceID int64
-			if p.InvoiceExternalID != "" {
-				inv, err := invoices.InvoiceByExternalID(c.Ctx, c.Q, p.InvoiceExternalID)
-				if err != nil || inv.ClientID != clientID {
-					return Saved{}, invalid("invoice_external_id", "no invoice "+p.InvoiceExternalID+" of this client")
+func (m *Module) invoiceMethods() []*rpc.Method {
+	return []*rpc.Method{
+		rpc.Def("invoices.list", perm.InvoicesRead, "Lists a client's invoices, newest first.", InvoiceListParams{ClientExternalID: "CRM-000123", Year: 2026},
+			InvoiceList{[]InvoiceOut{exInvoiceOut}},
+			func(c *rpc.Call, p *InvoiceListParams) (InvoiceList, error) {
+				cl, err := client(c, ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
+				if err != nil {
+					return InvoiceList{}, err
 				}
-				invoiceID = inv.ID
-			}
-			var existing int64
-			err = c.Q.QueryRowContext(c.Ctx, `SELECT id FROM payments WHERE external_id = ?`, p.ExternalID).Scan(&existing)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return Saved{}, err
-			}
-			id, err := invoices.SavePayment(c.Ctx, c.Tx, invoices.Payment{ClientID: clientID, ExternalID: p.ExternalID, PaidOn: parseDay(p.PaidOn),
-				Amount: p.Amount, Currency: p.Currency, Method: p.Method, InvoiceID: invoiceID, Note: p.Note, CreatedAt: c.Now})
-			if err != nil {
-				return Saved{}, invalid("", err.Error())
-			}
-			c.Audit(clientID, "payment external_id=%s amount=%d %s", p.ExternalID, p.Amount, p.Currency)
-			return Saved{ID: id, Created: existing == 0}, nil
-		}),
+				list, err := invoices.ListInvoices(c.Ctx, c.Q, cl.ID, invoices.Filter{Year: p.Year, State: invoices.State(p.State),
+					Today: c.Now, Limit: p.Limit, Offset: p.Offset})
+				out := InvoiceList{Invoices: make([]InvoiceOut, 0, len(list))}
+				for _, inv := range list {
+					out.Invoices = append(out.Invoices, invoiceOut(inv))
+				}
+				return out, err
+			}),
+		rpc.Def("invoices.get", perm.InvoicesRead, "Returns one invoice with its items.", InvoiceRef{ExternalID: "INV-2026-0042"}, exInvoiceOut,
+			func(c *rpc.Call, p *InvoiceRef) (InvoiceOut, error) {
+				inv, err := invoice(c, *p)
+				return invoiceOut(inv), err
+			}),
+		rpc.Def("invoices.add", perm.InvoicesWrite, "Creates an invoice, or updates the invoice with this external_id and replaces its items (idempotent). "+
+			"An uploaded PDF stays attached.", exInvoice, Saved{ID: 17, Created: true},
+			func(c *rpc.Call, p *InvoiceFields) (Saved, error) {
+				clientID, err := clientID(c, p.ClientID, p.ClientExternalID)
+				if err != nil {
+					return Saved{}, err
+				}
+				_, err = invoices.InvoiceByExternalID(c.Ctx, c.Q, p.ExternalID)
+				created := errors.Is(err, core.ErrNotFound)
+				if err != nil && !created {
+					return Saved{}, err
+				}
+				inv := invoices.Invoice{ClientID: clientID, ExternalID: p.ExternalID, Number: p.Number, Issued: parseDay(p.Issued),
+					Due: parseDay(p.Due), Taxable: parseDay(p.Taxable), Amount: p.Amount, AmountVAT: p.AmountVAT, Currency: p.Currency,
+					VariableSymbol: p.VariableSymbol, Paid: p.Paid, PaidOn: parseDay(p.PaidOn), CreatedAt: c.Now}
+				for _, it := range p.Items {
+					inv.Items = append(inv.Items, invoices.Item{Description: it.Description, Quantity: it.Quantity, UnitPrice: it.UnitPrice, VATRate: it.VATRate})
+				}
+				if err := inv.Validate(); err != nil {
+					return Saved{}, rpc.Invalid("", err.Error())
+				}
+				id, err := invoices.SaveInvoice(c.Ctx, c.Tx, inv)
+				if err != nil {
+					return Saved{}, err
+				}
+				c.Audit(clientID, "invoice external_id=%s number=%s created=%t", p.ExternalID, p.Number, created)
+				return Saved{ID: id, Created: created}, nil
+			}),
+		rpc.Def("payments.list", perm.InvoicesRead, "Lists a client's payments, newest first.", PaymentListParams{ClientExternalID: "CRM-000123"},
+			PaymentList{[]PaymentOut{exPaymentOut}},
+			func(c *rpc.Call, p *PaymentListParams) (PaymentList, error) {
+				cl, err := client(c, ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
+				if err != nil {
+					return PaymentList{}, err
+				}
+				list, err := invoices.ListPayments(c.Ctx, c.Q, cl.ID, invoices.PaymentFilter{Limit: p.Limit, Offset: p.Offset})
+				out := PaymentList{Payments: make([]PaymentOut, 0, len(list))}
+				for _, x := range list {
+					out.Payments = append(out.Payments, PaymentOut{ID: x.ID, ExternalID: x.ExternalID, ClientID: x.ClientID, PaidOn: day(x.PaidOn),
+						Amount: x.Amount, Currency: x.Currency, Method: x.Method, InvoiceID: x.InvoiceID, InvoiceNumber: x.InvoiceNumber, Note: x.Note})
+				}
+				return out, err
+			}),
+		rpc.Def("payments.add", perm.InvoicesWrite, "Records a payment, or updates the payment with this external_id (idempotent).", exPayment, Saved{ID: 5, Created: true},
+			func(c *rpc.Call, p *PaymentFields) (Saved, error) {
+				clientID, err := clientID(c, p.ClientID, p.ClientExternalID)
+				if err != nil {
+					return Saved{}, err
+				}
+				var invoiceID int64
+				if p.InvoiceExternalID != "" {
+					inv, err := invoices.InvoiceByExternalID(c.Ctx, c.Q, p.InvoiceExternalID)
+					if err != nil || inv.ClientID != clientID {
+						return Saved{}, rpc.Invalid("invoice_external_id", "no invoice "+p.InvoiceExternalID+" of this client")
+					}
+					invoiceID = inv.ID
+				}
+				var existing int64
+				err = c.Q.QueryRowContext(c.Ctx, `SELECT id FROM payments WHERE external_id = ?`, p.ExternalID).Scan(&existing)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return Saved{}, err
+				}
+				id, err := invoices.SavePayment(c.Ctx, c.Tx, invoices.Payment{ClientID: clientID, ExternalID: p.ExternalID, PaidOn: parseDay(p.PaidOn),
+					Amount: p.Amount, Currency: p.Currency, Method: p.Method, InvoiceID: invoiceID, Note: p.Note, CreatedAt: c.Now})
+				if err != nil {
+					return Saved{}, rpc.Invalid("", err.Error())
+				}
+				c.Audit(clientID, "payment external_id=%s amount=%d %s", p.ExternalID, p.Amount, p.Currency)
+				return Saved{ID: id, Created: existing == 0}, nil
+			}),
+	}
 }
 
 // clientID resolves a client given by id or external id in a write's params.
-func (c *Call) clientID(id int64, ext string) (int64, error) {
+func clientID(c *rpc.Call, id int64, ext string) (int64, error) {
 	if ext != "" {
 		v, err := idByExternal(c.Ctx, c.Q, "clients", ext)
 		if err != nil {
-			return 0, invalid("client_external_id", "no client with external_id "+ext)
+			return 0, rpc.Invalid("client_external_id", "no client with external_id "+ext)
 		}
 		return v, nil
 	}
 	if id == 0 {
-		return 0, errInvalidParams("client_id", "client_id or client_external_id is required")
+		return 0, rpc.ErrInvalidParams("client_id", "client_id or client_external_id is required")
 	}
 	if _, err := core.ClientByID(c.Ctx, c.Q, id); err != nil {
-		return 0, invalid("client_id", "no client "+itoa64(id))
+		return 0, rpc.Invalid("client_id", "no client "+itoa64(id))
 	}
 	return id, nil
 }
 
-func (c *Call) invoice(ref InvoiceRef) (invoices.Invoice, error) {
+func invoice(c *rpc.Call, ref InvoiceRef) (invoices.Invoice, error) {
 	if ref.ID == 0 {
 		inv, err := invoices.InvoiceByExternalID(c.Ctx, c.Q, ref.ExternalID)
 		if err != nil {
-			return inv, asApp(err, "invoice with external_id", ref.ExternalID)
+			return inv, rpc.AsApp(err, "invoice with external_id", ref.ExternalID)
 		}
 		ref.ID = inv.ID
 	}
 	var clientID int64
 	if err := c.Q.QueryRowContext(c.Ctx, `SELECT client_id FROM invoices WHERE id = ?`, ref.ID).Scan(&clientID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return invoices.Invoice{}, notFound("invoice", ref.ID)
+			return invoices.Invoice{}, rpc.NotFound("invoice", ref.ID)
 		}
 		return invoices.Invoice{}, err
 	}
 	inv, err := invoices.InvoiceForClient(c.Ctx, c.Q, clientID, ref.ID)
-	return inv, asApp(err, "invoice", ref.ID)
+	return inv, rpc.AsApp(err, "invoice", ref.ID)
 }

@@ -1,11 +1,44 @@
 package api
 
-import "strconv"
+import (
+	"strconv"
 
-// methodLists are the declarations of every file, in the order of the reference.
-func methodLists() [][]*Method {
-	return [][]*Method{sessionMethods, clientMethods, passwordMethods, groupMethods, settingMethods, serviceMethods, trafficMethods,
-		invoiceMethods, contentMethods, fileMethods, consentMethods, ticketMethods, portalMethods}
+	"github.com/ispportal/portal/internal/rpc"
+)
+
+// ownMethods are the methods of the API itself (sessions) and, until their modules
+// declare them, the data methods still written here, in the order of the reference.
+func (m *Module) ownMethods() []*rpc.Method {
+	var out []*rpc.Method
+	for _, list := range [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(),
+		m.settingMethods(), m.serviceMethods(), m.trafficMethods(), m.invoiceMethods(), m.contentMethods(), m.fileMethods(),
+		m.consentMethods(), m.ticketMethods(), m.portalMethods()} {
+		out = append(out, list...)
+	}
+	return rpc.Ordered(10, out...)
+}
+
+// methods lists every method the API answers, in the order of the reference: what
+// the modules of the list declared (the API's own methods among them, declared by
+// Info), or only its own in a bare Deps without declarations.
+func (m *Module) methods() []*rpc.Method {
+	if m.d.Declared == nil {
+		return m.ownMethods()
+	}
+	return m.d.Declared.Methods()
+}
+
+// buildRegistry maps method names to declarations; a name declared twice is a build
+// mistake.
+func (m *Module) buildRegistry() map[string]*rpc.Method {
+	out := map[string]*rpc.Method{}
+	for _, meth := range m.methods() {
+		if _, dup := out[meth.Name]; dup {
+			panic("api: duplicate method " + meth.Name)
+		}
+		out[meth.Name] = meth
+	}
+	return out
 }
 
 func itoa(i int) string     { return strconv.Itoa(i) }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/auth"
 	"github.com/ispportal/portal/settings"
 )
@@ -47,113 +49,115 @@ type LockStateOut struct {
 // The seed's two refusals of a password link, the portal's own third one, and the
 // refusal of any password for a deactivated client.
 var (
-	errNoSender  = &AppError{Kind: "invalid", Message: auth.ErrNoSender.Error()}
-	errNoEmail   = &AppError{Kind: "invalid", Field: "email", Message: auth.ErrNoEmail.Error()}
-	errNoBaseURL = &AppError{Kind: "invalid", Message: auth.ErrNoBaseURL.Error()}
-	errInactive  = &AppError{Kind: "invalid", Message: auth.ErrInactive.Error()}
+	errNoSender  = &rpc.AppError{Kind: "invalid", Message: auth.ErrNoSender.Error()}
+	errNoEmail   = &rpc.AppError{Kind: "invalid", Field: "email", Message: auth.ErrNoEmail.Error()}
+	errNoBaseURL = &rpc.AppError{Kind: "invalid", Message: auth.ErrNoBaseURL.Error()}
+	errInactive  = &rpc.AppError{Kind: "invalid", Message: auth.ErrInactive.Error()}
 )
 
 var exValidUntil = time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)
 
-var passwordMethods = []*Method{
-	refusals(ownTx(def("clients.setPassword", Write, "Gives a client a one-time password: generated (generate true; returned once in "+
-		"this answer, never stored in clear nor logged) or typed by staff (password). It works for one login within "+
-		"ci_one_time_password_hours, after which the client must choose their own; the client's portal sessions end. "+
-		"Refused for a deactivated client.",
-		SetPasswordParams{ClientRef: ClientRef{ExternalID: "CRM-000123"}, Generate: true},
-		SetPasswordResult{ClientID: 42, OneTimePassword: "h7Kq3xWm9pTa", ValidUntil: exValidUntil},
-		func(c *Call, p *SetPasswordParams) (SetPasswordResult, error) {
-			if p.Generate && p.Password != "" {
-				return SetPasswordResult{}, errInvalidParams("password", "give either password or generate, not both")
-			}
-			cl, err := c.client(p.ClientRef)
-			if err != nil {
-				return SetPasswordResult{}, err
-			}
-			out := SetPasswordResult{ClientID: cl.ID}
-			if p.Generate {
-				out.OneTimePassword, err = auth.GenerateOneTimePassword(c.Ctx, c.m.d, cl.ID, c.Actor(), c.IP)
-			} else {
-				// The auth module checks the policy too; checking first tells a refused
-				// password (code false, field password) from a failure of the store.
-				min := settings.PasswordMinLength.Get(c.m.d.Settings)
-				if perr := password.Check(p.Password, min, cl.Number, cl.Username, cl.Email); perr != nil {
-					return SetPasswordResult{}, invalid("password", auth.PolicyError(perr, min).Error())
+func (m *Module) passwordMethods() []*rpc.Method {
+	return []*rpc.Method{
+		refusals(ownTx(rpc.Def("clients.setPassword", perm.PasswordsWrite, "Gives a client a one-time password: generated (generate true; returned once in "+
+			"this answer, never stored in clear nor logged) or typed by staff (password). It works for one login within "+
+			"ci_one_time_password_hours, after which the client must choose their own; the client's portal sessions end. "+
+			"Refused for a deactivated client.",
+			SetPasswordParams{ClientRef: ClientRef{ExternalID: "CRM-000123"}, Generate: true},
+			SetPasswordResult{ClientID: 42, OneTimePassword: "h7Kq3xWm9pTa", ValidUntil: exValidUntil},
+			func(c *rpc.Call, p *SetPasswordParams) (SetPasswordResult, error) {
+				if p.Generate && p.Password != "" {
+					return SetPasswordResult{}, rpc.ErrInvalidParams("password", "give either password or generate, not both")
 				}
-				err = auth.SetOneTimePassword(c.Ctx, c.m.d, cl.ID, p.Password, c.Actor(), c.IP)
-			}
-			if errors.Is(err, auth.ErrInactive) {
-				return SetPasswordResult{}, errInactive
-			}
-			if err != nil {
-				return SetPasswordResult{}, err
-			}
-			out.ValidUntil = c.m.d.Now().Add(time.Duration(settings.OneTimePasswordHours.Get(c.m.d.Settings)) * time.Hour).UTC()
-			how := "typed"
-			if p.Generate {
-				how = "generated"
-			}
-			c.Audit(cl.ID, "one-time password %s", how)
-			return out, nil
-		})), errInactive),
-	refusals(ownTx(def("clients.sendPasswordLink", Write, "E-mails the client a link to create a new password (the mail template "+
-		"password_link). The link works once within ci_password_link_staff_hours; the client's current password stays valid "+
-		"until they use it. Refused, with the seed's messages, when the system e-mail address and name (system_mail, "+
-		"system_mail_name) are not set or the client has no e-mail address, and for a deactivated client.",
-		ClientRef{ExternalID: "CRM-000123"}, LinkSent{ClientID: 42, Sent: true, ValidUntil: exValidUntil},
-		func(c *Call, p *ClientRef) (LinkSent, error) {
-			cl, err := c.client(*p)
-			if err != nil {
-				return LinkSent{}, err
-			}
-			switch err := auth.SendPasswordLink(c.Ctx, c.m.d, cl.ID, c.Actor(), c.IP); {
-			case errors.Is(err, auth.ErrNoSender):
-				return LinkSent{}, errNoSender
-			case errors.Is(err, auth.ErrNoEmail):
-				return LinkSent{}, errNoEmail
-			case errors.Is(err, auth.ErrNoBaseURL):
-				return LinkSent{}, errNoBaseURL
-			case errors.Is(err, auth.ErrInactive):
-				return LinkSent{}, errInactive
-			case err != nil:
-				return LinkSent{}, err
-			}
-			c.Audit(cl.ID, "password link sent")
-			return LinkSent{ClientID: cl.ID, Sent: true,
-				ValidUntil: c.m.d.Now().Add(time.Duration(settings.StaffLinkHours.Get(c.m.d.Settings)) * time.Hour).UTC()}, nil
-		})), errNoSender, errNoEmail, errNoBaseURL, errInactive),
-	ownTx(def("clients.unlock", Write, "Clears a client's login lockout and failed-login count, so they can log in at once.",
-		ClientRef{ExternalID: "CRM-000123"}, LockStateOut{ClientID: 42},
-		func(c *Call, p *ClientRef) (LockStateOut, error) {
-			cl, err := c.client(*p)
-			if err != nil {
-				return LockStateOut{}, err
-			}
-			if err := auth.Unlock(c.Ctx, c.m.d, cl.ID, c.Actor(), c.IP); err != nil {
-				return LockStateOut{}, err
-			}
-			c.Audit(cl.ID, "unlocked")
-			return c.lockState(cl.ID)
-		})),
-	def("clients.lockState", Read, "Returns a client's failed-login count and whether the account is locked (ci_login_attempts, ci_lockout_minutes).",
-		ClientRef{ExternalID: "CRM-000123"},
-		LockStateOut{ClientID: 42, Failures: 5, Locked: true, LockedUntil: ptr(time.Date(2026, 11, 2, 10, 15, 0, 0, time.UTC)),
-			LastFailure: ptr(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))},
-		func(c *Call, p *ClientRef) (LockStateOut, error) {
-			cl, err := c.client(*p)
-			if err != nil {
-				return LockStateOut{}, err
-			}
-			return c.lockState(cl.ID)
-		}),
+				cl, err := client(c, p.ClientRef)
+				if err != nil {
+					return SetPasswordResult{}, err
+				}
+				out := SetPasswordResult{ClientID: cl.ID}
+				if p.Generate {
+					out.OneTimePassword, err = auth.GenerateOneTimePassword(c.Ctx, m.d, cl.ID, c.Actor(), c.IP)
+				} else {
+					// The auth module checks the policy too; checking first tells a refused
+					// password (code false, field password) from a failure of the store.
+					min := settings.PasswordMinLength.Get(m.d.Settings)
+					if perr := password.Check(p.Password, min, cl.Number, cl.Username, cl.Email); perr != nil {
+						return SetPasswordResult{}, rpc.Invalid("password", auth.PolicyError(perr, min).Error())
+					}
+					err = auth.SetOneTimePassword(c.Ctx, m.d, cl.ID, p.Password, c.Actor(), c.IP)
+				}
+				if errors.Is(err, auth.ErrInactive) {
+					return SetPasswordResult{}, errInactive
+				}
+				if err != nil {
+					return SetPasswordResult{}, err
+				}
+				out.ValidUntil = m.d.Now().Add(time.Duration(settings.OneTimePasswordHours.Get(m.d.Settings)) * time.Hour).UTC()
+				how := "typed"
+				if p.Generate {
+					how = "generated"
+				}
+				c.Audit(cl.ID, "one-time password %s", how)
+				return out, nil
+			})), errInactive),
+		refusals(ownTx(rpc.Def("clients.sendPasswordLink", perm.PasswordsWrite, "E-mails the client a link to create a new password (the mail template "+
+			"password_link). The link works once within ci_password_link_staff_hours; the client's current password stays valid "+
+			"until they use it. Refused, with the seed's messages, when the system e-mail address and name (system_mail, "+
+			"system_mail_name) are not set or the client has no e-mail address, and for a deactivated client.",
+			ClientRef{ExternalID: "CRM-000123"}, LinkSent{ClientID: 42, Sent: true, ValidUntil: exValidUntil},
+			func(c *rpc.Call, p *ClientRef) (LinkSent, error) {
+				cl, err := client(c, *p)
+				if err != nil {
+					return LinkSent{}, err
+				}
+				switch err := auth.SendPasswordLink(c.Ctx, m.d, cl.ID, c.Actor(), c.IP); {
+				case errors.Is(err, auth.ErrNoSender):
+					return LinkSent{}, errNoSender
+				case errors.Is(err, auth.ErrNoEmail):
+					return LinkSent{}, errNoEmail
+				case errors.Is(err, auth.ErrNoBaseURL):
+					return LinkSent{}, errNoBaseURL
+				case errors.Is(err, auth.ErrInactive):
+					return LinkSent{}, errInactive
+				case err != nil:
+					return LinkSent{}, err
+				}
+				c.Audit(cl.ID, "password link sent")
+				return LinkSent{ClientID: cl.ID, Sent: true,
+					ValidUntil: m.d.Now().Add(time.Duration(settings.StaffLinkHours.Get(m.d.Settings)) * time.Hour).UTC()}, nil
+			})), errNoSender, errNoEmail, errNoBaseURL, errInactive),
+		ownTx(rpc.Def("clients.unlock", perm.PasswordsWrite, "Clears a client's login lockout and failed-login count, so they can log in at once.",
+			ClientRef{ExternalID: "CRM-000123"}, LockStateOut{ClientID: 42},
+			func(c *rpc.Call, p *ClientRef) (LockStateOut, error) {
+				cl, err := client(c, *p)
+				if err != nil {
+					return LockStateOut{}, err
+				}
+				if err := auth.Unlock(c.Ctx, m.d, cl.ID, c.Actor(), c.IP); err != nil {
+					return LockStateOut{}, err
+				}
+				c.Audit(cl.ID, "unlocked")
+				return m.lockState(c, cl.ID)
+			})),
+		rpc.Def("clients.lockState", perm.ClientsRead, "Returns a client's failed-login count and whether the account is locked (ci_login_attempts, ci_lockout_minutes).",
+			ClientRef{ExternalID: "CRM-000123"},
+			LockStateOut{ClientID: 42, Failures: 5, Locked: true, LockedUntil: ptr(time.Date(2026, 11, 2, 10, 15, 0, 0, time.UTC)),
+				LastFailure: ptr(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))},
+			func(c *rpc.Call, p *ClientRef) (LockStateOut, error) {
+				cl, err := client(c, *p)
+				if err != nil {
+					return LockStateOut{}, err
+				}
+				return m.lockState(c, cl.ID)
+			}),
+	}
 }
 
-func (c *Call) lockState(clientID int64) (LockStateOut, error) {
-	st, err := auth.LockState(c.Ctx, c.m.d, clientID)
+func (m *Module) lockState(c *rpc.Call, clientID int64) (LockStateOut, error) {
+	st, err := auth.LockState(c.Ctx, m.d, clientID)
 	if err != nil {
 		return LockStateOut{}, err
 	}
-	now := c.m.d.Now()
+	now := m.d.Now()
 	out := LockStateOut{ClientID: clientID, Failures: st.Failures, Locked: st.Locked(now)}
 	if out.Locked {
 		out.LockedUntil = ptr(st.LockedUntil.UTC())
@@ -165,7 +169,7 @@ func (c *Call) lockState(clientID int64) (LockStateOut, error) {
 }
 
 // refusals documents the code-false errors of a method.
-func refusals(m *Method, errs ...*AppError) *Method {
+func refusals(m *rpc.Method, errs ...*rpc.AppError) *rpc.Method {
 	m.Refusals = errs
 	return m
 }

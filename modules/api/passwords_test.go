@@ -10,6 +10,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 func TestClientsSetPassword(t *testing.T) {
@@ -47,21 +48,21 @@ func TestClientsSetPassword(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e.call(sid, "clients.setPassword", tc.params).fails(t, codeInvalidParams, `"field":"`+tc.field+`"`)
+			e.call(sid, "clients.setPassword", tc.params).fails(t, rpc.CodeInvalidParams, `"field":"`+tc.field+`"`)
 		})
 	}
 	// Typed by staff: the configured minimum and the policy apply (code false, field named).
 	e.Set("ci_client_password_min_length", "16")
 	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "Phone agreed 47"}).
 		refused(t, "invalid", "password", "at least 16")
-	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "9001"}).fails(t, codeInvalidParams, "password")
+	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "9001"}).fails(t, rpc.CodeInvalidParams, "password")
 	res = SetPasswordResult{}
 	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "Phone agreed 4711 ok"}).ok(t, &res)
 	if res.OneTimePassword != "" {
 		t.Fatal("a typed password was echoed back")
 	}
 	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C404", "generate": true}).refused(t, "not_found")
-	e.call(ro, "clients.setPassword", map[string]any{"external_id": "C1", "generate": true}).fails(t, codeForbidden, "readonly")
+	e.call(ro, "clients.setPassword", map[string]any{"external_id": "C1", "generate": true}).fails(t, rpc.CodeForbidden, "readonly")
 
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'api.clients.setPassword' AND actor = 'api:boss'`); n != 2 {
 		t.Fatalf("%d api audit entries, want 2", n)
@@ -111,8 +112,8 @@ func TestClientsSendPasswordLink(t *testing.T) {
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'api.clients.sendPasswordLink' AND client_id = ?`, res.ClientID); n != 1 {
 		t.Fatalf("%d audit entries", n)
 	}
-	e.call(e.login("viewer"), "clients.sendPasswordLink", map[string]any{"external_id": "C1"}).fails(t, codeForbidden)
-	e.call(sid, "clients.sendPasswordLink", map[string]any{}).fails(t, codeInvalidParams, `"field":"id"`)
+	e.call(e.login("viewer"), "clients.sendPasswordLink", map[string]any{"external_id": "C1"}).fails(t, rpc.CodeForbidden)
+	e.call(sid, "clients.sendPasswordLink", map[string]any{}).fails(t, rpc.CodeInvalidParams, `"field":"id"`)
 	if n := e.count(`SELECT COUNT(*) FROM mail_outbox`); n != 1 {
 		t.Fatalf("%d mails, want 1", n)
 	}
@@ -148,7 +149,7 @@ func TestClientsUnlockAndLockState(t *testing.T) {
 	if !st.Locked || st.Failures != 5 || st.LockedUntil == nil || !st.LockedUntil.Equal(e.Clock.Now().Add(15*time.Minute).UTC()) {
 		t.Fatalf("locked state: %+v", st)
 	}
-	e.call(ro, "clients.unlock", map[string]any{"id": id}).fails(t, codeForbidden, "readonly")
+	e.call(ro, "clients.unlock", map[string]any{"id": id}).fails(t, rpc.CodeForbidden, "readonly")
 	e.call(sid, "clients.unlock", map[string]any{"external_id": "C1"}).ok(t, &st)
 	if st.Locked || st.Failures != 0 {
 		t.Fatalf("after unlock: %+v", st)
@@ -160,6 +161,6 @@ func TestClientsUnlockAndLockState(t *testing.T) {
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'api.clients.unlock' AND client_id = ?`, id); n != 1 {
 		t.Fatalf("%d audit entries", n)
 	}
-	e.call(sid, "clients.unlock", map[string]any{"id": "1"}).fails(t, codeInvalidParams, `"field":"id"`)
+	e.call(sid, "clients.unlock", map[string]any{"id": "1"}).fails(t, rpc.CodeInvalidParams, `"field":"id"`)
 	e.call(sid, "clients.lockState", map[string]any{"external_id": "C404"}).refused(t, "not_found")
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/gdpr"
 	"github.com/ispportal/portal/modules/requests"
 )
@@ -18,7 +19,7 @@ func TestSettingsReset(t *testing.T) {
 	e.addStaff("billing", core.RoleAPI)
 	var s SettingOut
 	e.call(sid, "settings.set", map[string]any{"key": "ci_login_attempts", "value": "7"}).ok(t, &s)
-	e.call(e.login("billing"), "settings.reset", map[string]any{"key": "ci_login_attempts"}).fails(t, codeForbidden, "admin")
+	e.call(e.login("billing"), "settings.reset", map[string]any{"key": "ci_login_attempts"}).fails(t, rpc.CodeForbidden, "admin")
 	e.call(sid, "settings.reset", map[string]any{"key": "ci_login_attempts"}).ok(t, &s)
 	if s.Stored || s.Value != s.Default {
 		t.Fatalf("after reset: %+v", s)
@@ -31,7 +32,7 @@ func TestSettingsReset(t *testing.T) {
 	e.call(sid, "settings.reset", map[string]any{"key": "ci_login_attempts"}).ok(t, nil)
 	e.call(sid, "settings.reset", map[string]any{"key": "ci_nope"}).refused(t, "not_found", "ci_nope")
 	e.call(sid, "settings.reset", map[string]any{"key": "ci_login_attempts", "group": 3}).refused(t, "invalid", "group")
-	e.call(sid, "settings.reset", map[string]any{}).fails(t, codeInvalidParams, `"field":"key"`)
+	e.call(sid, "settings.reset", map[string]any{}).fails(t, rpc.CodeInvalidParams, `"field":"key"`)
 	if n := e.count(`SELECT COUNT(*) FROM settings_audit WHERE actor = 'api:boss' AND new_value IS NULL`); n != 1 {
 		t.Fatalf("%d settings audit rows of the reset", n)
 	}
@@ -111,9 +112,9 @@ func TestFilesAddAndUpload(t *testing.T) {
 	e.call(sid, "files.add", map[string]any{"external_id": "F1", "title": "x", "invoice_group_ids": []int64{9999}}).
 		refused(t, "invalid", "invoice_group_ids")
 	e.call(sid, "files.add", map[string]any{"external_id": "F1", "title": "x", "invoice_group_ids": []int64{-1}}).
-		fails(t, codeInvalidParams, "invoice_group_ids[0]")
-	e.call(sid, "files.add", map[string]any{"external_id": "F1"}).fails(t, codeInvalidParams, `"field":"title"`)
-	e.call(ro, "files.add", map[string]any{"external_id": "F1", "title": "x"}).fails(t, codeForbidden)
+		fails(t, rpc.CodeInvalidParams, "invoice_group_ids[0]")
+	e.call(sid, "files.add", map[string]any{"external_id": "F1"}).fails(t, rpc.CodeInvalidParams, `"field":"title"`)
+	e.call(ro, "files.add", map[string]any{"external_id": "F1", "title": "x"}).fails(t, rpc.CodeForbidden)
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action IN ('api.file.file', 'api.files.add')`); n != 5 {
 		t.Fatalf("%d audit entries, want 5", n)
 	}
@@ -137,10 +138,10 @@ func TestConsentDocumentsAndHistory(t *testing.T) {
 		t.Fatalf("idempotent add: %+v %+v", s1, r.Result)
 	}
 	e.call(sid, "consentDocuments.add", map[string]any{"external_id": "X", "title": "X", "text": "t", "purposes": []string{""}}).
-		fails(t, codeInvalidParams, "purposes[0]")
+		fails(t, rpc.CodeInvalidParams, "purposes[0]")
 	e.call(sid, "consentDocuments.add", map[string]any{"external_id": "Y", "title": "Y", "text": "t", "purposes": []string{"A", "a"}}).
 		refused(t, "invalid", "twice")
-	e.call(ro, "consentDocuments.add", map[string]any{"external_id": "Z", "title": "Z", "text": "t"}).fails(t, codeForbidden)
+	e.call(ro, "consentDocuments.add", map[string]any{"external_id": "Z", "title": "Z", "text": "t"}).fails(t, rpc.CodeForbidden)
 
 	var v ConsentVersion
 	e.call(sid, "consentDocuments.newVersion", map[string]any{"external_id": "MKT", "text": "<p>New offers.</p>"}).ok(t, &v)
@@ -152,7 +153,7 @@ func TestConsentDocumentsAndHistory(t *testing.T) {
 		t.Fatalf("same text again: %+v", v)
 	}
 	e.call(sid, "consentDocuments.newVersion", map[string]any{"external_id": "NOPE", "text": "x"}).refused(t, "not_found")
-	e.call(sid, "consentDocuments.newVersion", map[string]any{"external_id": "MKT"}).fails(t, codeInvalidParams, `"field":"text"`)
+	e.call(sid, "consentDocuments.newVersion", map[string]any{"external_id": "MKT"}).fails(t, rpc.CodeInvalidParams, `"field":"text"`)
 
 	var list ConsentDocList
 	e.call(ro, "consentDocuments.list", nil).ok(t, &list)
@@ -185,7 +186,7 @@ func TestConsentDocumentsAndHistory(t *testing.T) {
 		t.Fatal("another client's history")
 	}
 	e.call(ro, "gdpr.history", map[string]any{"client_external_id": "C1", "document_id": 999}).refused(t, "not_found")
-	e.call(ro, "gdpr.history", map[string]any{}).fails(t, codeInvalidParams, `"field":"client_id"`)
+	e.call(ro, "gdpr.history", map[string]any{}).fails(t, rpc.CodeInvalidParams, `"field":"client_id"`)
 }
 
 func TestButtonsAndRequests(t *testing.T) {
@@ -207,10 +208,10 @@ func TestButtonsAndRequests(t *testing.T) {
 	for _, u := range []string{"javascript:alert(1)", "ftp://example.net/", "/relative", "https://user:pw@example.net/"} {
 		e.call(sid, "buttons.add", map[string]any{"external_id": "bad", "label_en": "Bad", "url": u}).refused(t, "invalid", "url")
 	}
-	e.call(sid, "buttons.add", map[string]any{"external_id": "bad", "url": "https://x.example/"}).fails(t, codeInvalidParams, `"field":"label_en"`)
+	e.call(sid, "buttons.add", map[string]any{"external_id": "bad", "url": "https://x.example/"}).fails(t, rpc.CodeInvalidParams, `"field":"label_en"`)
 	e.call(sid, "buttons.add", map[string]any{"external_id": "bad", "label_en": "B", "url": "https://x.example/", "sort_order": 5000}).
-		fails(t, codeInvalidParams, `"field":"sort_order"`)
-	e.call(ro, "buttons.add", btn).fails(t, codeForbidden)
+		fails(t, rpc.CodeInvalidParams, `"field":"sort_order"`)
+	e.call(ro, "buttons.add", btn).fails(t, rpc.CodeForbidden)
 	var bl ButtonList
 	e.call(ro, "buttons.list", nil).ok(t, &bl)
 	if len(bl.Buttons) != 1 || bl.Buttons[0].Active || bl.Buttons[0].LabelCS != "Test rychlosti" {
@@ -248,7 +249,7 @@ func TestButtonsAndRequests(t *testing.T) {
 		t.Fatal("another client's request listed")
 	}
 	var got RequestOut
-	e.call(ro, "requests.setState", map[string]any{"id": rid, "state": "done"}).fails(t, codeForbidden)
+	e.call(ro, "requests.setState", map[string]any{"id": rid, "state": "done"}).fails(t, rpc.CodeForbidden)
 	e.call(sid, "requests.setState", map[string]any{"id": rid, "state": "done"}).ok(t, &got)
 	if got.State != "done" || got.ClientID != c1 {
 		t.Fatalf("setState: %+v", got)
@@ -257,7 +258,7 @@ func TestButtonsAndRequests(t *testing.T) {
 	if len(rl.Requests) != 1 {
 		t.Fatalf("by state: %+v", rl)
 	}
-	e.call(sid, "requests.setState", map[string]any{"id": rid, "state": "finished"}).fails(t, codeInvalidParams, `"field":"state"`)
+	e.call(sid, "requests.setState", map[string]any{"id": rid, "state": "finished"}).fails(t, rpc.CodeInvalidParams, `"field":"state"`)
 	e.call(sid, "requests.setState", map[string]any{"id": 999, "state": "done"}).refused(t, "not_found")
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'api.requests.setState' AND client_id = ?`, c1); n != 1 {
 		t.Fatalf("%d audit entries", n)

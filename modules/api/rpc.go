@@ -12,8 +12,11 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
@@ -40,21 +43,21 @@ type response struct {
 	JSONRPC string          `json:"jsonrpc"`
 	ID      json.RawMessage `json:"id"`
 	Result  *envelope       `json:"result,omitempty"`
-	Error   *rpcError       `json:"error,omitempty"`
+	Error   *rpc.Error      `json:"error,omitempty"`
 }
 
 // envelope is the result of every call, as the JeraSoft API shapes it.
 type envelope struct {
-	Code      bool        `json:"code"`
-	SessionID string      `json:"session_id"`
-	Messages  []string    `json:"messages"`
-	Return    any         `json:"return"`
-	Errors    []*AppError `json:"errors"`
+	Code      bool            `json:"code"`
+	SessionID string          `json:"session_id"`
+	Messages  []string        `json:"messages"`
+	Return    any             `json:"return"`
+	Errors    []*rpc.AppError `json:"errors"`
 }
 
 var nullID = json.RawMessage("null")
 
-func errorOnly(id json.RawMessage, e *rpcError) response {
+func errorOnly(id json.RawMessage, e *rpc.Error) response {
 	if len(id) == 0 {
 		id = nullID
 	}
@@ -72,7 +75,7 @@ type batchState struct {
 	// The request's one login: its credentials, and its session or refusal.
 	auth        *credentials
 	authSession string
-	authErr     *rpcError
+	authErr     *rpc.Error
 }
 
 // serveRPC handles POST /jsonrpc.
@@ -86,16 +89,16 @@ func (m *Module) serveRPC(c *fiber.Ctx) error {
 			wait = max(time.Second, time.Until(time.Unix(res.Reset, 0)))
 		}
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds()+0.5)))
-		return c.Status(fiber.StatusTooManyRequests).JSON(errorOnly(nil, &rpcError{Code: codeRateLimited, Message: "too many requests from this address"}))
+		return c.Status(fiber.StatusTooManyRequests).JSON(errorOnly(nil, &rpc.Error{Code: rpc.CodeRateLimited, Message: "too many requests from this address"}))
 	}
 	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || mt != fiber.MIMEApplicationJSON {
-		return c.Status(fiber.StatusUnsupportedMediaType).JSON(errorOnly(nil, errInvalidRequest("Content-Type must be application/json")))
+		return c.Status(fiber.StatusUnsupportedMediaType).JSON(errorOnly(nil, rpc.ErrInvalidRequest("Content-Type must be application/json")))
 	}
 	body := c.Body()
 	if c.Request().Header.ContentLength() > maxBody || len(body) > maxBody {
 		return c.Status(fiber.StatusRequestEntityTooLarge).JSON(errorOnly(nil,
-			errInvalidRequest("body larger than "+strconv.Itoa(maxBody>>20)+" MB; split it into several requests")))
+			rpc.ErrInvalidRequest("body larger than "+strconv.Itoa(maxBody>>20)+" MB; split it into several requests")))
 	}
 	out, status := m.handle(c.UserContext(), body, &batchState{header: c.Get("X-Session-Id"), ip: ip})
 	if out == nil {
@@ -134,13 +137,13 @@ func (m *Module) handle(ctx context.Context, body []byte, st *batchState) ([]byt
 
 // decodeBody checks a body's shape: valid JSON, nesting at most maxDepth, one call
 // object or a non-empty batch of at most maxBatch calls.
-func decodeBody(body []byte) (single json.RawMessage, batch []json.RawMessage, err *rpcError) {
+func decodeBody(body []byte) (single json.RawMessage, batch []json.RawMessage, err *rpc.Error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
-		return nil, nil, errInvalidRequest("empty body")
+		return nil, nil, rpc.ErrInvalidRequest("empty body")
 	}
 	if !depthOK(body, maxDepth) {
-		return nil, nil, errInvalidRequest("JSON nested deeper than " + strconv.Itoa(maxDepth) + " levels")
+		return nil, nil, rpc.ErrInvalidRequest("JSON nested deeper than " + strconv.Itoa(maxDepth) + " levels")
 	}
 	if !json.Valid(body) {
 		var v any
@@ -149,19 +152,19 @@ func decodeBody(body []byte) (single json.RawMessage, batch []json.RawMessage, e
 		if e != nil {
 			msg = e.Error()
 		}
-		return nil, nil, errParse(msg)
+		return nil, nil, rpc.ErrParse(msg)
 	}
 	if body[0] != '[' {
 		return body, nil, nil
 	}
 	if err := json.Unmarshal(body, &batch); err != nil {
-		return nil, nil, errParse(err.Error())
+		return nil, nil, rpc.ErrParse(err.Error())
 	}
 	switch {
 	case len(batch) == 0:
-		return nil, nil, errInvalidRequest("empty batch")
+		return nil, nil, rpc.ErrInvalidRequest("empty batch")
 	case len(batch) > maxBatch:
-		return nil, nil, errInvalidRequest("batch of " + strconv.Itoa(len(batch)) + " calls; at most " + strconv.Itoa(maxBatch) + " per request")
+		return nil, nil, rpc.ErrInvalidRequest("batch of " + strconv.Itoa(len(batch)) + " calls; at most " + strconv.Itoa(maxBatch) + " per request")
 	}
 	return nil, batch, nil
 }
@@ -201,7 +204,7 @@ func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		// Results are plain structs of strings and numbers; failing here is a bug.
-		b, _ = json.Marshal(errorOnly(nil, &rpcError{Code: codeInternal, Message: "internal error"}))
+		b, _ = json.Marshal(errorOnly(nil, &rpc.Error{Code: rpc.CodeInternal, Message: "internal error"}))
 	}
 	return b
 }
@@ -213,36 +216,36 @@ var requestType = reflect.TypeFor[request]()
 // request without id is a notification: an invalid one is answered (with id null when
 // its id cannot be read), as JSON-RPC 2.0 requires.
 func (m *Module) call(ctx context.Context, raw json.RawMessage, st *batchState) *response {
-	invalid := func(id json.RawMessage, e *rpcError) *response { return ptr(errorOnly(id, e)) }
+	invalid := func(id json.RawMessage, e *rpc.Error) *response { return ptr(errorOnly(id, e)) }
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &members); err != nil {
-		return invalid(nil, errInvalidRequest("a call is an object with jsonrpc, method, params and id"))
+		return invalid(nil, rpc.ErrInvalidRequest("a call is an object with jsonrpc, method, params and id"))
 	}
 	id, hasID := members["id"]
 	if hasID && !validID(id) {
-		return invalid(nil, errInvalidRequest("id must be a string, a number or null"))
+		return invalid(nil, rpc.ErrInvalidRequest("id must be a string, a number or null"))
 	}
-	if pe := checkStrict(raw, requestType, ""); pe != nil {
-		e := errInvalidRequest(pe.Path + ": " + pe.Msg)
+	if pe := rpc.CheckStrict(raw, requestType, ""); pe != nil {
+		e := rpc.ErrInvalidRequest(pe.Path + ": " + pe.Msg)
 		if pe.Msg == "unknown field" {
-			e = errInvalidRequest("unknown member " + strconv.Quote(pe.Path) + " (member names are case-sensitive)")
+			e = rpc.ErrInvalidRequest("unknown member " + strconv.Quote(pe.Path) + " (member names are case-sensitive)")
 		}
-		e.Data = fieldData{Field: pe.Path}
+		e.Data = rpc.FieldData{Field: pe.Path}
 		return invalid(id, e)
 	}
 	var req request
 	if err := json.Unmarshal(raw, &req); err != nil {
 		// checkStrict accepted it, so this does not happen; refuse rather than guess.
-		return invalid(id, errInvalidRequest("a call is an object with jsonrpc, method, params and id"))
+		return invalid(id, rpc.ErrInvalidRequest("a call is an object with jsonrpc, method, params and id"))
 	}
 	if req.JSONRPC != "2.0" {
-		return invalid(id, errInvalidRequest(`jsonrpc must be "2.0"`))
+		return invalid(id, rpc.ErrInvalidRequest(`jsonrpc must be "2.0"`))
 	}
 	if req.Method == "" {
-		return invalid(id, errInvalidRequest("method is required"))
+		return invalid(id, rpc.ErrInvalidRequest("method is required"))
 	}
 	if p := bytes.TrimSpace(req.Params); len(p) > 0 && p[0] != '{' && p[0] != '[' && !bytes.Equal(p, nullID) {
-		return invalid(id, errInvalidRequest("params must be an object"))
+		return invalid(id, rpc.ErrInvalidRequest("params must be an object"))
 	}
 	notification := !hasID
 	answer := func(r response) *response {
@@ -252,10 +255,10 @@ func (m *Module) call(ctx context.Context, raw json.RawMessage, st *batchState) 
 		r.ID = id
 		return &r
 	}
-	fail := func(e *rpcError) *response { return answer(errorOnly(id, e)) }
-	meth, ok := registry[req.Method]
+	fail := func(e *rpc.Error) *response { return answer(errorOnly(id, e)) }
+	meth, ok := m.registry[req.Method]
 	if !ok {
-		return fail(&rpcError{Code: codeUnknownMethod, Message: "unknown method " + strconv.Quote(req.Method),
+		return fail(&rpc.Error{Code: rpc.CodeUnknownMethod, Message: "unknown method " + strconv.Quote(req.Method),
 			Data: map[string]string{"method": req.Method}})
 	}
 	params, sid, auth, perr := splitCredentials(req.Params)
@@ -273,62 +276,59 @@ func (m *Module) call(ctx context.Context, raw json.RawMessage, st *batchState) 
 		return fail(aerr)
 	}
 	if meth.Suspendable && settings.PortalSuspended.Get(m.d.Settings) {
-		return fail(&rpcError{Code: codeSuspended, Message: "the portal is suspended (ci_portal_suspended); only settings.* and session.* answer"})
+		return fail(&rpc.Error{Code: rpc.CodeSuspended, Message: "the portal is suspended (ci_portal_suspended); only settings.* and session.* answer"})
 	}
-	if !meth.Access.allows(staff.Role) {
-		return fail(&rpcError{Code: codeForbidden, Message: "role " + staff.Role + " may not call " + meth.Name + " (needs " + meth.Access.String() + " access)"})
+	if !perm.Allows(staff.Role, meth.Action) {
+		return fail(&rpc.Error{Code: rpc.CodeForbidden, Message: "role " + staff.Role + " may not call " + meth.Name + " (needs " + perm.Level(meth.Action) + " access)"})
 	}
 	if res, err := m.staffLim.Get(ctx, "staff:"+strconv.FormatInt(staff.ID, 10)); err != nil || res.Reached {
-		return fail(&rpcError{Code: codeRateLimited, Message: "too many calls for this account; try again in a minute"})
+		return fail(&rpc.Error{Code: rpc.CodeRateLimited, Message: "too many calls for this account; try again in a minute"})
 	}
-	cl := &Call{m: m, Ctx: ctx, Staff: *staff, IP: st.ip, Now: m.d.Now(), session: session}
+	cl := &rpc.Call{Ctx: ctx, Staff: *staff, IP: st.ip, Now: m.d.Now(), Session: session}
 	ret, err := m.run(cl, meth, params)
 	if err != nil {
-		var re *rpcError
-		var ae *AppError
+		var re *rpc.Error
+		var ae *rpc.AppError
 		switch {
 		case errors.As(err, &re):
 			return fail(re)
 		case errors.As(err, &ae):
 			return answer(response{JSONRPC: "2.0", Result: &envelope{Code: false, SessionID: session,
-				Messages: nonNil(cl.messages), Return: nil, Errors: []*AppError{ae}}})
+				Messages: nonNil(cl.Messages()), Return: nil, Errors: []*rpc.AppError{ae}}})
 		default:
 			m.d.Log.Error("api.call", "method", meth.Name, "err", err)
 			if db.Unwritable(err) {
-				return fail(&rpcError{Code: codeInternal, Message: "the portal cannot store data now (storage full or read-only); " +
+				return fail(&rpc.Error{Code: rpc.CodeInternal, Message: "the portal cannot store data now (storage full or read-only); " +
 					"nothing was changed; try again later"})
 			}
-			return fail(&rpcError{Code: codeInternal, Message: "internal error; nothing was changed"})
+			return fail(&rpc.Error{Code: rpc.CodeInternal, Message: "internal error; nothing was changed"})
 		}
 	}
 	return answer(response{JSONRPC: "2.0", Result: &envelope{Code: true, SessionID: session,
-		Messages: nonNil(cl.messages), Return: ret, Errors: []*AppError{}}})
+		Messages: nonNil(cl.Messages()), Return: ret, Errors: []*rpc.AppError{}}})
 }
 
 // run executes a method: reads on the read pool, writes in one transaction together
 // with their audit entry, so a failed call changes nothing.
-func (m *Module) run(cl *Call, meth *Method, params json.RawMessage) (any, error) {
-	if meth.Access == Read {
+func (m *Module) run(cl *rpc.Call, meth *rpc.Method, params json.RawMessage) (any, error) {
+	if meth.Reads() {
 		cl.Q = m.d.DB.R
-		return meth.run(cl, params)
+		return meth.Run(cl, params)
 	}
 	if meth.OwnTx {
 		// The wrapped function committed its own transaction(s); the audit entry follows
 		// in a second one (a failure here is reported, the change itself stays).
 		cl.Q = m.d.DB.R
-		ret, err := meth.run(cl, params)
+		ret, err := meth.Run(cl, params)
 		if err != nil {
 			return nil, err
 		}
-		err = m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
-			return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: "api." + meth.Name,
-				ClientID: cl.auditClient, Detail: cl.auditDetail, IP: cl.IP})
-		})
+		err = m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error { return audit(cl, tx, meth) })
 		if err != nil {
 			return nil, err
 		}
-		if cl.afterCommit != nil {
-			cl.afterCommit()
+		if cl.AfterCommit != nil {
+			cl.AfterCommit()
 		}
 		return ret, nil
 	}
@@ -336,19 +336,25 @@ func (m *Module) run(cl *Call, meth *Method, params json.RawMessage) (any, error
 	err := m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
 		cl.Tx, cl.Q = tx, tx
 		var err error
-		if ret, err = meth.run(cl, params); err != nil {
+		if ret, err = meth.Run(cl, params); err != nil {
 			return err
 		}
-		return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: "api." + meth.Name,
-			ClientID: cl.auditClient, Detail: cl.auditDetail, IP: cl.IP})
+		return audit(cl, tx, meth)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if cl.afterCommit != nil {
-		cl.afterCommit()
+	if cl.AfterCommit != nil {
+		cl.AfterCommit()
 	}
 	return ret, nil
+}
+
+// audit writes the audit entry of a write call in tx.
+func audit(cl *rpc.Call, tx *sql.Tx, meth *rpc.Method) error {
+	clientID, detail := cl.AuditEntry()
+	return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: "api." + meth.Name,
+		ClientID: clientID, Detail: detail, IP: cl.IP})
 }
 
 // credentialsType is what an "auth" member is checked against.
@@ -358,14 +364,14 @@ var credentialsType = reflect.TypeFor[credentials]()
 // them), so that the rest decodes strictly into the method's params. The other
 // members are copied as they came, so a member given twice is still seen (and
 // refused) when the rest is decoded.
-func splitCredentials(params json.RawMessage) (json.RawMessage, string, *credentials, *rpcError) {
+func splitCredentials(params json.RawMessage) (json.RawMessage, string, *credentials, *rpc.Error) {
 	p := bytes.TrimSpace(params)
 	if len(p) == 0 || p[0] != '{' || (!bytes.Contains(p, []byte(`"SID"`)) && !bytes.Contains(p, []byte(`"auth"`))) {
 		return params, "", nil, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(p))
 	if _, err := dec.Token(); err != nil {
-		return nil, "", nil, errInvalidParams("", "params must be an object")
+		return nil, "", nil, rpc.ErrInvalidParams("", "params must be an object")
 	}
 	var sid string
 	var auth *credentials
@@ -374,32 +380,32 @@ func splitCredentials(params json.RawMessage) (json.RawMessage, string, *credent
 	for dec.More() {
 		k, err := dec.Token()
 		if err != nil {
-			return nil, "", nil, errInvalidParams("", "params must be an object")
+			return nil, "", nil, rpc.ErrInvalidParams("", "params must be an object")
 		}
 		key, _ := k.(string)
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return nil, "", nil, errInvalidParams("", "params must be an object")
+			return nil, "", nil, rpc.ErrInvalidParams("", "params must be an object")
 		}
 		switch {
 		case key == "SID":
 			if seenSID {
-				return nil, "", nil, errInvalidParams("SID", "given twice")
+				return nil, "", nil, rpc.ErrInvalidParams("SID", "given twice")
 			}
 			seenSID = true
 			if err := json.Unmarshal(v, &sid); err != nil {
-				return nil, "", nil, errInvalidParams("SID", "must be a string")
+				return nil, "", nil, rpc.ErrInvalidParams("SID", "must be a string")
 			}
 		case key == "auth":
 			if seenAuth {
-				return nil, "", nil, errInvalidParams("auth", "given twice")
+				return nil, "", nil, rpc.ErrInvalidParams("auth", "given twice")
 			}
 			seenAuth = true
-			if pe := checkStrict(v, credentialsType, "auth"); pe != nil {
-				return nil, "", nil, errInvalidParams(pe.Path, pe.Msg)
+			if pe := rpc.CheckStrict(v, credentialsType, "auth"); pe != nil {
+				return nil, "", nil, rpc.ErrInvalidParams(pe.Path, pe.Msg)
 			}
 			if err := json.Unmarshal(v, &auth); err != nil {
-				return nil, "", nil, errInvalidParams("auth", "must be an object with login and password")
+				return nil, "", nil, rpc.ErrInvalidParams("auth", "must be an object with login and password")
 			}
 		default:
 			if len(rest) > 1 {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 func TestProtocolErrors(t *testing.T) {
@@ -19,16 +21,16 @@ func TestProtocolErrors(t *testing.T) {
 		code   int
 		want   string
 	}{
-		{"malformed JSON", `{"jsonrpc": "2.0", "method": `, 200, codeParse, "parse error"},
-		{"not an object", `"hello"`, 200, codeInvalidRequest, "call is an object"},
-		{"empty batch", `[]`, 200, codeInvalidRequest, "empty batch"},
-		{"wrong version", `{"jsonrpc": "1.0", "method": "session.info", "id": 1, "SID": "` + sid + `"}`, 200, codeInvalidRequest, `"2.0"`},
-		{"object id", `{"jsonrpc": "2.0", "method": "session.info", "id": {}, "SID": "` + sid + `"}`, 200, codeInvalidRequest, "id must be"},
-		{"unknown member", `{"jsonrpc": "2.0", "method": "session.info", "id": 1, "extra": 1}`, 200, codeInvalidRequest, "extra"},
-		{"unknown method", `{"jsonrpc": "2.0", "method": "clients.explode", "id": 1, "SID": "` + sid + `"}`, 200, codeUnknownMethod, "clients.explode"},
-		{"params not an object", `{"jsonrpc": "2.0", "method": "clients.get", "params": [1], "id": 1, "SID": "` + sid + `"}`, 200, codeInvalidParams, "object"},
+		{"malformed JSON", `{"jsonrpc": "2.0", "method": `, 200, rpc.CodeParse, "parse error"},
+		{"not an object", `"hello"`, 200, rpc.CodeInvalidRequest, "call is an object"},
+		{"empty batch", `[]`, 200, rpc.CodeInvalidRequest, "empty batch"},
+		{"wrong version", `{"jsonrpc": "1.0", "method": "session.info", "id": 1, "SID": "` + sid + `"}`, 200, rpc.CodeInvalidRequest, `"2.0"`},
+		{"object id", `{"jsonrpc": "2.0", "method": "session.info", "id": {}, "SID": "` + sid + `"}`, 200, rpc.CodeInvalidRequest, "id must be"},
+		{"unknown member", `{"jsonrpc": "2.0", "method": "session.info", "id": 1, "extra": 1}`, 200, rpc.CodeInvalidRequest, "extra"},
+		{"unknown method", `{"jsonrpc": "2.0", "method": "clients.explode", "id": 1, "SID": "` + sid + `"}`, 200, rpc.CodeUnknownMethod, "clients.explode"},
+		{"params not an object", `{"jsonrpc": "2.0", "method": "clients.get", "params": [1], "id": 1, "SID": "` + sid + `"}`, 200, rpc.CodeInvalidParams, "object"},
 		{"deep nesting", `{"jsonrpc": "2.0", "method": "clients.get", "id": 1, "params": ` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`,
-			200, codeInvalidRequest, "nested deeper"},
+			200, rpc.CodeInvalidRequest, "nested deeper"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,7 +115,7 @@ func TestBatch(t *testing.T) {
 		t.Fatalf("ids %s %s %s", rs[0].ID, rs[1].ID, rs[2].ID)
 	}
 	rs[0].ok(t, nil)
-	rs[1].fails(t, codeUnknownMethod)
+	rs[1].fails(t, rpc.CodeUnknownMethod)
 	// The last call brought no SID: it ran in the session of the first one.
 	rs[2].ok(t, nil)
 
@@ -135,7 +137,7 @@ func TestBatch(t *testing.T) {
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("10,000 calls: want one error object, got %.200s", out)
 	}
-	r.fails(t, codeInvalidRequest, "at most 1000")
+	r.fails(t, rpc.CodeInvalidRequest, "at most 1000")
 	if n := e.count(`SELECT COUNT(*) FROM clients`); n != 0 {
 		t.Fatalf("%d clients stored from a refused batch", n)
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/services"
 )
 
@@ -132,137 +134,140 @@ var exServiceOut = ServiceOut{ID: 7, ExternalID: "SVC-9001", ClientID: 42, Tarif
 	Name: "Internet Fiber 250", Kind: "internet", State: "active", ActivatedOn: "2026-01-15", Address: "Korunní 5, Praha",
 	IP: "192.0.2.15", MAC: "00:11:22:33:44:55", Params: []Param{{Name: "Gateway", Value: "192.0.2.1"}}}
 
-var serviceMethods = []*Method{
-	def("tariffs.list", Read, "Lists every tariff.", struct{}{}, TariffList{[]TariffOut{{ID: 3, TariffFields: exTariff}}},
-		func(c *Call, _ *struct{}) (TariffList, error) {
-			list, err := services.ListTariffs(c.Ctx, c.Q)
-			out := TariffList{Tariffs: make([]TariffOut, 0, len(list))}
-			for _, t := range list {
-				out.Tariffs = append(out.Tariffs, tariffOut(t))
-			}
-			return out, err
-		}),
-	def("tariffs.get", Read, "Returns one tariff.", TariffRef{ExternalID: "T-FIBER-250"}, TariffOut{ID: 3, TariffFields: exTariff},
-		func(c *Call, p *TariffRef) (TariffOut, error) {
-			t, err := c.tariff(p.ID, p.ExternalID, "")
-			return tariffOut(t), err
-		}),
-	def("tariffs.add", Write, "Creates a tariff, or updates the tariff with this external_id (idempotent).", exTariff, Saved{ID: 3, Created: true},
-		func(c *Call, p *TariffFields) (Saved, error) {
-			_, err := idByExternal(c.Ctx, c.Q, "tariffs", p.ExternalID)
-			created := errors.Is(err, core.ErrNotFound)
-			if err != nil && !created {
-				return Saved{}, err
-			}
-			t := services.Tariff{ExternalID: strings.TrimSpace(p.ExternalID), Name: p.Name, Kind: p.Kind, Price: p.Price, Currency: p.Currency,
-				DownKbit: p.DownKbit, UpKbit: p.UpKbit, HideTraffic: p.HideTraffic, FUPLimit: p.FUPLimit, FUPPeriod: p.FUPPeriod,
-				FUPDownKbit: p.FUPDownKbit, FUPUpKbit: p.FUPUpKbit}
-			if t.Currency == "" {
-				t.Currency = "CZK"
-			}
-			if err := t.Validate(); err != nil {
-				return Saved{}, invalid("", err.Error())
-			}
-			id, err := services.SaveTariff(c.Ctx, c.Tx, t, c.Now)
-			if err != nil {
-				return Saved{}, err
-			}
-			c.Audit(0, "tariff external_id=%s created=%t", t.ExternalID, created)
-			return Saved{ID: id, Created: created}, nil
-		}),
-	def("services.list", Read, "Lists a client's services with their configuration parameters.",
-		ServiceListParams{ClientExternalID: "CRM-000123"}, ServiceList{[]ServiceOut{exServiceOut}},
-		func(c *Call, p *ServiceListParams) (ServiceList, error) {
-			cl, err := c.client(ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
-			if err != nil {
-				return ServiceList{}, err
-			}
-			list, err := services.ListServices(c.Ctx, c.Q, cl.ID, services.ListFilter{WithParams: true, WithTerminated: p.IncludeEnded})
-			out := ServiceList{Services: make([]ServiceOut, 0, len(list))}
-			for _, s := range list {
-				out.Services = append(out.Services, serviceOut(s))
-			}
-			return out, err
-		}),
-	def("services.get", Read, "Returns one service with its configuration parameters.", ServiceRef{ExternalID: "SVC-9001"}, exServiceOut,
-		func(c *Call, p *ServiceRef) (ServiceOut, error) {
-			s, err := c.service(*p)
-			if err != nil {
-				return ServiceOut{}, err
-			}
-			s.Params, err = services.ServiceParams(c.Ctx, c.Q, s.ID)
-			return serviceOut(s), err
-		}),
-	def("services.add", Write, "Creates a service, or updates the service with this external_id (idempotent); params replace the stored ones.",
-		exService, Saved{ID: 7, Created: true},
-		func(c *Call, p *ServiceFields) (Saved, error) {
-			s, err := c.upsertService(*p, "")
-			if err == nil {
-				c.Audit(c.auditClient, "service external_id=%s created=%t", p.ExternalID, s.Created)
-			}
-			return s, err
-		}),
-	def("services.delete", Write, "Deletes a service with its traffic history. Deleting a service that is already gone succeeds with deleted false.",
-		ServiceRef{ExternalID: "SVC-9001"}, Deleted{true},
-		func(c *Call, p *ServiceRef) (Deleted, error) {
-			s, err := c.service(*p)
-			if _, nf := err.(*AppError); nf {
-				c.Message("service already absent")
-				return Deleted{}, nil
-			}
-			if err != nil {
-				return Deleted{}, err
-			}
-			if err := services.DeleteService(c.Ctx, c.Tx, s.ID); err != nil {
-				return Deleted{}, err
-			}
-			c.Audit(s.ClientID, "service %d external_id=%s deleted", s.ID, s.ExternalID)
-			return Deleted{true}, nil
-		}),
+func (m *Module) serviceMethods() []*rpc.Method {
+	return []*rpc.Method{
+		rpc.Def("tariffs.list", perm.ServicesRead, "Lists every tariff.", struct{}{}, TariffList{[]TariffOut{{ID: 3, TariffFields: exTariff}}},
+			func(c *rpc.Call, _ *struct{}) (TariffList, error) {
+				list, err := services.ListTariffs(c.Ctx, c.Q)
+				out := TariffList{Tariffs: make([]TariffOut, 0, len(list))}
+				for _, t := range list {
+					out.Tariffs = append(out.Tariffs, tariffOut(t))
+				}
+				return out, err
+			}),
+		rpc.Def("tariffs.get", perm.ServicesRead, "Returns one tariff.", TariffRef{ExternalID: "T-FIBER-250"}, TariffOut{ID: 3, TariffFields: exTariff},
+			func(c *rpc.Call, p *TariffRef) (TariffOut, error) {
+				t, err := tariff(c, p.ID, p.ExternalID, "")
+				return tariffOut(t), err
+			}),
+		rpc.Def("tariffs.add", perm.ServicesWrite, "Creates a tariff, or updates the tariff with this external_id (idempotent).", exTariff, Saved{ID: 3, Created: true},
+			func(c *rpc.Call, p *TariffFields) (Saved, error) {
+				_, err := idByExternal(c.Ctx, c.Q, "tariffs", p.ExternalID)
+				created := errors.Is(err, core.ErrNotFound)
+				if err != nil && !created {
+					return Saved{}, err
+				}
+				t := services.Tariff{ExternalID: strings.TrimSpace(p.ExternalID), Name: p.Name, Kind: p.Kind, Price: p.Price, Currency: p.Currency,
+					DownKbit: p.DownKbit, UpKbit: p.UpKbit, HideTraffic: p.HideTraffic, FUPLimit: p.FUPLimit, FUPPeriod: p.FUPPeriod,
+					FUPDownKbit: p.FUPDownKbit, FUPUpKbit: p.FUPUpKbit}
+				if t.Currency == "" {
+					t.Currency = "CZK"
+				}
+				if err := t.Validate(); err != nil {
+					return Saved{}, rpc.Invalid("", err.Error())
+				}
+				id, err := services.SaveTariff(c.Ctx, c.Tx, t, c.Now)
+				if err != nil {
+					return Saved{}, err
+				}
+				c.Audit(0, "tariff external_id=%s created=%t", t.ExternalID, created)
+				return Saved{ID: id, Created: created}, nil
+			}),
+		rpc.Def("services.list", perm.ServicesRead, "Lists a client's services with their configuration parameters.",
+			ServiceListParams{ClientExternalID: "CRM-000123"}, ServiceList{[]ServiceOut{exServiceOut}},
+			func(c *rpc.Call, p *ServiceListParams) (ServiceList, error) {
+				cl, err := client(c, ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
+				if err != nil {
+					return ServiceList{}, err
+				}
+				list, err := services.ListServices(c.Ctx, c.Q, cl.ID, services.ListFilter{WithParams: true, WithTerminated: p.IncludeEnded})
+				out := ServiceList{Services: make([]ServiceOut, 0, len(list))}
+				for _, s := range list {
+					out.Services = append(out.Services, serviceOut(s))
+				}
+				return out, err
+			}),
+		rpc.Def("services.get", perm.ServicesRead, "Returns one service with its configuration parameters.", ServiceRef{ExternalID: "SVC-9001"}, exServiceOut,
+			func(c *rpc.Call, p *ServiceRef) (ServiceOut, error) {
+				s, err := service(c, *p)
+				if err != nil {
+					return ServiceOut{}, err
+				}
+				s.Params, err = services.ServiceParams(c.Ctx, c.Q, s.ID)
+				return serviceOut(s), err
+			}),
+		rpc.Def("services.add", perm.ServicesWrite, "Creates a service, or updates the service with this external_id (idempotent); params replace the stored ones.",
+			exService, Saved{ID: 7, Created: true},
+			func(c *rpc.Call, p *ServiceFields) (Saved, error) {
+				s, err := upsertService(c, *p, "")
+				if err == nil {
+					clientID, _ := c.AuditEntry()
+					c.Audit(clientID, "service external_id=%s created=%t", p.ExternalID, s.Created)
+				}
+				return s, err
+			}),
+		rpc.Def("services.delete", perm.ServicesWrite, "Deletes a service with its traffic history. Deleting a service that is already gone succeeds with deleted false.",
+			ServiceRef{ExternalID: "SVC-9001"}, Deleted{true},
+			func(c *rpc.Call, p *ServiceRef) (Deleted, error) {
+				s, err := service(c, *p)
+				if _, nf := err.(*rpc.AppError); nf {
+					c.Message("service already absent")
+					return Deleted{}, nil
+				}
+				if err != nil {
+					return Deleted{}, err
+				}
+				if err := services.DeleteService(c.Ctx, c.Tx, s.ID); err != nil {
+					return Deleted{}, err
+				}
+				c.Audit(s.ClientID, "service %d external_id=%s deleted", s.ID, s.ExternalID)
+				return Deleted{true}, nil
+			}),
+	}
 }
 
-func (c *Call) tariff(id int64, ext, field string) (services.Tariff, error) {
+func tariff(c *rpc.Call, id int64, ext, field string) (services.Tariff, error) {
 	if id != 0 {
 		t, err := services.TariffByID(c.Ctx, c.Q, id)
 		if field != "" && err != nil {
-			return t, invalid(field+"tariff_id", "no tariff "+itoa64(id))
+			return t, rpc.Invalid(field+"tariff_id", "no tariff "+itoa64(id))
 		}
-		return t, asApp(err, "tariff", id)
+		return t, rpc.AsApp(err, "tariff", id)
 	}
 	t, err := services.TariffByExternalID(c.Ctx, c.Q, ext)
 	if field != "" && err != nil {
-		return t, invalid(field+"tariff_external_id", "no tariff with external_id "+ext)
+		return t, rpc.Invalid(field+"tariff_external_id", "no tariff with external_id "+ext)
 	}
-	return t, asApp(err, "tariff with external_id", ext)
+	return t, rpc.AsApp(err, "tariff with external_id", ext)
 }
 
-func (c *Call) service(ref ServiceRef) (services.Service, error) {
+func service(c *rpc.Call, ref ServiceRef) (services.Service, error) {
 	if ref.ID != 0 {
 		s, err := services.ServiceByID(c.Ctx, c.Q, ref.ID)
-		return s, asApp(err, "service", ref.ID)
+		return s, rpc.AsApp(err, "service", ref.ID)
 	}
 	s, err := services.ServiceByExternalID(c.Ctx, c.Q, ref.ExternalID)
-	return s, asApp(err, "service with external_id", ref.ExternalID)
+	return s, rpc.AsApp(err, "service with external_id", ref.ExternalID)
 }
 
 // upsertService stores a service by external id; prefix is the item's field path in a
 // bulk call.
-func (c *Call) upsertService(f ServiceFields, prefix string) (Saved, error) {
+func upsertService(c *rpc.Call, f ServiceFields, prefix string) (Saved, error) {
 	clientID := f.ClientID
 	if f.ClientExternalID != "" {
 		id, err := idByExternal(c.Ctx, c.Q, "clients", f.ClientExternalID)
 		if err != nil {
-			return Saved{}, invalid(prefix+"client_external_id", "no client with external_id "+f.ClientExternalID)
+			return Saved{}, rpc.Invalid(prefix+"client_external_id", "no client with external_id "+f.ClientExternalID)
 		}
 		clientID = id
 	}
 	if clientID == 0 {
-		return Saved{}, errInvalidParams(prefix+"client_id", "client_id or client_external_id is required")
+		return Saved{}, rpc.ErrInvalidParams(prefix+"client_id", "client_id or client_external_id is required")
 	}
 	if f.TariffID == 0 && f.TariffExternalID == "" {
-		return Saved{}, errInvalidParams(prefix+"tariff_id", "tariff_id or tariff_external_id is required")
+		return Saved{}, rpc.ErrInvalidParams(prefix+"tariff_id", "tariff_id or tariff_external_id is required")
 	}
-	t, err := c.tariff(f.TariffID, f.TariffExternalID, prefix)
+	t, err := tariff(c, f.TariffID, f.TariffExternalID, prefix)
 	if err != nil {
 		return Saved{}, err
 	}
@@ -273,10 +278,10 @@ func (c *Call) upsertService(f ServiceFields, prefix string) (Saved, error) {
 	}
 	if !created && old.ClientID != clientID {
 		// Moving a service between clients would move its traffic history with it.
-		return Saved{}, conflict(prefix+"external_id", "service "+f.ExternalID+" belongs to another client")
+		return Saved{}, rpc.Conflict(prefix+"external_id", "service "+f.ExternalID+" belongs to another client")
 	}
 	if _, err := core.ClientByID(c.Ctx, c.Q, clientID); err != nil {
-		return Saved{}, invalid(prefix+"client_id", "no client "+itoa64(clientID))
+		return Saved{}, rpc.Invalid(prefix+"client_id", "no client "+itoa64(clientID))
 	}
 	s := services.Service{ID: old.ID, ExternalID: strings.TrimSpace(f.ExternalID), ClientID: clientID, TariffID: t.ID, Kind: f.Kind,
 		Name: f.Name, State: f.State, ActivatedOn: f.ActivatedOn, Address: f.Address, IP: f.IP, DHCP: f.DHCP, MAC: f.MAC,
@@ -291,12 +296,12 @@ func (c *Call) upsertService(f ServiceFields, prefix string) (Saved, error) {
 		s.Params = append(s.Params, services.Param{Name: p.Name, Value: p.Value})
 	}
 	if err := s.Validate(); err != nil {
-		return Saved{}, invalid(strings.TrimSuffix(prefix, "."), err.Error())
+		return Saved{}, rpc.Invalid(strings.TrimSuffix(prefix, "."), err.Error())
 	}
 	id, err := services.SaveService(c.Ctx, c.Tx, s, c.Now)
 	if err != nil {
 		return Saved{}, err
 	}
-	c.auditClient = clientID
+	c.Audit(clientID, "")
 	return Saved{ID: id, Created: created}, nil
 }

@@ -3,6 +3,8 @@ package api
 import (
 	"testing"
 	"time"
+
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 func TestTariffsAndServices(t *testing.T) {
@@ -27,7 +29,7 @@ func TestTariffsAndServices(t *testing.T) {
 	if len(tl.Tariffs) != 1 {
 		t.Fatalf("tariffs %+v", tl)
 	}
-	e.call(sid, "tariffs.add", map[string]any{"external_id": "T2", "name": "X", "kind": "radio"}).fails(t, codeInvalidParams, "kind")
+	e.call(sid, "tariffs.add", map[string]any{"external_id": "T2", "name": "X", "kind": "radio"}).fails(t, rpc.CodeInvalidParams, "kind")
 
 	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice"}).ok(t, nil)
 	e.call(sid, "clients.add", map[string]any{"external_id": "C2", "number": "9002", "name": "Bob"}).ok(t, nil)
@@ -60,12 +62,12 @@ func TestTariffsAndServices(t *testing.T) {
 	e.call(sid, "services.add", svc).refused(t, "conflict", "another client")
 	// Bad values name the field.
 	svc["client_external_id"], svc["ip"] = "C1", "999.1.1.1"
-	e.call(sid, "services.add", svc).fails(t, codeInvalidParams, `"field":"ip"`)
+	e.call(sid, "services.add", svc).fails(t, rpc.CodeInvalidParams, `"field":"ip"`)
 	svc["ip"], svc["activated_on"] = "", "15.1.2026"
-	e.call(sid, "services.add", svc).fails(t, codeInvalidParams, `"field":"activated_on"`)
+	e.call(sid, "services.add", svc).fails(t, rpc.CodeInvalidParams, `"field":"activated_on"`)
 	delete(svc, "activated_on")
 	delete(svc, "tariff_external_id")
-	e.call(sid, "services.add", svc).fails(t, codeInvalidParams, "tariff_id")
+	e.call(sid, "services.add", svc).fails(t, rpc.CodeInvalidParams, "tariff_id")
 
 	var d Deleted
 	e.call(sid, "services.delete", map[string]any{"id": s1.ID}).ok(t, &d)
@@ -111,9 +113,9 @@ func TestTrafficPush(t *testing.T) {
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'api.traffic.push'`); n != 2 {
 		t.Fatalf("%d audit entries", n)
 	}
-	e.call(sid, "traffic.push", map[string]any{"samples": []any{}}).fails(t, codeInvalidParams, "samples")
+	e.call(sid, "traffic.push", map[string]any{"samples": []any{}}).fails(t, rpc.CodeInvalidParams, "samples")
 	e.call(sid, "traffic.push", map[string]any{"samples": []any{map[string]any{"service_id": s.ID, "at": "yesterday"}}}).
-		fails(t, codeInvalidParams)
+		fails(t, rpc.CodeInvalidParams)
 	e.call(sid, "traffic.push", map[string]any{"samples": []any{map[string]any{"service_id": s.ID, "bytes_down": -5}}}).
-		fails(t, codeInvalidParams, "bytes_down")
+		fails(t, rpc.CodeInvalidParams, "bytes_down")
 }

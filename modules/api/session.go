@@ -10,15 +10,17 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ulule/limiter/v3"
+
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
-	"github.com/ulule/limiter/v3"
 )
 
-var errNotAuthenticated = &rpcError{Code: codeUnauthorized,
+var errNotAuthenticated = &rpc.Error{Code: rpc.CodeUnauthorized,
 	Message: `not authenticated: send "auth": {"login", "password"} or "SID" (in the call, its params or the X-Session-Id header)`}
 
 // Answers of a login. A wrong login, a wrong password, an inactive account and a
@@ -26,11 +28,11 @@ var errNotAuthenticated = &rpcError{Code: codeUnauthorized,
 // password was right, and whether the account is locked is decided only inside the
 // transaction that counts the failure, so parallel guesses cannot see a difference.
 var (
-	errLoginFailed = &rpcError{Code: codeUnauthorized,
+	errLoginFailed = &rpc.Error{Code: rpc.CodeUnauthorized,
 		Message: "login failed: wrong login or password, or the account is locked for a while after too many failed attempts"}
-	errOneLogin = &rpcError{Code: codeUnauthorized,
+	errOneLogin = &rpc.Error{Code: rpc.CodeUnauthorized,
 		Message: "login refused: auth is accepted once per request; send it in the first call, later calls without credentials use that session"}
-	errLoginRate = &rpcError{Code: codeRateLimited, Message: "too many login attempts from this address; try again in a minute"}
+	errLoginRate = &rpc.Error{Code: rpc.CodeRateLimited, Message: "too many login attempts from this address; try again in a minute"}
 )
 
 // Bounds of what a login reads. No staff login is longer than maxLogin; a longer name
@@ -55,7 +57,7 @@ var loginRate = limiter.Rate{Period: time.Minute, Limit: web.StaffLoginRate}
 // would otherwise cost 100 argon2id runs and try 100 guesses at once. The first auth
 // of a request is checked; a later call that repeats exactly the same credentials gets
 // the same outcome without a second check, and different credentials are refused.
-func (m *Module) authenticate(ctx context.Context, st *batchState, sid string, auth *credentials) (*core.Staff, string, *rpcError) {
+func (m *Module) authenticate(ctx context.Context, st *batchState, sid string, auth *credentials) (*core.Staff, string, *rpc.Error) {
 	switch {
 	case auth != nil && st.auth != nil:
 		if !st.auth.same(*auth) {
@@ -110,7 +112,7 @@ func (m *Module) policy() lockout.Policy {
 // the hashed name for unknown logins), runs argon2id once on every path (against
 // password.Dummy for unknown, inactive and locked accounts), and decides inside one
 // transaction whether the account is locked and counts the failure.
-func (m *Module) login(ctx context.Context, login, pw, ip string) (*core.Staff, string, *rpcError) {
+func (m *Module) login(ctx context.Context, login, pw, ip string) (*core.Staff, string, *rpc.Error) {
 	if ok, _ := m.loginLim.Take(ctx, ip); !ok {
 		m.d.Log.Info("api.login: rate limited", "ip", ip)
 		return nil, "", errLoginRate
@@ -133,7 +135,7 @@ func (m *Module) login(ctx context.Context, login, pw, ip string) (*core.Staff, 
 			known, principal, actor = true, lockout.Account(staff.ID), "api:"+staff.Login
 		case !errors.Is(err, core.ErrNotFound):
 			m.d.Log.Error("api.login", "err", err)
-			return nil, "", &rpcError{Code: codeInternal, Message: "internal error"}
+			return nil, "", &rpc.Error{Code: rpc.CodeInternal, Message: "internal error"}
 		}
 	}
 	// The state read here only spares a locked account's real hash; whether the login
@@ -141,7 +143,7 @@ func (m *Module) login(ctx context.Context, login, pw, ip string) (*core.Staff, 
 	state, err := lockout.Get(ctx, m.d.DB.R, lockout.KindStaff, principal, now)
 	if err != nil {
 		m.d.Log.Error("api.login", "err", err)
-		return nil, "", &rpcError{Code: codeInternal, Message: "internal error"}
+		return nil, "", &rpc.Error{Code: rpc.CodeInternal, Message: "internal error"}
 	}
 	hash := password.Dummy
 	if known && staff.Active && staff.PasswordHash != "" && !state.Locked(now) {
@@ -186,7 +188,7 @@ func (m *Module) login(ctx context.Context, login, pw, ip string) (*core.Staff, 
 	switch {
 	case err != nil:
 		m.d.Log.Error("api.login", "err", err)
-		return nil, "", &rpcError{Code: codeInternal, Message: "internal error"}
+		return nil, "", &rpc.Error{Code: rpc.CodeInternal, Message: "internal error"}
 	case !ok:
 		return nil, "", errLoginFailed
 	}
@@ -209,9 +211,9 @@ func auditName(login string) string {
 }
 
 // resume loads the staff account of a live session and moves its idle expiry.
-func (m *Module) resume(ctx context.Context, tok string) (*core.Staff, *rpcError) {
+func (m *Module) resume(ctx context.Context, tok string) (*core.Staff, *rpc.Error) {
 	now := m.d.Now()
-	expired := &rpcError{Code: codeUnauthorized, Message: "session expired or unknown; log in again with auth"}
+	expired := &rpc.Error{Code: rpc.CodeUnauthorized, Message: "session expired or unknown; log in again with auth"}
 	if len(tok) < 40 || len(tok) > 64 {
 		return nil, expired
 	}
@@ -224,7 +226,7 @@ func (m *Module) resume(ctx context.Context, tok string) (*core.Staff, *rpcError
 	}
 	if err != nil {
 		m.d.Log.Error("api.resume", "err", err)
-		return nil, &rpcError{Code: codeInternal, Message: "internal error"}
+		return nil, &rpc.Error{Code: rpc.CodeInternal, Message: "internal error"}
 	}
 	hardAt := core.ParseTime(hard)
 	if !now.Before(core.ParseTime(exp)) || !now.Before(hardAt) {

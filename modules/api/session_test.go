@@ -10,6 +10,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/web"
 )
 
@@ -47,9 +48,9 @@ func TestLoginAndSession(t *testing.T) {
 	e.rpc(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "invoiceGroups.list"}, "X-Session-Id", sid).ok(t, nil)
 
 	// No credentials at all.
-	e.call("", "invoiceGroups.list", nil).fails(t, codeUnauthorized, "not authenticated")
+	e.call("", "invoiceGroups.list", nil).fails(t, rpc.CodeUnauthorized, "not authenticated")
 	// A made-up SID.
-	e.call(web.NewToken(), "invoiceGroups.list", nil).fails(t, codeUnauthorized, "expired or unknown")
+	e.call(web.NewToken(), "invoiceGroups.list", nil).fails(t, rpc.CodeUnauthorized, "expired or unknown")
 
 	// Logout: the SID is dead afterwards.
 	var out struct {
@@ -59,7 +60,7 @@ func TestLoginAndSession(t *testing.T) {
 	if !out.LoggedOut {
 		t.Fatal("logout did not say so")
 	}
-	e.call(sid, "invoiceGroups.list", nil).fails(t, codeUnauthorized)
+	e.call(sid, "invoiceGroups.list", nil).fails(t, rpc.CodeUnauthorized)
 }
 
 func TestSessionExpiry(t *testing.T) {
@@ -73,7 +74,7 @@ func TestSessionExpiry(t *testing.T) {
 	e.Clock.Advance(29 * time.Minute)
 	e.call(sid, "session.info", nil).ok(t, nil)
 	e.Clock.Advance(30 * time.Minute)
-	e.call(sid, "session.info", nil).fails(t, codeUnauthorized, "expired")
+	e.call(sid, "session.info", nil).fails(t, rpc.CodeUnauthorized, "expired")
 
 	// Absolute: a session used every 20 minutes still ends 12 hours after login.
 	sid = e.login("billing")
@@ -82,20 +83,20 @@ func TestSessionExpiry(t *testing.T) {
 		e.call(sid, "session.info", nil).ok(t, nil)
 	}
 	e.Clock.Advance(20 * time.Minute) // 12 h 0 min after login
-	e.call(sid, "session.info", nil).fails(t, codeUnauthorized, "expired")
+	e.call(sid, "session.info", nil).fails(t, rpc.CodeUnauthorized, "expired")
 }
 
 func TestWrongPasswordAndLockout(t *testing.T) {
 	e := newEnv(t)
 	id := e.addStaff("ops", core.RoleAdmin)
 	bad := map[string]any{"auth": map[string]string{"login": "ops", "password": "wrong"}}
-	e.call("", "session.info", bad).fails(t, codeUnauthorized, "wrong login or password")
+	e.call("", "session.info", bad).fails(t, rpc.CodeUnauthorized, "wrong login or password")
 	if n := e.count(`SELECT COUNT(*) FROM api_sessions`); n != 0 {
 		t.Fatalf("%d sessions after a wrong password", n)
 	}
 	// Unknown logins answer the same.
 	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": "ghost", "password": "x"}}).
-		fails(t, codeUnauthorized, "wrong login or password")
+		fails(t, rpc.CodeUnauthorized, "wrong login or password")
 
 	for i := 0; i < 4; i++ {
 		e.call("", "session.info", bad)
@@ -110,7 +111,7 @@ func TestWrongPasswordAndLockout(t *testing.T) {
 		t.Fatalf("after 5 bad API logins: %+v", st)
 	}
 	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": "ops", "password": testPassword}}).
-		fails(t, codeUnauthorized, "locked")
+		fails(t, rpc.CodeUnauthorized, "locked")
 	// After the lock time the right password works and clears the counter.
 	e.Clock.Advance(16 * time.Minute)
 	e.login("ops")
@@ -125,7 +126,7 @@ func TestWrongPasswordAndLockout(t *testing.T) {
 		return err
 	})
 	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": "ops", "password": testPassword}}).
-		fails(t, codeUnauthorized)
+		fails(t, rpc.CodeUnauthorized)
 }
 
 func TestSIDOnlyInBodyOrHeader(t *testing.T) {
@@ -156,7 +157,7 @@ func TestSIDOnlyInBodyOrHeader(t *testing.T) {
 			defer resp.Body.Close()
 			var rr rpcResp
 			decode(t, resp, &rr)
-			rr.fails(t, codeUnauthorized)
+			rr.fails(t, rpc.CodeUnauthorized)
 		})
 	}
 }
@@ -171,23 +172,23 @@ func TestRoles(t *testing.T) {
 
 	e.call(ro, "clients.list", nil).ok(t, nil)
 	e.call(ro, "settings.list", nil).ok(t, nil)
-	e.call(ro, "clients.add", add).fails(t, codeForbidden, "readonly")
-	e.call(ro, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).fails(t, codeForbidden)
+	e.call(ro, "clients.add", add).fails(t, rpc.CodeForbidden, "readonly")
+	e.call(ro, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).fails(t, rpc.CodeForbidden)
 	if n := e.count(`SELECT COUNT(*) FROM clients`); n != 0 {
 		t.Fatal("a readonly write was stored")
 	}
 	// The machine role writes data but not settings.
 	e.call(api, "clients.add", add).ok(t, nil)
-	e.call(api, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).fails(t, codeForbidden, "admin")
+	e.call(api, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).fails(t, rpc.CodeForbidden, "admin")
 	e.call(sup, "clients.edit", map[string]any{"external_id": "c1", "name": "Changed"}).ok(t, nil)
-	e.call(sup, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).fails(t, codeForbidden)
+	e.call(sup, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).fails(t, rpc.CodeForbidden)
 }
 
 func TestSuspendedPortal(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
 	e.Set("ci_portal_suspended", "1")
-	e.call(sid, "clients.list", nil).fails(t, codeSuspended, "suspended")
+	e.call(sid, "clients.list", nil).fails(t, rpc.CodeSuspended, "suspended")
 	e.call(sid, "settings.get", map[string]any{"key": "ci_portal_suspended"}).ok(t, nil)
 	// Staff resume the portal through the API; the next call works.
 	e.call(sid, "settings.set", map[string]any{"key": "ci_portal_suspended", "value": "0"}).ok(t, nil)
@@ -210,7 +211,7 @@ func TestAccountRateLimit(t *testing.T) {
 	// The login call counted too: 19 more pass, then the limit answers.
 	limited := 0
 	for _, r := range rs {
-		if r.Error != nil && r.Error.Code == codeRateLimited {
+		if r.Error != nil && r.Error.Code == rpc.CodeRateLimited {
 			limited++
 		}
 	}
@@ -228,7 +229,7 @@ func TestIPRateLimit(t *testing.T) {
 	t.Cleanup(func() { ipRate = old })
 	e := newEnv(t)
 	for i := 0; i < 3; i++ {
-		e.call("", "session.info", nil).fails(t, codeUnauthorized)
+		e.call("", "session.info", nil).fails(t, rpc.CodeUnauthorized)
 	}
 	status, body := e.post("/jsonrpc", []byte(`{"jsonrpc": "2.0", "method": "session.info", "id": 1}`))
 	if status != http.StatusTooManyRequests || !strings.Contains(string(body), "-32029") {

@@ -3,6 +3,8 @@ package api
 import (
 	"errors"
 
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -54,67 +56,69 @@ func settingOut(st *settings.Store, d *settings.Def, group int64) SettingOut {
 var exSetting = SettingOut{Key: "ci_display_invoices_tab", Type: "bool", Section: "General", Label: "Invoices tab",
 	Help: "Show the invoices page.", Value: "1", Default: "1", Stored: false}
 
-var settingMethods = []*Method{
-	def("settings.list", Read, "Lists every setting of the registry with its value. Answers while the portal is suspended.",
-		SettingsListParams{}, SettingList{[]SettingOut{exSetting}},
-		func(c *Call, p *SettingsListParams) (SettingList, error) {
-			var out SettingList
-			for _, d := range settings.All() {
-				out.Settings = append(out.Settings, settingOut(c.m.d.Settings, d, p.Group))
-			}
-			return out, nil
-		}),
-	def("settings.get", Read, "Returns one setting (by key or alias). Answers while the portal is suspended.",
-		SettingGetParams{Key: "ci_display_invoices_tab"}, exSetting,
-		func(c *Call, p *SettingGetParams) (SettingOut, error) {
-			d, ok := settings.Lookup(p.Key)
-			if !ok {
-				return SettingOut{}, &AppError{Kind: "not_found", Field: "key", Message: "unknown setting " + p.Key}
-			}
-			return settingOut(c.m.d.Settings, d, p.Group), nil
-		}),
-	def("settings.set", Admin, "Validates and stores a setting; the change applies to the next request and is audited. "+
-		"Answers while the portal is suspended, so ci_portal_suspended can be switched off through the API.",
-		SettingSetParams{Key: "ci_display_invoices_tab", Value: "0"}, func() SettingOut { s := exSetting; s.Value, s.Stored = "0", true; return s }(),
-		func(c *Call, p *SettingSetParams) (SettingOut, error) {
-			d, ok := settings.Lookup(p.Key)
-			if !ok {
-				return SettingOut{}, &AppError{Kind: "not_found", Field: "key", Message: "unknown setting " + p.Key}
-			}
-			if err := c.m.d.Settings.SetTx(c.Ctx, c.Tx, d.Key, p.Group, p.Value, c.Actor()); err != nil {
-				var ve *settings.ValidationError
-				if errors.As(err, &ve) {
-					return SettingOut{}, invalid("value", ve.Error())
+func (m *Module) settingMethods() []*rpc.Method {
+	return []*rpc.Method{
+		rpc.Def("settings.list", perm.SettingsRead, "Lists every setting of the registry with its value. Answers while the portal is suspended.",
+			SettingsListParams{}, SettingList{[]SettingOut{exSetting}},
+			func(c *rpc.Call, p *SettingsListParams) (SettingList, error) {
+				var out SettingList
+				for _, d := range settings.All() {
+					out.Settings = append(out.Settings, settingOut(m.d.Settings, d, p.Group))
 				}
-				return SettingOut{}, err
-			}
-			c.Audit(0, "setting %s group=%d", d.Key, p.Group)
-			c.afterCommit = func() {
-				if err := c.m.d.Settings.Sync(c.Ctx); err != nil {
-					c.m.d.Log.Error("api.settings.set: sync", "err", err)
+				return out, nil
+			}),
+		rpc.Def("settings.get", perm.SettingsRead, "Returns one setting (by key or alias). Answers while the portal is suspended.",
+			SettingGetParams{Key: "ci_display_invoices_tab"}, exSetting,
+			func(c *rpc.Call, p *SettingGetParams) (SettingOut, error) {
+				d, ok := settings.Lookup(p.Key)
+				if !ok {
+					return SettingOut{}, &rpc.AppError{Kind: "not_found", Field: "key", Message: "unknown setting " + p.Key}
 				}
-			}
-			out := settingOut(c.m.d.Settings, d, p.Group)
-			// The snapshot refreshes after commit; answer with the value just stored.
-			out.Value, out.Stored = d.Display(d.Normalize(p.Value)), true
-			return out, nil
-		}),
-	ownTx(def("settings.reset", Admin, "Removes a stored value, so that the default (or, for a group, the global value) applies "+
-		"again; audited. Answers while the portal is suspended.",
-		SettingGetParams{Key: "ci_display_invoices_tab"}, exSetting,
-		func(c *Call, p *SettingGetParams) (SettingOut, error) {
-			d, ok := settings.Lookup(p.Key)
-			if !ok {
-				return SettingOut{}, &AppError{Kind: "not_found", Field: "key", Message: "unknown setting " + p.Key}
-			}
-			if p.Group != 0 && !d.PerGroup {
-				return SettingOut{}, invalid("group", d.Key+" has no per-group values")
-			}
-			// Reset runs its own transaction and reloads the snapshot when it is done.
-			if err := c.m.d.Settings.Reset(c.Ctx, d.Key, p.Group, c.Actor()); err != nil {
-				return SettingOut{}, err
-			}
-			c.Audit(0, "setting %s group=%d reset", d.Key, p.Group)
-			return settingOut(c.m.d.Settings, d, p.Group), nil
-		})),
+				return settingOut(m.d.Settings, d, p.Group), nil
+			}),
+		rpc.Def("settings.set", perm.SettingsWrite, "Validates and stores a setting; the change applies to the next request and is audited. "+
+			"Answers while the portal is suspended, so ci_portal_suspended can be switched off through the API.",
+			SettingSetParams{Key: "ci_display_invoices_tab", Value: "0"}, func() SettingOut { s := exSetting; s.Value, s.Stored = "0", true; return s }(),
+			func(c *rpc.Call, p *SettingSetParams) (SettingOut, error) {
+				d, ok := settings.Lookup(p.Key)
+				if !ok {
+					return SettingOut{}, &rpc.AppError{Kind: "not_found", Field: "key", Message: "unknown setting " + p.Key}
+				}
+				if err := m.d.Settings.SetTx(c.Ctx, c.Tx, d.Key, p.Group, p.Value, c.Actor()); err != nil {
+					var ve *settings.ValidationError
+					if errors.As(err, &ve) {
+						return SettingOut{}, rpc.Invalid("value", ve.Error())
+					}
+					return SettingOut{}, err
+				}
+				c.Audit(0, "setting %s group=%d", d.Key, p.Group)
+				c.AfterCommit = func() {
+					if err := m.d.Settings.Sync(c.Ctx); err != nil {
+						m.d.Log.Error("api.settings.set: sync", "err", err)
+					}
+				}
+				out := settingOut(m.d.Settings, d, p.Group)
+				// The snapshot refreshes after commit; answer with the value just stored.
+				out.Value, out.Stored = d.Display(d.Normalize(p.Value)), true
+				return out, nil
+			}),
+		ownTx(rpc.Def("settings.reset", perm.SettingsWrite, "Removes a stored value, so that the default (or, for a group, the global value) applies "+
+			"again; audited. Answers while the portal is suspended.",
+			SettingGetParams{Key: "ci_display_invoices_tab"}, exSetting,
+			func(c *rpc.Call, p *SettingGetParams) (SettingOut, error) {
+				d, ok := settings.Lookup(p.Key)
+				if !ok {
+					return SettingOut{}, &rpc.AppError{Kind: "not_found", Field: "key", Message: "unknown setting " + p.Key}
+				}
+				if p.Group != 0 && !d.PerGroup {
+					return SettingOut{}, rpc.Invalid("group", d.Key+" has no per-group values")
+				}
+				// Reset runs its own transaction and reloads the snapshot when it is done.
+				if err := m.d.Settings.Reset(c.Ctx, d.Key, p.Group, c.Actor()); err != nil {
+					return SettingOut{}, err
+				}
+				c.Audit(0, "setting %s group=%d reset", d.Key, p.Group)
+				return settingOut(m.d.Settings, d, p.Group), nil
+			})),
+	}
 }

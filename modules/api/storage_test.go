@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/files"
 )
@@ -70,7 +71,7 @@ func TestDiskFullCallIsInternalNotInvalid(t *testing.T) {
 	testkit.FillDatabase(t, e.Deps.DB)
 	r := e.call(sid, "consentDocuments.add", map[string]any{"external_id": "TERMS", "title": "Terms",
 		"text": "<p>" + strings.Repeat("Consent text. ", 50<<10/14) + "</p>"})
-	if r.Error == nil || r.Error.Code != codeInternal || !strings.Contains(r.Error.Message, "storage full") {
+	if r.Error == nil || r.Error.Code != rpc.CodeInternal || !strings.Contains(r.Error.Message, "storage full") {
 		t.Fatalf("call on a full database: error %+v result %+v", r.Error, r.Result)
 	}
 	if strings.Contains(r.Error.Message, "disk is full") {

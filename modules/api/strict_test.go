@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 // postRPC posts a raw body and decodes the single answer.
@@ -27,7 +29,7 @@ func errField(t *testing.T, r rpcResp) string {
 	if r.Error == nil {
 		t.Fatalf("want an error, got %+v", r.Result)
 	}
-	var d fieldData
+	var d rpc.FieldData
 	json.Unmarshal(r.Error.Data, &d)
 	return d.Field
 }
@@ -43,22 +45,22 @@ func TestMemberNamesAreExact(t *testing.T) {
 		code  int
 		field string
 	}{
-		{"call member case", `{"JSONRPC": "2.0", "method": "session.info", "id": 1, "SID": "` + sid + `"}`, codeInvalidRequest, "JSONRPC"},
-		{"method member case", `{"jsonrpc": "2.0", "Method": "session.info", "id": 1, "SID": "` + sid + `"}`, codeInvalidRequest, "Method"},
-		{"SID member case", `{"jsonrpc": "2.0", "method": "session.info", "id": 1, "sid": "` + sid + `"}`, codeInvalidRequest, "sid"},
+		{"call member case", `{"JSONRPC": "2.0", "method": "session.info", "id": 1, "SID": "` + sid + `"}`, rpc.CodeInvalidRequest, "JSONRPC"},
+		{"method member case", `{"jsonrpc": "2.0", "Method": "session.info", "id": 1, "SID": "` + sid + `"}`, rpc.CodeInvalidRequest, "Method"},
+		{"SID member case", `{"jsonrpc": "2.0", "method": "session.info", "id": 1, "sid": "` + sid + `"}`, rpc.CodeInvalidRequest, "sid"},
 		{"duplicate method", `{"jsonrpc": "2.0", "method": "session.info", "method": "clients.delete", "id": 1, "SID": "` + sid + `"}`,
-			codeInvalidRequest, "method"},
+			rpc.CodeInvalidRequest, "method"},
 		{"param case", `{"jsonrpc": "2.0", "method": "clients.add", "id": 1, "SID": "` + sid + `",
-			"params": {"external_id": "X1", "number": "7001", "NAME": "Eve"}}`, codeInvalidParams, "NAME"},
+			"params": {"external_id": "X1", "number": "7001", "NAME": "Eve"}}`, rpc.CodeInvalidParams, "NAME"},
 		{"nested param case", `{"jsonrpc": "2.0", "method": "clients.push", "id": 1, "SID": "` + sid + `",
 			"params": {"clients": [{"external_id": "X1", "number": "7001", "name": "Eve", "services": [{"External_ID": "S"}]}]}}`,
-			codeInvalidParams, "clients[0].services[0].External_ID"},
+			rpc.CodeInvalidParams, "clients[0].services[0].External_ID"},
 		{"duplicate param", `{"jsonrpc": "2.0", "method": "clients.add", "id": 1, "SID": "` + sid + `",
-			"params": {"external_id": "X1", "number": "7001", "name": "Eve", "name": "Mallory"}}`, codeInvalidParams, "name"},
+			"params": {"external_id": "X1", "number": "7001", "name": "Eve", "name": "Mallory"}}`, rpc.CodeInvalidParams, "name"},
 		{"auth member case", `{"jsonrpc": "2.0", "method": "session.info", "id": 1,
-			"auth": {"Login": "boss", "password": "` + testPassword + `"}}`, codeInvalidRequest, "auth.Login"},
+			"auth": {"Login": "boss", "password": "` + testPassword + `"}}`, rpc.CodeInvalidRequest, "auth.Login"},
 		{"auth in params case", `{"jsonrpc": "2.0", "method": "session.info", "id": 1,
-			"params": {"auth": {"login": "boss", "PASSWORD": "` + testPassword + `"}}}`, codeInvalidParams, "auth.PASSWORD"},
+			"params": {"auth": {"login": "boss", "PASSWORD": "` + testPassword + `"}}}`, rpc.CodeInvalidParams, "auth.PASSWORD"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -98,7 +100,7 @@ func TestInvalidRequestWithoutID(t *testing.T) {
 		if status != http.StatusOK {
 			t.Fatalf("%s: status %d", body, status)
 		}
-		r.fails(t, codeInvalidRequest)
+		r.fails(t, rpc.CodeInvalidRequest)
 		if string(r.ID) != "null" {
 			t.Fatalf("%s: id %s, want null", body, r.ID)
 		}
@@ -111,7 +113,7 @@ func TestInvalidRequestWithoutID(t *testing.T) {
 		t.Fatalf("batch: %d %s", status, out)
 	}
 	for _, r := range rs {
-		r.fails(t, codeInvalidRequest)
+		r.fails(t, rpc.CodeInvalidRequest)
 		if string(r.ID) != "null" {
 			t.Fatalf("batch: id %s", r.ID)
 		}
@@ -183,7 +185,7 @@ func TestNestedErrorPaths(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.call(sid, tc.method, tc.params)
-			r.fails(t, codeInvalidParams)
+			r.fails(t, rpc.CodeInvalidParams)
 			if f := errField(t, r); f != tc.field {
 				t.Fatalf("field %q, want %q (%s)", f, tc.field, r.Error.Message)
 			}

@@ -3,6 +3,8 @@ package api
 import (
 	"strings"
 	"testing"
+
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 // Single-line params are normalised before anything is checked or stored: a ticket
@@ -49,7 +51,7 @@ func TestSingleLineParamsNormalised(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.call(sid, tc.method, tc.params)
-			r.fails(t, codeInvalidParams, tc.msg)
+			r.fails(t, rpc.CodeInvalidParams, tc.msg)
 			if f := errField(t, r); f != tc.field {
 				t.Fatalf("field %q, want %q (%s)", f, tc.field, r.Error.Message)
 			}

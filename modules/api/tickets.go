@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/helpdesk"
 )
 
@@ -129,235 +131,237 @@ var exTicket = TicketOut{ID: 17, ExternalID: "CRM-T-5521", ClientID: 42, Departm
 var exItem = ItemOut{ID: 88, ExternalID: "CRM-M-1", Type: "email", Direction: "in", Body: "My internet has not worked since 7:00.",
 	Author: "Jana Nováková", CreatedAt: time.Date(2026, 11, 2, 8, 12, 0, 0, time.UTC)}
 
-var ticketMethods = []*Method{
-	def("tickets.list", Read, "Lists helpdesk tickets of every department (of one client, or all), most recently changed first.",
-		TicketListParams{ClientExternalID: "CRM-000123", State: "open"}, TicketList{[]TicketOut{exTicket}},
-		func(c *Call, p *TicketListParams) (TicketList, error) {
-			f := helpdesk.TicketFilter{State: p.State, Limit: p.Limit}
-			if p.ClientID != 0 || p.ClientExternalID != "" {
-				cl, err := c.client(ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
+func (m *Module) ticketMethods() []*rpc.Method {
+	return []*rpc.Method{
+		rpc.Def("tickets.list", perm.TicketsRead, "Lists helpdesk tickets of every department (of one client, or all), most recently changed first.",
+			TicketListParams{ClientExternalID: "CRM-000123", State: "open"}, TicketList{[]TicketOut{exTicket}},
+			func(c *rpc.Call, p *TicketListParams) (TicketList, error) {
+				f := helpdesk.TicketFilter{State: p.State, Limit: p.Limit}
+				if p.ClientID != 0 || p.ClientExternalID != "" {
+					cl, err := client(c, ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
+					if err != nil {
+						return TicketList{}, err
+					}
+					f.ClientID = cl.ID
+				}
+				list, err := helpdesk.ListTickets(c.Ctx, c.Q, f)
+				out := TicketList{Tickets: make([]TicketOut, 0, len(list))}
+				for _, t := range list {
+					out.Tickets = append(out.Tickets, ticketOut(t))
+				}
+				return out, err
+			}),
+		rpc.Def("tickets.get", perm.TicketsRead, "Returns a ticket with its whole conversation, internal notes included.",
+			TicketRef{ExternalID: "CRM-T-5521"}, func() TicketOut { t := exTicket; t.Items = []ItemOut{exItem}; return t }(),
+			func(c *rpc.Call, p *TicketRef) (TicketOut, error) {
+				t, err := ticket(c, *p)
 				if err != nil {
-					return TicketList{}, err
+					return TicketOut{}, err
 				}
-				f.ClientID = cl.ID
-			}
-			list, err := helpdesk.ListTickets(c.Ctx, c.Q, f)
-			out := TicketList{Tickets: make([]TicketOut, 0, len(list))}
-			for _, t := range list {
-				out.Tickets = append(out.Tickets, ticketOut(t))
-			}
-			return out, err
-		}),
-	def("tickets.get", Read, "Returns a ticket with its whole conversation, internal notes included.",
-		TicketRef{ExternalID: "CRM-T-5521"}, func() TicketOut { t := exTicket; t.Items = []ItemOut{exItem}; return t }(),
-		func(c *Call, p *TicketRef) (TicketOut, error) {
-			t, err := c.ticket(*p)
-			if err != nil {
-				return TicketOut{}, err
-			}
-			items, err := helpdesk.ListItems(c.Ctx, c.Q, t.ID, true)
-			out := ticketOut(t)
-			out.Items = make([]ItemOut, 0, len(items))
-			for _, it := range items {
-				out.Items = append(out.Items, ItemOut{ID: it.ID, ExternalID: it.ExternalID, Type: it.Type, Direction: it.Direction,
-					Body: it.Body, Author: it.Author, CreatedAt: it.CreatedAt.UTC()})
-			}
-			return out, err
-		}),
-	def("tickets.add", Write, "Creates a ticket, or updates the ticket with this external_id (idempotent), and appends the "+
-		"given items that are not stored yet. No mail is sent: use tickets.reply to answer the client.",
-		TicketFields{ExternalID: "CRM-T-5521", ClientExternalID: "CRM-000123", Subject: "No connection since morning",
-			Items: []ItemIn{{ExternalID: "CRM-M-1", Type: "phone", Direction: "in", Body: "Client called: no connection since 7:00.", Author: "Jana Nováková"}}},
-		Saved{ID: 17, Created: true},
-		func(c *Call, p *TicketFields) (Saved, error) {
-			t := helpdesk.Ticket{ExternalID: p.ExternalID, Subject: p.Subject, State: p.State, CreatedAt: rfc3339(p.CreatedAt)}
-			if p.ClientID != 0 || p.ClientExternalID != "" {
-				id, err := c.clientID(p.ClientID, p.ClientExternalID)
+				items, err := helpdesk.ListItems(c.Ctx, c.Q, t.ID, true)
+				out := ticketOut(t)
+				out.Items = make([]ItemOut, 0, len(items))
+				for _, it := range items {
+					out.Items = append(out.Items, ItemOut{ID: it.ID, ExternalID: it.ExternalID, Type: it.Type, Direction: it.Direction,
+						Body: it.Body, Author: it.Author, CreatedAt: it.CreatedAt.UTC()})
+				}
+				return out, err
+			}),
+		rpc.Def("tickets.add", perm.TicketsWrite, "Creates a ticket, or updates the ticket with this external_id (idempotent), and appends the "+
+			"given items that are not stored yet. No mail is sent: use tickets.reply to answer the client.",
+			TicketFields{ExternalID: "CRM-T-5521", ClientExternalID: "CRM-000123", Subject: "No connection since morning",
+				Items: []ItemIn{{ExternalID: "CRM-M-1", Type: "phone", Direction: "in", Body: "Client called: no connection since 7:00.", Author: "Jana Nováková"}}},
+			Saved{ID: 17, Created: true},
+			func(c *rpc.Call, p *TicketFields) (Saved, error) {
+				t := helpdesk.Ticket{ExternalID: p.ExternalID, Subject: p.Subject, State: p.State, CreatedAt: rfc3339(p.CreatedAt)}
+				if p.ClientID != 0 || p.ClientExternalID != "" {
+					id, err := clientID(c, p.ClientID, p.ClientExternalID)
+					if err != nil {
+						return Saved{}, err
+					}
+					t.ClientID = id
+				}
+				switch {
+				case p.DepartmentExternalID != "":
+					id, err := idByExternal(c.Ctx, c.Q, "helpdesk_departments", p.DepartmentExternalID)
+					if err != nil {
+						return Saved{}, rpc.Invalid("department_external_id", "no department with external_id "+p.DepartmentExternalID)
+					}
+					t.DepartmentID = id
+				case p.DepartmentID != 0:
+					var n int
+					if err := c.Q.QueryRowContext(c.Ctx, `SELECT COUNT(*) FROM helpdesk_departments WHERE id = ?`, p.DepartmentID).Scan(&n); err != nil {
+						return Saved{}, err
+					}
+					if n == 0 {
+						return Saved{}, rpc.Invalid("department_id", "no department "+itoa64(p.DepartmentID))
+					}
+					t.DepartmentID = p.DepartmentID
+				default:
+					d, err := helpdesk.PortalDepartment(c.Ctx, c.Q)
+					if errors.Is(err, helpdesk.ErrNoPortalDept) {
+						return Saved{}, rpc.Invalid("department_id", "no department takes portal requests; name the department")
+					}
+					if err != nil {
+						return Saved{}, err
+					}
+					t.DepartmentID = d.ID
+				}
+				existing, err := idByExternal(c.Ctx, c.Q, "helpdesk_tickets", p.ExternalID)
+				created := errors.Is(err, core.ErrNotFound)
+				if err != nil && !created {
+					return Saved{}, err
+				}
+				if !created && t.State == "" {
+					// A resync without a state must not reopen a ticket staff closed.
+					old, err := helpdesk.TicketByID(c.Ctx, c.Q, existing)
+					if err != nil {
+						return Saved{}, err
+					}
+					t.State = old.State
+				}
+				id, err := helpdesk.SaveTicket(c.Ctx, c.Tx, t, c.Now)
 				if err != nil {
 					return Saved{}, err
 				}
-				t.ClientID = id
-			}
-			switch {
-			case p.DepartmentExternalID != "":
-				id, err := idByExternal(c.Ctx, c.Q, "helpdesk_departments", p.DepartmentExternalID)
-				if err != nil {
-					return Saved{}, invalid("department_external_id", "no department with external_id "+p.DepartmentExternalID)
+				added := 0
+				for i, it := range p.Items {
+					// AddItem ignores an external id it has stored, but only ours may be
+					// skipped: an item of another ticket with the same id is a conflict.
+					if other, err := itemTicket(c, it.ExternalID); err != nil {
+						return Saved{}, err
+					} else if other != 0 && other != id {
+						return Saved{}, rpc.Conflict("items["+itoa(i)+"].external_id", "item "+it.ExternalID+" belongs to ticket "+itoa64(other))
+					} else if other == id {
+						continue
+					}
+					if _, err := helpdesk.AddItem(c.Ctx, c.Tx, helpdesk.Item{ExternalID: it.ExternalID, TicketID: id, Type: it.Type,
+						Direction: it.Direction, Body: it.Body, Author: it.Author, CreatedAt: rfc3339(it.CreatedAt)}, c.Now); err != nil {
+						return Saved{}, err
+					}
+					added++
 				}
-				t.DepartmentID = id
-			case p.DepartmentID != 0:
-				var n int
-				if err := c.Q.QueryRowContext(c.Ctx, `SELECT COUNT(*) FROM helpdesk_departments WHERE id = ?`, p.DepartmentID).Scan(&n); err != nil {
-					return Saved{}, err
-				}
-				if n == 0 {
-					return Saved{}, invalid("department_id", "no department "+itoa64(p.DepartmentID))
-				}
-				t.DepartmentID = p.DepartmentID
-			default:
-				d, err := helpdesk.PortalDepartment(c.Ctx, c.Q)
-				if errors.Is(err, helpdesk.ErrNoPortalDept) {
-					return Saved{}, invalid("department_id", "no department takes portal requests; name the department")
-				}
-				if err != nil {
-					return Saved{}, err
-				}
-				t.DepartmentID = d.ID
-			}
-			existing, err := idByExternal(c.Ctx, c.Q, "helpdesk_tickets", p.ExternalID)
-			created := errors.Is(err, core.ErrNotFound)
-			if err != nil && !created {
-				return Saved{}, err
-			}
-			if !created && t.State == "" {
-				// A resync without a state must not reopen a ticket staff closed.
-				old, err := helpdesk.TicketByID(c.Ctx, c.Q, existing)
-				if err != nil {
-					return Saved{}, err
-				}
-				t.State = old.State
-			}
-			id, err := helpdesk.SaveTicket(c.Ctx, c.Tx, t, c.Now)
-			if err != nil {
-				return Saved{}, err
-			}
-			added := 0
-			for i, it := range p.Items {
-				// AddItem ignores an external id it has stored, but only ours may be
-				// skipped: an item of another ticket with the same id is a conflict.
-				if other, err := c.itemTicket(it.ExternalID); err != nil {
-					return Saved{}, err
-				} else if other != 0 && other != id {
-					return Saved{}, conflict("items["+itoa(i)+"].external_id", "item "+it.ExternalID+" belongs to ticket "+itoa64(other))
-				} else if other == id {
-					continue
-				}
-				if _, err := helpdesk.AddItem(c.Ctx, c.Tx, helpdesk.Item{ExternalID: it.ExternalID, TicketID: id, Type: it.Type,
-					Direction: it.Direction, Body: it.Body, Author: it.Author, CreatedAt: rfc3339(it.CreatedAt)}, c.Now); err != nil {
-					return Saved{}, err
-				}
-				added++
-			}
-			c.Audit(t.ClientID, "ticket external_id=%s created=%t items_added=%d", p.ExternalID, created, added)
-			return Saved{ID: id, Created: created}, nil
-		}),
-	def("tickets.reply", Write, "Adds a staff reply to a ticket and e-mails it to the ticket's client (with a link to the "+
-		"conversation in the portal when ci_url or server_url is set and a department takes portal requests). "+
-		"A ticket without a client, or a client without an e-mail address, gets the reply stored but no mail: "+
-		"mail_queued is false, mail_skipped and a message say why.",
-		TicketReplyParams{TicketRef: TicketRef{ExternalID: "CRM-T-5521"}, Body: "We restarted your connection; please check it now.",
-			ReplyExternalID: "CRM-M-2"},
-		TicketReplyResult{ItemID: 89, Created: true, MailQueued: true, Link: "https://portal.example.net/helpdesk/17"},
-		func(c *Call, p *TicketReplyParams) (TicketReplyResult, error) {
-			t, err := c.ticket(p.TicketRef)
-			if err != nil {
-				return TicketReplyResult{}, err
-			}
-			if p.ReplyExternalID != "" {
-				other, err := c.itemTicket(p.ReplyExternalID)
+				c.Audit(t.ClientID, "ticket external_id=%s created=%t items_added=%d", p.ExternalID, created, added)
+				return Saved{ID: id, Created: created}, nil
+			}),
+		rpc.Def("tickets.reply", perm.TicketsWrite, "Adds a staff reply to a ticket and e-mails it to the ticket's client (with a link to the "+
+			"conversation in the portal when ci_url or server_url is set and a department takes portal requests). "+
+			"A ticket without a client, or a client without an e-mail address, gets the reply stored but no mail: "+
+			"mail_queued is false, mail_skipped and a message say why.",
+			TicketReplyParams{TicketRef: TicketRef{ExternalID: "CRM-T-5521"}, Body: "We restarted your connection; please check it now.",
+				ReplyExternalID: "CRM-M-2"},
+			TicketReplyResult{ItemID: 89, Created: true, MailQueued: true, Link: "https://portal.example.net/helpdesk/17"},
+			func(c *rpc.Call, p *TicketReplyParams) (TicketReplyResult, error) {
+				t, err := ticket(c, p.TicketRef)
 				if err != nil {
 					return TicketReplyResult{}, err
 				}
-				if other != 0 && other != t.ID {
-					return TicketReplyResult{}, conflict("reply_external_id", "item "+p.ReplyExternalID+" belongs to ticket "+itoa64(other))
+				if p.ReplyExternalID != "" {
+					other, err := itemTicket(c, p.ReplyExternalID)
+					if err != nil {
+						return TicketReplyResult{}, err
+					}
+					if other != 0 && other != t.ID {
+						return TicketReplyResult{}, rpc.Conflict("reply_external_id", "item "+p.ReplyExternalID+" belongs to ticket "+itoa64(other))
+					}
+					if other == t.ID {
+						id, _ := idByExternal(c.Ctx, c.Q, "helpdesk_items", p.ReplyExternalID)
+						c.Message("reply already stored; nothing sent again")
+						c.Audit(t.ClientID, "ticket %d reply %s already stored", t.ID, p.ReplyExternalID)
+						return TicketReplyResult{ItemID: id}, nil
+					}
 				}
-				if other == t.ID {
-					id, _ := idByExternal(c.Ctx, c.Q, "helpdesk_items", p.ReplyExternalID)
-					c.Message("reply already stored; nothing sent again")
-					c.Audit(t.ClientID, "ticket %d reply %s already stored", t.ID, p.ReplyExternalID)
-					return TicketReplyResult{ItemID: id}, nil
+				author := p.Author
+				if author == "" {
+					author = c.Staff.Name
 				}
-			}
-			author := p.Author
-			if author == "" {
-				author = c.Staff.Name
-			}
-			res, err := helpdesk.ReplyAsStaff(c.Ctx, c.Tx, c.m.d, t.ID, author, p.Body)
-			if errors.Is(err, helpdesk.ErrEmpty) {
-				return TicketReplyResult{}, errInvalidParams("body", "is required")
-			}
-			if err != nil {
-				return TicketReplyResult{}, err
-			}
-			if p.ReplyExternalID != "" {
-				// ReplyAsStaff takes no external id; the item is ours within this
-				// transaction, so it gets the caller's id before anything commits.
-				if _, err := c.Tx.ExecContext(c.Ctx, `UPDATE helpdesk_items SET external_id = ? WHERE id = ?`, p.ReplyExternalID, res.ItemID); err != nil {
+				res, err := helpdesk.ReplyAsStaff(c.Ctx, c.Tx, m.d, t.ID, author, p.Body)
+				if errors.Is(err, helpdesk.ErrEmpty) {
+					return TicketReplyResult{}, rpc.ErrInvalidParams("body", "is required")
+				}
+				if err != nil {
 					return TicketReplyResult{}, err
 				}
-			}
-			if res.MailID != 0 && c.m.d.KickMail != nil {
-				c.afterCommit = c.m.d.KickMail
-			}
-			switch res.NoMail {
-			case helpdesk.NoMailNoClient:
-				c.Message("reply stored; no e-mail sent: the ticket has no client")
-			case helpdesk.NoMailNoEmail:
-				c.Message("reply stored; no e-mail sent: the client has no e-mail address")
-			}
-			c.Audit(t.ClientID, "ticket %d reply item %d mail=%t", t.ID, res.ItemID, res.MailID != 0)
-			return TicketReplyResult{ItemID: res.ItemID, Created: true, MailQueued: res.MailID != 0, MailSkipped: res.NoMail,
-				Link: res.Link}, nil
-		}),
-	def("tickets.setState", Write, "Sets a ticket's state: open, waiting (for the client) or closed.",
-		TicketStateParams{TicketRef: TicketRef{ExternalID: "CRM-T-5521"}, State: "closed"},
-		func() TicketOut { t := exTicket; t.State = "closed"; return t }(),
-		func(c *Call, p *TicketStateParams) (TicketOut, error) {
-			t, err := c.ticket(p.TicketRef)
-			if err != nil {
-				return TicketOut{}, err
-			}
-			if err := helpdesk.SetTicketState(c.Ctx, c.Tx, t.ID, p.State, c.Now); err != nil {
-				return TicketOut{}, err
-			}
-			c.Audit(t.ClientID, "ticket %d state %s -> %s", t.ID, t.State, p.State)
-			t.State, t.UpdatedAt = p.State, c.Now
-			return ticketOut(t), nil
-		}),
-	def("departments.list", Read, "Lists the helpdesk departments by name.",
-		struct{}{}, DepartmentList{[]DepartmentOut{{ID: 1, DepartmentFields: DepartmentFields{ExternalID: "support", Name: "Support", PortalRequests: true}}}},
-		func(c *Call, _ *struct{}) (DepartmentList, error) {
-			list, err := helpdesk.ListDepartments(c.Ctx, c.Q)
-			out := DepartmentList{Departments: make([]DepartmentOut, 0, len(list))}
-			for _, d := range list {
-				out.Departments = append(out.Departments, DepartmentOut{ID: d.ID,
-					DepartmentFields: DepartmentFields{ExternalID: d.ExternalID, Name: d.Name, PortalRequests: d.PortalRequests}})
-			}
-			return out, err
-		}),
-	def("departments.add", Write, "Creates a helpdesk department, or updates the one with this external_id (idempotent).",
-		DepartmentFields{ExternalID: "support", Name: "Support", PortalRequests: true}, Saved{ID: 1, Created: true},
-		func(c *Call, p *DepartmentFields) (Saved, error) {
-			_, err := idByExternal(c.Ctx, c.Q, "helpdesk_departments", p.ExternalID)
-			created := errors.Is(err, core.ErrNotFound)
-			if err != nil && !created {
-				return Saved{}, err
-			}
-			id, err := helpdesk.SaveDepartment(c.Ctx, c.Tx, helpdesk.Department{ExternalID: p.ExternalID, Name: p.Name,
-				PortalRequests: p.PortalRequests}, c.Now)
-			if err != nil {
-				return Saved{}, invalidErr("name", err)
-			}
-			c.Audit(0, "department external_id=%s created=%t portal_requests=%t", p.ExternalID, created, p.PortalRequests)
-			return Saved{ID: id, Created: created}, nil
-		}),
+				if p.ReplyExternalID != "" {
+					// ReplyAsStaff takes no external id; the item is ours within this
+					// transaction, so it gets the caller's id before anything commits.
+					if _, err := c.Tx.ExecContext(c.Ctx, `UPDATE helpdesk_items SET external_id = ? WHERE id = ?`, p.ReplyExternalID, res.ItemID); err != nil {
+						return TicketReplyResult{}, err
+					}
+				}
+				if res.MailID != 0 && m.d.KickMail != nil {
+					c.AfterCommit = m.d.KickMail
+				}
+				switch res.NoMail {
+				case helpdesk.NoMailNoClient:
+					c.Message("reply stored; no e-mail sent: the ticket has no client")
+				case helpdesk.NoMailNoEmail:
+					c.Message("reply stored; no e-mail sent: the client has no e-mail address")
+				}
+				c.Audit(t.ClientID, "ticket %d reply item %d mail=%t", t.ID, res.ItemID, res.MailID != 0)
+				return TicketReplyResult{ItemID: res.ItemID, Created: true, MailQueued: res.MailID != 0, MailSkipped: res.NoMail,
+					Link: res.Link}, nil
+			}),
+		rpc.Def("tickets.setState", perm.TicketsWrite, "Sets a ticket's state: open, waiting (for the client) or closed.",
+			TicketStateParams{TicketRef: TicketRef{ExternalID: "CRM-T-5521"}, State: "closed"},
+			func() TicketOut { t := exTicket; t.State = "closed"; return t }(),
+			func(c *rpc.Call, p *TicketStateParams) (TicketOut, error) {
+				t, err := ticket(c, p.TicketRef)
+				if err != nil {
+					return TicketOut{}, err
+				}
+				if err := helpdesk.SetTicketState(c.Ctx, c.Tx, t.ID, p.State, c.Now); err != nil {
+					return TicketOut{}, err
+				}
+				c.Audit(t.ClientID, "ticket %d state %s -> %s", t.ID, t.State, p.State)
+				t.State, t.UpdatedAt = p.State, c.Now
+				return ticketOut(t), nil
+			}),
+		rpc.Def("departments.list", perm.TicketsRead, "Lists the helpdesk departments by name.",
+			struct{}{}, DepartmentList{[]DepartmentOut{{ID: 1, DepartmentFields: DepartmentFields{ExternalID: "support", Name: "Support", PortalRequests: true}}}},
+			func(c *rpc.Call, _ *struct{}) (DepartmentList, error) {
+				list, err := helpdesk.ListDepartments(c.Ctx, c.Q)
+				out := DepartmentList{Departments: make([]DepartmentOut, 0, len(list))}
+				for _, d := range list {
+					out.Departments = append(out.Departments, DepartmentOut{ID: d.ID,
+						DepartmentFields: DepartmentFields{ExternalID: d.ExternalID, Name: d.Name, PortalRequests: d.PortalRequests}})
+				}
+				return out, err
+			}),
+		rpc.Def("departments.add", perm.DepartmentsWrite, "Creates a helpdesk department, or updates the one with this external_id (idempotent).",
+			DepartmentFields{ExternalID: "support", Name: "Support", PortalRequests: true}, Saved{ID: 1, Created: true},
+			func(c *rpc.Call, p *DepartmentFields) (Saved, error) {
+				_, err := idByExternal(c.Ctx, c.Q, "helpdesk_departments", p.ExternalID)
+				created := errors.Is(err, core.ErrNotFound)
+				if err != nil && !created {
+					return Saved{}, err
+				}
+				id, err := helpdesk.SaveDepartment(c.Ctx, c.Tx, helpdesk.Department{ExternalID: p.ExternalID, Name: p.Name,
+					PortalRequests: p.PortalRequests}, c.Now)
+				if err != nil {
+					return Saved{}, rpc.InvalidErr("name", err)
+				}
+				c.Audit(0, "department external_id=%s created=%t portal_requests=%t", p.ExternalID, created, p.PortalRequests)
+				return Saved{ID: id, Created: created}, nil
+			}),
+	}
 }
 
 // ticket loads a ticket by reference.
-func (c *Call) ticket(ref TicketRef) (helpdesk.Ticket, error) {
+func ticket(c *rpc.Call, ref TicketRef) (helpdesk.Ticket, error) {
 	id := ref.ID
 	if id == 0 {
 		var err error
 		if id, err = idByExternal(c.Ctx, c.Q, "helpdesk_tickets", ref.ExternalID); err != nil {
-			return helpdesk.Ticket{}, asApp(err, "ticket with external_id", ref.ExternalID)
+			return helpdesk.Ticket{}, rpc.AsApp(err, "ticket with external_id", ref.ExternalID)
 		}
 	}
 	t, err := helpdesk.TicketByID(c.Ctx, c.Q, id)
-	return t, asApp(err, "ticket", id)
+	return t, rpc.AsApp(err, "ticket", id)
 }
 
 // itemTicket returns the ticket of the item with this external id, 0 when none.
-func (c *Call) itemTicket(ext string) (int64, error) {
+func itemTicket(c *rpc.Call, ext string) (int64, error) {
 	var ticket int64
 	err := c.Q.QueryRowContext(c.Ctx, `SELECT ticket_id FROM helpdesk_items WHERE external_id = ?`, ext).Scan(&ticket)
 	if err != nil && errors.Is(err, sql.ErrNoRows) {

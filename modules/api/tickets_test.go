@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/rpc"
 )
 
 func TestDepartments(t *testing.T) {
@@ -22,9 +23,9 @@ func TestDepartments(t *testing.T) {
 	if len(list.Departments) != 1 || list.Departments[0].Name != "Support desk" || !list.Departments[0].PortalRequests {
 		t.Fatalf("list: %+v", list)
 	}
-	e.call(sid, "departments.add", map[string]any{"external_id": "x"}).fails(t, codeInvalidParams, `"field":"name"`)
+	e.call(sid, "departments.add", map[string]any{"external_id": "x"}).fails(t, rpc.CodeInvalidParams, `"field":"name"`)
 	e.addStaff("viewer", core.RoleReadOnly)
-	e.call(e.login("viewer"), "departments.add", map[string]any{"external_id": "y", "name": "Y"}).fails(t, codeForbidden)
+	e.call(e.login("viewer"), "departments.add", map[string]any{"external_id": "y", "name": "Y"}).fails(t, rpc.CodeForbidden)
 	if n := e.count(`SELECT COUNT(*) FROM helpdesk_departments`); n != 1 {
 		t.Fatalf("%d departments", n)
 	}
@@ -72,7 +73,7 @@ func TestTickets(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			e.call(sid, "tickets.add", tc.params).fails(t, codeInvalidParams, `"field":"`+tc.field+`"`)
+			e.call(sid, "tickets.add", tc.params).fails(t, rpc.CodeInvalidParams, `"field":"`+tc.field+`"`)
 		})
 	}
 
@@ -101,8 +102,8 @@ func TestTickets(t *testing.T) {
 	if got.State != "closed" || len(got.Items) != 1 || got.Items[0].Type != "phone" {
 		t.Fatalf("get after resync: %+v", got)
 	}
-	e.call(sid, "tickets.setState", map[string]any{"id": s1.ID, "state": "solved"}).fails(t, codeInvalidParams, `"field":"state"`)
-	e.call(ro, "tickets.setState", map[string]any{"id": s1.ID, "state": "open"}).fails(t, codeForbidden)
+	e.call(sid, "tickets.setState", map[string]any{"id": s1.ID, "state": "solved"}).fails(t, rpc.CodeInvalidParams, `"field":"state"`)
+	e.call(ro, "tickets.setState", map[string]any{"id": s1.ID, "state": "open"}).fails(t, rpc.CodeForbidden)
 	e.call(ro, "tickets.get", map[string]any{"id": 999}).refused(t, "not_found")
 }
 
@@ -119,7 +120,7 @@ func TestTicketsReply(t *testing.T) {
 	e.call(sid, "tickets.add", map[string]any{"external_id": "T1", "client_external_id": "C1", "subject": "No connection"}).ok(t, &tk)
 
 	reply := map[string]any{"external_id": "T1", "body": "We restarted your router.", "reply_external_id": "R1"}
-	e.call(e.login("viewer"), "tickets.reply", reply).fails(t, codeForbidden, "readonly")
+	e.call(e.login("viewer"), "tickets.reply", reply).fails(t, rpc.CodeForbidden, "readonly")
 	var r1, r2 TicketReplyResult
 	e.call(sid, "tickets.reply", reply).ok(t, &r1)
 	if !r1.Created || !r1.MailQueued || r1.Link != "https://portal.example.net/helpdesk/"+itoa64(tk.ID) {
@@ -163,8 +164,8 @@ func TestTicketsReply(t *testing.T) {
 	// The reply id of T1's reply on T2: conflict.
 	e.call(sid, "tickets.reply", map[string]any{"external_id": "T2", "body": "x", "reply_external_id": "R1"}).
 		refused(t, "conflict", "reply_external_id")
-	e.call(sid, "tickets.reply", map[string]any{"external_id": "T1"}).fails(t, codeInvalidParams, `"field":"body"`)
-	e.call(sid, "tickets.reply", map[string]any{"external_id": "T1", "body": "   "}).fails(t, codeInvalidParams, `"field":"body"`)
+	e.call(sid, "tickets.reply", map[string]any{"external_id": "T1"}).fails(t, rpc.CodeInvalidParams, `"field":"body"`)
+	e.call(sid, "tickets.reply", map[string]any{"external_id": "T1", "body": "   "}).fails(t, rpc.CodeInvalidParams, `"field":"body"`)
 	e.call(sid, "tickets.reply", map[string]any{"external_id": "T404", "body": "x"}).refused(t, "not_found")
 	if n := e.count(`SELECT COUNT(*) FROM mail_outbox`); n != 1 {
 		t.Fatalf("%d mails, want 1", n)

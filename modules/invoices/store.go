@@ -81,8 +81,8 @@ func roundDiv(a, b int64) int64 {
 }
 
 // MaxQuantity bounds an invoice line's quantity, in thousandths: a million pieces
-// either way.
-const MaxQuantity int64 = 1_000_000_000
+// either way (core holds it so the API's validation can name it too).
+const MaxQuantity = core.MaxQuantity
 
 // check reports the first problem of one line: a quantity, unit price or VAT rate out
 // of range, or a line amount beyond core.MaxAmount.

@@ -1,4 +1,4 @@
-package api
+package rpc
 
 import (
 	"bytes"
@@ -9,58 +9,26 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/internal/perm"
 )
-
-// Access is what a method needs from the caller's role.
-type Access int
-
-// The access levels. Roles: admin may call everything; support and api (the billing
-// system's machine account) may call reads and data writes; readonly only reads.
-// Settings writes are Admin: a machine account must not be able to switch portal
-// features off or change mail servers.
-const (
-	Read Access = iota
-	Write
-	Admin
-)
-
-func (a Access) String() string { return [...]string{"read", "write", "admin"}[a] }
-
-// Roles returns the staff roles that may call a method of this access level.
-func (a Access) Roles() []string {
-	switch a {
-	case Read:
-		return []string{core.RoleAdmin, core.RoleSupport, core.RoleAPI, core.RoleReadOnly}
-	case Write:
-		return []string{core.RoleAdmin, core.RoleSupport, core.RoleAPI}
-	default:
-		return []string{core.RoleAdmin}
-	}
-}
-
-func (a Access) allows(role string) bool {
-	for _, r := range a.Roles() {
-		if r == role {
-			return true
-		}
-	}
-	return false
-}
 
 // Method is one API method, declared once: the dispatcher, the role check, the audit
 // and the reference all read it.
 type Method struct {
 	Name    string // module.action
 	Summary string
-	Access  Access
+	// Action is what the caller's role must be allowed (internal/perm); reads run on
+	// the read pool, everything else in one transaction with its audit entry.
+	Action perm.Action
+	// Order places the method in the reference: modules list their methods in the
+	// order they are documented, and the modules' Order ranges keep the chapters.
+	Order int
 	// NoAuth methods run without a session (none today besides what auth itself does).
 	Params, Result reflect.Type
 	ExampleParams  any
@@ -80,7 +48,6 @@ type Method struct {
 // Call is the context of one method call: who calls, from where, and (for writes) the
 // transaction every change of the call goes into.
 type Call struct {
-	m     *Module
 	Ctx   context.Context
 	Staff core.Staff
 	IP    string
@@ -89,15 +56,22 @@ type Call struct {
 	// pool for reads.
 	Tx *sql.Tx
 	Q  core.Querier
-	// session is the token of the session the call ran in, returned as session_id.
-	session string
+	// Session is the token of the session the call ran in, returned as session_id.
+	Session string
+	// AfterCommit runs once the call's transaction committed (wake the mail worker,
+	// remove a replaced file).
+	AfterCommit func()
 
 	messages    []string
 	auditClient int64
 	auditDetail string
-	// afterCommit runs once the call's transaction committed (wake the mail worker).
-	afterCommit func()
 }
+
+// Messages are the lines added with Message, for the envelope.
+func (c *Call) Messages() []string { return c.messages }
+
+// AuditEntry is what Audit set: the client the call concerns and the detail.
+func (c *Call) AuditEntry() (clientID int64, detail string) { return c.auditClient, c.auditDetail }
 
 // Message adds a line to the envelope's messages.
 func (c *Call) Message(format string, args ...any) {
@@ -114,17 +88,17 @@ func (c *Call) Audit(clientID int64, format string, args ...any) {
 // Actor is the audit actor of the caller.
 func (c *Call) Actor() string { return "api:" + c.Staff.Login }
 
-// def declares a method with typed params P and result R. exP and exR are the example
+// Def declares a method with typed params P and result R. exP and exR are the example
 // request params and response return shown in the reference.
-func def[P, R any](name string, access Access, summary string, exP P, exR R, fn func(c *Call, p *P) (R, error)) *Method {
+func Def[P, R any](name string, action perm.Action, summary string, exP P, exR R, fn func(c *Call, p *P) (R, error)) *Method {
 	return &Method{
-		Name: name, Summary: summary, Access: access,
+		Name: name, Summary: summary, Action: action,
 		Params: reflect.TypeFor[P](), Result: reflect.TypeFor[R](),
 		ExampleParams: exP, ExampleResult: exR,
 		Suspendable: !strings.HasPrefix(name, "settings.") && !strings.HasPrefix(name, "session."),
 		run: func(c *Call, raw json.RawMessage) (any, error) {
 			var p P
-			if err := decodeParams(raw, &p); err != nil {
+			if err := DecodeParams(raw, &p); err != nil {
 				return nil, err
 			}
 			return fn(c, &p)
@@ -132,44 +106,39 @@ func def[P, R any](name string, access Access, summary string, exP P, exR R, fn 
 	}
 }
 
-// registry maps method names to declarations; built once from the lists of every file.
-var registry = func() map[string]*Method {
-	out := map[string]*Method{}
-	for _, list := range methodLists() {
-		for _, m := range list {
-			if _, dup := out[m.Name]; dup {
-				panic("api: duplicate method " + m.Name)
-			}
-			out[m.Name] = m
-		}
-	}
-	return out
-}()
+// Run decodes the params and runs the method.
+func (m *Method) Run(c *Call, raw json.RawMessage) (any, error) { return m.run(c, raw) }
 
-// Methods lists every method by name.
-func Methods() []*Method {
-	out := make([]*Method, 0, len(registry))
-	for _, m := range registry {
-		out = append(out, m)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+// Reads reports whether the method only reads.
+func (m *Method) Reads() bool { return perm.Reads(m.Action) }
+
+// Refuse documents the code-false errors a method answers (shown in the reference).
+func (m *Method) Refuse(errs ...*AppError) *Method {
+	m.Refusals = append(m.Refusals, errs...)
+	return m
 }
 
-// decodeParams reads params strictly into p: unknown fields and wrong types are
+// OwnTransaction marks a write whose service function commits by itself; the
+// dispatcher writes the audit entry in a second transaction once it succeeded.
+func (m *Method) OwnTransaction() *Method {
+	m.OwnTx = true
+	return m
+}
+
+// DecodeParams reads params strictly into p: unknown fields and wrong types are
 // refused with the field named, then validate tags are checked.
-func decodeParams(raw json.RawMessage, p any) error {
+func DecodeParams(raw json.RawMessage, p any) error {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		raw = []byte("{}")
 	}
 	if raw[0] != '{' {
-		return errInvalidParams("", "params must be an object")
+		return ErrInvalidParams("", "params must be an object")
 	}
 	// Names, kinds and ranges first, with the caller's path in the error; the decoder
 	// below then only fills in what was checked.
-	if pe := checkStrict(raw, reflect.TypeOf(p), ""); pe != nil {
-		return errInvalidParams(pe.Path, pe.Msg)
+	if pe := CheckStrict(raw, reflect.TypeOf(p), ""); pe != nil {
+		return ErrInvalidParams(pe.Path, pe.Msg)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -177,21 +146,21 @@ func decodeParams(raw json.RawMessage, p any) error {
 		return jsonParamError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return errInvalidParams("", "trailing data after params")
+		return ErrInvalidParams("", "trailing data after params")
 	}
 	if pe := normalizeText(reflect.ValueOf(p), make(pathStack, 0, 8)); pe != nil {
-		return errInvalidParams(pe.Path, pe.Msg)
+		return ErrInvalidParams(pe.Path, pe.Msg)
 	}
-	if err := validate.Struct(p); err != nil {
+	if err := Validate.Struct(p); err != nil {
 		var ve validator.ValidationErrors
 		if errors.As(err, &ve) && len(ve) > 0 {
-			return errInvalidParams(fieldPath(ve[0].Namespace()), ruleMessage(ve[0], reflect.TypeOf(p)))
+			return ErrInvalidParams(fieldPath(ve[0].Namespace()), ruleMessage(ve[0], reflect.TypeOf(p)))
 		}
 		var iv *validator.InvalidValidationError
 		if errors.As(err, &iv) {
 			return nil // params without fields to validate
 		}
-		return errInvalidParams("", err.Error())
+		return ErrInvalidParams("", err.Error())
 	}
 	return nil
 }
@@ -204,15 +173,15 @@ func jsonParamError(err error) error {
 		if field == "" {
 			field = "params"
 		}
-		return errInvalidParams(field, "must be "+jsonKind(te.Type)+", not "+te.Value)
+		return ErrInvalidParams(field, "must be "+jsonKind(te.Type)+", not "+te.Value)
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return errInvalidParams(strings.Trim(f, `"`), "unknown field")
+		return ErrInvalidParams(strings.Trim(f, `"`), "unknown field")
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return errParse(se.Error())
+		return ErrParse(se.Error())
 	}
 	var field string
 	if i := strings.Index(msg, "Go struct field "); i >= 0 {
@@ -221,7 +190,7 @@ func jsonParamError(err error) error {
 			field = field[j+1:]
 		}
 	}
-	return errInvalidParams(field, strings.TrimPrefix(msg, "json: "))
+	return ErrInvalidParams(field, strings.TrimPrefix(msg, "json: "))
 }
 
 // jsonKind names a Go type the way a JSON caller thinks of it.
@@ -248,19 +217,19 @@ func jsonKind(t reflect.Type) string {
 	return t.String()
 }
 
-// validate is shared: a validator caches struct metadata and is safe for concurrent use.
+// Validate is shared: a validator caches struct metadata and is safe for concurrent use.
 // Field names in its errors are the JSON names callers send.
-var validate = func() *validator.Validate {
+var Validate = func() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	// money: an amount in minor units within ±core.MaxAmount; quantity: an invoice
-	// line's quantity in thousandths within ±invoices.MaxQuantity. The stores check the
+	// line's quantity in thousandths within ±core.MaxQuantity. The stores check the
 	// same bounds; here they are refused with the field's path before any work.
 	must(v.RegisterValidation("money", func(fl validator.FieldLevel) bool {
 		return core.CheckAmount(fl.Field().Int()) == nil
 	}))
 	must(v.RegisterValidation("quantity", func(fl validator.FieldLevel) bool {
 		q := fl.Field().Int()
-		return q >= -invoices.MaxQuantity && q <= invoices.MaxQuantity
+		return q >= -core.MaxQuantity && q <= core.MaxQuantity
 	}))
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -343,7 +312,16 @@ func ruleMessage(fe validator.FieldError, root reflect.Type) string {
 	case "money":
 		return core.ErrAmountRange.Error() + " (in minor units: at most " + strconv.FormatInt(core.MaxAmount, 10) + " either way)"
 	case "quantity":
-		return "must be between -1,000,000 and 1,000,000 pieces (in thousandths: at most " + strconv.FormatInt(invoices.MaxQuantity, 10) + " either way)"
+		return "must be between -1,000,000 and 1,000,000 pieces (in thousandths: at most " + strconv.FormatInt(core.MaxQuantity, 10) + " either way)"
 	}
 	return "fails rule " + fe.Tag()
+}
+
+// Ordered sets the reference order of a module's methods: from, from+10, ... in the
+// order given, and returns them. The reference lists every module's methods by Order.
+func Ordered(from int, ms ...*Method) []*Method {
+	for i, m := range ms {
+		m.Order = from + 10*i
+	}
+	return ms
 }

@@ -1,4 +1,4 @@
-package api
+package rpc
 
 import (
 	"bytes"
@@ -14,23 +14,23 @@ import (
 	"github.com/ispportal/portal/internal/core"
 )
 
-// pathError is a difference between a JSON value and the Go type it is meant for,
+// PathError is a difference between a JSON value and the Go type it is meant for,
 // named by the path the caller wrote ("clients[3].number").
-type pathError struct {
+type PathError struct {
 	Path string
 	Msg  string
 }
 
-func (e *pathError) Error() string { return e.Path + ": " + e.Msg }
+func (e *PathError) Error() string { return e.Path + ": " + e.Msg }
 
-// checkStrict walks the JSON value raw against the type t it will be decoded into and
+// CheckStrict walks the JSON value raw against the type t it will be decoded into and
 // returns the first difference: a member name that is not one of t's exactly (case
 // included: encoding/json would match "NAME" to name), a member given twice, or a
 // value of the wrong kind or out of range. encoding/json only reports Go field names
 // without array indexes ("clients.ClientFields.number"); this names the request's path.
 // raw must be valid JSON (the body was checked with json.Valid); it is scanned in place,
 // without a token per value, because traffic.push sends 100,000 readings in one call.
-func checkStrict(raw []byte, t reflect.Type, root string) *pathError {
+func CheckStrict(raw []byte, t reflect.Type, root string) *PathError {
 	w := strictWalker{b: raw}
 	if root != "" {
 		w.path = append(w.path, pathSeg{key: root})
@@ -80,8 +80,8 @@ type strictWalker struct {
 	path pathStack
 }
 
-func (w *strictWalker) fail(msg string) *pathError {
-	return &pathError{Path: w.path.String(), Msg: msg}
+func (w *strictWalker) fail(msg string) *PathError {
+	return &PathError{Path: w.path.String(), Msg: msg}
 }
 
 var (
@@ -193,7 +193,7 @@ func kind(v []byte) string {
 }
 
 // value checks the next value of the input against t.
-func (w *strictWalker) value(t reflect.Type) *pathError {
+func (w *strictWalker) value(t reflect.Type) *PathError {
 	// null is allowed for every type (encoding/json leaves the value as it was), so
 	// pointers need no case of their own.
 	for t.Kind() == reflect.Pointer {
@@ -224,7 +224,7 @@ func (w *strictWalker) value(t reflect.Type) *pathError {
 		}
 		return nil
 	}
-	wrong := func() *pathError {
+	wrong := func() *PathError {
 		v, ok := w.skipValue()
 		if !ok {
 			return w.fail("malformed JSON")
@@ -478,7 +478,7 @@ func siblingJSONName(root reflect.Type, structNS, goName string) string {
 // as passwords and setting values stay as sent), before the validate rules see them:
 // a number of spaces only is then empty and "required" refuses it. It returns the
 // first value refused, with its path.
-func normalizeText(v reflect.Value, path pathStack) *pathError {
+func normalizeText(v reflect.Value, path pathStack) *PathError {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
@@ -535,7 +535,7 @@ func normalizeText(v reflect.Value, path pathStack) *pathError {
 	return nil
 }
 
-func normalizeString(v reflect.Value, kind string, path pathStack) *pathError {
+func normalizeString(v reflect.Value, kind string, path pathStack) *PathError {
 	if kind == "raw" || !v.CanSet() {
 		return nil
 	}
@@ -545,7 +545,7 @@ func normalizeString(v reflect.Value, kind string, path pathStack) *pathError {
 	}
 	s, err := norm(v.String())
 	if err != nil {
-		return &pathError{Path: path.String(), Msg: err.Error()}
+		return &PathError{Path: path.String(), Msg: err.Error()}
 	}
 	if s != v.String() {
 		v.SetString(s)

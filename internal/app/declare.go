@@ -1,0 +1,149 @@
+package app
+
+import (
+	"html/template"
+	"io"
+	"sort"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/rpc"
+)
+
+// StaffPage is one route of the staff console that a feature module owns. The console
+// (modules/admin) mounts it below /admin behind its login and checks Action with
+// internal/perm before the handler runs; the page renders in the console layout.
+type StaffPage struct {
+	Method  string // fiber.MethodGet or fiber.MethodPost
+	Path    string // below /admin, e.g. "/files" or "/files/:id/delete"
+	Action  perm.Action
+	Handler fiber.Handler
+	// Menu, when its Key is set, puts this GET page into the console menu of every
+	// role allowed Action.
+	Menu MenuEntry
+	// Upload admits a streamed body of this many bytes for staff allowed Action (a
+	// file upload form); 0 keeps the session default.
+	Upload int
+}
+
+// MenuEntry is a console menu line: a translation key and a place.
+type MenuEntry struct {
+	Key   string
+	Order int
+}
+
+// CardSection is a module's part of the staff client card (services, invoices,
+// tickets ...). The card shows the sections of the modules in the list whose Action
+// the staff member's role allows, by Order.
+type CardSection struct {
+	Name   string
+	Order  int
+	Action perm.Action
+	// Beside puts a short section next to the client's contact data instead of below.
+	Beside bool
+	// Render returns the section's HTML (usually web.Partial of a module template);
+	// errs are the form errors of a refused action on the card (see Hooks.ClientCard).
+	Render func(c *fiber.Ctx, cl core.Client, errs map[string]string) (template.HTML, error)
+}
+
+// FileKind is one type= of the API's file endpoint (/jsonrpc/file): a module's
+// downloadable and uploadable files (invoice PDFs, client documents, provider files).
+// The API authenticates the caller and checks Read (download) or Write (upload).
+type FileKind struct {
+	Name        string
+	Read, Write perm.Action
+	// Download sends the file of ref; an *rpc.AppError answers 404 with its message.
+	Download func(c *fiber.Ctx, call *rpc.Call, ref FileRef) error
+	// Upload stores body (streamed from the connection) and returns the new row's id;
+	// nil means the kind cannot be uploaded. Errors: *rpc.AppError (404/400 with its
+	// message), *FileError (its status), anything else is internal.
+	Upload func(c *fiber.Ctx, call *rpc.Call, ref FileRef, body io.Reader) (int64, error)
+}
+
+// FileRef is how a file request names its object: an id or an external id.
+type FileRef struct {
+	ID         int64
+	ExternalID string
+}
+
+// FileError is a refusal of a file request with an HTTP status (415 for an invoice
+// that is no PDF, 400 for a missing title).
+type FileError struct {
+	Status  int
+	Message string
+}
+
+func (e *FileError) Error() string { return e.Message }
+
+// ModulePage is a declared staff page with the module that declared it.
+type ModulePage struct {
+	Module string
+	StaffPage
+}
+
+// Declared gathers what every module of the list declared for the shells: the
+// console mounts StaffPages and Card, the API Methods and FileKinds. Boot fills it
+// before any module is mounted; a module left out of the list simply declares
+// nothing.
+type Declared struct {
+	pages   []ModulePage
+	methods []*rpc.Method
+	kinds   []FileKind
+	card    []CardSection
+}
+
+// NewDeclared gathers the declarations of infos.
+func NewDeclared(infos ...Info) *Declared {
+	d := &Declared{}
+	names := map[string]string{}
+	for _, info := range infos {
+		for _, p := range info.StaffPages {
+			d.pages = append(d.pages, ModulePage{Module: info.Name, StaffPage: p})
+		}
+		for _, m := range info.Methods {
+			if other, dup := names[m.Name]; dup {
+				panic("app: method " + m.Name + " declared by " + other + " and " + info.Name)
+			}
+			names[m.Name] = info.Name
+			d.methods = append(d.methods, m)
+		}
+		d.kinds = append(d.kinds, info.FileKinds...)
+		d.card = append(d.card, info.Card...)
+	}
+	sort.SliceStable(d.methods, func(i, j int) bool { return d.methods[i].Order < d.methods[j].Order })
+	sort.SliceStable(d.card, func(i, j int) bool { return d.card[i].Order < d.card[j].Order })
+	return d
+}
+
+// StaffPages lists the declared console pages in module order.
+func (d *Declared) StaffPages() []ModulePage {
+	if d == nil {
+		return nil
+	}
+	return d.pages
+}
+
+// Methods lists the declared API methods in reference order.
+func (d *Declared) Methods() []*rpc.Method {
+	if d == nil {
+		return nil
+	}
+	return d.methods
+}
+
+// FileKinds lists the declared file types of the API's file endpoint.
+func (d *Declared) FileKinds() []FileKind {
+	if d == nil {
+		return nil
+	}
+	return d.kinds
+}
+
+// Card lists the client card's sections by order.
+func (d *Declared) Card() []CardSection {
+	if d == nil {
+		return nil
+	}
+	return d.card
+}

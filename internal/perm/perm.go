@@ -1,0 +1,157 @@
+// Package perm is the one permission table of the portal: which staff role may do
+// which action. The staff console and the management API both ask it, so a role can
+// never do through one door what the other refuses.
+//
+// An action is "<area>.read" or "<area>.write" (plus a few without a level, such as
+// console.use). Console pages and API methods each name the action they need; a test
+// in cmd/portal walks every role against every declared page and method.
+package perm
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/ispportal/portal/internal/core"
+)
+
+// Action is something a staff member may be allowed to do.
+type Action string
+
+// The actions. Reads run on the read pool; everything else writes.
+const (
+	ConsoleUse Action = "console.use" // open the staff console at all
+	Session    Action = "session.use" // API session methods (info, logout)
+
+	ClientsRead    Action = "clients.read"
+	ClientsWrite   Action = "clients.write"   // client data, view as client
+	PasswordsWrite Action = "passwords.write" // one-time passwords, links, unlock
+	GroupsRead     Action = "groups.read"
+	GroupsWrite    Action = "groups.write"
+	ServicesRead   Action = "services.read" // tariffs, services, traffic
+	ServicesWrite  Action = "services.write"
+	InvoicesRead   Action = "invoices.read" // invoices and payments
+	InvoicesWrite  Action = "invoices.write"
+	MessagesRead   Action = "messages.read"
+	MessagesWrite  Action = "messages.write"
+	TicketsRead    Action = "tickets.read"
+	TicketsWrite   Action = "tickets.write"
+	SMSRead        Action = "sms.read"
+	RequestsRead   Action = "requests.read"
+	RequestsWrite  Action = "requests.write"
+
+	DocumentsRead    Action = "documents.read"
+	DocumentsWrite   Action = "documents.write"
+	FilesRead        Action = "files.read"
+	FilesWrite       Action = "files.write"
+	ButtonsRead      Action = "buttons.read"
+	ButtonsWrite     Action = "buttons.write"
+	ConsentsRead     Action = "consents.read"
+	ConsentsWrite    Action = "consents.write"
+	DepartmentsWrite Action = "departments.write"
+	ContactRead      Action = "contact.read"
+
+	SettingsRead   Action = "settings.read"
+	SettingsWrite  Action = "settings.write"
+	TemplatesRead  Action = "templates.read"
+	TemplatesWrite Action = "templates.write"
+	ToolsRead      Action = "tools.read" // outbox, SMS queue, themes, suspension
+	ToolsWrite     Action = "tools.write"
+	AuditRead      Action = "audit.read"
+	StaffRead      Action = "staff.read"
+)
+
+const (
+	a = core.RoleAdmin
+	s = core.RoleSupport
+	r = core.RoleReadOnly
+	p = core.RoleAPI // the billing system's machine account: API only
+)
+
+// table is the whole policy. Support staff look after clients, messages and tickets;
+// read-only staff see what administrators see and change nothing; the machine
+// account feeds data and content but never settings; administrators do everything.
+var table = map[Action][]string{
+	ConsoleUse: {a, s, r},
+	Session:    {a, s, p, r},
+
+	ClientsRead:    {a, s, p, r},
+	ClientsWrite:   {a, s, p},
+	PasswordsWrite: {a, s, p},
+	GroupsRead:     {a, s, p, r},
+	GroupsWrite:    {a, s, p},
+	ServicesRead:   {a, s, p, r},
+	ServicesWrite:  {a, s, p},
+	InvoicesRead:   {a, s, p, r},
+	InvoicesWrite:  {a, s, p},
+	MessagesRead:   {a, s, p, r},
+	MessagesWrite:  {a, s, p},
+	TicketsRead:    {a, s, p, r},
+	TicketsWrite:   {a, s, p},
+	SMSRead:        {a, s, p, r},
+	RequestsRead:   {a, s, p, r},
+	RequestsWrite:  {a, s, p},
+
+	DocumentsRead:    {a, s, p, r},
+	DocumentsWrite:   {a, p},
+	FilesRead:        {a, s, p, r},
+	FilesWrite:       {a, p},
+	ButtonsRead:      {a, s, p, r},
+	ButtonsWrite:     {a, p},
+	ConsentsRead:     {a, s, p, r},
+	ConsentsWrite:    {a, p},
+	DepartmentsWrite: {a, p},
+	ContactRead:      {a, r},
+
+	SettingsRead:   {a, p, r},
+	SettingsWrite:  {a},
+	TemplatesRead:  {a, r},
+	TemplatesWrite: {a},
+	ToolsRead:      {a, r},
+	ToolsWrite:     {a},
+	AuditRead:      {a, r},
+	StaffRead:      {a, r},
+}
+
+// Allows reports whether role may do the action. An action missing from the table is
+// refused to everybody (and fails the table test).
+func Allows(role string, act Action) bool {
+	return slices.Contains(table[act], role)
+}
+
+// Roles lists the roles allowed the action, in the table's order.
+func Roles(act Action) []string { return slices.Clone(table[act]) }
+
+// Known reports whether the action is in the table.
+func Known(act Action) bool {
+	_, ok := table[act]
+	return ok
+}
+
+// Reads reports whether the action only reads (API reads run on the read pool
+// without a transaction or an audit entry).
+func Reads(act Action) bool {
+	return strings.HasSuffix(string(act), ".read") || act == Session
+}
+
+// Level is how the API reference names the action's access: read, write, or admin
+// for writes only administrators may do.
+func Level(act Action) string {
+	switch {
+	case Reads(act):
+		return "read"
+	case slices.Equal(table[act], []string{a}):
+		return "admin"
+	}
+	return "write"
+}
+
+// Actions lists every action of the table, sorted.
+func Actions() []Action {
+	out := make([]Action, 0, len(table))
+	for act := range table {
+		out = append(out, act)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
