@@ -12,28 +12,15 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/outbox"
 )
 
-// Retry schedule: 30 s after the first failure, doubling up to 1 h; the 10th failure
-// marks the mail failed (about 6 hours after it was queued).
-const (
-	MaxAttempts  = 10
-	firstBackoff = 30 * time.Second
-	maxBackoff   = time.Hour
-	// batchSize bounds one round, so that Run checks ctx and the config between batches.
-	batchSize = 100
-	// staleSending re-queues a row another (crashed) worker left in "sending".
-	staleSending = time.Hour
-)
+// MaxAttempts is how many failed attempts give a mail up (outbox.MaxAttempts).
+const MaxAttempts = outbox.MaxAttempts
 
-// Backoff returns the wait after the n-th failed attempt (n ≥ 1).
-func Backoff(n int) time.Duration {
-	d := firstBackoff
-	for i := 1; i < n && d < maxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, maxBackoff)
-}
+// Backoff returns the wait after the n-th failed attempt (n ≥ 1), the schedule the
+// SMS queue uses too.
+func Backoff(n int) time.Duration { return outbox.Backoff(n) }
 
 // Worker delivers the outbox. Run one per database: a second worker started against the
 // same file re-queues the first one's in-flight row and may send it twice (same
@@ -43,7 +30,7 @@ type Worker struct {
 	cfg  func() SMTPConfig
 	log  *slog.Logger
 	now  func() time.Time
-	kick chan struct{}
+	loop *outbox.Loop
 
 	// PollInterval is how often Run looks for due mails when not kicked (default 10 s).
 	PollInterval time.Duration
@@ -61,43 +48,20 @@ func NewWorker(d *db.DB, cfg func() SMTPConfig, log *slog.Logger, now func() tim
 	if now == nil {
 		now = time.Now
 	}
-	return &Worker{d: d, cfg: cfg, log: log, now: now, kick: make(chan struct{}, 1), PollInterval: 10 * time.Second}
+	w := &Worker{d: d, cfg: cfg, log: log, now: now, PollInterval: 10 * time.Second}
+	w.loop = outbox.New("mail.Worker.Run", log, func(ctx context.Context) (int, error) {
+		sent, failed, err := w.RunOnce(ctx)
+		return sent + failed, err
+	})
+	return w
 }
 
 // Kick wakes Run now, e.g. after a transaction with Enqueue committed. It never blocks.
-func (w *Worker) Kick() {
-	select {
-	case w.kick <- struct{}{}:
-	default:
-	}
-}
+func (w *Worker) Kick() { w.loop.Kick() }
 
 // Run delivers due mails until ctx is done, polling every PollInterval and woken early
 // by Kick.
-func (w *Worker) Run(ctx context.Context) {
-	for {
-		sent, failed, err := w.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.log.Error("mail.Worker.Run: round failed", "err", err)
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		// A full batch probably left more work: go again at once.
-		if err == nil && sent+failed >= batchSize {
-			continue
-		}
-		t := time.NewTimer(w.PollInterval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-w.kick:
-		case <-t.C:
-		}
-		t.Stop()
-	}
-}
+func (w *Worker) Run(ctx context.Context) { w.loop.Run(ctx, w.PollInterval) }
 
 // RunOnce delivers the mails that are due now, one by one, and reports how many were
 // delivered and how many attempts failed. With no SMTP host configured it sends nothing.
@@ -130,7 +94,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 			client.Close()
 		}
 	}()
-	for sent+failed < batchSize && ctx.Err() == nil {
+	for sent+failed < outbox.BatchSize && ctx.Err() == nil {
 		o, ok, err := w.claim(ctx, cfg.hostname())
 		if err != nil {
 			return sent, failed, err
@@ -347,12 +311,12 @@ func (w *Worker) markFailed(ctx context.Context, o outgoing, reason string) erro
 
 // requeueSending puts rows stuck in "sending" back in the queue, to be sent again now
 // with their Message-ID: all of them when this worker starts (they belong to a process
-// that died mid-send), afterwards only those claimed over staleSending ago. The
+// that died mid-send), afterwards only those claimed over outbox.StaleSending ago. The
 // interrupted send counts as an attempt, so a mail that crashes the process every time
 // ends up failed instead of looping.
 func (w *Worker) requeueSending(ctx context.Context, all bool) error {
 	now := w.now()
-	cutoff := now.Add(-staleSending)
+	cutoff := now.Add(-outbox.StaleSending)
 	if all {
 		cutoff = now.Add(time.Hour * 24 * 365 * 100)
 	}

@@ -59,16 +59,16 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		return err
 	}
 	now := m.d.Now()
-	st, err := lockout.Get(ctx, m.d.DB.R, lockout.KindStaff, principal, now)
+	a, err := lockout.Guard{Kind: lockout.KindStaff, Policy: m.policy()}.Begin(ctx, m.d.DB.R, principal, now)
 	if err != nil {
 		return err
 	}
-	hash := password.Dummy
-	if staff != nil && !st.Locked(now) && staff.PasswordHash != "" {
+	hash := ""
+	if staff != nil {
 		hash = staff.PasswordHash
 	}
 	// Exactly one argon2id run on every path.
-	ok := password.Verify(pw, hash) && hash != password.Dummy
+	ok := a.Verify(pw, hash)
 	var rehash string
 	if ok && password.NeedsRehash(hash) {
 		if rehash, err = password.Hash(pw); err != nil {
@@ -80,12 +80,8 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	outcome := "ok"
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ok {
-			err := lockout.Succeed(ctx, tx, lockout.KindStaff, principal, now)
-			if errors.Is(err, lockout.ErrLocked) {
-				ok = false
-				st, err = lockout.Get(ctx, tx, lockout.KindStaff, principal, now)
-			}
-			if err != nil {
+			var err error
+			if ok, err = a.Succeed(ctx, tx); err != nil {
 				return err
 			}
 			if ok && rehash != "" {
@@ -98,14 +94,13 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		}
 		if !ok {
 			outcome = "fail"
-			wasLocked := st.Locked(now)
-			if st, err = lockout.Fail(ctx, tx, lockout.KindStaff, principal, now, m.policy()); err != nil {
+			if err := a.Fail(ctx, tx); err != nil {
 				return err
 			}
 			action := "staff.login.fail"
-			if st.Locked(now) {
+			if a.Locked() {
 				outcome = "locked"
-				if !wasLocked {
+				if a.NewLock() {
 					action = "staff.login.lock"
 				}
 			}
@@ -120,9 +115,9 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	m.d.Log.Info("admin.submitLogin", "outcome", outcome, "actor", actor, "ip", ip)
 	if !ok {
 		data := loginData{Error: "admin.login.failed"}
-		if st.Locked(now) {
+		if a.Locked() {
 			data.Error = "admin.login.locked"
-			data.Minutes = int((st.Remaining(now) + time.Minute - 1) / time.Minute)
+			data.Minutes = a.Minutes()
 		}
 		return m.d.Web.FormError(c, tplLogin, "admin.login.title", data, map[string]string{"password": data.Error}, form)
 	}

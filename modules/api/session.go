@@ -14,7 +14,6 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
-	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
@@ -140,35 +139,33 @@ func (m *Module) login(ctx context.Context, login, pw, ip string) (*core.Staff, 
 	}
 	// The state read here only spares a locked account's real hash; whether the login
 	// is refused as locked is decided again in the transaction below.
-	state, err := lockout.Get(ctx, m.d.DB.R, lockout.KindStaff, principal, now)
+	a, err := lockout.Guard{Kind: lockout.KindStaff, Policy: m.policy()}.Begin(ctx, m.d.DB.R, principal, now)
 	if err != nil {
 		m.d.Log.Error("api.login", "err", err)
 		return nil, "", &rpc.Error{Code: rpc.CodeInternal, Message: "internal error"}
 	}
-	hash := password.Dummy
-	if known && staff.Active && staff.PasswordHash != "" && !state.Locked(now) {
+	hash := ""
+	if known && staff.Active {
 		hash = staff.PasswordHash
 	}
 	// The hash runs outside the transaction: the single writer is never held for it.
-	ok := password.Verify(pw, hash) && hash != password.Dummy
+	ok := a.Verify(pw, hash)
 	tok := web.NewToken()
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ok {
-			switch err := lockout.Succeed(ctx, tx, lockout.KindStaff, principal, now); {
-			case errors.Is(err, lockout.ErrLocked):
-				ok = false // locked by parallel attempts meanwhile: a failure like any other
-			case err != nil:
+			// A right password refused because parallel attempts locked the account
+			// meanwhile goes on below as a failure like any other.
+			var err error
+			if ok, err = a.Succeed(ctx, tx); err != nil {
 				return err
 			}
 		}
 		if !ok {
-			wasLocked := state.Locked(now)
-			st, err := lockout.Fail(ctx, tx, lockout.KindStaff, principal, now, m.policy())
-			if err != nil {
+			if err := a.Fail(ctx, tx); err != nil {
 				return err
 			}
 			action := "api.login.fail"
-			if st.Locked(now) && !wasLocked {
+			if a.NewLock() {
 				action = "api.login.lock"
 			}
 			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, IP: ip})

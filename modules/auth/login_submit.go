@@ -51,21 +51,18 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		return err
 	}
 	now := m.d.Now()
-	st, err := lockout.Get(ctx, m.d.DB.R, lockout.KindClient, acc.principal, now)
+	a, err := lockout.Guard{Kind: lockout.KindClient, Policy: m.policy()}.Begin(ctx, m.d.DB.R, acc.principal, now)
 	if err != nil {
 		return err
 	}
 	var cred Credential
-	hash := password.Dummy
-	if acc.client != nil && acc.canLogin && !st.Locked(now) {
-		if cred, err = credentialFor(ctx, m.d.DB.R, acc.client.ID); err == nil {
-			hash = cred.Hash
-		} else if !errors.Is(err, core.ErrNotFound) {
+	if acc.client != nil && acc.canLogin && !a.Locked() {
+		if cred, err = credentialFor(ctx, m.d.DB.R, acc.client.ID); err != nil && !errors.Is(err, core.ErrNotFound) {
 			return err
 		}
 	}
 	// Exactly one argon2id run on every path: unknown, wrong, locked and right alike.
-	ok := password.Verify(pw, hash) && hash != password.Dummy
+	ok := a.Verify(pw, cred.Hash)
 	if ok && cred.MustChange && !cred.usableOTP(now) {
 		ok = false // a spent or expired one-time password is just a wrong password
 	}
@@ -88,17 +85,16 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			// The lock is decided here, in the transaction that counts failures, so a
 			// right password that lost a race against parallel failures gets exactly
 			// the answer those failures get.
-			err := lockout.Succeed(ctx, tx, lockout.KindClient, acc.principal, now)
-			if errors.Is(err, lockout.ErrLocked) {
-				ok, outcome = false, "locked"
-				st, err = lockout.Get(ctx, tx, lockout.KindClient, acc.principal, now)
-			}
-			if err != nil || !ok {
+			var err error
+			if ok, err = a.Succeed(ctx, tx); err != nil {
 				return err
 			}
+		}
+		if ok {
 			// A deactivated client proved the password but may not log in: no session,
 			// and a one-time password stays unspent for after a reactivation. Read
 			// again here, so that a deactivation during the hash counts.
+			var err error
 			if disabled, err = isInactive(ctx, tx, acc.client.ID); err != nil || disabled {
 				if err == nil {
 					ok, outcome = false, "disabled"
@@ -113,7 +109,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 					return err
 				}
 				if !won {
-					ok, outcome = false, "fail" // a parallel login spent it first
+					ok = false // a parallel login spent it first
 				}
 			}
 			if ok && rehash != "" {
@@ -123,19 +119,16 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			}
 		}
 		if !ok {
-			if outcome == "ok" {
-				outcome = "fail"
-			}
-			wasLocked := st.Locked(now)
-			if st, err = lockout.Fail(ctx, tx, lockout.KindClient, acc.principal, now, m.policy()); err != nil {
+			outcome = "fail"
+			if err := a.Fail(ctx, tx); err != nil {
 				return err
 			}
-			if st.Locked(now) {
-				outcome = "locked"
-			}
 			action := "login.fail"
-			if st.Locked(now) && !wasLocked {
-				action = "login.lock"
+			if a.Locked() {
+				outcome = "locked"
+				if a.NewLock() {
+					action = "login.lock"
+				}
 			}
 			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, ClientID: clientID, IP: ip,
 				Detail: "via " + c.Path()})
@@ -154,9 +147,9 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	if !ok {
 		data := m.loginData()
 		data.Error = "auth.login.failed"
-		if st.Locked(now) {
+		if a.Locked() {
 			data.Error = "auth.login.locked"
-			data.Minutes = int((st.Remaining(now) + time.Minute - 1) / time.Minute)
+			data.Minutes = a.Minutes()
 		}
 		// Anyone who typed a number while some client has a username gets the hint,
 		// whatever the number: it depends on nothing about the account.

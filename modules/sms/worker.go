@@ -12,21 +12,16 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/outbox"
 	smslib "github.com/ispportal/portal/internal/sms"
 	"github.com/ispportal/portal/settings"
 )
 
-// Retry schedule: 30 s after the first temporary failure, doubling up to 1 h; the
-// 10th failure marks the message failed (about 6 hours after it was queued).
-const (
-	MaxAttempts  = 10
-	firstBackoff = 30 * time.Second
-	maxBackoff   = time.Hour
-	batchSize    = 100
-	// staleSending re-queues a row another (crashed) worker left in "sending".
-	staleSending = time.Hour
-	maxErrorLen  = 300
-)
+// MaxAttempts is how many temporary failures give a message up (outbox.MaxAttempts).
+const MaxAttempts = outbox.MaxAttempts
+
+// maxErrorLen bounds the provider's answer kept as a message's last error.
+const maxErrorLen = 300
 
 // Errors recorded on queued messages while the transport cannot be built. They leave
 // the messages queued, without counting an attempt: nothing is wrong with the message.
@@ -39,14 +34,9 @@ var (
 // {"message_id": 123}; answers without one leave the provider id empty.
 const gatewayIDPattern = `"(?:message_?)?id"\s*:\s*"?([A-Za-z0-9._:-]+)`
 
-// Backoff returns the wait after the n-th failed attempt (n ≥ 1).
-func Backoff(n int) time.Duration {
-	d := firstBackoff
-	for i := 1; i < n && d < maxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, maxBackoff)
-}
+// Backoff returns the wait after the n-th failed attempt (n ≥ 1), the schedule the
+// mail outbox uses too.
+func Backoff(n int) time.Duration { return outbox.Backoff(n) }
 
 // Worker sends the SMS queue. Delivery is at-least-once: a row is marked "sending" in
 // its own transaction before the provider is called and "sent" afterwards; a crash in
@@ -54,7 +44,7 @@ func Backoff(n int) time.Duration {
 // per database.
 type Worker struct {
 	d    app.Deps
-	kick chan struct{}
+	loop *outbox.Loop
 
 	// PollInterval is how often Run looks for due messages when not kicked (default 10 s).
 	PollInterval time.Duration
@@ -71,41 +61,22 @@ type Worker struct {
 
 // NewWorker returns a worker; it does no work until Run or RunOnce.
 func NewWorker(d app.Deps) *Worker {
-	return &Worker{d: d, kick: make(chan struct{}, 1), PollInterval: 10 * time.Second, SendTimeout: 30 * time.Second}
+	w := &Worker{d: d, PollInterval: 10 * time.Second, SendTimeout: 30 * time.Second}
+	w.loop = outbox.New("sms.Worker.Run", d.Log, func(ctx context.Context) (int, error) {
+		sent, failed, err := w.RunOnce(ctx)
+		return sent + failed, err
+	})
+	return w
 }
 
 // Kick wakes Run now, e.g. after a transaction that queued a message committed.
-func (w *Worker) Kick() {
-	select {
-	case w.kick <- struct{}{}:
-	default:
-	}
-}
+func (w *Worker) Kick() { w.loop.Kick() }
 
-// Run sends due messages until ctx is done.
+// Run sends due messages until ctx is done, polling every PollInterval and woken
+// early by Kick. It closes the transport (an SMPP bind) when it stops.
 func (w *Worker) Run(ctx context.Context) {
 	defer w.closeSender()
-	for {
-		sent, failed, err := w.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.d.Log.Error("sms.Worker.Run: round failed", "err", err)
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		if err == nil && sent+failed >= batchSize {
-			continue
-		}
-		t := time.NewTimer(w.PollInterval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-w.kick:
-		case <-t.C:
-		}
-		t.Stop()
-	}
+	w.loop.Run(ctx, w.PollInterval)
 }
 
 // RunOnce sends the messages that are due now and reports how many were sent and how
@@ -127,7 +98,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	if sender == nil {
 		return 0, 0, nil
 	}
-	for sent+failed < batchSize && ctx.Err() == nil {
+	for sent+failed < outbox.BatchSize && ctx.Err() == nil {
 		msg, ok, err := w.claim(ctx)
 		if err != nil || !ok {
 			return sent, failed, err
@@ -313,7 +284,7 @@ func (w *Worker) markFailed(ctx context.Context, m Message, temporary bool, caus
 // time ends up failed instead of looping.
 func (w *Worker) requeueSending(ctx context.Context, all bool) error {
 	now := w.d.Now()
-	cutoff := core.Now(now.Add(-staleSending))
+	cutoff := core.Now(now.Add(-outbox.StaleSending))
 	if all {
 		cutoff = core.Now(now.AddDate(100, 0, 0))
 	}
