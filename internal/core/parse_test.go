@@ -25,6 +25,7 @@ func TestParseID(t *testing.T) {
 		{"7\n", 0, false},
 		{"12abc", 0, false},
 		{"1e3", 0, false},
+		{"1.0", 0, false},
 		{"0x1f", 0, false},
 		{"1_000", 0, false},
 		{"٣", 0, false}, // an Arabic-Indic digit is not a decimal digit here
