@@ -198,19 +198,3 @@ func Describe(n int64) string {
 		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 	}
 }
-
-// ParseID reads a row id from a URL strictly: digits only, no sign, no leading zero,
-// at most 18 digits (so it always fits int64). Anything else is "no such row".
-func ParseID(s string) (int64, bool) {
-	if s == "" || len(s) > 18 || s[0] == '0' {
-		return 0, false
-	}
-	var n int64
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(r-'0')
-	}
-	return n, true
-}

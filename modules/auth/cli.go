@@ -228,8 +228,8 @@ func runMailTemplate(ctx context.Context, d app.Deps, io app.IO, args []string) 
 		if len(words) != 2 {
 			return errors.New("usage: portal mail-template delete ID")
 		}
-		id, err := strconv.ParseInt(words[1], 10, 64)
-		if err != nil || id <= 0 {
+		id, ok := core.ParseID(words[1])
+		if !ok {
 			return errors.New("the template id must be a number (see 'portal mail-template list')")
 		}
 		if err := d.DB.Tx(ctx, func(tx *sql.Tx) error { return d.Mail.Delete(ctx, tx, id) }); err != nil {

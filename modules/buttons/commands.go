@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strconv"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
@@ -80,11 +79,11 @@ func buttonDelete(ctx context.Context, d app.Deps, stdio app.IO, args []string) 
 	if len(args) != 1 {
 		return errors.New("button delete: give one button ID")
 	}
-	id, err := strconv.ParseInt(args[0], 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := core.ParseID(args[0])
+	if !ok {
 		return fmt.Errorf("button delete: %q is not a button id", args[0])
 	}
-	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := DeleteButton(ctx, tx, id); errors.Is(err, core.ErrNotFound) {
 			return fmt.Errorf("button delete: no button %d", id)
 		} else if err != nil {

@@ -107,7 +107,7 @@ func runDocumentVisibility(visible bool) func(ctx context.Context, d app.Deps, i
 		if len(args) != 1 {
 			return errors.New("give exactly one document ID")
 		}
-		id, ok := blob.ParseID(args[0])
+		id, ok := core.ParseID(args[0])
 		if !ok {
 			return fmt.Errorf("document id %q is not a number", args[0])
 		}

@@ -6,15 +6,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // downloadDocument streams one of the client's documents from disk. Another client's
 // id, a hidden document and a malformed id all answer 404 alike. A row whose file is
 // gone from disk shows the client a clear page and logs an error for staff.
 func (m *Module) downloadDocument(c *fiber.Ctx) error {
-	id, ok := blob.ParseID(c.Params("id"))
-	if !ok {
-		return fiber.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
 	}
 	clientID := m.d.Web.ClientID(c)
 	doc, err := DocumentForClient(c.UserContext(), m.d.DB.R, clientID, id)

@@ -34,7 +34,7 @@ func runFileAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error
 	ext := fs.String("external-id", "", "billing system id; an existing file with this id is replaced")
 	var groups []int64
 	fs.Func("group", "invoice group id the file is restricted to (repeat for several; none = every client)", func(s string) error {
-		id, ok := blob.ParseID(strings.TrimSpace(s))
+		id, ok := core.ParseID(strings.TrimSpace(s))
 		if !ok {
 			return fmt.Errorf("group id %q is not a number", s)
 		}
@@ -126,7 +126,7 @@ func runFileDelete(ctx context.Context, d app.Deps, io app.IO, args []string) er
 	if len(args) != 1 {
 		return errors.New("file delete: give exactly one file ID")
 	}
-	id, ok := blob.ParseID(args[0])
+	id, ok := core.ParseID(args[0])
 	if !ok {
 		return fmt.Errorf("file delete: id %q is not a number", args[0])
 	}

@@ -6,15 +6,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // downloadFile streams a published file the client may see. A file restricted to
 // another invoice group answers 404 like one that does not exist. A row whose file
 // is gone from disk shows a clear page and logs an error for staff.
 func (m *Module) downloadFile(c *fiber.Ctx) error {
-	id, ok := blob.ParseID(c.Params("id"))
-	if !ok {
-		return fiber.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
 	}
 	clientID := m.d.Web.ClientID(c)
 	f, err := FileForClient(c.UserContext(), m.d.DB.R, clientID, id)

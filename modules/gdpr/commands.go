@@ -79,7 +79,7 @@ func runConsentVersion(ctx context.Context, d app.Deps, io app.IO, args []string
 	if len(args) != 1 {
 		return errors.New("consent version: give exactly one document ID (the text comes from standard input)")
 	}
-	id, ok := parseID(args[0])
+	id, ok := core.ParseID(args[0])
 	if !ok {
 		return fmt.Errorf("consent version: id %q is not a number", args[0])
 	}
@@ -108,7 +108,7 @@ func runConsentActive(active bool) func(ctx context.Context, d app.Deps, io app.
 		if len(args) != 1 {
 			return errors.New("give exactly one consent document ID")
 		}
-		id, ok := parseID(args[0])
+		id, ok := core.ParseID(args[0])
 		if !ok {
 			return fmt.Errorf("id %q is not a number", args[0])
 		}

@@ -9,15 +9,16 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // saveConsent records a give, change or withdraw action. The form carries the version
 // and the history seq it was built from: a replayed or stale form is refused with a
 // clear message (409) and changes nothing; the page then shows the current state.
 func (m *Module) saveConsent(c *fiber.Ctx) error {
-	id, ok := parseID(c.Params("id"))
-	if !ok {
-		return fiber.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
 	}
 	ctx, clientID := c.UserContext(), m.d.Web.ClientID(c)
 	a := Action{ClientID: clientID, DocumentID: id, Kind: c.FormValue("action"), IP: m.d.Web.ClientIP(c),
@@ -25,7 +26,7 @@ func (m *Module) saveConsent(c *fiber.Ctx) error {
 	ticked := map[int64]bool{}
 	badPurpose := false
 	for _, v := range c.Context().PostArgs().PeekMulti("purpose") {
-		pid, ok := parseID(string(v))
+		pid, ok := core.ParseID(string(v))
 		if !ok {
 			badPurpose = true
 			continue
@@ -44,7 +45,7 @@ func (m *Module) saveConsent(c *fiber.Ctx) error {
 	}
 	now := m.d.Now()
 	var e Entry
-	err := m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if e, err = RecordConsent(ctx, tx, a, now); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // choice is one purpose checkbox of the consent form.
@@ -26,9 +27,9 @@ type showData struct {
 // showConsent shows one consent document: its text, the client's current state, the
 // form to give, change or withdraw, and the client's history for it.
 func (m *Module) showConsent(c *fiber.Ctx) error {
-	id, ok := parseID(c.Params("id"))
-	if !ok {
-		return fiber.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
 	}
 	return m.renderConsent(c, id, nil, "", 0, nil)
 }
@@ -61,28 +62,12 @@ func (m *Module) renderConsent(c *fiber.Ctx, id int64, ticked map[int64]bool, no
 	return m.d.Web.Render(c, tplShow, p)
 }
 
-// parseID reads a row id from a URL strictly: digits only, no leading zero, at most
-// 18 digits, so that non-numeric and huge ids are simply "not found".
-func parseID(s string) (int64, bool) {
-	if s == "" || len(s) > 18 || s[0] == '0' {
-		return 0, false
-	}
-	var n int64
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(r-'0')
-	}
-	return n, true
-}
-
 // parseCount reads a form counter (version, seq) strictly; 0 is allowed.
 func parseCount(s string) (int, bool) {
 	if s == "0" {
 		return 0, true
 	}
-	n, ok := parseID(s)
+	n, ok := core.ParseID(s)
 	if !ok || n > 1<<31 {
 		return 0, false
 	}

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -48,8 +47,8 @@ func splitArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func ticketID(s string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := core.ParseID(s)
+	if !ok {
 		return 0, fmt.Errorf("ticket id %q must be a positive number", s)
 	}
 	return id, nil

@@ -1,11 +1,10 @@
 package helpdesk
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -42,17 +41,8 @@ func clientItems(items []Item, smsVisible bool) []viewItem {
 	return out
 }
 
-func parseID(c *fiber.Ctx) (int64, error) {
-	s := c.Params("id")
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != s {
-		return 0, core.ErrNotFound
-	}
-	return id, nil
-}
-
 func (m *Module) ticketData(c *fiber.Ctx) (*ticketPage, error) {
-	id, err := parseID(c)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return nil, err
 	}

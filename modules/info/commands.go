@@ -137,7 +137,7 @@ func messageDelete(ctx context.Context, d app.Deps, stdio app.IO, args []string)
 	if len(args) != 1 {
 		return errors.New("message delete: give one message ID")
 	}
-	id, ok := parseID(args[0])
+	id, ok := core.ParseID(args[0])
 	if !ok {
 		return fmt.Errorf("message delete: %q is not a message id", args[0])
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/htmlsafe"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // messagePage is the view model of one message.
@@ -23,9 +24,9 @@ func (m *Module) showMessage(c *fiber.Ctx) error {
 	if cl == nil {
 		return fiber.ErrUnauthorized
 	}
-	id, ok := parseID(c.Params("id"))
-	if !ok {
-		return fiber.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
 	}
 	ctx := c.UserContext()
 	now := m.d.Now()
@@ -43,19 +44,4 @@ func (m *Module) showMessage(c *fiber.Ctx) error {
 		}
 	}
 	return m.d.Web.Show(c, tplMessage, "info.message_title", messagePage{Message: msg, Body: htmlsafe.Sanitize(msg.Body)})
-}
-
-// parseID accepts only a plain positive decimal number that fits an int64.
-func parseID(s string) (int64, bool) {
-	if s == "" || len(s) > 18 {
-		return 0, false
-	}
-	var n int64
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(r-'0')
-	}
-	return n, n > 0
 }

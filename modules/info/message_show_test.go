@@ -38,3 +38,15 @@ func TestMessageDetailAndUnread(t *testing.T) {
 	}
 	bb.Get(fmt.Sprintf("/info/messages/%d", privB)).Expect(t, 200, "Private for B")
 }
+
+// TestMessageIDHasOneSpelling: a message answers only at its canonical id; a leading
+// zero or a plus sign is another URL and answers 404 (it used to show the message).
+func TestMessageIDHasOneSpelling(t *testing.T) {
+	w := newWorld(t)
+	id := w.message(t, info.Message{Kind: info.KindGlobal, Title: "Global news"})
+	a := w.env.Browser().LoginAs(w.a)
+	a.Get(fmt.Sprintf("/info/messages/%d", id)).Expect(t, 200, "Global news")
+	for _, p := range []string{"0%d", "00%d", "+%d"} {
+		a.Get("/info/messages/"+fmt.Sprintf(p, id)).Expect(t, 404)
+	}
+}

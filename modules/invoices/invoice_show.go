@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 )
 
 type itemRow struct {
@@ -30,9 +31,9 @@ type showData struct {
 // loadInvoice finds the invoice of the URL among the logged-in client's own; anything
 // else (malformed id, another client's invoice) is a plain 404.
 func (m *Module) loadInvoice(c *fiber.Ctx) (Invoice, error) {
-	id, ok := parseID(c.Params("id"))
-	if !ok {
-		return Invoice{}, fiber.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return Invoice{}, err
 	}
 	inv, err := InvoiceForClient(c.UserContext(), m.d.DB.R, m.d.Web.ClientID(c), id)
 	if errors.Is(err, core.ErrNotFound) {

@@ -6,7 +6,6 @@ package invoices
 
 import (
 	"embed"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -73,21 +72,6 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Get(pathShow, m.showInvoice)
 	r.Get(pathPDF, m.downloadInvoicePDF)
 	r.Get(pathQR, m.serveInvoiceQR)
-}
-
-// parseID accepts only a positive decimal id that fits int64: "12abc", "-1", "007"
-// and 99999999999999999999 are no invoice, so they answer 404.
-func parseID(s string) (int64, bool) {
-	if s == "" || len(s) > 19 || s[0] == '0' {
-		return 0, false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	return id, err == nil && id > 0
 }
 
 // today is the current calendar day in the server's time zone.

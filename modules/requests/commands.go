@@ -68,7 +68,7 @@ func requestState(ctx context.Context, d app.Deps, stdio app.IO, args []string) 
 	if len(args) != 2 {
 		return errors.New("request state: give the request ID and the new state")
 	}
-	id, ok := parseID(args[0])
+	id, ok := core.ParseID(args[0])
 	if !ok {
 		return fmt.Errorf("request state: %q is not a request id", args[0])
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/services/traffic"
 )
 
@@ -46,27 +47,12 @@ type periodLink struct {
 	Current     bool
 }
 
-// parseID reads a positive decimal id; anything else (signs, spaces, overflow) is
-// not an id, and the caller answers 404.
-func parseID(s string) (int64, bool) {
-	if s == "" || len(s) > 19 {
-		return 0, false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil && n > 0
-}
-
 // showTraffic is the Data transferred page of one Internet service: graphs of the
 // last day, week, month and year (or of one of them), totals and the FUP state.
 func (m *Module) showTraffic(c *fiber.Ctx) error {
-	id, ok := parseID(c.Params("id"))
-	if !ok {
-		return fiber.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
 	}
 	show := periods
 	single := false

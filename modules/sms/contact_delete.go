@@ -4,11 +4,12 @@ import (
 	"database/sql"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // deleteContact removes one of the client's contacts (another client's id: 404).
 func (m *Module) deleteContact(c *fiber.Ctx) error {
-	id, err := parseID(c)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func (m *Module) showContactForm(c *fiber.Ctx) error {
 	form := map[string]string{}
 	if c.Params("id") != "" {
 		var err error
-		if id, err = parseID(c); err != nil {
+		if id, err = web.IDParam(c, "id"); err != nil {
 			return err
 		}
 		ct, err := ContactByID(c.UserContext(), m.d.DB.R, m.d.Web.ClientID(c), id)
@@ -52,7 +52,7 @@ func (m *Module) saveContact(c *fiber.Ctx) error {
 	clientID := m.d.Web.ClientID(c)
 	if c.Params("id") != "" {
 		var err error
-		if id, err = parseID(c); err != nil {
+		if id, err = web.IDParam(c, "id"); err != nil {
 			return err
 		}
 		if _, err := ContactByID(c.UserContext(), m.d.DB.R, clientID, id); err != nil {

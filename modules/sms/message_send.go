@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/ispportal/portal/internal/core"
 	smslib "github.com/ispportal/portal/internal/sms"
 	"github.com/ispportal/portal/settings"
 )
@@ -163,15 +162,4 @@ func textError(err error) string {
 		return "sms.err_text_required"
 	}
 	return "sms.err_text_too_long"
-}
-
-// parseID reads a strictly numeric, positive row id from the URL; anything else is a
-// 404 like an id that is not the client's.
-func parseID(c *fiber.Ctx) (int64, error) {
-	s := c.Params("id")
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != s {
-		return 0, core.ErrNotFound
-	}
-	return id, nil
 }
