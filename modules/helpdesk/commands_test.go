@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
-	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/mail/mailtest"
 )
@@ -34,7 +33,10 @@ func TestStaffReplyMail(t *testing.T) {
 	srv := mailtest.Start(t)
 	w := mail.NewWorker(f.env.Deps.DB, srv.Config, nil, time.Now)
 	// A Czech client.
-	f.env.Tx(func(tx *sql.Tx) error { return core.SetClientLanguage(context.Background(), tx, f.c2, "cs") })
+	f.env.Tx(func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE clients SET language = 'cs' WHERE id = ?`, f.c2)
+		return err
+	})
 	t1 := f.ticket(t, f.c1, f.bill, "Invoice question", StateOpen, Item{Type: TypeEmail, Direction: DirIn, Body: "Why?"})
 	t2 := f.ticket(t, f.c2, f.tech, "Wi-Fi", StateOpen)
 	noClient := f.ticket(t, 0, f.tech, "Anonymous call", StateOpen)
