@@ -27,7 +27,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/mail/mailtest"
 )
 
 // suite is one running portal with a browser attached.
@@ -36,7 +36,7 @@ type suite struct {
 	base    string
 	dir     string
 	bin     string
-	smtp    *mail.TestSMTP
+	smtp    *mailtest.Server
 	browser context.Context
 	axe     string
 	shots   string
@@ -85,7 +85,7 @@ func start(t *testing.T) *suite {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	data := filepath.Join(s.dir, "data")
-	s.smtp = mail.StartTestSMTP(t)
+	s.smtp = mailtest.Start(t)
 	port := freePort(t)
 	s.base = "http://127.0.0.1:" + strconv.Itoa(port)
 	s.cli("demo")

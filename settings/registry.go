@@ -119,11 +119,6 @@ type StringKey struct{ *Def }
 // Get returns the global value.
 func (k BoolKey) Get(s *Store) bool { return s.snap().get(k.Key, 0, k.Default) == "1" }
 
-// For returns the value for clients of an invoice group, falling back to the global one.
-func (k BoolKey) For(s *Store, group int64) bool {
-	return s.snap().get(k.Key, group, k.Default) == "1"
-}
-
 // Get returns the global value.
 func (k IntKey) Get(s *Store) int { return atoi(s.snap().get(k.Key, 0, k.Default)) }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/mail/mailtest"
 	"github.com/ispportal/portal/internal/testkit"
 )
 
@@ -17,13 +18,13 @@ import (
 // the machine's name.
 func TestMailNamesThePortalHost(t *testing.T) {
 	env := testkit.New(t)
-	srv := mail.StartTestSMTP(t)
+	srv := mailtest.Start(t)
 	env.Set("smtp_host", "127.0.0.1")
 	env.Set("smtp_port", fmt.Sprint(srv.Port()))
 	env.Set("smtp_tls", "none")
 	env.Set("system_mail", "noreply@isp-mail.example")
 	env.Set("system_mail_name", "ISP")
-	send := func() mail.TestMessage {
+	send := func() mailtest.Message {
 		t.Helper()
 		srv.Clear()
 		env.Tx(func(tx *sql.Tx) error {

@@ -252,12 +252,6 @@ func (c *Client) normalize() error {
 	return nil
 }
 
-// SetClientLanguage stores a client's language preference.
-func SetClientLanguage(ctx context.Context, tx *sql.Tx, id int64, lang string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE clients SET language = ? WHERE id = ?`, lang, id)
-	return err
-}
-
 func nullStr(s string) any {
 	if strings.TrimSpace(s) == "" {
 		return nil

@@ -49,16 +49,6 @@ func Migrations() db.Source {
 	return db.Source{Name: "lockout", FS: sub}
 }
 
-// Schema returns the SQL that creates the table (idempotent), for a module that
-// creates it in its own migrations until lockout is in the boot list.
-func Schema() string {
-	b, err := migrations.ReadFile("migrations/0001_lockouts.sql")
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
-
 // Kinds of accounts.
 const (
 	KindClient = "client"

@@ -171,18 +171,3 @@ func Retry(ctx context.Context, d *db.DB, id int64) error {
 		return err
 	})
 }
-
-// Purge deletes sent and failed rows created before the cutoff and returns how many.
-func Purge(ctx context.Context, d *db.DB, before time.Time) (int64, error) {
-	var n int64
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM mail_outbox
-			WHERE status IN ('sent', 'failed') AND created_at < ?`, fmtTime(before))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return n, err
-}

@@ -1,4 +1,4 @@
-package mail
+package mail_test
 
 import (
 	"context"
@@ -9,13 +9,15 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/mail/mailtest"
 )
 
 const secret = "SECRET-TOKEN-123"
 
 // secretMessage is a password-link mail that declares its token.
-func secretMessage(expires time.Time) Message {
-	m := sampleMessage()
+func secretMessage(expires time.Time) mail.Message {
+	m := mail.SampleMessage()
 	m.HTML = `<p><a href="https://portal.example/p/` + secret + `">nastavit heslo</a></p>`
 	m.Secrets = []string{secret}
 	m.ExpiresAt = expires
@@ -56,14 +58,14 @@ func TestSecretsLeaveTheOutboxWhenMailIsDone(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("delivered", func(t *testing.T) {
-		d := newTestDB(t)
-		srv := StartTestSMTP(t)
-		clock := newFakeClock()
-		log, _ := testLogger()
-		w := NewWorker(d, srv.Config, log, clock.Now)
-		id := enqueue(t, d, secretMessage(clock.Now().Add(time.Hour)))
+		d := mail.NewTestDB(t)
+		srv := mailtest.Start(t)
+		clock := mail.NewFakeClock()
+		log, _ := mail.TestLogger()
+		w := mail.NewWorker(d, srv.Config, log, clock.Now)
+		id := mail.EnqueueCommitted(t, d, secretMessage(clock.Now().Add(time.Hour)))
 		// Queued: the row needs the token to send it, but nobody reading it sees it.
-		if e := mustGet(t, d, id); strings.Contains(e.Text+e.HTML, secret) || !strings.Contains(e.Text, Redacted) {
+		if e := mail.MustGet(t, d, id); strings.Contains(e.Text+e.HTML, secret) || !strings.Contains(e.Text, mail.Redacted) {
 			t.Fatalf("Get shows the live token: %q %q", e.Text, e.HTML)
 		}
 		if s, _, err := w.RunOnce(ctx); s != 1 || err != nil {
@@ -75,34 +77,34 @@ func TestSecretsLeaveTheOutboxWhenMailIsDone(t *testing.T) {
 		if cols := rowHolds(t, d, id, secret); len(cols) > 0 {
 			t.Fatalf("token kept after delivery in %v", cols)
 		}
-		e := mustGet(t, d, id)
-		if !strings.Contains(e.Text, "nastavte si heslo: https://portal.example/p/"+Redacted) || !strings.Contains(e.HTML, Redacted) {
+		e := mail.MustGet(t, d, id)
+		if !strings.Contains(e.Text, "nastavte si heslo: https://portal.example/p/"+mail.Redacted) || !strings.Contains(e.HTML, mail.Redacted) {
 			t.Fatalf("delivered body = %q / %q, want the text with the token removed", e.Text, e.HTML)
 		}
 	})
 
 	t.Run("given up", func(t *testing.T) {
-		d := newTestDB(t)
-		srv := StartTestSMTP(t)
+		d := mail.NewTestDB(t)
+		srv := mailtest.Start(t)
 		srv.Stop()
-		clock := newFakeClock()
-		log, logs := testLogger()
-		w := NewWorker(d, srv.Config, log, clock.Now)
-		id := enqueue(t, d, secretMessage(time.Time{})) // no expiry: only the attempts end it
-		for i := 0; i < MaxAttempts; i++ {
+		clock := mail.NewFakeClock()
+		log, logs := mail.TestLogger()
+		w := mail.NewWorker(d, srv.Config, log, clock.Now)
+		id := mail.EnqueueCommitted(t, d, secretMessage(time.Time{})) // no expiry: only the attempts end it
+		for i := 0; i < mail.MaxAttempts; i++ {
 			w.RunOnce(ctx)
-			if i < MaxAttempts-1 && len(rowHolds(t, d, id, secret)) == 0 {
+			if i < mail.MaxAttempts-1 && len(rowHolds(t, d, id, secret)) == 0 {
 				t.Fatalf("token gone after attempt %d: the retry would send a dead link", i+1)
 			}
 			clock.Advance(2 * time.Hour)
 		}
-		if e := mustGet(t, d, id); e.Status != StatusFailed {
-			t.Fatalf("status %s after %d attempts", e.Status, MaxAttempts)
+		if e := mail.MustGet(t, d, id); e.Status != mail.StatusFailed {
+			t.Fatalf("status %s after %d attempts", e.Status, mail.MaxAttempts)
 		}
 		if cols := rowHolds(t, d, id, secret); len(cols) > 0 {
 			t.Fatalf("token kept after giving up in %v", cols)
 		}
-		if err := Retry(ctx, d, id); !errors.Is(err, ErrSecretsRemoved) {
+		if err := mail.Retry(ctx, d, id); !errors.Is(err, mail.ErrSecretsRemoved) {
 			t.Fatalf("Retry of a mail whose link was removed = %v", err)
 		}
 		if strings.Contains(logs.String(), secret) {
@@ -111,16 +113,16 @@ func TestSecretsLeaveTheOutboxWhenMailIsDone(t *testing.T) {
 	})
 
 	t.Run("interrupted for the last time", func(t *testing.T) {
-		d := newTestDB(t)
-		clock := newFakeClock()
-		log, _ := testLogger()
-		id := enqueue(t, d, secretMessage(time.Time{}))
+		d := mail.NewTestDB(t)
+		clock := mail.NewFakeClock()
+		log, _ := mail.TestLogger()
+		id := mail.EnqueueCommitted(t, d, secretMessage(time.Time{}))
 		d.Tx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.Exec(`UPDATE mail_outbox SET status = 'sending', attempts = ? WHERE id = ?`, MaxAttempts-1, id)
+			_, err := tx.Exec(`UPDATE mail_outbox SET status = 'sending', attempts = ? WHERE id = ?`, mail.MaxAttempts-1, id)
 			return err
 		})
-		NewWorker(d, func() SMTPConfig { return SMTPConfig{} }, log, clock.Now).RunOnce(ctx)
-		if e := mustGet(t, d, id); e.Status != StatusFailed {
+		mail.NewWorker(d, func() mail.SMTPConfig { return mail.SMTPConfig{} }, log, clock.Now).RunOnce(ctx)
+		if e := mail.MustGet(t, d, id); e.Status != mail.StatusFailed {
 			t.Fatalf("status %s", e.Status)
 		}
 		if cols := rowHolds(t, d, id, secret); len(cols) > 0 {
@@ -129,27 +131,27 @@ func TestSecretsLeaveTheOutboxWhenMailIsDone(t *testing.T) {
 	})
 
 	t.Run("expired while waiting", func(t *testing.T) {
-		d := newTestDB(t)
-		clock := newFakeClock()
-		log, _ := testLogger()
+		d := mail.NewTestDB(t)
+		clock := mail.NewFakeClock()
+		log, _ := mail.TestLogger()
 		// No SMTP server configured: the mail waits, and the link dies meanwhile.
-		w := NewWorker(d, func() SMTPConfig { return SMTPConfig{} }, log, clock.Now)
-		id := enqueue(t, d, secretMessage(clock.Now().Add(time.Hour)))
+		w := mail.NewWorker(d, func() mail.SMTPConfig { return mail.SMTPConfig{} }, log, clock.Now)
+		id := mail.EnqueueCommitted(t, d, secretMessage(clock.Now().Add(time.Hour)))
 		clock.Advance(time.Hour - time.Second)
 		w.RunOnce(ctx)
-		if e := mustGet(t, d, id); e.Status != StatusQueued || len(rowHolds(t, d, id, secret)) == 0 {
+		if e := mail.MustGet(t, d, id); e.Status != mail.StatusQueued || len(rowHolds(t, d, id, secret)) == 0 {
 			t.Fatalf("expired early: %+v", e)
 		}
 		clock.Advance(time.Second)
 		w.RunOnce(ctx)
-		e := mustGet(t, d, id)
-		if e.Status != StatusFailed || !strings.Contains(e.LastError, "expired") {
+		e := mail.MustGet(t, d, id)
+		if e.Status != mail.StatusFailed || !strings.Contains(e.LastError, "expired") {
 			t.Fatalf("after expiry: %+v", e)
 		}
 		if cols := rowHolds(t, d, id, secret); len(cols) > 0 {
 			t.Fatalf("token kept after expiry in %v", cols)
 		}
-		if err := Retry(ctx, d, id); !errors.Is(err, ErrSecretsRemoved) {
+		if err := mail.Retry(ctx, d, id); !errors.Is(err, mail.ErrSecretsRemoved) {
 			t.Fatalf("Retry of an expired link mail = %v", err)
 		}
 	})

@@ -1,4 +1,4 @@
-package mail
+package mail_test
 
 import (
 	"context"
@@ -7,31 +7,34 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/mail/mailtest"
 )
 
 func TestWorkerDeliversWithHeaders(t *testing.T) {
-	d := newTestDB(t)
-	srv := StartTestSMTP(t)
+	d := mail.NewTestDB(t)
+	srv := mailtest.Start(t)
 	srv.RequireAuth("portal", "s3cret")
-	clock := newFakeClock()
-	log, _ := testLogger()
-	cfg := func() SMTPConfig {
+	clock := mail.NewFakeClock()
+	log, _ := mail.TestLogger()
+	cfg := func() mail.SMTPConfig {
 		c := srv.Config()
 		c.FromName = "Poskytovatel Internetu Žďár"
 		return c
 	}
-	w := NewWorker(d, cfg, log, clock.Now)
+	w := mail.NewWorker(d, cfg, log, clock.Now)
 
-	m := sampleMessage()
+	m := mail.SampleMessage()
 	m.To = append(m.To, "petra@example.org")
 	m.HTML = "<p>Dobrý den</p>"
-	id := enqueue(t, d, m)
+	id := mail.EnqueueCommitted(t, d, m)
 	sent, failed, err := w.RunOnce(context.Background())
 	if err != nil || sent != 1 || failed != 0 {
 		t.Fatalf("RunOnce = %d, %d, %v", sent, failed, err)
 	}
 	got := srv.WaitFor(t, 1, 2*time.Second)[0]
-	e := mustGet(t, d, id)
+	e := mail.MustGet(t, d, id)
 
 	if got.From != "portal@isp.example" || strings.Join(got.To, ",") != "jan.novak@example.cz,petra@example.org" {
 		t.Errorf("envelope = %q → %q", got.From, got.To)
@@ -62,10 +65,10 @@ func TestWorkerDeliversWithHeaders(t *testing.T) {
 	if got.Header.Get("Auto-Submitted") != "auto-generated" || got.Header.Get("Date") == "" {
 		t.Errorf("headers = %v", got.Header)
 	}
-	if e.Status != StatusSent || !e.SentAt.Equal(clock.Now()) || e.Attempts != 0 {
+	if e.Status != mail.StatusSent || !e.SentAt.Equal(clock.Now()) || e.Attempts != 0 {
 		t.Errorf("row = %+v", e)
 	}
-	if strings.Contains(e.Text, "SECRET-TOKEN") || !strings.Contains(e.Text, "nastavte si heslo: https://portal.example/p/"+Redacted) {
+	if strings.Contains(e.Text, "SECRET-TOKEN") || !strings.Contains(e.Text, "nastavte si heslo: https://portal.example/p/"+mail.Redacted) {
 		t.Errorf("stored body after delivery: %q", e.Text)
 	}
 	// Nothing left to do.
@@ -75,30 +78,30 @@ func TestWorkerDeliversWithHeaders(t *testing.T) {
 }
 
 func TestWorkerWithoutHostKeepsMailsQueued(t *testing.T) {
-	d := newTestDB(t)
-	log, _ := testLogger()
-	w := NewWorker(d, func() SMTPConfig { return SMTPConfig{} }, log, newFakeClock().Now)
-	id := enqueue(t, d, sampleMessage())
+	d := mail.NewTestDB(t)
+	log, _ := mail.TestLogger()
+	w := mail.NewWorker(d, func() mail.SMTPConfig { return mail.SMTPConfig{} }, log, mail.NewFakeClock().Now)
+	id := mail.EnqueueCommitted(t, d, mail.SampleMessage())
 	if s, f, err := w.RunOnce(context.Background()); s+f != 0 || err != nil {
 		t.Fatalf("RunOnce = %d, %d, %v", s, f, err)
 	}
-	if e := mustGet(t, d, id); e.Status != StatusQueued || e.Attempts != 0 || e.Text == "" {
+	if e := mail.MustGet(t, d, id); e.Status != mail.StatusQueued || e.Attempts != 0 || e.Text == "" {
 		t.Fatalf("row = %+v", e)
 	}
 }
 
 func TestWorkerReadsConfigEachRound(t *testing.T) {
-	d := newTestDB(t)
-	srv := StartTestSMTP(t)
-	log, _ := testLogger()
+	d := mail.NewTestDB(t)
+	srv := mailtest.Start(t)
+	log, _ := mail.TestLogger()
 	var on atomic.Bool
-	w := NewWorker(d, func() SMTPConfig {
+	w := mail.NewWorker(d, func() mail.SMTPConfig {
 		if !on.Load() {
-			return SMTPConfig{}
+			return mail.SMTPConfig{}
 		}
 		return srv.Config()
-	}, log, newFakeClock().Now)
-	enqueue(t, d, sampleMessage())
+	}, log, mail.NewFakeClock().Now)
+	mail.EnqueueCommitted(t, d, mail.SampleMessage())
 	w.RunOnce(context.Background())
 	on.Store(true)
 	if s, _, err := w.RunOnce(context.Background()); s != 1 || err != nil {
@@ -107,14 +110,14 @@ func TestWorkerReadsConfigEachRound(t *testing.T) {
 }
 
 func TestWorkerSMTPDownThenUp(t *testing.T) {
-	d := newTestDB(t)
-	srv := StartTestSMTP(t)
+	d := mail.NewTestDB(t)
+	srv := mailtest.Start(t)
 	srv.Stop()
-	clock := newFakeClock()
-	log, _ := testLogger()
-	w := NewWorker(d, srv.Config, log, clock.Now)
-	id := enqueue(t, d, sampleMessage())
-	id2 := enqueue(t, d, sampleMessage())
+	clock := mail.NewFakeClock()
+	log, _ := mail.TestLogger()
+	w := mail.NewWorker(d, srv.Config, log, clock.Now)
+	id := mail.EnqueueCommitted(t, d, mail.SampleMessage())
+	id2 := mail.EnqueueCommitted(t, d, mail.SampleMessage())
 
 	// Down: the first mail records the attempt and the round stops (no point waiting
 	// for the same dead server once per mail).
@@ -122,8 +125,8 @@ func TestWorkerSMTPDownThenUp(t *testing.T) {
 	if err != nil || s != 0 || f != 1 {
 		t.Fatalf("RunOnce down = %d, %d, %v", s, f, err)
 	}
-	e := mustGet(t, d, id)
-	if e.Status != StatusQueued || e.Attempts != 1 || !e.NextAttemptAt.Equal(clock.Now().Add(30*time.Second)) {
+	e := mail.MustGet(t, d, id)
+	if e.Status != mail.StatusQueued || e.Attempts != 1 || !e.NextAttemptAt.Equal(clock.Now().Add(30*time.Second)) {
 		t.Fatalf("row after failure = %+v", e)
 	}
 	if !strings.Contains(e.LastError, "connection refused") && !strings.Contains(e.LastError, "dial") {
@@ -138,7 +141,7 @@ func TestWorkerSMTPDownThenUp(t *testing.T) {
 	if s, f, err := w.RunOnce(context.Background()); s != 1 || f != 0 || err != nil {
 		t.Fatalf("RunOnce up = %d, %d, %v", s, f, err)
 	}
-	if mustGet(t, d, id2).Status != StatusSent {
+	if mail.MustGet(t, d, id2).Status != mail.StatusSent {
 		t.Fatal("second mail not sent")
 	}
 	clock.Advance(30 * time.Second)
@@ -152,30 +155,30 @@ func TestWorkerSMTPDownThenUp(t *testing.T) {
 	if msgs = srv.Messages(); len(msgs) != 2 || msgs[0].MessageID == msgs[1].MessageID {
 		t.Fatalf("received %d messages, want each mail exactly once", len(msgs))
 	}
-	if e := mustGet(t, d, id); e.Status != StatusSent || e.Attempts != 1 || e.MessageID != msgs[1].MessageID {
+	if e := mail.MustGet(t, d, id); e.Status != mail.StatusSent || e.Attempts != 1 || e.MessageID != msgs[1].MessageID {
 		t.Fatalf("row = %+v", e)
 	}
 }
 
 func TestWorkerTemporaryRejection(t *testing.T) {
-	d := newTestDB(t)
-	srv := StartTestSMTP(t)
+	d := mail.NewTestDB(t)
+	srv := mailtest.Start(t)
 	srv.RejectNext(1)
-	clock := newFakeClock()
-	log, _ := testLogger()
-	w := NewWorker(d, srv.Config, log, clock.Now)
-	a := enqueue(t, d, sampleMessage())
-	b := enqueue(t, d, sampleMessage())
+	clock := mail.NewFakeClock()
+	log, _ := mail.TestLogger()
+	w := mail.NewWorker(d, srv.Config, log, clock.Now)
+	a := mail.EnqueueCommitted(t, d, mail.SampleMessage())
+	b := mail.EnqueueCommitted(t, d, mail.SampleMessage())
 
 	// The 451 is a message-level failure: the round goes on with the next mail.
 	if s, f, err := w.RunOnce(context.Background()); s != 1 || f != 1 || err != nil {
 		t.Fatalf("RunOnce = %d, %d, %v", s, f, err)
 	}
-	ea := mustGet(t, d, a)
-	if ea.Status != StatusQueued || ea.Attempts != 1 || !strings.Contains(ea.LastError, "451") {
+	ea := mail.MustGet(t, d, a)
+	if ea.Status != mail.StatusQueued || ea.Attempts != 1 || !strings.Contains(ea.LastError, "451") {
 		t.Fatalf("rejected row = %+v", ea)
 	}
-	if mustGet(t, d, b).Status != StatusSent {
+	if mail.MustGet(t, d, b).Status != mail.StatusSent {
 		t.Fatal("second mail not sent")
 	}
 	clock.Advance(31 * time.Second)
@@ -188,16 +191,16 @@ func TestWorkerTemporaryRejection(t *testing.T) {
 }
 
 func TestWorkerBackoffToFailed(t *testing.T) {
-	d := newTestDB(t)
-	srv := StartTestSMTP(t)
+	d := mail.NewTestDB(t)
+	srv := mailtest.Start(t)
 	srv.Stop()
-	clock := newFakeClock()
-	log, _ := testLogger()
-	w := NewWorker(d, srv.Config, log, clock.Now)
+	clock := mail.NewFakeClock()
+	log, _ := mail.TestLogger()
+	w := mail.NewWorker(d, srv.Config, log, clock.Now)
 	// A mail without a link: staff may send it again after it was given up.
-	plain := sampleMessage()
+	plain := mail.SampleMessage()
 	plain.Text, plain.Secrets = "Dobrý den, vaše žádost byla přijata.", nil
-	id := enqueue(t, d, plain)
+	id := mail.EnqueueCommitted(t, d, plain)
 	ctx := context.Background()
 
 	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute,
@@ -206,8 +209,8 @@ func TestWorkerBackoffToFailed(t *testing.T) {
 		if _, f, err := w.RunOnce(ctx); f != 1 || err != nil {
 			t.Fatalf("attempt %d: failed %d, %v", i+1, f, err)
 		}
-		e := mustGet(t, d, id)
-		if e.Status != StatusQueued || e.Attempts != i+1 || e.NextAttemptAt.Sub(clock.Now()) != wait {
+		e := mail.MustGet(t, d, id)
+		if e.Status != mail.StatusQueued || e.Attempts != i+1 || e.NextAttemptAt.Sub(clock.Now()) != wait {
 			t.Fatalf("attempt %d: %s, attempts %d, next in %s, want %s", i+1, e.Status, e.Attempts, e.NextAttemptAt.Sub(clock.Now()), wait)
 		}
 		// One second early: not due.
@@ -220,8 +223,8 @@ func TestWorkerBackoffToFailed(t *testing.T) {
 	if _, f, _ := w.RunOnce(ctx); f != 1 {
 		t.Fatal("10th attempt not made")
 	}
-	if e := mustGet(t, d, id); e.Status != StatusFailed || e.Attempts != MaxAttempts {
-		t.Fatalf("after %d attempts: %+v", MaxAttempts, e)
+	if e := mail.MustGet(t, d, id); e.Status != mail.StatusFailed || e.Attempts != mail.MaxAttempts {
+		t.Fatalf("after %d attempts: %+v", mail.MaxAttempts, e)
 	}
 	clock.Advance(24 * time.Hour)
 	if s, f, _ := w.RunOnce(ctx); s+f != 0 {
@@ -229,7 +232,7 @@ func TestWorkerBackoffToFailed(t *testing.T) {
 	}
 
 	// Staff retry: queued now, delivered once the server is back.
-	if err := Retry(ctx, d, id); err != nil {
+	if err := mail.Retry(ctx, d, id); err != nil {
 		t.Fatal(err)
 	}
 	srv.Start()
@@ -240,29 +243,29 @@ func TestWorkerBackoffToFailed(t *testing.T) {
 }
 
 func TestWorkerRestartResendsInterruptedOnly(t *testing.T) {
-	d := newTestDB(t)
-	srv := StartTestSMTP(t)
-	clock := newFakeClock()
-	log, _ := testLogger()
+	d := mail.NewTestDB(t)
+	srv := mailtest.Start(t)
+	clock := mail.NewFakeClock()
+	log, _ := mail.TestLogger()
 	ctx := context.Background()
 
 	// First process: delivers one mail, then "crashes" after claiming another.
-	w1 := NewWorker(d, srv.Config, log, clock.Now)
-	done := enqueue(t, d, sampleMessage())
+	w1 := mail.NewWorker(d, srv.Config, log, clock.Now)
+	done := mail.EnqueueCommitted(t, d, mail.SampleMessage())
 	if s, _, _ := w1.RunOnce(ctx); s != 1 {
 		t.Fatal("first mail not sent")
 	}
-	crashed := enqueue(t, d, sampleMessage())
-	if _, ok, err := w1.claim(ctx, "isp.example"); !ok || err != nil {
+	crashed := mail.EnqueueCommitted(t, d, mail.SampleMessage())
+	if ok, err := w1.Claim(ctx, "isp.example"); !ok || err != nil {
 		t.Fatalf("claim = %v, %v", ok, err)
 	}
-	if e := mustGet(t, d, crashed); e.Status != StatusSending {
+	if e := mail.MustGet(t, d, crashed); e.Status != mail.StatusSending {
 		t.Fatalf("claimed row = %+v", e)
 	}
-	waiting := enqueue(t, d, sampleMessage())
+	waiting := mail.EnqueueCommitted(t, d, mail.SampleMessage())
 
 	// Second process on the same database.
-	w2 := NewWorker(d, srv.Config, log, clock.Now)
+	w2 := mail.NewWorker(d, srv.Config, log, clock.Now)
 	s, f, err := w2.RunOnce(ctx)
 	if s != 2 || f != 0 || err != nil {
 		t.Fatalf("restart RunOnce = %d, %d, %v", s, f, err)
@@ -280,28 +283,28 @@ func TestWorkerRestartResendsInterruptedOnly(t *testing.T) {
 		count[m.MessageID]++
 	}
 	for _, id := range []int64{done, crashed, waiting} {
-		e := mustGet(t, d, id)
-		if e.Status != StatusSent || count[e.MessageID] != 1 {
+		e := mail.MustGet(t, d, id)
+		if e.Status != mail.StatusSent || count[e.MessageID] != 1 {
 			t.Errorf("row %d: %s, received %d times", id, e.Status, count[e.MessageID])
 		}
 	}
-	if e := mustGet(t, d, crashed); e.Attempts != 1 || !strings.Contains(e.LastError, "interrupted") && e.LastError != "" {
+	if e := mail.MustGet(t, d, crashed); e.Attempts != 1 || !strings.Contains(e.LastError, "interrupted") && e.LastError != "" {
 		t.Errorf("interrupted row = %+v", e)
 	}
 }
 
 func TestWorkerRunAndKick(t *testing.T) {
-	d := newTestDB(t)
-	srv := StartTestSMTP(t)
-	log, _ := testLogger()
-	w := NewWorker(d, srv.Config, log, time.Now)
+	d := mail.NewTestDB(t)
+	srv := mailtest.Start(t)
+	log, _ := mail.TestLogger()
+	w := mail.NewWorker(d, srv.Config, log, time.Now)
 	w.PollInterval = time.Hour // only Kick can wake it
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { w.Run(ctx); close(stopped) }()
 
 	time.Sleep(10 * time.Millisecond) // let Run finish its first (empty) round
-	enqueue(t, d, sampleMessage())
+	mail.EnqueueCommitted(t, d, mail.SampleMessage())
 	w.Kick()
 	srv.WaitFor(t, 1, 5*time.Second)
 	cancel()
@@ -313,22 +316,22 @@ func TestWorkerRunAndKick(t *testing.T) {
 }
 
 func TestLogsNeverContainBodies(t *testing.T) {
-	d := newTestDB(t)
-	srv := StartTestSMTP(t)
-	clock := newFakeClock()
-	log, buf := testLogger()
-	cfg := func() SMTPConfig {
+	d := mail.NewTestDB(t)
+	srv := mailtest.Start(t)
+	clock := mail.NewFakeClock()
+	log, buf := mail.TestLogger()
+	cfg := func() mail.SMTPConfig {
 		c := srv.Config()
 		c.Password = "hunter2-password"
 		return c
 	}
 	srv.RequireAuth("portal", "other") // wrong password: an error path that involves secrets
-	w := NewWorker(d, cfg, log, clock.Now)
-	m := sampleMessage()
+	w := mail.NewWorker(d, cfg, log, clock.Now)
+	m := mail.SampleMessage()
 	m.HTML = "<a href='https://portal.example/p/SECRET-TOKEN-123'>odkaz</a>"
-	id := enqueue(t, d, m)
+	id := mail.EnqueueCommitted(t, d, m)
 	w.RunOnce(context.Background())
-	if e := mustGet(t, d, id); e.Attempts != 1 || strings.Contains(e.LastError, "hunter2") {
+	if e := mail.MustGet(t, d, id); e.Attempts != 1 || strings.Contains(e.LastError, "hunter2") {
 		t.Fatalf("row = %+v", e)
 	}
 	srv.RequireAuth("portal", "hunter2-password")
@@ -337,7 +340,7 @@ func TestLogsNeverContainBodies(t *testing.T) {
 		t.Fatal("not sent")
 	}
 	srv.RejectNext(1)
-	enqueue(t, d, m)
+	mail.EnqueueCommitted(t, d, m)
 	w.RunOnce(context.Background())
 
 	out := buf.String()
@@ -354,36 +357,36 @@ func TestLogsNeverContainBodies(t *testing.T) {
 }
 
 func TestWorkerRefusesUnsafeConfig(t *testing.T) {
-	d := newTestDB(t)
-	srv := StartTestSMTP(t)
-	log, _ := testLogger()
-	id := enqueue(t, d, sampleMessage())
-	for _, mod := range []func(*SMTPConfig){
-		func(c *SMTPConfig) { c.FromName = "Portal\r\nBcc: victim@evil.tld" },
-		func(c *SMTPConfig) { c.FromAddress = "" },
-		func(c *SMTPConfig) { c.FromAddress = "not an address" },
+	d := mail.NewTestDB(t)
+	srv := mailtest.Start(t)
+	log, _ := mail.TestLogger()
+	id := mail.EnqueueCommitted(t, d, mail.SampleMessage())
+	for _, mod := range []func(*mail.SMTPConfig){
+		func(c *mail.SMTPConfig) { c.FromName = "Portal\r\nBcc: victim@evil.tld" },
+		func(c *mail.SMTPConfig) { c.FromAddress = "" },
+		func(c *mail.SMTPConfig) { c.FromAddress = "not an address" },
 	} {
-		w := NewWorker(d, func() SMTPConfig { c := srv.Config(); mod(&c); return c }, log, newFakeClock().Now)
+		w := mail.NewWorker(d, func() mail.SMTPConfig { c := srv.Config(); mod(&c); return c }, log, mail.NewFakeClock().Now)
 		if _, _, err := w.RunOnce(context.Background()); err == nil {
 			t.Error("RunOnce accepted a broken sender")
 		}
 	}
-	if e := mustGet(t, d, id); e.Status != StatusQueued || e.Attempts != 0 {
+	if e := mail.MustGet(t, d, id); e.Status != mail.StatusQueued || e.Attempts != 0 {
 		t.Fatalf("row touched by a refused config: %+v", e)
 	}
 }
 
 func TestWorkerStartTLSIsMandatory(t *testing.T) {
-	d := newTestDB(t)
-	srv := StartTestSMTP(t) // offers no STARTTLS
-	log, _ := testLogger()
-	cfg := func() SMTPConfig { c := srv.Config(); c.TLS = TLSStartTLS; return c }
-	w := NewWorker(d, cfg, log, newFakeClock().Now)
-	id := enqueue(t, d, sampleMessage())
+	d := mail.NewTestDB(t)
+	srv := mailtest.Start(t) // offers no STARTTLS
+	log, _ := mail.TestLogger()
+	cfg := func() mail.SMTPConfig { c := srv.Config(); c.TLS = mail.TLSStartTLS; return c }
+	w := mail.NewWorker(d, cfg, log, mail.NewFakeClock().Now)
+	id := mail.EnqueueCommitted(t, d, mail.SampleMessage())
 	if s, f, err := w.RunOnce(context.Background()); s != 0 || f != 1 || err != nil {
 		t.Fatalf("RunOnce = %d, %d, %v", s, f, err)
 	}
-	if e := mustGet(t, d, id); e.Status != StatusQueued || !strings.Contains(e.LastError, "STARTTLS") {
+	if e := mail.MustGet(t, d, id); e.Status != mail.StatusQueued || !strings.Contains(e.LastError, "STARTTLS") {
 		t.Fatalf("row = %+v", e)
 	}
 	if n := len(srv.Messages()); n != 0 {
@@ -401,11 +404,11 @@ func TestWorkerNamesTheConfiguredHost(t *testing.T) {
 		{"", "isp.example"}, // the domain of srv.Config().FromAddress
 	} {
 		t.Run(tc.want, func(t *testing.T) {
-			d := newTestDB(t)
-			srv := StartTestSMTP(t)
-			log, _ := testLogger()
-			w := NewWorker(d, func() SMTPConfig { c := srv.Config(); c.Hostname = tc.hostname; return c }, log, newFakeClock().Now)
-			id := enqueue(t, d, sampleMessage())
+			d := mail.NewTestDB(t)
+			srv := mailtest.Start(t)
+			log, _ := mail.TestLogger()
+			w := mail.NewWorker(d, func() mail.SMTPConfig { c := srv.Config(); c.Hostname = tc.hostname; return c }, log, mail.NewFakeClock().Now)
+			id := mail.EnqueueCommitted(t, d, mail.SampleMessage())
 			if s, _, err := w.RunOnce(context.Background()); s != 1 || err != nil {
 				t.Fatalf("RunOnce = %d, %v", s, err)
 			}
@@ -416,8 +419,8 @@ func TestWorkerNamesTheConfiguredHost(t *testing.T) {
 			if !strings.HasSuffix(got.MessageID, "@"+tc.want+">") {
 				t.Errorf("Message-ID %q, want the domain %q", got.MessageID, tc.want)
 			}
-			if e := mustGet(t, d, id); e.MessageID != got.MessageID {
-				t.Errorf("stored Message-ID %q, sent %q", e.MessageID, got.MessageID)
+			if e := mail.MustGet(t, d, id); e.MessageID != got.MessageID {
+				t.Errorf("stored mail.Message-ID %q, sent %q", e.MessageID, got.MessageID)
 			}
 		})
 	}

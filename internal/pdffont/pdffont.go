@@ -22,7 +22,10 @@ import (
 )
 
 // Doc is an fpdf document whose text methods pass every string through the font's
-// translation, so callers write Unicode text and never think about the font.
+// translation, so callers write Unicode text and never think about the font. Only
+// the methods defined here translate (CellFormat, MultiCell, SplitText); fpdf's
+// other text methods (Cell, Write, Text, GetStringWidth) are promoted untranslated,
+// so give one a wrapper here before the first caller uses it.
 type Doc struct {
 	*fpdf.Fpdf
 	// Family is the font family to pass to SetFont; "B" is available as a style.
@@ -59,9 +62,6 @@ func load() *fonts {
 	})
 	return loaded
 }
-
-// Unicode reports whether PDFs get the Unicode font (false: ASCII fallback).
-func Unicode() bool { return load() != nil }
 
 // New starts a document like fpdf.New(orientation, unit, size, "").
 func New(orientation, unit, size string) *Doc {
@@ -102,22 +102,10 @@ func (d *Doc) CellFormat(w, h float64, txt, border string, ln int, align string,
 	d.Fpdf.CellFormat(w, h, d.tr(txt), border, ln, align, fill, link, linkStr)
 }
 
-// Cell is fpdf's Cell with the text translated for the font.
-func (d *Doc) Cell(w, h float64, txt string) { d.Fpdf.Cell(w, h, d.tr(txt)) }
-
 // MultiCell is fpdf's MultiCell with the text translated for the font.
 func (d *Doc) MultiCell(w, h float64, txt, border, align string, fill bool) {
 	d.Fpdf.MultiCell(w, h, d.tr(txt), border, align, fill)
 }
-
-// Write is fpdf's Write with the text translated for the font.
-func (d *Doc) Write(h float64, txt string) { d.Fpdf.Write(h, d.tr(txt)) }
-
-// Text is fpdf's Text with the text translated for the font.
-func (d *Doc) Text(x, y float64, txt string) { d.Fpdf.Text(x, y, d.tr(txt)) }
-
-// GetStringWidth measures text as it will be printed.
-func (d *Doc) GetStringWidth(s string) float64 { return d.Fpdf.GetStringWidth(d.tr(s)) }
 
 // SplitText splits text as it will be printed into lines of at most w.
 func (d *Doc) SplitText(txt string, w float64) []string { return d.Fpdf.SplitText(d.tr(txt), w) }

@@ -25,5 +25,5 @@ func TestDocumentWithCzechText(t *testing.T) {
 	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) || buf.Len() < 500 {
 		t.Fatalf("not a PDF (%d bytes)", buf.Len())
 	}
-	t.Logf("unicode font: %v, %d bytes", Unicode(), buf.Len())
+	t.Logf("unicode font: %v, %d bytes", load() != nil, buf.Len())
 }

@@ -22,24 +22,16 @@ var gsmExt = map[rune]byte{
 
 const gsmEscape = 0x1B
 
-var (
-	gsmBasicIndex = func() map[rune]byte {
-		m := make(map[rune]byte, len(gsmBasic))
-		for i, r := range gsmBasic {
-			if i != gsmEscape {
-				m[r] = byte(i)
-			}
+// gsmBasicIndex maps a character of the default alphabet to its septet.
+var gsmBasicIndex = func() map[rune]byte {
+	m := make(map[rune]byte, len(gsmBasic))
+	for i, r := range gsmBasic {
+		if i != gsmEscape {
+			m[r] = byte(i)
 		}
-		return m
-	}()
-	gsmExtReverse = func() map[byte]rune {
-		m := make(map[byte]rune, len(gsmExt))
-		for r, b := range gsmExt {
-			m[b] = r
-		}
-		return m
-	}()
-)
+	}
+	return m
+}()
 
 // gsmSeptets returns the septets encoding r, or nil when r is not in the
 // default alphabet or its extension table.
@@ -65,28 +57,4 @@ func encodeGSM7(s string) (out []byte, ok bool) {
 		out = append(out, sep...)
 	}
 	return out, true
-}
-
-// decodeGSM7 is the inverse of encodeGSM7. Unknown extension codes decode as
-// the basic character, as 03.38 recommends for receivers.
-func decodeGSM7(b []byte) string {
-	out := make([]rune, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		c := b[i] & 0x7F
-		if c == gsmEscape && i+1 < len(b) {
-			i++
-			if r, ok := gsmExtReverse[b[i]&0x7F]; ok {
-				out = append(out, r)
-			} else {
-				out = append(out, gsmBasic[b[i]&0x7F])
-			}
-			continue
-		}
-		if c == gsmEscape {
-			out = append(out, ' ')
-			continue
-		}
-		out = append(out, gsmBasic[c])
-	}
-	return string(out)
 }

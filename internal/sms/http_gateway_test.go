@@ -1,4 +1,4 @@
-package sms
+package sms_test
 
 import (
 	"context"
@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ispportal/portal/internal/sms"
+	"github.com/ispportal/portal/internal/sms/gatewaytest"
 )
 
 // hostileText exercises every escaping context: query/form separators,
@@ -21,31 +24,31 @@ const hostileText = "Tom & Jerry \"quoted\" 'single' a=b+c%20 \\ ř😀\nline2 {
 const testNumber = "+420777123456"
 
 func TestNewHTTPGatewayValidation(t *testing.T) {
-	ok := HTTPConfig{URL: "https://gw.example/send?to={number}&text={text}"}
+	ok := sms.HTTPConfig{URL: "https://gw.example/send?to={number}&text={text}"}
 	tests := []struct {
 		name    string
-		mutate  func(*HTTPConfig)
+		mutate  func(*sms.HTTPConfig)
 		wantErr string
 	}{
-		{"valid GET", func(*HTTPConfig) {}, ""},
-		{"lower-case method", func(c *HTTPConfig) { c.Method = "post"; c.Body = "x" }, ""},
-		{"empty URL", func(c *HTTPConfig) { c.URL = "" }, "URL is required"},
-		{"ftp scheme", func(c *HTTPConfig) { c.URL = "ftp://gw.example/{number}/{text}" }, "http or https"},
-		{"javascript scheme", func(c *HTTPConfig) { c.URL = "javascript:alert({number}{text})" }, "http or https"},
-		{"no host", func(c *HTTPConfig) { c.URL = "http:///send?{number}{text}" }, "no host"},
-		{"credentials in URL", func(c *HTTPConfig) { c.URL = "https://u:hunter2@gw.example/?{number}{text}" }, "must not contain credentials"},
-		{"PUT", func(c *HTTPConfig) { c.Method = "PUT" }, "GET or POST"},
-		{"GET with body", func(c *HTTPConfig) { c.Method = "GET"; c.Body = "x" }, "needs method POST"},
-		{"missing text", func(c *HTTPConfig) { c.URL = "https://gw.example/?to={number}" }, "{number} and {text}"},
-		{"user and token", func(c *HTTPConfig) { c.User, c.Token = "u", "t" }, "not both"},
-		{"id pattern without group", func(c *HTTPConfig) { c.IDPattern = "id" }, "capture group"},
-		{"broken id pattern", func(c *HTTPConfig) { c.IDPattern = "(" }, "capture group"},
+		{"valid GET", func(*sms.HTTPConfig) {}, ""},
+		{"lower-case method", func(c *sms.HTTPConfig) { c.Method = "post"; c.Body = "x" }, ""},
+		{"empty URL", func(c *sms.HTTPConfig) { c.URL = "" }, "URL is required"},
+		{"ftp scheme", func(c *sms.HTTPConfig) { c.URL = "ftp://gw.example/{number}/{text}" }, "http or https"},
+		{"javascript scheme", func(c *sms.HTTPConfig) { c.URL = "javascript:alert({number}{text})" }, "http or https"},
+		{"no host", func(c *sms.HTTPConfig) { c.URL = "http:///send?{number}{text}" }, "no host"},
+		{"credentials in URL", func(c *sms.HTTPConfig) { c.URL = "https://u:hunter2@gw.example/?{number}{text}" }, "must not contain credentials"},
+		{"PUT", func(c *sms.HTTPConfig) { c.Method = "PUT" }, "GET or POST"},
+		{"GET with body", func(c *sms.HTTPConfig) { c.Method = "GET"; c.Body = "x" }, "needs method POST"},
+		{"missing text", func(c *sms.HTTPConfig) { c.URL = "https://gw.example/?to={number}" }, "{number} and {text}"},
+		{"user and token", func(c *sms.HTTPConfig) { c.User, c.Token = "u", "t" }, "not both"},
+		{"id pattern without group", func(c *sms.HTTPConfig) { c.IDPattern = "id" }, "capture group"},
+		{"broken id pattern", func(c *sms.HTTPConfig) { c.IDPattern = "(" }, "capture group"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := ok
 			tt.mutate(&cfg)
-			_, err := NewHTTPGateway(cfg, nil)
+			_, err := sms.NewHTTPGateway(cfg, nil)
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
@@ -63,16 +66,16 @@ func TestNewHTTPGatewayValidation(t *testing.T) {
 }
 
 func TestHTTPGatewaySend(t *testing.T) {
-	gw := StartTestGateway(t)
+	gw := gatewaytest.Start(t)
 	tests := []struct {
 		name  string
-		cfg   HTTPConfig
-		check func(t *testing.T, r GatewayRequest)
+		cfg   sms.HTTPConfig
+		check func(t *testing.T, r gatewaytest.Request)
 	}{
 		{
 			name: "GET with query placeholders",
-			cfg:  HTTPConfig{URL: gw.URL + "/send?to={number}&msg={text}&from={sender}", Sender: "ISP & Co"},
-			check: func(t *testing.T, r GatewayRequest) {
+			cfg:  sms.HTTPConfig{URL: gw.URL + "/send?to={number}&msg={text}&from={sender}", Sender: "ISP & Co"},
+			check: func(t *testing.T, r gatewaytest.Request) {
 				if r.Method != http.MethodGet || r.Path != "/send" {
 					t.Errorf("got %s %s", r.Method, r.Path)
 				}
@@ -86,11 +89,11 @@ func TestHTTPGatewaySend(t *testing.T) {
 		},
 		{
 			name: "POST JSON with bearer token",
-			cfg: HTTPConfig{
+			cfg: sms.HTTPConfig{
 				URL: gw.URL + "/api", Token: "tok-123", ContentType: "application/json; charset=utf-8",
 				Body: `{"to":"{number}","text":"{text}","from":"{sender}"}`, Sender: `"Q"`,
 			},
-			check: func(t *testing.T, r GatewayRequest) {
+			check: func(t *testing.T, r gatewaytest.Request) {
 				var got map[string]string
 				if err := json.Unmarshal([]byte(r.Body), &got); err != nil {
 					t.Fatalf("body is not JSON: %v\n%s", err, r.Body)
@@ -108,11 +111,11 @@ func TestHTTPGatewaySend(t *testing.T) {
 		},
 		{
 			name: "POST form with basic auth",
-			cfg: HTTPConfig{
+			cfg: sms.HTTPConfig{
 				URL: gw.URL + "/form", User: "isp", Password: "pw", Method: "POST",
 				ContentType: "application/x-www-form-urlencoded", Body: "to={number}&text={text}",
 			},
-			check: func(t *testing.T, r GatewayRequest) {
+			check: func(t *testing.T, r gatewaytest.Request) {
 				got, err := url.ParseQuery(r.Body)
 				if err != nil {
 					t.Fatal(err)
@@ -128,8 +131,8 @@ func TestHTTPGatewaySend(t *testing.T) {
 		},
 		{
 			name: "POST raw text",
-			cfg:  HTTPConfig{URL: gw.URL + "/raw?to={number}", ContentType: "text/plain", Body: "{text}"},
-			check: func(t *testing.T, r GatewayRequest) {
+			cfg:  sms.HTTPConfig{URL: gw.URL + "/raw?to={number}", ContentType: "text/plain", Body: "{text}"},
+			check: func(t *testing.T, r gatewaytest.Request) {
 				if r.Body != hostileText || r.Query.Get("to") != testNumber {
 					t.Errorf("body %q to %q", r.Body, r.Query.Get("to"))
 				}
@@ -139,12 +142,12 @@ func TestHTTPGatewaySend(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.cfg.IDPattern = `"id":"([^"]+)"`
-			g, err := NewHTTPGateway(tt.cfg, nil)
+			g, err := sms.NewHTTPGateway(tt.cfg, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			before := len(gw.Requests())
-			id, err := g.Send(context.Background(), Message{To: testNumber, Text: hostileText})
+			id, err := g.Send(context.Background(), sms.Message{To: testNumber, Text: hostileText})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,47 +164,47 @@ func TestHTTPGatewaySend(t *testing.T) {
 }
 
 func TestHTTPGatewayFailures(t *testing.T) {
-	gw := StartTestGateway(t)
+	gw := gatewaytest.Start(t)
 	const password, token = "pa55-w0rd", "t0ken-xyz"
 	tests := []struct {
 		name      string
-		mode      GatewayMode
+		mode      gatewaytest.Mode
 		timeout   time.Duration
 		temporary bool
 		code      int
 		mention   string
 	}{
-		{"500 is temporary", Gateway500, time.Second, true, 500, "upstream SMSC unavailable"},
-		{"400 is permanent", Gateway400, time.Second, false, 400, "invalid destination number"},
-		{"hang times out as temporary", GatewayHang, 150 * time.Millisecond, true, 0, "deadline exceeded"},
+		{"500 is temporary", gatewaytest.Mode500, time.Second, true, 500, "upstream SMSC unavailable"},
+		{"400 is permanent", gatewaytest.Mode400, time.Second, false, 400, "invalid destination number"},
+		{"hang times out as temporary", gatewaytest.ModeHang, 150 * time.Millisecond, true, 0, "deadline exceeded"},
 	}
 	for _, auth := range []string{"basic", "bearer"} {
 		for _, tt := range tests {
 			t.Run(auth+"/"+tt.name, func(t *testing.T) {
-				cfg := HTTPConfig{URL: gw.URL + "/send?key=" + token + "&to={number}&text={text}"}
+				cfg := sms.HTTPConfig{URL: gw.URL + "/send?key=" + token + "&to={number}&text={text}"}
 				if auth == "basic" {
 					cfg.User, cfg.Password = "isp", password
 				} else {
 					cfg.Token = token
 				}
-				g, err := NewHTTPGateway(cfg, nil)
+				g, err := sms.NewHTTPGateway(cfg, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
 				gw.SetMode(tt.mode)
-				defer gw.SetMode(GatewayOK)
+				defer gw.SetMode(gatewaytest.ModeOK)
 				ctx, cancel := context.WithTimeout(context.Background(), tt.timeout)
 				defer cancel()
-				_, err = g.Send(ctx, Message{To: testNumber, Text: "secret text"})
+				_, err = g.Send(ctx, sms.Message{To: testNumber, Text: "secret text"})
 				if err == nil {
 					t.Fatal("Send succeeded")
 				}
-				if IsTemporary(err) != tt.temporary {
-					t.Errorf("IsTemporary = %v, want %v (%v)", IsTemporary(err), tt.temporary, err)
+				if sms.IsTemporary(err) != tt.temporary {
+					t.Errorf("IsTemporary = %v, want %v (%v)", sms.IsTemporary(err), tt.temporary, err)
 				}
-				var se *Error
+				var se *sms.Error
 				if !errors.As(err, &se) || se.Code != tt.code {
-					t.Errorf("error %v: want *Error with code %d", err, tt.code)
+					t.Errorf("error %v: want *sms.Error with code %d", err, tt.code)
 				}
 				msg := err.Error()
 				if !strings.Contains(msg, tt.mention) {
@@ -223,16 +226,16 @@ func TestHTTPGatewayErrorBodyTruncated(t *testing.T) {
 		_, _ = w.Write([]byte(strings.Repeat("x", 1000)))
 	}))
 	defer srv.Close()
-	g, err := NewHTTPGateway(HTTPConfig{URL: srv.URL + "/?{number}{text}"}, srv.Client())
+	g, err := sms.NewHTTPGateway(sms.HTTPConfig{URL: srv.URL + "/?{number}{text}"}, srv.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = g.Send(context.Background(), Message{To: testNumber, Text: "hi"})
-	if !IsTemporary(err) {
+	_, err = g.Send(context.Background(), sms.Message{To: testNumber, Text: "hi"})
+	if !sms.IsTemporary(err) {
 		t.Fatalf("502 should be temporary: %v", err)
 	}
-	if n := strings.Count(err.Error(), "x"); n != errBodyLimit {
-		t.Fatalf("error quotes %d bytes of body, want %d", n, errBodyLimit)
+	if n := strings.Count(err.Error(), "x"); n != sms.ErrBodyLimit {
+		t.Fatalf("error quotes %d bytes of body, want %d", n, sms.ErrBodyLimit)
 	}
 }
 
@@ -243,25 +246,25 @@ func TestHTTPGatewayConnectionRefused(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	_ = ln.Close() // nothing listens there now
-	g, err := NewHTTPGateway(HTTPConfig{URL: "http://" + addr + "/?to={number}&t={text}"}, nil)
+	g, err := sms.NewHTTPGateway(sms.HTTPConfig{URL: "http://" + addr + "/?to={number}&t={text}"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = g.Send(context.Background(), Message{To: testNumber, Text: "hi"})
-	if err == nil || !IsTemporary(err) {
+	_, err = g.Send(context.Background(), sms.Message{To: testNumber, Text: "hi"})
+	if err == nil || !sms.IsTemporary(err) {
 		t.Fatalf("connection refused should be temporary, got %v", err)
 	}
 }
 
 func TestHTTPGatewayTooLong(t *testing.T) {
-	gw := StartTestGateway(t)
-	g, err := NewHTTPGateway(HTTPConfig{URL: gw.URL + "/?{number}{text}"}, nil)
+	gw := gatewaytest.Start(t)
+	g, err := sms.NewHTTPGateway(sms.HTTPConfig{URL: gw.URL + "/?{number}{text}"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = g.Send(context.Background(), Message{To: testNumber, Text: strings.Repeat("a", 1531)})
-	if !errors.Is(err, ErrTooLong) || IsTemporary(err) {
-		t.Fatalf("got %v, want permanent ErrTooLong", err)
+	_, err = g.Send(context.Background(), sms.Message{To: testNumber, Text: strings.Repeat("a", 1531)})
+	if !errors.Is(err, sms.ErrTooLong) || sms.IsTemporary(err) {
+		t.Fatalf("got %v, want permanent sms.ErrTooLong", err)
 	}
 	if n := len(gw.Requests()); n != 0 {
 		t.Fatalf("gateway got %d requests for a too-long text", n)

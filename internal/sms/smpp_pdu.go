@@ -8,7 +8,7 @@ import (
 	"io"
 )
 
-// SMPP 3.4 command ids used by the transmitter and the test SMSC.
+// SMPP 3.4 command ids the transmitter sends and expects.
 const (
 	cmdGenericNack      uint32 = 0x80000000
 	cmdBindTransmitter  uint32 = 0x00000002
@@ -74,19 +74,6 @@ func readPDU(r io.Reader) (*pdu, error) {
 	return p, nil
 }
 
-// decodePDU parses exactly one PDU from b.
-func decodePDU(b []byte) (*pdu, error) {
-	r := bytes.NewReader(b)
-	p, err := readPDU(r)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errPDU, err)
-	}
-	if r.Len() != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", errPDU, r.Len())
-	}
-	return p, nil
-}
-
 // bodyWriter builds a PDU body field by field.
 type bodyWriter struct{ b []byte }
 
@@ -126,30 +113,4 @@ func (r *bodyReader) cstr(max int) string {
 	s := string(r.b[:i])
 	r.b = r.b[i+1:]
 	return s
-}
-
-func (r *bodyReader) u8() byte {
-	if r.err != nil {
-		return 0
-	}
-	if len(r.b) < 1 {
-		r.err = fmt.Errorf("%w: body too short", errPDU)
-		return 0
-	}
-	v := r.b[0]
-	r.b = r.b[1:]
-	return v
-}
-
-func (r *bodyReader) bytes(n int) []byte {
-	if r.err != nil {
-		return nil
-	}
-	if len(r.b) < n {
-		r.err = fmt.Errorf("%w: body too short", errPDU)
-		return nil
-	}
-	v := r.b[:n]
-	r.b = r.b[n:]
-	return v
 }

@@ -125,15 +125,3 @@ func encodePart(enc, s string) []byte {
 	}
 	return b
 }
-
-// decodePart is the inverse of encodePart for data_coding 0 and 8.
-func decodePart(coding byte, b []byte) string {
-	if coding == codingUCS2 {
-		units := make([]uint16, len(b)/2)
-		for i := range units {
-			units[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		}
-		return string(utf16.Decode(units))
-	}
-	return decodeGSM7(b)
-}

@@ -1,4 +1,4 @@
-package sms
+package sms_test
 
 import (
 	"context"
@@ -9,18 +9,21 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ispportal/portal/internal/sms"
+	"github.com/ispportal/portal/internal/sms/smpptest"
 )
 
 // newTestSMPP starts a test SMSC and a client bound to it, closed at cleanup.
-func newTestSMPP(t *testing.T, mutate func(*SMPPConfig)) (*TestSMSC, *SMPP) {
+func newTestSMPP(t *testing.T, mutate func(*sms.SMPPConfig)) (*smpptest.SMSC, *sms.SMPP) {
 	t.Helper()
-	smsc := StartTestSMSC(t)
+	smsc := smpptest.Start(t)
 	cfg := smsc.Config()
 	cfg.SourceAddr = "ISP"
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	c := NewSMPP(cfg)
+	c := sms.NewSMPP(cfg)
 	t.Cleanup(func() { _ = c.Close() })
 	return smsc, c
 }
@@ -32,19 +35,19 @@ func TestSMPPSendReassembled(t *testing.T) {
 		text   string
 		coding byte
 	}{
-		{"single GSM with extension chars", "Hello {world} [1] €5 ~ ^ | \\ @£$", codingGSM7},
-		{"single UCS-2 czech", "Příliš žluťoučký kůň úpěl ďábelské ódy", codingUCS2},
-		{"single UCS-2 emoji", "Platba přijata 😀👍", codingUCS2},
-		{"multi GSM", r("Invoice due {soon}. ", 20), codingGSM7},
-		{"multi GSM escape on boundary", r("a", 152) + "€" + r("b", 152), codingGSM7},
-		{"multi UCS-2", r("Dobrý den, ", 20), codingUCS2},
-		{"multi UCS-2 emoji on boundary", r("a", 66) + "😀" + r("c", 66), codingUCS2},
-		{"ten parts", r("x", 1530), codingGSM7},
+		{"single GSM with extension chars", "Hello {world} [1] €5 ~ ^ | \\ @£$", smpptest.CodingGSM7},
+		{"single UCS-2 czech", "Příliš žluťoučký kůň úpěl ďábelské ódy", smpptest.CodingUCS2},
+		{"single UCS-2 emoji", "Platba přijata 😀👍", smpptest.CodingUCS2},
+		{"multi GSM", r("Invoice due {soon}. ", 20), smpptest.CodingGSM7},
+		{"multi GSM escape on boundary", r("a", 152) + "€" + r("b", 152), smpptest.CodingGSM7},
+		{"multi UCS-2", r("Dobrý den, ", 20), smpptest.CodingUCS2},
+		{"multi UCS-2 emoji on boundary", r("a", 66) + "😀" + r("c", 66), smpptest.CodingUCS2},
+		{"ten parts", r("x", 1530), smpptest.CodingGSM7},
 	}
 	smsc, c := newTestSMPP(t, nil)
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			id, err := c.Send(context.Background(), Message{To: testNumber, Text: tt.text})
+			id, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: tt.text})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +56,7 @@ func TestSMPPSendReassembled(t *testing.T) {
 				t.Fatalf("SMSC has %d messages, want %d", len(msgs), i+1)
 			}
 			got := msgs[i]
-			_, parts, _ := Parts(tt.text)
+			_, parts, _ := sms.Parts(tt.text)
 			if got.Text != tt.text || got.Parts != parts || got.DataCoding != tt.coding || got.To != testNumber || got.From != "ISP" {
 				t.Errorf("SMSC got %+v\nwant text %q in %d parts, coding %d", got, tt.text, parts, tt.coding)
 			}
@@ -64,7 +67,7 @@ func TestSMPPSendReassembled(t *testing.T) {
 			for _, s := range subs[len(subs)-parts:] {
 				wantESM := byte(0)
 				if parts > 1 {
-					wantESM = esmUDHI
+					wantESM = smpptest.ESMClassUDHI
 				}
 				if s.ESMClass != wantESM || s.Total != map[bool]int{true: parts, false: 0}[parts > 1] {
 					t.Errorf("part %+v: want esm_class 0x%02x, total %d", s, wantESM, parts)
@@ -89,19 +92,19 @@ func TestSMPPBind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			smsc, c := newTestSMPP(t, func(c *SMPPConfig) { c.SystemID, c.Password = tt.id, tt.pass })
-			_, err := c.Send(context.Background(), Message{To: testNumber, Text: "hi"})
+			smsc, c := newTestSMPP(t, func(c *sms.SMPPConfig) { c.SystemID, c.Password = tt.id, tt.pass })
+			_, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "hi"})
 			if !tt.wantErr {
 				if err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			var se *Error
-			if !errors.Is(err, ErrBindFailed) || !errors.As(err, &se) || Status(se.Code) != StatusBindFailed {
-				t.Fatalf("got %v, want ErrBindFailed with ESME_RBINDFAIL", err)
+			var se *sms.Error
+			if !errors.Is(err, sms.ErrBindFailed) || !errors.As(err, &se) || sms.Status(se.Code) != sms.StatusBindFailed {
+				t.Fatalf("got %v, want sms.ErrBindFailed with ESME_RBINDFAIL", err)
 			}
-			if !IsTemporary(err) {
+			if !sms.IsTemporary(err) {
 				t.Errorf("bind failure should be retryable once fixed: %v", err)
 			}
 			if strings.Contains(err.Error(), tt.pass) {
@@ -116,32 +119,32 @@ func TestSMPPBind(t *testing.T) {
 
 func TestSMPPStatuses(t *testing.T) {
 	tests := []struct {
-		status    Status
+		status    sms.Status
 		temporary bool
 	}{
-		{StatusThrottled, true},
-		{StatusMsgQueueFull, true},
-		{StatusInvalidDestAddr, false},
-		{StatusSubmitFailed, false},
-		{StatusSystemError, false},
+		{sms.StatusThrottled, true},
+		{sms.StatusMsgQueueFull, true},
+		{sms.StatusInvalidDestAddr, false},
+		{sms.StatusSubmitFailed, false},
+		{sms.StatusSystemError, false},
 	}
 	smsc, c := newTestSMPP(t, nil)
 	for _, tt := range tests {
 		t.Run(tt.status.String(), func(t *testing.T) {
 			smsc.FailNext(1, tt.status)
-			_, err := c.Send(context.Background(), Message{To: testNumber, Text: "hi"})
-			var se *Error
-			if !errors.As(err, &se) || Status(se.Code) != tt.status {
-				t.Fatalf("got %v, want *Error with %s", err, tt.status)
+			_, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "hi"})
+			var se *sms.Error
+			if !errors.As(err, &se) || sms.Status(se.Code) != tt.status {
+				t.Fatalf("got %v, want *sms.Error with %s", err, tt.status)
 			}
-			if IsTemporary(err) != tt.temporary {
-				t.Errorf("IsTemporary = %v, want %v", IsTemporary(err), tt.temporary)
+			if sms.IsTemporary(err) != tt.temporary {
+				t.Errorf("IsTemporary = %v, want %v", sms.IsTemporary(err), tt.temporary)
 			}
 			if !strings.Contains(err.Error(), tt.status.String()) {
 				t.Errorf("error %q should name the status", err)
 			}
 			// The session survives a refused submit.
-			if _, err := c.Send(context.Background(), Message{To: testNumber, Text: "again"}); err != nil {
+			if _, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "again"}); err != nil {
 				t.Fatalf("send after refusal: %v", err)
 			}
 		})
@@ -155,17 +158,17 @@ func TestSMPPRejectedLocally(t *testing.T) {
 	smsc, c := newTestSMPP(t, nil)
 	tests := []struct {
 		name string
-		m    Message
+		m    sms.Message
 		is   error
 	}{
-		{"letters in number", Message{To: "+420abc", Text: "hi"}, nil},
-		{"empty number", Message{To: "", Text: "hi"}, nil},
-		{"too long", Message{To: testNumber, Text: strings.Repeat("ř", 671)}, ErrTooLong},
+		{"letters in number", sms.Message{To: "+420abc", Text: "hi"}, nil},
+		{"empty number", sms.Message{To: "", Text: "hi"}, nil},
+		{"too long", sms.Message{To: testNumber, Text: strings.Repeat("ř", 671)}, sms.ErrTooLong},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.Send(context.Background(), tt.m)
-			if err == nil || IsTemporary(err) || (tt.is != nil && !errors.Is(err, tt.is)) {
+			if err == nil || sms.IsTemporary(err) || (tt.is != nil && !errors.Is(err, tt.is)) {
 				t.Fatalf("got %v, want permanent error", err)
 			}
 		})
@@ -177,22 +180,22 @@ func TestSMPPRejectedLocally(t *testing.T) {
 
 func TestSMPPStallTimesOut(t *testing.T) {
 	smsc, c := newTestSMPP(t, nil)
-	if _, err := c.Send(context.Background(), Message{To: testNumber, Text: "warm up"}); err != nil {
+	if _, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "warm up"}); err != nil {
 		t.Fatal(err)
 	}
 	smsc.Stall(true)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.Send(ctx, Message{To: testNumber, Text: "stuck"})
-	if !errors.Is(err, context.DeadlineExceeded) || !IsTemporary(err) {
+	_, err := c.Send(ctx, sms.Message{To: testNumber, Text: "stuck"})
+	if !errors.Is(err, context.DeadlineExceeded) || !sms.IsTemporary(err) {
 		t.Fatalf("got %v, want temporary deadline error", err)
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Fatalf("Send took %v despite a 200ms deadline", d)
 	}
 	smsc.Stall(false)
-	if _, err := c.Send(context.Background(), Message{To: testNumber, Text: "after stall"}); err != nil {
+	if _, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "after stall"}); err != nil {
 		t.Fatalf("send after stall: %v", err)
 	}
 	if binds, _, _ := smsc.Counts(); binds != 2 {
@@ -203,7 +206,7 @@ func TestSMPPStallTimesOut(t *testing.T) {
 func TestSMPPReconnect(t *testing.T) {
 	smsc, c := newTestSMPP(t, nil)
 	for round := 1; round <= 3; round++ {
-		if _, err := c.Send(context.Background(), Message{To: testNumber, Text: fmt.Sprintf("round %d", round)}); err != nil {
+		if _, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: fmt.Sprintf("round %d", round)}); err != nil {
 			t.Fatalf("round %d: %v", round, err)
 		}
 		smsc.DropConnections()
@@ -217,11 +220,11 @@ func TestSMPPReconnect(t *testing.T) {
 }
 
 func TestSMPPKeepAlive(t *testing.T) {
-	smsc, c := newTestSMPP(t, func(c *SMPPConfig) {
+	smsc, c := newTestSMPP(t, func(c *sms.SMPPConfig) {
 		c.EnquireLink = 30 * time.Millisecond
 		c.Timeout = 100 * time.Millisecond
 	})
-	if _, err := c.Send(context.Background(), Message{To: testNumber, Text: "hi"}); err != nil {
+	if _, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "hi"}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, func() bool { _, _, n := smsc.Counts(); return n >= 2 }, "two enquire_links")
@@ -230,7 +233,7 @@ func TestSMPPKeepAlive(t *testing.T) {
 	smsc.Stall(true)
 	waitFor(t, func() bool { return smsc.OpenConns() == 0 }, "the client to drop the unanswered session")
 	smsc.Stall(false)
-	if _, err := c.Send(context.Background(), Message{To: testNumber, Text: "after"}); err != nil {
+	if _, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "after"}); err != nil {
 		t.Fatal(err)
 	}
 	if binds, _, _ := smsc.Counts(); binds != 2 {
@@ -239,10 +242,10 @@ func TestSMPPKeepAlive(t *testing.T) {
 }
 
 func TestSMPPOverTLS(t *testing.T) {
-	smsc := StartTestSMSC(t, WithSMSCTLS(), WithSMSCCredentials("tlsuser", "tlspw"))
-	c := NewSMPP(smsc.Config())
+	smsc := smpptest.Start(t, smpptest.WithTLS(), smpptest.WithCredentials("tlsuser", "tlspw"))
+	c := sms.NewSMPP(smsc.Config())
 	defer c.Close()
-	if _, err := c.Send(context.Background(), Message{To: testNumber, Text: "over TLS ✓"}); err != nil {
+	if _, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "over TLS ✓"}); err != nil {
 		t.Fatal(err)
 	}
 	if msgs := smsc.Messages(); len(msgs) != 1 || msgs[0].Text != "over TLS ✓" {
@@ -252,16 +255,16 @@ func TestSMPPOverTLS(t *testing.T) {
 	// A client that does not trust the certificate must not send anything.
 	cfg := smsc.Config()
 	cfg.TLSConfig = nil
-	untrusting := NewSMPP(cfg)
+	untrusting := sms.NewSMPP(cfg)
 	defer untrusting.Close()
-	if _, err := untrusting.Send(context.Background(), Message{To: testNumber, Text: "x"}); err == nil {
+	if _, err := untrusting.Send(context.Background(), sms.Message{To: testNumber, Text: "x"}); err == nil {
 		t.Fatal("untrusted certificate accepted")
 	}
 }
 
 func TestSMPPCloseUnbinds(t *testing.T) {
 	smsc, c := newTestSMPP(t, nil)
-	if _, err := c.Send(context.Background(), Message{To: testNumber, Text: "hi"}); err != nil {
+	if _, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "hi"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Close(); err != nil {
@@ -270,8 +273,8 @@ func TestSMPPCloseUnbinds(t *testing.T) {
 	if _, unbinds, _ := smsc.Counts(); unbinds != 1 {
 		t.Errorf("unbinds = %d, want 1", unbinds)
 	}
-	_, err := c.Send(context.Background(), Message{To: testNumber, Text: "late"})
-	if !errors.Is(err, ErrClosed) {
+	_, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "late"})
+	if !errors.Is(err, sms.ErrClosed) {
 		t.Fatalf("send after Close: %v", err)
 	}
 }
@@ -283,17 +286,17 @@ func TestSMPPConnectionRefused(t *testing.T) {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	_ = ln.Close()
-	c := NewSMPP(SMPPConfig{Host: "127.0.0.1", Port: port, SystemID: "x", Timeout: time.Second})
+	c := sms.NewSMPP(sms.SMPPConfig{Host: "127.0.0.1", Port: port, SystemID: "x", Timeout: time.Second})
 	defer c.Close()
-	_, err = c.Send(context.Background(), Message{To: testNumber, Text: "hi"})
-	if err == nil || !IsTemporary(err) {
+	_, err = c.Send(context.Background(), sms.Message{To: testNumber, Text: "hi"})
+	if err == nil || !sms.IsTemporary(err) {
 		t.Fatalf("got %v, want temporary error", err)
 	}
 }
 
 func TestSMPPConfigErrors(t *testing.T) {
-	c := NewSMPP(SMPPConfig{Host: "127.0.0.1", Port: 1, Password: "far-too-long", SourceAddr: "A very long sender"})
-	_, err := c.Send(context.Background(), Message{To: testNumber, Text: "hi"})
+	c := sms.NewSMPP(sms.SMPPConfig{Host: "127.0.0.1", Port: 1, Password: "far-too-long", SourceAddr: "A very long sender"})
+	_, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: "hi"})
 	for _, want := range []string{"password longer than 8", "source address"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v should mention %q", err, want)
@@ -314,7 +317,7 @@ func TestSMPPConcurrentSends(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			text := fmt.Sprintf("msg %d ", i) + strings.Repeat("ž", 80) // two UCS-2 parts each
-			if _, err := c.Send(context.Background(), Message{To: testNumber, Text: text}); err != nil {
+			if _, err := c.Send(context.Background(), sms.Message{To: testNumber, Text: text}); err != nil {
 				errs <- err
 			}
 		}()

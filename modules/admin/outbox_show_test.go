@@ -12,6 +12,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/mail/mailtest"
 	"github.com/ispportal/portal/internal/testkit"
 )
 
@@ -56,7 +57,7 @@ func TestOutboxKeepsNoLiveToken(t *testing.T) {
 		_, err := tx.Exec(`UPDATE clients SET email = 'c7001@example.net' WHERE id = ?`, cid)
 		return err
 	})
-	srv := mail.StartTestSMTP(t)
+	srv := mailtest.Start(t)
 	env.Set("system_mail", "portal@example.cz")
 	env.Set("system_mail_name", "Portal")
 	env.Set("ci_url", "https://portal.example.cz/")

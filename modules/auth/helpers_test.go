@@ -13,6 +13,7 @@ import (
 
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/mail/mailtest"
 	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/testkit"
 )
@@ -87,16 +88,16 @@ func lockState(t *testing.T, env *testkit.Env, clientID int64) lockout.State {
 
 // mailer delivers the outbox to a real SMTP server in the test.
 type mailer struct {
-	srv *mail.TestSMTP
+	srv *mailtest.Server
 	env *testkit.Env
 }
 
 func newMailer(t *testing.T, env *testkit.Env) *mailer {
-	return &mailer{srv: mail.StartTestSMTP(t), env: env}
+	return &mailer{srv: mailtest.Start(t), env: env}
 }
 
 // deliver sends what is queued and returns every message received so far.
-func (m *mailer) deliver(t *testing.T) []mail.TestMessage {
+func (m *mailer) deliver(t *testing.T) []mailtest.Message {
 	t.Helper()
 	// The portal's clock: a link mail expires with its link, by that clock.
 	w := mail.NewWorker(m.env.Deps.DB, m.srv.Config, m.env.Deps.Log, m.env.Clock.Now)
@@ -109,7 +110,7 @@ func (m *mailer) deliver(t *testing.T) []mail.TestMessage {
 var linkRE = regexp.MustCompile(`https://portal\.isp\.example/password/reset\?token=[A-Za-z0-9_-]+`)
 
 // link returns the password link of a received mail, as a local path.
-func link(t *testing.T, msg mail.TestMessage) string {
+func link(t *testing.T, msg mailtest.Message) string {
 	t.Helper()
 	l := linkRE.FindString(msg.Text)
 	if l == "" {

@@ -205,16 +205,6 @@ func ListDocuments(ctx context.Context, q core.Querier) ([]Document, error) {
 	return out, nil
 }
 
-// VersionText returns the text of one version of a document.
-func VersionText(ctx context.Context, q core.Querier, id int64, version int) (string, error) {
-	var t string
-	err := q.QueryRowContext(ctx, `SELECT text FROM consent_versions WHERE document_id = ? AND version = ?`, id, version).Scan(&t)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", core.ErrNotFound
-	}
-	return t, err
-}
-
 func purposes(ctx context.Context, q core.Querier, id int64) ([]Purpose, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, name FROM consent_purposes WHERE document_id = ? ORDER BY position, id`, id)
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
-	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/mail/mailtest"
 )
 
 // run runs one of the module's CLI commands.
@@ -30,15 +30,18 @@ func run(t *testing.T, f *fixture, name, stdin string, args ...string) (string, 
 
 func TestStaffReplyMail(t *testing.T) {
 	f := newFixture(t)
-	srv := mail.StartTestSMTP(t)
+	srv := mailtest.Start(t)
 	w := mail.NewWorker(f.env.Deps.DB, srv.Config, nil, time.Now)
 	// A Czech client.
-	f.env.Tx(func(tx *sql.Tx) error { return core.SetClientLanguage(context.Background(), tx, f.c2, "cs") })
+	f.env.Tx(func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE clients SET language = 'cs' WHERE id = ?`, f.c2)
+		return err
+	})
 	t1 := f.ticket(t, f.c1, f.bill, "Invoice question", StateOpen, Item{Type: TypeEmail, Direction: DirIn, Body: "Why?"})
 	t2 := f.ticket(t, f.c2, f.tech, "Wi-Fi", StateOpen)
 	noClient := f.ticket(t, 0, f.tech, "Anonymous call", StateOpen)
 
-	deliver := func() mail.TestMessage {
+	deliver := func() mailtest.Message {
 		t.Helper()
 		srv.Clear()
 		if _, _, err := w.RunOnce(context.Background()); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/mail/mailtest"
 	"github.com/ispportal/portal/modules/info"
 )
 
@@ -41,7 +42,7 @@ func (w *world) count(t *testing.T, query string, args ...any) int {
 
 func TestDataChangeSaves(t *testing.T) {
 	w := newWorld(t)
-	srv := mail.StartTestSMTP(t)
+	srv := mailtest.Start(t)
 	w.env.Set("ci_data_change_notify_email", "office@isp.example; tech@isp.example")
 	b := w.env.Browser().LoginAs(w.a)
 	b.Get("/info").Expect(t, 200, `href="/info/edit"`)

@@ -18,6 +18,7 @@ import (
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/mail/mailtest"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/settings"
@@ -86,7 +87,7 @@ func TestRequestsGate(t *testing.T) {
 
 func TestRequestSavedAndMailed(t *testing.T) {
 	w := newWorld(t)
-	srv := mail.StartTestSMTP(t)
+	srv := mailtest.Start(t)
 	ctx := context.Background()
 	w.env.Set("ci_auth_requests_forwarding_email", "desk@isp.example; noc@isp.example,Boss@isp.example")
 	w.env.Tx(func(tx *sql.Tx) error {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	smslib "github.com/ispportal/portal/internal/sms"
+	"github.com/ispportal/portal/internal/sms/gatewaytest"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/internal/web"
 )
@@ -34,7 +34,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	// The tab needs a configured transport: a recording test gateway by default.
 	env.Set("sms_notify", "gateway")
-	env.Set("sms_gateway_url", smslib.StartTestGateway(t).URL+"/send")
+	env.Set("sms_gateway_url", gatewaytest.Start(t).URL+"/send")
 	env.Set("ci_sms_enable", "1")
 	f.b1 = env.Browser().LoginAs(f.c1)
 	f.b2 = env.Browser().LoginAs(f.c2)

@@ -8,7 +8,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	smslib "github.com/ispportal/portal/internal/sms"
+	"github.com/ispportal/portal/internal/sms/kanneltest"
 )
 
 // TestKannelGetsCodingPerMessage sends through the portal's HTTP gateway transport to
@@ -19,7 +19,7 @@ import (
 // coding Czech letters arrive as "?").
 func TestKannelGetsCodingPerMessage(t *testing.T) {
 	f := newFixture(t)
-	k := smslib.StartKannel(t)
+	k := kanneltest.Start(t)
 	f.env.Set("sms_notify", "gateway")
 	f.env.Set("sms_gateway_url", k.Template())
 	f.env.Set("sms_gateway_method", "GET")

@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/core"
-	smslib "github.com/ispportal/portal/internal/sms"
+	"github.com/ispportal/portal/internal/sms/gatewaytest"
+	"github.com/ispportal/portal/internal/sms/smpptest"
 	"github.com/ispportal/portal/internal/testkit"
 )
 
@@ -20,7 +21,7 @@ import (
 // module, and the menu has no entry.
 func TestGateBothWays(t *testing.T) {
 	f := newFixture(t)
-	gw := smslib.StartTestGateway(t).URL
+	gw := gatewaytest.Start(t).URL
 	cases := []struct {
 		name, notify, enable string
 		set                  map[string]string
@@ -63,7 +64,7 @@ func TestGateBothWays(t *testing.T) {
 
 func TestSendThroughSMPP(t *testing.T) {
 	f := newFixture(t)
-	smsc := smslib.StartTestSMSC(t)
+	smsc := smpptest.Start(t)
 	cfg := smsc.Config()
 	f.env.Set("sms_notify", "smpp")
 	f.env.Set("smpp_host", cfg.Host)
@@ -103,8 +104,8 @@ func TestSendThroughSMPP(t *testing.T) {
 }
 
 // gateway configures the HTTP gateway transport against a test server.
-func gateway(t *testing.T, f *fixture) *smslib.TestGateway {
-	g := smslib.StartTestGateway(t)
+func gateway(t *testing.T, f *fixture) *gatewaytest.Gateway {
+	g := gatewaytest.Start(t)
 	f.env.Set("sms_notify", "gateway")
 	f.env.Set("sms_gateway_url", g.URL+"/send")
 	f.env.Set("sms_gateway_user", "portal")
@@ -125,7 +126,7 @@ func TestGatewayRetriesAndFailures(t *testing.T) {
 	g := gateway(t, f)
 
 	// 500: temporary, retried after the back-off, visible meanwhile.
-	g.SetMode(smslib.Gateway500)
+	g.SetMode(gatewaytest.Mode500)
 	send(t, f, "+420777123456", "Příliš žluťoučký kůň")
 	if sent, failed := f.runOnce(t); sent != 0 || failed != 1 {
 		t.Fatalf("500 round: %d %d", sent, failed)
@@ -142,7 +143,7 @@ func TestGatewayRetriesAndFailures(t *testing.T) {
 	if strings.Contains(m.LastError, "gw-secret") || strings.Contains(f.env.Logs.String(), "gw-secret") {
 		t.Fatal("password leaked")
 	}
-	g.SetMode(smslib.GatewayOK)
+	g.SetMode(gatewaytest.ModeOK)
 	f.runOnce(t) // not due yet
 	if n := len(g.Requests()); n != 1 {
 		t.Fatalf("retried before the back-off: %d requests", n)
@@ -160,7 +161,7 @@ func TestGatewayRetriesAndFailures(t *testing.T) {
 	}
 
 	// 400: permanent, failed at once and not counted against the limit.
-	g.SetMode(smslib.Gateway400)
+	g.SetMode(gatewaytest.Mode400)
 	send(t, f, "+420777123457", "x")
 	if _, failed := f.runOnce(t); failed != 1 {
 		t.Fatal("400 not failed")
@@ -171,7 +172,7 @@ func TestGatewayRetriesAndFailures(t *testing.T) {
 	f.b1.Get("/sms").Expect(t, 200, `badge err">Failed`, "could not be delivered").Lacks(t, "invalid destination", "provider answered")
 
 	// A provider that hangs: timeout, temporary.
-	g.SetMode(smslib.GatewayHang)
+	g.SetMode(gatewaytest.ModeHang)
 	f.mod.Worker().SendTimeout = 300 * time.Millisecond
 	send(t, f, "+420777123458", "y")
 	if _, failed := f.runOnce(t); failed != 1 {
@@ -181,13 +182,13 @@ func TestGatewayRetriesAndFailures(t *testing.T) {
 		t.Fatalf("after timeout: %+v", m)
 	}
 	f.mod.Worker().SendTimeout = 30 * time.Second
-	g.SetMode(smslib.GatewayOK)
+	g.SetMode(gatewaytest.ModeOK)
 	f.env.Clock.Advance(time.Minute)
 	if sent, _ := f.runOnce(t); sent != 1 {
 		t.Fatal("not sent after the timeout")
 	}
 	// Ten temporary failures end in failed.
-	g.SetMode(smslib.Gateway500)
+	g.SetMode(gatewaytest.Mode500)
 	send(t, f, "+420777123459", "z")
 	for i := 0; i < MaxAttempts; i++ {
 		f.runOnce(t)

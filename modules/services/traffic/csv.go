@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// CSVHeader is the header line ParseCSV expects (columns may come in any
+// CSVHeader is the header line ImportCSV expects (columns may come in any
 // order; extra columns are ignored).
 const CSVHeader = "service,timestamp,bytes_down,bytes_up"
 
@@ -28,43 +28,6 @@ var ErrCSVHeader = errors.New("traffic: CSV header must name service,timestamp,b
 type LineError struct {
 	Line   int
 	Reason string
-}
-
-func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
-
-// ParseCSV reads counter samples from CSV with the header
-// "service,timestamp,bytes_down,bytes_up": service is a reference that
-// resolve maps to a service ID (for example a login or service number),
-// timestamp is RFC 3339 or Unix seconds, and the byte columns are the
-// cumulative counters.
-//
-// Malformed rows (wrong column count, bad or negative number, bad time,
-// unknown service, broken quoting) are skipped and reported as LineErrors
-// while the good rows are kept, so one bad line does not block a large
-// import. The error is non-nil only when reading cannot go on: an I/O
-// error, a bad header or a line longer than MaxCSVLine; the samples parsed
-// until then are still returned. The input is streamed; for files too big
-// to hold as samples use ImportCSV.
-func ParseCSV(r io.Reader, resolve func(ref string) (int64, bool)) ([]Sample, []LineError, error) {
-	sc, err := newCSVScanner(r, resolve)
-	if err != nil {
-		return nil, nil, err
-	}
-	var samples []Sample
-	var lineErrs []LineError
-	for {
-		smp, _, lerr, err := sc.next()
-		switch {
-		case err == io.EOF:
-			return samples, lineErrs, nil
-		case err != nil:
-			return samples, lineErrs, err
-		case lerr != nil:
-			lineErrs = append(lineErrs, *lerr)
-		default:
-			samples = append(samples, smp)
-		}
-	}
 }
 
 // csvScanner yields one sample or line error per data row.
@@ -92,7 +55,7 @@ const (
 
 func newCSVScanner(r io.Reader, resolve func(string) (int64, bool)) (*csvScanner, error) {
 	if resolve == nil {
-		return nil, errors.New("traffic: ParseCSV needs a resolve function")
+		return nil, errors.New("traffic: the CSV import needs a resolve function")
 	}
 	lim := &lineLimiter{r: r, max: MaxCSVLine, line: 1}
 	cr := csv.NewReader(lim)

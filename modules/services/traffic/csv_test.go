@@ -3,11 +3,37 @@ package traffic
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
+
+// ParseCSV parses CSV as ImportCSV does, keeping every sample and line error
+// in memory instead of storing them: the parser's tests read the result.
+func ParseCSV(r io.Reader, resolve func(ref string) (int64, bool)) ([]Sample, []LineError, error) {
+	sc, err := newCSVScanner(r, resolve)
+	if err != nil {
+		return nil, nil, err
+	}
+	var samples []Sample
+	var lineErrs []LineError
+	for {
+		smp, _, lerr, err := sc.next()
+		switch {
+		case err == io.EOF:
+			return samples, lineErrs, nil
+		case err != nil:
+			return samples, lineErrs, err
+		case lerr != nil:
+			lineErrs = append(lineErrs, *lerr)
+		default:
+			samples = append(samples, smp)
+		}
+	}
+}
 
 // resolveRefs knows the services "a" (1) and "b" (2).
 func resolveRefs(ref string) (int64, bool) {
@@ -53,7 +79,7 @@ func TestParseCSVGoodAndBadRows(t *testing.T) {
 func lerrsText(l []LineError) string {
 	var b strings.Builder
 	for _, e := range l {
-		b.WriteString(e.Error() + "\n")
+		fmt.Fprintf(&b, "line %d: %s\n", e.Line, e.Reason)
 	}
 	return b.String()
 }

@@ -129,3 +129,6 @@ func assertFine(tb testing.TB, d *db.DB, svc int64, want map[time.Time][2]int64)
 		tb.Fatalf("5-minute buckets\n got %v\nwant %v", got, w)
 	}
 }
+
+// Source returns the migration source for db.Migrate.
+func Source() db.Source { return db.Source{Name: MigrationsName, FS: Migrations} }

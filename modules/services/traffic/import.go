@@ -24,11 +24,22 @@ type ImportResult struct {
 	ErrorCount int
 }
 
-// ImportCSV parses CSV like ParseCSV and ingests it in batches of
-// batchSize samples (default 10,000), each in its own transaction, so a
-// file of any size needs only one batch in memory. If it fails half-way,
-// the batches before stay stored; importing the same file again is safe
-// because duplicates are ignored.
+// ImportCSV reads counter samples from CSV with the header
+// "service,timestamp,bytes_down,bytes_up": service is a reference that
+// resolve maps to a service ID (for example a login or service number),
+// timestamp is RFC 3339 or Unix seconds, and the byte columns are the
+// cumulative counters.
+//
+// Malformed rows (wrong column count, bad or negative number, bad time,
+// unknown service, broken quoting) are skipped and reported as LineErrors
+// while the good rows are kept, so one bad line does not block a large
+// import. The error is non-nil only when reading cannot go on: an I/O
+// error, a bad header or a line longer than MaxCSVLine.
+//
+// The samples are ingested in batches of batchSize (default 10,000), each in
+// its own transaction, so a file of any size needs only one batch in memory.
+// If it fails half-way, the batches before stay stored; importing the same
+// file again is safe because duplicates are ignored.
 func ImportCSV(ctx context.Context, store *Store, r io.Reader, resolve func(ref string) (int64, bool), batchSize int) (ImportResult, error) {
 	var res ImportResult
 	if batchSize <= 0 {

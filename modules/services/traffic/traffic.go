@@ -26,9 +26,6 @@ var migrationsFS embed.FS
 // db.Migrate(ctx, d, db.Source{Name: MigrationsName, FS: traffic.Migrations}).
 var Migrations = mustSub(migrationsFS, "migrations")
 
-// Source returns the migration source for db.Migrate.
-func Source() db.Source { return db.Source{Name: MigrationsName, FS: Migrations} }
-
 func mustSub(f fs.FS, dir string) fs.FS {
 	sub, err := fs.Sub(f, dir)
 	if err != nil {

@@ -1,4 +1,4 @@
-package sms
+package smpptest
 
 import (
 	"crypto/ecdsa"
@@ -12,10 +12,10 @@ import (
 	"time"
 )
 
-// WithSMSCTLS makes the test SMSC speak TLS with a fresh self-signed
+// WithTLS makes the test SMSC speak TLS with a fresh self-signed
 // certificate for 127.0.0.1; Config then returns a client config trusting it.
-func WithSMSCTLS() SMSCOption {
-	return func(s *TestSMSC) { s.tlsOn = true }
+func WithTLS() Option {
+	return func(s *SMSC) { s.tlsOn = true }
 }
 
 // selfSignedTLS returns a server config and a client config that trusts it.

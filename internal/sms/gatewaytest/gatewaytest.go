@@ -1,4 +1,7 @@
-package sms
+// Package gatewaytest runs a recording HTTP SMS gateway for tests of the HTTP
+// gateway transport and of the modules that send SMS through it. It lives apart
+// from package sms so that httptest and testing are not linked into the binary.
+package gatewaytest
 
 import (
 	"fmt"
@@ -10,28 +13,28 @@ import (
 	"testing"
 )
 
-// GatewayMode selects how the test gateway answers.
-type GatewayMode int
+// Mode selects how the test gateway answers.
+type Mode int
 
 // Test gateway behaviours.
 const (
-	GatewayOK   GatewayMode = iota // 200 with {"id":"gw-N"}
-	Gateway500                     // 500: provider trouble, temporary
-	Gateway400                     // 400: request refused, permanent
-	GatewayHang                    // never answers until the client gives up
+	ModeOK   Mode = iota // 200 with {"id":"gw-N"}
+	Mode500              // 500: provider trouble, temporary
+	Mode400              // 400: request refused, permanent
+	ModeHang             // never answers until the client gives up
 )
 
-// GatewayRequest is one request the test gateway received.
-type GatewayRequest struct {
+// Request is one request the test gateway received.
+type Request struct {
 	Method, Path string
 	Query        url.Values
 	Header       http.Header
 	Body         string
 }
 
-// TestGateway is an httptest server that records requests and fails on
+// Gateway is an httptest server that records requests and fails on
 // command. It is closed by t.Cleanup.
-type TestGateway struct {
+type Gateway struct {
 	// URL is the server's base URL, e.g. http://127.0.0.1:12345.
 	URL string
 
@@ -39,15 +42,15 @@ type TestGateway struct {
 	stop chan struct{} // releases hanging handlers so Close does not block
 
 	mu     sync.Mutex
-	mode   GatewayMode
-	reqs   []GatewayRequest
+	mode   Mode
+	reqs   []Request
 	nextID int
 }
 
-// StartTestGateway starts a recording HTTP SMS gateway in GatewayOK mode.
-func StartTestGateway(t testing.TB) *TestGateway {
+// Start starts a recording HTTP SMS gateway that answers ModeOK.
+func Start(t testing.TB) *Gateway {
 	t.Helper()
-	g := &TestGateway{stop: make(chan struct{})}
+	g := &Gateway{stop: make(chan struct{})}
 	g.srv = httptest.NewServer(http.HandlerFunc(g.handle))
 	g.URL = g.srv.URL
 	t.Cleanup(func() {
@@ -58,23 +61,23 @@ func StartTestGateway(t testing.TB) *TestGateway {
 }
 
 // SetMode switches how later requests are answered.
-func (g *TestGateway) SetMode(m GatewayMode) {
+func (g *Gateway) SetMode(m Mode) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.mode = m
 }
 
 // Requests returns every request received so far.
-func (g *TestGateway) Requests() []GatewayRequest {
+func (g *Gateway) Requests() []Request {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return append([]GatewayRequest(nil), g.reqs...)
+	return append([]Request(nil), g.reqs...)
 }
 
-func (g *TestGateway) handle(w http.ResponseWriter, r *http.Request) {
+func (g *Gateway) handle(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	g.mu.Lock()
-	g.reqs = append(g.reqs, GatewayRequest{
+	g.reqs = append(g.reqs, Request{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: string(body),
 	})
 	mode := g.mode
@@ -82,11 +85,11 @@ func (g *TestGateway) handle(w http.ResponseWriter, r *http.Request) {
 	id := g.nextID
 	g.mu.Unlock()
 	switch mode {
-	case Gateway500:
+	case Mode500:
 		http.Error(w, "upstream SMSC unavailable", http.StatusInternalServerError)
-	case Gateway400:
+	case Mode400:
 		http.Error(w, `{"error":"invalid destination number"}`, http.StatusBadRequest)
-	case GatewayHang:
+	case ModeHang:
 		select {
 		case <-r.Context().Done():
 		case <-g.stop:

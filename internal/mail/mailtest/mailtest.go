@@ -1,11 +1,14 @@
-package mail
-
-// A real SMTP server for tests of this and other packages (login, helpdesk, requests):
+// Package mailtest runs a real SMTP server for tests of the mail worker and of the
+// modules that send mail (login, helpdesk, requests):
 //
-//	srv := mail.StartTestSMTP(t)
+//	srv := mailtest.Start(t)
 //	w := mail.NewWorker(d, srv.Config, logger, time.Now)
 //	... enqueue, w.RunOnce(ctx) ...
 //	msgs := srv.WaitFor(t, 1, 5*time.Second)
+//
+// It lives apart from package mail so that the SMTP server library and package
+// testing are not linked into the portal binary.
+package mailtest
 
 import (
 	"bytes"
@@ -26,10 +29,12 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/ispportal/portal/internal/mail"
 )
 
-// TestMessage is a mail received by TestSMTP.
-type TestMessage struct {
+// Message is a mail received by Server.
+type Message struct {
 	Helo     string   // the name the client gave in HELO/EHLO
 	From     string   // envelope sender (MAIL FROM)
 	To       []string // envelope recipients (RCPT TO)
@@ -43,57 +48,57 @@ type TestMessage struct {
 	Text, HTML string
 }
 
-// TestSMTP is an SMTP server on 127.0.0.1 that records what it receives.
-type TestSMTP struct {
+// Server is an SMTP server on 127.0.0.1 that records what it receives.
+type Server struct {
 	tb   testing.TB
 	addr string
 
 	mu       sync.Mutex
 	srv      *smtp.Server
 	ln       net.Listener
-	msgs     []TestMessage
+	msgs     []Message
 	rejectN  int
 	user     string
 	password string
 }
 
-// StartTestSMTP starts a server on a free port of 127.0.0.1, stopped when the test ends.
+// Start starts a server on a free port of 127.0.0.1, stopped when the test ends.
 // It accepts any mail without authentication until RequireAuth is called.
-func StartTestSMTP(tb testing.TB) *TestSMTP {
+func Start(tb testing.TB) *Server {
 	tb.Helper()
-	s := &TestSMTP{tb: tb, addr: "127.0.0.1:0"}
+	s := &Server{tb: tb, addr: "127.0.0.1:0"}
 	s.Start()
 	tb.Cleanup(s.Stop)
 	return s
 }
 
 // Addr returns "127.0.0.1:port".
-func (s *TestSMTP) Addr() string {
+func (s *Server) Addr() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.addr
 }
 
 // Port returns the port, which stays the same across Stop and Start.
-func (s *TestSMTP) Port() int {
+func (s *Server) Port() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.port()
 }
 
-func (s *TestSMTP) port() int {
+func (s *Server) port() int {
 	_, p, _ := net.SplitHostPort(s.addr)
 	n, _ := strconv.Atoi(p)
 	return n
 }
 
-// Config returns an SMTPConfig that delivers to this server without TLS, with the
+// Config returns an mail.SMTPConfig that delivers to this server without TLS, with the
 // credentials of RequireAuth if it was called. Pass s.Config as NewWorker's cfg.
-func (s *TestSMTP) Config() SMTPConfig {
+func (s *Server) Config() mail.SMTPConfig {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return SMTPConfig{
-		Host: "127.0.0.1", Port: s.port(), TLS: TLSNone,
+	return mail.SMTPConfig{
+		Host: "127.0.0.1", Port: s.port(), TLS: mail.TLSNone,
 		User: s.user, Password: s.password,
 		FromAddress: "portal@isp.example", FromName: "ISP Portal",
 		Timeout: 5 * time.Second,
@@ -102,28 +107,28 @@ func (s *TestSMTP) Config() SMTPConfig {
 
 // RequireAuth makes the server demand AUTH PLAIN with these credentials (allowed
 // without TLS, for tests only).
-func (s *TestSMTP) RequireAuth(user, password string) {
+func (s *Server) RequireAuth(user, password string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.user, s.password = user, password
 }
 
 // RejectNext makes the server answer the next n messages with "451 try again later".
-func (s *TestSMTP) RejectNext(n int) {
+func (s *Server) RejectNext(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rejectN = n
 }
 
 // Messages returns a copy of the messages received so far.
-func (s *TestSMTP) Messages() []TestMessage {
+func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]TestMessage(nil), s.msgs...)
+	return append([]Message(nil), s.msgs...)
 }
 
 // Clear forgets the messages received so far.
-func (s *TestSMTP) Clear() {
+func (s *Server) Clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.msgs = nil
@@ -131,7 +136,7 @@ func (s *TestSMTP) Clear() {
 
 // WaitFor waits until at least n messages have arrived and returns them; the test fails
 // if they do not arrive within timeout.
-func (s *TestSMTP) WaitFor(tb testing.TB, n int, timeout time.Duration) []TestMessage {
+func (s *Server) WaitFor(tb testing.TB, n int, timeout time.Duration) []Message {
 	tb.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -140,7 +145,7 @@ func (s *TestSMTP) WaitFor(tb testing.TB, n int, timeout time.Duration) []TestMe
 			return msgs
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("mail.TestSMTP: %d message(s) after %s, want %d", len(msgs), timeout, n)
+			tb.Fatalf("mailtest.Server: %d message(s) after %s, want %d", len(msgs), timeout, n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -148,7 +153,7 @@ func (s *TestSMTP) WaitFor(tb testing.TB, n int, timeout time.Duration) []TestMe
 
 // Stop closes the server and its connections: clients get "connection refused" until
 // Start. Stopping a stopped server does nothing.
-func (s *TestSMTP) Stop() {
+func (s *Server) Stop() {
 	s.mu.Lock()
 	srv, ln := s.srv, s.ln
 	s.srv, s.ln = nil, nil
@@ -162,7 +167,7 @@ func (s *TestSMTP) Stop() {
 }
 
 // Start (re)starts a stopped server on the same port.
-func (s *TestSMTP) Start() {
+func (s *Server) Start() {
 	s.tb.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -171,11 +176,11 @@ func (s *TestSMTP) Start() {
 	}
 	l, err := net.Listen("tcp", s.addr)
 	if err != nil {
-		s.tb.Fatalf("mail.TestSMTP: listen %s: %v", s.addr, err)
+		s.tb.Fatalf("mailtest.Server: listen %s: %v", s.addr, err)
 	}
 	s.addr = l.Addr().String()
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		return &testSession{s: s, helo: c.Hostname()}, nil
+		return &session{s: s, helo: c.Hostname()}, nil
 	}))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
@@ -187,16 +192,16 @@ func (s *TestSMTP) Start() {
 	go srv.Serve(l)
 }
 
-// testSession is one SMTP connection.
-type testSession struct {
-	s    *TestSMTP
+// session is one SMTP connection.
+type session struct {
+	s    *Server
 	helo string
 	user string
 	from string
 	to   []string
 }
 
-func (ss *testSession) AuthMechanisms() []string {
+func (ss *session) AuthMechanisms() []string {
 	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
 	if ss.s.user == "" {
@@ -205,7 +210,7 @@ func (ss *testSession) AuthMechanisms() []string {
 	return []string{sasl.Plain}
 }
 
-func (ss *testSession) Auth(mech string) (sasl.Server, error) {
+func (ss *session) Auth(mech string) (sasl.Server, error) {
 	if mech != sasl.Plain {
 		return nil, smtp.ErrAuthUnknownMechanism
 	}
@@ -220,7 +225,7 @@ func (ss *testSession) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
-func (ss *testSession) Mail(from string, _ *smtp.MailOptions) error {
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	ss.s.mu.Lock()
 	required := ss.s.user != ""
 	ss.s.mu.Unlock()
@@ -231,12 +236,12 @@ func (ss *testSession) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 
-func (ss *testSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	ss.to = append(ss.to, to)
 	return nil
 }
 
-func (ss *testSession) Data(r io.Reader) error {
+func (ss *session) Data(r io.Reader) error {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err
@@ -247,7 +252,7 @@ func (ss *testSession) Data(r io.Reader) error {
 		ss.s.rejectN--
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
 	}
-	m := TestMessage{Helo: ss.helo, From: ss.from, To: append([]string(nil), ss.to...), AuthUser: ss.user, Data: data}
+	m := Message{Helo: ss.helo, From: ss.from, To: append([]string(nil), ss.to...), AuthUser: ss.user, Data: data}
 	if err := m.parse(); err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Unparsable message: " + err.Error()}
 	}
@@ -255,12 +260,12 @@ func (ss *testSession) Data(r io.Reader) error {
 	return nil
 }
 
-func (ss *testSession) Reset() { ss.from, ss.to = "", nil }
+func (ss *session) Reset() { ss.from, ss.to = "", nil }
 
-func (ss *testSession) Logout() error { return nil }
+func (ss *session) Logout() error { return nil }
 
 // parse fills the header fields and the decoded bodies from Data.
-func (m *TestMessage) parse() error {
+func (m *Message) parse() error {
 	msg, err := netmail.ReadMessage(bytes.NewReader(m.Data))
 	if err != nil {
 		return err
@@ -274,7 +279,7 @@ func (m *TestMessage) parse() error {
 	return m.parsePart(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
 }
 
-func (m *TestMessage) parsePart(ctype, cte string, body io.Reader) error {
+func (m *Message) parsePart(ctype, cte string, body io.Reader) error {
 	if ctype == "" {
 		ctype = "text/plain"
 	}

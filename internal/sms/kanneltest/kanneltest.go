@@ -1,16 +1,16 @@
-package sms
-
-// A real Kannel for tests of the HTTP gateway transport: Debian's bearerbox and
-// smsbox with the fake SMSC of kannel-extras (fakesmsc), all on loopback with free
-// ports and a config in the test's temp dir.
+// Package kanneltest runs a real Kannel for tests of the HTTP gateway transport:
+// Debian's bearerbox and smsbox with the fake SMSC of kannel-extras (fakesmsc), all
+// on loopback with free ports and a config in the test's temp dir.
 //
-//	k := sms.StartKannel(t)
+//	k := kanneltest.Start(t)
 //	... send through k.SendURL ...
 //	parts := k.WaitForParts(t, 2, 20*time.Second)
 //
 // Kannel is a test dependency that `make test` installs (apt-get install kannel
 // kannel-extras). When it is missing the test fails with the reason: a skipped check
-// would pass a CI machine that never tested the transport.
+// would pass a CI machine that never tested the transport. It lives apart from
+// package sms so that package testing is not linked into the portal binary.
+package kanneltest
 
 import (
 	"bufio"
@@ -30,9 +30,9 @@ import (
 	"time"
 )
 
-// KannelPart is one message (one part of a concatenated SMS) as the fake SMSC
+// Part is one message (one part of a concatenated SMS) as the fake SMSC
 // received it from bearerbox.
-type KannelPart struct {
+type Part struct {
 	From, To string
 	// Type is how the fake SMSC protocol tagged it: "text" (GSM-7 without a user data
 	// header), "ucs-2", "data" (8-bit) or "udh" (a part of a concatenated message; its
@@ -47,7 +47,7 @@ type KannelPart struct {
 
 // Total returns the number of parts of the concatenated message this part belongs to
 // (1 for a message without a concatenation header).
-func (p KannelPart) Total() int {
+func (p Part) Total() int {
 	if len(p.UDH) >= 6 && p.UDH[1] == 0 && p.UDH[2] == 3 {
 		return int(p.UDH[4])
 	}
@@ -103,7 +103,7 @@ func freePorts(tb testing.TB, n int) []int {
 	for i := 0; i < n; i++ {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			tb.Fatalf("sms.StartKannel: no free port: %v", err)
+			tb.Fatalf("kanneltest.Start: no free port: %v", err)
 		}
 		ls = append(ls, l)
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
@@ -148,14 +148,14 @@ keyword = default
 text = "No service"
 `
 
-// StartKannel starts bearerbox, the fake SMSC client and smsbox, waits until smsbox
+// Start starts bearerbox, the fake SMSC client and smsbox, waits until smsbox
 // accepts sendsms requests and the fake SMSC is online, and stops all three when the
 // test ends. It fails the test when Kannel is not installed.
-func StartKannel(tb testing.TB) *Kannel {
+func Start(tb testing.TB) *Kannel {
 	tb.Helper()
 	bearerbox, smsbox, fakesmsc, err := kannelBinaries()
 	if err != nil {
-		tb.Fatalf("sms.StartKannel: Kannel is not installed (%v); `make test` installs it, "+
+		tb.Fatalf("kanneltest.Start: Kannel is not installed (%v); `make test` installs it, "+
 			"or run: apt-get install -y kannel kannel-extras", err)
 	}
 	p := freePorts(tb, 4)
@@ -186,7 +186,7 @@ func StartKannel(tb testing.TB) *Kannel {
 		// Its own process group, so a stop reaches it and nothing else.
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		if err := cmd.Start(); err != nil {
-			tb.Fatalf("sms.StartKannel: start %s: %v", name, err)
+			tb.Fatalf("kanneltest.Start: start %s: %v", name, err)
 		}
 		procs = append(procs, cmd)
 	}
@@ -239,7 +239,7 @@ func (k *Kannel) waitStatus(tb testing.TB, want string, timeout time.Duration) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	tb.Fatalf("sms.StartKannel: bearerbox status lacks %q after %s:\n%s", want, timeout, last)
+	tb.Fatalf("kanneltest.Start: bearerbox status lacks %q after %s:\n%s", want, timeout, last)
 }
 
 // waitSendsms polls smsbox until its HTTP interface answers.
@@ -253,7 +253,7 @@ func (k *Kannel) waitSendsms(tb testing.TB, timeout time.Duration) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	tb.Fatalf("sms.StartKannel: smsbox does not answer on %s after %s", k.SendURL, timeout)
+	tb.Fatalf("kanneltest.Start: smsbox does not answer on %s after %s", k.SendURL, timeout)
 }
 
 // Template returns a sendsms URL template for the HTTP gateway transport, with the
@@ -264,8 +264,8 @@ func (k *Kannel) Template() string {
 }
 
 // Parts returns what the fake SMSC received so far, in order.
-func (k *Kannel) Parts() []KannelPart {
-	var out []KannelPart
+func (k *Kannel) Parts() []Part {
+	var out []Part
 	sc := bufio.NewScanner(bytes.NewReader(k.fakeLog.Bytes()))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -277,7 +277,7 @@ func (k *Kannel) Parts() []KannelPart {
 }
 
 // WaitForParts waits until the fake SMSC received at least n parts and returns them.
-func (k *Kannel) WaitForParts(tb testing.TB, n int, timeout time.Duration) []KannelPart {
+func (k *Kannel) WaitForParts(tb testing.TB, n int, timeout time.Duration) []Part {
 	tb.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -286,7 +286,7 @@ func (k *Kannel) WaitForParts(tb testing.TB, n int, timeout time.Duration) []Kan
 			return parts
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("sms.Kannel: the fake SMSC received %d part(s) after %s, want %d", len(parts), timeout, n)
+			tb.Fatalf("kanneltest.Kannel: the fake SMSC received %d part(s) after %s, want %d", len(parts), timeout, n)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -295,20 +295,20 @@ func (k *Kannel) WaitForParts(tb testing.TB, n int, timeout time.Duration) []Kan
 // parseFakeLine reads fakesmsc's "Got message N: <from to type ...>" lines. The
 // types are those of Kannel's fake SMSC protocol: "text PLAIN", "ucs-2 URLENC",
 // "data URLENC" and "udh URLENC-UDH data URLENC".
-func parseFakeLine(line string) (KannelPart, bool) {
+func parseFakeLine(line string) (Part, bool) {
 	_, rest, ok := strings.Cut(line, "Got message ")
 	if !ok {
-		return KannelPart{}, false
+		return Part{}, false
 	}
 	_, rest, ok = strings.Cut(rest, ": <")
 	if !ok || !strings.HasSuffix(rest, ">") {
-		return KannelPart{}, false
+		return Part{}, false
 	}
 	f := strings.SplitN(strings.TrimSuffix(rest, ">"), " ", 4)
 	if len(f) < 4 {
-		return KannelPart{}, false
+		return Part{}, false
 	}
-	p := KannelPart{From: f[0], To: f[1], Type: f[2]}
+	p := Part{From: f[0], To: f[1], Type: f[2]}
 	dec := func(s string) []byte {
 		b, err := url.QueryUnescape(s)
 		if err != nil {

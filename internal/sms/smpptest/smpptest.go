@@ -1,8 +1,15 @@
-package sms
+// Package smpptest runs an in-process SMPP 3.4 server (SMSC) for tests of the
+// SMPP transport and of the modules that send SMS through it.
+//
+// It decodes what it receives with its own code, written from the SMPP 3.4 and
+// GSM 03.38 specifications rather than shared with package sms: an encoder bug
+// that a shared decoder would undo (a wrong alphabet entry, a swapped header
+// field) shows up as a wrong message here. It lives apart from package sms so
+// that package testing is not linked into the portal binary.
+package smpptest
 
 import (
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 	"sort"
@@ -11,41 +18,43 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ispportal/portal/internal/sms"
 )
 
-// TestSubmit is one submit_sm as the test SMSC decoded it.
-type TestSubmit struct {
+// Submit is one submit_sm as the test SMSC decoded it.
+type Submit struct {
 	From, To   string // To gets a leading "+" back when its TON is international
 	DataCoding byte
 	ESMClass   byte
 	// Ref, Total and Seq come from the concatenation UDH; all 0 for a single part.
 	Ref, Total, Seq int
-	Text            string // this part's text
-	Status          Status // what the SMSC answered
-	ID              string // message id given, "" when refused
+	Text            string     // this part's text
+	Status          sms.Status // what the SMSC answered
+	ID              string     // message id given, "" when refused
 }
 
-// TestMessage is a complete message reassembled from its accepted parts.
-type TestMessage struct {
+// Message is a complete message reassembled from its accepted parts.
+type Message struct {
 	From, To, Text string
 	Parts          int
 	DataCoding     byte
 	IDs            []string
 }
 
-// SMSCOption configures StartTestSMSC.
-type SMSCOption func(*TestSMSC)
+// Option configures Start.
+type Option func(*SMSC)
 
-// WithSMSCCredentials sets the accepted system id and password
+// WithCredentials sets the accepted system id and password
 // (default "portal" / "secret").
-func WithSMSCCredentials(systemID, password string) SMSCOption {
-	return func(s *TestSMSC) { s.SystemID, s.Password = systemID, password }
+func WithCredentials(systemID, password string) Option {
+	return func(s *SMSC) { s.SystemID, s.Password = systemID, password }
 }
 
-// TestSMSC is an in-process SMPP 3.4 server for tests: it accepts
+// SMSC is an in-process SMPP 3.4 server for tests: it accepts
 // bind_transmitter, submit_sm, enquire_link and unbind, records what it
 // receives and can be told to refuse or stall. It is closed by t.Cleanup.
-type TestSMSC struct {
+type SMSC struct {
 	// Addr is the listening host:port on 127.0.0.1.
 	Addr               string
 	SystemID, Password string
@@ -58,11 +67,11 @@ type TestSMSC struct {
 	mu           sync.Mutex
 	closed       bool
 	conns        map[net.Conn]struct{}
-	submits      []TestSubmit
-	messages     []TestMessage
-	partial      map[string]map[int]TestSubmit
+	submits      []Submit
+	messages     []Message
+	partial      map[string]map[int]Submit
 	failN        int
-	failStatus   Status
+	failStatus   sms.Status
 	stall        bool
 	binds        int
 	unbinds      int
@@ -70,16 +79,16 @@ type TestSMSC struct {
 	nextID       int
 }
 
-// StartTestSMSC starts a test SMSC on 127.0.0.1:0.
-func StartTestSMSC(t testing.TB, opts ...SMSCOption) *TestSMSC {
+// Start starts a test SMSC on 127.0.0.1:0.
+func Start(t testing.TB, opts ...Option) *SMSC {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("sms.StartTestSMSC: %v", err)
+		t.Fatalf("smpptest.Start: %v", err)
 	}
-	s := &TestSMSC{
+	s := &SMSC{
 		Addr: ln.Addr().String(), SystemID: "portal", Password: "secret",
-		ln: ln, conns: map[net.Conn]struct{}{}, partial: map[string]map[int]TestSubmit{},
+		ln: ln, conns: map[net.Conn]struct{}{}, partial: map[string]map[int]Submit{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -88,7 +97,7 @@ func StartTestSMSC(t testing.TB, opts ...SMSCOption) *TestSMSC {
 		serverTLS, clientTLS, err := selfSignedTLS()
 		if err != nil {
 			_ = ln.Close()
-			t.Fatalf("sms.StartTestSMSC: %v", err)
+			t.Fatalf("smpptest.Start: %v", err)
 		}
 		s.ln, s.clientTLS = tls.NewListener(ln, serverTLS), clientTLS
 	}
@@ -100,17 +109,17 @@ func StartTestSMSC(t testing.TB, opts ...SMSCOption) *TestSMSC {
 
 // Config returns a client config bound to this server with its credentials
 // and a short timeout suited to tests.
-func (s *TestSMSC) Config() SMPPConfig {
+func (s *SMSC) Config() sms.SMPPConfig {
 	host, port, _ := net.SplitHostPort(s.Addr)
 	p, _ := strconv.Atoi(port)
-	return SMPPConfig{
+	return sms.SMPPConfig{
 		Host: host, Port: p, SystemID: s.SystemID, Password: s.Password, Timeout: 2 * time.Second,
 		TLS: s.tlsOn, TLSConfig: s.clientTLS,
 	}
 }
 
 // FailNext makes the next n submit_sm PDUs fail with status.
-func (s *TestSMSC) FailNext(n int, status Status) {
+func (s *SMSC) FailNext(n int, status sms.Status) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failN, s.failStatus = n, status
@@ -118,7 +127,7 @@ func (s *TestSMSC) FailNext(n int, status Status) {
 
 // Stall makes the server read requests without ever answering them, until
 // called again with false. Requests read while stalled are dropped.
-func (s *TestSMSC) Stall(on bool) {
+func (s *SMSC) Stall(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stall = on
@@ -126,7 +135,7 @@ func (s *TestSMSC) Stall(on bool) {
 
 // DropConnections closes every open client connection without unbinding,
 // like an SMSC restart.
-func (s *TestSMSC) DropConnections() {
+func (s *SMSC) DropConnections() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.conns {
@@ -135,34 +144,34 @@ func (s *TestSMSC) DropConnections() {
 }
 
 // Submits returns every submit_sm received, accepted or refused.
-func (s *TestSMSC) Submits() []TestSubmit {
+func (s *SMSC) Submits() []Submit {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]TestSubmit(nil), s.submits...)
+	return append([]Submit(nil), s.submits...)
 }
 
 // Messages returns the messages whose parts have all been accepted.
-func (s *TestSMSC) Messages() []TestMessage {
+func (s *SMSC) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]TestMessage(nil), s.messages...)
+	return append([]Message(nil), s.messages...)
 }
 
 // Counts returns how many successful binds, unbinds and enquire_links the server saw.
-func (s *TestSMSC) Counts() (binds, unbinds, enquireLinks int) {
+func (s *SMSC) Counts() (binds, unbinds, enquireLinks int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.binds, s.unbinds, s.enquireLinks
 }
 
 // OpenConns returns how many client connections are open.
-func (s *TestSMSC) OpenConns() int {
+func (s *SMSC) OpenConns() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.conns)
 }
 
-func (s *TestSMSC) close() {
+func (s *SMSC) close() {
 	_ = s.ln.Close()
 	s.mu.Lock()
 	s.closed = true
@@ -173,7 +182,7 @@ func (s *TestSMSC) close() {
 	s.wg.Wait()
 }
 
-func (s *TestSMSC) acceptLoop() {
+func (s *SMSC) acceptLoop() {
 	defer s.wg.Done()
 	for {
 		conn, err := s.ln.Accept()
@@ -194,7 +203,7 @@ func (s *TestSMSC) acceptLoop() {
 }
 
 // serve handles one client connection until it closes or unbinds.
-func (s *TestSMSC) serve(conn net.Conn) {
+func (s *SMSC) serve(conn net.Conn) {
 	defer s.wg.Done()
 	defer func() {
 		s.mu.Lock()
@@ -224,12 +233,12 @@ func (s *TestSMSC) serve(conn net.Conn) {
 			bound = resp.Status == 0
 		case cmdSubmitSM:
 			if !bound {
-				resp.Status = uint32(StatusInvalidBindState)
+				resp.Status = uint32(sms.StatusInvalidBindState)
 				break
 			}
 			st, id := s.submit(p.Body)
 			resp.Status = uint32(st)
-			if st == StatusOK {
+			if st == sms.StatusOK {
 				resp.Body = append([]byte(id), 0)
 			}
 		case cmdEnquireLink:
@@ -243,7 +252,7 @@ func (s *TestSMSC) serve(conn net.Conn) {
 			_, _ = conn.Write(resp.marshal())
 			return
 		default:
-			resp = &pdu{ID: cmdGenericNack, Status: uint32(StatusInvalidCmdID), Seq: p.Seq}
+			resp = &pdu{ID: cmdGenericNack, Status: uint32(sms.StatusInvalidCmdID), Seq: p.Seq}
 		}
 		if _, err := conn.Write(resp.marshal()); err != nil {
 			return
@@ -252,23 +261,23 @@ func (s *TestSMSC) serve(conn net.Conn) {
 }
 
 // bind checks credentials; a wrong pair gets ESME_RBINDFAIL.
-func (s *TestSMSC) bind(body []byte) (uint32, []byte) {
+func (s *SMSC) bind(body []byte) (uint32, []byte) {
 	r := bodyReader{b: body}
 	id, pw := r.cstr(16), r.cstr(9)
 	if r.err != nil || id != s.SystemID || pw != s.Password {
-		return uint32(StatusBindFailed), nil
+		return uint32(sms.StatusBindFailed), nil
 	}
 	s.mu.Lock()
 	s.binds++
 	s.mu.Unlock()
-	return 0, []byte("TestSMSC\x00")
+	return 0, []byte("SMSC\x00")
 }
 
 // submit records one submit_sm and decides its answer.
-func (s *TestSMSC) submit(body []byte) (Status, string) {
-	sub, err := decodeSubmit(body)
+func (s *SMSC) submit(body []byte) (sms.Status, string) {
+	sub, err := DecodeSubmit(body)
 	if err != nil {
-		return StatusInvalidMsgLen, ""
+		return sms.StatusInvalidMsgLen, ""
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -282,14 +291,14 @@ func (s *TestSMSC) submit(body []byte) (Status, string) {
 	sub.ID = fmt.Sprintf("msg-%d", s.nextID)
 	s.submits = append(s.submits, sub)
 	s.reassemble(sub)
-	return StatusOK, sub.ID
+	return sms.StatusOK, sub.ID
 }
 
 // reassemble adds an accepted part and completes its message when all
 // parts are in. Callers hold s.mu.
-func (s *TestSMSC) reassemble(sub TestSubmit) {
+func (s *SMSC) reassemble(sub Submit) {
 	if sub.Total <= 1 {
-		s.messages = append(s.messages, TestMessage{
+		s.messages = append(s.messages, Message{
 			From: sub.From, To: sub.To, Text: sub.Text, Parts: 1, DataCoding: sub.DataCoding, IDs: []string{sub.ID},
 		})
 		return
@@ -297,7 +306,7 @@ func (s *TestSMSC) reassemble(sub TestSubmit) {
 	key := sub.To + "|" + strconv.Itoa(sub.Ref)
 	parts := s.partial[key]
 	if parts == nil {
-		parts = map[int]TestSubmit{}
+		parts = map[int]Submit{}
 		s.partial[key] = parts
 	}
 	parts[sub.Seq] = sub
@@ -310,7 +319,7 @@ func (s *TestSMSC) reassemble(sub TestSubmit) {
 		seqs = append(seqs, n)
 	}
 	sort.Ints(seqs)
-	m := TestMessage{From: sub.From, To: sub.To, Parts: len(seqs), DataCoding: sub.DataCoding}
+	m := Message{From: sub.From, To: sub.To, Parts: len(seqs), DataCoding: sub.DataCoding}
 	var text strings.Builder
 	for _, n := range seqs {
 		text.WriteString(parts[n].Text)
@@ -318,56 +327,4 @@ func (s *TestSMSC) reassemble(sub TestSubmit) {
 	}
 	m.Text = text.String()
 	s.messages = append(s.messages, m)
-}
-
-// decodeSubmit parses a submit_sm body, including a concatenation UDH.
-// data_coding 8 decodes as UCS-2, anything else as unpacked GSM-7.
-func decodeSubmit(body []byte) (TestSubmit, error) {
-	var sub TestSubmit
-	r := bodyReader{b: body}
-	r.cstr(6) // service_type
-	r.u8()
-	r.u8()
-	sub.From = r.cstr(21)
-	dton := r.u8()
-	r.u8()
-	sub.To = r.cstr(21)
-	if dton == tonInternational {
-		sub.To = "+" + sub.To
-	}
-	sub.ESMClass = r.u8()
-	r.u8()     // protocol_id
-	r.u8()     // priority_flag
-	r.cstr(17) // schedule_delivery_time
-	r.cstr(17) // validity_period
-	r.u8()     // registered_delivery
-	r.u8()     // replace_if_present_flag
-	sub.DataCoding = r.u8()
-	r.u8() // sm_default_msg_id
-	sm := r.bytes(int(r.u8()))
-	if r.err != nil {
-		return sub, r.err
-	}
-	if sub.ESMClass&esmUDHI != 0 {
-		if len(sm) < 1 || int(sm[0])+1 > len(sm) {
-			return sub, errors.New("smpp: UDH longer than short_message")
-		}
-		udh := sm[1 : 1+int(sm[0])]
-		sm = sm[1+int(sm[0]):]
-		for len(udh) >= 2 {
-			iei, l := udh[0], int(udh[1])
-			if 2+l > len(udh) {
-				return sub, errors.New("smpp: truncated UDH element")
-			}
-			if iei == 0x00 && l == 3 {
-				sub.Ref, sub.Total, sub.Seq = int(udh[2]), int(udh[3]), int(udh[4])
-			}
-			udh = udh[2+l:]
-		}
-		if sub.Total > 1 && (sub.Seq < 1 || sub.Seq > sub.Total) {
-			return sub, errors.New("smpp: concatenation sequence out of range")
-		}
-	}
-	sub.Text = decodePart(sub.DataCoding, sm)
-	return sub, nil
 }
