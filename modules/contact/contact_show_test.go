@@ -3,9 +3,6 @@ package contact_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,29 +94,3 @@ func TestContactCommandErrors(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-var keyRE = regexp.MustCompile(`"(contact\.[a-z0-9_.]+)"`)
-
-func TestTranslationKeys(t *testing.T) {
-	env := testkit.New(t, contact.New)
-	files, _ := filepath.Glob("templates/*.html")
-	goFiles, _ := filepath.Glob("*.go")
-	n := 0
-	for _, f := range append(files, goFiles...) {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		data, _ := os.ReadFile(f)
-		for _, m := range keyRE.FindAllStringSubmatch(string(data), -1) {
-			n++
-			for _, lang := range []string{"en", "cs"} {
-				if !env.Deps.Web.Catalog.Has(lang, m[1]) {
-					t.Errorf("key %q missing from %s.toml", m[1], lang)
-				}
-			}
-		}
-	}
-	if n < 8 {
-		t.Fatalf("found only %d keys: the scan is broken", n)
-	}
-}

@@ -3,15 +3,11 @@ package documents
 import (
 	"bytes"
 	"context"
-	"io/fs"
-	"os"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/testkit"
-	"github.com/ispportal/portal/internal/web"
 )
 
 // fixture is a portal with two clients; A has a shown contract and a hidden one.
@@ -67,38 +63,4 @@ func run(t *testing.T, env *testkit.Env, name string, args ...string) (string, e
 	var out bytes.Buffer
 	err := command(t, env, name).Run(context.Background(), env.Deps, app.IO{In: strings.NewReader(""), Out: &out, Err: &out}, args)
 	return out.String(), err
-}
-
-var keyRE = regexp.MustCompile(`"(documents\.[a-z_]*[a-z])"`)
-
-// TestTranslationsComplete fails when a key used in code or templates is missing
-// from either catalog (kind keys are built from the kinds).
-func TestTranslationsComplete(t *testing.T) {
-	env := testkit.New(t, New)
-	used := map[string]bool{}
-	for _, k := range []string{KindContract, KindAnnex, KindOther} {
-		used["documents.kind_"+k] = true
-	}
-	for _, dir := range []string{".", "templates"} {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if e.IsDir() || strings.HasSuffix(e.Name(), "_test.go") {
-				continue
-			}
-			b, _ := fs.ReadFile(os.DirFS(dir), e.Name())
-			for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
-				used[m[1]] = true
-			}
-		}
-	}
-	if len(used) < 10 {
-		t.Fatalf("found only %d keys; the scan is broken", len(used))
-	}
-	for _, lang := range web.Languages {
-		for k := range used {
-			if !env.Deps.Web.Catalog.Has(lang, k) {
-				t.Errorf("%s: missing %s", lang, k)
-			}
-		}
-	}
 }

@@ -3,16 +3,12 @@ package files
 import (
 	"bytes"
 	"context"
-	"io/fs"
-	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/testkit"
-	"github.com/ispportal/portal/internal/web"
 )
 
 // fixture: two invoice groups, a client in each and one without a group; a file for
@@ -59,35 +55,4 @@ func run(t *testing.T, env *testkit.Env, name string, args ...string) (string, e
 	}
 	t.Fatalf("no command %q", name)
 	return "", nil
-}
-
-var keyRE = regexp.MustCompile(`"(files\.[a-z_]*[a-z])"`)
-
-// TestTranslationsComplete fails when a key used in code or templates is missing
-// from either catalog.
-func TestTranslationsComplete(t *testing.T) {
-	env := testkit.New(t, New)
-	used := map[string]bool{}
-	for _, dir := range []string{".", "templates"} {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if e.IsDir() || strings.HasSuffix(e.Name(), "_test.go") {
-				continue
-			}
-			b, _ := fs.ReadFile(os.DirFS(dir), e.Name())
-			for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
-				used[m[1]] = true
-			}
-		}
-	}
-	if len(used) < 10 {
-		t.Fatalf("found only %d keys; the scan is broken", len(used))
-	}
-	for _, lang := range web.Languages {
-		for k := range used {
-			if !env.Deps.Web.Catalog.Has(lang, k) {
-				t.Errorf("%s: missing %s", lang, k)
-			}
-		}
-	}
 }

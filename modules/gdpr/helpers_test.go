@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"io/fs"
 	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/testkit"
-	"github.com/ispportal/portal/internal/web"
 )
 
 // fixture: clients A and B; a marketing document with three purposes and a plain
@@ -115,41 +112,4 @@ func runCmd(t *testing.T, env *testkit.Env, stdin, name string, args ...string) 
 	}
 	t.Fatalf("no command %q", name)
 	return "", nil
-}
-
-var keyRE = regexp.MustCompile(`"(gdpr\.[a-z_]*[a-z])"`)
-
-// TestTranslationsComplete fails when a key used in code or templates is missing
-// from either catalog; keys built from actions and states are listed explicitly.
-func TestTranslationsComplete(t *testing.T) {
-	env := testkit.New(t, New)
-	used := map[string]bool{}
-	for _, a := range []string{ActionGiven, ActionChanged, ActionWithdrawn} {
-		used["gdpr.action_"+a], used["gdpr.flash_"+a], used["gdpr.when_"+a] = true, true, true
-	}
-	for _, s := range []string{StatusNone, StatusGiven, StatusWithdrawn} {
-		used["gdpr.status_"+s] = true
-	}
-	for _, dir := range []string{".", "templates"} {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if e.IsDir() || strings.HasSuffix(e.Name(), "_test.go") {
-				continue
-			}
-			b, _ := fs.ReadFile(os.DirFS(dir), e.Name())
-			for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
-				used[m[1]] = true
-			}
-		}
-	}
-	if len(used) < 30 {
-		t.Fatalf("found only %d keys; the scan is broken", len(used))
-	}
-	for _, lang := range web.Languages {
-		for k := range used {
-			if !env.Deps.Web.Catalog.Has(lang, k) {
-				t.Errorf("%s: missing %s", lang, k)
-			}
-		}
-	}
 }

@@ -3,16 +3,10 @@ package helpdesk
 import (
 	"context"
 	"database/sql"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ispportal/portal/internal/testkit"
-	"github.com/ispportal/portal/internal/web"
 )
 
 type fixture struct {
@@ -60,32 +54,4 @@ func (f *fixture) ticket(t *testing.T, client, dept int64, subject, state string
 		return nil
 	})
 	return id
-}
-
-var keyRE = regexp.MustCompile(`"(helpdesk\.[a-z0-9_]+)"`)
-
-func TestEveryKeyTranslated(t *testing.T) {
-	env := testkit.New(t, New)
-	keys := map[string]bool{}
-	_ = filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") ||
-			!(strings.HasSuffix(p, ".go") || strings.HasSuffix(p, ".html")) {
-			return nil
-		}
-		data, _ := os.ReadFile(p)
-		for _, m := range keyRE.FindAllStringSubmatch(string(data), -1) {
-			keys[m[1]] = true
-		}
-		return nil
-	})
-	if len(keys) < 25 {
-		t.Fatalf("found only %d keys; the scan is broken", len(keys))
-	}
-	for _, lang := range web.Languages {
-		for k := range keys {
-			if !env.Deps.Web.Catalog.Has(lang, k) {
-				t.Errorf("%s: key %q missing", lang, k)
-			}
-		}
-	}
 }

@@ -3,10 +3,6 @@ package info_test
 import (
 	"context"
 	"database/sql"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -41,44 +37,4 @@ func (w *world) message(t *testing.T, m info.Message) int64 {
 		return err
 	})
 	return id
-}
-
-var keyRE = regexp.MustCompile(`"(info\.[a-z0-9_.]+)"`)
-
-// TestTranslationKeys fails when a key used in the code or templates is missing from
-// either catalog.
-func TestTranslationKeys(t *testing.T) {
-	env := testkit.New(t, info.New)
-	keys := map[string]bool{}
-	for _, dir := range []string{".", "templates"} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*"))
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") || !(strings.HasSuffix(f, ".go") || strings.HasSuffix(f, ".html")) {
-				continue
-			}
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range keyRE.FindAllStringSubmatch(string(data), -1) {
-				if !strings.HasSuffix(m[1], ".") && m[1] != "info.f." {
-					keys[m[1]] = true
-				}
-			}
-		}
-	}
-	for _, f := range []string{"street", "city", "postcode", "country", "inv_street", "inv_city", "inv_postcode", "inv_country",
-		"email", "phone", "mobile", "company", "registration_no", "vat_no"} {
-		keys["info.f."+f] = true
-	}
-	if len(keys) < 20 {
-		t.Fatalf("found only %d keys: the scan is broken", len(keys))
-	}
-	for k := range keys {
-		for _, lang := range []string{"en", "cs"} {
-			if !env.Deps.Web.Catalog.Has(lang, k) {
-				t.Errorf("key %q missing from %s.toml", k, lang)
-			}
-		}
-	}
 }

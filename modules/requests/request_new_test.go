@@ -7,9 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"os"
-	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -227,42 +224,6 @@ func TestRequestCommands(t *testing.T) {
 	audit, _ := core.AuditList(context.Background(), w.env.Deps.DB.R, core.AuditFilter{Action: "request.state"})
 	if len(audit) != 1 || audit[0].ClientID != w.a {
 		t.Fatalf("audit: %+v", audit)
-	}
-}
-
-var keyRE = regexp.MustCompile(`"(requests\.[a-z0-9_.]+)"`)
-
-func TestTranslationKeys(t *testing.T) {
-	env := testkit.New(t, requests.New)
-	keys := map[string]bool{}
-	files, _ := filepath.Glob("templates/*.html")
-	goFiles, _ := filepath.Glob("*.go")
-	for _, f := range append(files, goFiles...) {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		data, _ := os.ReadFile(f)
-		for _, m := range keyRE.FindAllStringSubmatch(string(data), -1) {
-			if !strings.HasSuffix(m[1], ".") {
-				keys[m[1]] = true
-			}
-		}
-	}
-	for _, c := range requests.Categories {
-		keys["requests.cat."+c] = true
-	}
-	for _, s := range requests.States {
-		keys["requests.state."+s] = true
-	}
-	if len(keys) < 20 {
-		t.Fatalf("found only %d keys", len(keys))
-	}
-	for k := range keys {
-		for _, lang := range []string{"en", "cs"} {
-			if !env.Deps.Web.Catalog.Has(lang, k) {
-				t.Errorf("key %q missing from %s.toml", k, lang)
-			}
-		}
 	}
 }
 

@@ -3,14 +3,10 @@ package services
 import (
 	"context"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/BurntSushi/toml"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -37,71 +33,6 @@ func TestMigrationsIncludeTraffic(t *testing.T) {
 		if !strings.HasSuffix(ddl, "WITHOUT ROWID") {
 			t.Errorf("%s is not clustered: %s", table, ddl)
 		}
-	}
-}
-
-// TestTranslationsComplete: every services.* key used in code or templates exists in
-// both catalogs, and the catalogs hold the same keys.
-func TestTranslationsComplete(t *testing.T) {
-	used := map[string]bool{}
-	keyRE := regexp.MustCompile(`"(services\.[a-z_.]+[a-z_])"`)
-	dynRE := regexp.MustCompile(`printf "(services\.[a-z_.]+)%s"`)
-	expand := map[string][]string{
-		"services.kind.":       Kinds,
-		"services.state.":      {StateActive, StateSuspended, StateTerminated},
-		"services.fup.limit_":  {FUPDay, FUPWeek, FUPMonth},
-		"services.fup.period_": {FUPDay, FUPWeek, FUPMonth},
-		"services.period.":     {"day", "week", "month", "year"},
-	}
-	files, _ := filepath.Glob("*.go")
-	tpls, _ := filepath.Glob("templates/*.html")
-	for _, name := range append(files, tpls...) {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
-			if !strings.HasSuffix(m[1], ".") {
-				used[m[1]] = true
-			}
-		}
-		for _, m := range dynRE.FindAllStringSubmatch(string(b), -1) {
-			vals, ok := expand[m[1]]
-			if !ok {
-				t.Fatalf("%s: dynamic key %q: add it to this test", name, m[1])
-			}
-			for _, v := range vals {
-				used[m[1]+v] = true
-			}
-		}
-	}
-	// Keys built in Go code from a prefix.
-	for _, k := range Kinds {
-		used["services.kind."+k] = true
-	}
-	catalogs := map[string]map[string]any{}
-	for _, lang := range []string{"en", "cs"} {
-		m := map[string]any{}
-		if _, err := toml.DecodeFile("locales/"+lang+".toml", &m); err != nil {
-			t.Fatal(err)
-		}
-		catalogs[lang] = m
-		for k := range used {
-			if _, ok := m[k]; !ok {
-				t.Errorf("%s.toml lacks %q", lang, k)
-			}
-		}
-	}
-	for k := range catalogs["en"] {
-		if _, ok := catalogs["cs"][k]; !ok {
-			t.Errorf("cs.toml lacks %q (in en.toml)", k)
-		}
-	}
-	if len(used) < 40 {
-		t.Fatalf("found only %d keys: the scan is broken", len(used))
 	}
 }
 

@@ -2,16 +2,10 @@ package sms
 
 import (
 	"context"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/ispportal/portal/internal/sms/gatewaytest"
 	"github.com/ispportal/portal/internal/testkit"
-	"github.com/ispportal/portal/internal/web"
 )
 
 // fixture is a booted portal with the SMS module switched on and two clients.
@@ -59,34 +53,4 @@ func (f *fixture) messages(t *testing.T, client int64) []Message {
 		t.Fatal(err)
 	}
 	return list
-}
-
-var keyRE = regexp.MustCompile(`"(sms\.[a-z0-9_]+)"`)
-
-// TestEveryKeyTranslated fails when a key used in code or templates is missing from a
-// catalog.
-func TestEveryKeyTranslated(t *testing.T) {
-	env := testkit.New(t, New)
-	keys := map[string]bool{}
-	_ = filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") ||
-			!(strings.HasSuffix(p, ".go") || strings.HasSuffix(p, ".html")) {
-			return nil
-		}
-		data, _ := os.ReadFile(p)
-		for _, m := range keyRE.FindAllStringSubmatch(string(data), -1) {
-			keys[m[1]] = true
-		}
-		return nil
-	})
-	if len(keys) < 30 {
-		t.Fatalf("found only %d keys; the scan is broken", len(keys))
-	}
-	for _, lang := range web.Languages {
-		for k := range keys {
-			if !env.Deps.Web.Catalog.Has(lang, k) {
-				t.Errorf("%s: key %q missing", lang, k)
-			}
-		}
-	}
 }
