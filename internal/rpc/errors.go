@@ -92,3 +92,20 @@ func AsApp(err error, what string, ref any) error {
 	}
 	return err
 }
+
+// FromService maps a service function's error to the API: a *core.FieldError becomes
+// invalid with the field (under prefix, the path of the item in the request),
+// core.ErrNotFound not_found; anything else passes unchanged and answers -32603
+// without its text.
+func FromService(err error, prefix string) error {
+	var fe *core.FieldError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fe):
+		return Invalid(prefix+fe.Field, fe.Err.Error())
+	case errors.Is(err, core.ErrNotFound):
+		return &AppError{Kind: "not_found", Message: "not found"}
+	}
+	return err
+}
