@@ -5,6 +5,8 @@ BIN := bin/portal
 DATA ?= data
 LISTEN ?= :9080
 PKGS := ./...
+# staticcheck runs from the module proxy at a pinned version: no global tool needed.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .DEFAULT_GOAL := help
 
@@ -79,11 +81,12 @@ e2e-deps:
 	@[ -f e2e/node_modules/axe-core/axe.min.js ] || npm ci --prefix e2e --no-audit --no-fund --loglevel=error \
 	  || { echo "e2e: FAILED: axe-core could not be installed from the npm registry"; exit 1; }
 
-## lint-basic: gofmt and go vet (what CI enforces)
+## lint-basic: gofmt, go vet and staticcheck (what CI enforces)
 lint-basic:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) run $(STATICCHECK) $(PKGS)
 
 ## cover: tests with a coverage summary
 cover:

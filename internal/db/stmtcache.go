@@ -129,7 +129,12 @@ func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.
 	return c.conn.Prepare(query)
 }
 
-func (c *cachingConn) Begin() (driver.Tx, error) { return c.conn.Begin() } //nolint:staticcheck // required by driver.Conn
+// Begin satisfies driver.Conn. database/sql calls BeginTx instead, as the
+// connection implements driver.ConnBeginTx; Begin goes through it too rather
+// than calling the driver's deprecated Begin.
+func (c *cachingConn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
 
 func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	if b, ok := c.conn.(driver.ConnBeginTx); ok {

@@ -16,11 +16,17 @@ import (
 )
 
 // Errors of SendPasswordLink; the first two are the seed's messages, shown to staff.
+// Their texts are whole sentences that the API and the CLI show to staff as they
+// are, hence the capitals and full stops that Go error strings avoid (ST1005).
 var (
-	ErrNoSender  = errors.New("The system email address and its name are not specified in the system settings.")
-	ErrNoEmail   = errors.New("No email address is available for the client.")
+	//lint:ignore ST1005 the seed's sentence, shown to staff verbatim
+	ErrNoSender = errors.New("The system email address and its name are not specified in the system settings.")
+	//lint:ignore ST1005 the seed's sentence, shown to staff verbatim
+	ErrNoEmail = errors.New("No email address is available for the client.")
+	//lint:ignore ST1005 shown to staff verbatim
 	ErrNoBaseURL = errors.New("The portal address is not set: set ci_url (or server_url).")
 	// ErrInactive refuses a password for a deactivated client: they cannot log in.
+	//lint:ignore ST1005 shown to staff verbatim
 	ErrInactive = errors.New("The client is deactivated: their portal access is disabled. Activate the client first.")
 	// errCapped means the client already got mailCap links in mailCapWindow.
 	errCapped = errors.New("auth: password link cap reached")

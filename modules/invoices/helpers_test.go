@@ -21,11 +21,10 @@ import (
 // fixture is a portal with two clients of one invoice group. The test clock stands at
 // 2026-11-02.
 type fixture struct {
-	env    *testkit.Env
-	group  int64
-	alice  int64 // client 2001
-	bob    int64 // client 2002
-	client core.Client
+	env   *testkit.Env
+	group int64
+	alice int64 // client 2001
+	bob   int64 // client 2002
 }
 
 func newFixture(t *testing.T) *fixture {

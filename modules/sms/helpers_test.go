@@ -10,11 +10,10 @@ import (
 
 // fixture is a booted portal with the SMS module switched on and two clients.
 type fixture struct {
-	env      *testkit.Env
-	mod      *Module
-	c1, c2   int64
-	b1, b2   *testkit.Browser
-	clientNo string
+	env    *testkit.Env
+	mod    *Module
+	c1, c2 int64
+	b1, b2 *testkit.Browser
 }
 
 func newFixture(t *testing.T) *fixture {
