@@ -263,7 +263,7 @@ func (w *strictWalker) value(t reflect.Type) *PathError {
 			if bytes.IndexByte(rawKey, '\\') >= 0 && json.Unmarshal(rawKey, &key) != nil {
 				return w.fail("malformed JSON")
 			}
-			ft := t
+			var ft reflect.Type
 			if fields != nil {
 				f, ok := fields[key]
 				if !ok {

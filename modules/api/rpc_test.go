@@ -133,6 +133,9 @@ func TestBatch(t *testing.T) {
 	}
 	// (1.5 MB: the session travels in the header, which admits bodies above 64 KiB.)
 	status, out = e.post("/jsonrpc", []byte("["+strings.Join(calls, ",")+"]"), "X-Session-Id", sid)
+	if status != http.StatusOK {
+		t.Fatalf("10,000 calls: status %d", status)
+	}
 	var r rpcResp
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("10,000 calls: want one error object, got %.200s", out)
