@@ -1,0 +1,32 @@
+package app
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestCLIHelpers(t *testing.T) {
+	if _, err := OneID("file delete", "file", []string{"007"}); err == nil || err.Error() != `file delete: "007" is not a file id` {
+		t.Fatalf("007: %v", err)
+	}
+	if _, err := OneID("file delete", "file", nil); err == nil || err.Error() != "file delete: give one file ID" {
+		t.Fatalf("none: %v", err)
+	}
+	if id, err := OneID("file delete", "file", []string{"42"}); err != nil || id != 42 {
+		t.Fatalf("42: %d %v", id, err)
+	}
+	if err := NoArgs("file list", []string{"x"}); err == nil || err.Error() != "file list takes no arguments" {
+		t.Fatalf("args: %v", err)
+	}
+	var out bytes.Buffer
+	tb := NewTable(&out, "ID", "TITLE")
+	tb.Row(7, "Price list")
+	if err := tb.Flush(); err != nil || out.String() != "ID  TITLE\n7   Price list\n" {
+		t.Fatalf("table %q %v", out.String(), err)
+	}
+	var errs bytes.Buffer
+	fs := Flags("x", IO{Err: &errs})
+	if err := fs.Parse([]string{"--nope"}); err == nil || !bytes.Contains(errs.Bytes(), []byte("nope")) {
+		t.Fatalf("flags: %v %q", err, errs.String())
+	}
+}
