@@ -239,7 +239,7 @@ func TestButtonsAndRequests(t *testing.T) {
 			Body: "Moving on 1 December."}, e.Clock.Now())
 		return err
 	})
-	var rl RequestList
+	var rl requests.RequestList
 	e.call(ro, "requests.list", map[string]any{"client_external_id": "C1"}).ok(t, &rl)
 	if len(rl.Requests) != 1 || rl.Requests[0].ID != rid || rl.Requests[0].State != "new" {
 		t.Fatalf("requests: %+v", rl)
@@ -248,7 +248,7 @@ func TestButtonsAndRequests(t *testing.T) {
 	if len(rl.Requests) != 0 {
 		t.Fatal("another client's request listed")
 	}
-	var got RequestOut
+	var got requests.RequestOut
 	e.call(ro, "requests.setState", map[string]any{"id": rid, "state": "done"}).fails(t, rpc.CodeForbidden)
 	e.call(sid, "requests.setState", map[string]any{"id": rid, "state": "done"}).ok(t, &got)
 	if got.State != "done" || got.ClientID != c1 {
