@@ -12,7 +12,7 @@ func (m *Module) ownMethods() []*rpc.Method {
 	var out []*rpc.Method
 	for _, list := range [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(),
 		m.settingMethods(), m.serviceMethods(), m.trafficMethods(), m.invoiceMethods(), m.contentMethods(), m.fileMethods(),
-		m.consentMethods(), m.ticketMethods(), m.portalMethods()} {
+		m.consentMethods(), m.ticketMethods()} {
 		out = append(out, list...)
 	}
 	return rpc.Ordered(10, out...)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/buttons"
 	"github.com/ispportal/portal/modules/gdpr"
 	"github.com/ispportal/portal/modules/requests"
 )
@@ -212,7 +213,7 @@ func TestButtonsAndRequests(t *testing.T) {
 	e.call(sid, "buttons.add", map[string]any{"external_id": "bad", "label_en": "B", "url": "https://x.example/", "sort_order": 5000}).
 		fails(t, rpc.CodeInvalidParams, `"field":"sort_order"`)
 	e.call(ro, "buttons.add", btn).fails(t, rpc.CodeForbidden)
-	var bl ButtonList
+	var bl buttons.ButtonList
 	e.call(ro, "buttons.list", nil).ok(t, &bl)
 	if len(bl.Buttons) != 1 || bl.Buttons[0].Active || bl.Buttons[0].LabelCS != "Test rychlosti" {
 		t.Fatalf("buttons: %+v", bl)

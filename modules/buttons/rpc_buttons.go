@@ -1,4 +1,4 @@
-package api
+package buttons
 
 import (
 	"errors"
@@ -7,7 +7,6 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/rpc"
-	"github.com/ispportal/portal/modules/buttons"
 )
 
 // ButtonFields are a custom menu button (a link in the portal's menu).
@@ -33,28 +32,23 @@ type ButtonOut struct {
 	Active     bool   `json:"active"`
 }
 
-// ExternalOnly names a row by external id.
-type ExternalOnly struct {
-	ExternalID string `json:"external_id" validate:"required,max=64"`
+// ButtonList is the result of buttons.list.
+type ButtonList struct {
+	Buttons []ButtonOut `json:"buttons"`
 }
-
-// Lists of these methods.
-type (
-	ButtonList struct {
-		Buttons []ButtonOut `json:"buttons"`
-	}
-)
 
 var exButton = ButtonFields{ExternalID: "speedtest", LabelEN: "Speed test", LabelCS: "Test rychlosti", URL: "https://speedtest.example.net/",
 	SortOrder: 10, NewTab: true}
 
-func (m *Module) portalMethods() []*rpc.Method {
-	return []*rpc.Method{
+// methods are the module's API methods; 570 is their place in the reference
+// (docs/api.md), after the helpdesk departments.
+func (m *Module) methods() []*rpc.Method {
+	return rpc.Ordered(570,
 		rpc.Def("buttons.list", perm.ButtonsRead, "Lists the custom menu buttons in menu order, switched-off ones included.",
 			struct{}{}, ButtonList{[]ButtonOut{{ID: 2, ExternalID: exButton.ExternalID, LabelEN: exButton.LabelEN, LabelCS: exButton.LabelCS,
 				URL: exButton.URL, SortOrder: exButton.SortOrder, NewTab: true, Active: true}}},
 			func(c *rpc.Call, _ *struct{}) (ButtonList, error) {
-				list, err := buttons.ListButtons(c.Ctx, c.Q, false)
+				list, err := ListButtons(c.Ctx, c.Q, false)
 				out := ButtonList{Buttons: make([]ButtonOut, 0, len(list))}
 				for _, b := range list {
 					out.Buttons = append(out.Buttons, ButtonOut{ID: b.ID, ExternalID: b.ExternalID, LabelEN: b.LabelEN, LabelCS: b.LabelCS,
@@ -64,43 +58,40 @@ func (m *Module) portalMethods() []*rpc.Method {
 			}),
 		rpc.Def("buttons.add", perm.ButtonsWrite, "Creates a custom menu button, or updates the one with this external_id (idempotent). "+
 			"Only absolute http(s) and mailto: addresses are accepted.",
-			exButton, Saved{ID: 2, Created: true},
-			func(c *rpc.Call, p *ButtonFields) (Saved, error) {
-				if err := buttons.CheckURL(p.URL); err != nil {
-					return Saved{}, rpc.Invalid("url", strings.TrimPrefix(err.Error(), buttons.ErrInvalid.Error()+": "))
-				}
-				_, err := idByExternal(c.Ctx, c.Q, "custom_buttons", p.ExternalID)
+			exButton, rpc.Saved{ID: 2, Created: true},
+			func(c *rpc.Call, p *ButtonFields) (rpc.Saved, error) {
+				_, err := rpc.IDByExternal(c.Ctx, c.Q, "custom_buttons", p.ExternalID)
 				created := errors.Is(err, core.ErrNotFound)
 				if err != nil && !created {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
-				id, err := buttons.SaveButton(c.Ctx, c.Tx, buttons.Button{ExternalID: p.ExternalID, LabelEN: p.LabelEN, LabelCS: p.LabelCS,
+				id, err := Save(c.Ctx, c.Tx, Button{ExternalID: p.ExternalID, LabelEN: p.LabelEN, LabelCS: p.LabelCS,
 					URL: p.URL, SortOrder: p.SortOrder, NewTab: p.NewTab, Active: p.Active == nil || *p.Active}, c.Now)
-				if errors.Is(err, buttons.ErrInvalid) {
-					return Saved{}, rpc.Invalid("", strings.TrimPrefix(err.Error(), buttons.ErrInvalid.Error()+": "))
+				if fe, ok := errors.AsType[*core.FieldError](err); ok {
+					return rpc.Saved{}, rpc.Invalid(fe.Field, strings.TrimPrefix(fe.Err.Error(), ErrInvalid.Error()+": "))
 				}
 				if err != nil {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
 				c.Audit(0, "button external_id=%s created=%t", p.ExternalID, created)
-				return Saved{ID: id, Created: created}, nil
+				return rpc.Saved{ID: id, Created: created}, nil
 			}),
 		rpc.Def("buttons.delete", perm.ButtonsWrite, "Deletes a custom menu button by external id. Deleting one already gone succeeds with deleted false.",
-			ExternalOnly{"speedtest"}, Deleted{true},
-			func(c *rpc.Call, p *ExternalOnly) (Deleted, error) {
-				id, err := idByExternal(c.Ctx, c.Q, "custom_buttons", p.ExternalID)
+			rpc.ExternalOnly{ExternalID: "speedtest"}, rpc.Deleted{Deleted: true},
+			func(c *rpc.Call, p *rpc.ExternalOnly) (rpc.Deleted, error) {
+				id, err := rpc.IDByExternal(c.Ctx, c.Q, "custom_buttons", p.ExternalID)
 				if errors.Is(err, core.ErrNotFound) {
 					c.Message("button already absent")
-					return Deleted{}, nil
+					return rpc.Deleted{}, nil
 				}
 				if err != nil {
-					return Deleted{}, err
+					return rpc.Deleted{}, err
 				}
-				if err := buttons.DeleteButton(c.Ctx, c.Tx, id); err != nil {
-					return Deleted{}, err
+				if err := DeleteButton(c.Ctx, c.Tx, id); err != nil {
+					return rpc.Deleted{}, err
 				}
 				c.Audit(0, "button external_id=%s deleted", p.ExternalID)
-				return Deleted{true}, nil
+				return rpc.Deleted{Deleted: true}, nil
 			}),
-	}
+	)
 }
