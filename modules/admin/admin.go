@@ -60,7 +60,6 @@ const (
 	pathConsents      = "/consents"
 	pathConsentVer    = "/consents/:id/version"
 	pathConsentActive = "/consents/:id/active"
-	pathContact       = "/contact"
 )
 
 // Templates.
@@ -83,7 +82,6 @@ const (
 	tplTickets        = "admin/tickets"
 	tplTicket         = "admin/ticket"
 	tplConsents       = "admin/consents"
-	tplContact        = "admin/contact"
 )
 
 // Limits.
@@ -216,7 +214,6 @@ var menuItems = []struct {
 	{"admin.menu.files", pathFiles, perm.FilesRead, 30},
 	{"admin.menu.templates", pathTemplates, perm.TemplatesRead, 40},
 	{"admin.menu.consents", pathConsents, perm.ConsentsRead, 44},
-	{"admin.menu.contact", pathContact, perm.ContactRead, 46},
 	{"admin.menu.settings", pathSettings, perm.SettingsRead, 50},
 	{"admin.menu.tools", pathTools, perm.ToolsRead, 60},
 	{"admin.menu.staff", pathStaff, perm.StaffRead, 70},

@@ -11,8 +11,7 @@ import (
 
 // mountContent registers the content pages: messages and ticket replies (support may
 // write them), and the administrator-only files, document visibility, e-mail
-// templates, helpdesk departments, GDPR consent documents and the
-// contact texts overview.
+// templates, helpdesk departments and GDPR consent documents.
 func (m *Module) mountContent(r fiber.Router) {
 	r.Get(pathMessages, m.allow(perm.MessagesRead), m.showMessages)
 	r.Post(pathMessages, m.allow(perm.MessagesWrite), m.createMessage)
@@ -36,7 +35,6 @@ func (m *Module) mountContent(r fiber.Router) {
 	r.Post(pathConsents, m.allow(perm.ConsentsWrite), m.addConsentDocument)
 	r.Post(pathConsentVer, m.allow(perm.ConsentsWrite), m.addConsentVersion)
 	r.Post(pathConsentActive, m.allow(perm.ConsentsWrite), m.setConsentActive)
-	r.Get(pathContact, m.allow(perm.ContactRead), m.showContact)
 }
 
 // idParam parses a numeric route parameter strictly; anything else is 404.
