@@ -57,9 +57,6 @@ const (
 	pathTicket        = "/tickets/:id"
 	pathTicketReply   = "/tickets/:id/reply"
 	pathDepartments   = "/departments"
-	pathConsents      = "/consents"
-	pathConsentVer    = "/consents/:id/version"
-	pathConsentActive = "/consents/:id/active"
 )
 
 // Templates.
@@ -81,7 +78,6 @@ const (
 	tplTemplates      = "admin/templates"
 	tplTickets        = "admin/tickets"
 	tplTicket         = "admin/ticket"
-	tplConsents       = "admin/consents"
 )
 
 // Limits.
@@ -213,7 +209,6 @@ var menuItems = []struct {
 	{"admin.menu.tickets", pathTickets, perm.TicketsRead, 25},
 	{"admin.menu.files", pathFiles, perm.FilesRead, 30},
 	{"admin.menu.templates", pathTemplates, perm.TemplatesRead, 40},
-	{"admin.menu.consents", pathConsents, perm.ConsentsRead, 44},
 	{"admin.menu.settings", pathSettings, perm.SettingsRead, 50},
 	{"admin.menu.tools", pathTools, perm.ToolsRead, 60},
 	{"admin.menu.staff", pathStaff, perm.StaffRead, 70},

@@ -144,7 +144,7 @@ func TestConsentDocumentsAndHistory(t *testing.T) {
 		refused(t, "invalid", "twice")
 	e.call(ro, "consentDocuments.add", map[string]any{"external_id": "Z", "title": "Z", "text": "t"}).fails(t, rpc.CodeForbidden)
 
-	var v ConsentVersion
+	var v gdpr.ConsentVersion
 	e.call(sid, "consentDocuments.newVersion", map[string]any{"external_id": "MKT", "text": "<p>New offers.</p>"}).ok(t, &v)
 	if v.Version != 2 || !v.Created {
 		t.Fatalf("new version: %+v", v)
@@ -156,7 +156,7 @@ func TestConsentDocumentsAndHistory(t *testing.T) {
 	e.call(sid, "consentDocuments.newVersion", map[string]any{"external_id": "NOPE", "text": "x"}).refused(t, "not_found")
 	e.call(sid, "consentDocuments.newVersion", map[string]any{"external_id": "MKT"}).fails(t, rpc.CodeInvalidParams, `"field":"text"`)
 
-	var list ConsentDocList
+	var list gdpr.ConsentDocList
 	e.call(ro, "consentDocuments.list", nil).ok(t, &list)
 	if len(list.Documents) != 1 || list.Documents[0].Version != 2 || len(list.Documents[0].Purposes) != 2 {
 		t.Fatalf("list: %+v", list)
@@ -176,7 +176,7 @@ func TestConsentDocumentsAndHistory(t *testing.T) {
 			PurposeIDs: []int64{d.Purposes[0].ID}, IP: "192.0.2.7"}, e.Clock.Now())
 		return err
 	})
-	var h ConsentHistory
+	var h gdpr.ConsentHistoryOut
 	e.call(ro, "gdpr.history", map[string]any{"client_external_id": "C1", "document_external_id": "MKT"}).ok(t, &h)
 	if len(h.Entries) != 1 || h.Entries[0].Action != "given" || h.Entries[0].Version != 2 || h.Entries[0].IP != "192.0.2.7" ||
 		len(h.Entries[0].Purposes) != 1 || h.Entries[0].Purposes[0] != "E-mail" {
