@@ -57,12 +57,6 @@ const (
 	pathTicket        = "/tickets/:id"
 	pathTicketReply   = "/tickets/:id/reply"
 	pathDepartments   = "/departments"
-	pathButtons       = "/buttons"
-	pathButtonDelete  = "/buttons/:id/delete"
-	pathConsents      = "/consents"
-	pathConsentVer    = "/consents/:id/version"
-	pathConsentActive = "/consents/:id/active"
-	pathContact       = "/contact"
 )
 
 // Templates.
@@ -84,9 +78,6 @@ const (
 	tplTemplates      = "admin/templates"
 	tplTickets        = "admin/tickets"
 	tplTicket         = "admin/ticket"
-	tplButtons        = "admin/buttons"
-	tplConsents       = "admin/consents"
-	tplContact        = "admin/contact"
 )
 
 // Limits.
@@ -218,9 +209,6 @@ var menuItems = []struct {
 	{"admin.menu.tickets", pathTickets, perm.TicketsRead, 25},
 	{"admin.menu.files", pathFiles, perm.FilesRead, 30},
 	{"admin.menu.templates", pathTemplates, perm.TemplatesRead, 40},
-	{"admin.menu.buttons", pathButtons, perm.ButtonsRead, 42},
-	{"admin.menu.consents", pathConsents, perm.ConsentsRead, 44},
-	{"admin.menu.contact", pathContact, perm.ContactRead, 46},
 	{"admin.menu.settings", pathSettings, perm.SettingsRead, 50},
 	{"admin.menu.tools", pathTools, perm.ToolsRead, 60},
 	{"admin.menu.staff", pathStaff, perm.StaffRead, 70},

@@ -11,8 +11,7 @@ import (
 
 // mountContent registers the content pages: messages and ticket replies (support may
 // write them), and the administrator-only files, document visibility, e-mail
-// templates, helpdesk departments, custom buttons, GDPR consent documents and the
-// contact texts overview.
+// templates and helpdesk departments.
 func (m *Module) mountContent(r fiber.Router) {
 	r.Get(pathMessages, m.allow(perm.MessagesRead), m.showMessages)
 	r.Post(pathMessages, m.allow(perm.MessagesWrite), m.createMessage)
@@ -32,14 +31,6 @@ func (m *Module) mountContent(r fiber.Router) {
 	r.Get(pathTicket, m.allow(perm.TicketsRead), m.showTicket)
 	r.Post(pathTicketReply, m.allow(perm.TicketsWrite), m.replyTicket)
 	r.Post(pathDepartments, m.allow(perm.DepartmentsWrite), m.saveDepartment)
-	r.Get(pathButtons, m.allow(perm.ButtonsRead), m.showButtons)
-	r.Post(pathButtons, m.allow(perm.ButtonsWrite), m.saveButton)
-	r.Post(pathButtonDelete, m.allow(perm.ButtonsWrite), m.deleteButton)
-	r.Get(pathConsents, m.allow(perm.ConsentsRead), m.showConsents)
-	r.Post(pathConsents, m.allow(perm.ConsentsWrite), m.addConsentDocument)
-	r.Post(pathConsentVer, m.allow(perm.ConsentsWrite), m.addConsentVersion)
-	r.Post(pathConsentActive, m.allow(perm.ConsentsWrite), m.setConsentActive)
-	r.Get(pathContact, m.allow(perm.ContactRead), m.showContact)
 }
 
 // idParam parses a numeric route parameter strictly; anything else is 404.

@@ -10,7 +10,6 @@ import (
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
-	"github.com/ispportal/portal/modules/gdpr"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/sms"
 )
@@ -99,17 +98,6 @@ type SMSListParams struct {
 	Limit int `json:"limit" validate:"gte=0,lte=1000" doc:"default 100"`
 }
 
-// ConsentOut is a client's consent state for one GDPR consent document.
-type ConsentOut struct {
-	DocumentID         int64     `json:"document_id"`
-	DocumentExternalID string    `json:"document_external_id"`
-	Title              string    `json:"title"`
-	Status             string    `json:"status" doc:"none, given or withdrawn"`
-	Version            int       `json:"version"`
-	Purposes           []string  `json:"purposes"`
-	At                 time.Time `json:"at"`
-}
-
 // Lists returned by the methods below.
 type (
 	DocumentList struct {
@@ -123,9 +111,6 @@ type (
 	}
 	SMSList struct {
 		SMS []SMSOut `json:"sms"`
-	}
-	ConsentList struct {
-		Consents []ConsentOut `json:"consents"`
 	}
 )
 
@@ -314,27 +299,6 @@ func (m *Module) contentMethods() []*rpc.Method {
 					}
 					out.SMS = append(out.SMS, SMSOut{ID: m.ID, ClientID: m.ClientID, Number: m.Number, Text: m.Text, Parts: m.Parts,
 						Status: m.Status, Attempts: m.Attempts, LastError: m.LastError, CreatedAt: m.CreatedAt.UTC(), SentAt: sent})
-				}
-				return out, err
-			}),
-		rpc.Def("gdpr.consentState", perm.ConsentsRead, "Returns a client's current consent state for every GDPR consent document.",
-			ClientOnly{ClientExternalID: "CRM-000123"},
-			ConsentList{[]ConsentOut{{DocumentID: 1, DocumentExternalID: "GDPR-MARKETING", Title: "Marketing consent", Status: "given",
-				Version: 2, Purposes: []string{"newsletter"}, At: time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)}}},
-			func(c *rpc.Call, p *ClientOnly) (ConsentList, error) {
-				cl, err := client(c, ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
-				if err != nil {
-					return ConsentList{}, err
-				}
-				list, err := gdpr.ConsentState(c.Ctx, c.Q, cl.ID)
-				out := ConsentList{Consents: make([]ConsentOut, 0, len(list))}
-				for _, s := range list {
-					ps := s.Purposes
-					if ps == nil {
-						ps = []string{}
-					}
-					out.Consents = append(out.Consents, ConsentOut{DocumentID: s.Document.ID, DocumentExternalID: s.Document.ExternalID,
-						Title: s.Document.Title, Status: s.Status, Version: s.Version, Purposes: ps, At: s.At.UTC()})
 				}
 				return out, err
 			}),

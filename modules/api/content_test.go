@@ -11,6 +11,7 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/documents"
+	"github.com/ispportal/portal/modules/gdpr"
 )
 
 func setupClient(t *testing.T, e *apiEnv, sid string) {
@@ -238,7 +239,7 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 		t.Fatalf("sms %+v", sl)
 	}
 	e.call(sid, "sms.list", map[string]any{"client_external_id": "C404"}).refused(t, "not_found")
-	var cl ConsentList
+	var cl gdpr.ConsentList
 	e.call(sid, "gdpr.consentState", map[string]any{"client_external_id": "C1"}).ok(t, &cl)
 	e.call(sid, "gdpr.consentState", map[string]any{}).fails(t, rpc.CodeInvalidParams, "client_id")
 }

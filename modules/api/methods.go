@@ -11,11 +11,14 @@ import (
 func (m *Module) ownMethods() []*rpc.Method {
 	var out []*rpc.Method
 	for _, list := range [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(),
-		m.settingMethods(), m.serviceMethods(), m.trafficMethods(), m.invoiceMethods(), m.contentMethods(), m.fileMethods(),
-		m.consentMethods(), m.ticketMethods(), m.portalMethods()} {
+		m.settingMethods(), m.serviceMethods(), m.trafficMethods(), m.invoiceMethods(), m.contentMethods()} {
 		out = append(out, list...)
 	}
-	return rpc.Ordered(10, out...)
+	// The runs after a module's declared methods keep their places in the reference:
+	// gdpr declares 440 and 460-490.
+	out = rpc.Ordered(10, out...)
+	out = append(out, rpc.Ordered(450, m.fileMethods()...)...)
+	return append(out, rpc.Ordered(500, m.ticketMethods()...)...)
 }
 
 // methods lists every method the API answers, in the order of the reference: what

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/buttons"
 	"github.com/ispportal/portal/modules/gdpr"
 	"github.com/ispportal/portal/modules/requests"
 )
@@ -143,7 +144,7 @@ func TestConsentDocumentsAndHistory(t *testing.T) {
 		refused(t, "invalid", "twice")
 	e.call(ro, "consentDocuments.add", map[string]any{"external_id": "Z", "title": "Z", "text": "t"}).fails(t, rpc.CodeForbidden)
 
-	var v ConsentVersion
+	var v gdpr.ConsentVersion
 	e.call(sid, "consentDocuments.newVersion", map[string]any{"external_id": "MKT", "text": "<p>New offers.</p>"}).ok(t, &v)
 	if v.Version != 2 || !v.Created {
 		t.Fatalf("new version: %+v", v)
@@ -155,7 +156,7 @@ func TestConsentDocumentsAndHistory(t *testing.T) {
 	e.call(sid, "consentDocuments.newVersion", map[string]any{"external_id": "NOPE", "text": "x"}).refused(t, "not_found")
 	e.call(sid, "consentDocuments.newVersion", map[string]any{"external_id": "MKT"}).fails(t, rpc.CodeInvalidParams, `"field":"text"`)
 
-	var list ConsentDocList
+	var list gdpr.ConsentDocList
 	e.call(ro, "consentDocuments.list", nil).ok(t, &list)
 	if len(list.Documents) != 1 || list.Documents[0].Version != 2 || len(list.Documents[0].Purposes) != 2 {
 		t.Fatalf("list: %+v", list)
@@ -175,7 +176,7 @@ func TestConsentDocumentsAndHistory(t *testing.T) {
 			PurposeIDs: []int64{d.Purposes[0].ID}, IP: "192.0.2.7"}, e.Clock.Now())
 		return err
 	})
-	var h ConsentHistory
+	var h gdpr.ConsentHistoryOut
 	e.call(ro, "gdpr.history", map[string]any{"client_external_id": "C1", "document_external_id": "MKT"}).ok(t, &h)
 	if len(h.Entries) != 1 || h.Entries[0].Action != "given" || h.Entries[0].Version != 2 || h.Entries[0].IP != "192.0.2.7" ||
 		len(h.Entries[0].Purposes) != 1 || h.Entries[0].Purposes[0] != "E-mail" {
@@ -212,7 +213,7 @@ func TestButtonsAndRequests(t *testing.T) {
 	e.call(sid, "buttons.add", map[string]any{"external_id": "bad", "label_en": "B", "url": "https://x.example/", "sort_order": 5000}).
 		fails(t, rpc.CodeInvalidParams, `"field":"sort_order"`)
 	e.call(ro, "buttons.add", btn).fails(t, rpc.CodeForbidden)
-	var bl ButtonList
+	var bl buttons.ButtonList
 	e.call(ro, "buttons.list", nil).ok(t, &bl)
 	if len(bl.Buttons) != 1 || bl.Buttons[0].Active || bl.Buttons[0].LabelCS != "Test rychlosti" {
 		t.Fatalf("buttons: %+v", bl)
@@ -239,7 +240,7 @@ func TestButtonsAndRequests(t *testing.T) {
 			Body: "Moving on 1 December."}, e.Clock.Now())
 		return err
 	})
-	var rl RequestList
+	var rl requests.RequestList
 	e.call(ro, "requests.list", map[string]any{"client_external_id": "C1"}).ok(t, &rl)
 	if len(rl.Requests) != 1 || rl.Requests[0].ID != rid || rl.Requests[0].State != "new" {
 		t.Fatalf("requests: %+v", rl)
@@ -248,7 +249,7 @@ func TestButtonsAndRequests(t *testing.T) {
 	if len(rl.Requests) != 0 {
 		t.Fatal("another client's request listed")
 	}
-	var got RequestOut
+	var got requests.RequestOut
 	e.call(ro, "requests.setState", map[string]any{"id": rid, "state": "done"}).fails(t, rpc.CodeForbidden)
 	e.call(sid, "requests.setState", map[string]any{"id": rid, "state": "done"}).ok(t, &got)
 	if got.State != "done" || got.ClientID != c1 {

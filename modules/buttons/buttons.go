@@ -20,6 +20,12 @@ const menuOrder = 100
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed locales/*.toml
+var localeFiles embed.FS
+
 // Module puts the custom buttons into the menu.
 type Module struct {
 	d     app.Deps
@@ -30,8 +36,9 @@ type Module struct {
 // New returns the module; it does no work.
 func New(d app.Deps) app.Module { return &Module{d: d} }
 
-// Info declares the module. It has no pages, only middleware that adds the buttons
-// to the menu of every page.
+// Info declares the module. It has no client pages, only middleware that adds the
+// buttons to the menu of every page; staff manage them on a console page and through
+// the API.
 func (m *Module) Info() app.Info {
 	return app.Info{
 		Name:       "buttons",
@@ -39,7 +46,11 @@ func (m *Module) Info() app.Info {
 		Migrations: app.Sub(migrationFiles, "migrations"),
 		Seed:       m.seed,
 		Commands:   m.commands(),
+		Templates:  app.Sub(templateFiles, "templates"),
+		Locales:    app.Sub(localeFiles, "locales"),
 		Middleware: []fiber.Handler{m.addToMenu},
+		StaffPages: m.staffPages(),
+		Methods:    m.methods(),
 	}
 }
 

@@ -62,7 +62,11 @@ func buttonAdd(ctx context.Context, d app.Deps, stdio app.IO, args []string) err
 	var id int64
 	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if id, err = SaveButton(ctx, tx, b, d.Now()); err != nil {
+		if id, err = Save(ctx, tx, b, d.Now()); err != nil {
+			// The check's own text names the field already.
+			if fe, ok := errors.AsType[*core.FieldError](err); ok {
+				return fe.Err
+			}
 			return err
 		}
 		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "button.add",

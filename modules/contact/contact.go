@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/web"
 )
 
@@ -15,6 +16,8 @@ import (
 const (
 	pathContact = "/contact"
 	tplShow     = "contact/show"
+
+	tplStaffContact = "contact/staff_contact"
 )
 
 //go:embed templates/*.html
@@ -40,6 +43,10 @@ func (m *Module) Info() app.Info {
 		Locales:   app.Sub(localeFiles, "locales"),
 		Seed:      m.seed,
 		Commands:  m.commands(),
+		// The overview of the contact texts in the staff console (editing is on the
+		// settings page).
+		StaffPages: []app.StaffPage{{Method: fiber.MethodGet, Path: pathContact, Action: perm.ContactRead, Handler: m.showStaffContact,
+			Menu: app.MenuEntry{Key: "contact.staff.menu", Order: 46}}},
 	}
 }
 

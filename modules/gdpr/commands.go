@@ -55,6 +55,9 @@ func runConsentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) er
 		return errors.New("consent add: --title is required")
 	}
 	text, err := readText(io.In)
+	if fe, ok := errors.AsType[*core.FieldError](err); ok {
+		err = fe.Err // its text names the field already
+	}
 	if err != nil {
 		return fmt.Errorf("consent add: %w", err)
 	}
@@ -68,6 +71,9 @@ func runConsentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) er
 		id, err = AddDocument(ctx, tx, *ext, *title, text, list, d.Now())
 		return err
 	})
+	if fe, ok := errors.AsType[*core.FieldError](err); ok {
+		err = fe.Err // its text names the field already
+	}
 	if err != nil {
 		return fmt.Errorf("consent add: %w", err)
 	}
@@ -84,6 +90,9 @@ func runConsentVersion(ctx context.Context, d app.Deps, io app.IO, args []string
 		return fmt.Errorf("consent version: id %q is not a number", args[0])
 	}
 	text, err := readText(io.In)
+	if fe, ok := errors.AsType[*core.FieldError](err); ok {
+		err = fe.Err
+	}
 	if err != nil {
 		return fmt.Errorf("consent version: %w", err)
 	}
@@ -95,6 +104,9 @@ func runConsentVersion(ctx context.Context, d app.Deps, io app.IO, args []string
 	})
 	if errors.Is(err, core.ErrNotFound) {
 		return fmt.Errorf("consent version: no consent document with id %d", id)
+	}
+	if fe, ok := errors.AsType[*core.FieldError](err); ok {
+		err = fe.Err
 	}
 	if err != nil {
 		return fmt.Errorf("consent version: %w", err)

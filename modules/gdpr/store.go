@@ -8,13 +8,23 @@ import (
 	"html/template"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/htmlsafe"
 )
 
-// MaxTextBytes caps a consent text (staff HTML).
-const MaxTextBytes = 200 << 10
+// Limits of a consent document, the one rule of the console, the API and the CLI
+// (the widest any caller had: the API's, counted in characters).
+const (
+	// MaxTextBytes caps a consent text (staff HTML).
+	MaxTextBytes = 200 << 10
+	// MaxTitle and MaxPurpose are characters (runes), not bytes.
+	MaxTitle   = 300
+	MaxPurpose = 200
+	// MaxPurposes is how many purposes a document may offer.
+	MaxPurposes = 20
+)
 
 // Purpose is one thing a client can agree to on a document ("E-mail", "SMS").
 type Purpose struct {
@@ -52,32 +62,69 @@ func scanDoc(row interface{ Scan(...any) error }) (Document, error) {
 	return d, err
 }
 
+// checkText normalises a consent text; a refusal is a *core.FieldError on "text".
 func checkText(text string) (string, error) {
+	bad := func(err error) (string, error) { return "", &core.FieldError{Field: "text", Err: err} }
 	text, err := core.Text(text)
 	if err != nil {
-		return "", fmt.Errorf("consent text %w", err)
+		return bad(fmt.Errorf("consent text %w", err))
 	}
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
-		return "", errors.New("consent text is empty")
+		return bad(errors.New("consent text is empty"))
 	case len(text) > MaxTextBytes:
-		return "", fmt.Errorf("consent text is longer than %d kB", MaxTextBytes>>10)
+		return bad(fmt.Errorf("consent text is longer than %d kB", MaxTextBytes>>10))
 	}
 	return text, nil
 }
 
-// AddDocument publishes a consent document in version 1 with its purposes (names,
-// in display order; none means a plain "I agree") and returns its id.
-func AddDocument(ctx context.Context, tx *sql.Tx, externalID, title, text string, purposes []string, now time.Time) (int64, error) {
+// CheckDocument normalises a new document's title, text and purposes (empty lines
+// dropped) the way AddDocument stores them. A refusal is a *core.FieldError on
+// "title", "text" or "purposes" whose Err reads alone ("consent title must be ...").
+func CheckDocument(title, text string, purposes []string) (string, string, []string, error) {
 	title, err := core.Line(title)
 	if err != nil {
-		return 0, fmt.Errorf("consent title %w", err)
+		return "", "", nil, &core.FieldError{Field: "title", Err: fmt.Errorf("consent title %w", err)}
 	}
-	if title == "" || len(title) > 300 {
-		return 0, errors.New("consent title must be 1 to 300 bytes")
+	if title == "" || utf8.RuneCountInString(title) > MaxTitle {
+		return "", "", nil, &core.FieldError{Field: "title", Err: fmt.Errorf("consent title must be 1 to %d characters", MaxTitle)}
 	}
-	text, err = checkText(text)
+	if text, err = checkText(text); err != nil {
+		return "", "", nil, err
+	}
+	bad := func(err error) (string, string, []string, error) {
+		return "", "", nil, &core.FieldError{Field: "purposes", Err: err}
+	}
+	var list []string
+	seen := map[string]bool{}
+	for _, p := range purposes {
+		if p, err = core.Line(p); err != nil {
+			return bad(fmt.Errorf("purpose %w", err))
+		}
+		if p == "" {
+			continue
+		}
+		if utf8.RuneCountInString(p) > MaxPurpose {
+			return bad(fmt.Errorf("purpose %q is longer than %d characters", string([]rune(p)[:40]), MaxPurpose))
+		}
+		if seen[strings.ToLower(p)] {
+			return bad(fmt.Errorf("purpose %q is listed twice", p))
+		}
+		seen[strings.ToLower(p)] = true
+		list = append(list, p)
+	}
+	if len(list) > MaxPurposes {
+		return bad(fmt.Errorf("at most %d purposes", MaxPurposes))
+	}
+	return title, text, list, nil
+}
+
+// AddDocument publishes a consent document in version 1 with its purposes (names,
+// in display order; none means a plain "I agree") and returns its id. It checks
+// with CheckDocument; the console, the API and the CLI all add documents through it.
+func AddDocument(ctx context.Context, tx *sql.Tx, externalID, title, text string, purposes []string, now time.Time) (int64, error) {
+	title, text, purposes, err := CheckDocument(title, text, purposes)
 	if err != nil {
 		return 0, err
 	}
@@ -98,21 +145,7 @@ func AddDocument(ctx context.Context, tx *sql.Tx, externalID, title, text string
 		id, text, core.Now(now)); err != nil {
 		return 0, err
 	}
-	seen := map[string]bool{}
 	for i, p := range purposes {
-		if p, err = core.Line(p); err != nil {
-			return 0, fmt.Errorf("purpose %w", err)
-		}
-		if p == "" {
-			continue
-		}
-		if len(p) > 200 {
-			return 0, fmt.Errorf("purpose %q is longer than 200 bytes", p[:40])
-		}
-		if seen[strings.ToLower(p)] {
-			return 0, fmt.Errorf("purpose %q is listed twice", p)
-		}
-		seen[strings.ToLower(p)] = true
 		if _, err := tx.ExecContext(ctx, `INSERT INTO consent_purposes (document_id, position, name) VALUES (?, ?, ?)`,
 			id, i+1, p); err != nil {
 			return 0, err

@@ -74,16 +74,14 @@ func requestState(ctx context.Context, d app.Deps, stdio app.IO, args []string) 
 	}
 	state := args[1]
 	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var clientID int64
-		if err := tx.QueryRowContext(ctx, `SELECT client_id FROM support_requests WHERE id = ?`, id).Scan(&clientID); errors.Is(err, sql.ErrNoRows) {
+		r, err := SetState(ctx, tx, id, state, d.Now())
+		if errors.Is(err, core.ErrNotFound) {
 			return fmt.Errorf("request state: no request %d", id)
-		} else if err != nil {
-			return err
 		}
-		if err := SetRequestState(ctx, tx, id, state, d.Now()); err != nil {
+		if err != nil {
 			return fmt.Errorf("request state: %w", err)
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "request.state", ClientID: clientID,
+		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "request.state", ClientID: r.ClientID,
 			Detail: fmt.Sprintf("request %d -> %s", id, state)})
 	})
 	if err != nil {

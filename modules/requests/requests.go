@@ -57,6 +57,7 @@ func (m *Module) Info() app.Info {
 		Commands:   m.commands(),
 
 		MailDefaults: registerMailDefaults,
+		Methods:      m.methods(),
 	}
 }
 
