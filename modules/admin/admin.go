@@ -48,9 +48,6 @@ const (
 
 	pathMessages      = "/messages"
 	pathMessageDelete = "/messages/:id/delete"
-	pathFiles         = "/files"
-	pathFileDelete    = "/files/:id/delete"
-	pathDocVisible    = "/clients/:id/documents/:doc/visible"
 	pathTemplates     = "/templates"
 	pathTemplateDel   = "/templates/:id/delete"
 	pathTickets       = "/tickets"
@@ -80,7 +77,6 @@ const (
 	tplSMSQueue       = "admin/smsqueue"
 	tplStaff          = "admin/staff"
 	tplMessages       = "admin/messages"
-	tplFiles          = "admin/files"
 	tplTemplates      = "admin/templates"
 	tplTickets        = "admin/tickets"
 	tplTicket         = "admin/ticket"
@@ -216,7 +212,6 @@ var menuItems = []struct {
 	{"admin.menu.clients", pathClients, perm.ClientsRead, 10},
 	{"admin.menu.messages", pathMessages, perm.MessagesRead, 20},
 	{"admin.menu.tickets", pathTickets, perm.TicketsRead, 25},
-	{"admin.menu.files", pathFiles, perm.FilesRead, 30},
 	{"admin.menu.templates", pathTemplates, perm.TemplatesRead, 40},
 	{"admin.menu.buttons", pathButtons, perm.ButtonsRead, 42},
 	{"admin.menu.consents", pathConsents, perm.ConsentsRead, 44},

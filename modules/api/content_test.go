@@ -11,6 +11,7 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/documents"
+	"github.com/ispportal/portal/modules/files"
 )
 
 func setupClient(t *testing.T, e *apiEnv, sid string) {
@@ -174,12 +175,12 @@ func TestFileEndpointAuthAndDocuments(t *testing.T) {
 		t.Fatalf("21 MB upload: %d", status)
 	}
 
-	var dl DocumentList
+	var dl documents.DocumentList
 	e.call(sid, "documents.list", map[string]any{"client_external_id": "C1"}).ok(t, &dl)
 	if len(dl.Documents) != 1 || dl.Documents[0].Kind != documents.KindContract || !dl.Documents[0].Visible {
 		t.Fatalf("documents %+v", dl)
 	}
-	var d DocumentOut
+	var d documents.DocumentOut
 	e.call(sid, "documents.setVisible", map[string]any{"external_id": "D1", "visible": false}).ok(t, &d)
 	if d.Visible {
 		t.Fatal("still visible")
@@ -200,7 +201,7 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 	sid := e.admin()
 	setupClient(t, e, sid)
 
-	var fl FileList
+	var fl files.FileList
 	e.call(sid, "files.list", nil).ok(t, &fl)
 	if len(fl.Files) != 0 {
 		t.Fatalf("files %+v", fl)

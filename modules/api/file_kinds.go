@@ -14,8 +14,6 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/rpc"
-	"github.com/ispportal/portal/modules/documents"
-	"github.com/ispportal/portal/modules/files"
 	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/settings"
 )
@@ -24,8 +22,6 @@ import (
 func (m *Module) ownFileKinds() []app.FileKind {
 	return []app.FileKind{
 		{Name: "invoice", Read: perm.InvoicesRead, Write: perm.InvoicesWrite, Download: m.downloadInvoice, Upload: m.uploadInvoice},
-		{Name: "document", Read: perm.DocumentsRead, Write: perm.DocumentsWrite, Download: m.downloadDocument, Upload: m.uploadDocument},
-		{Name: "file", Read: perm.FilesRead, Write: perm.FilesWrite, Download: m.downloadFile, Upload: m.uploadProviderFile},
 	}
 }
 
@@ -53,36 +49,6 @@ func (m *Module) downloadInvoice(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef) er
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Set(fiber.HeaderContentDisposition, blob.ContentDisposition(name))
 	return c.Send(pdf)
-}
-
-func (m *Module) downloadDocument(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef) error {
-	d, err := document(cl, DocumentRef{ID: ref.ID, ExternalID: ref.ExternalID})
-	if err != nil {
-		return err
-	}
-	f, err := blob.Open(m.d.DataDir, documents.StoreDir, d.StoredPath)
-	if err != nil {
-		return fileError(c, fiber.StatusNotFound, "the document's file is missing")
-	}
-	return blob.Send(c, f, d.ContentType, d.DownloadName())
-}
-
-func (m *Module) downloadFile(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef) error {
-	var fl files.File
-	var err error
-	if ref.ID != 0 {
-		fl, err = files.FileByID(cl.Ctx, m.d.DB.R, ref.ID)
-	} else {
-		fl, err = files.FileByExternalID(cl.Ctx, m.d.DB.R, ref.ExternalID)
-	}
-	if err != nil {
-		return rpc.AsApp(err, "file", ref.ID)
-	}
-	f, err := blob.Open(m.d.DataDir, files.StoreDir, fl.StoredPath)
-	if err != nil {
-		return fileError(c, fiber.StatusNotFound, "the file is missing")
-	}
-	return blob.Send(c, f, fl.ContentType, fl.DownloadName())
 }
 
 // uploadInvoice stores the body as an invoice's PDF; a replaced upload of ours is
@@ -121,34 +87,4 @@ func (m *Module) uploadInvoice(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef, cont
 		}
 	}
 	return inv.ID, nil
-}
-
-// uploadDocument stores the body as a client document with the query's data.
-func (m *Module) uploadDocument(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef, content io.Reader) (int64, error) {
-	clientID, err := clientID(cl, queryInt(c, "client_id"), c.Query("client_external_id"))
-	if err != nil {
-		return 0, err
-	}
-	ext := ref.ExternalID
-	if ext == "" {
-		return 0, &app.FileError{Status: fiber.StatusBadRequest, Message: "external_id is required for a document upload"}
-	}
-	docKind := c.Query("kind", documents.KindOther)
-	if !documents.ValidKind(docKind) {
-		return 0, &app.FileError{Status: fiber.StatusBadRequest, Message: "kind must be contract, annex or other"}
-	}
-	title := strings.TrimSpace(c.Query("title"))
-	if title == "" {
-		return 0, &app.FileError{Status: fiber.StatusBadRequest, Message: "title is required"}
-	}
-	doc := documents.Document{ExternalID: ext, ClientID: clientID, Title: title, Kind: docKind, Date: parseDay(c.Query("date")),
-		FileName: blob.SafeName(c.Query("file_name"), ""), Visible: c.Query("visible", "1") != "0"}
-	if doc.Date.IsZero() {
-		doc.Date = cl.Now
-	}
-	newID, err := documents.AddDocumentFrom(cl.Ctx, m.d, doc, content)
-	if err != nil {
-		return 0, err
-	}
-	return newID, m.auditFile(cl, "api.file.document", clientID, "document external_id="+ext)
 }

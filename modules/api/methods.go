@@ -9,13 +9,25 @@ import (
 // ownMethods are the methods of the API itself (sessions) and, until their modules
 // declare them, the data methods still written here, in the order of the reference.
 func (m *Module) ownMethods() []*rpc.Method {
+	// Each run starts at its place in the reference, so that the methods modules
+	// declare (files.*, documents.*, invoices.* ...) keep theirs in between.
 	var out []*rpc.Method
-	for _, list := range [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(),
-		m.settingMethods(), m.serviceMethods(), m.trafficMethods(), m.invoiceMethods(), m.contentMethods(), m.fileMethods(),
-		m.consentMethods(), m.ticketMethods(), m.portalMethods()} {
-		out = append(out, list...)
+	for _, run := range []struct {
+		from  int
+		lists [][]*rpc.Method
+	}{
+		{10, [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(), m.settingMethods(),
+			m.serviceMethods(), m.trafficMethods(), m.invoiceMethods()}},
+		{400, [][]*rpc.Method{m.contentMethods()}},
+		{460, [][]*rpc.Method{m.consentMethods(), m.ticketMethods(), m.portalMethods()}},
+	} {
+		var list []*rpc.Method
+		for _, l := range run.lists {
+			list = append(list, l...)
+		}
+		out = append(out, rpc.Ordered(run.from, list...)...)
 	}
-	return rpc.Ordered(10, out...)
+	return out
 }
 
 // methods lists every method the API answers, in the order of the reference: what

@@ -61,6 +61,8 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Commands:   m.commands(),
+
+		Card: []app.CardSection{m.staffCard()},
 	}
 }
 
