@@ -12,6 +12,7 @@ import (
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
+	"github.com/ispportal/portal/modules/invoices"
 )
 
 func setupClient(t *testing.T, e *apiEnv, sid string) {
@@ -35,12 +36,12 @@ func TestInvoicesAndPayments(t *testing.T) {
 	if !s1.Created || s2.Created || s1.ID != s2.ID || e.count(`SELECT COUNT(*) FROM invoices`) != 1 {
 		t.Fatalf("invoice upsert %+v %+v", s1, s2)
 	}
-	var got InvoiceOut
+	var got invoices.InvoiceOut
 	e.call(sid, "invoices.get", map[string]any{"external_id": "I1"}).ok(t, &got)
 	if got.AmountVAT != 1211 || len(got.Items) != 1 || got.Taxable != "2026-11-01" {
 		t.Fatalf("invoice %+v", got)
 	}
-	var list InvoiceList
+	var list invoices.InvoiceList
 	e.call(sid, "invoices.list", map[string]any{"client_external_id": "C1"}).ok(t, &list)
 	if len(list.Invoices) != 1 {
 		t.Fatalf("list %+v", list)
@@ -62,7 +63,7 @@ func TestInvoicesAndPayments(t *testing.T) {
 	if !p1.Created || p2.Created || e.count(`SELECT COUNT(*) FROM payments`) != 1 {
 		t.Fatalf("payment upsert %+v %+v", p1, p2)
 	}
-	var pl PaymentList
+	var pl invoices.PaymentList
 	e.call(sid, "payments.list", map[string]any{"client_external_id": "C1"}).ok(t, &pl)
 	if len(pl.Payments) != 1 || pl.Payments[0].InvoiceID != s1.ID {
 		t.Fatalf("payments %+v", pl)

@@ -17,7 +17,7 @@ func (m *Module) ownMethods() []*rpc.Method {
 		lists [][]*rpc.Method
 	}{
 		{10, [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(), m.settingMethods(),
-			m.serviceMethods(), m.trafficMethods(), m.invoiceMethods()}},
+			m.serviceMethods(), m.trafficMethods()}},
 		{400, [][]*rpc.Method{m.contentMethods()}},
 		{460, [][]*rpc.Method{m.consentMethods(), m.ticketMethods(), m.portalMethods()}},
 	} {

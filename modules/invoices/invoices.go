@@ -62,7 +62,9 @@ func (m *Module) Info() app.Info {
 		Seed:       m.seed,
 		Commands:   m.commands(),
 
-		Card: []app.CardSection{m.staffCard()},
+		Methods:   m.methods(),
+		FileKinds: []app.FileKind{m.fileKind()},
+		Card:      []app.CardSection{m.staffCard()},
 	}
 }
 
