@@ -48,9 +48,6 @@ const (
 
 	pathMessages      = "/messages"
 	pathMessageDelete = "/messages/:id/delete"
-	pathFiles         = "/files"
-	pathFileDelete    = "/files/:id/delete"
-	pathDocVisible    = "/clients/:id/documents/:doc/visible"
 	pathTemplates     = "/templates"
 	pathTemplateDel   = "/templates/:id/delete"
 	pathTickets       = "/tickets"
@@ -74,7 +71,6 @@ const (
 	tplSMSQueue       = "admin/smsqueue"
 	tplStaff          = "admin/staff"
 	tplMessages       = "admin/messages"
-	tplFiles          = "admin/files"
 	tplTemplates      = "admin/templates"
 	tplTickets        = "admin/tickets"
 	tplTicket         = "admin/ticket"
@@ -207,7 +203,6 @@ var menuItems = []struct {
 	{"admin.menu.clients", pathClients, perm.ClientsRead, 10},
 	{"admin.menu.messages", pathMessages, perm.MessagesRead, 20},
 	{"admin.menu.tickets", pathTickets, perm.TicketsRead, 25},
-	{"admin.menu.files", pathFiles, perm.FilesRead, 30},
 	{"admin.menu.templates", pathTemplates, perm.TemplatesRead, 40},
 	{"admin.menu.settings", pathSettings, perm.SettingsRead, 50},
 	{"admin.menu.tools", pathTools, perm.ToolsRead, 60},

@@ -4,9 +4,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/perm"
-	"github.com/ispportal/portal/internal/web"
 )
 
 // mountContent registers the content pages: messages and ticket replies (support may
@@ -16,14 +14,6 @@ func (m *Module) mountContent(r fiber.Router) {
 	r.Get(pathMessages, m.allow(perm.MessagesRead), m.showMessages)
 	r.Post(pathMessages, m.allow(perm.MessagesWrite), m.createMessage)
 	r.Post(pathMessageDelete, m.allow(perm.MessagesWrite), m.deleteMessage)
-	r.Get(pathFiles, m.allow(perm.FilesRead), m.showFiles)
-	r.Post(pathFiles, m.allow(perm.FilesWrite), m.uploadFile)
-	// The upload form may carry a file of blob.MaxUploadBytes, but only from staff
-	// who may upload; it is streamed to disk (web.BodyRule), never held in memory.
-	m.d.Web.AdmitBody(fiber.MethodPost, prefix+pathFiles, web.BodyRule{Limit: blob.MaxUploadBytes + 1<<20, Stream: true,
-		Allow: func(c *fiber.Ctx) bool { return m.can(c, perm.FilesWrite) }})
-	r.Post(pathFileDelete, m.allow(perm.FilesWrite), m.deleteFile)
-	r.Post(pathDocVisible, m.allow(perm.DocumentsWrite), m.setDocumentVisible)
 	r.Get(pathTemplates, m.allow(perm.TemplatesRead), m.showTemplates)
 	r.Post(pathTemplates, m.allow(perm.TemplatesWrite), m.saveTemplate)
 	r.Post(pathTemplateDel, m.allow(perm.TemplatesWrite), m.deleteTemplate)

@@ -147,6 +147,24 @@ func TestFileUpload(t *testing.T) {
 	}
 }
 
+// TestFileTextLimits: the console publishes a file under the one rule of
+// files.Check (title 300 runes, description 4000), not its own narrower one (it
+// refused titles over 200 and descriptions over 2000 runes).
+func TestFileTextLimits(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	b := adminBrowser(t, env, "boss")
+	b.Get("/admin/files").Expect(t, 200, `maxlength="300"`)
+	title, desc := strings.Repeat("č", 250), strings.Repeat("ř", 3000)
+	upload(t, b, map[string][]string{"title": {title}, "description": {desc}}, "t.txt", []byte("t")).Expect(t, 303)
+	list, err := files.ListFiles(context.Background(), env.Deps.DB.R)
+	if err != nil || len(list) != 1 || list[0].Title != title || list[0].Description != desc {
+		t.Fatalf("files %v %v", list, err)
+	}
+	upload(t, b, map[string][]string{"title": {strings.Repeat("č", 301)}}, "t.txt", []byte("t")).Expect(t, 422, "This value is too long.")
+	upload(t, b, map[string][]string{"title": {"T"}, "description": {strings.Repeat("ř", 4001)}}, "t.txt", []byte("t")).Expect(t, 422, "This value is too long.")
+}
+
 func TestMailTemplates(t *testing.T) {
 	t.Parallel()
 	env := newEnv(t)

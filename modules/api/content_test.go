@@ -11,7 +11,9 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/documents"
+	"github.com/ispportal/portal/modules/files"
 	"github.com/ispportal/portal/modules/gdpr"
+	"github.com/ispportal/portal/modules/invoices"
 )
 
 func setupClient(t *testing.T, e *apiEnv, sid string) {
@@ -35,12 +37,12 @@ func TestInvoicesAndPayments(t *testing.T) {
 	if !s1.Created || s2.Created || s1.ID != s2.ID || e.count(`SELECT COUNT(*) FROM invoices`) != 1 {
 		t.Fatalf("invoice upsert %+v %+v", s1, s2)
 	}
-	var got InvoiceOut
+	var got invoices.InvoiceOut
 	e.call(sid, "invoices.get", map[string]any{"external_id": "I1"}).ok(t, &got)
 	if got.AmountVAT != 1211 || len(got.Items) != 1 || got.Taxable != "2026-11-01" {
 		t.Fatalf("invoice %+v", got)
 	}
-	var list InvoiceList
+	var list invoices.InvoiceList
 	e.call(sid, "invoices.list", map[string]any{"client_external_id": "C1"}).ok(t, &list)
 	if len(list.Invoices) != 1 {
 		t.Fatalf("list %+v", list)
@@ -62,7 +64,7 @@ func TestInvoicesAndPayments(t *testing.T) {
 	if !p1.Created || p2.Created || e.count(`SELECT COUNT(*) FROM payments`) != 1 {
 		t.Fatalf("payment upsert %+v %+v", p1, p2)
 	}
-	var pl PaymentList
+	var pl invoices.PaymentList
 	e.call(sid, "payments.list", map[string]any{"client_external_id": "C1"}).ok(t, &pl)
 	if len(pl.Payments) != 1 || pl.Payments[0].InvoiceID != s1.ID {
 		t.Fatalf("payments %+v", pl)
@@ -175,12 +177,12 @@ func TestFileEndpointAuthAndDocuments(t *testing.T) {
 		t.Fatalf("21 MB upload: %d", status)
 	}
 
-	var dl DocumentList
+	var dl documents.DocumentList
 	e.call(sid, "documents.list", map[string]any{"client_external_id": "C1"}).ok(t, &dl)
 	if len(dl.Documents) != 1 || dl.Documents[0].Kind != documents.KindContract || !dl.Documents[0].Visible {
 		t.Fatalf("documents %+v", dl)
 	}
-	var d DocumentOut
+	var d documents.DocumentOut
 	e.call(sid, "documents.setVisible", map[string]any{"external_id": "D1", "visible": false}).ok(t, &d)
 	if d.Visible {
 		t.Fatal("still visible")
@@ -201,7 +203,7 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 	sid := e.admin()
 	setupClient(t, e, sid)
 
-	var fl FileList
+	var fl files.FileList
 	e.call(sid, "files.list", nil).ok(t, &fl)
 	if len(fl.Files) != 0 {
 		t.Fatalf("files %+v", fl)

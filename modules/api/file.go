@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/blob"
-	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/rpc"
@@ -191,10 +189,10 @@ func (m *Module) fileRequest(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"code": true, "id": newID})
 }
 
-// fileKinds are the API's own file types and those the modules declared, by name.
+// fileKinds are the file types the modules declared, by name.
 func (m *Module) fileKinds() map[string]app.FileKind {
 	out := map[string]app.FileKind{}
-	for _, k := range append(m.ownFileKinds(), m.d.Declared.FileKinds()...) {
+	for _, k := range m.d.Declared.FileKinds() {
 		out[k.Name] = k
 	}
 	return out
@@ -229,18 +227,4 @@ func appFileError(c *fiber.Ctx, err error) error {
 		return fileError(c, fiber.StatusBadRequest, ae.Message)
 	}
 	return err
-}
-
-// auditFile writes the audit entry of an upload whose store function committed its own
-// transaction.
-func (m *Module) auditFile(cl *rpc.Call, action string, clientID int64, detail string) error {
-	return m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
-		return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: action, ClientID: clientID,
-			Detail: detail, IP: cl.IP})
-	})
-}
-
-func queryInt(c *fiber.Ctx, k string) int64 {
-	n, _ := strconv.ParseInt(c.Query(k), 10, 64)
-	return n
 }

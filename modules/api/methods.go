@@ -9,16 +9,25 @@ import (
 // ownMethods are the methods of the API itself (sessions) and, until their modules
 // declare them, the data methods still written here, in the order of the reference.
 func (m *Module) ownMethods() []*rpc.Method {
+	// Each run starts at its place in the reference, so that the methods modules
+	// declare (files.*, documents.*, invoices.* ...) keep theirs in between.
 	var out []*rpc.Method
-	for _, list := range [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(),
-		m.settingMethods(), m.serviceMethods(), m.trafficMethods(), m.invoiceMethods(), m.contentMethods()} {
-		out = append(out, list...)
+	for _, run := range []struct {
+		from  int
+		lists [][]*rpc.Method
+	}{
+		{10, [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(), m.settingMethods(),
+			m.serviceMethods(), m.trafficMethods()}},
+		{400, [][]*rpc.Method{m.contentMethods()}},
+		{500, [][]*rpc.Method{m.ticketMethods()}},
+	} {
+		var list []*rpc.Method
+		for _, l := range run.lists {
+			list = append(list, l...)
+		}
+		out = append(out, rpc.Ordered(run.from, list...)...)
 	}
-	// The runs after a module's declared methods keep their places in the reference:
-	// gdpr declares 440 and 460-490.
-	out = rpc.Ordered(10, out...)
-	out = append(out, rpc.Ordered(450, m.fileMethods()...)...)
-	return append(out, rpc.Ordered(500, m.ticketMethods()...)...)
+	return out
 }
 
 // methods lists every method the API answers, in the order of the reference: what

@@ -9,6 +9,7 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/buttons"
+	"github.com/ispportal/portal/modules/files"
 	"github.com/ispportal/portal/modules/gdpr"
 	"github.com/ispportal/portal/modules/requests"
 )
@@ -74,7 +75,7 @@ func TestFilesAddAndUpload(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("upload: %d %s", status, body)
 	}
-	var fl FileList
+	var fl files.FileList
 	e.call(sid, "files.list", nil).ok(t, &fl)
 	if len(fl.Files) != 1 || fl.Files[0].Title != "Prices" || len(fl.Files[0].Groups) != 1 || fl.Files[0].Groups[0] != g.ID {
 		t.Fatalf("after upload: %+v", fl)

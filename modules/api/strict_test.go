@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/documents"
 )
 
 // postRPC posts a raw body and decodes the single answer.
@@ -207,7 +208,7 @@ func TestFileFormBodyParams(t *testing.T) {
 	if status, body, _ := e.file(http.MethodPost, up, doc, "X-Session-Id", sid, "Content-Type", "application/pdf"); status != 200 {
 		t.Fatalf("upload: %d %s", status, body)
 	}
-	var dl DocumentList
+	var dl documents.DocumentList
 	e.call(sid, "documents.list", map[string]any{"client_external_id": "C1"}).ok(t, &dl)
 	if len(dl.Documents) != 1 {
 		t.Fatalf("documents %+v", dl)

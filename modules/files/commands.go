@@ -2,11 +2,9 @@ package files
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,11 +45,12 @@ func runFileAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error
 	if fs.NArg() != 1 {
 		return errors.New("file add: give exactly one FILE")
 	}
-	if *title == "" {
-		return errors.New("file add: --title is required")
-	}
 	f := File{ExternalID: *ext, Title: *title, Description: *desc, FileName: blob.SafeName(filepath.Base(fs.Arg(0)), ""), Groups: groups}
 	id, err := AddFile(ctx, d, f, fs.Arg(0))
+	var fe *core.FieldError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("file add: --%s %v", fe.Field, fe.Err) // the flag that names the field
+	}
 	if err != nil {
 		return fmt.Errorf("file add: %w", err)
 	}
@@ -59,34 +58,14 @@ func runFileAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error
 	return nil
 }
 
-// AddFile stores the file at path and saves f pointing at it; see AddFileFrom.
+// AddFile publishes the file at path (see Publish); the CLI has no audit actor.
 func AddFile(ctx context.Context, d app.Deps, f File, path string) (int64, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer fh.Close()
-	return AddFileFrom(ctx, d, f, fh)
-}
-
-// AddFileFrom stores content from r and saves f pointing at it, for the CLI, console
-// and API. A failed save removes the new file; a replaced file's old content is
-// removed after the commit.
-func AddFileFrom(ctx context.Context, d app.Deps, f File, r io.Reader) (int64, error) {
-	var id int64
-	err := blob.Put(ctx, d.DB, d.DataDir, StoreDir, r, func(tx *sql.Tx, s blob.Stored) (string, error) {
-		f.StoredPath, f.Size, f.ContentType = s.Path, s.Size, s.ContentType
-		var old string
-		if f.ExternalID != "" {
-			if prev, err := FileByExternalID(ctx, tx, f.ExternalID); err == nil {
-				old = prev.StoredPath
-			}
-		}
-		var err error
-		id, err = SaveFile(ctx, tx, f, d.Now())
-		return old, err
-	})
-	return id, err
+	return Publish(ctx, d, f, fh, nil)
 }
 
 func runFileList(ctx context.Context, d app.Deps, io app.IO, args []string) error {
@@ -130,21 +109,12 @@ func runFileDelete(ctx context.Context, d app.Deps, io app.IO, args []string) er
 	if !ok {
 		return fmt.Errorf("file delete: id %q is not a number", args[0])
 	}
-	var stored string
-	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		stored, err = DeleteFile(ctx, tx, id)
-		return err
-	})
+	err := Delete(ctx, d, id, nil)
 	if errors.Is(err, core.ErrNotFound) {
 		return fmt.Errorf("file delete: no file with id %d", id)
 	}
 	if err != nil {
 		return err
-	}
-	// The row is gone first, so a download can never find a row without its file.
-	if err := blob.Remove(d.DataDir, StoreDir, stored); err != nil {
-		fmt.Fprintf(io.Err, "file %d deleted, but its stored file could not be removed: %v\n", id, err)
 	}
 	fmt.Fprintf(io.Out, "file %d deleted\n", id)
 	return nil

@@ -1,9 +1,11 @@
 package files
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,6 +51,8 @@ func TestFileCommands(t *testing.T) {
 		{[]string{"file add", "--title", "X", "--group", "424242", path}, "no invoice group with id 424242"},
 		{[]string{"file add", "--title", "X", "--group", "abc", path}, "not a number"},
 		{[]string{"file add", path}, "--title"},
+		{[]string{"file add", "--title", strings.Repeat("č", MaxTitle+1), path}, "--title is too long"},
+		{[]string{"file add", "--title", "X", "--description", strings.Repeat("ř", MaxDescription+1), path}, "--description is too long"},
 		{[]string{"file delete", "424242"}, "no file"},
 		{[]string{"file delete", "x"}, "not a number"},
 	}
@@ -62,5 +66,23 @@ func TestFileCommands(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Join(f.env.Deps.DataDir, StoreDir))
 	if len(entries) != 2 {
 		t.Fatalf("%d files in the store, want 2", len(entries))
+	}
+}
+
+// TestFileAddTitleInRunes: `file add` takes a title of MaxTitle runes (the store
+// used to count bytes, so 250 Czech letters were refused by the CLI alone).
+func TestFileAddTitleInRunes(t *testing.T) {
+	f := newFixture(t)
+	path := filepath.Join(t.TempDir(), "long.txt")
+	if err := os.WriteFile(path, []byte("long"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	title := strings.Repeat("č", MaxTitle)
+	if out, err := run(t, f.env, "file add", "--title", " "+title+" ", path); err != nil || !strings.Contains(out, "published") {
+		t.Fatalf("out %q err %v", out, err)
+	}
+	list, err := ListFiles(context.Background(), f.env.Deps.DB.R)
+	if err != nil || len(list) != 3 || !slices.ContainsFunc(list, func(x File) bool { return x.Title == title }) {
+		t.Fatalf("files %+v %v", list, err)
 	}
 }

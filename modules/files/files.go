@@ -54,6 +54,10 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(locales, "locales"),
 		Seed:       m.seed,
 		Commands:   commands(),
+
+		StaffPages: m.staffPages(),
+		Methods:    m.methods(),
+		FileKinds:  []app.FileKind{m.fileKind()},
 	}
 }
 

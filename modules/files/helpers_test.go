@@ -33,7 +33,7 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) add(t *testing.T, file File, content string) int64 {
 	t.Helper()
-	id, err := AddFileFrom(context.Background(), f.env.Deps, file, strings.NewReader(content))
+	id, err := Publish(context.Background(), f.env.Deps, file, strings.NewReader(content), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
@@ -83,10 +84,10 @@ func SaveFile(ctx context.Context, tx *sql.Tx, f File, now time.Time) (int64, er
 	switch {
 	case f.Title == "":
 		return 0, errors.New("file: title is required")
-	case len(f.Title) > 300:
-		return 0, errors.New("file: title is longer than 300 bytes")
-	case len(f.Description) > 4000:
-		return 0, errors.New("file: description is longer than 4000 bytes")
+	case utf8.RuneCountInString(f.Title) > MaxTitle:
+		return 0, &core.FieldError{Field: "title", Err: fmt.Errorf("%w (at most %d characters)", ErrTooLong, MaxTitle)}
+	case utf8.RuneCountInString(f.Description) > MaxDescription:
+		return 0, &core.FieldError{Field: "description", Err: fmt.Errorf("%w (at most %d characters)", ErrTooLong, MaxDescription)}
 	}
 	if _, err := blob.Path("", StoreDir, f.StoredPath); err != nil {
 		return 0, fmt.Errorf("file: stored path %q was not made by StoreUpload", f.StoredPath)

@@ -61,6 +61,10 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Commands:   m.commands(),
+
+		Methods:   m.methods(),
+		FileKinds: []app.FileKind{m.fileKind()},
+		Card:      []app.CardSection{m.staffCard()},
 	}
 }
 

@@ -1,17 +1,21 @@
-package api
+package invoices
 
 import (
 	"database/sql"
 	"errors"
-	"time"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/rpc"
-	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/settings"
 )
-
-const dateLayout = "2006-01-02"
 
 // InvoiceFields are an invoice as the billing system sends it. Its PDF is uploaded
 // separately through /jsonrpc/file; without one the portal generates it.
@@ -47,27 +51,15 @@ type InvoiceOut struct {
 	InvoiceFields
 }
 
-func invoiceOut(inv invoices.Invoice) InvoiceOut {
+func invoiceOut(inv Invoice) InvoiceOut {
 	out := InvoiceOut{ID: inv.ID, HasPDF: inv.PDFPath != "", InvoiceFields: InvoiceFields{ExternalID: inv.ExternalID, ClientID: inv.ClientID,
-		Number: inv.Number, Issued: day(inv.Issued), Due: day(inv.Due), Taxable: day(inv.Taxable), Amount: inv.Amount,
-		AmountVAT: inv.AmountVAT, Currency: inv.Currency, VariableSymbol: inv.VariableSymbol, Paid: inv.Paid, PaidOn: day(inv.PaidOn),
+		Number: inv.Number, Issued: rpc.Day(inv.Issued), Due: rpc.Day(inv.Due), Taxable: rpc.Day(inv.Taxable), Amount: inv.Amount,
+		AmountVAT: inv.AmountVAT, Currency: inv.Currency, VariableSymbol: inv.VariableSymbol, Paid: inv.Paid, PaidOn: rpc.Day(inv.PaidOn),
 		Items: []InvoiceItem{}}}
 	for _, it := range inv.Items {
 		out.Items = append(out.Items, InvoiceItem{Description: it.Description, Quantity: it.Quantity, UnitPrice: it.UnitPrice, VATRate: it.VATRate})
 	}
 	return out
-}
-
-func day(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(dateLayout)
-}
-
-func parseDay(s string) time.Time {
-	t, _ := time.Parse(dateLayout, s)
-	return t
 }
 
 // InvoiceRef names an invoice by id or external id.
@@ -147,16 +139,18 @@ var exPayment = PaymentFields{ExternalID: "PAY-88121", ClientExternalID: "CRM-00
 var exPaymentOut = PaymentOut{ID: 5, ExternalID: "PAY-88121", ClientID: 42, PaidOn: "2026-11-10", Amount: 49900, Currency: "CZK",
 	Method: "bank", InvoiceID: 17, InvoiceNumber: "2026000042"}
 
-func (m *Module) invoiceMethods() []*rpc.Method {
-	return []*rpc.Method{
+// methods are the API's invoices.* and payments.* methods, at their place in the
+// reference.
+func (m *Module) methods() []*rpc.Method {
+	return rpc.Ordered(300,
 		rpc.Def("invoices.list", perm.InvoicesRead, "Lists a client's invoices, newest first.", InvoiceListParams{ClientExternalID: "CRM-000123", Year: 2026},
 			InvoiceList{[]InvoiceOut{exInvoiceOut}},
 			func(c *rpc.Call, p *InvoiceListParams) (InvoiceList, error) {
-				cl, err := client(c, ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
+				cl, err := rpc.ClientOf(c, rpc.ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
 				if err != nil {
 					return InvoiceList{}, err
 				}
-				list, err := invoices.ListInvoices(c.Ctx, c.Q, cl.ID, invoices.Filter{Year: p.Year, State: invoices.State(p.State),
+				list, err := ListInvoices(c.Ctx, c.Q, cl.ID, Filter{Year: p.Year, State: State(p.State),
 					Today: c.Now, Limit: p.Limit, Offset: p.Offset})
 				out := InvoiceList{Invoices: make([]InvoiceOut, 0, len(list))}
 				for _, inv := range list {
@@ -166,103 +160,85 @@ func (m *Module) invoiceMethods() []*rpc.Method {
 			}),
 		rpc.Def("invoices.get", perm.InvoicesRead, "Returns one invoice with its items.", InvoiceRef{ExternalID: "INV-2026-0042"}, exInvoiceOut,
 			func(c *rpc.Call, p *InvoiceRef) (InvoiceOut, error) {
-				inv, err := invoice(c, *p)
+				inv, err := invoiceOf(c, *p)
 				return invoiceOut(inv), err
 			}),
 		rpc.Def("invoices.add", perm.InvoicesWrite, "Creates an invoice, or updates the invoice with this external_id and replaces its items (idempotent). "+
-			"An uploaded PDF stays attached.", exInvoice, Saved{ID: 17, Created: true},
-			func(c *rpc.Call, p *InvoiceFields) (Saved, error) {
-				clientID, err := clientID(c, p.ClientID, p.ClientExternalID)
+			"An uploaded PDF stays attached.", exInvoice, rpc.Saved{ID: 17, Created: true},
+			func(c *rpc.Call, p *InvoiceFields) (rpc.Saved, error) {
+				clientID, err := rpc.ClientID(c, p.ClientID, p.ClientExternalID)
 				if err != nil {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
-				_, err = invoices.InvoiceByExternalID(c.Ctx, c.Q, p.ExternalID)
+				_, err = InvoiceByExternalID(c.Ctx, c.Q, p.ExternalID)
 				created := errors.Is(err, core.ErrNotFound)
 				if err != nil && !created {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
-				inv := invoices.Invoice{ClientID: clientID, ExternalID: p.ExternalID, Number: p.Number, Issued: parseDay(p.Issued),
-					Due: parseDay(p.Due), Taxable: parseDay(p.Taxable), Amount: p.Amount, AmountVAT: p.AmountVAT, Currency: p.Currency,
-					VariableSymbol: p.VariableSymbol, Paid: p.Paid, PaidOn: parseDay(p.PaidOn), CreatedAt: c.Now}
+				inv := Invoice{ClientID: clientID, ExternalID: p.ExternalID, Number: p.Number, Issued: rpc.ParseDay(p.Issued),
+					Due: rpc.ParseDay(p.Due), Taxable: rpc.ParseDay(p.Taxable), Amount: p.Amount, AmountVAT: p.AmountVAT, Currency: p.Currency,
+					VariableSymbol: p.VariableSymbol, Paid: p.Paid, PaidOn: rpc.ParseDay(p.PaidOn), CreatedAt: c.Now}
 				for _, it := range p.Items {
-					inv.Items = append(inv.Items, invoices.Item{Description: it.Description, Quantity: it.Quantity, UnitPrice: it.UnitPrice, VATRate: it.VATRate})
+					inv.Items = append(inv.Items, Item{Description: it.Description, Quantity: it.Quantity, UnitPrice: it.UnitPrice, VATRate: it.VATRate})
 				}
 				if err := inv.Validate(); err != nil {
-					return Saved{}, rpc.Invalid("", err.Error())
+					return rpc.Saved{}, rpc.Invalid("", err.Error())
 				}
-				id, err := invoices.SaveInvoice(c.Ctx, c.Tx, inv)
+				id, err := SaveInvoice(c.Ctx, c.Tx, inv)
 				if err != nil {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
 				c.Audit(clientID, "invoice external_id=%s number=%s created=%t", p.ExternalID, p.Number, created)
-				return Saved{ID: id, Created: created}, nil
+				return rpc.Saved{ID: id, Created: created}, nil
 			}),
 		rpc.Def("payments.list", perm.InvoicesRead, "Lists a client's payments, newest first.", PaymentListParams{ClientExternalID: "CRM-000123"},
 			PaymentList{[]PaymentOut{exPaymentOut}},
 			func(c *rpc.Call, p *PaymentListParams) (PaymentList, error) {
-				cl, err := client(c, ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
+				cl, err := rpc.ClientOf(c, rpc.ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
 				if err != nil {
 					return PaymentList{}, err
 				}
-				list, err := invoices.ListPayments(c.Ctx, c.Q, cl.ID, invoices.PaymentFilter{Limit: p.Limit, Offset: p.Offset})
+				list, err := ListPayments(c.Ctx, c.Q, cl.ID, PaymentFilter{Limit: p.Limit, Offset: p.Offset})
 				out := PaymentList{Payments: make([]PaymentOut, 0, len(list))}
 				for _, x := range list {
-					out.Payments = append(out.Payments, PaymentOut{ID: x.ID, ExternalID: x.ExternalID, ClientID: x.ClientID, PaidOn: day(x.PaidOn),
+					out.Payments = append(out.Payments, PaymentOut{ID: x.ID, ExternalID: x.ExternalID, ClientID: x.ClientID, PaidOn: rpc.Day(x.PaidOn),
 						Amount: x.Amount, Currency: x.Currency, Method: x.Method, InvoiceID: x.InvoiceID, InvoiceNumber: x.InvoiceNumber, Note: x.Note})
 				}
 				return out, err
 			}),
-		rpc.Def("payments.add", perm.InvoicesWrite, "Records a payment, or updates the payment with this external_id (idempotent).", exPayment, Saved{ID: 5, Created: true},
-			func(c *rpc.Call, p *PaymentFields) (Saved, error) {
-				clientID, err := clientID(c, p.ClientID, p.ClientExternalID)
+		rpc.Def("payments.add", perm.InvoicesWrite, "Records a payment, or updates the payment with this external_id (idempotent).", exPayment, rpc.Saved{ID: 5, Created: true},
+			func(c *rpc.Call, p *PaymentFields) (rpc.Saved, error) {
+				clientID, err := rpc.ClientID(c, p.ClientID, p.ClientExternalID)
 				if err != nil {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
 				var invoiceID int64
 				if p.InvoiceExternalID != "" {
-					inv, err := invoices.InvoiceByExternalID(c.Ctx, c.Q, p.InvoiceExternalID)
+					inv, err := InvoiceByExternalID(c.Ctx, c.Q, p.InvoiceExternalID)
 					if err != nil || inv.ClientID != clientID {
-						return Saved{}, rpc.Invalid("invoice_external_id", "no invoice "+p.InvoiceExternalID+" of this client")
+						return rpc.Saved{}, rpc.Invalid("invoice_external_id", "no invoice "+p.InvoiceExternalID+" of this client")
 					}
 					invoiceID = inv.ID
 				}
 				var existing int64
 				err = c.Q.QueryRowContext(c.Ctx, `SELECT id FROM payments WHERE external_id = ?`, p.ExternalID).Scan(&existing)
 				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
-				id, err := invoices.SavePayment(c.Ctx, c.Tx, invoices.Payment{ClientID: clientID, ExternalID: p.ExternalID, PaidOn: parseDay(p.PaidOn),
+				id, err := SavePayment(c.Ctx, c.Tx, Payment{ClientID: clientID, ExternalID: p.ExternalID, PaidOn: rpc.ParseDay(p.PaidOn),
 					Amount: p.Amount, Currency: p.Currency, Method: p.Method, InvoiceID: invoiceID, Note: p.Note, CreatedAt: c.Now})
 				if err != nil {
-					return Saved{}, rpc.Invalid("", err.Error())
+					return rpc.Saved{}, rpc.Invalid("", err.Error())
 				}
 				c.Audit(clientID, "payment external_id=%s amount=%d %s", p.ExternalID, p.Amount, p.Currency)
-				return Saved{ID: id, Created: existing == 0}, nil
+				return rpc.Saved{ID: id, Created: existing == 0}, nil
 			}),
-	}
+	)
 }
 
-// clientID resolves a client given by id or external id in a write's params.
-func clientID(c *rpc.Call, id int64, ext string) (int64, error) {
-	if ext != "" {
-		v, err := idByExternal(c.Ctx, c.Q, "clients", ext)
-		if err != nil {
-			return 0, rpc.Invalid("client_external_id", "no client with external_id "+ext)
-		}
-		return v, nil
-	}
-	if id == 0 {
-		return 0, rpc.ErrInvalidParams("client_id", "client_id or client_external_id is required")
-	}
-	if _, err := core.ClientByID(c.Ctx, c.Q, id); err != nil {
-		return 0, rpc.Invalid("client_id", "no client "+itoa64(id))
-	}
-	return id, nil
-}
-
-func invoice(c *rpc.Call, ref InvoiceRef) (invoices.Invoice, error) {
+func invoiceOf(c *rpc.Call, ref InvoiceRef) (Invoice, error) {
 	if ref.ID == 0 {
-		inv, err := invoices.InvoiceByExternalID(c.Ctx, c.Q, ref.ExternalID)
+		inv, err := InvoiceByExternalID(c.Ctx, c.Q, ref.ExternalID)
 		if err != nil {
 			return inv, rpc.AsApp(err, "invoice with external_id", ref.ExternalID)
 		}
@@ -271,10 +247,79 @@ func invoice(c *rpc.Call, ref InvoiceRef) (invoices.Invoice, error) {
 	var clientID int64
 	if err := c.Q.QueryRowContext(c.Ctx, `SELECT client_id FROM invoices WHERE id = ?`, ref.ID).Scan(&clientID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return invoices.Invoice{}, rpc.NotFound("invoice", ref.ID)
+			return Invoice{}, rpc.NotFound("invoice", ref.ID)
 		}
-		return invoices.Invoice{}, err
+		return Invoice{}, err
 	}
-	inv, err := invoices.InvoiceForClient(c.Ctx, c.Q, clientID, ref.ID)
+	inv, err := InvoiceForClient(c.Ctx, c.Q, clientID, ref.ID)
 	return inv, rpc.AsApp(err, "invoice", ref.ID)
+}
+
+// fileKind is type=invoice of the API's file endpoint: an invoice's PDF.
+func (m *Module) fileKind() app.FileKind {
+	return app.FileKind{Name: "invoice", Read: perm.InvoicesRead, Write: perm.InvoicesWrite, Download: m.downloadAPIInvoice, Upload: m.uploadAPIInvoice}
+}
+
+func (m *Module) downloadAPIInvoice(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef) error {
+	inv, err := invoiceOf(cl, InvoiceRef{ID: ref.ID, ExternalID: ref.ExternalID})
+	if err != nil {
+		return err
+	}
+	name := "invoice-" + blob.SafeName(inv.Number, "invoice") + ".pdf"
+	if inv.PDFPath != "" {
+		p, err := PDFFile(m.d.DataDir, inv.PDFPath)
+		if err != nil {
+			return &app.FileError{Status: fiber.StatusNotFound, Message: "the invoice's PDF file is missing"}
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return &app.FileError{Status: fiber.StatusNotFound, Message: "the invoice's PDF file is missing"}
+		}
+		return blob.Send(c, f, "application/pdf", name)
+	}
+	pdf, err := GeneratePDF(cl.Ctx, m.d.DB.R, m.d.Web.Catalog, inv.ClientID, inv.ID, settings.DefaultLanguage.Get(m.d.Settings), cl.Now)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, blob.ContentDisposition(name))
+	return c.Send(pdf)
+}
+
+// uploadAPIInvoice stores the body as an invoice's PDF; a replaced upload of ours is
+// removed once the new one is attached.
+func (m *Module) uploadAPIInvoice(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef, content io.Reader) (int64, error) {
+	head := make([]byte, 5)
+	n, _ := io.ReadFull(content, head)
+	if !strings.HasPrefix(string(head[:n]), "%PDF-") {
+		return 0, &app.FileError{Status: fiber.StatusUnsupportedMediaType, Message: "an invoice upload must be a PDF"}
+	}
+	content = io.MultiReader(strings.NewReader(string(head[:n])), content)
+	inv, err := invoiceOf(cl, InvoiceRef{ID: ref.ID, ExternalID: ref.ExternalID})
+	if err != nil {
+		return 0, err
+	}
+	name, _, _, err := blob.StoreUpload(filepath.Join(m.d.DataDir, "invoices", "api"), content, blob.MaxUploadBytes)
+	if err != nil {
+		return 0, err
+	}
+	rel := "api/" + name
+	err = m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
+		if err := AttachPDF(cl.Ctx, tx, inv.ID, rel); err != nil {
+			return err
+		}
+		return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: "api.file.invoice", ClientID: inv.ClientID,
+			Detail: "pdf attached to invoice " + inv.Number, IP: cl.IP})
+	})
+	if err != nil {
+		os.Remove(filepath.Join(m.d.DataDir, "invoices", "api", name))
+		return 0, err
+	}
+	if inv.PDFPath != "" && inv.PDFPath != rel && strings.HasPrefix(inv.PDFPath, "api/") {
+		// The replaced upload of ours is garbage now; PDFs placed by an import stay.
+		if p, err := PDFFile(m.d.DataDir, inv.PDFPath); err == nil {
+			os.Remove(p)
+		}
+	}
+	return inv.ID, nil
 }

@@ -1,0 +1,87 @@
+package documents
+
+import (
+	"database/sql"
+	"html/template"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/console"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/web"
+)
+
+// The console's document action (below /admin) and the card section's template.
+const (
+	pathStaffVisible = "/clients/:id/documents/:doc/visible"
+
+	tplStaffCard = "documents/staff_card"
+)
+
+// staffPages are the console's document actions.
+func (m *Module) staffPages() []app.StaffPage {
+	return []app.StaffPage{
+		{Method: fiber.MethodPost, Path: pathStaffVisible, Action: perm.DocumentsWrite, Handler: m.setStaffVisible},
+	}
+}
+
+// staffCardData is what the card section shows.
+type staffCardData struct {
+	Client core.Client
+	List   []Document
+	Can    bool
+}
+
+// staffCard is the documents section of the staff client card: every document of the
+// client, also those hidden from the portal, with the "display in portal" switch.
+func (m *Module) staffCard() app.CardSection {
+	return app.CardSection{Name: "documents", Order: 40, Action: perm.DocumentsRead,
+		Render: func(c *fiber.Ctx, cl core.Client, errs map[string]string) (template.HTML, error) {
+			list, err := ListDocuments(c.UserContext(), m.d.DB.R, cl.ID, false)
+			if err != nil {
+				return "", err
+			}
+			return m.d.Web.Partial(c, tplStaffCard, staffCardData{Client: cl, List: list, Can: console.Can(m.d.Web, c, perm.DocumentsWrite)}, errs)
+		}}
+}
+
+// setStaffVisible handles POST /admin/clients/:id/documents/:doc/visible with
+// visible=1|0: the "display in portal" flag. The document must be the client's.
+func (m *Module) setStaffVisible(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	clientID, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
+	}
+	cl, err := core.ClientByID(ctx, m.d.DB.R, clientID)
+	if err != nil {
+		return err
+	}
+	docID, err := web.IDParam(c, "doc")
+	if err != nil {
+		return err
+	}
+	doc, err := DocumentByID(ctx, m.d.DB.R, docID)
+	if err != nil {
+		return err
+	}
+	if doc.ClientID != cl.ID {
+		return fiber.ErrNotFound // another client's document
+	}
+	visible := c.FormValue("visible") == "1"
+	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := SetDocumentVisible(ctx, tx, doc.ID, visible); err != nil {
+			return err
+		}
+		return console.Audit(ctx, m.d.Web, c, tx, m.d.Now(), "document.display", cl.ID,
+			"document "+strconv.FormatInt(doc.ID, 10)+" visible="+strconv.FormatBool(visible))
+	})
+	if err != nil {
+		return err
+	}
+	m.d.Web.AddFlash(c, "ok", "form.saved")
+	return m.d.Web.Redirect(c, console.Path("/clients/"+strconv.FormatInt(cl.ID, 10)))
+}
