@@ -9,13 +9,15 @@ import (
 // ownMethods are the methods of the API itself (sessions) and, until their modules
 // declare them, the data methods still written here, in the order of the reference.
 func (m *Module) ownMethods() []*rpc.Method {
-	var out []*rpc.Method
-	for _, list := range [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(),
-		m.settingMethods(), m.serviceMethods(), m.trafficMethods(), m.invoiceMethods(), m.contentMethods(), m.fileMethods(),
+	out := rpc.Ordered(10, append(m.sessionMethods(), append(m.clientMethods(), append(m.passwordMethods(),
+		append(m.groupMethods(), m.settingMethods()...)...)...)...)...)
+	// tariffs.*, services.* and traffic.push (220-290) are declared by the services module.
+	var rest []*rpc.Method
+	for _, list := range [][]*rpc.Method{m.invoiceMethods(), m.contentMethods(), m.fileMethods(),
 		m.consentMethods(), m.ticketMethods(), m.portalMethods()} {
-		out = append(out, list...)
+		rest = append(rest, list...)
 	}
-	return rpc.Ordered(10, out...)
+	return append(out, rpc.Ordered(300, rest...)...)
 }
 
 // methods lists every method the API answers, in the order of the reference: what
