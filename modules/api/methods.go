@@ -9,8 +9,9 @@ import (
 // ownMethods are the methods of the API itself (sessions) and, until their modules
 // declare them, the data methods still written here, in the order of the reference.
 func (m *Module) ownMethods() []*rpc.Method {
-	out := rpc.Ordered(10, append(m.sessionMethods(), append(m.clientMethods(), append(m.passwordMethods(),
-		append(m.groupMethods(), m.settingMethods()...)...)...)...)...)
+	out := rpc.Ordered(10, append(m.sessionMethods(), m.clientMethods()...)...)
+	// clients.setPassword ... clients.lockState (110-140) are declared by the auth module.
+	out = append(out, rpc.Ordered(150, append(m.groupMethods(), m.settingMethods()...)...)...)
 	// tariffs.*, services.* and traffic.push (220-290) are declared by the services module.
 	var rest []*rpc.Method
 	for _, list := range [][]*rpc.Method{m.invoiceMethods(), m.contentMethods(), m.fileMethods(),

@@ -1,22 +1,20 @@
-package admin
+package auth
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
-	"github.com/ispportal/portal/modules/auth"
+	"github.com/ispportal/portal/internal/console"
 )
 
 // unlockClient handles POST /admin/clients/:id/unlock: clears the client's lockout
-// (audited by auth.Unlock as client.unlock).
+// (audited by Unlock as client.unlock).
 func (m *Module) unlockClient(c *fiber.Ctx) error {
-	cl, err := m.clientParam(c)
+	cl, err := m.staffClient(c)
 	if err != nil {
 		return err
 	}
-	if err := auth.Unlock(c.UserContext(), m.d, cl.ID, m.actor(c), m.d.Web.ClientIP(c)); err != nil {
+	if err := Unlock(c.UserContext(), m.d, cl.ID, console.Actor(m.d.Web, c), m.d.Web.ClientIP(c)); err != nil {
 		return err
 	}
-	m.d.Web.AddFlash(c, "ok", "admin.client.unlocked")
-	return m.d.Web.Redirect(c, prefix+pathClients+"/"+strconv.FormatInt(cl.ID, 10))
+	m.d.Web.AddFlash(c, "ok", "auth.staff.card.unlocked")
+	return m.d.Web.Redirect(c, clientPath(cl.ID))
 }
