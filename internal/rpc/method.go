@@ -325,3 +325,10 @@ func Ordered(from int, ms ...*Method) []*Method {
 	}
 	return ms
 }
+
+// OwnTx marks a write method that runs its own transactions (traffic ingestion writes
+// in its own, idempotent transaction); the dispatcher audits it afterwards.
+func OwnTx(m *Method) *Method {
+	m.OwnTx = true
+	return m
+}

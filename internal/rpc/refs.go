@@ -109,3 +109,6 @@ func IDByExternal(ctx context.Context, q core.Querier, table, ext string) (int64
 	}
 	return id, err
 }
+
+// Ptr returns a pointer to a copy of v (optional fields of examples and results).
+func Ptr[T any](v T) *T { return &v }

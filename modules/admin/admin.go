@@ -32,8 +32,6 @@ const (
 	pathSettings = "/settings"
 	pathClients  = "/clients"
 	pathClient   = "/clients/:id"
-	pathUnlock   = "/clients/:id/unlock"
-	pathPassword = "/clients/:id/password"
 	pathViewAs   = "/clients/:id/viewas"
 	pathTools    = "/tools"
 	pathSuspend  = "/tools/suspend"
@@ -58,22 +56,21 @@ const (
 
 // Templates.
 const (
-	tplLogin          = "admin/login"
-	tplHome           = "admin/home"
-	tplAudit          = "admin/audit"
-	tplSettings       = "admin/settings"
-	tplClients        = "admin/clients"
-	tplClient         = "admin/client"
-	tplPasswordResult = "admin/password_result"
-	tplTools          = "admin/tools"
-	tplOutbox         = "admin/outbox"
-	tplOutboxMail     = "admin/outbox_mail"
-	tplSMSQueue       = "admin/smsqueue"
-	tplStaff          = "admin/staff"
-	tplMessages       = "admin/messages"
-	tplTemplates      = "admin/templates"
-	tplTickets        = "admin/tickets"
-	tplTicket         = "admin/ticket"
+	tplLogin      = "admin/login"
+	tplHome       = "admin/home"
+	tplAudit      = "admin/audit"
+	tplSettings   = "admin/settings"
+	tplClients    = "admin/clients"
+	tplClient     = "admin/client"
+	tplTools      = "admin/tools"
+	tplOutbox     = "admin/outbox"
+	tplOutboxMail = "admin/outbox_mail"
+	tplSMSQueue   = "admin/smsqueue"
+	tplStaff      = "admin/staff"
+	tplMessages   = "admin/messages"
+	tplTemplates  = "admin/templates"
+	tplTickets    = "admin/tickets"
+	tplTicket     = "admin/ticket"
 )
 
 // Limits.
@@ -144,8 +141,6 @@ func (m *Module) Mount(r fiber.Router) {
 
 	r.Get(pathClients, m.allow(perm.ClientsRead), m.showClients)
 	r.Get(pathClient, m.allow(perm.ClientsRead), m.showClient)
-	r.Post(pathUnlock, m.allow(perm.PasswordsWrite), m.unlockClient)
-	r.Post(pathPassword, m.allow(perm.PasswordsWrite), m.passwordAction)
 	r.Post(pathViewAs, m.allow(perm.ClientsWrite), m.viewAsClient)
 
 	r.Get(pathTools, m.allow(perm.ToolsRead), m.showTools)

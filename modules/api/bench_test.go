@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/modules/services"
 )
 
 // BenchmarkPushClients pushes 10,000 clients with one service each through clients.push
@@ -65,30 +66,30 @@ func pushClientBodies(sid string, n, perCall, callsPerBatch int) [][]byte {
 // service) for benchServices services through traffic.push over real HTTP, 50,000
 // samples per call.
 func BenchmarkPushTrafficDay(b *testing.B) {
-	const services = benchServices
+	const nServices = benchServices
 	for b.Loop() {
 		b.StopTimer()
 		e := newEnv(b)
 		e.addStaff("billing", core.RoleAPI)
 		sid := e.login("billing")
 		e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet"}).ok(b, nil)
-		for _, body := range pushClientBodies(sid, services, 1000, 10) {
+		for _, body := range pushClientBodies(sid, nServices, 1000, 10) {
 			e.post("/jsonrpc", body)
 		}
 		b.StartTimer()
 		start := time.Now()
 		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-		samples := make([]TrafficSample, 0, 50000)
+		samples := make([]services.TrafficSample, 0, 50000)
 		total := 0
 		flush := func() {
 			body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "traffic.push", "SID": sid,
-				"params": TrafficPushParams{Samples: samples}})
+				"params": services.TrafficPushParams{Samples: samples}})
 			status, out := e.post("/jsonrpc", body)
 			var r rpcResp
 			if json.Unmarshal(out, &r) != nil || status != 200 {
 				b.Fatalf("%d %.300s", status, out)
 			}
-			var res TrafficPushResult
+			var res services.TrafficPushResult
 			r.ok(b, &res)
 			if len(res.Rejected) > 0 {
 				b.Fatalf("rejected %+v", res.Rejected[0])
@@ -96,12 +97,12 @@ func BenchmarkPushTrafficDay(b *testing.B) {
 			total += len(samples)
 			samples = samples[:0]
 		}
-		for s := 0; s < services; s++ {
+		for s := 0; s < nServices; s++ {
 			var down, up uint64
 			for k := 0; k < 288; k++ {
 				down += 3_000_000 + uint64(k*1000)
 				up += 300_000
-				samples = append(samples, TrafficSample{ServiceExternalID: fmt.Sprintf("S%d", s), At: t0.Add(time.Duration(k) * 5 * time.Minute),
+				samples = append(samples, services.TrafficSample{ServiceExternalID: fmt.Sprintf("S%d", s), At: t0.Add(time.Duration(k) * 5 * time.Minute),
 					BytesDown: down, BytesUp: up})
 				if len(samples) == cap(samples) {
 					flush()
@@ -114,6 +115,6 @@ func BenchmarkPushTrafficDay(b *testing.B) {
 		el := time.Since(start)
 		b.ReportMetric(el.Seconds(), "s/day")
 		b.ReportMetric(float64(total)/el.Seconds(), "samples/s")
-		b.ReportMetric(el.Seconds()*10000/float64(services), "s/day-10k-services(extrapolated)")
+		b.ReportMetric(el.Seconds()*10000/float64(nServices), "s/day-10k-services(extrapolated)")
 	}
 }

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"database/sql"
 	"errors"
 	"strings"
 
@@ -13,12 +11,6 @@ import (
 	"github.com/ispportal/portal/modules/auth"
 	"github.com/ispportal/portal/modules/services"
 )
-
-// ClientRef names a client by portal id or by the billing system's external id.
-type ClientRef struct {
-	ID         int64  `json:"id" validate:"required_without=ExternalID,gte=0" doc:"portal id of the client"`
-	ExternalID string `json:"external_id" validate:"max=64" doc:"the billing system's id of the client"`
-}
 
 // ClientFields are a client's data as the billing system sends it.
 type ClientFields struct {
@@ -83,13 +75,6 @@ func clientOut(c core.Client) ClientOut {
 		Active: c.Active}
 }
 
-// Saved is what an idempotent write returns: the row's portal id and whether this call
-// created it (false: it existed and was updated).
-type Saved struct {
-	ID      int64 `json:"id"`
-	Created bool  `json:"created"`
-}
-
 var exClient = ClientFields{ExternalID: "CRM-000123", Number: "100123", Name: "Jana Nováková", InvoiceGroupExternalID: "residential",
 	Email: "jana@example.net", Mobile: "+420 777 123 456", Street: "Korunní 5", City: "Praha", Postcode: "120 00", Country: "CZ",
 	Language: "cs"}
@@ -140,7 +125,7 @@ type ClientsPushParams struct {
 // ClientPushItem is one client of clients.push with its services.
 type ClientPushItem struct {
 	ClientFields
-	Services []ServiceFields `json:"services" validate:"max=100,dive" doc:"the client's services, upserted by external_id; client_id/client_external_id may be left out"`
+	Services []services.ServiceFields `json:"services" validate:"max=100,dive" doc:"the client's services, upserted by external_id; client_id/client_external_id may be left out"`
 }
 
 // ClientList is the return of clients.list.
@@ -152,11 +137,6 @@ type ClientList struct {
 type ActiveState struct {
 	ID     int64 `json:"id"`
 	Active bool  `json:"active"`
-}
-
-// Deleted says whether a delete removed a row (false: it was already absent).
-type Deleted struct {
-	Deleted bool `json:"deleted"`
 }
 
 // PushResult counts what a bulk write did.
@@ -335,11 +315,11 @@ func (m *Module) clientMethods() []*rpc.Method {
 			}),
 		rpc.Def("clients.push", perm.ClientsWrite, "Creates or updates up to 1000 clients, each with its services, in one transaction (idempotent on external_id). "+
 			"Any invalid client fails the whole call and nothing is stored.",
-			ClientsPushParams{Clients: []ClientPushItem{{ClientFields: exClient, Services: []ServiceFields{exServicePush}}}},
+			ClientsPushParams{Clients: []ClientPushItem{{ClientFields: exClient, Services: []services.ServiceFields{services.ExServicePush}}}},
 			PushResult{Created: 1, IDs: []int64{42}},
 			func(c *rpc.Call, p *ClientsPushParams) (PushResult, error) {
 				out := PushResult{IDs: make([]int64, 0, len(p.Clients))}
-				services := 0
+				pushed := 0
 				for i, item := range p.Clients {
 					s, err := m.upsertClient(c, item.ClientFields, "clients["+itoa(i)+"].")
 					if err != nil {
@@ -353,41 +333,16 @@ func (m *Module) clientMethods() []*rpc.Method {
 					out.IDs = append(out.IDs, s.ID)
 					for j, sv := range item.Services {
 						sv.ClientID, sv.ClientExternalID = s.ID, ""
-						if _, err := upsertService(c, sv, "clients["+itoa(i)+"].services["+itoa(j)+"]."); err != nil {
+						if _, err := services.UpsertService(c, sv, "clients["+itoa(i)+"].services["+itoa(j)+"]."); err != nil {
 							return out, err
 						}
-						services++
+						pushed++
 					}
 				}
-				c.Audit(0, "clients created=%d updated=%d services=%d", out.Created, out.Updated, services)
+				c.Audit(0, "clients created=%d updated=%d services=%d", out.Created, out.Updated, pushed)
 				return out, nil
 			}),
 	}
-}
-
-// client loads a client by reference.
-func client(c *rpc.Call, ref ClientRef) (core.Client, error) {
-	if ref.ID != 0 {
-		cl, err := core.ClientByID(c.Ctx, c.Q, ref.ID)
-		return cl, rpc.AsApp(err, "client", ref.ID)
-	}
-	id, err := idByExternal(c.Ctx, c.Q, "clients", ref.ExternalID)
-	if err != nil {
-		return core.Client{}, rpc.AsApp(err, "client with external_id", ref.ExternalID)
-	}
-	cl, err := core.ClientByID(c.Ctx, c.Q, id)
-	return cl, rpc.AsApp(err, "client", id)
-}
-
-// idByExternal finds a row's id by external id in one of the tables that carry one.
-// table is always a constant of this package, never input.
-func idByExternal(ctx context.Context, q core.Querier, table, ext string) (int64, error) {
-	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE external_id = ?`, strings.TrimSpace(ext)).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, core.ErrNotFound
-	}
-	return id, err
 }
 
 // upsertClient stores a client by external id; prefix is the field path of the item

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/auth"
 )
 
 // TestClientsActivate: clients.activate undoes clients.deactivate, and the client can
@@ -15,7 +16,7 @@ func TestClientsActivate(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
 	setupClient(t, e, sid)
-	var set SetPasswordResult
+	var set auth.SetPasswordResult
 	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "Phone agreed 4711 ok"}).ok(t, &set)
 
 	var st ActiveState

@@ -2,6 +2,8 @@ package api
 
 import (
 	"testing"
+
+	"github.com/ispportal/portal/modules/services"
 )
 
 // A deleted object's id is never handed to a new one: the new client's staff card
@@ -17,7 +19,7 @@ func TestDeletedIDsAreNeverReused(t *testing.T) {
 	var s2 Saved
 	e.call(sid, "services.add", map[string]any{"external_id": "S2", "client_external_id": "C2", "tariff_external_id": "T1",
 		"name": "Internet"}).ok(t, &s2)
-	var push TrafficPushResult
+	var push services.TrafficPushResult
 	e.call(sid, "traffic.push", map[string]any{"samples": []any{
 		map[string]any{"service_external_id": "S2", "at": "2026-11-01T10:00:00Z", "bytes_down": 1000, "bytes_up": 10},
 		map[string]any{"service_external_id": "S2", "at": "2026-11-01T10:05:00Z", "bytes_down": 5_000_000, "bytes_up": 500}}}).ok(t, &push)

@@ -10,14 +10,15 @@ import (
 // declare them, the data methods still written here, in the order of the reference.
 func (m *Module) ownMethods() []*rpc.Method {
 	// Each run starts at its place in the reference, so that the methods modules
-	// declare (files.*, documents.*, invoices.* ...) keep theirs in between.
+	// declare (passwords 110-140, services 220-290, invoices, documents, files ...)
+	// keep theirs in between.
 	var out []*rpc.Method
 	for _, run := range []struct {
 		from  int
 		lists [][]*rpc.Method
 	}{
-		{10, [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(), m.settingMethods(),
-			m.serviceMethods(), m.trafficMethods()}},
+		{10, [][]*rpc.Method{m.sessionMethods(), m.clientMethods()}},
+		{150, [][]*rpc.Method{m.groupMethods(), m.settingMethods()}},
 		{400, [][]*rpc.Method{m.contentMethods()}},
 		{500, [][]*rpc.Method{m.ticketMethods()}},
 	} {

@@ -11,6 +11,7 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/auth"
 )
 
 func TestClientsSetPassword(t *testing.T) {
@@ -21,7 +22,7 @@ func TestClientsSetPassword(t *testing.T) {
 	e.addStaff("viewer", core.RoleReadOnly)
 	ro := e.login("viewer")
 
-	var res SetPasswordResult
+	var res auth.SetPasswordResult
 	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "generate": true}).ok(t, &res)
 	otp := res.OneTimePassword
 	if len(otp) < 12 || !res.ValidUntil.Equal(e.Clock.Now().Add(72*time.Hour).UTC()) {
@@ -56,7 +57,7 @@ func TestClientsSetPassword(t *testing.T) {
 	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "Phone agreed 47"}).
 		refused(t, "invalid", "password", "at least 16")
 	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "9001"}).fails(t, rpc.CodeInvalidParams, "password")
-	res = SetPasswordResult{}
+	res = auth.SetPasswordResult{}
 	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "Phone agreed 4711 ok"}).ok(t, &res)
 	if res.OneTimePassword != "" {
 		t.Fatal("a typed password was echoed back")
@@ -96,7 +97,7 @@ func TestClientsSendPasswordLink(t *testing.T) {
 	}
 
 	e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "email": "alice@example.net"}).ok(t, nil)
-	var res LinkSent
+	var res auth.LinkSent
 	e.call(sid, "clients.sendPasswordLink", map[string]any{"external_id": "C1"}).ok(t, &res)
 	if !res.Sent || !res.ValidUntil.Equal(e.Clock.Now().Add(72*time.Hour).UTC()) {
 		t.Fatalf("link: %+v", res)
@@ -131,7 +132,7 @@ func TestClientsUnlockAndLockState(t *testing.T) {
 		ID *int64 `json:"id"`
 	}{&id})
 
-	var st LockStateOut
+	var st auth.LockStateOut
 	e.call(ro, "clients.lockState", map[string]any{"external_id": "C1"}).ok(t, &st)
 	if st.Locked || st.Failures != 0 || st.LockedUntil != nil || st.LastFailure != nil {
 		t.Fatalf("fresh state: %+v", st)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/services"
 )
 
 func TestTariffsAndServices(t *testing.T) {
@@ -19,12 +20,12 @@ func TestTariffsAndServices(t *testing.T) {
 	if !tr.Created || tr2.Created || tr2.ID != tr.ID {
 		t.Fatalf("tariff upsert %+v %+v", tr, tr2)
 	}
-	var to TariffOut
+	var to services.TariffOut
 	e.call(sid, "tariffs.get", map[string]any{"external_id": "T1"}).ok(t, &to)
 	if to.Price != 59900 || to.Currency != "CZK" {
 		t.Fatalf("tariff %+v", to)
 	}
-	var tl TariffList
+	var tl services.TariffList
 	e.call(sid, "tariffs.list", nil).ok(t, &tl)
 	if len(tl.Tariffs) != 1 {
 		t.Fatalf("tariffs %+v", tl)
@@ -43,12 +44,12 @@ func TestTariffsAndServices(t *testing.T) {
 	if !s1.Created || s2.Created || s1.ID != s2.ID || e.count(`SELECT COUNT(*) FROM services`) != 1 {
 		t.Fatalf("service upsert %+v %+v", s1, s2)
 	}
-	var so ServiceOut
+	var so services.ServiceOut
 	e.call(sid, "services.get", map[string]any{"external_id": "S1"}).ok(t, &so)
 	if so.Name != "Internet 250" || so.Kind != "internet" || so.TariffExternalID != "T1" || len(so.Params) != 1 || so.IP != "192.0.2.7" {
 		t.Fatalf("service %+v", so)
 	}
-	var sl ServiceList
+	var sl services.ServiceList
 	e.call(sid, "services.list", map[string]any{"client_external_id": "C1"}).ok(t, &sl)
 	if len(sl.Services) != 1 {
 		t.Fatalf("list %+v", sl)
@@ -100,7 +101,7 @@ func TestTrafficPush(t *testing.T) {
 		map[string]any{"service_id": s.ID + 100, "at": t0, "bytes_down": 1, "bytes_up": 1},
 		map[string]any{"service_id": s.ID, "at": "1970-01-01T00:00:00Z", "bytes_down": 1, "bytes_up": 1},
 	)
-	var res TrafficPushResult
+	var res services.TrafficPushResult
 	e.call(sid, "traffic.push", map[string]any{"samples": samples}).ok(t, &res)
 	if res.Accepted != 12 || len(res.Rejected) != 3 || res.Rejected[0].Index != 12 || res.Rejected[2].Index != 14 {
 		t.Fatalf("push: %+v", res)

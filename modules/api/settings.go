@@ -102,7 +102,7 @@ func (m *Module) settingMethods() []*rpc.Method {
 				out.Value, out.Stored = d.Display(d.Normalize(p.Value)), true
 				return out, nil
 			}),
-		ownTx(rpc.Def("settings.reset", perm.SettingsWrite, "Removes a stored value, so that the default (or, for a group, the global value) applies "+
+		rpc.OwnTx(rpc.Def("settings.reset", perm.SettingsWrite, "Removes a stored value, so that the default (or, for a group, the global value) applies "+
 			"again; audited. Answers while the portal is suspended.",
 			SettingGetParams{Key: "ci_display_invoices_tab"}, exSetting,
 			func(c *rpc.Call, p *SettingGetParams) (SettingOut, error) {

@@ -100,6 +100,9 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       seed,
 		Commands:   commands(),
+		StaffPages: m.staffPages(),
+		Methods:    m.methods(),
+		Card:       []app.CardSection{m.staffCard()},
 
 		MailDefaults: registerMailDefaults,
 	}

@@ -66,6 +66,8 @@ func (m *Module) Info() app.Info {
 		Seed:       m.seed,
 		Worker:     m.pruneWorker,
 		Commands:   m.commands(),
+		Methods:    m.methods(),
+		Card:       []app.CardSection{m.staffCard()},
 	}
 }
 

@@ -1,29 +1,28 @@
-package admin
+package auth
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/password"
-	"github.com/ispportal/portal/modules/auth"
 	"github.com/ispportal/portal/settings"
 )
 
-// policyKey translates a password policy refusal.
-func policyKey(err error) string {
+// staffPolicyKey translates a password policy refusal.
+func staffPolicyKey(err error) string {
 	switch {
 	case errors.Is(err, password.ErrTooShort):
-		return "admin.password.too_short"
+		return "auth.staff.password.too_short"
 	case errors.Is(err, password.ErrTooLong):
-		return "admin.password.too_long"
+		return "auth.staff.password.too_long"
 	case errors.Is(err, password.ErrCommon):
-		return "admin.password.common"
+		return "auth.staff.password.common"
 	case errors.Is(err, password.ErrPersonal):
-		return "admin.password.personal"
+		return "auth.staff.password.personal"
 	}
-	return "admin.password.invalid_text"
+	return "auth.staff.password.invalid_text"
 }
 
 // passwordResult is the page that shows a generated one-time password, once.
@@ -41,20 +40,20 @@ type passwordResult struct {
 //
 // A deactivated client gets none of them (the card says so): they cannot log in.
 //
-// The auth module stores, audits and kills old links and sessions in each case.
+// This module stores, audits and kills old links and sessions in each case.
 func (m *Module) passwordAction(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	cl, err := m.clientParam(c)
+	cl, err := m.staffClient(c)
 	if err != nil {
 		return err
 	}
-	back := prefix + pathClients + "/" + strconv.FormatInt(cl.ID, 10)
-	actor, ip := m.actor(c), m.d.Web.ClientIP(c)
+	back := clientPath(cl.ID)
+	actor, ip := console.Actor(m.d.Web, c), m.d.Web.ClientIP(c)
 	switch c.FormValue("action") {
 	case "generate":
-		pw, err := auth.GenerateOneTimePassword(ctx, m.d, cl.ID, actor, ip)
-		if errors.Is(err, auth.ErrInactive) {
-			m.d.Web.AddFlash(c, "error", "admin.password.inactive")
+		pw, err := GenerateOneTimePassword(ctx, m.d, cl.ID, actor, ip)
+		if errors.Is(err, ErrInactive) {
+			m.d.Web.AddFlash(c, "error", "auth.staff.password.inactive")
 			return m.d.Web.Redirect(c, back)
 		}
 		if err != nil {
@@ -62,40 +61,40 @@ func (m *Module) passwordAction(c *fiber.Ctx) error {
 		}
 		// The answer carries the password: no caching anywhere.
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		return m.d.Web.Show(c, tplPasswordResult, "admin.password.title", passwordResult{Client: cl, Password: pw})
+		return m.d.Web.Show(c, "auth/staff_password_result", "auth.staff.password.title", passwordResult{Client: cl, Password: pw})
 	case "set":
 		pw := c.FormValue("password")
 		// The policy is checked here first, with the same rules auth applies, so that
 		// staff get a translated error beside the field instead of a failed request.
 		min := settings.PasswordMinLength.Get(m.d.Settings)
 		if err := password.Check(pw, min, cl.Number, cl.Username, cl.Email); err != nil {
-			return m.showClientCard(c, cl, map[string]string{"password": policyKey(err)})
+			return m.d.Hooks.ClientCard(c, cl, map[string]string{"password": staffPolicyKey(err)})
 		}
-		err := auth.SetOneTimePassword(ctx, m.d, cl.ID, pw, actor, ip)
-		if errors.Is(err, auth.ErrInactive) {
-			m.d.Web.AddFlash(c, "error", "admin.password.inactive")
+		err := SetOneTimePassword(ctx, m.d, cl.ID, pw, actor, ip)
+		if errors.Is(err, ErrInactive) {
+			m.d.Web.AddFlash(c, "error", "auth.staff.password.inactive")
 			return m.d.Web.Redirect(c, back)
 		}
 		if err != nil {
 			return err
 		}
-		m.d.Web.AddFlash(c, "ok", "admin.password.set_done")
+		m.d.Web.AddFlash(c, "ok", "auth.staff.password.set_done")
 		return m.d.Web.Redirect(c, back)
 	case "link":
-		err := auth.SendPasswordLink(ctx, m.d, cl.ID, actor, ip)
+		err := SendPasswordLink(ctx, m.d, cl.ID, actor, ip)
 		switch {
-		case errors.Is(err, auth.ErrInactive):
-			m.d.Web.AddFlash(c, "error", "admin.password.inactive")
-		case errors.Is(err, auth.ErrNoSender):
-			m.d.Web.AddFlash(c, "error", "admin.password.no_sender")
-		case errors.Is(err, auth.ErrNoEmail):
-			m.d.Web.AddFlash(c, "error", "admin.password.no_email")
-		case errors.Is(err, auth.ErrNoBaseURL):
-			m.d.Web.AddFlash(c, "error", "admin.password.no_base_url")
+		case errors.Is(err, ErrInactive):
+			m.d.Web.AddFlash(c, "error", "auth.staff.password.inactive")
+		case errors.Is(err, ErrNoSender):
+			m.d.Web.AddFlash(c, "error", "auth.staff.password.no_sender")
+		case errors.Is(err, ErrNoEmail):
+			m.d.Web.AddFlash(c, "error", "auth.staff.password.no_email")
+		case errors.Is(err, ErrNoBaseURL):
+			m.d.Web.AddFlash(c, "error", "auth.staff.password.no_base_url")
 		case err != nil:
 			return err
 		default:
-			m.d.Web.AddFlash(c, "ok", "admin.password.link_sent", cl.Email)
+			m.d.Web.AddFlash(c, "ok", "auth.staff.password.link_sent", cl.Email)
 		}
 		return m.d.Web.Redirect(c, back)
 	}
