@@ -53,10 +53,6 @@ const (
 	pathDocVisible    = "/clients/:id/documents/:doc/visible"
 	pathTemplates     = "/templates"
 	pathTemplateDel   = "/templates/:id/delete"
-	pathTickets       = "/tickets"
-	pathTicket        = "/tickets/:id"
-	pathTicketReply   = "/tickets/:id/reply"
-	pathDepartments   = "/departments"
 	pathButtons       = "/buttons"
 	pathButtonDelete  = "/buttons/:id/delete"
 	pathConsents      = "/consents"
@@ -82,8 +78,6 @@ const (
 	tplMessages       = "admin/messages"
 	tplFiles          = "admin/files"
 	tplTemplates      = "admin/templates"
-	tplTickets        = "admin/tickets"
-	tplTicket         = "admin/ticket"
 	tplButtons        = "admin/buttons"
 	tplConsents       = "admin/consents"
 	tplContact        = "admin/contact"
@@ -215,7 +209,6 @@ var menuItems = []struct {
 }{
 	{"admin.menu.clients", pathClients, perm.ClientsRead, 10},
 	{"admin.menu.messages", pathMessages, perm.MessagesRead, 20},
-	{"admin.menu.tickets", pathTickets, perm.TicketsRead, 25},
 	{"admin.menu.files", pathFiles, perm.FilesRead, 30},
 	{"admin.menu.templates", pathTemplates, perm.TemplatesRead, 40},
 	{"admin.menu.buttons", pathButtons, perm.ButtonsRead, 42},

@@ -21,7 +21,7 @@ type cardData struct {
 // modules until they declare their own.
 func (m *Module) cardSections() []app.CardSection {
 	return []app.CardSection{m.cardLogin(), m.cardMessages(), m.cardServices(), m.cardInvoices(), m.cardDocuments(), m.cardConsents(),
-		m.cardTickets(), m.cardSMS()}
+		m.cardSMS()}
 }
 
 // sections renders the card sections the staff member's role may read: those beside
