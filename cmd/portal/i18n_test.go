@@ -57,6 +57,7 @@ func keyFamilies() map[string][]string {
 		"requests.cat.":         requests.Categories,
 		"requests.state.":       requests.States,
 		"services.kind.":        services.Kinds,
+		"sms.staff.status.":     {"queued", "sending", "sent", "failed"},
 		"services.state.":       {services.StateActive, services.StateSuspended, services.StateTerminated},
 		"services.fup.limit_":   fupPeriods,
 		"services.fup.period_":  fupPeriods,

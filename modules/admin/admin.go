@@ -41,8 +41,6 @@ const (
 	pathOutbox   = "/tools/outbox"
 	pathMail     = "/tools/outbox/:id"
 	pathRetry    = "/tools/outbox/:id/retry"
-	pathSMSQueue = "/tools/sms"
-	pathSMSRetry = "/tools/sms/:id/retry"
 	pathBackup   = "/tools/backup"
 	pathStaff    = "/staff"
 
@@ -73,7 +71,6 @@ const (
 	tplTools          = "admin/tools"
 	tplOutbox         = "admin/outbox"
 	tplOutboxMail     = "admin/outbox_mail"
-	tplSMSQueue       = "admin/smsqueue"
 	tplStaff          = "admin/staff"
 	tplMessages       = "admin/messages"
 	tplFiles          = "admin/files"
@@ -161,8 +158,6 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Get(pathOutbox, m.allow(perm.ToolsRead), m.showOutbox)
 	r.Get(pathMail, m.allow(perm.ToolsRead), m.showMail)
 	r.Post(pathRetry, m.allow(perm.ToolsWrite), m.retryMail)
-	r.Get(pathSMSQueue, m.allow(perm.ToolsRead), m.showSMSQueue)
-	r.Post(pathSMSRetry, m.allow(perm.ToolsWrite), m.retrySMS)
 	r.Post(pathBackup, m.allow(perm.ToolsWrite), m.downloadBackup)
 
 	m.mountContent(r)

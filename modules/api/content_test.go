@@ -11,6 +11,7 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/documents"
+	"github.com/ispportal/portal/modules/sms"
 )
 
 func setupClient(t *testing.T, e *apiEnv, sid string) {
@@ -232,7 +233,7 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 		t.Fatal("message not deleted")
 	}
 
-	var sl SMSList
+	var sl sms.SMSList
 	e.call(sid, "sms.list", map[string]any{"client_external_id": "C1"}).ok(t, &sl)
 	if len(sl.SMS) != 0 {
 		t.Fatalf("sms %+v", sl)

@@ -12,13 +12,28 @@ func (m *Module) ownMethods() []*rpc.Method {
 	var out []*rpc.Method
 	for _, list := range [][]*rpc.Method{m.sessionMethods(), m.clientMethods(), m.passwordMethods(), m.groupMethods(),
 		m.settingMethods(), m.serviceMethods(), m.trafficMethods(), m.invoiceMethods(), m.contentMethods(), m.fileMethods(),
-		m.consentMethods()} {
+		m.consentMethods(), m.portalMethods()} {
 		out = append(out, list...)
 	}
-	// The methods modules declare themselves (helpdesk's tickets.* and departments.*
-	// at 500-560) keep their places; the runs after them start at their own place.
-	out = rpc.Ordered(10, out...)
-	return append(out, rpc.Ordered(570, m.portalMethods()...)...)
+	return orderedAround(10, out)
+}
+
+// declaredElsewhere are the places in the reference of the methods that modules
+// declare themselves (sms.list 430; helpdesk's tickets.* and departments.* 500-560):
+// the API's own methods skip them, so every method keeps its place.
+var declaredElsewhere = map[int]bool{430: true, 500: true, 510: true, 520: true, 530: true, 540: true, 550: true, 560: true}
+
+// orderedAround numbers ms from from in steps of 10, skipping declaredElsewhere.
+func orderedAround(from int, ms []*rpc.Method) []*rpc.Method {
+	o := from
+	for _, m := range ms {
+		for declaredElsewhere[o] {
+			o += 10
+		}
+		m.Order = o
+		o += 10
+	}
+	return ms
 }
 
 // methods lists every method the API answers, in the order of the reference: what
