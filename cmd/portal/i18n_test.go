@@ -17,6 +17,7 @@ import (
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/gdpr"
+	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
@@ -49,16 +50,18 @@ func keyFamilies() map[string][]string {
 		// The data-change form's fields (info/data_form.go dataFields, unexported).
 		"info.f.": {"street", "city", "postcode", "country", "inv_street", "inv_city", "inv_postcode", "inv_country",
 			"email", "phone", "mobile", "company", "registration_no", "vat_no"},
-		"invoices.filter_":     invoiceStates,
-		"invoices.state_":      invoiceStates,
-		"invoices.method_":     invoices.Methods,
-		"requests.cat.":        requests.Categories,
-		"requests.state.":      requests.States,
-		"services.kind.":       services.Kinds,
-		"services.state.":      {services.StateActive, services.StateSuspended, services.StateTerminated},
-		"services.fup.limit_":  fupPeriods,
-		"services.fup.period_": fupPeriods,
-		"services.period.":     {"day", "week", "month", "year"},
+		"helpdesk.staff.state.": {helpdesk.StateOpen, helpdesk.StateWaiting, helpdesk.StateClosed},
+		"invoices.filter_":      invoiceStates,
+		"invoices.state_":       invoiceStates,
+		"invoices.method_":      invoices.Methods,
+		"requests.cat.":         requests.Categories,
+		"requests.state.":       requests.States,
+		"services.kind.":        services.Kinds,
+		"sms.staff.status.":     {"queued", "sending", "sent", "failed"},
+		"services.state.":       {services.StateActive, services.StateSuspended, services.StateTerminated},
+		"services.fup.limit_":   fupPeriods,
+		"services.fup.period_":  fupPeriods,
+		"services.period.":      {"day", "week", "month", "year"},
 	}
 }
 

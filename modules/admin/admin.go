@@ -39,8 +39,6 @@ const (
 	pathOutbox   = "/tools/outbox"
 	pathMail     = "/tools/outbox/:id"
 	pathRetry    = "/tools/outbox/:id/retry"
-	pathSMSQueue = "/tools/sms"
-	pathSMSRetry = "/tools/sms/:id/retry"
 	pathBackup   = "/tools/backup"
 	pathStaff    = "/staff"
 
@@ -48,10 +46,6 @@ const (
 	pathMessageDelete = "/messages/:id/delete"
 	pathTemplates     = "/templates"
 	pathTemplateDel   = "/templates/:id/delete"
-	pathTickets       = "/tickets"
-	pathTicket        = "/tickets/:id"
-	pathTicketReply   = "/tickets/:id/reply"
-	pathDepartments   = "/departments"
 )
 
 // Templates.
@@ -65,12 +59,9 @@ const (
 	tplTools      = "admin/tools"
 	tplOutbox     = "admin/outbox"
 	tplOutboxMail = "admin/outbox_mail"
-	tplSMSQueue   = "admin/smsqueue"
 	tplStaff      = "admin/staff"
 	tplMessages   = "admin/messages"
 	tplTemplates  = "admin/templates"
-	tplTickets    = "admin/tickets"
-	tplTicket     = "admin/ticket"
 )
 
 // Limits.
@@ -149,8 +140,6 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Get(pathOutbox, m.allow(perm.ToolsRead), m.showOutbox)
 	r.Get(pathMail, m.allow(perm.ToolsRead), m.showMail)
 	r.Post(pathRetry, m.allow(perm.ToolsWrite), m.retryMail)
-	r.Get(pathSMSQueue, m.allow(perm.ToolsRead), m.showSMSQueue)
-	r.Post(pathSMSRetry, m.allow(perm.ToolsWrite), m.retrySMS)
 	r.Post(pathBackup, m.allow(perm.ToolsWrite), m.downloadBackup)
 
 	m.mountContent(r)
@@ -197,7 +186,6 @@ var menuItems = []struct {
 }{
 	{"admin.menu.clients", pathClients, perm.ClientsRead, 10},
 	{"admin.menu.messages", pathMessages, perm.MessagesRead, 20},
-	{"admin.menu.tickets", pathTickets, perm.TicketsRead, 25},
 	{"admin.menu.templates", pathTemplates, perm.TemplatesRead, 40},
 	{"admin.menu.settings", pathSettings, perm.SettingsRead, 50},
 	{"admin.menu.tools", pathTools, perm.ToolsRead, 60},

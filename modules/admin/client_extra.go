@@ -20,8 +20,7 @@ type cardData struct {
 // cardSections are the client card's sections the console still renders for other
 // modules until they declare their own.
 func (m *Module) cardSections() []app.CardSection {
-	return []app.CardSection{m.cardMessages(),
-		m.cardTickets(), m.cardSMS()}
+	return []app.CardSection{m.cardMessages()}
 }
 
 // sections renders the card sections the staff member's role may read: those beside

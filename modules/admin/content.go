@@ -17,10 +17,6 @@ func (m *Module) mountContent(r fiber.Router) {
 	r.Get(pathTemplates, m.allow(perm.TemplatesRead), m.showTemplates)
 	r.Post(pathTemplates, m.allow(perm.TemplatesWrite), m.saveTemplate)
 	r.Post(pathTemplateDel, m.allow(perm.TemplatesWrite), m.deleteTemplate)
-	r.Get(pathTickets, m.allow(perm.TicketsRead), m.showTickets)
-	r.Get(pathTicket, m.allow(perm.TicketsRead), m.showTicket)
-	r.Post(pathTicketReply, m.allow(perm.TicketsWrite), m.replyTicket)
-	r.Post(pathDepartments, m.allow(perm.DepartmentsWrite), m.saveDepartment)
 }
 
 // idParam parses a numeric route parameter strictly; anything else is 404.

@@ -14,6 +14,7 @@ import (
 	"github.com/ispportal/portal/modules/files"
 	"github.com/ispportal/portal/modules/gdpr"
 	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/modules/sms"
 )
 
 func setupClient(t *testing.T, e *apiEnv, sid string) {
@@ -235,7 +236,7 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 		t.Fatal("message not deleted")
 	}
 
-	var sl SMSList
+	var sl sms.SMSList
 	e.call(sid, "sms.list", map[string]any{"client_external_id": "C1"}).ok(t, &sl)
 	if len(sl.SMS) != 0 {
 		t.Fatalf("sms %+v", sl)

@@ -20,7 +20,6 @@ func (m *Module) ownMethods() []*rpc.Method {
 		{10, [][]*rpc.Method{m.sessionMethods(), m.clientMethods()}},
 		{150, [][]*rpc.Method{m.groupMethods(), m.settingMethods()}},
 		{400, [][]*rpc.Method{m.contentMethods()}},
-		{500, [][]*rpc.Method{m.ticketMethods()}},
 	} {
 		var list []*rpc.Method
 		for _, l := range run.lists {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/helpdesk"
 )
 
 // Single-line params are normalised before anything is checked or stored: a ticket
@@ -26,7 +27,7 @@ func TestSingleLineParamsNormalised(t *testing.T) {
 		t.Fatalf("stored %q / %q / %q", subject, body, author)
 	}
 	// So the reply is mailed.
-	var rep TicketReplyResult
+	var rep helpdesk.TicketReplyResult
 	e.call(sid, "tickets.reply", map[string]any{"external_id": "T1", "body": "We are on it.\nRegards"}).ok(t, &rep)
 	if !rep.MailQueued {
 		t.Fatalf("reply not mailed: %+v", rep)
@@ -75,7 +76,7 @@ func TestReplyToLegacyMultilineSubject(t *testing.T) {
 	if _, err := e.Deps.DB.W.Exec(`UPDATE helpdesk_tickets SET subject = 'Two' || char(13) || char(10) || 'lines'`); err != nil {
 		t.Fatal(err)
 	}
-	var rep TicketReplyResult
+	var rep helpdesk.TicketReplyResult
 	e.call(sid, "tickets.reply", map[string]any{"external_id": "T1", "body": "Fixed."}).ok(t, &rep)
 	var subj string
 	e.Deps.DB.R.QueryRow(`SELECT subject FROM mail_outbox ORDER BY id DESC LIMIT 1`).Scan(&subj)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/helpdesk"
 )
 
 func TestDepartments(t *testing.T) {
@@ -18,7 +19,7 @@ func TestDepartments(t *testing.T) {
 	if !d1.Created || d2.Created || d1.ID != d2.ID || e.count(`SELECT COUNT(*) FROM helpdesk_departments`) != 1 {
 		t.Fatalf("idempotent add: %+v %+v", d1, d2)
 	}
-	var list DepartmentList
+	var list helpdesk.DepartmentList
 	e.call(sid, "departments.list", nil).ok(t, &list)
 	if len(list.Departments) != 1 || list.Departments[0].Name != "Support desk" || !list.Departments[0].PortalRequests {
 		t.Fatalf("list: %+v", list)
@@ -77,7 +78,7 @@ func TestTickets(t *testing.T) {
 		})
 	}
 
-	var list TicketList
+	var list helpdesk.TicketList
 	e.call(ro, "tickets.list", map[string]any{"client_external_id": "C1"}).ok(t, &list)
 	if len(list.Tickets) != 1 || list.Tickets[0].Subject != "No connection" || list.Tickets[0].DepartmentName != "Support" {
 		t.Fatalf("list: %+v", list)
@@ -92,7 +93,7 @@ func TestTickets(t *testing.T) {
 	}
 
 	// Closing, then a resync without a state: the ticket stays closed.
-	var got TicketOut
+	var got helpdesk.TicketOut
 	e.call(sid, "tickets.setState", map[string]any{"external_id": "T1", "state": "closed"}).ok(t, &got)
 	if got.State != "closed" {
 		t.Fatalf("setState: %+v", got)
@@ -121,7 +122,7 @@ func TestTicketsReply(t *testing.T) {
 
 	reply := map[string]any{"external_id": "T1", "body": "We restarted your router.", "reply_external_id": "R1"}
 	e.call(e.login("viewer"), "tickets.reply", reply).fails(t, rpc.CodeForbidden, "readonly")
-	var r1, r2 TicketReplyResult
+	var r1, r2 helpdesk.TicketReplyResult
 	e.call(sid, "tickets.reply", reply).ok(t, &r1)
 	if !r1.Created || !r1.MailQueued || r1.Link != "https://portal.example.net/helpdesk/"+itoa64(tk.ID) {
 		t.Fatalf("reply: %+v", r1)
@@ -141,7 +142,7 @@ func TestTicketsReply(t *testing.T) {
 		!strings.Contains(body, "We restarted your router.") || !strings.Contains(body, r1.Link) {
 		t.Fatalf("mail to %s %q: %s", to, subject, body)
 	}
-	var got TicketOut
+	var got helpdesk.TicketOut
 	e.call(sid, "tickets.get", map[string]any{"id": tk.ID}).ok(t, &got)
 	if len(got.Items) != 1 || got.Items[0].Direction != "out" || got.Items[0].Author != "boss" || got.Items[0].ExternalID != "R1" {
 		t.Fatalf("items: %+v", got.Items)
@@ -155,7 +156,7 @@ func TestTicketsReply(t *testing.T) {
 	// A ticket without a client: stored, not mailed, and the answer says why.
 	e.call(sid, "tickets.add", map[string]any{"external_id": "T3", "subject": "From the switchboard"}).ok(t, nil)
 	res = e.call(sid, "tickets.reply", map[string]any{"external_id": "T3", "body": "Noted."})
-	r1 = TicketReplyResult{}
+	r1 = helpdesk.TicketReplyResult{}
 	res.ok(t, &r1)
 	if r1.MailQueued || !r1.Created || r1.ItemID == 0 || r1.MailSkipped != "no_client" ||
 		len(res.Result.Messages) != 1 || !strings.Contains(res.Result.Messages[0], "no e-mail sent: the ticket has no client") {

@@ -122,9 +122,12 @@ func ticketReply(ctx context.Context, d app.Deps, stdio app.IO, args []string) e
 	var res ReplyResult
 	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = ReplyAsStaff(ctx, tx, d, id, strings.TrimSpace(*author), body)
+		res, err = StaffReply(ctx, tx, d, id, strings.TrimSpace(*author), body, "")
 		return err
 	})
+	if errors.Is(err, ErrTooLong) {
+		return fmt.Errorf("reply longer than %d characters", MaxBody)
+	}
 	if errors.Is(err, core.ErrNotFound) {
 		return fmt.Errorf("ticket %d not found", id)
 	}
@@ -184,9 +187,12 @@ func departmentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) er
 	var id int64
 	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		id, err = SaveDepartment(ctx, tx, Department{Name: name, PortalRequests: *portal}, d.Now())
+		id, err = SaveDepartmentChecked(ctx, tx, Department{Name: name, PortalRequests: *portal}, d.Now())
 		return err
 	})
+	if errors.Is(err, ErrTooLong) {
+		return fmt.Errorf("department name longer than %d characters", MaxDepartmentName)
+	}
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,9 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Commands:   commands(),
+		StaffPages: m.staffPages(),
+		Methods:    m.methods(),
+		Card:       []app.CardSection{m.staffCard()},
 	}
 }
 

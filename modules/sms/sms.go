@@ -75,6 +75,9 @@ func (m *Module) Info() app.Info {
 		Seed:       m.seed,
 		Worker:     m.worker.Run,
 		Commands:   commands(),
+		StaffPages: m.staffPages(),
+		Methods:    m.methods(),
+		Card:       []app.CardSection{m.staffCard()},
 	}
 }
 

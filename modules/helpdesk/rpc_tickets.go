@@ -1,14 +1,13 @@
-package api
+package helpdesk
 
 import (
-	"database/sql"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/rpc"
-	"github.com/ispportal/portal/modules/helpdesk"
 )
 
 // TicketRef names a helpdesk ticket by portal id or external id.
@@ -119,7 +118,7 @@ type (
 	}
 )
 
-func ticketOut(t helpdesk.Ticket) TicketOut {
+func ticketOut(t Ticket) TicketOut {
 	return TicketOut{ID: t.ID, ExternalID: t.ExternalID, ClientID: t.ClientID, DepartmentID: t.DepartmentID, DepartmentName: t.DepartmentName,
 		Subject: t.Subject, State: t.State, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
 }
@@ -131,20 +130,22 @@ var exTicket = TicketOut{ID: 17, ExternalID: "CRM-T-5521", ClientID: 42, Departm
 var exItem = ItemOut{ID: 88, ExternalID: "CRM-M-1", Type: "email", Direction: "in", Body: "My internet has not worked since 7:00.",
 	Author: "Jana Nováková", CreatedAt: time.Date(2026, 11, 2, 8, 12, 0, 0, time.UTC)}
 
-func (m *Module) ticketMethods() []*rpc.Method {
-	return []*rpc.Method{
+// methods are the API's tickets.* and departments.* methods, at their place in the
+// reference (docs/api.md).
+func (m *Module) methods() []*rpc.Method {
+	return rpc.Ordered(500,
 		rpc.Def("tickets.list", perm.TicketsRead, "Lists helpdesk tickets of every department (of one client, or all), most recently changed first.",
 			TicketListParams{ClientExternalID: "CRM-000123", State: "open"}, TicketList{[]TicketOut{exTicket}},
 			func(c *rpc.Call, p *TicketListParams) (TicketList, error) {
-				f := helpdesk.TicketFilter{State: p.State, Limit: p.Limit}
+				f := TicketFilter{State: p.State, Limit: p.Limit}
 				if p.ClientID != 0 || p.ClientExternalID != "" {
-					cl, err := client(c, ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
+					cl, err := rpc.ClientOf(c, rpc.ClientRef{ID: p.ClientID, ExternalID: p.ClientExternalID})
 					if err != nil {
 						return TicketList{}, err
 					}
 					f.ClientID = cl.ID
 				}
-				list, err := helpdesk.ListTickets(c.Ctx, c.Q, f)
+				list, err := ListTickets(c.Ctx, c.Q, f)
 				out := TicketList{Tickets: make([]TicketOut, 0, len(list))}
 				for _, t := range list {
 					out.Tickets = append(out.Tickets, ticketOut(t))
@@ -158,7 +159,7 @@ func (m *Module) ticketMethods() []*rpc.Method {
 				if err != nil {
 					return TicketOut{}, err
 				}
-				items, err := helpdesk.ListItems(c.Ctx, c.Q, t.ID, true)
+				items, err := ListItems(c.Ctx, c.Q, t.ID, true)
 				out := ticketOut(t)
 				out.Items = make([]ItemOut, 0, len(items))
 				for _, it := range items {
@@ -171,78 +172,78 @@ func (m *Module) ticketMethods() []*rpc.Method {
 			"given items that are not stored yet. No mail is sent: use tickets.reply to answer the client.",
 			TicketFields{ExternalID: "CRM-T-5521", ClientExternalID: "CRM-000123", Subject: "No connection since morning",
 				Items: []ItemIn{{ExternalID: "CRM-M-1", Type: "phone", Direction: "in", Body: "Client called: no connection since 7:00.", Author: "Jana Nováková"}}},
-			Saved{ID: 17, Created: true},
-			func(c *rpc.Call, p *TicketFields) (Saved, error) {
-				t := helpdesk.Ticket{ExternalID: p.ExternalID, Subject: p.Subject, State: p.State, CreatedAt: rfc3339(p.CreatedAt)}
+			rpc.Saved{ID: 17, Created: true},
+			func(c *rpc.Call, p *TicketFields) (rpc.Saved, error) {
+				t := Ticket{ExternalID: p.ExternalID, Subject: p.Subject, State: p.State, CreatedAt: rfc3339(p.CreatedAt)}
 				if p.ClientID != 0 || p.ClientExternalID != "" {
-					id, err := clientID(c, p.ClientID, p.ClientExternalID)
+					id, err := rpc.ClientID(c, p.ClientID, p.ClientExternalID)
 					if err != nil {
-						return Saved{}, err
+						return rpc.Saved{}, err
 					}
 					t.ClientID = id
 				}
 				switch {
 				case p.DepartmentExternalID != "":
-					id, err := idByExternal(c.Ctx, c.Q, "helpdesk_departments", p.DepartmentExternalID)
+					id, err := DepartmentIDByExternal(c.Ctx, c.Q, p.DepartmentExternalID)
 					if err != nil {
-						return Saved{}, rpc.Invalid("department_external_id", "no department with external_id "+p.DepartmentExternalID)
+						return rpc.Saved{}, rpc.Invalid("department_external_id", "no department with external_id "+p.DepartmentExternalID)
 					}
 					t.DepartmentID = id
 				case p.DepartmentID != 0:
-					var n int
-					if err := c.Q.QueryRowContext(c.Ctx, `SELECT COUNT(*) FROM helpdesk_departments WHERE id = ?`, p.DepartmentID).Scan(&n); err != nil {
-						return Saved{}, err
+					ok, err := DepartmentExists(c.Ctx, c.Q, p.DepartmentID)
+					if err != nil {
+						return rpc.Saved{}, err
 					}
-					if n == 0 {
-						return Saved{}, rpc.Invalid("department_id", "no department "+itoa64(p.DepartmentID))
+					if !ok {
+						return rpc.Saved{}, rpc.Invalid("department_id", "no department "+strconv.FormatInt(p.DepartmentID, 10))
 					}
 					t.DepartmentID = p.DepartmentID
 				default:
-					d, err := helpdesk.PortalDepartment(c.Ctx, c.Q)
-					if errors.Is(err, helpdesk.ErrNoPortalDept) {
-						return Saved{}, rpc.Invalid("department_id", "no department takes portal requests; name the department")
+					d, err := PortalDepartment(c.Ctx, c.Q)
+					if errors.Is(err, ErrNoPortalDept) {
+						return rpc.Saved{}, rpc.Invalid("department_id", "no department takes portal requests; name the department")
 					}
 					if err != nil {
-						return Saved{}, err
+						return rpc.Saved{}, err
 					}
 					t.DepartmentID = d.ID
 				}
-				existing, err := idByExternal(c.Ctx, c.Q, "helpdesk_tickets", p.ExternalID)
+				existing, err := TicketIDByExternal(c.Ctx, c.Q, p.ExternalID)
 				created := errors.Is(err, core.ErrNotFound)
 				if err != nil && !created {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
 				if !created && t.State == "" {
 					// A resync without a state must not reopen a ticket staff closed.
-					old, err := helpdesk.TicketByID(c.Ctx, c.Q, existing)
+					old, err := TicketByID(c.Ctx, c.Q, existing)
 					if err != nil {
-						return Saved{}, err
+						return rpc.Saved{}, err
 					}
 					t.State = old.State
 				}
-				id, err := helpdesk.SaveTicket(c.Ctx, c.Tx, t, c.Now)
+				id, err := SaveTicket(c.Ctx, c.Tx, t, c.Now)
 				if err != nil {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
 				added := 0
 				for i, it := range p.Items {
 					// AddItem ignores an external id it has stored, but only ours may be
 					// skipped: an item of another ticket with the same id is a conflict.
-					if other, err := itemTicket(c, it.ExternalID); err != nil {
-						return Saved{}, err
+					if _, other, err := ItemTicket(c.Ctx, c.Q, it.ExternalID); err != nil {
+						return rpc.Saved{}, err
 					} else if other != 0 && other != id {
-						return Saved{}, rpc.Conflict("items["+itoa(i)+"].external_id", "item "+it.ExternalID+" belongs to ticket "+itoa64(other))
+						return rpc.Saved{}, rpc.Conflict("items["+strconv.Itoa(i)+"].external_id", "item "+it.ExternalID+" belongs to ticket "+strconv.FormatInt(other, 10))
 					} else if other == id {
 						continue
 					}
-					if _, err := helpdesk.AddItem(c.Ctx, c.Tx, helpdesk.Item{ExternalID: it.ExternalID, TicketID: id, Type: it.Type,
+					if _, err := AddItem(c.Ctx, c.Tx, Item{ExternalID: it.ExternalID, TicketID: id, Type: it.Type,
 						Direction: it.Direction, Body: it.Body, Author: it.Author, CreatedAt: rfc3339(it.CreatedAt)}, c.Now); err != nil {
-						return Saved{}, err
+						return rpc.Saved{}, err
 					}
 					added++
 				}
 				c.Audit(t.ClientID, "ticket external_id=%s created=%t items_added=%d", p.ExternalID, created, added)
-				return Saved{ID: id, Created: created}, nil
+				return rpc.Saved{ID: id, Created: created}, nil
 			}),
 		rpc.Def("tickets.reply", perm.TicketsWrite, "Adds a staff reply to a ticket and e-mails it to the ticket's client (with a link to the "+
 			"conversation in the portal when ci_url or server_url is set and a department takes portal requests). "+
@@ -257,15 +258,14 @@ func (m *Module) ticketMethods() []*rpc.Method {
 					return TicketReplyResult{}, err
 				}
 				if p.ReplyExternalID != "" {
-					other, err := itemTicket(c, p.ReplyExternalID)
+					id, other, err := ItemTicket(c.Ctx, c.Q, p.ReplyExternalID)
 					if err != nil {
 						return TicketReplyResult{}, err
 					}
 					if other != 0 && other != t.ID {
-						return TicketReplyResult{}, rpc.Conflict("reply_external_id", "item "+p.ReplyExternalID+" belongs to ticket "+itoa64(other))
+						return TicketReplyResult{}, rpc.Conflict("reply_external_id", "item "+p.ReplyExternalID+" belongs to ticket "+strconv.FormatInt(other, 10))
 					}
 					if other == t.ID {
-						id, _ := idByExternal(c.Ctx, c.Q, "helpdesk_items", p.ReplyExternalID)
 						c.Message("reply already stored; nothing sent again")
 						c.Audit(t.ClientID, "ticket %d reply %s already stored", t.ID, p.ReplyExternalID)
 						return TicketReplyResult{ItemID: id}, nil
@@ -275,27 +275,23 @@ func (m *Module) ticketMethods() []*rpc.Method {
 				if author == "" {
 					author = c.Staff.Name
 				}
-				res, err := helpdesk.ReplyAsStaff(c.Ctx, c.Tx, m.d, t.ID, author, p.Body)
-				if errors.Is(err, helpdesk.ErrEmpty) {
+				res, err := StaffReply(c.Ctx, c.Tx, m.d, t.ID, author, p.Body, p.ReplyExternalID)
+				if errors.Is(err, ErrEmpty) {
 					return TicketReplyResult{}, rpc.ErrInvalidParams("body", "is required")
+				}
+				if errors.Is(err, ErrTooLong) {
+					return TicketReplyResult{}, rpc.ErrInvalidParams("body", "is longer than "+strconv.Itoa(MaxBody)+" characters")
 				}
 				if err != nil {
 					return TicketReplyResult{}, err
-				}
-				if p.ReplyExternalID != "" {
-					// ReplyAsStaff takes no external id; the item is ours within this
-					// transaction, so it gets the caller's id before anything commits.
-					if _, err := c.Tx.ExecContext(c.Ctx, `UPDATE helpdesk_items SET external_id = ? WHERE id = ?`, p.ReplyExternalID, res.ItemID); err != nil {
-						return TicketReplyResult{}, err
-					}
 				}
 				if res.MailID != 0 && m.d.KickMail != nil {
 					c.AfterCommit = m.d.KickMail
 				}
 				switch res.NoMail {
-				case helpdesk.NoMailNoClient:
+				case NoMailNoClient:
 					c.Message("reply stored; no e-mail sent: the ticket has no client")
-				case helpdesk.NoMailNoEmail:
+				case NoMailNoEmail:
 					c.Message("reply stored; no e-mail sent: the client has no e-mail address")
 				}
 				c.Audit(t.ClientID, "ticket %d reply item %d mail=%t", t.ID, res.ItemID, res.MailID != 0)
@@ -310,7 +306,7 @@ func (m *Module) ticketMethods() []*rpc.Method {
 				if err != nil {
 					return TicketOut{}, err
 				}
-				if err := helpdesk.SetTicketState(c.Ctx, c.Tx, t.ID, p.State, c.Now); err != nil {
+				if err := SetTicketState(c.Ctx, c.Tx, t.ID, p.State, c.Now); err != nil {
 					return TicketOut{}, err
 				}
 				c.Audit(t.ClientID, "ticket %d state %s -> %s", t.ID, t.State, p.State)
@@ -320,7 +316,7 @@ func (m *Module) ticketMethods() []*rpc.Method {
 		rpc.Def("departments.list", perm.TicketsRead, "Lists the helpdesk departments by name.",
 			struct{}{}, DepartmentList{[]DepartmentOut{{ID: 1, DepartmentFields: DepartmentFields{ExternalID: "support", Name: "Support", PortalRequests: true}}}},
 			func(c *rpc.Call, _ *struct{}) (DepartmentList, error) {
-				list, err := helpdesk.ListDepartments(c.Ctx, c.Q)
+				list, err := ListDepartments(c.Ctx, c.Q)
 				out := DepartmentList{Departments: make([]DepartmentOut, 0, len(list))}
 				for _, d := range list {
 					out.Departments = append(out.Departments, DepartmentOut{ID: d.ID,
@@ -329,45 +325,35 @@ func (m *Module) ticketMethods() []*rpc.Method {
 				return out, err
 			}),
 		rpc.Def("departments.add", perm.DepartmentsWrite, "Creates a helpdesk department, or updates the one with this external_id (idempotent).",
-			DepartmentFields{ExternalID: "support", Name: "Support", PortalRequests: true}, Saved{ID: 1, Created: true},
-			func(c *rpc.Call, p *DepartmentFields) (Saved, error) {
-				_, err := idByExternal(c.Ctx, c.Q, "helpdesk_departments", p.ExternalID)
+			DepartmentFields{ExternalID: "support", Name: "Support", PortalRequests: true}, rpc.Saved{ID: 1, Created: true},
+			func(c *rpc.Call, p *DepartmentFields) (rpc.Saved, error) {
+				_, err := DepartmentIDByExternal(c.Ctx, c.Q, p.ExternalID)
 				created := errors.Is(err, core.ErrNotFound)
 				if err != nil && !created {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
-				id, err := helpdesk.SaveDepartment(c.Ctx, c.Tx, helpdesk.Department{ExternalID: p.ExternalID, Name: p.Name,
+				id, err := SaveDepartmentChecked(c.Ctx, c.Tx, Department{ExternalID: p.ExternalID, Name: p.Name,
 					PortalRequests: p.PortalRequests}, c.Now)
 				if err != nil {
-					return Saved{}, rpc.InvalidErr("name", err)
+					return rpc.Saved{}, rpc.InvalidErr("name", err)
 				}
 				c.Audit(0, "department external_id=%s created=%t portal_requests=%t", p.ExternalID, created, p.PortalRequests)
-				return Saved{ID: id, Created: created}, nil
+				return rpc.Saved{ID: id, Created: created}, nil
 			}),
-	}
+	)
 }
 
 // ticket loads a ticket by reference.
-func ticket(c *rpc.Call, ref TicketRef) (helpdesk.Ticket, error) {
+func ticket(c *rpc.Call, ref TicketRef) (Ticket, error) {
 	id := ref.ID
 	if id == 0 {
 		var err error
-		if id, err = idByExternal(c.Ctx, c.Q, "helpdesk_tickets", ref.ExternalID); err != nil {
-			return helpdesk.Ticket{}, rpc.AsApp(err, "ticket with external_id", ref.ExternalID)
+		if id, err = TicketIDByExternal(c.Ctx, c.Q, ref.ExternalID); err != nil {
+			return Ticket{}, rpc.AsApp(err, "ticket with external_id", ref.ExternalID)
 		}
 	}
-	t, err := helpdesk.TicketByID(c.Ctx, c.Q, id)
+	t, err := TicketByID(c.Ctx, c.Q, id)
 	return t, rpc.AsApp(err, "ticket", id)
-}
-
-// itemTicket returns the ticket of the item with this external id, 0 when none.
-func itemTicket(c *rpc.Call, ext string) (int64, error) {
-	var ticket int64
-	err := c.Q.QueryRowContext(c.Ctx, `SELECT ticket_id FROM helpdesk_items WHERE external_id = ?`, ext).Scan(&ticket)
-	if err != nil && errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return ticket, err
 }
 
 // rfc3339 parses a validated RFC 3339 time; "" is the zero time (the store's "now").
