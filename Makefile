@@ -115,8 +115,12 @@ bench: bench-data
 	$(GO) build -o bin/bench-baseline ./bench/baseline
 	@BIN=$(BIN) BASELINE=bin/bench-baseline BENCH_DATA=$(BENCH_DATA) GO=$(GO) bash bench/run.sh
 
+## dup-count: pairs of repeated places in the non-test code (needs the duplicates tool)
+dup-count:
+	@sh scripts/dup-count.sh
+
 ## clean: remove build output (never data/)
 clean:
 	rm -rf bin out
 
-.PHONY: help deps build run test test-deps fuzz e2e e2e-deps lint-basic cover docs audit clean bench bench-data
+.PHONY: help deps build run test test-deps fuzz e2e e2e-deps lint-basic cover docs audit clean bench bench-data dup-count
