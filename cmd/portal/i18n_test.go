@@ -18,6 +18,7 @@ import (
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/gdpr"
 	"github.com/ispportal/portal/modules/helpdesk"
+	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
@@ -50,6 +51,7 @@ func keyFamilies() map[string][]string {
 		// The data-change form's fields (info/data_form.go dataFields, unexported).
 		"info.f.": {"street", "city", "postcode", "country", "inv_street", "inv_city", "inv_postcode", "inv_country",
 			"email", "phone", "mobile", "company", "registration_no", "vat_no"},
+		"info.staff.kind.":      {info.KindPrivate, info.KindGlobal, info.KindGroup},
 		"helpdesk.staff.state.": {helpdesk.StateOpen, helpdesk.StateWaiting, helpdesk.StateClosed},
 		"invoices.filter_":      invoiceStates,
 		"invoices.state_":       invoiceStates,

@@ -42,10 +42,8 @@ const (
 	pathBackup   = "/tools/backup"
 	pathStaff    = "/staff"
 
-	pathMessages      = "/messages"
-	pathMessageDelete = "/messages/:id/delete"
-	pathTemplates     = "/templates"
-	pathTemplateDel   = "/templates/:id/delete"
+	pathTemplates   = "/templates"
+	pathTemplateDel = "/templates/:id/delete"
 )
 
 // Templates.
@@ -60,7 +58,6 @@ const (
 	tplOutbox     = "admin/outbox"
 	tplOutboxMail = "admin/outbox_mail"
 	tplStaff      = "admin/staff"
-	tplMessages   = "admin/messages"
 	tplTemplates  = "admin/templates"
 )
 
@@ -106,7 +103,6 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       seed,
 		Commands:   commands(),
-		Card:       m.cardSections(),
 	}
 }
 
@@ -185,7 +181,6 @@ var menuItems = []struct {
 	order     int
 }{
 	{"admin.menu.clients", pathClients, perm.ClientsRead, 10},
-	{"admin.menu.messages", pathMessages, perm.MessagesRead, 20},
 	{"admin.menu.templates", pathTemplates, perm.TemplatesRead, 40},
 	{"admin.menu.settings", pathSettings, perm.SettingsRead, 50},
 	{"admin.menu.tools", pathTools, perm.ToolsRead, 60},

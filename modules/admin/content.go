@@ -7,13 +7,8 @@ import (
 	"github.com/ispportal/portal/internal/perm"
 )
 
-// mountContent registers the content pages: messages and ticket replies (support may
-// write them), and the administrator-only files, document visibility, e-mail
-// templates and helpdesk departments.
+// mountContent registers the content pages still written here: the e-mail templates.
 func (m *Module) mountContent(r fiber.Router) {
-	r.Get(pathMessages, m.allow(perm.MessagesRead), m.showMessages)
-	r.Post(pathMessages, m.allow(perm.MessagesWrite), m.createMessage)
-	r.Post(pathMessageDelete, m.allow(perm.MessagesWrite), m.deleteMessage)
 	r.Get(pathTemplates, m.allow(perm.TemplatesRead), m.showTemplates)
 	r.Post(pathTemplates, m.allow(perm.TemplatesWrite), m.saveTemplate)
 	r.Post(pathTemplateDel, m.allow(perm.TemplatesWrite), m.deleteTemplate)

@@ -13,6 +13,7 @@ import (
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
 	"github.com/ispportal/portal/modules/gdpr"
+	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/modules/sms"
 )
@@ -224,7 +225,7 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 	if !m1.Created || m2.Created || m1.ID != m2.ID {
 		t.Fatalf("message upsert %+v %+v", m1, m2)
 	}
-	var ml MessageList
+	var ml info.MessageList
 	e.call(sid, "messages.list", nil).ok(t, &ml)
 	if len(ml.Messages) != 1 || ml.Messages[0].Title != "Hello again" {
 		t.Fatalf("messages %+v", ml)

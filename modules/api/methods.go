@@ -19,7 +19,6 @@ func (m *Module) ownMethods() []*rpc.Method {
 	}{
 		{10, [][]*rpc.Method{m.sessionMethods(), m.clientMethods()}},
 		{150, [][]*rpc.Method{m.groupMethods(), m.settingMethods()}},
-		{400, [][]*rpc.Method{m.contentMethods()}},
 	} {
 		var list []*rpc.Method
 		for _, l := range run.lists {

@@ -59,7 +59,9 @@ func messageAdd(ctx context.Context, d app.Deps, stdio app.IO, args []string) er
 	if fs.NArg() > 0 {
 		return fmt.Errorf("message add: unexpected argument %q", fs.Arg(0))
 	}
-	body, err := io.ReadAll(io.LimitReader(stdio.In, 100001))
+	// Up to MaxBody characters of up to 4 bytes each, and one byte more, so that
+	// PublishMessage refuses a longer body instead of a silently cut one.
+	body, err := io.ReadAll(io.LimitReader(stdio.In, 4*MaxBody+1))
 	if err != nil {
 		return err
 	}
@@ -82,20 +84,18 @@ func messageAdd(ctx context.Context, d app.Deps, stdio app.IO, args []string) er
 			}
 			msg.ClientID = cl.ID
 		}
-		if msg.GroupID != 0 {
-			if _, err := core.GroupByID(ctx, tx, msg.GroupID); errors.Is(err, core.ErrNotFound) {
-				return fmt.Errorf("message add: no invoice group with id %d", msg.GroupID)
-			} else if err != nil {
-				return err
-			}
-		}
 		var err error
-		id, err = SaveMessage(ctx, tx, msg, d.Now())
-		if err != nil {
-			return err
+		id, err = PublishMessage(ctx, tx, msg, d.Now(), func(id int64) error {
+			return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "message.add", ClientID: msg.ClientID,
+				Detail: fmt.Sprintf("message %d (%s): %s", id, msg.Kind, msg.Title)})
+		})
+		if errors.Is(err, ErrNoGroup) {
+			return fmt.Errorf("message add: no invoice group with id %d", msg.GroupID)
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "message.add", ClientID: msg.ClientID,
-			Detail: fmt.Sprintf("message %d (%s): %s", id, msg.Kind, msg.Title)})
+		if fe, ok := errors.AsType[*core.FieldError](err); ok {
+			return fmt.Errorf("message add: %w", fe.Err)
+		}
+		return err
 	})
 	if err != nil {
 		return err
@@ -142,13 +142,13 @@ func messageDelete(ctx context.Context, d app.Deps, stdio app.IO, args []string)
 		return fmt.Errorf("message delete: %q is not a message id", args[0])
 	}
 	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := DeleteMessage(ctx, tx, id); err != nil {
-			if errors.Is(err, core.ErrNotFound) {
-				return fmt.Errorf("message delete: no message %d", id)
-			}
-			return err
+		err := DeleteMessage(ctx, tx, id, func() error {
+			return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "message.delete", Detail: fmt.Sprintf("message %d", id)})
+		})
+		if errors.Is(err, core.ErrNotFound) {
+			return fmt.Errorf("message delete: no message %d", id)
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "message.delete", Detail: fmt.Sprintf("message %d", id)})
+		return err
 	})
 	if err != nil {
 		return err

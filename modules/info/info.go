@@ -50,6 +50,9 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Commands:   m.commands(),
+		StaffPages: m.staffPages(),
+		Methods:    m.methods(),
+		Card:       []app.CardSection{m.staffCard()},
 
 		MailDefaults: registerMailDefaults,
 	}

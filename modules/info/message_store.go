@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ispportal/portal/internal/core"
 )
@@ -49,39 +47,12 @@ func (m Message) Date() time.Time {
 // ErrInvalidMessage wraps every reason SaveMessage refuses a message.
 var ErrInvalidMessage = errors.New("invalid message")
 
-// Validate checks a message before it is stored.
+// Validate checks a message before it is stored: the rule of PublishMessage without
+// the look-up of its invoice group. A refusal is a *core.FieldError wrapping
+// ErrInvalidMessage.
 func (m Message) Validate() error {
-	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: %s", ErrInvalidMessage, fmt.Sprintf(format, a...))
-	}
-	switch m.Kind {
-	case KindPrivate:
-		if m.ClientID <= 0 || m.GroupID != 0 {
-			return bad("a private message needs a client and no group")
-		}
-	case KindGlobal:
-		if m.ClientID != 0 || m.GroupID != 0 {
-			return bad("a global message has neither client nor group")
-		}
-	case KindGroup:
-		if m.GroupID <= 0 || m.ClientID != 0 {
-			return bad("a group message needs an invoice group and no client")
-		}
-	default:
-		return bad("kind must be private, global or group")
-	}
-	// What SaveMessage stores: the title made one line, the body's line ends unified.
-	title, err := core.Line(m.Title)
-	if err != nil || title == "" || utf8.RuneCountInString(title) > 200 {
-		return bad("title must be 1 to 200 characters of text without control characters")
-	}
-	if body, err := core.Text(m.Body); err != nil || len(body) > 100000 {
-		return bad("body must be text without control characters, at most 100 kB")
-	}
-	if !m.ValidFrom.IsZero() && !m.ValidUntil.IsZero() && !m.ValidUntil.After(m.ValidFrom) {
-		return bad("until must be after from")
-	}
-	return nil
+	_, err := m.check()
+	return err
 }
 
 func nullTime(t time.Time) any {
@@ -108,11 +79,10 @@ func nullText(s string) any {
 // SaveMessage inserts a message (ID 0) or updates one, and returns its id. A message
 // with an ExternalID that already exists is updated, so the billing system can resend.
 func SaveMessage(ctx context.Context, tx *sql.Tx, m Message, now time.Time) (int64, error) {
-	if err := m.Validate(); err != nil {
+	m, err := m.check()
+	if err != nil {
 		return 0, err
 	}
-	m.Title, _ = core.Line(m.Title) // Validate accepted both
-	m.Body, _ = core.Text(m.Body)
 	if m.ID == 0 && m.ExternalID != "" {
 		err := tx.QueryRowContext(ctx, `SELECT id FROM info_messages WHERE external_id = ?`, strings.TrimSpace(m.ExternalID)).Scan(&m.ID)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -140,8 +110,8 @@ func SaveMessage(ctx context.Context, tx *sql.Tx, m Message, now time.Time) (int
 	return m.ID, nil
 }
 
-// DeleteMessage removes a message and its reading state.
-func DeleteMessage(ctx context.Context, tx *sql.Tx, id int64) error {
+// deleteMessageRow removes a message and its reading state (DeleteMessage audits it).
+func deleteMessageRow(ctx context.Context, tx *sql.Tx, id int64) error {
 	res, err := tx.ExecContext(ctx, `DELETE FROM info_messages WHERE id = ?`, id)
 	if err != nil {
 		return err

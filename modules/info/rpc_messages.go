@@ -1,19 +1,13 @@
-package api
+package info
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/rpc"
-	"github.com/ispportal/portal/modules/info"
 )
-
-// ClientOnly names a client.
-type ClientOnly struct {
-	ClientID         int64  `json:"client_id" validate:"required_without=ClientExternalID,gte=0"`
-	ClientExternalID string `json:"client_external_id" validate:"max=64"`
-}
 
 // MessageFields are a portal message as the billing system sends it.
 type MessageFields struct {
@@ -34,27 +28,30 @@ type MessageOut struct {
 	MessageFields
 }
 
-// Lists returned by the methods below.
-type (
-	MessageList struct {
-		Messages []MessageOut `json:"messages"`
-	}
-)
+// MessageList is what messages.list returns.
+type MessageList struct {
+	Messages []MessageOut `json:"messages"`
+}
 
-func messageOut(m info.Message) MessageOut {
+func messageOut(m Message) MessageOut {
 	return MessageOut{ID: m.ID, MessageFields: MessageFields{ExternalID: m.ExternalID, Kind: m.Kind, ClientID: m.ClientID, GroupID: m.GroupID,
-		Title: m.Title, Body: m.Body, ValidFrom: day(m.ValidFrom), ValidUntil: day(m.ValidUntil)}}
+		Title: m.Title, Body: m.Body, ValidFrom: rpc.Day(m.ValidFrom), ValidUntil: rpc.Day(m.ValidUntil)}}
 }
 
 var exMessage = MessageFields{ExternalID: "MSG-2026-11", Kind: "global", Title: "Planned maintenance",
 	Body: "<p>On 20 November between 2:00 and 4:00 the network will be unavailable.</p>", ValidFrom: "2026-11-10", ValidUntil: "2026-11-21"}
 
-func (m *Module) contentMethods() []*rpc.Method {
-	return []*rpc.Method{
+// apiField is the request path of a field PublishMessage refused.
+var apiField = map[string]string{"client": "client_id", "group": "invoice_group_id", "until": "valid_until"}
+
+// methods are messages.list, messages.add and messages.delete, at their place in the
+// reference (400-420).
+func (m *Module) methods() []*rpc.Method {
+	return rpc.Ordered(400,
 		rpc.Def("messages.list", perm.MessagesRead, "Lists every portal message (private, group and global).", struct{}{},
 			MessageList{[]MessageOut{{ID: 4, MessageFields: exMessage}}},
 			func(c *rpc.Call, _ *struct{}) (MessageList, error) {
-				list, err := info.ListMessages(c.Ctx, c.Q)
+				list, err := ListMessages(c.Ctx, c.Q)
 				out := MessageList{Messages: make([]MessageOut, 0, len(list))}
 				for _, m := range list {
 					out.Messages = append(out.Messages, messageOut(m))
@@ -62,57 +59,60 @@ func (m *Module) contentMethods() []*rpc.Method {
 				return out, err
 			}),
 		rpc.Def("messages.add", perm.MessagesWrite, "Creates a portal message, or updates the message with this external_id (idempotent).",
-			exMessage, Saved{ID: 4, Created: true},
-			func(c *rpc.Call, p *MessageFields) (Saved, error) {
-				m := info.Message{ExternalID: p.ExternalID, Kind: p.Kind, GroupID: p.GroupID, Title: p.Title, Body: p.Body,
-					ValidFrom: parseDay(p.ValidFrom), ValidUntil: parseDay(p.ValidUntil)}
-				if p.Kind == info.KindPrivate {
-					id, err := clientID(c, p.ClientID, p.ClientExternalID)
+			exMessage, rpc.Saved{ID: 4, Created: true},
+			func(c *rpc.Call, p *MessageFields) (rpc.Saved, error) {
+				msg := Message{ExternalID: p.ExternalID, Kind: p.Kind, GroupID: p.GroupID, Title: p.Title, Body: p.Body,
+					ValidFrom: rpc.ParseDay(p.ValidFrom), ValidUntil: rpc.ParseDay(p.ValidUntil)}
+				if p.Kind == KindPrivate {
+					id, err := rpc.ClientID(c, p.ClientID, p.ClientExternalID)
 					if err != nil {
-						return Saved{}, err
+						return rpc.Saved{}, err
 					}
-					m.ClientID = id
+					msg.ClientID = id
 				}
-				if p.Kind == info.KindGroup {
-					if _, err := core.GroupByID(c.Ctx, c.Q, p.GroupID); err != nil {
-						return Saved{}, rpc.Invalid("invoice_group_id", "no invoice group "+itoa64(p.GroupID))
-					}
-				}
-				_, err := idByExternal(c.Ctx, c.Q, "info_messages", p.ExternalID)
+				_, err := rpc.IDByExternal(c.Ctx, c.Q, "info_messages", p.ExternalID)
 				created := errors.Is(err, core.ErrNotFound)
 				if err != nil && !created {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
-				if err := m.Validate(); err != nil {
-					return Saved{}, rpc.Invalid("", err.Error())
+				id, err := PublishMessage(c.Ctx, c.Tx, msg, c.Now, func(int64) error {
+					c.Audit(msg.ClientID, "message external_id=%s kind=%s created=%t", p.ExternalID, p.Kind, created)
+					return nil
+				})
+				if fe, ok := errors.AsType[*core.FieldError](err); ok {
+					field, ok := apiField[fe.Field]
+					if !ok {
+						field = fe.Field
+					}
+					if errors.Is(fe, ErrNoGroup) {
+						return rpc.Saved{}, rpc.Invalid(field, "no invoice group "+strconv.FormatInt(p.GroupID, 10))
+					}
+					return rpc.Saved{}, rpc.Invalid(field, fe.Err.Error())
 				}
-				id, err := info.SaveMessage(c.Ctx, c.Tx, m, c.Now)
 				if err != nil {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
-				c.Audit(m.ClientID, "message external_id=%s kind=%s created=%t", p.ExternalID, p.Kind, created)
-				return Saved{ID: id, Created: created}, nil
+				return rpc.Saved{ID: id, Created: created}, nil
 			}),
 		rpc.Def("messages.delete", perm.MessagesWrite, "Deletes a portal message by external id. Deleting one already gone succeeds with deleted false.",
-			struct {
-				ExternalID string `json:"external_id" validate:"required,max=64"`
-			}{"MSG-2026-11"}, Deleted{true},
-			func(c *rpc.Call, p *struct {
-				ExternalID string `json:"external_id" validate:"required,max=64"`
-			}) (Deleted, error) {
-				id, err := idByExternal(c.Ctx, c.Q, "info_messages", p.ExternalID)
+			rpc.ExternalOnly{ExternalID: "MSG-2026-11"}, rpc.Deleted{Deleted: true},
+			func(c *rpc.Call, p *rpc.ExternalOnly) (rpc.Deleted, error) {
+				id, err := rpc.IDByExternal(c.Ctx, c.Q, "info_messages", p.ExternalID)
 				if errors.Is(err, core.ErrNotFound) {
 					c.Message("message already absent")
-					return Deleted{}, nil
+					return rpc.Deleted{}, nil
 				}
 				if err != nil {
-					return Deleted{}, err
+					return rpc.Deleted{}, err
 				}
-				if err := info.DeleteMessage(c.Ctx, c.Tx, id); err != nil {
-					return Deleted{}, err
+				err = DeleteMessage(c.Ctx, c.Tx, id, func() error {
+					c.Audit(0, "message external_id=%s deleted", p.ExternalID)
+					return nil
+				})
+				if err != nil {
+					return rpc.Deleted{}, err
 				}
-				c.Audit(0, "message external_id=%s deleted", p.ExternalID)
-				return Deleted{true}, nil
+				return rpc.Deleted{Deleted: true}, nil
 			}),
-	}
+	)
 }

@@ -1,0 +1,59 @@
+package info
+
+import (
+	"html/template"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ispportal/portal/internal/console"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/htmlsafe"
+	"github.com/ispportal/portal/internal/perm"
+)
+
+// staffMessageRow is a message as listed for staff, its body sanitised like the client sees it.
+type staffMessageRow struct {
+	Message
+	Safe   template.HTML
+	Client *core.Client
+	Group  string
+}
+
+// staffMessagesData is the messages page.
+type staffMessagesData struct {
+	Messages []staffMessageRow
+	Groups   []core.InvoiceGroup
+	CanWrite bool
+}
+
+// showStaffMessages renders GET /admin/messages: every message and the form for a new one.
+func (m *Module) showStaffMessages(c *fiber.Ctx) error { return m.renderStaffMessages(c, nil, nil) }
+
+func (m *Module) renderStaffMessages(c *fiber.Ctx, errs, form map[string]string) error {
+	ctx := c.UserContext()
+	list, err := ListMessages(ctx, m.d.DB.R)
+	if err != nil {
+		return err
+	}
+	groups, err := core.Groups(ctx, m.d.DB.R)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, g := range groups {
+		names[g.ID] = g.Name
+	}
+	d := staffMessagesData{Groups: groups, CanWrite: console.Can(m.d.Web, c, perm.MessagesWrite)}
+	for _, msg := range list {
+		row := staffMessageRow{Message: msg, Safe: htmlsafe.Sanitize(msg.Body), Group: names[msg.GroupID]}
+		if msg.ClientID != 0 {
+			// ListMessages joined the client; a private message goes with its client.
+			row.Client = &core.Client{ID: msg.ClientID, Number: msg.ClientNumber, Name: msg.ClientName}
+		}
+		d.Messages = append(d.Messages, row)
+	}
+	if errs != nil {
+		return m.d.Web.FormError(c, tplStaffMessages, "info.staff.title", d, errs, form)
+	}
+	return m.d.Web.Show(c, tplStaffMessages, "info.staff.title", d)
+}
