@@ -1,15 +1,11 @@
 package admin_test
 
 import (
-	"context"
-	"database/sql"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/auth"
@@ -35,34 +31,19 @@ func newEnv(t *testing.T) *testkit.Env {
 // addStaff creates a staff account the way `portal staff add` does.
 func addStaff(t *testing.T, env *testkit.Env, login, role, pw string) int64 {
 	t.Helper()
-	h, err := password.Hash(pw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var id int64
-	env.Tx(func(tx *sql.Tx) error {
-		id, err = core.SaveStaff(context.Background(), tx, core.Staff{Login: login, Name: "Test " + login, Role: role,
-			PasswordHash: h, Active: true}, core.Now(env.Clock.Now()))
-		return err
-	})
-	return id
+	return env.AddStaff(login, role, pw)
 }
 
 // staffBrowser returns a browser with a staff session of a new account of the role.
 func staffBrowser(t *testing.T, env *testkit.Env, role string) *testkit.Browser {
 	t.Helper()
-	id := addStaff(t, env, role+"1", role, "correct horse battery")
-	return env.Browser().LoginStaff(id)
+	return env.StaffBrowser(role)
 }
 
 // auditCount counts audit entries with an action prefix (and actor, if given).
 func auditCount(t *testing.T, env *testkit.Env, action, actor string) int {
 	t.Helper()
-	list, err := core.AuditList(context.Background(), env.Deps.DB.R, core.AuditFilter{Action: action, Actor: actor, Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(list)
+	return env.AuditCount(action, actor)
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="[^"]*"`)

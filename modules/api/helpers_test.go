@@ -2,8 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
 	"encoding/json"
 	"io"
 	"net"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/auth"
@@ -39,7 +36,7 @@ type apiEnv struct {
 }
 
 // staff passwords in tests; hashing once per account keeps tests fast.
-const testPassword = "correct horse battery"
+const testPassword = testkit.StaffPassword
 
 // newEnv boots the portal with the modules the API's methods need and serves it over
 // real HTTP on 127.0.0.1.
@@ -61,17 +58,7 @@ func newEnv(t testing.TB, extra ...app.Constructor) *apiEnv {
 // addStaff creates a staff account with testPassword.
 func (e *apiEnv) addStaff(login, role string) int64 {
 	e.t.Helper()
-	h, err := password.Hash(testPassword)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var id int64
-	e.Tx(func(tx *sql.Tx) error {
-		id, err = core.SaveStaff(context.Background(), tx, core.Staff{Login: login, Name: login, Role: role, PasswordHash: h, Active: true},
-			core.Now(e.Clock.Now()))
-		return err
-	})
-	return id
+	return e.AddStaff(login, role, testPassword)
 }
 
 // rpcResp is a decoded JSON-RPC answer.
@@ -211,11 +198,7 @@ func (r rpcResp) refused(t testing.TB, kind string, want ...string) {
 // count returns a single number from the database.
 func (e *apiEnv) count(query string, args ...any) int {
 	e.t.Helper()
-	var n int
-	if err := e.Deps.DB.R.QueryRow(query, args...).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return e.Count(query, args...)
 }
 
 func decode(t testing.TB, resp *http.Response, out any) {

@@ -1,12 +1,15 @@
-package admin_test
+package helpdesk_test
 
 import (
 	"context"
 	"database/sql"
 	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/helpdesk"
 )
 
@@ -15,7 +18,7 @@ import (
 // and names why not otherwise, in both languages.
 func TestTicketReplySaysWhetherMailed(t *testing.T) {
 	t.Parallel()
-	env := newEnv(t)
+	env := testkit.New(t, helpdesk.New, admin.New)
 	env.Set("system_mail", "portal@example.cz")
 	withMail := env.AddClient("7301", 0)
 	noMail := env.AddClient("7302", 0)
@@ -34,13 +37,13 @@ func TestTicketReplySaysWhetherMailed(t *testing.T) {
 			id, err = helpdesk.SaveTicket(ctx, tx, helpdesk.Ticket{ClientID: client, DepartmentID: dep, Subject: subject}, env.Clock.Now())
 			return err
 		})
-		return "/admin/tickets/" + itoa(id)
+		return "/admin/tickets/" + strconv.FormatInt(id, 10)
 	}
 	outbox := func() (n int) {
 		env.Deps.DB.R.QueryRow(`SELECT COUNT(*) FROM mail_outbox WHERE purpose = ?`, helpdesk.MailPurpose).Scan(&n)
 		return n
 	}
-	sup := staffBrowser(t, env, core.RoleSupport)
+	sup := env.StaffBrowser(core.RoleSupport)
 
 	// No client: saved, nothing mailed, and the console says so before and after.
 	orphan := ticket(0, "Found in the mailbox")
@@ -50,7 +53,7 @@ func TestTicketReplySaysWhetherMailed(t *testing.T) {
 	if n := outbox(); n != 0 {
 		t.Fatalf("%d mails queued for a ticket without a client", n)
 	}
-	if auditCount(t, env, "ticket.reply", "staff:support1") != 1 {
+	if env.AuditCount("ticket.reply", "staff:support1") != 1 {
 		t.Fatal("a reply that mailed nothing must still be audited")
 	}
 

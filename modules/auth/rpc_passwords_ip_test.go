@@ -1,20 +1,26 @@
-package api
+package auth_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/api"
+	"github.com/ispportal/portal/modules/auth"
+)
 
 // TestPasswordActionsAuditIP: the auth module's own audit rows of API password actions
 // (one-time password, link, unlock) carry the caller's address.
 func TestPasswordActionsAuditIP(t *testing.T) {
-	e := newEnv(t)
-	sid := e.admin()
-	setupClient(t, e, sid)
+	e := testkit.New(t, auth.New, api.New).API()
+	sid := e.Admin()
+	e.AddClients(sid)
 	e.Set("system_mail", "portal@example.net")
 	e.Set("system_mail_name", "NetWave")
 	e.Set("ci_url", "https://portal.example.net/")
-	e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "email": "alice@example.net"}).ok(t, nil)
-	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "generate": true}).ok(t, nil)
-	e.call(sid, "clients.sendPasswordLink", map[string]any{"external_id": "C1"}).ok(t, nil)
-	e.call(sid, "clients.unlock", map[string]any{"external_id": "C1"}).ok(t, nil)
+	e.Call(sid, "clients.edit", map[string]any{"external_id": "C1", "email": "alice@example.net"}).OK(t, nil)
+	e.Call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "generate": true}).OK(t, nil)
+	e.Call(sid, "clients.sendPasswordLink", map[string]any{"external_id": "C1"}).OK(t, nil)
+	e.Call(sid, "clients.unlock", map[string]any{"external_id": "C1"}).OK(t, nil)
 	for _, action := range []string{"password.otp", "password.link", "client.unlock"} {
 		var ip string
 		if err := e.Deps.DB.R.QueryRow(`SELECT ip FROM audit_log WHERE action = ?`, action).Scan(&ip); err != nil {

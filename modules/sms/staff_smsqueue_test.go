@@ -1,16 +1,20 @@
-package admin_test
+package sms_test
 
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"testing"
 
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/sms"
 )
 
 func TestSMSQueueRetry(t *testing.T) {
 	t.Parallel()
-	env := newEnv(t)
+	env := testkit.New(t, sms.New, admin.New)
 	cid := env.AddClient("7101", 0)
 	var failed, sent int64
 	env.Tx(func(tx *sql.Tx) error {
@@ -27,22 +31,22 @@ func TestSMSQueueRetry(t *testing.T) {
 		_, err = tx.Exec(`UPDATE sms_queue SET status = 'sent' WHERE id = ?`, sent)
 		return err
 	})
-	b := adminBrowser(t, env, "boss")
+	b := env.StaffBrowserAs("boss", core.RoleAdmin)
 	b.Get("/admin/tools").Expect(t, 200, `/admin/tools/sms`)
 	b.Get("/admin/tools/sms?status=failed").Expect(t, 200, "420777123456", "gateway said no").Lacks(t, "420777654321")
-	b.Post("/admin/tools/sms/"+itoa(failed)+"/retry", nil).Expect(t, 303)
+	b.Post("/admin/tools/sms/"+strconv.FormatInt(failed, 10)+"/retry", nil).Expect(t, 303)
 	b.Get("/admin/tools/sms").Expect(t, 200, "queued again")
 	m, err := sms.MessageByID(context.Background(), env.Deps.DB.R, failed)
 	if err != nil || m.Status != "queued" || m.Attempts != 0 || m.LastError != "" {
 		t.Fatalf("after retry: %+v %v", m, err)
 	}
 	// A sent message is not sent twice.
-	b.Post("/admin/tools/sms/"+itoa(sent)+"/retry", nil).Expect(t, 303)
+	b.Post("/admin/tools/sms/"+strconv.FormatInt(sent, 10)+"/retry", nil).Expect(t, 303)
 	b.Get("/admin/tools/sms").Expect(t, 200, "Only a failed or waiting SMS")
 	b.Post("/admin/tools/sms/99999/retry", nil).Expect(t, 404)
-	if auditCount(t, env, "smsqueue.retry", "staff:boss") != 1 {
+	if env.AuditCount("smsqueue.retry", "staff:boss") != 1 {
 		t.Fatal("retry not audited")
 	}
 	// Support staff may not use the tools.
-	staffBrowser(t, env, "support").Get("/admin/tools/sms").Expect(t, 403)
+	env.StaffBrowser("support").Get("/admin/tools/sms").Expect(t, 403)
 }
