@@ -2,12 +2,12 @@ package admin
 
 import (
 	"html/template"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // clientData is the client card.
@@ -24,9 +24,9 @@ type clientData struct {
 
 // clientParam parses :id strictly and loads the client; anything else is 404.
 func (m *Module) clientParam(c *fiber.Ctx) (core.Client, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return core.Client{}, fiber.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return core.Client{}, err
 	}
 	return core.ClientByID(c.UserContext(), m.d.DB.R, id)
 }

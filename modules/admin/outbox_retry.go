@@ -6,15 +6,16 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // retryMail handles POST /admin/tools/outbox/:id/retry: a failed (or waiting) mail is
 // queued again with a fresh attempt count and the worker is woken. A mail whose link was
 // removed (given up or expired) is refused: the client needs a new link instead.
 func (m *Module) retryMail(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return fiber.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
 	}
 	err = mail.Retry(c.UserContext(), m.d.DB, id)
 	switch {

@@ -2,11 +2,11 @@ package admin
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // outboxMailData is the page of one mail.
@@ -19,9 +19,9 @@ type outboxMailData struct {
 // link's token is never on it: mail.Get shows it as mail.Redacted while the mail waits,
 // and the worker removes it from the row once the mail is sent, given up or expired.
 func (m *Module) showMail(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return fiber.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
 	}
 	e, err := mail.Get(c.UserContext(), m.d.DB.R, id)
 	if errors.Is(err, mail.ErrNotFound) {

@@ -109,7 +109,7 @@ func (m *Module) sampleClient(c *fiber.Ctx, number string, group int64) (core.Cl
 // template (or the built-in default) applies again.
 func (m *Module) deleteTemplate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, err := idParam(c, "id")
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}
