@@ -74,14 +74,10 @@ const (
 	maxPassword = 4096
 )
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.toml
-var localeFiles embed.FS
+// files are the module's migrations, templates and locales (see app.Info.Embed).
+//
+//go:embed migrations templates locales
+var files embed.FS
 
 // Module is the auth module.
 type Module struct{ d app.Deps }
@@ -95,9 +91,6 @@ func (m *Module) Info() app.Info {
 		Name:       "auth",
 		Area:       app.Public,
 		Menu:       []web.MenuItem{{Key: "auth.menu.password", Path: pathChange, Order: 95}},
-		Migrations: app.Sub(migrationFiles, "migrations"),
-		Templates:  app.Sub(templateFiles, "templates"),
-		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       seed,
 		Commands:   commands(),
 		StaffPages: m.staffPages(),
@@ -105,7 +98,7 @@ func (m *Module) Info() app.Info {
 		Card:       []app.CardSection{m.staffCard()},
 
 		MailDefaults: registerMailDefaults,
-	}
+	}.Embed(files)
 }
 
 // Mount registers the routes and the CSRF exemption of the cross-origin login form.

@@ -17,14 +17,10 @@ const menuLocal = "app.menu.extra"
 // menuOrder is where custom buttons start in the menu, after every module's entry.
 const menuOrder = 100
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.toml
-var localeFiles embed.FS
+// files are the module's migrations, templates and locales (see app.Info.Embed).
+//
+//go:embed migrations templates locales
+var files embed.FS
 
 // Module puts the custom buttons into the menu.
 type Module struct {
@@ -43,15 +39,12 @@ func (m *Module) Info() app.Info {
 	return app.Info{
 		Name:       "buttons",
 		Area:       app.Public,
-		Migrations: app.Sub(migrationFiles, "migrations"),
 		Seed:       m.seed,
 		Commands:   m.commands(),
-		Templates:  app.Sub(templateFiles, "templates"),
-		Locales:    app.Sub(localeFiles, "locales"),
 		Middleware: []fiber.Handler{m.addToMenu},
 		StaffPages: m.staffPages(),
 		Methods:    m.methods(),
-	}
+	}.Embed(files)
 }
 
 // Mount has nothing to mount: the buttons are menu entries, not pages.

@@ -20,11 +20,10 @@ const (
 	tplStaffContact = "contact/staff_contact"
 )
 
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.toml
-var localeFiles embed.FS
+// files are the module's templates and locales (see app.Info.Embed).
+//
+//go:embed templates locales
+var files embed.FS
 
 // Module is the Contact page.
 type Module struct{ d app.Deps }
@@ -35,19 +34,17 @@ func New(d app.Deps) app.Module { return &Module{d: d} }
 // Info declares the module.
 func (m *Module) Info() app.Info {
 	return app.Info{
-		Name:      "contact",
-		Prefix:    pathContact,
-		Area:      app.Client,
-		Menu:      []web.MenuItem{{Key: "contact.menu", Path: pathContact, Order: 90}},
-		Templates: app.Sub(templateFiles, "templates"),
-		Locales:   app.Sub(localeFiles, "locales"),
-		Seed:      m.seed,
-		Commands:  m.commands(),
+		Name:     "contact",
+		Prefix:   pathContact,
+		Area:     app.Client,
+		Menu:     []web.MenuItem{{Key: "contact.menu", Path: pathContact, Order: 90}},
+		Seed:     m.seed,
+		Commands: m.commands(),
 		// The overview of the contact texts in the staff console (editing is on the
 		// settings page).
 		StaffPages: []app.StaffPage{{Method: fiber.MethodGet, Path: pathContact, Action: perm.ContactRead, Handler: m.showStaffContact,
 			Menu: app.MenuEntry{Key: "contact.staff.menu", Order: 46}}},
-	}
+	}.Embed(files)
 }
 
 // Mount registers the routes.

@@ -25,14 +25,10 @@ const (
 // StoreDir is the folder under the data directory that holds document files.
 const StoreDir = "documents"
 
-//go:embed migrations/*.sql
-var migrations embed.FS
-
-//go:embed templates/*.html
-var templates embed.FS
-
-//go:embed locales/*.toml
-var locales embed.FS
+// files are the module's migrations, templates and locales (see app.Info.Embed).
+//
+//go:embed migrations templates locales
+var files embed.FS
 
 // Module is the Documents tab.
 type Module struct{ d app.Deps }
@@ -49,17 +45,14 @@ func (m *Module) Info() app.Info {
 		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayDocumentsTab.Get(m.d.Settings) },
 		Menu:   []web.MenuItem{{Key: "documents.menu", Path: "/documents", Order: 40}},
 
-		Migrations: app.Sub(migrations, "migrations"),
-		Templates:  app.Sub(templates, "templates"),
-		Locales:    app.Sub(locales, "locales"),
-		Seed:       m.seed,
-		Commands:   commands(),
+		Seed:     m.seed,
+		Commands: commands(),
 
 		StaffPages: m.staffPages(),
 		Methods:    m.methods(),
 		FileKinds:  []app.FileKind{m.fileKind()},
 		Card:       []app.CardSection{m.staffCard()},
-	}
+	}.Embed(files)
 }
 
 // Mount registers the routes under /documents.

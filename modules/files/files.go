@@ -25,14 +25,10 @@ const (
 // StoreDir is the folder under the data directory that holds published files.
 const StoreDir = "files"
 
-//go:embed migrations/*.sql
-var migrations embed.FS
-
-//go:embed templates/*.html
-var templates embed.FS
-
-//go:embed locales/*.toml
-var locales embed.FS
+// files are the module's migrations, templates and locales (see app.Info.Embed).
+//
+//go:embed migrations templates locales
+var files embed.FS
 
 // Module is the Files tab.
 type Module struct{ d app.Deps }
@@ -49,16 +45,13 @@ func (m *Module) Info() app.Info {
 		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayFilesTab.Get(m.d.Settings) },
 		Menu:   []web.MenuItem{{Key: "files.menu", Path: "/files", Order: 50}},
 
-		Migrations: app.Sub(migrations, "migrations"),
-		Templates:  app.Sub(templates, "templates"),
-		Locales:    app.Sub(locales, "locales"),
-		Seed:       m.seed,
-		Commands:   commands(),
+		Seed:     m.seed,
+		Commands: commands(),
 
 		StaffPages: m.staffPages(),
 		Methods:    m.methods(),
 		FileKinds:  []app.FileKind{m.fileKind()},
-	}
+	}.Embed(files)
 }
 
 // Mount registers the routes under /files.

@@ -23,14 +23,10 @@ const (
 	tplShow = "gdpr/show"
 )
 
-//go:embed migrations/*.sql
-var migrations embed.FS
-
-//go:embed templates/*.html
-var templates embed.FS
-
-//go:embed locales/*.toml
-var locales embed.FS
+// files are the module's migrations, templates and locales (see app.Info.Embed).
+//
+//go:embed migrations templates locales
+var files embed.FS
 
 // Module is the GDPR tab.
 type Module struct{ d app.Deps }
@@ -47,15 +43,12 @@ func (m *Module) Info() app.Info {
 		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayGDPRTab.Get(m.d.Settings) },
 		Menu:   []web.MenuItem{{Key: "gdpr.menu", Path: "/gdpr", Order: 80}},
 
-		Migrations: app.Sub(migrations, "migrations"),
-		Templates:  app.Sub(templates, "templates"),
-		Locales:    app.Sub(locales, "locales"),
 		Seed:       m.seed,
 		Commands:   commands(),
 		StaffPages: m.staffPages(),
 		Methods:    m.methods(),
 		Card:       []app.CardSection{m.staffCard()},
-	}
+	}.Embed(files)
 }
 
 // Mount registers the routes under /gdpr.

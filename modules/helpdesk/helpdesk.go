@@ -28,14 +28,10 @@ const (
 	localsActive = "helpdesk:active"
 )
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.toml
-var localeFiles embed.FS
+// files are the module's migrations, templates and locales (see app.Info.Embed).
+//
+//go:embed migrations templates locales
+var files embed.FS
 
 // Module is the helpdesk feature.
 type Module struct {
@@ -63,15 +59,12 @@ func (m *Module) Info() app.Info {
 		Area:       app.Client,
 		Gate:       m.gate,
 		Menu:       []web.MenuItem{{Key: "helpdesk.menu", Path: pathList, Order: 70}},
-		Migrations: app.Sub(migrationFiles, "migrations"),
-		Templates:  app.Sub(templateFiles, "templates"),
-		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Commands:   commands(),
 		StaffPages: m.staffPages(),
 		Methods:    m.methods(),
 		Card:       []app.CardSection{m.staffCard()},
-	}
+	}.Embed(files)
 }
 
 // Mount registers the routes under /helpdesk.

@@ -23,14 +23,10 @@ const (
 	tplEdit    = "info/edit"
 )
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.toml
-var localeFiles embed.FS
+// files are the module's migrations, templates and locales (see app.Info.Embed).
+//
+//go:embed migrations templates locales
+var files embed.FS
 
 // Module is the information page.
 type Module struct{ d app.Deps }
@@ -45,9 +41,6 @@ func (m *Module) Info() app.Info {
 		Prefix:     pathInfo,
 		Area:       app.Client,
 		Menu:       []web.MenuItem{{Key: "info.menu", Path: pathInfo, Order: 10}},
-		Migrations: app.Sub(migrationFiles, "migrations"),
-		Templates:  app.Sub(templateFiles, "templates"),
-		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Commands:   m.commands(),
 		StaffPages: m.staffPages(),
@@ -55,7 +48,7 @@ func (m *Module) Info() app.Info {
 		Card:       []app.CardSection{m.staffCard()},
 
 		MailDefaults: registerMailDefaults,
-	}
+	}.Embed(files)
 }
 
 // Mount registers the routes. The data change routes check their setting themselves,

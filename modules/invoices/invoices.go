@@ -32,14 +32,10 @@ const (
 	perPage = 20
 )
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.toml
-var localeFiles embed.FS
+// files are the module's migrations, templates and locales (see app.Info.Embed).
+//
+//go:embed migrations templates locales
+var files embed.FS
 
 // Module is the Invoicing tab.
 type Module struct{ d app.Deps }
@@ -56,16 +52,13 @@ func (m *Module) Info() app.Info {
 		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayInvoicesTab.Get(m.d.Settings) },
 		Menu:   []web.MenuItem{{Key: "invoices.menu", Path: prefix, Order: 30}},
 
-		Migrations: app.Sub(migrationFiles, "migrations"),
-		Templates:  app.Sub(templateFiles, "templates"),
-		Locales:    app.Sub(localeFiles, "locales"),
-		Seed:       m.seed,
-		Commands:   m.commands(),
+		Seed:     m.seed,
+		Commands: m.commands(),
 
 		Methods:   m.methods(),
 		FileKinds: []app.FileKind{m.fileKind()},
 		Card:      []app.CardSection{m.staffCard()},
-	}
+	}.Embed(files)
 }
 
 // Mount registers the routes. /payments comes before /:id, which would not match it

@@ -27,14 +27,10 @@ const (
 // postLimit is how many requests one address may send per hour.
 const postLimit = 10
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.toml
-var localeFiles embed.FS
+// files are the module's migrations, templates and locales (see app.Info.Embed).
+//
+//go:embed migrations templates locales
+var files embed.FS
 
 // Module is the support requests page.
 type Module struct{ d app.Deps }
@@ -45,20 +41,17 @@ func New(d app.Deps) app.Module { return &Module{d: d} }
 // Info declares the module.
 func (m *Module) Info() app.Info {
 	return app.Info{
-		Name:       "requests",
-		Prefix:     pathRequests,
-		Area:       app.Client,
-		Gate:       func(c *fiber.Ctx) bool { return settings.AuthRequestsEnable.Get(m.d.Settings) },
-		Menu:       []web.MenuItem{{Key: "requests.menu", Path: pathRequests, Order: 75}},
-		Migrations: app.Sub(migrationFiles, "migrations"),
-		Templates:  app.Sub(templateFiles, "templates"),
-		Locales:    app.Sub(localeFiles, "locales"),
-		Seed:       m.seed,
-		Commands:   m.commands(),
+		Name:     "requests",
+		Prefix:   pathRequests,
+		Area:     app.Client,
+		Gate:     func(c *fiber.Ctx) bool { return settings.AuthRequestsEnable.Get(m.d.Settings) },
+		Menu:     []web.MenuItem{{Key: "requests.menu", Path: pathRequests, Order: 75}},
+		Seed:     m.seed,
+		Commands: m.commands(),
 
 		MailDefaults: registerMailDefaults,
 		Methods:      m.methods(),
-	}
+	}.Embed(files)
 }
 
 // Mount registers the routes.

@@ -26,14 +26,10 @@ const (
 	titleContactEdt = "sms.contact_edit_title"
 )
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
-//go:embed templates/*.html
-var templateFiles embed.FS
-
-//go:embed locales/*.toml
-var localeFiles embed.FS
+// files are the module's migrations, templates and locales (see app.Info.Embed).
+//
+//go:embed migrations templates locales
+var files embed.FS
 
 // Module is the SMS feature.
 type Module struct {
@@ -69,16 +65,13 @@ func (m *Module) Info() app.Info {
 		Area:       app.Client,
 		Gate:       func(c *fiber.Ctx) bool { return Enabled(m.d.Settings) },
 		Menu:       []web.MenuItem{{Key: "sms.menu", Path: pathSend, Order: 60}},
-		Migrations: app.Sub(migrationFiles, "migrations"),
-		Templates:  app.Sub(templateFiles, "templates"),
-		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       m.seed,
 		Worker:     m.worker.Run,
 		Commands:   commands(),
 		StaffPages: m.staffPages(),
 		Methods:    m.methods(),
 		Card:       []app.CardSection{m.staffCard()},
-	}
+	}.Embed(files)
 }
 
 // Mount registers the routes under /sms.
