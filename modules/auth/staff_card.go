@@ -55,8 +55,8 @@ func (m *Module) staffCard() app.CardSection {
 // staffPages are the client card's password actions, posted from the login section.
 func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
-		{Method: fiber.MethodPost, Path: "/clients/:id/unlock", Action: perm.PasswordsWrite, Handler: m.unlockClient},
-		{Method: fiber.MethodPost, Path: "/clients/:id/password", Action: perm.PasswordsWrite, Handler: m.passwordAction},
+		console.Post("/clients/:id/unlock", perm.PasswordsWrite, m.unlockClient),
+		console.Post("/clients/:id/password", perm.PasswordsWrite, m.passwordAction),
 	}
 }
 

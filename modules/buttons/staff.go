@@ -1,9 +1,8 @@
 package buttons
 
 import (
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/perm"
 )
 
@@ -18,9 +17,8 @@ const (
 // checks each action.
 func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
-		{Method: fiber.MethodGet, Path: pathStaffButtons, Action: perm.ButtonsRead, Handler: m.showButtons,
-			Menu: app.MenuEntry{Key: "buttons.staff.menu", Order: 42}},
-		{Method: fiber.MethodPost, Path: pathStaffButtons, Action: perm.ButtonsWrite, Handler: m.saveButton},
-		{Method: fiber.MethodPost, Path: pathStaffDelete, Action: perm.ButtonsWrite, Handler: m.deleteButton},
+		console.Menu(console.Get(pathStaffButtons, perm.ButtonsRead, m.showButtons), "buttons.staff.menu", 42),
+		console.Post(pathStaffButtons, perm.ButtonsWrite, m.saveButton),
+		console.Post(pathStaffDelete, perm.ButtonsWrite, m.deleteButton),
 	}
 }

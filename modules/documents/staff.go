@@ -2,7 +2,6 @@ package documents
 
 import (
 	"database/sql"
-	"html/template"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,28 +23,16 @@ const (
 // staffPages are the console's document actions.
 func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
-		{Method: fiber.MethodPost, Path: pathStaffVisible, Action: perm.DocumentsWrite, Handler: m.setStaffVisible},
+		console.Post(pathStaffVisible, perm.DocumentsWrite, m.setStaffVisible),
 	}
-}
-
-// staffCardData is what the card section shows.
-type staffCardData struct {
-	Client core.Client
-	List   []Document
-	Can    bool
 }
 
 // staffCard is the documents section of the staff client card: every document of the
 // client, also those hidden from the portal, with the "display in portal" switch.
 func (m *Module) staffCard() app.CardSection {
-	return app.CardSection{Name: "documents", Order: 40, Action: perm.DocumentsRead,
-		Render: func(c *fiber.Ctx, cl core.Client, errs map[string]string) (template.HTML, error) {
-			list, err := ListDocuments(c.UserContext(), m.d.DB.R, cl.ID, false)
-			if err != nil {
-				return "", err
-			}
-			return m.d.Web.Partial(c, tplStaffCard, staffCardData{Client: cl, List: list, Can: console.Can(m.d.Web, c, perm.DocumentsWrite)}, errs)
-		}}
+	return console.ListCard(m.d.Web, "documents", 40, perm.DocumentsRead, perm.DocumentsWrite, tplStaffCard, func(c *fiber.Ctx, cl core.Client) ([]Document, error) {
+		return ListDocuments(c.UserContext(), m.d.DB.R, cl.ID, false)
+	})
 }
 
 // setStaffVisible handles POST /admin/clients/:id/documents/:doc/visible with

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/blob"
+	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/perm"
 )
 
@@ -20,12 +21,11 @@ const (
 // reads files, upload and delete for those that write them.
 func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
-		{Method: fiber.MethodGet, Path: pathStaffFiles, Action: perm.FilesRead, Handler: m.showStaffFiles,
-			Menu: app.MenuEntry{Key: "files.staff.menu", Order: 30}},
+		console.Menu(console.Get(pathStaffFiles, perm.FilesRead, m.showStaffFiles), "files.staff.menu", 30),
 		// The upload form may carry a file of blob.MaxUploadBytes; it is streamed to
 		// disk, never held in memory.
 		{Method: fiber.MethodPost, Path: pathStaffFiles, Action: perm.FilesWrite, Handler: m.uploadStaffFile,
 			Upload: blob.MaxUploadBytes + 1<<20},
-		{Method: fiber.MethodPost, Path: pathStaffDelete, Action: perm.FilesWrite, Handler: m.deleteStaffFile},
+		console.Post(pathStaffDelete, perm.FilesWrite, m.deleteStaffFile),
 	}
 }

@@ -1,9 +1,8 @@
 package gdpr
 
 import (
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/perm"
 )
 
@@ -20,10 +19,9 @@ const (
 // checks each action.
 func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
-		{Method: fiber.MethodGet, Path: pathStaffConsents, Action: perm.ConsentsRead, Handler: m.showStaffConsents,
-			Menu: app.MenuEntry{Key: "gdpr.staff.menu", Order: 44}},
-		{Method: fiber.MethodPost, Path: pathStaffConsents, Action: perm.ConsentsWrite, Handler: m.addConsentDocument},
-		{Method: fiber.MethodPost, Path: pathStaffVersion, Action: perm.ConsentsWrite, Handler: m.addConsentVersion},
-		{Method: fiber.MethodPost, Path: pathStaffActive, Action: perm.ConsentsWrite, Handler: m.setConsentActive},
+		console.Menu(console.Get(pathStaffConsents, perm.ConsentsRead, m.showStaffConsents), "gdpr.staff.menu", 44),
+		console.Post(pathStaffConsents, perm.ConsentsWrite, m.addConsentDocument),
+		console.Post(pathStaffVersion, perm.ConsentsWrite, m.addConsentVersion),
+		console.Post(pathStaffActive, perm.ConsentsWrite, m.setConsentActive),
 	}
 }

@@ -1,11 +1,10 @@
 package gdpr
 
 import (
-	"html/template"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/perm"
 )
@@ -22,19 +21,12 @@ type staffCardRow struct {
 
 // staffCard is the consents section of the staff client card.
 func (m *Module) staffCard() app.CardSection {
-	return app.CardSection{Name: "consents", Order: 50, Action: perm.ConsentsRead,
-		Render: func(c *fiber.Ctx, cl core.Client, errs map[string]string) (template.HTML, error) {
-			list, err := ConsentState(c.UserContext(), m.d.DB.R, cl.ID)
-			if err != nil {
-				return "", err
-			}
-			rows := make([]staffCardRow, 0, len(list))
-			for _, s := range list {
-				rows = append(rows, staffCardRow{State: s, StatusKey: staffStatus[s.Status]})
-			}
-			return m.d.Web.Partial(c, tplStaffCard, struct {
-				Client core.Client
-				List   []staffCardRow
-			}{cl, rows}, errs)
-		}}
+	return console.ListCard(m.d.Web, "consents", 50, perm.ConsentsRead, "", tplStaffCard, func(c *fiber.Ctx, cl core.Client) ([]staffCardRow, error) {
+		list, err := ConsentState(c.UserContext(), m.d.DB.R, cl.ID)
+		rows := make([]staffCardRow, 0, len(list))
+		for _, s := range list {
+			rows = append(rows, staffCardRow{State: s, StatusKey: staffStatus[s.Status]})
+		}
+		return rows, err
+	})
 }

@@ -1,9 +1,8 @@
 package helpdesk
 
 import (
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/perm"
 )
 
@@ -20,10 +19,9 @@ const (
 // its reply form, and the departments form (administrators).
 func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
-		{Method: fiber.MethodGet, Path: pathStaffTickets, Action: perm.TicketsRead, Handler: m.showStaffTickets,
-			Menu: app.MenuEntry{Key: "helpdesk.staff.menu", Order: 25}},
-		{Method: fiber.MethodGet, Path: pathStaffTickets + "/:id", Action: perm.TicketsRead, Handler: m.showStaffTicket},
-		{Method: fiber.MethodPost, Path: pathStaffTickets + "/:id/reply", Action: perm.TicketsWrite, Handler: m.replyStaffTicket},
-		{Method: fiber.MethodPost, Path: pathStaffDepartments, Action: perm.DepartmentsWrite, Handler: m.saveStaffDepartment},
+		console.Menu(console.Get(pathStaffTickets, perm.TicketsRead, m.showStaffTickets), "helpdesk.staff.menu", 25),
+		console.Get(pathStaffTickets+"/:id", perm.TicketsRead, m.showStaffTicket),
+		console.Post(pathStaffTickets+"/:id/reply", perm.TicketsWrite, m.replyStaffTicket),
+		console.Post(pathStaffDepartments, perm.DepartmentsWrite, m.saveStaffDepartment),
 	}
 }

@@ -1,9 +1,8 @@
 package info
 
 import (
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/perm"
 )
 
@@ -18,9 +17,8 @@ const (
 // posted from the client card) and the delete button.
 func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
-		{Method: fiber.MethodGet, Path: pathStaffMessages, Action: perm.MessagesRead, Handler: m.showStaffMessages,
-			Menu: app.MenuEntry{Key: "info.staff.menu", Order: 20}},
-		{Method: fiber.MethodPost, Path: pathStaffMessages, Action: perm.MessagesWrite, Handler: m.createStaffMessage},
-		{Method: fiber.MethodPost, Path: pathStaffMessages + "/:id/delete", Action: perm.MessagesWrite, Handler: m.deleteStaffMessage},
+		console.Menu(console.Get(pathStaffMessages, perm.MessagesRead, m.showStaffMessages), "info.staff.menu", 20),
+		console.Post(pathStaffMessages, perm.MessagesWrite, m.createStaffMessage),
+		console.Post(pathStaffMessages+"/:id/delete", perm.MessagesWrite, m.deleteStaffMessage),
 	}
 }

@@ -1,11 +1,10 @@
 package services
 
 import (
-	"html/template"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/perm"
 )
@@ -13,14 +12,9 @@ import (
 // staffCard is the services section of the staff client card: every service of the
 // client, terminated ones too.
 func (m *Module) staffCard() app.CardSection {
-	return app.CardSection{Name: "services", Order: 20, Action: perm.ServicesRead,
-		Render: func(c *fiber.Ctx, cl core.Client, errs map[string]string) (template.HTML, error) {
-			list, err := ListServices(c.UserContext(), m.d.DB.R, cl.ID, ListFilter{WithTerminated: true})
-			if err != nil {
-				return "", err
-			}
-			return m.d.Web.Partial(c, "services/staff_card", staffCardData{Client: cl, List: list}, errs)
-		}}
+	return console.ListCard(m.d.Web, "services", 20, perm.ServicesRead, "", "services/staff_card", func(c *fiber.Ctx, cl core.Client) ([]Service, error) {
+		return ListServices(c.UserContext(), m.d.DB.R, cl.ID, ListFilter{WithTerminated: true})
+	})
 }
 
 // staffCardData is what the card section template sees.

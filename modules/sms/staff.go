@@ -1,9 +1,8 @@
 package sms
 
 import (
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/perm"
 )
 
@@ -18,7 +17,7 @@ const (
 // administrator (reached from the tools page, no menu line of their own).
 func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
-		{Method: fiber.MethodGet, Path: pathStaffQueue, Action: perm.ToolsRead, Handler: m.showStaffQueue},
-		{Method: fiber.MethodPost, Path: pathStaffQueue + "/:id/retry", Action: perm.ToolsWrite, Handler: m.retryStaffQueue},
+		console.Get(pathStaffQueue, perm.ToolsRead, m.showStaffQueue),
+		console.Post(pathStaffQueue+"/:id/retry", perm.ToolsWrite, m.retryStaffQueue),
 	}
 }
