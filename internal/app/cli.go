@@ -22,6 +22,43 @@ func Flags(command string, stdio IO) *flag.FlagSet {
 	return fs
 }
 
+// ParseFlags parses a command's flags and refuses positional arguments, naming the
+// command (the flag set's name) in the error.
+func ParseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// Positional parses flags that may come before, between or after the positional
+// arguments ("ticket reply 12 --author Eva"), which the flag package alone stops at,
+// and returns the positional ones.
+func Positional(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+}
+
+// YesNo is how command output shows a flag.
+func YesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
 // NoArgs refuses arguments to a command that takes none.
 func NoArgs(command string, args []string) error {
 	if len(args) != 0 {

@@ -25,7 +25,19 @@ func TestCLIHelpers(t *testing.T) {
 		t.Fatalf("table %q %v", out.String(), err)
 	}
 	var errs bytes.Buffer
-	fs := Flags("x", IO{Err: &errs})
+	fs := Flags("ticket reply", IO{Err: &errs})
+	author := fs.String("author", "", "")
+	if pos, err := Positional(fs, []string{"12", "--author", "Eva", "x"}); err != nil || len(pos) != 2 || pos[0] != "12" || pos[1] != "x" || *author != "Eva" {
+		t.Fatalf("positional: %q %q %v", pos, *author, err)
+	}
+	if err := ParseFlags(Flags("request list", IO{Err: &errs}), []string{"x"}); err == nil || err.Error() != `request list: unexpected argument "x"` {
+		t.Fatalf("parse flags: %v", err)
+	}
+	if YesNo(true) != "yes" || YesNo(false) != "no" {
+		t.Fatal("yes/no")
+	}
+
+	fs = Flags("x", IO{Err: &errs})
 	if err := fs.Parse([]string{"--nope"}); err == nil || !bytes.Contains(errs.Bytes(), []byte("nope")) {
 		t.Fatalf("flags: %v %q", err, errs.String())
 	}
