@@ -38,30 +38,29 @@ type LineError struct {
 
 func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
+// decimal is a number of a JSON import, given or not, held as an integer scaled by
+// 10^scale.
+type decimal struct {
+	v   int64
+	set bool
+}
+
+func (d *decimal) read(b []byte, scale int) error {
+	v, err := decimalJSON(b, scale)
+	d.v, d.set = v, err == nil
+	return err
+}
+
 // amount is money in a JSON import: a number or a string with up to two decimals
 // ("413.22", 413.22, "413,22"), read exactly into minor units, never through a float.
-type amount struct {
-	v   int64
-	set bool
-}
+type amount struct{ decimal }
 
-func (a *amount) UnmarshalJSON(b []byte) error {
-	v, err := decimalJSON(b, 2)
-	a.v, a.set = v, err == nil
-	return err
-}
+func (a *amount) UnmarshalJSON(b []byte) error { return a.read(b, 2) }
 
 // quantity is a quantity with up to three decimals, held in thousandths.
-type quantity struct {
-	v   int64
-	set bool
-}
+type quantity struct{ decimal }
 
-func (q *quantity) UnmarshalJSON(b []byte) error {
-	v, err := decimalJSON(b, 3)
-	q.v, q.set = v, err == nil
-	return err
-}
+func (q *quantity) UnmarshalJSON(b []byte) error { return q.read(b, 3) }
 
 func decimalJSON(b []byte, scale int) (int64, error) {
 	s := strings.TrimSpace(string(b))
