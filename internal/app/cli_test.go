@@ -2,7 +2,10 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"testing"
+
+	"github.com/ispportal/portal/internal/core"
 )
 
 func TestCLIHelpers(t *testing.T) {
@@ -32,6 +35,15 @@ func TestCLIHelpers(t *testing.T) {
 	}
 	if err := ParseFlags(Flags("request list", IO{Err: &errs}), []string{"x"}); err == nil || err.Error() != `request list: unexpected argument "x"` {
 		t.Fatalf("parse flags: %v", err)
+	}
+	if err := CommandError("consent add", &core.FieldError{Field: "title", Err: core.ErrNotBlank}); err.Error() != "consent add: "+core.ErrNotBlank.Error() || !errors.Is(err, core.ErrNotBlank) {
+		t.Fatalf("command error: %v", err)
+	}
+	if _, err := IDArg([]string{"x"}, "give exactly one document ID", "document "); err == nil || err.Error() != `document id "x" is not a number` {
+		t.Fatalf("id arg: %v", err)
+	}
+	if _, err := IDArg(nil, "give exactly one document ID", "document "); err == nil || err.Error() != "give exactly one document ID" {
+		t.Fatalf("id arg: %v", err)
 	}
 	if YesNo(true) != "yes" || YesNo(false) != "no" {
 		t.Fatal("yes/no")
