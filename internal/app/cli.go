@@ -22,6 +22,43 @@ func Flags(command string, stdio IO) *flag.FlagSet {
 	return fs
 }
 
+// ParseFlags parses a command's flags and refuses positional arguments, naming the
+// command (the flag set's name) in the error.
+func ParseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// Positional parses flags that may come before, between or after the positional
+// arguments ("ticket reply 12 --author Eva"), which the flag package alone stops at,
+// and returns the positional ones.
+func Positional(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+}
+
+// YesNo is how command output shows a flag.
+func YesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
 // NoArgs refuses arguments to a command that takes none.
 func NoArgs(command string, args []string) error {
 	if len(args) != 0 {
@@ -42,6 +79,20 @@ func OneID(command, what string, args []string) (int64, error) {
 	return id, nil
 }
 
+// IDArg is OneID in the wording of the commands that predate it, which stays as their
+// users know it: usage is the error for other than one argument, and a bad id is
+// "<prefix>id %q is not a number".
+func IDArg(args []string, usage, prefix string) (int64, error) {
+	if len(args) != 1 {
+		return 0, errors.New(usage)
+	}
+	id, ok := core.ParseID(args[0])
+	if !ok {
+		return 0, fmt.Errorf("%sid %q is not a number", prefix, args[0])
+	}
+	return id, nil
+}
+
 // OneClient reads the one argument of a command as a client number and loads the
 // client; an unknown number is the command's error, not an internal one.
 func OneClient(ctx context.Context, d Deps, command string, args []string) (core.Client, error) {
@@ -53,6 +104,28 @@ func OneClient(ctx context.Context, d Deps, command string, args []string) (core
 		return cl, fmt.Errorf("%s: no client with number %q", command, args[0])
 	}
 	return cl, err
+}
+
+// ClientFlag loads the client a --client NUMBER flag names; no number is no client
+// (the zero Client).
+func ClientFlag(ctx context.Context, d Deps, number string) (core.Client, error) {
+	if number == "" {
+		return core.Client{}, nil
+	}
+	cl, err := core.ClientByNumber(ctx, d.DB.R, number)
+	if err != nil {
+		return cl, fmt.Errorf("client %q: %w", number, err)
+	}
+	return cl, nil
+}
+
+// CommandError is a command's failure err prefixed with the command; a field check's
+// error stands without its field name, as its own text names the field already.
+func CommandError(command string, err error) error {
+	if fe, ok := errors.AsType[*core.FieldError](err); ok {
+		err = fe.Err
+	}
+	return fmt.Errorf("%s: %w", command, err)
 }
 
 // CLIAudit records a command's change in its transaction, with the actor "cli".

@@ -2,7 +2,10 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"testing"
+
+	"github.com/ispportal/portal/internal/core"
 )
 
 func TestCLIHelpers(t *testing.T) {
@@ -25,7 +28,28 @@ func TestCLIHelpers(t *testing.T) {
 		t.Fatalf("table %q %v", out.String(), err)
 	}
 	var errs bytes.Buffer
-	fs := Flags("x", IO{Err: &errs})
+	fs := Flags("ticket reply", IO{Err: &errs})
+	author := fs.String("author", "", "")
+	if pos, err := Positional(fs, []string{"12", "--author", "Eva", "x"}); err != nil || len(pos) != 2 || pos[0] != "12" || pos[1] != "x" || *author != "Eva" {
+		t.Fatalf("positional: %q %q %v", pos, *author, err)
+	}
+	if err := ParseFlags(Flags("request list", IO{Err: &errs}), []string{"x"}); err == nil || err.Error() != `request list: unexpected argument "x"` {
+		t.Fatalf("parse flags: %v", err)
+	}
+	if err := CommandError("consent add", &core.FieldError{Field: "title", Err: core.ErrNotBlank}); err.Error() != "consent add: "+core.ErrNotBlank.Error() || !errors.Is(err, core.ErrNotBlank) {
+		t.Fatalf("command error: %v", err)
+	}
+	if _, err := IDArg([]string{"x"}, "give exactly one document ID", "document "); err == nil || err.Error() != `document id "x" is not a number` {
+		t.Fatalf("id arg: %v", err)
+	}
+	if _, err := IDArg(nil, "give exactly one document ID", "document "); err == nil || err.Error() != "give exactly one document ID" {
+		t.Fatalf("id arg: %v", err)
+	}
+	if YesNo(true) != "yes" || YesNo(false) != "no" {
+		t.Fatal("yes/no")
+	}
+
+	fs = Flags("x", IO{Err: &errs})
 	if err := fs.Parse([]string{"--nope"}); err == nil || !bytes.Contains(errs.Bytes(), []byte("nope")) {
 		t.Fatalf("flags: %v %q", err, errs.String())
 	}

@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
@@ -53,6 +52,19 @@ func splitLogin(fs *flag.FlagSet, args []string) (string, error) {
 	return login, nil
 }
 
+// staffArg loads the staff account the command's LOGIN argument names.
+func staffArg(ctx context.Context, d app.Deps, fs *flag.FlagSet, args []string) (core.Staff, error) {
+	login, err := splitLogin(fs, args)
+	if err != nil {
+		return core.Staff{}, err
+	}
+	s, err := core.StaffByLogin(ctx, d.DB.R, login)
+	if errors.Is(err, core.ErrNotFound) {
+		return s, fmt.Errorf("%s: no staff account %q", fs.Name(), login)
+	}
+	return s, err
+}
+
 // readPassword reads the first line of standard input and checks it against the staff
 // policy: at least 12 characters, not easy to guess, not the login.
 func readPassword(r io.Reader, login string) (string, error) {
@@ -78,9 +90,30 @@ func readPassword(r io.Reader, login string) (string, error) {
 	return pw, nil
 }
 
+// saveStaff saves s and audits it as the command's action (staff add -> staff.add),
+// with detail, or "login LOGIN" when detail is nil. Saving a new hash or active flag
+// ends the account's console, view-as and API sessions: the sessions tables' triggers
+// on staff do it for every path.
+func saveStaff(ctx context.Context, d app.Deps, command string, s core.Staff, detail func(id int64) string) error {
+	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		id, err := core.SaveStaff(ctx, tx, s, core.Now(d.Now()))
+		if err != nil {
+			return err
+		}
+		what := "login " + s.Login
+		if detail != nil {
+			what = detail(id)
+		}
+		return app.CLIAudit(ctx, d, tx, strings.Replace(command, " ", ".", 1), 0, what)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", command, err)
+	}
+	return nil
+}
+
 func staffAdd(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
-	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
-	fs.SetOutput(stdio.Err)
+	fs := app.Flags("staff add", stdio)
 	role := fs.String("role", "", "admin, support, readonly or api")
 	name := fs.String("name", "", "full name")
 	email := fs.String("email", "", "e-mail address")
@@ -110,17 +143,11 @@ func staffAdd(ctx context.Context, d app.Deps, stdio app.IO, args []string) erro
 	if err != nil {
 		return err
 	}
-	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		id, err := core.SaveStaff(ctx, tx, core.Staff{Login: login, Name: *name, Email: *email, Role: *role, PasswordHash: hash,
-			SendPortalRequests: *sendReq, SendTasksEmail: *sendTasks, Active: true}, core.Now(d.Now()))
-		if err != nil {
-			return err
-		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "staff.add",
-			Detail: fmt.Sprintf("login %s, role %s, id %d", login, *role, id)})
-	})
-	if err != nil {
-		return fmt.Errorf("staff add: %w", err)
+	s := core.Staff{Login: login, Name: *name, Email: *email, Role: *role, PasswordHash: hash,
+		SendPortalRequests: *sendReq, SendTasksEmail: *sendTasks, Active: true}
+	detail := func(id int64) string { return fmt.Sprintf("login %s, role %s, id %d", login, *role, id) }
+	if err := saveStaff(ctx, d, "staff add", s, detail); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdio.Out, "Staff account %s (%s) created.\n", login, *role)
 	return nil
@@ -134,29 +161,17 @@ func staffList(ctx context.Context, d app.Deps, stdio app.IO, args []string) err
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdio.Out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOGIN\tROLE\tNAME\tE-MAIL\tACTIVE")
+	// The table's minimum cell width was 2, which its padding of 2 already gives.
+	tb := app.NewTable(stdio.Out, "LOGIN", "ROLE", "NAME", "E-MAIL", "ACTIVE")
 	for _, s := range list {
-		active := "yes"
-		if !s.Active {
-			active = "no"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Login, s.Role, s.Name, s.Email, active)
+		tb.Row(s.Login, s.Role, s.Name, s.Email, app.YesNo(s.Active))
 	}
-	return tw.Flush()
+	return tb.Flush()
 }
 
 func staffPasswd(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
-	fs := flag.NewFlagSet("staff passwd", flag.ContinueOnError)
-	fs.SetOutput(stdio.Err)
-	login, err := splitLogin(fs, args)
+	s, err := staffArg(ctx, d, app.Flags("staff passwd", stdio), args)
 	if err != nil {
-		return err
-	}
-	s, err := core.StaffByLogin(ctx, d.DB.R, login)
-	if errors.Is(err, core.ErrNotFound) {
-		return fmt.Errorf("staff passwd: no staff account %q", login)
-	} else if err != nil {
 		return err
 	}
 	pw, err := readPassword(stdio.In, s.Login)
@@ -166,45 +181,21 @@ func staffPasswd(ctx context.Context, d app.Deps, stdio app.IO, args []string) e
 	if s.PasswordHash, err = password.Hash(pw); err != nil {
 		return err
 	}
-	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		// Saving the new hash (or active flag) ends the account's console, view-as and
-		// API sessions: the sessions tables' triggers on staff do it for every path.
-		if _, err := core.SaveStaff(ctx, tx, s, core.Now(d.Now())); err != nil {
-			return err
-		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "staff.passwd", Detail: "login " + s.Login})
-	})
-	if err != nil {
-		return fmt.Errorf("staff passwd: %w", err)
+	if err := saveStaff(ctx, d, "staff passwd", s, nil); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdio.Out, "Password of %s changed; their sessions ended.\n", s.Login)
 	return nil
 }
 
 func staffDisable(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
-	fs := flag.NewFlagSet("staff disable", flag.ContinueOnError)
-	fs.SetOutput(stdio.Err)
-	login, err := splitLogin(fs, args)
+	s, err := staffArg(ctx, d, app.Flags("staff disable", stdio), args)
 	if err != nil {
-		return err
-	}
-	s, err := core.StaffByLogin(ctx, d.DB.R, login)
-	if errors.Is(err, core.ErrNotFound) {
-		return fmt.Errorf("staff disable: no staff account %q", login)
-	} else if err != nil {
 		return err
 	}
 	s.Active = false
-	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		// Saving the new hash (or active flag) ends the account's console, view-as and
-		// API sessions: the sessions tables' triggers on staff do it for every path.
-		if _, err := core.SaveStaff(ctx, tx, s, core.Now(d.Now())); err != nil {
-			return err
-		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "staff.disable", Detail: "login " + s.Login})
-	})
-	if err != nil {
-		return fmt.Errorf("staff disable: %w", err)
+	if err := saveStaff(ctx, d, "staff disable", s, nil); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdio.Out, "Staff account %s disabled; their sessions ended.\n", s.Login)
 	return nil

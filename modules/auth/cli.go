@@ -5,12 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
@@ -65,8 +63,7 @@ func findClient(ctx context.Context, d app.Deps, words []string) (core.Client, e
 
 func runClientPassword(ctx context.Context, d app.Deps, io app.IO, args []string) error {
 	words, flags := splitArgs(args, nil)
-	fs := flag.NewFlagSet("client password", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
+	fs := app.Flags("client password", io)
 	gen := fs.Bool("generate", false, "generate a one-time password and print it")
 	set := fs.Bool("set", false, "read a one-time password from stdin")
 	link := fs.Bool("send-link", false, "e-mail a create-password link")
@@ -175,28 +172,27 @@ func runMailTemplate(ctx context.Context, d app.Deps, io app.IO, args []string) 
 		if len(words) > 1 {
 			purpose = words[1]
 		}
-		tw := tabwriter.NewWriter(io.Out, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tPURPOSE\tGROUP\tLANG\tSUBJECT")
+		// The table's minimum cell width was 2, which its padding of 2 already gives.
+		tb := app.NewTable(io.Out, "ID", "PURPOSE", "GROUP", "LANG", "SUBJECT")
 		ts, err := d.Mail.List(ctx, purpose)
 		if err != nil {
 			return err
 		}
 		for _, t := range ts {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Purpose, groupLabel(t.GroupID), langLabel(t.Language), t.Subject)
+			tb.Row(t.ID, t.Purpose, groupLabel(t.GroupID), langLabel(t.Language), t.Subject)
 		}
 		for _, p := range d.Mail.Purposes() {
 			if purpose != "" && p.Name != purpose {
 				continue
 			}
-			fmt.Fprintf(tw, "built-in\t%s\tall\t%s\tvariables: $%s$\n", p.Name, strings.Join(p.Languages, ","), strings.Join(p.Vars, "$ $"))
+			tb.Row("built-in", p.Name, "all", strings.Join(p.Languages, ","), "$"+strings.Join(p.Vars, "$ $")+"$")
 		}
-		return tw.Flush()
+		return tb.Flush()
 	case "set":
 		if len(words) != 2 {
 			return errors.New("usage: portal mail-template set PURPOSE [--group ID] [--lang L] --subject S (body from stdin)")
 		}
-		fs := flag.NewFlagSet("mail-template set", flag.ContinueOnError)
-		fs.SetOutput(io.Err)
+		fs := app.Flags("mail-template set", io)
 		group := fs.Int64("group", 0, "invoice group id (0 = all groups)")
 		lang := fs.String("lang", "", "language, e.g. cs or en (empty = any)")
 		subject := fs.String("subject", "", "subject line")

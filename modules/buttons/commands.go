@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 
 	"github.com/ispportal/portal/internal/app"
@@ -30,21 +29,13 @@ func buttonList(ctx context.Context, d app.Deps, stdio app.IO, args []string) er
 	}
 	fmt.Fprintln(stdio.Out, "ID\tORDER\tACTIVE\tNEW TAB\tLABEL EN\tLABEL CS\tURL")
 	for _, b := range bs {
-		fmt.Fprintf(stdio.Out, "%d\t%d\t%s\t%s\t%s\t%s\t%s\n", b.ID, b.SortOrder, yesNo(b.Active), yesNo(b.NewTab), b.LabelEN, b.LabelCS, b.URL)
+		fmt.Fprintf(stdio.Out, "%d\t%d\t%s\t%s\t%s\t%s\t%s\n", b.ID, b.SortOrder, app.YesNo(b.Active), app.YesNo(b.NewTab), b.LabelEN, b.LabelCS, b.URL)
 	}
 	return nil
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
 func buttonAdd(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
-	fs := flag.NewFlagSet("button add", flag.ContinueOnError)
-	fs.SetOutput(stdio.Err)
+	fs := app.Flags("button add", stdio)
 	var b Button
 	fs.StringVar(&b.LabelEN, "label-en", "", "English label")
 	fs.StringVar(&b.LabelCS, "label-cs", "", "Czech label (default: the English one)")
@@ -52,48 +43,37 @@ func buttonAdd(ctx context.Context, d app.Deps, stdio app.IO, args []string) err
 	fs.IntVar(&b.SortOrder, "order", 0, "position among the buttons (0-1000)")
 	fs.BoolVar(&b.NewTab, "new-tab", false, "open in a new tab")
 	inactive := fs.Bool("inactive", false, "store it switched off")
-	if err := fs.Parse(args); err != nil {
+	if err := app.ParseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("button add: unexpected argument %q", fs.Arg(0))
 	}
 	b.Active = !*inactive
 	var id int64
 	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if id, err = Save(ctx, tx, b, d.Now()); err != nil {
-			// The check's own text names the field already.
-			if fe, ok := errors.AsType[*core.FieldError](err); ok {
-				return fe.Err
-			}
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "button.add",
-			Detail: fmt.Sprintf("button %d %q -> %s", id, b.LabelEN, b.URL)})
+		return app.CLIAudit(ctx, d, tx, "button.add", 0, fmt.Sprintf("button %d %q -> %s", id, b.LabelEN, b.URL))
 	})
 	if err != nil {
-		return fmt.Errorf("button add: %w", err)
+		return app.CommandError("button add", err)
 	}
 	fmt.Fprintf(stdio.Out, "button %d saved\n", id)
 	return nil
 }
 
 func buttonDelete(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
-	if len(args) != 1 {
-		return errors.New("button delete: give one button ID")
+	id, err := app.OneID("button delete", "button", args)
+	if err != nil {
+		return err
 	}
-	id, ok := core.ParseID(args[0])
-	if !ok {
-		return fmt.Errorf("button delete: %q is not a button id", args[0])
-	}
-	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := DeleteButton(ctx, tx, id); errors.Is(err, core.ErrNotFound) {
 			return fmt.Errorf("button delete: no button %d", id)
 		} else if err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "button.delete", Detail: fmt.Sprintf("button %d", id)})
+		return app.CLIAudit(ctx, d, tx, "button.delete", 0, fmt.Sprintf("button %d", id))
 	})
 	if err != nil {
 		return err

@@ -21,42 +21,34 @@ func (m *Module) commands() []app.Command {
 	}
 }
 
-func groupFlag(name string, stdio app.IO, args []string) (int64, error) {
+// groupFlag reads the command's --group flag and checks that the group exists; 0 is the
+// text for every group.
+func groupFlag(ctx context.Context, d app.Deps, name string, stdio app.IO, args []string) (int64, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stdio.Err)
 	group := fs.Int64("group", 0, "invoice group id (default: the text for every group)")
-	if err := fs.Parse(args); err != nil {
+	if err := app.ParseFlags(fs, args); err != nil {
 		return 0, err
 	}
-	if fs.NArg() > 0 {
-		return 0, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
-	}
-	if *group < 0 {
+	switch {
+	case *group < 0:
 		return 0, fmt.Errorf("%s: invalid group %d", name, *group)
+	case *group == 0:
+		return 0, nil
+	}
+	if _, err := core.GroupByID(ctx, d.DB.R, *group); errors.Is(err, core.ErrNotFound) {
+		return 0, fmt.Errorf("%s: no invoice group with id %d", name, *group)
+	} else if err != nil {
+		return 0, err
 	}
 	return *group, nil
-}
-
-func checkGroup(ctx context.Context, d app.Deps, name string, group int64) error {
-	if group == 0 {
-		return nil
-	}
-	if _, err := core.GroupByID(ctx, d.DB.R, group); errors.Is(err, core.ErrNotFound) {
-		return fmt.Errorf("%s: no invoice group with id %d", name, group)
-	} else if err != nil {
-		return err
-	}
-	return nil
 }
 
 // contactSet stores the text through the settings store, so it is validated and the
 // change audited like any other setting.
 func contactSet(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
-	group, err := groupFlag("contact set", stdio, args)
+	group, err := groupFlag(ctx, d, "contact set", stdio, args)
 	if err != nil {
-		return err
-	}
-	if err := checkGroup(ctx, d, "contact set", group); err != nil {
 		return err
 	}
 	body, err := io.ReadAll(io.LimitReader(stdio.In, 1<<20))
@@ -78,11 +70,8 @@ func contactSet(ctx context.Context, d app.Deps, stdio app.IO, args []string) er
 }
 
 func contactShow(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
-	group, err := groupFlag("contact show", stdio, args)
+	group, err := groupFlag(ctx, d, "contact show", stdio, args)
 	if err != nil {
-		return err
-	}
-	if err := checkGroup(ctx, d, "contact show", group); err != nil {
 		return err
 	}
 	v, stored := d.Settings.Value(settings.ContactText.Def, group)

@@ -4,12 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
@@ -28,8 +26,7 @@ func commands() []app.Command {
 }
 
 func runDocumentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	fs := flag.NewFlagSet("document add", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
+	fs := app.Flags("document add", io)
 	client := fs.String("client", "", "client number")
 	title := fs.String("title", "", "document title shown to the client")
 	kind := fs.String("kind", KindOther, "contract, annex or other")
@@ -104,14 +101,11 @@ func AddDocumentFrom(ctx context.Context, d app.Deps, doc Document, r io.Reader)
 
 func runDocumentVisibility(visible bool) func(ctx context.Context, d app.Deps, io app.IO, args []string) error {
 	return func(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-		if len(args) != 1 {
-			return errors.New("give exactly one document ID")
+		id, err := app.IDArg(args, "give exactly one document ID", "document ")
+		if err != nil {
+			return err
 		}
-		id, ok := core.ParseID(args[0])
-		if !ok {
-			return fmt.Errorf("document id %q is not a number", args[0])
-		}
-		err := d.DB.Tx(ctx, func(tx *sql.Tx) error { return SetDocumentVisible(ctx, tx, id, visible) })
+		err = d.DB.Tx(ctx, func(tx *sql.Tx) error { return SetDocumentVisible(ctx, tx, id, visible) })
 		if errors.Is(err, core.ErrNotFound) {
 			return fmt.Errorf("no document with id %d", id)
 		}
@@ -128,28 +122,17 @@ func runDocumentVisibility(visible bool) func(ctx context.Context, d app.Deps, i
 }
 
 func runDocumentList(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	if len(args) != 1 {
-		return errors.New("document list: give exactly one client number")
-	}
-	cl, err := core.ClientByNumber(ctx, d.DB.R, args[0])
-	if errors.Is(err, core.ErrNotFound) {
-		return fmt.Errorf("document list: no client with number %q", args[0])
-	} else if err != nil {
+	cl, err := app.OneClient(ctx, d, "document list", args)
+	if err != nil {
 		return err
 	}
 	docs, err := ListDocuments(ctx, d.DB.R, cl.ID, false)
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tDATE\tKIND\tSHOWN\tSIZE\tTYPE\tTITLE\tFILE")
+	tb := app.NewTable(io.Out, "ID", "DATE", "KIND", "SHOWN", "SIZE", "TYPE", "TITLE", "FILE")
 	for _, doc := range docs {
-		shown := "no"
-		if doc.Visible {
-			shown = "yes"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", doc.ID, doc.Date.Format("2006-01-02"), doc.Kind, shown,
-			doc.SizeText(), doc.ContentType, doc.Title, doc.FileName)
+		tb.Row(doc.ID, doc.Date.Format("2006-01-02"), doc.Kind, app.YesNo(doc.Visible), doc.SizeText(), doc.ContentType, doc.Title, doc.FileName)
 	}
-	return tw.Flush()
+	return tb.Flush()
 }

@@ -3,12 +3,10 @@ package files
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/blob"
@@ -25,8 +23,7 @@ func commands() []app.Command {
 }
 
 func runFileAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	fs := flag.NewFlagSet("file add", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
+	fs := app.Flags("file add", io)
 	title := fs.String("title", "", "title shown to clients")
 	desc := fs.String("description", "", "optional description")
 	ext := fs.String("external-id", "", "billing system id; an existing file with this id is replaced")
@@ -69,8 +66,8 @@ func AddFile(ctx context.Context, d app.Deps, f File, path string) (int64, error
 }
 
 func runFileList(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	if len(args) != 0 {
-		return errors.New("file list takes no arguments")
+	if err := app.NoArgs("file list", args); err != nil {
+		return err
 	}
 	files, err := ListFiles(ctx, d.DB.R)
 	if err != nil {
@@ -84,8 +81,7 @@ func runFileList(ctx context.Context, d app.Deps, io app.IO, args []string) erro
 	for _, g := range groups {
 		names[g.ID] = g.Name
 	}
-	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tPUBLISHED\tSIZE\tTYPE\tGROUPS\tTITLE\tFILE")
+	tb := app.NewTable(io.Out, "ID", "PUBLISHED", "SIZE", "TYPE", "GROUPS", "TITLE", "FILE")
 	for _, f := range files {
 		who := "everybody"
 		if len(f.Groups) > 0 {
@@ -95,21 +91,17 @@ func runFileList(ctx context.Context, d app.Deps, io app.IO, args []string) erro
 			}
 			who = strings.Join(parts, ", ")
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.CreatedAt.Format("2006-01-02"), f.SizeText(), f.ContentType,
-			who, f.Title, f.FileName)
+		tb.Row(f.ID, f.CreatedAt.Format("2006-01-02"), f.SizeText(), f.ContentType, who, f.Title, f.FileName)
 	}
-	return tw.Flush()
+	return tb.Flush()
 }
 
 func runFileDelete(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	if len(args) != 1 {
-		return errors.New("file delete: give exactly one file ID")
+	id, err := app.IDArg(args, "file delete: give exactly one file ID", "file delete: ")
+	if err != nil {
+		return err
 	}
-	id, ok := core.ParseID(args[0])
-	if !ok {
-		return fmt.Errorf("file delete: id %q is not a number", args[0])
-	}
-	err := Delete(ctx, d, id, nil)
+	err = Delete(ctx, d, id, nil)
 	if errors.Is(err, core.ErrNotFound) {
 		return fmt.Errorf("file delete: no file with id %d", id)
 	}

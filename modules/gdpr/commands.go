@@ -4,11 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
@@ -40,8 +38,7 @@ func readText(in io.Reader) (string, error) {
 }
 
 func runConsentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	fs := flag.NewFlagSet("consent add", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
+	fs := app.Flags("consent add", io)
 	title := fs.String("title", "", "title shown to clients")
 	purposes := fs.String("purposes", "", "comma-separated purposes the client can tick (none: a plain agreement)")
 	ext := fs.String("external-id", "", "billing system id")
@@ -55,11 +52,8 @@ func runConsentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) er
 		return errors.New("consent add: --title is required")
 	}
 	text, err := readText(io.In)
-	if fe, ok := errors.AsType[*core.FieldError](err); ok {
-		err = fe.Err // its text names the field already
-	}
 	if err != nil {
-		return fmt.Errorf("consent add: %w", err)
+		return app.CommandError("consent add", err)
 	}
 	var list []string
 	if *purposes != "" {
@@ -71,30 +65,21 @@ func runConsentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) er
 		id, err = AddDocument(ctx, tx, *ext, *title, text, list, d.Now())
 		return err
 	})
-	if fe, ok := errors.AsType[*core.FieldError](err); ok {
-		err = fe.Err // its text names the field already
-	}
 	if err != nil {
-		return fmt.Errorf("consent add: %w", err)
+		return app.CommandError("consent add", err)
 	}
 	fmt.Fprintf(io.Out, "consent document %d published (version 1)\n", id)
 	return nil
 }
 
 func runConsentVersion(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	if len(args) != 1 {
-		return errors.New("consent version: give exactly one document ID (the text comes from standard input)")
-	}
-	id, ok := core.ParseID(args[0])
-	if !ok {
-		return fmt.Errorf("consent version: id %q is not a number", args[0])
+	id, err := app.IDArg(args, "consent version: give exactly one document ID (the text comes from standard input)", "consent version: ")
+	if err != nil {
+		return err
 	}
 	text, err := readText(io.In)
-	if fe, ok := errors.AsType[*core.FieldError](err); ok {
-		err = fe.Err
-	}
 	if err != nil {
-		return fmt.Errorf("consent version: %w", err)
+		return app.CommandError("consent version", err)
 	}
 	var v int
 	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -105,11 +90,8 @@ func runConsentVersion(ctx context.Context, d app.Deps, io app.IO, args []string
 	if errors.Is(err, core.ErrNotFound) {
 		return fmt.Errorf("consent version: no consent document with id %d", id)
 	}
-	if fe, ok := errors.AsType[*core.FieldError](err); ok {
-		err = fe.Err
-	}
 	if err != nil {
-		return fmt.Errorf("consent version: %w", err)
+		return app.CommandError("consent version", err)
 	}
 	fmt.Fprintf(io.Out, "consent document %d is now at version %d; clients who agreed to an older version are asked to review\n", id, v)
 	return nil
@@ -117,14 +99,11 @@ func runConsentVersion(ctx context.Context, d app.Deps, io app.IO, args []string
 
 func runConsentActive(active bool) func(ctx context.Context, d app.Deps, io app.IO, args []string) error {
 	return func(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-		if len(args) != 1 {
-			return errors.New("give exactly one consent document ID")
+		id, err := app.IDArg(args, "give exactly one consent document ID", "")
+		if err != nil {
+			return err
 		}
-		id, ok := core.ParseID(args[0])
-		if !ok {
-			return fmt.Errorf("id %q is not a number", args[0])
-		}
-		err := d.DB.Tx(ctx, func(tx *sql.Tx) error { return SetActive(ctx, tx, id, active, d.Now()) })
+		err = d.DB.Tx(ctx, func(tx *sql.Tx) error { return SetActive(ctx, tx, id, active, d.Now()) })
 		if errors.Is(err, core.ErrNotFound) {
 			return fmt.Errorf("no consent document with id %d", id)
 		}
@@ -141,48 +120,37 @@ func runConsentActive(active bool) func(ctx context.Context, d app.Deps, io app.
 }
 
 func runConsentList(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	if len(args) != 0 {
-		return errors.New("consent list takes no arguments")
+	if err := app.NoArgs("consent list", args); err != nil {
+		return err
 	}
 	docs, err := ListDocuments(ctx, d.DB.R)
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tVERSION\tOFFERED\tTITLE\tPURPOSES")
+	tb := app.NewTable(io.Out, "ID", "VERSION", "OFFERED", "TITLE", "PURPOSES")
 	for _, doc := range docs {
 		var ps []string
 		for _, p := range doc.Purposes {
 			ps = append(ps, p.Name)
 		}
-		offered := "no"
-		if doc.Active {
-			offered = "yes"
-		}
-		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\n", doc.ID, doc.Version, offered, doc.Title, strings.Join(ps, ", "))
+		tb.Row(doc.ID, doc.Version, app.YesNo(doc.Active), doc.Title, strings.Join(ps, ", "))
 	}
-	return tw.Flush()
+	return tb.Flush()
 }
 
 func runConsentHistory(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	if len(args) != 1 {
-		return errors.New("consent history: give exactly one client number")
-	}
-	cl, err := core.ClientByNumber(ctx, d.DB.R, args[0])
-	if errors.Is(err, core.ErrNotFound) {
-		return fmt.Errorf("consent history: no client with number %q", args[0])
-	} else if err != nil {
+	cl, err := app.OneClient(ctx, d, "consent history", args)
+	if err != nil {
 		return err
 	}
 	hist, err := ConsentHistory(ctx, d.DB.R, cl.ID, 0)
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME (UTC)\tDOCUMENT\tSEQ\tVERSION\tACTION\tPURPOSES\tIP\tBY\tUSER AGENT")
+	tb := app.NewTable(io.Out, "TIME (UTC)", "DOCUMENT", "SEQ", "VERSION", "ACTION", "PURPOSES", "IP", "BY", "USER AGENT")
 	for _, e := range hist {
-		fmt.Fprintf(tw, "%s\t%d %s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", core.Now(e.At), e.DocumentID, e.DocumentTitle, e.Seq, e.Version,
+		tb.Row(core.Now(e.At), fmt.Sprintf("%d %s", e.DocumentID, e.DocumentTitle), e.Seq, e.Version,
 			e.Action, strings.Join(e.Purposes, ", "), e.IP, e.Actor, e.UserAgent)
 	}
-	return tw.Flush()
+	return tb.Flush()
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
@@ -30,22 +28,6 @@ func commands() []app.Command {
 	}
 }
 
-// splitArgs separates positional arguments from flags, so that flags may follow them
-// ("ticket reply 12 --author Eva").
-func splitArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			pos, args = append(pos, args[0]), args[1:]
-		}
-	}
-	return pos, nil
-}
-
 func ticketID(s string) (int64, error) {
 	id, ok := core.ParseID(s)
 	if !ok {
@@ -55,8 +37,7 @@ func ticketID(s string) (int64, error) {
 }
 
 func ticketList(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	fs := flag.NewFlagSet("ticket list", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
+	fs := app.Flags("ticket list", io)
 	client := fs.String("client", "", "client number")
 	state := fs.String("state", "", "open, waiting or closed")
 	if err := fs.Parse(args); err != nil {
@@ -69,35 +50,31 @@ func ticketList(ctx context.Context, d app.Deps, io app.IO, args []string) error
 	if *state != "" && !ValidState(*state) {
 		return fmt.Errorf("state %q: %w", *state, ErrBadState)
 	}
-	if *client != "" {
-		c, err := core.ClientByNumber(ctx, d.DB.R, *client)
-		if err != nil {
-			return fmt.Errorf("client %q: %w", *client, err)
-		}
-		f.ClientID = c.ID
+	c, err := app.ClientFlag(ctx, d, *client)
+	if err != nil {
+		return err
 	}
+	f.ClientID = c.ID
 	list, err := ListTickets(ctx, d.DB.R, f)
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(io.Out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tUPDATED\tSTATE\tCLIENT\tDEPARTMENT\tSUBJECT")
+	// The tables' minimum cell width was 2, which their padding of 2 already gives.
+	tb := app.NewTable(io.Out, "ID", "UPDATED", "STATE", "CLIENT", "DEPARTMENT", "SUBJECT")
 	for _, t := range list {
 		client := "-"
 		if t.ClientNumber != "" {
 			client = t.ClientNumber
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.UpdatedAt.Local().Format("2006-01-02 15:04"), t.State, client,
-			t.DepartmentName, t.Subject)
+		tb.Row(t.ID, t.UpdatedAt.Local().Format("2006-01-02 15:04"), t.State, client, t.DepartmentName, t.Subject)
 	}
-	return tw.Flush()
+	return tb.Flush()
 }
 
 func ticketReply(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
-	fs := flag.NewFlagSet("ticket reply", flag.ContinueOnError)
-	fs.SetOutput(stdio.Err)
+	fs := app.Flags("ticket reply", stdio)
 	author := fs.String("author", "Support", "name shown as the reply's author")
-	pos, err := splitArgs(fs, args)
+	pos, err := app.Positional(fs, args)
 	if err != nil {
 		return err
 	}
@@ -173,10 +150,9 @@ func ticketState(ctx context.Context, d app.Deps, io app.IO, args []string) erro
 }
 
 func departmentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	fs := flag.NewFlagSet("department add", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
+	fs := app.Flags("department add", io)
 	portal := fs.Bool("portal", false, "take tickets created in the portal")
-	pos, err := splitArgs(fs, args)
+	pos, err := app.Positional(fs, args)
 	if err != nil {
 		return err
 	}
@@ -208,14 +184,9 @@ func departmentList(ctx context.Context, d app.Deps, io app.IO, args []string) e
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(io.Out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tPORTAL\tNAME")
+	tb := app.NewTable(io.Out, "ID", "PORTAL", "NAME")
 	for _, dp := range list {
-		p := "no"
-		if dp.PortalRequests {
-			p = "yes"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\n", dp.ID, p, dp.Name)
+		tb.Row(dp.ID, app.YesNo(dp.PortalRequests), dp.Name)
 	}
-	return tw.Flush()
+	return tb.Flush()
 }

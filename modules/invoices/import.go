@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
 )
 
@@ -36,30 +38,29 @@ type LineError struct {
 
 func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
+// decimal is a number of a JSON import, given or not, held as an integer scaled by
+// 10^scale.
+type decimal struct {
+	v   int64
+	set bool
+}
+
+func (d *decimal) read(b []byte, scale int) error {
+	v, err := decimalJSON(b, scale)
+	d.v, d.set = v, err == nil
+	return err
+}
+
 // amount is money in a JSON import: a number or a string with up to two decimals
 // ("413.22", 413.22, "413,22"), read exactly into minor units, never through a float.
-type amount struct {
-	v   int64
-	set bool
-}
+type amount struct{ decimal }
 
-func (a *amount) UnmarshalJSON(b []byte) error {
-	v, err := decimalJSON(b, 2)
-	a.v, a.set = v, err == nil
-	return err
-}
+func (a *amount) UnmarshalJSON(b []byte) error { return a.read(b, 2) }
 
 // quantity is a quantity with up to three decimals, held in thousandths.
-type quantity struct {
-	v   int64
-	set bool
-}
+type quantity struct{ decimal }
 
-func (q *quantity) UnmarshalJSON(b []byte) error {
-	v, err := decimalJSON(b, 3)
-	q.v, q.set = v, err == nil
-	return err
-}
+func (q *quantity) UnmarshalJSON(b []byte) error { return q.read(b, 3) }
 
 func decimalJSON(b []byte, scale int) (int64, error) {
 	s := strings.TrimSpace(string(b))
@@ -166,6 +167,96 @@ func decodeStrict(b []byte, v any) error {
 	return nil
 }
 
+// lineKeys are the fields every import line has: the id that makes a repeated import
+// update instead of duplicate, and the client the row belongs to.
+type lineKeys struct {
+	ExternalID       string `json:"external_id"`
+	Client           string `json:"client"`
+	ClientExternalID string `json:"client_external_id"`
+}
+
+func (k *lineKeys) keys() *lineKeys { return k }
+
+// eachRecord decodes every line of r into a fresh L, makes the checks all imports
+// share (strict JSON, a unique external_id, a known client) and hands the line and
+// its client to fn. A failed check or an error of fn is that line's LineError.
+func eachRecord[L any, P interface {
+	*L
+	keys() *lineKeys
+}](ctx context.Context, q core.Querier, r io.Reader, fn func(n int, l P, cl core.Client) error) ([]LineError, error) {
+	var errs []LineError
+	seen := map[string]int{} // external_id -> line, which starts at 1
+	err := eachLine(r, func(n int, b []byte) {
+		l := P(new(L))
+		k := l.keys()
+		err := decodeStrict(b, l)
+		switch {
+		case err != nil:
+		case strings.TrimSpace(k.ExternalID) == "":
+			err = errors.New("external_id is required (it makes a repeated import update instead of duplicate)")
+		case seen[k.ExternalID] > 0:
+			err = fmt.Errorf("external_id %q already used on line %d", k.ExternalID, seen[k.ExternalID])
+		default:
+			seen[k.ExternalID] = n
+			var cl core.Client
+			if cl, err = clientRef(ctx, q, strings.TrimSpace(k.Client), strings.TrimSpace(k.ClientExternalID)); err == nil {
+				err = fn(n, l, cl)
+			}
+		}
+		if err != nil {
+			errs = append(errs, LineError{n, err.Error()})
+		}
+	})
+	return errs, err
+}
+
+// countNew counts a row about to be saved as new, or as updated when table already
+// holds its external id.
+func countNew(ctx context.Context, tx *sql.Tx, table, externalID string, res *ImportResult) error {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE external_id = ?`, externalID).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		res.New++
+	case err != nil:
+		return err
+	default:
+		res.Updated++
+	}
+	return nil
+}
+
+// importFile parses an import command's flags, which may follow the FILE, and returns
+// its one FILE; usage is the command's Usage.
+func importFile(fs *flag.FlagSet, args []string, usage string) (string, error) {
+	pos, err := app.Positional(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		return "", errors.New("usage: portal " + fs.Name() + " " + usage)
+	}
+	return pos[0], nil
+}
+
+// runImport opens file (after its size check) and imports it with imp; line errors are
+// printed and fail the command, nothing being stored.
+func runImport(cio app.IO, file string, imp func(r io.Reader) (ImportResult, []LineError, error)) (ImportResult, error) {
+	f, err := openImport(file)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer f.Close()
+	res, lerrs, err := imp(f)
+	if len(lerrs) > 0 {
+		return res, reportErrors(cio.Err, file, lerrs)
+	}
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", file, err)
+	}
+	return res, nil
+}
+
 // clientRef resolves a client by number or external id.
 func clientRef(ctx context.Context, q core.Querier, number, externalID string) (core.Client, error) {
 	switch {
@@ -184,22 +275,6 @@ func clientRef(ctx context.Context, q core.Querier, number, externalID string) (
 		return core.ClientByID(ctx, q, id)
 	}
 	return core.Client{}, errors.New(`"client" (number) or "client_external_id" is required`)
-}
-
-// parseArgs parses flags that may come before or after the positional arguments.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }
 
 // reportErrors prints line errors (at most maxReported) and returns the error that

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,19 +18,17 @@ import (
 
 // invoiceLine is one invoice of a JSON-lines import file (see docs/modules/invoices.md).
 type invoiceLine struct {
-	ExternalID       string     `json:"external_id"`
-	Client           string     `json:"client"`
-	ClientExternalID string     `json:"client_external_id"`
-	Number           string     `json:"number"`
-	Issued           string     `json:"issued"`
-	Due              string     `json:"due"`
-	Taxable          string     `json:"taxable"`
-	Currency         string     `json:"currency"`
-	VariableSymbol   string     `json:"variable_symbol"`
-	PaidOn           string     `json:"paid_on"`
-	Amount           amount     `json:"amount"`
-	AmountVAT        amount     `json:"amount_vat"`
-	Items            []itemLine `json:"items"`
+	lineKeys
+	Number         string     `json:"number"`
+	Issued         string     `json:"issued"`
+	Due            string     `json:"due"`
+	Taxable        string     `json:"taxable"`
+	Currency       string     `json:"currency"`
+	VariableSymbol string     `json:"variable_symbol"`
+	PaidOn         string     `json:"paid_on"`
+	Amount         amount     `json:"amount"`
+	AmountVAT      amount     `json:"amount_vat"`
+	Items          []itemLine `json:"items"`
 }
 
 type itemLine struct {
@@ -53,7 +50,6 @@ type ImportResult struct {
 // dataDir/invoices/<client number>/ and attached as the invoice's supplied PDF.
 func ImportInvoices(ctx context.Context, d *db.DB, dataDir string, r io.Reader, pdfDir string, now time.Time) (ImportResult, []LineError, error) {
 	var res ImportResult
-	var errs []LineError
 	type parsed struct {
 		line   int
 		inv    Invoice
@@ -61,31 +57,11 @@ func ImportInvoices(ctx context.Context, d *db.DB, dataDir string, r io.Reader, 
 		pdf    string
 	}
 	var rows []parsed
-	seen := map[string]int{}
-	err := eachLine(r, func(n int, b []byte) {
-		var l invoiceLine
-		fail := func(format string, a ...any) { errs = append(errs, LineError{n, fmt.Sprintf(format, a...)}) }
-		if err := decodeStrict(b, &l); err != nil {
-			fail("%v", err)
-			return
-		}
-		if strings.TrimSpace(l.ExternalID) == "" {
-			fail("external_id is required (it makes a repeated import update instead of duplicate)")
-			return
-		}
-		if prev, dup := seen[l.ExternalID]; dup {
-			fail("external_id %q already used on line %d", l.ExternalID, prev)
-			return
-		}
-		seen[l.ExternalID] = n
-		cl, err := clientRef(ctx, d.R, strings.TrimSpace(l.Client), strings.TrimSpace(l.ClientExternalID))
-		if err != nil {
-			fail("%v", err)
-			return
-		}
+	errs, err := eachRecord(ctx, d.R, r, func(n int, l *invoiceLine, cl core.Client) error {
 		inv := Invoice{ClientID: cl.ID, ExternalID: l.ExternalID, Number: strings.TrimSpace(l.Number),
 			Currency: strings.ToUpper(strings.TrimSpace(l.Currency)), VariableSymbol: strings.TrimSpace(l.VariableSymbol),
 			CreatedAt: now}
+		var err error
 		if inv.Issued, err = parseDay("issued", l.Issued, true); err == nil {
 			if inv.Due, err = parseDay("due", l.Due, true); err == nil {
 				if inv.Taxable, err = parseDay("taxable", l.Taxable, false); err == nil {
@@ -94,8 +70,7 @@ func ImportInvoices(ctx context.Context, d *db.DB, dataDir string, r io.Reader, 
 			}
 		}
 		if err != nil {
-			fail("%v", err)
-			return
+			return err
 		}
 		inv.Paid = !inv.PaidOn.IsZero()
 		if inv.Currency == "" {
@@ -107,14 +82,11 @@ func ImportInvoices(ctx context.Context, d *db.DB, dataDir string, r io.Reader, 
 		for i, it := range l.Items {
 			switch {
 			case strings.TrimSpace(it.Description) == "":
-				fail("item %d: description is required", i+1)
-				return
+				return fmt.Errorf("item %d: description is required", i+1)
 			case !it.UnitPrice.set:
-				fail("item %d: unit_price is required", i+1)
-				return
+				return fmt.Errorf("item %d: unit_price is required", i+1)
 			case it.VATRate == nil || *it.VATRate < 0 || *it.VATRate > 100:
-				fail("item %d: vat_rate (percent, 0-100) is required", i+1)
-				return
+				return fmt.Errorf("item %d: vat_rate (percent, 0-100) is required", i+1)
 			}
 			q := it.Quantity.v
 			if !it.Quantity.set {
@@ -125,38 +97,32 @@ func ImportInvoices(ctx context.Context, d *db.DB, dataDir string, r io.Reader, 
 		}
 		// Lines first: the totals below are only meaningful for lines in range.
 		if err := checkItems(inv.Items); err != nil {
-			fail("%v", err)
-			return
+			return err
 		}
 		base, total := Totals(inv.Items)
 		switch {
 		case l.Amount.set != l.AmountVAT.set:
-			fail("give both amount and amount_vat, or neither (they are then summed from the items)")
-			return
+			return errors.New("give both amount and amount_vat, or neither (they are then summed from the items)")
 		case l.Amount.set && len(inv.Items) > 0 && (l.Amount.v != base || l.AmountVAT.v != total):
-			fail("amount %s / amount_vat %s do not match the items (%s / %s)", money(l.Amount.v), money(l.AmountVAT.v), money(base), money(total))
-			return
+			return fmt.Errorf("amount %s / amount_vat %s do not match the items (%s / %s)", money(l.Amount.v), money(l.AmountVAT.v), money(base), money(total))
 		case l.Amount.set:
 			inv.Amount, inv.AmountVAT = l.Amount.v, l.AmountVAT.v
 		case len(inv.Items) == 0:
-			fail("an invoice needs items or amount and amount_vat")
-			return
+			return errors.New("an invoice needs items or amount and amount_vat")
 		default:
 			inv.Amount, inv.AmountVAT = base, total
 		}
 		if err := inv.Validate(); err != nil {
-			fail("%v", err)
-			return
+			return err
 		}
 		p := parsed{line: n, inv: inv, client: cl}
 		if pdfDir != "" {
-			p.pdf, err = findPDF(pdfDir, inv.Number)
-			if err != nil {
-				fail("%v", err)
-				return
+			if p.pdf, err = findPDF(pdfDir, inv.Number); err != nil {
+				return err
 			}
 		}
 		rows = append(rows, p)
+		return nil
 	})
 	if err != nil {
 		return res, errs, err
@@ -179,14 +145,8 @@ func ImportInvoices(ctx context.Context, d *db.DB, dataDir string, r io.Reader, 
 	}
 	err = d.Tx(ctx, func(tx *sql.Tx) error {
 		for _, p := range rows {
-			var id int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM invoices WHERE external_id = ?`, p.inv.ExternalID).Scan(&id)
-			if errors.Is(err, sql.ErrNoRows) {
-				res.New++
-			} else if err != nil {
+			if err := countNew(ctx, tx, "invoices", p.inv.ExternalID, &res); err != nil {
 				return err
-			} else {
-				res.Updated++
 			}
 			if _, err := SaveInvoice(ctx, tx, p.inv); err != nil {
 				return fmt.Errorf("line %d: %w", p.line, err)
@@ -289,33 +249,23 @@ func (m *Module) commands() []app.Command {
 }
 
 func runInvoiceImport(ctx context.Context, d app.Deps, cio app.IO, args []string) error {
-	fs := flag.NewFlagSet("invoice import", flag.ContinueOnError)
-	fs.SetOutput(cio.Err)
+	fs := app.Flags("invoice import", cio)
 	pdfDir := fs.String("pdf-dir", "", "folder with supplied PDFs named <invoice number>.pdf")
-	pos, err := parseArgs(fs, args)
+	file, err := importFile(fs, args, "FILE [--pdf-dir DIR]")
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return errors.New("usage: portal invoice import FILE [--pdf-dir DIR]")
 	}
 	if *pdfDir != "" {
 		if st, err := os.Stat(*pdfDir); err != nil || !st.IsDir() {
 			return fmt.Errorf("--pdf-dir %s: not a folder", *pdfDir)
 		}
 	}
-	f, err := openImport(pos[0])
+	res, err := runImport(cio, file, func(r io.Reader) (ImportResult, []LineError, error) {
+		return ImportInvoices(ctx, d.DB, d.DataDir, r, *pdfDir, d.Now())
+	})
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	res, lerrs, err := ImportInvoices(ctx, d.DB, d.DataDir, f, *pdfDir, d.Now())
-	if len(lerrs) > 0 {
-		return reportErrors(cio.Err, pos[0], lerrs)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
-	}
-	fmt.Fprintf(cio.Out, "%s: %d new, %d updated invoice(s), %d PDF(s) attached\n", pos[0], res.New, res.Updated, res.PDFs)
+	fmt.Fprintf(cio.Out, "%s: %d new, %d updated invoice(s), %d PDF(s) attached\n", file, res.New, res.Updated, res.PDFs)
 	return nil
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
@@ -19,9 +17,7 @@ import (
 
 // paymentLine is one payment of a JSON-lines import file.
 type paymentLine struct {
-	ExternalID        string `json:"external_id"`
-	Client            string `json:"client"`
-	ClientExternalID  string `json:"client_external_id"`
+	lineKeys
 	Date              string `json:"date"`
 	Amount            amount `json:"amount"`
 	Currency          string `json:"currency"`
@@ -38,56 +34,29 @@ type paymentLine struct {
 // paid: the billing system says so in the invoice import (paid_on).
 func ImportPayments(ctx context.Context, d *db.DB, r io.Reader, now time.Time) (ImportResult, []LineError, error) {
 	var res ImportResult
-	var errs []LineError
 	var rows []Payment
 	var lines []int
-	seen := map[string]int{}
-	err := eachLine(r, func(n int, b []byte) {
-		var l paymentLine
-		fail := func(format string, a ...any) { errs = append(errs, LineError{n, fmt.Sprintf(format, a...)}) }
-		if err := decodeStrict(b, &l); err != nil {
-			fail("%v", err)
-			return
-		}
-		if strings.TrimSpace(l.ExternalID) == "" {
-			fail("external_id is required (it makes a repeated import update instead of duplicate)")
-			return
-		}
-		if prev, dup := seen[l.ExternalID]; dup {
-			fail("external_id %q already used on line %d", l.ExternalID, prev)
-			return
-		}
-		seen[l.ExternalID] = n
-		cl, err := clientRef(ctx, d.R, strings.TrimSpace(l.Client), strings.TrimSpace(l.ClientExternalID))
-		if err != nil {
-			fail("%v", err)
-			return
-		}
+	errs, err := eachRecord(ctx, d.R, r, func(n int, l *paymentLine, cl core.Client) error {
 		p := Payment{ClientID: cl.ID, ExternalID: l.ExternalID, Amount: l.Amount.v, Note: strings.TrimSpace(l.Note),
 			Currency: strings.ToUpper(strings.TrimSpace(l.Currency)), Method: strings.ToLower(strings.TrimSpace(l.Method)),
 			CreatedAt: now}
+		var err error
 		if p.PaidOn, err = parseDay("date", l.Date, true); err != nil {
-			fail("%v", err)
-			return
+			return err
 		}
 		switch {
 		case !l.Amount.set:
-			fail("amount is required")
-			return
+			return errors.New("amount is required")
 		case core.CheckAmount(p.Amount) != nil:
-			fail("amount %v", core.ErrAmountRange)
-			return
+			return fmt.Errorf("amount %v", core.ErrAmountRange)
 		case p.Currency == "":
-			fail("currency is required")
-			return
+			return errors.New("currency is required")
 		case !validCurrency(p.Currency):
-			fail("currency %q: must be three capital letters such as CZK or EUR", l.Currency)
-			return
+			return fmt.Errorf("currency %q: must be three capital letters such as CZK or EUR", l.Currency)
 		case p.Method == "":
 			p.Method = MethodBank
 		case !validMethod(p.Method):
-			fail("method %q: must be one of %s", l.Method, strings.Join(Methods, ", "))
-			return
+			return fmt.Errorf("method %q: must be one of %s", l.Method, strings.Join(Methods, ", "))
 		}
 		var inv Invoice
 		switch {
@@ -98,25 +67,19 @@ func ImportPayments(ctx context.Context, d *db.DB, r io.Reader, now time.Time) (
 				WHERE client_id = ? AND number = ? ORDER BY id DESC LIMIT 1`, cl.ID, strings.TrimSpace(l.InvoiceNumber)))
 		}
 		if err != nil || (inv.ID != 0 && inv.ClientID != cl.ID) {
-			fail("invoice %s%s is not an invoice of client %s", l.InvoiceExternalID, l.InvoiceNumber, cl.Number)
-			return
+			return fmt.Errorf("invoice %s%s is not an invoice of client %s", l.InvoiceExternalID, l.InvoiceNumber, cl.Number)
 		}
 		p.InvoiceID = inv.ID
 		rows, lines = append(rows, p), append(lines, n)
+		return nil
 	})
 	if err != nil || len(errs) > 0 {
 		return res, errs, err
 	}
 	err = d.Tx(ctx, func(tx *sql.Tx) error {
 		for i, p := range rows {
-			var id int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM payments WHERE external_id = ?`, p.ExternalID).Scan(&id)
-			if errors.Is(err, sql.ErrNoRows) {
-				res.New++
-			} else if err != nil {
+			if err := countNew(ctx, tx, "payments", p.ExternalID, &res); err != nil {
 				return err
-			} else {
-				res.Updated++
 			}
 			if _, err := SavePayment(ctx, tx, p); err != nil {
 				return fmt.Errorf("line %d: %w", lines[i], err)
@@ -128,28 +91,17 @@ func ImportPayments(ctx context.Context, d *db.DB, r io.Reader, now time.Time) (
 }
 
 func runPaymentImport(ctx context.Context, d app.Deps, cio app.IO, args []string) error {
-	fs := flag.NewFlagSet("payment import", flag.ContinueOnError)
-	fs.SetOutput(cio.Err)
-	pos, err := parseArgs(fs, args)
+	file, err := importFile(app.Flags("payment import", cio), args, "FILE")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return errors.New("usage: portal payment import FILE")
-	}
-	f, err := openImport(pos[0])
+	res, err := runImport(cio, file, func(r io.Reader) (ImportResult, []LineError, error) {
+		return ImportPayments(ctx, d.DB, r, d.Now())
+	})
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	res, lerrs, err := ImportPayments(ctx, d.DB, f, d.Now())
-	if len(lerrs) > 0 {
-		return reportErrors(cio.Err, pos[0], lerrs)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
-	}
-	fmt.Fprintf(cio.Out, "%s: %d new, %d updated payment(s)\n", pos[0], res.New, res.Updated)
+	fmt.Fprintf(cio.Out, "%s: %d new, %d updated payment(s)\n", file, res.New, res.Updated)
 	return nil
 }
 
@@ -169,17 +121,16 @@ func runInvoiceList(ctx context.Context, d app.Deps, cio app.IO, args []string) 
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(cio.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNUMBER\tISSUED\tDUE\tWITHOUT VAT\tWITH VAT\tSTATE\tPDF")
+	tb := app.NewTable(cio.Out, "ID", "NUMBER", "ISSUED", "DUE", "WITHOUT VAT", "WITH VAT", "STATE", "PDF")
 	for _, inv := range invs {
 		pdf := "generated"
 		if inv.PDFPath != "" {
 			pdf = inv.PDFPath
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inv.ID, inv.Number, formatDate(inv.Issued), formatDate(inv.Due),
+		tb.Row(inv.ID, inv.Number, formatDate(inv.Issued), formatDate(inv.Due),
 			web.FormatMoney("en", inv.Amount, inv.Currency), web.FormatMoney("en", inv.AmountVAT, inv.Currency), inv.StateOn(today), pdf)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := tb.Flush(); err != nil {
 		return err
 	}
 	bal, err := Balance(ctx, d.DB.R, cl.ID)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"slices"
 	"strings"
@@ -22,15 +21,11 @@ func (m *Module) commands() []app.Command {
 }
 
 func requestList(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
-	fs := flag.NewFlagSet("request list", flag.ContinueOnError)
-	fs.SetOutput(stdio.Err)
+	fs := app.Flags("request list", stdio)
 	state := fs.String("state", "", "only requests in this state")
 	client := fs.String("client", "", "only this client's requests (client number)")
-	if err := fs.Parse(args); err != nil {
+	if err := app.ParseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("request list: unexpected argument %q", fs.Arg(0))
 	}
 	if *state != "" && !slices.Contains(States, *state) {
 		return fmt.Errorf("request list: state must be one of %s", strings.Join(States, ", "))
@@ -81,8 +76,7 @@ func requestState(ctx context.Context, d app.Deps, stdio app.IO, args []string) 
 		if err != nil {
 			return fmt.Errorf("request state: %w", err)
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: "cli", Action: "request.state", ClientID: r.ClientID,
-			Detail: fmt.Sprintf("request %d -> %s", id, state)})
+		return app.CLIAudit(ctx, d, tx, "request.state", r.ClientID, fmt.Sprintf("request %d -> %s", id, state))
 	})
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package services
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -26,24 +25,6 @@ func (m *Module) commands() []app.Command {
 			Help: "Add a service to a client, or update the one with the same --external-id.", Run: runServiceAdd},
 		{Name: "service list", Usage: "CLIENT", Help: "List a client's services (by client number), terminated ones included.", Run: runServiceList},
 	}
-}
-
-// newFlags returns a flag set that reports errors instead of exiting.
-func newFlags(name string, io app.IO) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Err)
-	return fs
-}
-
-// parseFlags parses args and refuses leftover positional arguments.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
-	}
-	return nil
 }
 
 // parseMoney reads "499", "499.5" or "499,50" as minor units.

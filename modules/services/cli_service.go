@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
@@ -15,7 +14,7 @@ import (
 
 // runServiceAdd is `portal service add`.
 func runServiceAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	fs := newFlags("service add", io)
+	fs := app.Flags("service add", io)
 	var s Service
 	client := fs.String("client", "", "client number (required)")
 	tariff := fs.String("tariff", "", "tariff id or external id (required)")
@@ -31,7 +30,7 @@ func runServiceAdd(ctx context.Context, d app.Deps, io app.IO, args []string) er
 	fs.StringVar(&s.ExternalID, "external-id", "", "id in the billing system (updates the service that has it)")
 	var params multiFlag
 	fs.Var(&params, "param", "configuration sheet line 'Name=Value' (repeatable)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := app.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if *client == "" || *tariff == "" {
@@ -94,14 +93,13 @@ func runServiceList(ctx context.Context, d app.Deps, io app.IO, args []string) e
 		return err
 	}
 	printf(io.Out, "%s (%s): %d services\n", c.Name, c.Number, len(list))
-	w := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tEXTERNAL ID\tNAME\tKIND\tTARIFF\tSTATE\tIP\tSINCE")
+	tb := app.NewTable(io.Out, "ID", "EXTERNAL ID", "NAME", "KIND", "TARIFF", "STATE", "IP", "SINCE")
 	for _, s := range list {
 		ip := s.IP
 		if s.DHCP {
 			ip = "DHCP (" + s.IP + ")"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.ExternalID, s.Name, s.Kind, s.Tariff.Name, s.State, ip, s.ActivatedOn)
+		tb.Row(s.ID, s.ExternalID, s.Name, s.Kind, s.Tariff.Name, s.State, ip, s.ActivatedOn)
 	}
-	return w.Flush()
+	return tb.Flush()
 }

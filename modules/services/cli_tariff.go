@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/modules/services/traffic"
@@ -12,7 +11,7 @@ import (
 
 // runTariffAdd is `portal tariff add`.
 func runTariffAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	fs := newFlags("tariff add", io)
+	fs := app.Flags("tariff add", io)
 	var t Tariff
 	fs.StringVar(&t.Name, "name", "", "tariff name (required)")
 	fs.StringVar(&t.Kind, "kind", KindInternet, "internet, tv, voip or other")
@@ -26,7 +25,7 @@ func runTariffAdd(ctx context.Context, d app.Deps, io app.IO, args []string) err
 	fs.Int64Var(&t.FUPDownKbit, "fup-down", 0, "download speed beyond the FUP limit, kbit/s")
 	fs.Int64Var(&t.FUPUpKbit, "fup-up", 0, "upload speed beyond the FUP limit, kbit/s")
 	fs.StringVar(&t.ExternalID, "external-id", "", "id in the billing system (updates the tariff that has it)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := app.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	var err error
@@ -57,15 +56,14 @@ func runTariffList(ctx context.Context, d app.Deps, io app.IO, args []string) er
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tEXTERNAL ID\tNAME\tKIND\tPRICE\tSPEED kbit/s\tFUP\tHIDE TRAFFIC")
+	tb := app.NewTable(io.Out, "ID", "EXTERNAL ID", "NAME", "KIND", "PRICE", "SPEED kbit/s", "FUP", "HIDE TRAFFIC")
 	for _, t := range list {
 		fup := "-"
 		if t.HasFUP() {
 			fup = fmt.Sprintf("%s/%s → %d/%d", traffic.FormatBytes(uint64(t.FUPLimit), "en"), t.FUPPeriod, t.FUPDownKbit, t.FUPUpKbit)
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d.%02d %s\t%d/%d\t%s\t%v\n", t.ID, t.ExternalID, t.Name, t.Kind,
-			t.Price/100, t.Price%100, t.Currency, t.DownKbit, t.UpKbit, fup, t.HideTraffic)
+		tb.Row(t.ID, t.ExternalID, t.Name, t.Kind, fmt.Sprintf("%d.%02d %s", t.Price/100, t.Price%100, t.Currency),
+			fmt.Sprintf("%d/%d", t.DownKbit, t.UpKbit), fup, t.HideTraffic)
 	}
-	return w.Flush()
+	return tb.Flush()
 }

@@ -14,7 +14,7 @@ import (
 // are listed with their line numbers and make the command exit non-zero, so that a
 // script notices; importing the same file again adds nothing (duplicates ignored).
 func runTrafficImport(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	fs := newFlags("traffic import", io)
+	fs := app.Flags("traffic import", io)
 	batch := fs.Int("batch", 10_000, "samples per transaction")
 	if err := fs.Parse(args); err != nil {
 		return err

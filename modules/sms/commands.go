@@ -2,12 +2,9 @@ package sms
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/ispportal/portal/internal/app"
-	"github.com/ispportal/portal/internal/core"
 )
 
 func commands() []app.Command {
@@ -21,8 +18,7 @@ func commands() []app.Command {
 
 // listQueue prints the SMS queue for staff.
 func listQueue(ctx context.Context, d app.Deps, io app.IO, args []string) error {
-	fs := flag.NewFlagSet("sms queue", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
+	fs := app.Flags("sms queue", io)
 	client := fs.String("client", "", "client number")
 	status := fs.String("status", "", "queued, sending, sent or failed")
 	if err := fs.Parse(args); err != nil {
@@ -35,11 +31,11 @@ func listQueue(ctx context.Context, d app.Deps, io app.IO, args []string) error 
 	}
 	q := `SELECT ` + queueCols + queueFrom + ` WHERE (? = '' OR status = ?)`
 	qargs := []any{*status, *status}
-	if *client != "" {
-		c, err := core.ClientByNumber(ctx, d.DB.R, *client)
-		if err != nil {
-			return fmt.Errorf("client %q: %w", *client, err)
-		}
+	c, err := app.ClientFlag(ctx, d, *client)
+	if err != nil {
+		return err
+	}
+	if c.ID != 0 {
 		q += ` AND client_id = ?`
 		qargs = append(qargs, c.ID)
 	}
@@ -48,8 +44,8 @@ func listQueue(ctx context.Context, d app.Deps, io app.IO, args []string) error 
 		return err
 	}
 	defer rows.Close()
-	tw := tabwriter.NewWriter(io.Out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCREATED\tCLIENT\tNUMBER\tPARTS\tSTATUS\tTRIES\tERROR")
+	// The table's minimum cell width was 2, which its padding of 2 already gives.
+	tb := app.NewTable(io.Out, "ID", "CREATED", "CLIENT", "NUMBER", "PARTS", "STATUS", "TRIES", "ERROR")
 	for rows.Next() {
 		m, err := scanQueued(rows)
 		if err != nil {
@@ -59,11 +55,10 @@ func listQueue(ctx context.Context, d app.Deps, io app.IO, args []string) error 
 		if who == "" {
 			who = "-" // sent for no client
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", m.ID, m.CreatedAt.Local().Format("2006-01-02 15:04"), who,
-			m.Number, m.Parts, m.Status, m.Attempts, m.LastError)
+		tb.Row(m.ID, m.CreatedAt.Local().Format("2006-01-02 15:04"), who, m.Number, m.Parts, m.Status, m.Attempts, m.LastError)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return tw.Flush()
+	return tb.Flush()
 }
