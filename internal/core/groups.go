@@ -47,20 +47,7 @@ func GroupByID(ctx context.Context, q Querier, id int64) (InvoiceGroup, error) {
 
 // Groups lists every invoice group by name.
 func Groups(ctx context.Context, q Querier) ([]InvoiceGroup, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+groupCols+` FROM invoice_groups ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []InvoiceGroup
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return List(ctx, q, scanGroup, `SELECT `+groupCols+` FROM invoice_groups ORDER BY name`)
 }
 
 // SaveGroup inserts (ID 0) or updates an invoice group and returns its id.

@@ -125,21 +125,8 @@ func SaveDocument(ctx context.Context, tx *sql.Tx, d Document, now time.Time) (i
 // ListDocuments lists a client's documents, newest first; with onlyVisible just those
 // marked "display in portal" (what the client sees).
 func ListDocuments(ctx context.Context, q core.Querier, clientID int64, onlyVisible bool) ([]Document, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+docCols+` FROM documents
+	return core.List(ctx, q, scanDoc, `SELECT `+docCols+` FROM documents
 		WHERE client_id = ? AND (? = 0 OR display_in_portal = 1) ORDER BY doc_date DESC, id DESC`, clientID, onlyVisible)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Document
-	for rows.Next() {
-		d, err := scanDoc(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }
 
 // DocumentForClient loads a document the client may see: theirs and displayed in the

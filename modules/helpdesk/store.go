@@ -119,21 +119,14 @@ func SaveDepartment(ctx context.Context, tx *sql.Tx, d Department, now time.Time
 
 // ListDepartments returns every department by name.
 func ListDepartments(ctx context.Context, q core.Querier) ([]Department, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(external_id, ''), name, portal_requests
+	return core.List(ctx, q, scanDepartment, `SELECT id, COALESCE(external_id, ''), name, portal_requests
 		FROM helpdesk_departments ORDER BY name COLLATE NOCASE, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Department
-	for rows.Next() {
-		var d Department
-		if err := rows.Scan(&d.ID, &d.ExternalID, &d.Name, &d.PortalRequests); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+}
+
+func scanDepartment(row core.Row) (Department, error) {
+	var d Department
+	err := row.Scan(&d.ID, &d.ExternalID, &d.Name, &d.PortalRequests)
+	return d, err
 }
 
 // PortalDepartment returns the department that takes portal requests (the oldest one
@@ -259,21 +252,8 @@ func ListTickets(ctx context.Context, q core.Querier, f TicketFilter) ([]Ticket,
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+ticketCols+ticketFrom+` WHERE `+strings.Join(where, " AND ")+
+	return core.List(ctx, q, scanTicket, `SELECT `+ticketCols+ticketFrom+` WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY t.updated_at DESC, t.id DESC LIMIT ?`, append(args, f.Limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }
 
 // AddItem appends an item to a ticket and marks the ticket changed. An item whose
@@ -325,22 +305,15 @@ func ListItems(ctx context.Context, q core.Querier, ticketID int64, withNotes bo
 	if !withNotes {
 		query += ` AND type <> 'note'`
 	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY created_at, id`, ticketID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		var it Item
-		var created string
-		if err := rows.Scan(&it.ID, &it.ExternalID, &it.TicketID, &it.Type, &it.Direction, &it.Body, &it.Author, &created); err != nil {
-			return nil, err
-		}
-		it.CreatedAt = core.ParseTime(created)
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return core.List(ctx, q, scanItem, query+` ORDER BY created_at, id`, ticketID)
+}
+
+func scanItem(row core.Row) (Item, error) {
+	var it Item
+	var created string
+	err := row.Scan(&it.ID, &it.ExternalID, &it.TicketID, &it.Type, &it.Direction, &it.Body, &it.Author, &created)
+	it.CreatedAt = core.ParseTime(created)
+	return it, err
 }
 
 func nullStr(s string) any {

@@ -108,20 +108,7 @@ func TariffByExternalID(ctx context.Context, q core.Querier, ext string) (Tariff
 
 // ListTariffs returns every tariff by name.
 func ListTariffs(ctx context.Context, q core.Querier) ([]Tariff, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+tariffCols+` FROM tariffs ORDER BY name, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Tariff
-	for rows.Next() {
-		t, err := scanTariff(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return core.List(ctx, q, scanTariff, `SELECT `+tariffCols+` FROM tariffs ORDER BY name, id`)
 }
 
 // SaveTariff inserts a tariff, or updates it when ID is set or when a tariff with the

@@ -68,21 +68,14 @@ type Message struct {
 
 // ListContacts returns a client's directory sorted by name.
 func ListContacts(ctx context.Context, q core.Querier, clientID int64) ([]Contact, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(external_id, ''), client_id, name, number
+	return core.List(ctx, q, scanContact, `SELECT id, COALESCE(external_id, ''), client_id, name, number
 		FROM sms_contacts WHERE client_id = ? ORDER BY name COLLATE NOCASE, id`, clientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Contact
-	for rows.Next() {
-		var c Contact
-		if err := rows.Scan(&c.ID, &c.ExternalID, &c.ClientID, &c.Name, &c.Number); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+}
+
+func scanContact(row core.Row) (Contact, error) {
+	var c Contact
+	err := row.Scan(&c.ID, &c.ExternalID, &c.ClientID, &c.Name, &c.Number)
+	return c, err
 }
 
 // ContactByID loads one of the client's contacts; another client's id gives
@@ -239,21 +232,9 @@ func scanMessage(row interface{ Scan(...any) error }, extra ...any) (Message, er
 
 // ListMessages returns a client's messages, newest first, at most limit of them.
 func ListMessages(ctx context.Context, q core.Querier, clientID int64, limit int) ([]Message, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+messageCols+` FROM sms_queue WHERE client_id = ?
+	scan := func(row core.Row) (Message, error) { return scanMessage(row) }
+	return core.List(ctx, q, scan, `SELECT `+messageCols+` FROM sms_queue WHERE client_id = ?
 		ORDER BY created_at DESC, id DESC LIMIT ?`, clientID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // MessageByID loads one queued message (any client), for the CLI and API.
@@ -281,21 +262,8 @@ func ListQueue(ctx context.Context, q core.Querier, status string, limit int) ([
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+queueCols+queueFrom+` WHERE (? = '' OR status = ?)
+	return core.List(ctx, q, scanQueued, `SELECT `+queueCols+queueFrom+` WHERE (? = '' OR status = ?)
 		ORDER BY created_at DESC, id DESC LIMIT ?`, status, status, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanQueued(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // ErrNotRetryable is returned by Retry for a message that was sent or is being sent.

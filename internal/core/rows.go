@@ -1,0 +1,33 @@
+package core
+
+import "context"
+
+// Row is what a scan function reads: a *sql.Row or the current row of *sql.Rows. It is
+// an alias so the existing scanX(row interface{ Scan(...any) error }) functions fit.
+type Row = interface{ Scan(...any) error }
+
+// List runs a query and reads every row with scan. The rows are closed before List
+// returns, so the caller may run further queries on the same transaction.
+func List[T any](ctx context.Context, q Querier, scan func(Row) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// ScanValue reads a row of one column, for List of plain values (ids, names).
+func ScanValue[T any](row Row) (T, error) {
+	var v T
+	err := row.Scan(&v)
+	return v, err
+}
