@@ -161,16 +161,7 @@ func SetDocumentVisible(ctx context.Context, tx *sql.Tx, id int64, visible bool)
 // DeleteDocument removes a document row and returns its stored path, for the caller
 // to remove the file (blob.Remove) after the commit.
 func DeleteDocument(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
-	var p string
-	err := tx.QueryRowContext(ctx, `SELECT stored_path FROM documents WHERE id = ?`, id).Scan(&p)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", core.ErrNotFound
-	}
-	if err != nil {
-		return "", err
-	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, id)
-	return p, err
+	return blob.DeleteRow(ctx, tx, "documents", id)
 }
 
 func nullStr(s string) any {

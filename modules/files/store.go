@@ -175,14 +175,5 @@ func fileGroups(ctx context.Context, q core.Querier, id int64) ([]int64, error) 
 // DeleteFile removes a file row (and its group rows) and returns its stored path, for
 // the caller to remove the file (blob.Remove) after the commit.
 func DeleteFile(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
-	var p string
-	err := tx.QueryRowContext(ctx, `SELECT stored_path FROM files WHERE id = ?`, id).Scan(&p)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", core.ErrNotFound
-	}
-	if err != nil {
-		return "", err
-	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM files WHERE id = ?`, id)
-	return p, err
+	return blob.DeleteRow(ctx, tx, "files", id)
 }

@@ -273,23 +273,19 @@ func CountInvoices(ctx context.Context, q core.Querier, clientID int64, f Filter
 
 // InvoiceYears lists the years in which a client has invoices, newest first.
 func InvoiceYears(ctx context.Context, q core.Querier, clientID int64) ([]int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT SUBSTR(issued, 1, 4) FROM invoices WHERE client_id = ? ORDER BY 1 DESC`, clientID)
+	years, err := core.List(ctx, q, core.ScanValue[string],
+		`SELECT DISTINCT SUBSTR(issued, 1, 4) FROM invoices WHERE client_id = ? ORDER BY 1 DESC`, clientID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []int
-	for rows.Next() {
-		var y string
-		if err := rows.Scan(&y); err != nil {
-			return nil, err
-		}
+	for _, y := range years {
 		var n int
 		if _, err := fmt.Sscanf(y, "%d", &n); err == nil {
 			out = append(out, n)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // InvoiceForClient loads one invoice with its items, only if it belongs to the client;
