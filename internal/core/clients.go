@@ -185,7 +185,7 @@ func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, e
 	if err := CheckLoginNames(ctx, tx, c); err != nil {
 		return 0, err
 	}
-	args := []any{nullStr(c.ExternalID), strings.TrimSpace(c.Number), nullStr(c.Username), nullID(c.InvoiceGroupID), c.Name,
+	args := []any{NullText(c.ExternalID), strings.TrimSpace(c.Number), NullText(c.Username), Null(c.InvoiceGroupID), c.Name,
 		c.IsBusiness, c.Company, c.RegistrationNo, c.VATNo, c.Email, c.Phone, c.Mobile,
 		c.Street, c.City, c.Postcode, c.Country, c.InvStreet, c.InvCity, c.InvPostcode, c.InvCountry, c.Language, c.Active}
 	if c.ID == 0 {
@@ -227,18 +227,4 @@ func (c *Client) normalize() error {
 		return &FieldError{Field: "number", Err: ErrNotBlank}
 	}
 	return nil
-}
-
-func nullStr(s string) any {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	return strings.TrimSpace(s)
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

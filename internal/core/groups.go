@@ -63,7 +63,7 @@ func SaveGroup(ctx context.Context, tx *sql.Tx, g InvoiceGroup, now string) (int
 	if g.Currency == "" {
 		g.Currency = "CZK"
 	}
-	args := []any{nullStr(g.ExternalID), g.Name, g.SupplierName, g.Street, g.City, g.Postcode, g.Country,
+	args := []any{NullText(g.ExternalID), g.Name, g.SupplierName, g.Street, g.City, g.Postcode, g.Country,
 		g.RegistrationNo, g.VATNo, g.Phone, g.Email, g.Web, g.BankAccount, g.IBAN, g.BIC, g.Currency}
 	if g.ID == 0 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO invoice_groups (external_id, name, supplier_name, street, city, postcode,

@@ -1,6 +1,9 @@
 package core
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Row is what a scan function reads: a *sql.Row or the current row of *sql.Rows. It is
 // an alias so the existing scanX(row interface{ Scan(...any) error }) functions fit.
@@ -31,3 +34,16 @@ func ScanValue[T any](row Row) (T, error) {
 	err := row.Scan(&v)
 	return v, err
 }
+
+// Null stores the zero value (no id, no text) as SQL NULL, so an optional column or
+// a foreign key stays NULL rather than 0 or ”.
+func Null[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
+}
+
+// NullText is Null of the trimmed text: blank text is NULL.
+func NullText(s string) any { return Null(strings.TrimSpace(s)) }

@@ -100,7 +100,7 @@ func SaveDocument(ctx context.Context, tx *sql.Tx, d Document, now time.Time) (i
 			return 0, err
 		}
 	}
-	args := []any{nullStr(d.ExternalID), d.ClientID, d.Title, d.Kind, core.Now(d.Date), blob.SafeName(d.FileName, ""),
+	args := []any{core.NullText(d.ExternalID), d.ClientID, d.Title, d.Kind, core.Now(d.Date), blob.SafeName(d.FileName, ""),
 		d.StoredPath, d.Size, d.ContentType, d.Visible}
 	if d.ID == 0 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO documents (external_id, client_id, title, kind, doc_date, file_name,
@@ -162,11 +162,4 @@ func SetDocumentVisible(ctx context.Context, tx *sql.Tx, id int64, visible bool)
 // to remove the file (blob.Remove) after the commit.
 func DeleteDocument(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
 	return blob.DeleteRow(ctx, tx, "documents", id)
-}
-
-func nullStr(s string) any {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	return strings.TrimSpace(s)
 }

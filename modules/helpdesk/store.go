@@ -110,7 +110,7 @@ func SaveDepartment(ctx context.Context, tx *sql.Tx, d Department, now time.Time
 		return d.ID, nil
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO helpdesk_departments (external_id, name, portal_requests, created_at)
-		VALUES (?, ?, ?, ?)`, nullStr(d.ExternalID), name, d.PortalRequests, core.Now(now))
+		VALUES (?, ?, ?, ?)`, core.Null(d.ExternalID), name, d.PortalRequests, core.Now(now))
 	if err != nil {
 		return 0, fmt.Errorf("helpdesk.SaveDepartment: %w", err)
 	}
@@ -167,7 +167,7 @@ func SaveTicket(ctx context.Context, tx *sql.Tx, t Ticket, now time.Time) (int64
 	ts := core.Now(now)
 	if t.ID != 0 {
 		res, err := tx.ExecContext(ctx, `UPDATE helpdesk_tickets SET client_id = ?, department_id = ?, subject = ?, state = ?,
-			updated_at = ? WHERE id = ?`, nullID(t.ClientID), t.DepartmentID, t.Subject, t.State, ts, t.ID)
+			updated_at = ? WHERE id = ?`, core.Null(t.ClientID), t.DepartmentID, t.Subject, t.State, ts, t.ID)
 		if err != nil {
 			return 0, fmt.Errorf("helpdesk.SaveTicket: %w", err)
 		}
@@ -182,7 +182,7 @@ func SaveTicket(ctx context.Context, tx *sql.Tx, t Ticket, now time.Time) (int64
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO helpdesk_tickets (external_id, client_id, department_id, subject, state,
 		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		nullStr(t.ExternalID), nullID(t.ClientID), t.DepartmentID, t.Subject, t.State, created, ts)
+		core.Null(t.ExternalID), core.Null(t.ClientID), t.DepartmentID, t.Subject, t.State, created, ts)
 	if err != nil {
 		return 0, fmt.Errorf("helpdesk.SaveTicket: %w", err)
 	}
@@ -285,7 +285,7 @@ func AddItem(ctx context.Context, tx *sql.Tx, it Item, now time.Time) (int64, er
 		created = it.CreatedAt
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO helpdesk_items (external_id, ticket_id, type, direction, body, author, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, nullStr(it.ExternalID), it.TicketID, it.Type, it.Direction, it.Body, it.Author, core.Now(created))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, core.Null(it.ExternalID), it.TicketID, it.Type, it.Direction, it.Body, it.Author, core.Now(created))
 	if err != nil {
 		return 0, fmt.Errorf("helpdesk.AddItem: %w", err)
 	}
@@ -314,18 +314,4 @@ func scanItem(row core.Row) (Item, error) {
 	err := row.Scan(&it.ID, &it.ExternalID, &it.TicketID, &it.Type, &it.Direction, &it.Body, &it.Author, &created)
 	it.CreatedAt = core.ParseTime(created)
 	return it, err
-}
-
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

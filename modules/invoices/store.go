@@ -407,7 +407,7 @@ func SaveInvoice(ctx context.Context, tx *sql.Tx, inv Invoice) (int64, error) {
 			paid = excluded.paid, paid_on = excluded.paid_on,
 			pdf_path = CASE WHEN excluded.pdf_path <> '' THEN excluded.pdf_path ELSE invoices.pdf_path END
 		RETURNING id`,
-		inv.ClientID, nullStr(inv.ExternalID), strings.TrimSpace(inv.Number), formatDate(inv.Issued), formatDate(inv.Due),
+		inv.ClientID, core.NullText(inv.ExternalID), strings.TrimSpace(inv.Number), formatDate(inv.Issued), formatDate(inv.Due),
 		formatDate(inv.Taxable), inv.Amount, inv.AmountVAT, inv.Currency, inv.VariableSymbol, inv.Paid, paidOn,
 		inv.PDFPath, core.Now(createdAt(inv.CreatedAt))).Scan(&id)
 	if err != nil {
@@ -462,7 +462,7 @@ func SavePayment(ctx context.Context, tx *sql.Tx, p Payment) (int64, error) {
 			amount = excluded.amount, currency = excluded.currency, method = excluded.method,
 			invoice_id = excluded.invoice_id, note = excluded.note
 		RETURNING id`,
-		p.ClientID, nullStr(p.ExternalID), formatDate(p.PaidOn), p.Amount, p.Currency, p.Method, invoice, p.Note,
+		p.ClientID, core.NullText(p.ExternalID), formatDate(p.PaidOn), p.Amount, p.Currency, p.Method, invoice, p.Note,
 		core.Now(createdAt(p.CreatedAt))).Scan(&id)
 	return id, err
 }
@@ -645,11 +645,4 @@ func createdAt(t time.Time) time.Time {
 		return time.Now()
 	}
 	return t
-}
-
-func nullStr(s string) any {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	return strings.TrimSpace(s)
 }

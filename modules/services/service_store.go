@@ -235,7 +235,7 @@ func SaveService(ctx context.Context, tx *sql.Tx, s Service, now time.Time) (int
 		price = *s.PriceOverride
 	}
 	ts := core.Now(now)
-	args := []any{nullStr(s.ExternalID), s.ClientID, s.TariffID, s.Kind, s.Name, s.State, s.ActivatedOn, s.Address,
+	args := []any{core.Null(s.ExternalID), s.ClientID, s.TariffID, s.Kind, s.Name, s.State, s.ActivatedOn, s.Address,
 		s.IP, s.DHCP, s.MAC, price, ts}
 	if s.ID != 0 {
 		res, err := tx.ExecContext(ctx, `UPDATE services SET external_id = ?, client_id = ?, tariff_id = ?, kind = ?,

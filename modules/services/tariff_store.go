@@ -135,7 +135,7 @@ func SaveTariff(ctx context.Context, tx *sql.Tx, t Tariff, now time.Time) (int64
 		}
 	}
 	ts := core.Now(now)
-	args := []any{nullStr(t.ExternalID), t.Name, t.Kind, t.Price, t.Currency, t.DownKbit, t.UpKbit, t.HideTraffic,
+	args := []any{core.Null(t.ExternalID), t.Name, t.Kind, t.Price, t.Currency, t.DownKbit, t.UpKbit, t.HideTraffic,
 		t.FUPLimit, t.FUPPeriod, t.FUPDownKbit, t.FUPUpKbit, ts}
 	if t.ID != 0 {
 		res, err := tx.ExecContext(ctx, `UPDATE tariffs SET external_id = ?, name = ?, kind = ?, price = ?, currency = ?,
@@ -156,13 +156,4 @@ func SaveTariff(ctx context.Context, tx *sql.Tx, t Tariff, now time.Time) (int64
 		return 0, fmt.Errorf("services.SaveTariff: %w", err)
 	}
 	return res.LastInsertId()
-}
-
-// nullStr stores "" as NULL, so that many rows without an external id do not
-// collide on its UNIQUE index.
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

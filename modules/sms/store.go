@@ -104,7 +104,7 @@ func SaveContact(ctx context.Context, tx *sql.Tx, c Contact, now time.Time) (int
 	ts := core.Now(now)
 	if c.ID == 0 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO sms_contacts (external_id, client_id, name, number, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, nullStr(c.ExternalID), c.ClientID, c.Name, c.Number, ts, ts)
+			VALUES (?, ?, ?, ?, ?, ?)`, core.Null(c.ExternalID), c.ClientID, c.Name, c.Number, ts, ts)
 		if err != nil {
 			return 0, fmt.Errorf("sms.SaveContact: %w", err)
 		}
@@ -191,7 +191,7 @@ func EnqueueSMS(ctx context.Context, tx *sql.Tx, clientID int64, number, text st
 	}
 	ts := core.Now(now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO sms_queue (client_id, number, text, parts, status, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, 'queued', ?, ?)`, nullID(clientID), number, text, parts, ts, ts)
+		VALUES (?, ?, ?, ?, 'queued', ?, ?)`, core.Null(clientID), number, text, parts, ts, ts)
 	if err != nil {
 		return 0, fmt.Errorf("sms.EnqueueSMS: %w", err)
 	}
@@ -240,20 +240,6 @@ func ListMessages(ctx context.Context, q core.Querier, clientID int64, limit int
 // MessageByID loads one queued message (any client), for the CLI and API.
 func MessageByID(ctx context.Context, q core.Querier, id int64) (Message, error) {
 	return scanMessage(q.QueryRowContext(ctx, `SELECT `+messageCols+` FROM sms_queue WHERE id = ?`, id))
-}
-
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // ListQueue returns the newest messages of every client, optionally of one status,
