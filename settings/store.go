@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
 )
 
@@ -244,30 +245,25 @@ type AuditEntry struct {
 
 // Audit lists recorded changes, newest first; key may be empty for all.
 func (s *Store) Audit(ctx context.Context, key string, limit int) ([]AuditEntry, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT key, group_id, old_value, new_value, actor, at FROM settings_audit
+	return core.List(ctx, s.db.R, scanAudit, `SELECT key, group_id, old_value, new_value, actor, at FROM settings_audit
 		WHERE (? = '' OR key = ?) ORDER BY id DESC LIMIT ?`, key, key, limit)
-	if err != nil {
-		return nil, err
+}
+
+func scanAudit(row core.Row) (AuditEntry, error) {
+	var e AuditEntry
+	var old, new sql.NullString
+	var at string
+	if err := row.Scan(&e.Key, &e.Group, &old, &new, &e.Actor, &at); err != nil {
+		return e, err
 	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var old, new sql.NullString
-		var at string
-		if err := rows.Scan(&e.Key, &e.Group, &old, &new, &e.Actor, &at); err != nil {
-			return nil, err
-		}
-		if old.Valid {
-			e.Old = &old.String
-		}
-		if new.Valid {
-			e.New = &new.String
-		}
-		e.At, _ = time.Parse(time.RFC3339, at)
-		out = append(out, e)
+	if old.Valid {
+		e.Old = &old.String
 	}
-	return out, rows.Err()
+	if new.Valid {
+		e.New = &new.String
+	}
+	e.At, _ = time.Parse(time.RFC3339, at)
+	return e, nil
 }
 
 // Display returns a value as it may be shown: secrets are masked, and so are the

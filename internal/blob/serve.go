@@ -24,3 +24,14 @@ func Send(c *fiber.Ctx, f *os.File, ctype, name string) error {
 	// fasthttp closes the stream (the file) once it has been sent.
 	return c.SendStream(f, int(fi.Size()))
 }
+
+// Serve streams the stored file of a row as a download (Open, then Send). When the
+// file cannot be opened (gone from disk, or a tampered path) it calls missing with
+// the error instead, for the module to log it for staff and show the client a page.
+func Serve(c *fiber.Ctx, dataDir, sub, stored, ctype, name string, missing func(err error) error) error {
+	f, err := Open(dataDir, sub, stored)
+	if err != nil {
+		return missing(err)
+	}
+	return Send(c, f, ctype, name)
+}

@@ -49,23 +49,16 @@ func AuditList(ctx context.Context, q Querier, f AuditFilter) ([]AuditEntry, err
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.at, a.actor, a.action, COALESCE(a.client_id, 0), COALESCE(c.number, ''),
+	return List(ctx, q, scanAuditEntry, `SELECT a.id, a.at, a.actor, a.action, COALESCE(a.client_id, 0), COALESCE(c.number, ''),
 		a.detail, a.ip FROM audit_log a LEFT JOIN clients c ON c.id = a.client_id
 		WHERE (? = '' OR a.actor = ?) AND (? = '' OR a.action LIKE ? || '%') AND (? = 0 OR a.client_id = ?)
 		ORDER BY a.id DESC LIMIT ? OFFSET ?`, f.Actor, f.Actor, f.Action, f.Action, f.ClientID, f.ClientID, f.Limit, f.Offset)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.ClientID, &e.ClientNumber, &e.Detail, &e.IP); err != nil {
-			return nil, err
-		}
-		e.At = ParseTime(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+}
+
+func scanAuditEntry(row Row) (AuditEntry, error) {
+	var e AuditEntry
+	var at string
+	err := row.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.ClientID, &e.ClientNumber, &e.Detail, &e.IP)
+	e.At = ParseTime(at)
+	return e, err
 }

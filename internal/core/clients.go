@@ -67,6 +67,9 @@ func scanClient(row interface{ Scan(...any) error }, lead ...any) (Client, error
 	return c, err
 }
 
+// scanClientRow is scanClient for List, which passes only the row.
+func scanClientRow(row Row) (Client, error) { return scanClient(row) }
+
 // ClientByID loads one client.
 func ClientByID(ctx context.Context, q Querier, id int64) (Client, error) {
 	return scanClient(q.QueryRowContext(ctx, `SELECT `+clientCols+` FROM clients WHERE id = ?`, id))
@@ -85,21 +88,8 @@ func ClientByUsername(ctx context.Context, q Querier, username string) (Client, 
 // ClientsByEmail lists active clients with this e-mail address (several clients may
 // share one, e.g. a family).
 func ClientsByEmail(ctx context.Context, q Querier, email string) ([]Client, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+clientCols+` FROM clients WHERE email = ? COLLATE NOCASE AND active = 1 ORDER BY id`,
+	return List(ctx, q, scanClientRow, `SELECT `+clientCols+` FROM clients WHERE email = ? COLLATE NOCASE AND active = 1 ORDER BY id`,
 		strings.TrimSpace(email))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Client
-	for rows.Next() {
-		c, err := scanClient(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // ClientFilter narrows SearchClients.
@@ -116,25 +106,12 @@ func SearchClients(ctx context.Context, q Querier, f ClientFilter) ([]Client, er
 		f.Limit = 50
 	}
 	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.TrimSpace(f.Query)) + "%"
-	rows, err := q.QueryContext(ctx, `SELECT `+clientCols+` FROM clients
+	return List(ctx, q, scanClientRow, `SELECT `+clientCols+` FROM clients
 		WHERE (? = '%%' OR number LIKE ? ESCAPE '\' OR username LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\'
 		       OR email LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\' OR mobile LIKE ? ESCAPE '\' OR company LIKE ? ESCAPE '\')
 		  AND (? = 0 OR invoice_group_id = ?)
 		ORDER BY number LIMIT ? OFFSET ?`,
 		like, like, like, like, like, like, like, like, f.Group, f.Group, f.Limit, f.Offset)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Client
-	for rows.Next() {
-		c, err := scanClient(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // LoginNameTakenError says that a client's number or username is already a login name
@@ -208,7 +185,7 @@ func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, e
 	if err := CheckLoginNames(ctx, tx, c); err != nil {
 		return 0, err
 	}
-	args := []any{nullStr(c.ExternalID), strings.TrimSpace(c.Number), nullStr(c.Username), nullID(c.InvoiceGroupID), c.Name,
+	args := []any{NullText(c.ExternalID), strings.TrimSpace(c.Number), NullText(c.Username), Null(c.InvoiceGroupID), c.Name,
 		c.IsBusiness, c.Company, c.RegistrationNo, c.VATNo, c.Email, c.Phone, c.Mobile,
 		c.Street, c.City, c.Postcode, c.Country, c.InvStreet, c.InvCity, c.InvPostcode, c.InvCountry, c.Language, c.Active}
 	if c.ID == 0 {
@@ -250,18 +227,4 @@ func (c *Client) normalize() error {
 		return &FieldError{Field: "number", Err: ErrNotBlank}
 	}
 	return nil
-}
-
-func nullStr(s string) any {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	return strings.TrimSpace(s)
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

@@ -47,20 +47,7 @@ func GroupByID(ctx context.Context, q Querier, id int64) (InvoiceGroup, error) {
 
 // Groups lists every invoice group by name.
 func Groups(ctx context.Context, q Querier) ([]InvoiceGroup, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+groupCols+` FROM invoice_groups ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []InvoiceGroup
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return List(ctx, q, scanGroup, `SELECT `+groupCols+` FROM invoice_groups ORDER BY name`)
 }
 
 // SaveGroup inserts (ID 0) or updates an invoice group and returns its id.
@@ -76,7 +63,7 @@ func SaveGroup(ctx context.Context, tx *sql.Tx, g InvoiceGroup, now string) (int
 	if g.Currency == "" {
 		g.Currency = "CZK"
 	}
-	args := []any{nullStr(g.ExternalID), g.Name, g.SupplierName, g.Street, g.City, g.Postcode, g.Country,
+	args := []any{NullText(g.ExternalID), g.Name, g.SupplierName, g.Street, g.City, g.Postcode, g.Country,
 		g.RegistrationNo, g.VATNo, g.Phone, g.Email, g.Web, g.BankAccount, g.IBAN, g.BIC, g.Currency}
 	if g.ID == 0 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO invoice_groups (external_id, name, supplier_name, street, city, postcode,

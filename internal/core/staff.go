@@ -55,20 +55,7 @@ func StaffByID(ctx context.Context, q Querier, id int64) (Staff, error) {
 
 // StaffList lists every staff account.
 func StaffList(ctx context.Context, q Querier) ([]Staff, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+staffCols+` FROM staff ORDER BY login`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Staff
-	for rows.Next() {
-		s, err := scanStaff(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return List(ctx, q, scanStaff, `SELECT `+staffCols+` FROM staff ORDER BY login`)
 }
 
 // SaveStaff inserts (ID 0) or updates a staff account and returns its id.

@@ -111,11 +111,17 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Tx runs fn in one write transaction and commits it when fn returns nil. Any error or
 // panic rolls everything back, so a failed request leaves no partial write.
-func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := d.W.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	return commitOrRollback(tx, fn)
+}
+
+// commitOrRollback runs fn in the begun tx and commits it when fn returns nil; an
+// error or panic rolls the transaction back (the panic goes on).
+func commitOrRollback(tx *sql.Tx, fn func(tx *sql.Tx) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			tx.Rollback()

@@ -172,19 +172,7 @@ func withoutForeignKeys(ctx context.Context, d *DB, fn func(tx *sql.Tx) error) (
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return commitOrRollback(tx, fn)
 }
 
 // foreignKeyCheck fails when any row refers to a row that does not exist.

@@ -193,21 +193,14 @@ func bump(ctx context.Context, tx *sql.Tx) error {
 
 // ListButtons lists the buttons in menu order; activeOnly leaves out switched-off ones.
 func ListButtons(ctx context.Context, q core.Querier, activeOnly bool) ([]Button, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(external_id, ''), label_en, label_cs, url, sort_order, new_tab, active
+	return core.List(ctx, q, scanButton, `SELECT id, COALESCE(external_id, ''), label_en, label_cs, url, sort_order, new_tab, active
 		FROM custom_buttons WHERE (? = 0 OR active = 1) ORDER BY sort_order, id`, activeOnly)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Button
-	for rows.Next() {
-		var b Button
-		if err := rows.Scan(&b.ID, &b.ExternalID, &b.LabelEN, &b.LabelCS, &b.URL, &b.SortOrder, &b.NewTab, &b.Active); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+}
+
+func scanButton(row core.Row) (Button, error) {
+	var b Button
+	err := row.Scan(&b.ID, &b.ExternalID, &b.LabelEN, &b.LabelCS, &b.URL, &b.SortOrder, &b.NewTab, &b.Active)
+	return b, err
 }
 
 // revision returns the stored revision counter.

@@ -25,13 +25,11 @@ func (m *Module) downloadDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := blob.Open(m.d.DataDir, StoreDir, doc.StoredPath)
-	if err != nil {
+	return blob.Serve(c, m.d.DataDir, StoreDir, doc.StoredPath, doc.ContentType, doc.DownloadName(), func(err error) error {
 		m.d.Log.Error("documents.downloadDocument: stored file unavailable, re-upload it",
 			"document", doc.ID, "client", clientID, "path", doc.StoredPath, "err", err)
 		p := m.d.Web.NewPage(c, "documents.missing_title", doc)
 		p.Status = fiber.StatusNotFound
 		return m.d.Web.Render(c, tplMissing, p)
-	}
-	return blob.Send(c, f, doc.ContentType, doc.DownloadName())
+	})
 }

@@ -100,7 +100,7 @@ func SaveDocument(ctx context.Context, tx *sql.Tx, d Document, now time.Time) (i
 			return 0, err
 		}
 	}
-	args := []any{nullStr(d.ExternalID), d.ClientID, d.Title, d.Kind, core.Now(d.Date), blob.SafeName(d.FileName, ""),
+	args := []any{core.NullText(d.ExternalID), d.ClientID, d.Title, d.Kind, core.Now(d.Date), blob.SafeName(d.FileName, ""),
 		d.StoredPath, d.Size, d.ContentType, d.Visible}
 	if d.ID == 0 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO documents (external_id, client_id, title, kind, doc_date, file_name,
@@ -125,21 +125,8 @@ func SaveDocument(ctx context.Context, tx *sql.Tx, d Document, now time.Time) (i
 // ListDocuments lists a client's documents, newest first; with onlyVisible just those
 // marked "display in portal" (what the client sees).
 func ListDocuments(ctx context.Context, q core.Querier, clientID int64, onlyVisible bool) ([]Document, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+docCols+` FROM documents
+	return core.List(ctx, q, scanDoc, `SELECT `+docCols+` FROM documents
 		WHERE client_id = ? AND (? = 0 OR display_in_portal = 1) ORDER BY doc_date DESC, id DESC`, clientID, onlyVisible)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Document
-	for rows.Next() {
-		d, err := scanDoc(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }
 
 // DocumentForClient loads a document the client may see: theirs and displayed in the
@@ -174,21 +161,5 @@ func SetDocumentVisible(ctx context.Context, tx *sql.Tx, id int64, visible bool)
 // DeleteDocument removes a document row and returns its stored path, for the caller
 // to remove the file (blob.Remove) after the commit.
 func DeleteDocument(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
-	var p string
-	err := tx.QueryRowContext(ctx, `SELECT stored_path FROM documents WHERE id = ?`, id).Scan(&p)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", core.ErrNotFound
-	}
-	if err != nil {
-		return "", err
-	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, id)
-	return p, err
-}
-
-func nullStr(s string) any {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	return strings.TrimSpace(s)
+	return blob.DeleteRow(ctx, tx, "documents", id)
 }

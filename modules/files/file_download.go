@@ -25,13 +25,11 @@ func (m *Module) downloadFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fh, err := blob.Open(m.d.DataDir, StoreDir, f.StoredPath)
-	if err != nil {
+	return blob.Serve(c, m.d.DataDir, StoreDir, f.StoredPath, f.ContentType, f.DownloadName(), func(err error) error {
 		m.d.Log.Error("files.downloadFile: stored file unavailable, re-upload it",
 			"file", f.ID, "client", clientID, "path", f.StoredPath, "err", err)
 		p := m.d.Web.NewPage(c, "files.missing_title", f)
 		p.Status = fiber.StatusNotFound
 		return m.d.Web.Render(c, tplMissing, p)
-	}
-	return blob.Send(c, fh, f.ContentType, f.DownloadName())
+	})
 }

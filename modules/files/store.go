@@ -48,22 +48,6 @@ func scanFile(row interface{ Scan(...any) error }) (File, error) {
 	return f, err
 }
 
-func collect(rows *sql.Rows, err error) ([]File, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []File
-	for rows.Next() {
-		f, err := scanFile(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
 // visibleTo is the rule of who sees a file: nobody restricted it, or the client's
 // invoice group is among its groups. The client is looked up here, never taken from
 // the request.
@@ -146,8 +130,8 @@ func SaveFile(ctx context.Context, tx *sql.Tx, f File, now time.Time) (int64, er
 
 // FilesForClient lists the files a client may see, newest first.
 func FilesForClient(ctx context.Context, q core.Querier, clientID int64) ([]File, error) {
-	return collect(q.QueryContext(ctx, `SELECT `+fileCols+` FROM files f WHERE `+visibleTo+
-		` ORDER BY f.created_at DESC, f.id DESC`, clientID))
+	return core.List(ctx, q, scanFile, `SELECT `+fileCols+` FROM files f WHERE `+visibleTo+
+		` ORDER BY f.created_at DESC, f.id DESC`, clientID)
 }
 
 // FileForClient loads a file the client may see; anything else is core.ErrNotFound.
@@ -172,7 +156,7 @@ func FileByExternalID(ctx context.Context, q core.Querier, ext string) (File, er
 
 // ListFiles lists every file with its groups (for staff), newest first.
 func ListFiles(ctx context.Context, q core.Querier) ([]File, error) {
-	out, err := collect(q.QueryContext(ctx, `SELECT `+fileCols+` FROM files f ORDER BY f.created_at DESC, f.id DESC`))
+	out, err := core.List(ctx, q, scanFile, `SELECT `+fileCols+` FROM files f ORDER BY f.created_at DESC, f.id DESC`)
 	if err != nil {
 		return nil, err
 	}
@@ -185,33 +169,11 @@ func ListFiles(ctx context.Context, q core.Querier) ([]File, error) {
 }
 
 func fileGroups(ctx context.Context, q core.Querier, id int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT group_id FROM file_groups WHERE file_id = ? ORDER BY group_id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var g int64
-		if err := rows.Scan(&g); err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return core.List(ctx, q, core.ScanValue[int64], `SELECT group_id FROM file_groups WHERE file_id = ? ORDER BY group_id`, id)
 }
 
 // DeleteFile removes a file row (and its group rows) and returns its stored path, for
 // the caller to remove the file (blob.Remove) after the commit.
 func DeleteFile(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
-	var p string
-	err := tx.QueryRowContext(ctx, `SELECT stored_path FROM files WHERE id = ?`, id).Scan(&p)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", core.ErrNotFound
-	}
-	if err != nil {
-		return "", err
-	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM files WHERE id = ?`, id)
-	return p, err
+	return blob.DeleteRow(ctx, tx, "files", id)
 }

@@ -125,22 +125,13 @@ func fillState(ctx context.Context, q core.Querier, clientID int64, st *State) e
 // active documents, plus retired ones the client has acted on (so that a given
 // consent can still be withdrawn).
 func ConsentState(ctx context.Context, q core.Querier, clientID int64) ([]State, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+docCols+docFrom+` WHERE d.active = 1
+	scan := func(row core.Row) (State, error) {
+		d, err := scanDoc(row)
+		return State{Document: d}, err
+	}
+	out, err := core.List(ctx, q, scan, `SELECT `+docCols+docFrom+` WHERE d.active = 1
 		OR EXISTS (SELECT 1 FROM consent_history h WHERE h.document_id = d.id AND h.client_id = ?) ORDER BY d.id`, clientID)
 	if err != nil {
-		return nil, err
-	}
-	var out []State
-	for rows.Next() {
-		d, err := scanDoc(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, State{Document: d})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -174,26 +165,19 @@ func ConsentStateFor(ctx context.Context, q core.Querier, clientID, documentID i
 // ConsentHistory lists a client's consent actions in the order they happened; with
 // documentID 0 for every document.
 func ConsentHistory(ctx context.Context, q core.Querier, clientID, documentID int64) ([]Entry, error) {
-	rows, err := q.QueryContext(ctx, `SELECT h.id, h.client_id, h.document_id, d.title, h.seq, h.version, h.action,
+	return core.List(ctx, q, scanEntry, `SELECT h.id, h.client_id, h.document_id, d.title, h.seq, h.version, h.action,
 		h.purposes, h.at, h.ip, h.user_agent, h.actor
 		FROM consent_history h JOIN consent_documents d ON d.id = h.document_id
 		WHERE h.client_id = ? AND (? = 0 OR h.document_id = ?) ORDER BY h.id`, clientID, documentID, documentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
-		var e Entry
-		var purposes, at string
-		if err := rows.Scan(&e.ID, &e.ClientID, &e.DocumentID, &e.DocumentTitle, &e.Seq, &e.Version, &e.Action,
-			&purposes, &at, &e.IP, &e.UserAgent, &e.Actor); err != nil {
-			return nil, err
-		}
-		e.Purposes, e.At = decodePurposes(purposes), core.ParseTime(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+}
+
+func scanEntry(row core.Row) (Entry, error) {
+	var e Entry
+	var purposes, at string
+	err := row.Scan(&e.ID, &e.ClientID, &e.DocumentID, &e.DocumentTitle, &e.Seq, &e.Version, &e.Action,
+		&purposes, &at, &e.IP, &e.UserAgent, &e.Actor)
+	e.Purposes, e.At = decodePurposes(purposes), core.ParseTime(at)
+	return e, err
 }
 
 // Action is a consent action to record.

@@ -213,21 +213,8 @@ func DocumentByExternalID(ctx context.Context, q core.Querier, ext string) (Docu
 
 // ListDocuments lists every consent document (for staff).
 func ListDocuments(ctx context.Context, q core.Querier) ([]Document, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+docCols+docFrom+` ORDER BY d.id`)
+	out, err := core.List(ctx, q, scanDoc, `SELECT `+docCols+docFrom+` ORDER BY d.id`)
 	if err != nil {
-		return nil, err
-	}
-	var out []Document
-	for rows.Next() {
-		d, err := scanDoc(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -239,18 +226,6 @@ func ListDocuments(ctx context.Context, q core.Querier) ([]Document, error) {
 }
 
 func purposes(ctx context.Context, q core.Querier, id int64) ([]Purpose, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, name FROM consent_purposes WHERE document_id = ? ORDER BY position, id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Purpose
-	for rows.Next() {
-		var p Purpose
-		if err := rows.Scan(&p.ID, &p.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	scan := func(row core.Row) (p Purpose, err error) { err = row.Scan(&p.ID, &p.Name); return }
+	return core.List(ctx, q, scan, `SELECT id, name FROM consent_purposes WHERE document_id = ? ORDER BY position, id`, id)
 }

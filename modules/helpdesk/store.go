@@ -110,7 +110,7 @@ func SaveDepartment(ctx context.Context, tx *sql.Tx, d Department, now time.Time
 		return d.ID, nil
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO helpdesk_departments (external_id, name, portal_requests, created_at)
-		VALUES (?, ?, ?, ?)`, nullStr(d.ExternalID), name, d.PortalRequests, core.Now(now))
+		VALUES (?, ?, ?, ?)`, core.Null(d.ExternalID), name, d.PortalRequests, core.Now(now))
 	if err != nil {
 		return 0, fmt.Errorf("helpdesk.SaveDepartment: %w", err)
 	}
@@ -119,21 +119,14 @@ func SaveDepartment(ctx context.Context, tx *sql.Tx, d Department, now time.Time
 
 // ListDepartments returns every department by name.
 func ListDepartments(ctx context.Context, q core.Querier) ([]Department, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(external_id, ''), name, portal_requests
+	return core.List(ctx, q, scanDepartment, `SELECT id, COALESCE(external_id, ''), name, portal_requests
 		FROM helpdesk_departments ORDER BY name COLLATE NOCASE, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Department
-	for rows.Next() {
-		var d Department
-		if err := rows.Scan(&d.ID, &d.ExternalID, &d.Name, &d.PortalRequests); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+}
+
+func scanDepartment(row core.Row) (Department, error) {
+	var d Department
+	err := row.Scan(&d.ID, &d.ExternalID, &d.Name, &d.PortalRequests)
+	return d, err
 }
 
 // PortalDepartment returns the department that takes portal requests (the oldest one
@@ -174,7 +167,7 @@ func SaveTicket(ctx context.Context, tx *sql.Tx, t Ticket, now time.Time) (int64
 	ts := core.Now(now)
 	if t.ID != 0 {
 		res, err := tx.ExecContext(ctx, `UPDATE helpdesk_tickets SET client_id = ?, department_id = ?, subject = ?, state = ?,
-			updated_at = ? WHERE id = ?`, nullID(t.ClientID), t.DepartmentID, t.Subject, t.State, ts, t.ID)
+			updated_at = ? WHERE id = ?`, core.Null(t.ClientID), t.DepartmentID, t.Subject, t.State, ts, t.ID)
 		if err != nil {
 			return 0, fmt.Errorf("helpdesk.SaveTicket: %w", err)
 		}
@@ -189,7 +182,7 @@ func SaveTicket(ctx context.Context, tx *sql.Tx, t Ticket, now time.Time) (int64
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO helpdesk_tickets (external_id, client_id, department_id, subject, state,
 		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		nullStr(t.ExternalID), nullID(t.ClientID), t.DepartmentID, t.Subject, t.State, created, ts)
+		core.Null(t.ExternalID), core.Null(t.ClientID), t.DepartmentID, t.Subject, t.State, created, ts)
 	if err != nil {
 		return 0, fmt.Errorf("helpdesk.SaveTicket: %w", err)
 	}
@@ -259,21 +252,8 @@ func ListTickets(ctx context.Context, q core.Querier, f TicketFilter) ([]Ticket,
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+ticketCols+ticketFrom+` WHERE `+strings.Join(where, " AND ")+
+	return core.List(ctx, q, scanTicket, `SELECT `+ticketCols+ticketFrom+` WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY t.updated_at DESC, t.id DESC LIMIT ?`, append(args, f.Limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }
 
 // AddItem appends an item to a ticket and marks the ticket changed. An item whose
@@ -305,7 +285,7 @@ func AddItem(ctx context.Context, tx *sql.Tx, it Item, now time.Time) (int64, er
 		created = it.CreatedAt
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO helpdesk_items (external_id, ticket_id, type, direction, body, author, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, nullStr(it.ExternalID), it.TicketID, it.Type, it.Direction, it.Body, it.Author, core.Now(created))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, core.Null(it.ExternalID), it.TicketID, it.Type, it.Direction, it.Body, it.Author, core.Now(created))
 	if err != nil {
 		return 0, fmt.Errorf("helpdesk.AddItem: %w", err)
 	}
@@ -325,34 +305,13 @@ func ListItems(ctx context.Context, q core.Querier, ticketID int64, withNotes bo
 	if !withNotes {
 		query += ` AND type <> 'note'`
 	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY created_at, id`, ticketID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		var it Item
-		var created string
-		if err := rows.Scan(&it.ID, &it.ExternalID, &it.TicketID, &it.Type, &it.Direction, &it.Body, &it.Author, &created); err != nil {
-			return nil, err
-		}
-		it.CreatedAt = core.ParseTime(created)
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return core.List(ctx, q, scanItem, query+` ORDER BY created_at, id`, ticketID)
 }
 
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
+func scanItem(row core.Row) (Item, error) {
+	var it Item
+	var created string
+	err := row.Scan(&it.ID, &it.ExternalID, &it.TicketID, &it.Type, &it.Direction, &it.Body, &it.Author, &created)
+	it.CreatedAt = core.ParseTime(created)
+	return it, err
 }

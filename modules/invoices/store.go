@@ -258,21 +258,8 @@ func ListInvoices(ctx context.Context, q core.Querier, clientID int64, f Filter)
 	if f.Limit > 0 {
 		limit = fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+invoiceCols+` FROM invoices WHERE client_id = ?`+where+
+	return core.List(ctx, q, scanInvoice, `SELECT `+invoiceCols+` FROM invoices WHERE client_id = ?`+where+
 		` ORDER BY issued DESC, id DESC`+limit, append([]any{clientID}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Invoice
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
 }
 
 // CountInvoices counts a client's invoices matching a filter (Limit is ignored).
@@ -286,23 +273,19 @@ func CountInvoices(ctx context.Context, q core.Querier, clientID int64, f Filter
 
 // InvoiceYears lists the years in which a client has invoices, newest first.
 func InvoiceYears(ctx context.Context, q core.Querier, clientID int64) ([]int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT SUBSTR(issued, 1, 4) FROM invoices WHERE client_id = ? ORDER BY 1 DESC`, clientID)
+	years, err := core.List(ctx, q, core.ScanValue[string],
+		`SELECT DISTINCT SUBSTR(issued, 1, 4) FROM invoices WHERE client_id = ? ORDER BY 1 DESC`, clientID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []int
-	for rows.Next() {
-		var y string
-		if err := rows.Scan(&y); err != nil {
-			return nil, err
-		}
+	for _, y := range years {
 		var n int
 		if _, err := fmt.Sscanf(y, "%d", &n); err == nil {
 			out = append(out, n)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // InvoiceForClient loads one invoice with its items, only if it belongs to the client;
@@ -322,21 +305,14 @@ func InvoiceByExternalID(ctx context.Context, q core.Querier, externalID string)
 }
 
 func invoiceItems(ctx context.Context, q core.Querier, invoiceID int64) ([]Item, error) {
-	rows, err := q.QueryContext(ctx, `SELECT description, quantity, unit_price, vat_rate FROM invoice_items
+	return core.List(ctx, q, scanItem, `SELECT description, quantity, unit_price, vat_rate FROM invoice_items
 		WHERE invoice_id = ? ORDER BY position, id`, invoiceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		var it Item
-		if err := rows.Scan(&it.Description, &it.Quantity, &it.UnitPrice, &it.VATRate); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+}
+
+func scanItem(row core.Row) (Item, error) {
+	var it Item
+	err := row.Scan(&it.Description, &it.Quantity, &it.UnitPrice, &it.VATRate)
+	return it, err
 }
 
 // Validate reports the first problem of an invoice about to be saved.
@@ -431,7 +407,7 @@ func SaveInvoice(ctx context.Context, tx *sql.Tx, inv Invoice) (int64, error) {
 			paid = excluded.paid, paid_on = excluded.paid_on,
 			pdf_path = CASE WHEN excluded.pdf_path <> '' THEN excluded.pdf_path ELSE invoices.pdf_path END
 		RETURNING id`,
-		inv.ClientID, nullStr(inv.ExternalID), strings.TrimSpace(inv.Number), formatDate(inv.Issued), formatDate(inv.Due),
+		inv.ClientID, core.NullText(inv.ExternalID), strings.TrimSpace(inv.Number), formatDate(inv.Issued), formatDate(inv.Due),
 		formatDate(inv.Taxable), inv.Amount, inv.AmountVAT, inv.Currency, inv.VariableSymbol, inv.Paid, paidOn,
 		inv.PDFPath, core.Now(createdAt(inv.CreatedAt))).Scan(&id)
 	if err != nil {
@@ -486,7 +462,7 @@ func SavePayment(ctx context.Context, tx *sql.Tx, p Payment) (int64, error) {
 			amount = excluded.amount, currency = excluded.currency, method = excluded.method,
 			invoice_id = excluded.invoice_id, note = excluded.note
 		RETURNING id`,
-		p.ClientID, nullStr(p.ExternalID), formatDate(p.PaidOn), p.Amount, p.Currency, p.Method, invoice, p.Note,
+		p.ClientID, core.NullText(p.ExternalID), formatDate(p.PaidOn), p.Amount, p.Currency, p.Method, invoice, p.Note,
 		core.Now(createdAt(p.CreatedAt))).Scan(&id)
 	return id, err
 }
@@ -541,26 +517,19 @@ func ListPayments(ctx context.Context, q core.Querier, clientID int64, f Payment
 	if f.Limit > 0 {
 		limit = fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.client_id, COALESCE(p.external_id, ''), p.paid_on, p.amount, p.currency,
+	return core.List(ctx, q, scanPayment, `SELECT p.id, p.client_id, COALESCE(p.external_id, ''), p.paid_on, p.amount, p.currency,
 		p.method, COALESCE(i.id, 0), COALESCE(i.number, ''), p.note
 		FROM payments p LEFT JOIN invoices i ON i.id = p.invoice_id AND i.client_id = p.client_id
 		WHERE p.client_id = ?`+f.where()+` ORDER BY p.paid_on DESC, p.id DESC`+limit, clientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Payment
-	for rows.Next() {
-		var p Payment
-		var on string
-		if err := rows.Scan(&p.ID, &p.ClientID, &p.ExternalID, &on, &p.Amount, &p.Currency, &p.Method,
-			&p.InvoiceID, &p.InvoiceNumber, &p.Note); err != nil {
-			return nil, err
-		}
-		p.PaidOn = parseDate(on)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+}
+
+func scanPayment(row core.Row) (Payment, error) {
+	var p Payment
+	var on string
+	err := row.Scan(&p.ID, &p.ClientID, &p.ExternalID, &on, &p.Amount, &p.Currency, &p.Method,
+		&p.InvoiceID, &p.InvoiceNumber, &p.Note)
+	p.PaidOn = parseDate(on)
+	return p, err
 }
 
 // CountPayments counts a client's payments.
@@ -676,11 +645,4 @@ func createdAt(t time.Time) time.Time {
 		return time.Now()
 	}
 	return t
-}
-
-func nullStr(s string) any {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	return strings.TrimSpace(s)
 }

@@ -132,22 +132,9 @@ func ListRequests(ctx context.Context, q core.Querier, f Filter) ([]Request, err
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 200
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+requestCols+` FROM support_requests
+	return core.List(ctx, q, scanRequest, `SELECT `+requestCols+` FROM support_requests
 		WHERE (? = 0 OR client_id = ?) AND (? = '' OR state = ?) ORDER BY id DESC LIMIT ?`,
 		f.ClientID, f.ClientID, f.State, f.State, f.Limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // RequestForClient loads one request of the client; another client's is ErrNotFound.

@@ -141,22 +141,9 @@ func ListServices(ctx context.Context, q core.Querier, clientID int64, f ListFil
 		query += ` AND s.state <> 'terminated'`
 	}
 	query += ` ORDER BY CASE s.kind WHEN 'internet' THEN 0 WHEN 'tv' THEN 1 WHEN 'voip' THEN 2 ELSE 3 END, s.name, s.id`
-	rows, err := q.QueryContext(ctx, query, clientID)
+	out, err := core.List(ctx, q, scanService, query, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("services.ListServices: %w", err)
-	}
-	var out []Service
-	for rows.Next() {
-		s, err := scanService(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	if f.WithParams {
 		for i := range out {
@@ -204,20 +191,8 @@ func ResolveServiceRef(ctx context.Context, q core.Querier, ref string) (int64, 
 
 // ServiceParams returns a service's configuration parameters in order.
 func ServiceParams(ctx context.Context, q core.Querier, serviceID int64) ([]Param, error) {
-	rows, err := q.QueryContext(ctx, `SELECT name, value FROM service_params WHERE service_id = ? ORDER BY position, id`, serviceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Param
-	for rows.Next() {
-		var p Param
-		if err := rows.Scan(&p.Name, &p.Value); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	scan := func(row core.Row) (p Param, err error) { err = row.Scan(&p.Name, &p.Value); return }
+	return core.List(ctx, q, scan, `SELECT name, value FROM service_params WHERE service_id = ? ORDER BY position, id`, serviceID)
 }
 
 // SaveService inserts a service, or updates it when ID is set or a service with the
@@ -260,7 +235,7 @@ func SaveService(ctx context.Context, tx *sql.Tx, s Service, now time.Time) (int
 		price = *s.PriceOverride
 	}
 	ts := core.Now(now)
-	args := []any{nullStr(s.ExternalID), s.ClientID, s.TariffID, s.Kind, s.Name, s.State, s.ActivatedOn, s.Address,
+	args := []any{core.Null(s.ExternalID), s.ClientID, s.TariffID, s.Kind, s.Name, s.State, s.ActivatedOn, s.Address,
 		s.IP, s.DHCP, s.MAC, price, ts}
 	if s.ID != 0 {
 		res, err := tx.ExecContext(ctx, `UPDATE services SET external_id = ?, client_id = ?, tariff_id = ?, kind = ?,

@@ -108,20 +108,7 @@ func TariffByExternalID(ctx context.Context, q core.Querier, ext string) (Tariff
 
 // ListTariffs returns every tariff by name.
 func ListTariffs(ctx context.Context, q core.Querier) ([]Tariff, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+tariffCols+` FROM tariffs ORDER BY name, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Tariff
-	for rows.Next() {
-		t, err := scanTariff(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return core.List(ctx, q, scanTariff, `SELECT `+tariffCols+` FROM tariffs ORDER BY name, id`)
 }
 
 // SaveTariff inserts a tariff, or updates it when ID is set or when a tariff with the
@@ -148,7 +135,7 @@ func SaveTariff(ctx context.Context, tx *sql.Tx, t Tariff, now time.Time) (int64
 		}
 	}
 	ts := core.Now(now)
-	args := []any{nullStr(t.ExternalID), t.Name, t.Kind, t.Price, t.Currency, t.DownKbit, t.UpKbit, t.HideTraffic,
+	args := []any{core.Null(t.ExternalID), t.Name, t.Kind, t.Price, t.Currency, t.DownKbit, t.UpKbit, t.HideTraffic,
 		t.FUPLimit, t.FUPPeriod, t.FUPDownKbit, t.FUPUpKbit, ts}
 	if t.ID != 0 {
 		res, err := tx.ExecContext(ctx, `UPDATE tariffs SET external_id = ?, name = ?, kind = ?, price = ?, currency = ?,
@@ -169,13 +156,4 @@ func SaveTariff(ctx context.Context, tx *sql.Tx, t Tariff, now time.Time) (int64
 		return 0, fmt.Errorf("services.SaveTariff: %w", err)
 	}
 	return res.LastInsertId()
-}
-
-// nullStr stores "" as NULL, so that many rows without an external id do not
-// collide on its UNIQUE index.
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

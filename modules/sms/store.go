@@ -68,21 +68,14 @@ type Message struct {
 
 // ListContacts returns a client's directory sorted by name.
 func ListContacts(ctx context.Context, q core.Querier, clientID int64) ([]Contact, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(external_id, ''), client_id, name, number
+	return core.List(ctx, q, scanContact, `SELECT id, COALESCE(external_id, ''), client_id, name, number
 		FROM sms_contacts WHERE client_id = ? ORDER BY name COLLATE NOCASE, id`, clientID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Contact
-	for rows.Next() {
-		var c Contact
-		if err := rows.Scan(&c.ID, &c.ExternalID, &c.ClientID, &c.Name, &c.Number); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+}
+
+func scanContact(row core.Row) (Contact, error) {
+	var c Contact
+	err := row.Scan(&c.ID, &c.ExternalID, &c.ClientID, &c.Name, &c.Number)
+	return c, err
 }
 
 // ContactByID loads one of the client's contacts; another client's id gives
@@ -111,7 +104,7 @@ func SaveContact(ctx context.Context, tx *sql.Tx, c Contact, now time.Time) (int
 	ts := core.Now(now)
 	if c.ID == 0 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO sms_contacts (external_id, client_id, name, number, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, nullStr(c.ExternalID), c.ClientID, c.Name, c.Number, ts, ts)
+			VALUES (?, ?, ?, ?, ?, ?)`, core.Null(c.ExternalID), c.ClientID, c.Name, c.Number, ts, ts)
 		if err != nil {
 			return 0, fmt.Errorf("sms.SaveContact: %w", err)
 		}
@@ -198,7 +191,7 @@ func EnqueueSMS(ctx context.Context, tx *sql.Tx, clientID int64, number, text st
 	}
 	ts := core.Now(now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO sms_queue (client_id, number, text, parts, status, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, 'queued', ?, ?)`, nullID(clientID), number, text, parts, ts, ts)
+		VALUES (?, ?, ?, ?, 'queued', ?, ?)`, core.Null(clientID), number, text, parts, ts, ts)
 	if err != nil {
 		return 0, fmt.Errorf("sms.EnqueueSMS: %w", err)
 	}
@@ -239,40 +232,14 @@ func scanMessage(row interface{ Scan(...any) error }, extra ...any) (Message, er
 
 // ListMessages returns a client's messages, newest first, at most limit of them.
 func ListMessages(ctx context.Context, q core.Querier, clientID int64, limit int) ([]Message, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+messageCols+` FROM sms_queue WHERE client_id = ?
+	scan := func(row core.Row) (Message, error) { return scanMessage(row) }
+	return core.List(ctx, q, scan, `SELECT `+messageCols+` FROM sms_queue WHERE client_id = ?
 		ORDER BY created_at DESC, id DESC LIMIT ?`, clientID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // MessageByID loads one queued message (any client), for the CLI and API.
 func MessageByID(ctx context.Context, q core.Querier, id int64) (Message, error) {
 	return scanMessage(q.QueryRowContext(ctx, `SELECT `+messageCols+` FROM sms_queue WHERE id = ?`, id))
-}
-
-func nullStr(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // ListQueue returns the newest messages of every client, optionally of one status,
@@ -281,21 +248,8 @@ func ListQueue(ctx context.Context, q core.Querier, status string, limit int) ([
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+queueCols+queueFrom+` WHERE (? = '' OR status = ?)
+	return core.List(ctx, q, scanQueued, `SELECT `+queueCols+queueFrom+` WHERE (? = '' OR status = ?)
 		ORDER BY created_at DESC, id DESC LIMIT ?`, status, status, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanQueued(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // ErrNotRetryable is returned by Retry for a message that was sent or is being sent.
