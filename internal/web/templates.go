@@ -217,6 +217,19 @@ func (t *Themes) Engine(theme, lang string) (*html.Engine, error) {
 	for k, f := range t.funcs {
 		e.AddFunc(k, f)
 	}
+	// partial runs a template whose name is a value, which {{template}} cannot take: a
+	// shared frame (partials/table) holds the rows each module draws in its own template.
+	e.AddFunc("partial", func(name string, data any) (template.HTML, error) {
+		tpl := e.Templates.Lookup(name)
+		if tpl == nil {
+			return "", fmt.Errorf("template %q not found", name)
+		}
+		var b strings.Builder
+		if err := tpl.Execute(&b, data); err != nil {
+			return "", err
+		}
+		return template.HTML(b.String()), nil // escaped by html/template
+	})
 	if err := e.Load(); err != nil {
 		return nil, fmt.Errorf("theme %s: %w", theme, err)
 	}
