@@ -107,6 +107,7 @@ func (m *Module) Info() app.Info {
 		Seed:       seed,
 		Commands:   commands(),
 		Card:       m.cardSections(),
+		Methods:    m.methods(),
 	}
 }
 

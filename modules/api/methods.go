@@ -10,15 +10,14 @@ import (
 // declare them, the data methods still written here, in the order of the reference.
 func (m *Module) ownMethods() []*rpc.Method {
 	// Each run starts at its place in the reference, so that the methods modules
-	// declare (passwords 110-140, services 220-290, invoices, documents, files ...)
-	// keep theirs in between.
+	// declare (clients 30-100, passwords 110-140, groups and settings 150-210,
+	// services 220-290, invoices, documents, files ...) keep theirs in between.
 	var out []*rpc.Method
 	for _, run := range []struct {
 		from  int
 		lists [][]*rpc.Method
 	}{
-		{10, [][]*rpc.Method{m.sessionMethods(), m.clientMethods()}},
-		{150, [][]*rpc.Method{m.groupMethods(), m.settingMethods()}},
+		{10, [][]*rpc.Method{m.sessionMethods()}},
 		{400, [][]*rpc.Method{m.contentMethods()}},
 	} {
 		var list []*rpc.Method
@@ -53,5 +52,4 @@ func (m *Module) buildRegistry() map[string]*rpc.Method {
 	return out
 }
 
-func itoa(i int) string     { return strconv.Itoa(i) }
 func itoa64(i int64) string { return strconv.FormatInt(i, 10) }

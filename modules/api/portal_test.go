@@ -8,6 +8,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/buttons"
 	"github.com/ispportal/portal/modules/files"
 	"github.com/ispportal/portal/modules/gdpr"
@@ -19,7 +20,7 @@ func TestSettingsReset(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
 	e.addStaff("billing", core.RoleAPI)
-	var s SettingOut
+	var s admin.SettingOut
 	e.call(sid, "settings.set", map[string]any{"key": "ci_login_attempts", "value": "7"}).ok(t, &s)
 	e.call(e.login("billing"), "settings.reset", map[string]any{"key": "ci_login_attempts"}).fails(t, rpc.CodeForbidden, "admin")
 	e.call(sid, "settings.reset", map[string]any{"key": "ci_login_attempts"}).ok(t, &s)
@@ -50,7 +51,7 @@ func TestFilesAddAndUpload(t *testing.T) {
 	setupClient(t, e, sid)
 	e.addStaff("viewer", core.RoleReadOnly)
 	ro := e.login("viewer")
-	var g GroupOut
+	var g admin.GroupOut
 	e.call(sid, "invoiceGroups.get", map[string]any{"external_id": "res"}).ok(t, &g)
 
 	// The data before the content: refused, naming the upload.
