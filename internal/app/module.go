@@ -139,6 +139,11 @@ type Hooks struct {
 	// ClientCard renders the staff client card with form errors (422), for a module's
 	// card action that was refused (set by the console).
 	ClientCard func(c *fiber.Ctx, cl core.Client, errs map[string]string) error
+	// ClientDeleting run in the transaction that deletes a client, before its row goes,
+	// for a module's data that the cascade from clients does not reach (services: the
+	// traffic tables). Each module that keeps such data appends one; empty when none is
+	// mounted.
+	ClientDeleting []func(ctx context.Context, tx *sql.Tx, clientID int64) error
 }
 
 // Sub returns the folder dir of a module's embedded files (migrations, templates,

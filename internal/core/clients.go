@@ -114,6 +114,26 @@ func SearchClients(ctx context.Context, q Querier, f ClientFilter) ([]Client, er
 		like, like, like, like, like, like, like, like, f.Group, f.Group, f.Limit, f.Offset)
 }
 
+// ErrUsernamesOff refuses a new custom username while ci_enable_login_name_creation is
+// off.
+var ErrUsernamesOff = errors.New("custom usernames are switched off (ci_enable_login_name_creation): " +
+	"clients log in with their client number; a username a client already has is kept")
+
+// CheckUsername decides whether a client whose username is old may be given next, for
+// every path that sets usernames; creation is the value of
+// ci_enable_login_name_creation (core does not read settings). The seed: the setting
+// chooses whether clients log in with their number or a custom username, and a
+// username already entered keeps being used whatever the setting says later. So with
+// the setting off a client keeps (and a resync may send again, in any case) the
+// username they have, and may lose it, but gets no new one.
+func CheckUsername(creation bool, old, next string) error {
+	next = strings.TrimSpace(next)
+	if next == "" || strings.EqualFold(next, strings.TrimSpace(old)) || creation {
+		return nil
+	}
+	return ErrUsernamesOff
+}
+
 // LoginNameTakenError says that a client's number or username is already a login name
 // of another client. Both are login names: the login looks the typed name up as a
 // username (without regard to case) first, then as a number, so a username equal to

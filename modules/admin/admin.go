@@ -103,6 +103,7 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       seed,
 		Commands:   commands(),
+		Methods:    m.methods(),
 	}
 }
 

@@ -27,7 +27,7 @@ var linkPathRE = regexp.MustCompile(`/password/reset\?token=[A-Za-z0-9_-]+`)
 // link already opened into its form; a change of other data does not.
 func TestStaffOTPAndUsernameChangeKillLinks(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, admin.New)
+	e := newEnv(t)
 	e.Set("ci_enable_login_name_creation", "1") // usernames can be created (item 21)
 	sid := e.admin()
 	setupClient(t, e, sid)
@@ -35,7 +35,7 @@ func TestStaffOTPAndUsernameChangeKillLinks(t *testing.T) {
 	e.Set("system_mail_name", "NetWave")
 	e.Set("ci_url", "https://portal.example.net/")
 	e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "email": "alice@example.net"}).ok(t, nil)
-	var cl ClientOut
+	var cl admin.ClientOut
 	e.call(sid, "clients.get", map[string]any{"external_id": "C1"}).ok(t, &cl)
 	console := e.Browser().LoginStaff(e.addStaff("desk", core.RoleAdmin))
 	card := "/admin/clients/" + strconv.FormatInt(cl.ID, 10)
@@ -120,7 +120,7 @@ func consoleLogin(t *testing.T, e *apiEnv, ip, login, pw string) (*testkit.Brows
 // both open again after the lock time.
 func TestAPIAndConsoleShareTheLockout(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, admin.New)
+	e := newEnv(t)
 	e.addStaff("ops", core.RoleAdmin)
 	e.addStaff("desk", core.RoleAdmin)
 	auth := func(login, pw string) map[string]any {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/auth"
 )
 
@@ -19,7 +20,7 @@ func TestClientsActivate(t *testing.T) {
 	var set auth.SetPasswordResult
 	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "Phone agreed 4711 ok"}).ok(t, &set)
 
-	var st ActiveState
+	var st admin.ActiveState
 	e.call(sid, "clients.deactivate", map[string]any{"external_id": "C1"}).ok(t, &st)
 	b := e.Browser()
 	b.Get("/login")

@@ -5,16 +5,18 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/admin"
+	"github.com/ispportal/portal/modules/services"
 )
 
 func TestClientsAddGetListIdempotent(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
-	var g Saved
+	var g rpc.Saved
 	e.call(sid, "invoiceGroups.add", map[string]any{"external_id": "res", "name": "Residential"}).ok(t, &g)
 	c := map[string]any{"external_id": "CRM-1", "number": "7001", "name": "Jana", "email": "jana@example.net",
 		"invoice_group_external_id": "res", "language": "cs"}
-	var s1, s2 Saved
+	var s1, s2 rpc.Saved
 	e.call(sid, "clients.add", c).ok(t, &s1)
 	if !s1.Created {
 		t.Fatal("first add did not create")
@@ -28,7 +30,7 @@ func TestClientsAddGetListIdempotent(t *testing.T) {
 	if n := e.count(`SELECT COUNT(*) FROM clients`); n != 1 {
 		t.Fatalf("%d clients after two adds", n)
 	}
-	var got ClientOut
+	var got admin.ClientOut
 	e.call(sid, "clients.get", map[string]any{"external_id": "CRM-1"}).ok(t, &got)
 	if got.Name != "Jana Nováková" || got.InvoiceGroupID != g.ID || !got.Active || got.Language != "cs" {
 		t.Fatalf("get: %+v", got)
@@ -36,7 +38,7 @@ func TestClientsAddGetListIdempotent(t *testing.T) {
 	e.call(sid, "clients.get", map[string]any{"id": s1.ID}).ok(t, &got)
 	e.call(sid, "clients.get", map[string]any{"id": 999}).refused(t, "not_found", "999")
 
-	var list ClientList
+	var list admin.ClientList
 	e.call(sid, "clients.list", map[string]any{"query": "nováková"}).ok(t, &list)
 	if len(list.Clients) != 1 || list.Clients[0].ID != s1.ID {
 		t.Fatalf("list: %+v", list)
@@ -96,10 +98,10 @@ func TestClientsBadParams(t *testing.T) {
 func TestClientsEditDeactivateDelete(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
-	var s Saved
+	var s rpc.Saved
 	e.call(sid, "clients.add", map[string]any{"external_id": "CRM-1", "number": "7001", "name": "Jana", "phone": "123"}).ok(t, &s)
 
-	var got ClientOut
+	var got admin.ClientOut
 	e.call(sid, "clients.edit", map[string]any{"external_id": "CRM-1", "email": "new@example.net", "is_business": true}).ok(t, &got)
 	if got.Email != "new@example.net" || !got.IsBusiness || got.Phone != "123" || got.Name != "Jana" {
 		t.Fatalf("edit changed more or less than asked: %+v", got)
@@ -111,7 +113,7 @@ func TestClientsEditDeactivateDelete(t *testing.T) {
 	if n := e.count(`SELECT COUNT(*) FROM sessions WHERE client_id = ?`, s.ID); n != 1 {
 		t.Fatalf("%d sessions before", n)
 	}
-	var st ActiveState
+	var st admin.ActiveState
 	e.call(sid, "clients.deactivate", map[string]any{"id": s.ID}).ok(t, &st)
 	if st.Active || st.ID != s.ID {
 		t.Fatalf("deactivate: %+v", st)
@@ -125,7 +127,7 @@ func TestClientsEditDeactivateDelete(t *testing.T) {
 	}
 	_ = b
 
-	var d Deleted
+	var d rpc.Deleted
 	e.call(sid, "clients.delete", map[string]any{"external_id": "CRM-1"}).ok(t, &d)
 	if !d.Deleted || e.count(`SELECT COUNT(*) FROM clients`) != 0 {
 		t.Fatal("not deleted")
@@ -149,7 +151,7 @@ func TestClientsPush(t *testing.T) {
 			map[string]any{"external_id": "B", "number": "8002", "name": "Bob"},
 		}})
 	}
-	var res PushResult
+	var res services.PushResult
 	push("Alice", "Internet").ok(t, &res)
 	if res.Created != 2 || res.Updated != 0 || len(res.IDs) != 2 {
 		t.Fatalf("first push: %+v", res)
@@ -187,20 +189,20 @@ func TestInvoiceGroups(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
 	g := map[string]any{"external_id": "biz", "name": "Business", "iban": "CZ6520100000002400123456", "currency": "EUR"}
-	var s1, s2 Saved
+	var s1, s2 rpc.Saved
 	e.call(sid, "invoiceGroups.add", g).ok(t, &s1)
 	g["name"] = "Business 2"
 	e.call(sid, "invoiceGroups.add", g).ok(t, &s2)
 	if !s1.Created || s2.Created || s1.ID != s2.ID {
 		t.Fatalf("idempotent add: %+v %+v", s1, s2)
 	}
-	var out GroupOut
+	var out admin.GroupOut
 	e.call(sid, "invoiceGroups.get", map[string]any{"external_id": "biz"}).ok(t, &out)
 	if out.Name != "Business 2" || out.Currency != "EUR" {
 		t.Fatalf("get: %+v", out)
 	}
 	e.call(sid, "invoiceGroups.get", map[string]any{"id": 404}).refused(t, "not_found")
-	var list GroupList
+	var list admin.GroupList
 	e.call(sid, "invoiceGroups.list", nil).ok(t, &list)
 	if len(list.Groups) != 1 {
 		t.Fatalf("list: %+v", list)
@@ -211,12 +213,12 @@ func TestInvoiceGroups(t *testing.T) {
 func TestSettingsMethods(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
-	var list SettingList
+	var list admin.SettingList
 	e.call(sid, "settings.list", nil).ok(t, &list)
 	if len(list.Settings) < 10 {
 		t.Fatalf("%d settings", len(list.Settings))
 	}
-	var s SettingOut
+	var s admin.SettingOut
 	e.call(sid, "settings.set", map[string]any{"key": "ci_login_attempts", "value": "7"}).ok(t, &s)
 	if s.Value != "7" || !s.Stored {
 		t.Fatalf("set: %+v", s)

@@ -1,6 +1,10 @@
 package api
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ispportal/portal/modules/admin"
+)
 
 // TestUsernameCreationSetting: with ci_enable_login_name_creation off no new username
 // can be set through the API; a username a client already has is kept (a resync may
@@ -29,7 +33,7 @@ func TestUsernameCreationSetting(t *testing.T) {
 	add["username"] = "Jana"
 	e.call(sid, "clients.add", add).ok(t, nil)
 	e.call(sid, "clients.push", map[string]any{"clients": []any{map[string]any{"external_id": "U2", "number": "6002", "name": "Petr", "username": "petr"}}}).ok(t, nil)
-	var got ClientOut
+	var got admin.ClientOut
 	e.call(sid, "clients.get", map[string]any{"external_id": "U1"}).ok(t, &got)
 	if got.Username != "Jana" {
 		t.Fatalf("username %q", got.Username)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func TestInvoicesAndPayments(t *testing.T) {
 	inv := map[string]any{"external_id": "I1", "client_external_id": "C1", "number": "2026001", "issued": "2026-11-01", "due": "2026-11-15",
 		"amount": 1000, "amount_vat": 1210, "currency": "CZK", "variable_symbol": "2026001",
 		"items": []any{map[string]any{"description": "Internet", "quantity": 1000, "unit_price": 1000, "vat_rate": 21}}}
-	var s1, s2 Saved
+	var s1, s2 rpc.Saved
 	e.call(sid, "invoices.add", inv).ok(t, &s1)
 	inv["amount_vat"] = 1211
 	e.call(sid, "invoices.add", inv).ok(t, &s2)
@@ -60,7 +61,7 @@ func TestInvoicesAndPayments(t *testing.T) {
 
 	pay := map[string]any{"external_id": "P1", "client_external_id": "C1", "paid_on": "2026-11-10", "amount": 1211, "currency": "CZK",
 		"method": "bank", "invoice_external_id": "I1"}
-	var p1, p2 Saved
+	var p1, p2 rpc.Saved
 	e.call(sid, "payments.add", pay).ok(t, &p1)
 	e.call(sid, "payments.add", pay).ok(t, &p2)
 	if !p1.Created || p2.Created || e.count(`SELECT COUNT(*) FROM payments`) != 1 {
@@ -85,7 +86,7 @@ func TestInvoicesAndPayments(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("upload: %d %s", status, body)
 	}
-	status, body, _ = e.file(http.MethodGet, "/jsonrpc/file?type=invoice&id="+itoa64(s1.ID), nil, "X-Session-Id", sid)
+	status, body, _ = e.file(http.MethodGet, "/jsonrpc/file?type=invoice&id="+strconv.FormatInt(s1.ID, 10), nil, "X-Session-Id", sid)
 	if status != 200 || !bytes.Equal(body, upload) {
 		t.Fatalf("uploaded pdf back: %d %.100s", status, body)
 	}
@@ -189,7 +190,7 @@ func TestFileEndpointAuthAndDocuments(t *testing.T) {
 	if d.Visible {
 		t.Fatal("still visible")
 	}
-	var del Deleted
+	var del rpc.Deleted
 	e.call(sid, "documents.delete", map[string]any{"external_id": "D1"}).ok(t, &del)
 	if !del.Deleted || e.count(`SELECT COUNT(*) FROM documents`) != 0 {
 		t.Fatal("document not deleted")
@@ -210,7 +211,7 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 	if len(fl.Files) != 0 {
 		t.Fatalf("files %+v", fl)
 	}
-	var del Deleted
+	var del rpc.Deleted
 	e.call(sid, "files.delete", map[string]any{"id": 12345}).ok(t, &del)
 	if del.Deleted {
 		t.Fatal("deleted a file that does not exist")
@@ -218,7 +219,7 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 	e.call(sid, "files.delete", map[string]any{}).fails(t, rpc.CodeInvalidParams, "id")
 
 	msg := map[string]any{"external_id": "M1", "kind": "private", "client_external_id": "C1", "title": "Hello", "body": "<p>Hi</p>"}
-	var m1, m2 Saved
+	var m1, m2 rpc.Saved
 	e.call(sid, "messages.add", msg).ok(t, &m1)
 	msg["title"] = "Hello again"
 	e.call(sid, "messages.add", msg).ok(t, &m2)

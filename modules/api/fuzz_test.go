@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/services"
 )
 
@@ -51,7 +52,7 @@ func FuzzDecode(f *testing.F) {
 			if e != nil {
 				continue
 			}
-			for _, target := range []any{&ClientsPushParams{}, &ClientEditParams{}, &services.TrafficPushParams{}, &struct{}{}} {
+			for _, target := range []any{&services.ClientsPushParams{}, &admin.ClientEditParams{}, &services.TrafficPushParams{}, &struct{}{}} {
 				if err := rpc.DecodeParams(params, target); err != nil {
 					if _, ok := err.(*rpc.Error); !ok {
 						t.Fatalf("decodeParams returned %T", err)
@@ -79,7 +80,7 @@ func FuzzCheckStrict(f *testing.F) {
 			return
 		}
 		for _, target := range []func() any{
-			func() any { return &ClientsPushParams{} }, func() any { return &services.TrafficPushParams{} }, func() any { return &request{} },
+			func() any { return &services.ClientsPushParams{} }, func() any { return &services.TrafficPushParams{} }, func() any { return &request{} },
 		} {
 			v := target()
 			if pe := rpc.CheckStrict(body, reflect.TypeOf(v), ""); pe != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/auth"
 	"github.com/ispportal/portal/modules/buttons"
 	"github.com/ispportal/portal/modules/documents"
@@ -38,12 +39,13 @@ type apiEnv struct {
 // staff passwords in tests; hashing once per account keeps tests fast.
 const testPassword = testkit.StaffPassword
 
-// newEnv boots the portal with the modules the API's methods need and serves it over
-// real HTTP on 127.0.0.1.
+// newEnv boots the portal with the modules the API's methods need (the console's
+// among them: it declares clients.*, invoiceGroups.* and settings.*) and serves it
+// over real HTTP on 127.0.0.1.
 func newEnv(t testing.TB, extra ...app.Constructor) *apiEnv {
 	t.Helper()
 	ctors := append([]app.Constructor{info.New, requests.New, buttons.New, services.New, invoices.New, documents.New, files.New, gdpr.New,
-		sms.New, helpdesk.New, auth.New}, extra...)
+		sms.New, helpdesk.New, auth.New, admin.New}, extra...)
 	ctors = append(ctors, New)
 	env := testkit.New(t, ctors...)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -3,6 +3,7 @@ package api
 import (
 	"testing"
 
+	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/services"
 )
 
@@ -13,10 +14,10 @@ func TestDeletedIDsAreNeverReused(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
 	e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet", "price": 49900}).ok(t, nil)
-	var c1, c2, c3 Saved
+	var c1, c2, c3 rpc.Saved
 	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "7001", "name": "Jana"}).ok(t, &c1)
 	e.call(sid, "clients.add", map[string]any{"external_id": "C2", "number": "7002", "name": "Petr"}).ok(t, &c2)
-	var s2 Saved
+	var s2 rpc.Saved
 	e.call(sid, "services.add", map[string]any{"external_id": "S2", "client_external_id": "C2", "tariff_external_id": "T1",
 		"name": "Internet"}).ok(t, &s2)
 	var push services.TrafficPushResult
@@ -40,7 +41,7 @@ func TestDeletedIDsAreNeverReused(t *testing.T) {
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE client_id = ?`, c3.ID); n != 1 {
 		t.Fatalf("the new client's history has %d entries, want only its creation", n)
 	}
-	var s3 Saved
+	var s3 rpc.Saved
 	e.call(sid, "services.add", map[string]any{"external_id": "S3", "client_external_id": "C3", "tariff_external_id": "T1",
 		"name": "Internet"}).ok(t, &s3)
 	if s3.ID <= s2.ID {
@@ -51,7 +52,7 @@ func TestDeletedIDsAreNeverReused(t *testing.T) {
 
 	// The same for the other objects the API deletes by id.
 	docs := func() int64 {
-		var s Saved
+		var s rpc.Saved
 		e.call(sid, "buttons.add", map[string]any{"external_id": "B", "label_en": "Speed test", "url": "https://speed.example.net/"}).ok(t, &s)
 		return s.ID
 	}

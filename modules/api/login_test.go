@@ -17,7 +17,6 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/rpc"
-	"github.com/ispportal/portal/modules/admin"
 )
 
 // from returns an HTTP client whose connections come from a loopback address of its
@@ -156,7 +155,7 @@ func TestBatchAuthenticatesOnce(t *testing.T) {
 // budget of staff logins (20 a minute), which the API shares with the console's login
 // form; beyond it the API answers -32029 without checking the password.
 func TestLoginAttemptsLimitedPerAddress(t *testing.T) {
-	e := newEnv(t, admin.New)
+	e := newEnv(t)
 	e.addStaff("ops", core.RoleAdmin)
 	e.Set("ci_login_attempts", "100")
 	for i := 0; i < 20; i++ {

@@ -1,33 +1,12 @@
 package api
 
 import (
-	"strconv"
-
 	"github.com/ispportal/portal/internal/rpc"
 )
 
-// ownMethods are the methods of the API itself (sessions) and, until their modules
-// declare them, the data methods still written here, in the order of the reference.
-func (m *Module) ownMethods() []*rpc.Method {
-	// Each run starts at its place in the reference, so that the methods modules
-	// declare (passwords 110-140, services 220-290, invoices, documents, files ...)
-	// keep theirs in between.
-	var out []*rpc.Method
-	for _, run := range []struct {
-		from  int
-		lists [][]*rpc.Method
-	}{
-		{10, [][]*rpc.Method{m.sessionMethods(), m.clientMethods()}},
-		{150, [][]*rpc.Method{m.groupMethods(), m.settingMethods()}},
-	} {
-		var list []*rpc.Method
-		for _, l := range run.lists {
-			list = append(list, l...)
-		}
-		out = append(out, rpc.Ordered(run.from, list...)...)
-	}
-	return out
-}
+// ownMethods are the API's own methods, the sessions (first in the reference);
+// every other method is declared by the module that owns its data.
+func (m *Module) ownMethods() []*rpc.Method { return rpc.Ordered(10, m.sessionMethods()...) }
 
 // methods lists every method the API answers, in the order of the reference: what
 // the modules of the list declared (the API's own methods among them, declared by
@@ -51,6 +30,3 @@ func (m *Module) buildRegistry() map[string]*rpc.Method {
 	}
 	return out
 }
-
-func itoa(i int) string     { return strconv.Itoa(i) }
-func itoa64(i int64) string { return strconv.FormatInt(i, 10) }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/files"
 )
 
@@ -15,7 +16,7 @@ func TestSettingsReset(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
 	e.addStaff("billing", core.RoleAPI)
-	var s SettingOut
+	var s admin.SettingOut
 	e.call(sid, "settings.set", map[string]any{"key": "ci_login_attempts", "value": "7"}).ok(t, &s)
 	e.call(e.login("billing"), "settings.reset", map[string]any{"key": "ci_login_attempts"}).fails(t, rpc.CodeForbidden, "admin")
 	e.call(sid, "settings.reset", map[string]any{"key": "ci_login_attempts"}).ok(t, &s)
@@ -46,7 +47,7 @@ func TestFilesAddAndUpload(t *testing.T) {
 	setupClient(t, e, sid)
 	e.addStaff("viewer", core.RoleReadOnly)
 	ro := e.login("viewer")
-	var g GroupOut
+	var g admin.GroupOut
 	e.call(sid, "invoiceGroups.get", map[string]any{"external_id": "res"}).ok(t, &g)
 
 	// The data before the content: refused, naming the upload.
@@ -94,7 +95,7 @@ func TestFilesAddAndUpload(t *testing.T) {
 	}
 
 	// The data through JSON-RPC: the restriction goes, the title changes; twice is the same.
-	var s Saved
+	var s rpc.Saved
 	for i := 0; i < 2; i++ {
 		e.call(sid, "files.add", map[string]any{"external_id": "F1", "title": "Price list", "description": "From January."}).ok(t, &s)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/modules/admin"
 )
 
 // TestSMSGatewayCredentialsNotReadable: a read-only API account reads the SMS settings,
@@ -29,13 +30,13 @@ func TestSMSGatewayCredentialsNotReadable(t *testing.T) {
 	e.Deps.Settings.Sync(t.Context())
 
 	for _, key := range []string{"sms_gateway_url", "sms_gateway_password"} {
-		var s SettingOut
+		var s admin.SettingOut
 		e.call(ro, "settings.get", map[string]any{"key": key}).ok(t, &s)
 		if strings.Contains(s.Value, "hunter2") || strings.Contains(s.Value, "legacy-pw") {
 			t.Fatalf("settings.get %s reveals a password: %+v", key, s)
 		}
 	}
-	var list SettingList
+	var list admin.SettingList
 	e.call(ro, "settings.list", nil).ok(t, &list)
 	for _, s := range list.Settings {
 		if strings.Contains(s.Value, "hunter2") || strings.Contains(s.Value, "legacy-pw") {

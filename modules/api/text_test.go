@@ -17,7 +17,7 @@ func TestSingleLineParamsNormalised(t *testing.T) {
 	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice", "email": "alice@example.net"}).ok(t, nil)
 	e.call(sid, "departments.add", map[string]any{"external_id": "sup", "name": "Support", "portal_requests": true}).ok(t, nil)
 
-	var s Saved
+	var s rpc.Saved
 	e.call(sid, "tickets.add", map[string]any{"external_id": "T1", "client_external_id": "C1", "subject": "No\r\nconnection\tsince  Monday ",
 		"items": []any{map[string]any{"external_id": "I1", "type": "phone", "direction": "in", "body": "Line one\r\nLine two", "author": "Alice\n"}}}).ok(t, &s)
 	var subject, body, author string

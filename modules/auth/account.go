@@ -9,7 +9,6 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
-	"github.com/ispportal/portal/settings"
 )
 
 // account is what a typed login name stands for.
@@ -56,25 +55,6 @@ func ClientByLogin(ctx context.Context, q core.Querier, login string) (core.Clie
 		return c, err
 	}
 	return core.ClientByNumber(ctx, q, login)
-}
-
-// ErrUsernamesOff refuses a new custom username while ci_enable_login_name_creation is
-// off.
-var ErrUsernamesOff = errors.New("custom usernames are switched off (ci_enable_login_name_creation): " +
-	"clients log in with their client number; a username a client already has is kept")
-
-// CheckUsername decides whether a client whose username is old may be given next, for
-// every path that sets usernames. The seed: ci_enable_login_name_creation chooses
-// whether clients log in with their number or a custom username, and a username
-// already entered keeps being used whatever the setting says later. So with the
-// setting off a client keeps (and a resync may send again, in any case) the username
-// they have, and may lose it, but gets no new one.
-func CheckUsername(st *settings.Store, old, next string) error {
-	next = strings.TrimSpace(next)
-	if next == "" || strings.EqualFold(next, strings.TrimSpace(old)) || settings.LoginNameCreation.Get(st) {
-		return nil
-	}
-	return ErrUsernamesOff
 }
 
 // looksLikeNumber reports whether a typed login name has the shape of a client

@@ -13,9 +13,10 @@ import (
 )
 
 // methods are the API methods of tariffs, services and traffic, in the order of the
-// reference (docs/api.md): tariffs.list is the 22nd method.
+// reference (docs/api.md): tariffs.list is the 22nd method; clients.push
+// (rpc_push.go) keeps its place among the clients methods.
 func (m *Module) methods() []*rpc.Method {
-	return rpc.Ordered(220, append(m.serviceMethods(), m.trafficMethods()...)...)
+	return append(rpc.Ordered(220, append(m.serviceMethods(), m.trafficMethods()...)...), m.pushMethod())
 }
 
 // TariffFields are a tariff as the billing system sends it.

@@ -51,7 +51,13 @@ type Module struct {
 }
 
 // New builds the module; it does no work (Boot calls it once just to read Info).
-func New(d app.Deps) app.Module { return &Module{d: d, st: TrafficStore(d)} }
+func New(d app.Deps) app.Module {
+	if d.Hooks != nil {
+		// A client's traffic has no foreign key to clients: delete it with the client.
+		d.Hooks.ClientDeleting = append(d.Hooks.ClientDeleting, DeleteClientServices)
+	}
+	return &Module{d: d, st: TrafficStore(d)}
+}
 
 // Info declares the module: always on (the traffic page has its own setting).
 func (m *Module) Info() app.Info {

@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"errors"
@@ -56,6 +56,8 @@ func settingOut(st *settings.Store, d *settings.Def, group int64) SettingOut {
 var exSetting = SettingOut{Key: "ci_display_invoices_tab", Type: "bool", Section: "General", Label: "Invoices tab",
 	Help: "Show the invoices page.", Value: "1", Default: "1", Stored: false}
 
+// settingMethods are the API methods of the settings registry, the console's
+// settings page.
 func (m *Module) settingMethods() []*rpc.Method {
 	return []*rpc.Method{
 		rpc.Def("settings.list", perm.SettingsRead, "Lists every setting of the registry with its value. Answers while the portal is suspended.",

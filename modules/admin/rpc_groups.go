@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"errors"
@@ -56,6 +56,7 @@ var exGroup = GroupFields{ExternalID: "residential", Name: "Residential", Suppli
 	City: "Praha 2", Postcode: "120 00", Country: "CZ", RegistrationNo: "12345678", VATNo: "CZ12345678", Email: "podpora@netwave.example",
 	BankAccount: "2400123456/2010", IBAN: "CZ6520100000002400123456", BIC: "FIOBCZPPXXX", Currency: "CZK"}
 
+// groupMethods are the API methods of invoice groups (the console's groups).
 func (m *Module) groupMethods() []*rpc.Method {
 	return []*rpc.Method{
 		rpc.Def("invoiceGroups.list", perm.GroupsRead, "Lists every invoice group by name.", struct{}{}, GroupList{[]GroupOut{{ID: 1, GroupFields: exGroup}}},
@@ -72,7 +73,7 @@ func (m *Module) groupMethods() []*rpc.Method {
 				id := p.ID
 				if id == 0 {
 					var err error
-					if id, err = groupID(c, p.ExternalID); err != nil {
+					if id, err = rpc.GroupID(c, p.ExternalID); err != nil {
 						return GroupOut{}, rpc.AsApp(err, "invoice group with external_id", p.ExternalID)
 					}
 				}
@@ -80,26 +81,22 @@ func (m *Module) groupMethods() []*rpc.Method {
 				return groupOut(g), rpc.AsApp(err, "invoice group", id)
 			}),
 		rpc.Def("invoiceGroups.add", perm.GroupsWrite, "Creates an invoice group, or updates every field of the group with this external_id (idempotent).",
-			exGroup, Saved{ID: 1, Created: true},
-			func(c *rpc.Call, p *GroupFields) (Saved, error) {
-				id, err := groupID(c, p.ExternalID)
+			exGroup, rpc.Saved{ID: 1, Created: true},
+			func(c *rpc.Call, p *GroupFields) (rpc.Saved, error) {
+				id, err := rpc.GroupID(c, p.ExternalID)
 				created := errors.Is(err, core.ErrNotFound)
 				if err != nil && !created {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
 				g := core.InvoiceGroup{ID: id, ExternalID: strings.TrimSpace(p.ExternalID), Name: p.Name, SupplierName: p.SupplierName,
 					Street: p.Street, City: p.City, Postcode: p.Postcode, Country: p.Country, RegistrationNo: p.RegistrationNo,
 					VATNo: p.VATNo, Phone: p.Phone, Email: p.Email, Web: p.Web, BankAccount: p.BankAccount, IBAN: p.IBAN, BIC: p.BIC,
 					Currency: p.Currency}
 				if id, err = core.SaveGroup(c.Ctx, c.Tx, g, core.Now(c.Now)); err != nil {
-					return Saved{}, err
+					return rpc.Saved{}, err
 				}
 				c.Audit(0, "invoice group external_id=%s created=%t", g.ExternalID, created)
-				return Saved{ID: id, Created: created}, nil
+				return rpc.Saved{ID: id, Created: created}, nil
 			}),
 	}
-}
-
-func groupID(c *rpc.Call, ext string) (int64, error) {
-	return idByExternal(c.Ctx, c.Q, "invoice_groups", ext)
 }
