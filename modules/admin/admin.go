@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/web"
 )
@@ -103,6 +104,7 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       seed,
 		Commands:   commands(),
+		StaffPages: m.staffPages(),
 		Methods:    m.methods(),
 	}
 }
@@ -120,27 +122,34 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post(pathLogout, m.submitLogout)
 	r.Post(pathLang, m.switchLanguage)
 
-	r.Get(pathHome, m.allow(perm.ConsoleUse), m.showHome)
-	r.Get(pathAudit, m.allow(perm.AuditRead), m.showAudit)
-	r.Get(pathStaff, m.allow(perm.StaffRead), m.showStaff)
-
-	r.Get(pathSettings, m.allow(perm.SettingsRead), m.showSettings)
-	r.Post(pathSettings, m.allow(perm.SettingsWrite), m.saveSettings)
-
-	r.Get(pathClients, m.allow(perm.ClientsRead), m.showClients)
-	r.Get(pathClient, m.allow(perm.ClientsRead), m.showClient)
-	r.Post(pathViewAs, m.allow(perm.ClientsWrite), m.viewAsClient)
-
-	r.Get(pathTools, m.allow(perm.ToolsRead), m.showTools)
-	r.Post(pathSuspend, m.allow(perm.ToolsWrite), m.saveSuspension)
-	r.Post(pathTheme, m.allow(perm.ToolsWrite), m.selectTheme)
-	r.Get(pathOutbox, m.allow(perm.ToolsRead), m.showOutbox)
-	r.Get(pathMail, m.allow(perm.ToolsRead), m.showMail)
-	r.Post(pathRetry, m.allow(perm.ToolsWrite), m.retryMail)
-	r.Post(pathBackup, m.allow(perm.ToolsWrite), m.downloadBackup)
-
-	m.mountContent(r)
+	// Every other page, the console's own (staffPages) among them, is declared and
+	// mounted behind its action.
 	m.mountDeclared(r)
+}
+
+// staffPages are the console's own pages, declared like every module's so that one
+// mount, one menu and the permission walk cover them all.
+func (m *Module) staffPages() []app.StaffPage {
+	return []app.StaffPage{
+		console.Get(pathHome, perm.ConsoleUse, m.showHome),
+		console.Menu(console.Get(pathClients, perm.ClientsRead, m.showClients), "admin.menu.clients", 10),
+		console.Get(pathClient, perm.ClientsRead, m.showClient),
+		console.Post(pathViewAs, perm.ClientsWrite, m.viewAsClient),
+		console.Menu(console.Get(pathTemplates, perm.TemplatesRead, m.showTemplates), "admin.menu.templates", 40),
+		console.Post(pathTemplates, perm.TemplatesWrite, m.saveTemplate),
+		console.Post(pathTemplateDel, perm.TemplatesWrite, m.deleteTemplate),
+		console.Menu(console.Get(pathSettings, perm.SettingsRead, m.showSettings), "admin.menu.settings", 50),
+		console.Post(pathSettings, perm.SettingsWrite, m.saveSettings),
+		console.Menu(console.Get(pathTools, perm.ToolsRead, m.showTools), "admin.menu.tools", 60),
+		console.Post(pathSuspend, perm.ToolsWrite, m.saveSuspension),
+		console.Post(pathTheme, perm.ToolsWrite, m.selectTheme),
+		console.Get(pathOutbox, perm.ToolsRead, m.showOutbox),
+		console.Get(pathMail, perm.ToolsRead, m.showMail),
+		console.Post(pathRetry, perm.ToolsWrite, m.retryMail),
+		console.Post(pathBackup, perm.ToolsWrite, m.downloadBackup),
+		console.Menu(console.Get(pathStaff, perm.StaffRead, m.showStaff), "admin.menu.staff", 70),
+		console.Menu(console.Get(pathAudit, perm.AuditRead, m.showAudit), "admin.menu.audit", 80),
+	}
 }
 
 // mountDeclared mounts the staff pages the modules of the list declared, each behind
@@ -163,28 +172,10 @@ func (m *Module) menu(c *fiber.Ctx) []web.MenuItem {
 		return nil
 	}
 	var out []web.MenuItem
-	for _, it := range menuItems {
-		if perm.Allows(s.Role, it.action) {
-			out = append(out, web.MenuItem{Key: it.key, Path: prefix + it.path, Order: it.order})
-		}
-	}
 	for _, p := range m.d.Declared.StaffPages() {
 		if p.Menu.Key != "" && perm.Allows(s.Role, p.Action) {
 			out = append(out, web.MenuItem{Key: p.Menu.Key, Path: prefix + p.Path, Order: p.Menu.Order})
 		}
 	}
 	return out
-}
-
-var menuItems = []struct {
-	key, path string
-	action    perm.Action
-	order     int
-}{
-	{"admin.menu.clients", pathClients, perm.ClientsRead, 10},
-	{"admin.menu.templates", pathTemplates, perm.TemplatesRead, 40},
-	{"admin.menu.settings", pathSettings, perm.SettingsRead, 50},
-	{"admin.menu.tools", pathTools, perm.ToolsRead, 60},
-	{"admin.menu.staff", pathStaff, perm.StaffRead, 70},
-	{"admin.menu.audit", pathAudit, perm.AuditRead, 80},
 }
