@@ -99,6 +99,7 @@ func NewDeclared(infos ...Info) *Declared {
 	names := map[string]string{}
 	for _, info := range infos {
 		for _, p := range info.StaffPages {
+			mustKnow(info.Name, p.Path, p.Action)
 			d.pages = append(d.pages, ModulePage{Module: info.Name, StaffPage: p})
 		}
 		for _, m := range info.Methods {
@@ -106,6 +107,7 @@ func NewDeclared(infos ...Info) *Declared {
 				panic("app: method " + m.Name + " declared by " + other + " and " + info.Name)
 			}
 			names[m.Name] = info.Name
+			mustKnow(info.Name, m.Name, m.Action)
 			d.methods = append(d.methods, m)
 		}
 		d.kinds = append(d.kinds, info.FileKinds...)
@@ -114,6 +116,14 @@ func NewDeclared(infos ...Info) *Declared {
 	sort.SliceStable(d.methods, func(i, j int) bool { return d.methods[i].Order < d.methods[j].Order })
 	sort.SliceStable(d.card, func(i, j int) bool { return d.card[i].Order < d.card[j].Order })
 	return d
+}
+
+// mustKnow stops the boot at a page or method whose action the permission table
+// does not have: it would be refused to everybody, a mistake of the declaration.
+func mustKnow(module, what string, act perm.Action) {
+	if !perm.Known(act) {
+		panic("app: " + module + " declares " + what + " with unknown action " + string(act))
+	}
 }
 
 // StaffPages lists the declared console pages in module order.

@@ -9,7 +9,6 @@ package perm
 
 import (
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/ispportal/portal/internal/core"
@@ -144,14 +143,4 @@ func Level(act Action) string {
 		return "admin"
 	}
 	return "write"
-}
-
-// Actions lists every action of the table, sorted.
-func Actions() []Action {
-	out := make([]Action, 0, len(table))
-	for act := range table {
-		out = append(out, act)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }

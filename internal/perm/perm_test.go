@@ -1,6 +1,7 @@
 package perm
 
 import (
+	"sort"
 	"strings"
 	"testing"
 
@@ -60,4 +61,14 @@ func TestTable(t *testing.T) {
 	if Level(SettingsWrite) != "admin" || Level(FilesWrite) != "write" || Level(FilesRead) != "read" || Level(Session) != "read" {
 		t.Error("levels")
 	}
+}
+
+// Actions lists every action of the table, sorted (for the table test).
+func Actions() []Action {
+	out := make([]Action, 0, len(table))
+	for act := range table {
+		out = append(out, act)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }

@@ -21,8 +21,6 @@ type PathError struct {
 	Msg  string
 }
 
-func (e *PathError) Error() string { return e.Path + ": " + e.Msg }
-
 // CheckStrict walks the JSON value raw against the type t it will be decoded into and
 // returns the first difference: a member name that is not one of t's exactly (case
 // included: encoding/json would match "NAME" to name), a member given twice, or a

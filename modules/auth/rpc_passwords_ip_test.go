@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/api"
 	"github.com/ispportal/portal/modules/auth"
 )
@@ -11,7 +12,7 @@ import (
 // TestPasswordActionsAuditIP: the auth module's own audit rows of API password actions
 // (one-time password, link, unlock) carry the caller's address.
 func TestPasswordActionsAuditIP(t *testing.T) {
-	e := testkit.New(t, auth.New, api.New).API()
+	e := testkit.New(t, auth.New, admin.New, api.New).API()
 	sid := e.Admin()
 	e.AddClients(sid)
 	e.Set("system_mail", "portal@example.net")

@@ -12,13 +12,14 @@ import (
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/api"
 	"github.com/ispportal/portal/modules/auth"
 )
 
 func TestClientsSetPassword(t *testing.T) {
 	t.Parallel()
-	e := testkit.New(t, auth.New, api.New).API()
+	e := testkit.New(t, auth.New, admin.New, api.New).API()
 	sid := e.Admin()
 	e.AddClients(sid)
 	e.AddStaff("viewer", core.RoleReadOnly, testkit.StaffPassword)
@@ -81,7 +82,7 @@ func TestClientsSetPassword(t *testing.T) {
 
 func TestClientsSendPasswordLink(t *testing.T) {
 	t.Parallel()
-	e := testkit.New(t, auth.New, api.New).API()
+	e := testkit.New(t, auth.New, admin.New, api.New).API()
 	sid := e.Admin()
 	e.AddClients(sid)
 	e.AddStaff("viewer", core.RoleReadOnly, testkit.StaffPassword)
@@ -124,7 +125,7 @@ func TestClientsSendPasswordLink(t *testing.T) {
 
 func TestClientsUnlockAndLockState(t *testing.T) {
 	t.Parallel()
-	e := testkit.New(t, auth.New, api.New).API()
+	e := testkit.New(t, auth.New, admin.New, api.New).API()
 	sid := e.Admin()
 	e.AddClients(sid)
 	e.AddStaff("viewer", core.RoleReadOnly, testkit.StaffPassword)

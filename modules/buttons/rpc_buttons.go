@@ -51,8 +51,7 @@ func (m *Module) methods() []*rpc.Method {
 				list, err := ListButtons(c.Ctx, c.Q, false)
 				out := ButtonList{Buttons: make([]ButtonOut, 0, len(list))}
 				for _, b := range list {
-					out.Buttons = append(out.Buttons, ButtonOut{ID: b.ID, ExternalID: b.ExternalID, LabelEN: b.LabelEN, LabelCS: b.LabelCS,
-						URL: b.URL, SortOrder: b.SortOrder, NewTab: b.NewTab, Active: b.Active})
+					out.Buttons = append(out.Buttons, ButtonOut(b))
 				}
 				return out, err
 			}),

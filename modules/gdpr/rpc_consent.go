@@ -223,12 +223,7 @@ func (m *Module) methods() []*rpc.Method {
 // refusal answers a document the store's checks refused as invalid on the field
 // they name; anything else (storage) passes unchanged and becomes an internal error
 // without its text.
-func refusal(err error) error {
-	if fe, ok := errors.AsType[*core.FieldError](err); ok {
-		return rpc.Invalid(fe.Field, fe.Err.Error())
-	}
-	return err
-}
+func refusal(err error) error { return rpc.FromService(err, "") }
 
 func consentDoc(c *rpc.Call, ref ConsentDocRef) (Document, error) {
 	if ref.ID != 0 {

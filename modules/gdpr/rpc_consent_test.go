@@ -7,13 +7,14 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/api"
 	"github.com/ispportal/portal/modules/gdpr"
 )
 
 func TestConsentDocumentsAndHistory(t *testing.T) {
 	t.Parallel()
-	e := testkit.New(t, gdpr.New, api.New).API()
+	e := testkit.New(t, gdpr.New, admin.New, api.New).API()
 	sid := e.Admin()
 	e.AddClients(sid)
 	e.AddStaff("viewer", core.RoleReadOnly, testkit.StaffPassword)

@@ -8,13 +8,14 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/api"
 	"github.com/ispportal/portal/modules/helpdesk"
 )
 
 func TestDepartments(t *testing.T) {
 	t.Parallel()
-	e := testkit.New(t, helpdesk.New, api.New).API()
+	e := testkit.New(t, helpdesk.New, admin.New, api.New).API()
 	sid := e.Admin()
 	var d1, d2 rpc.Saved
 	e.Call(sid, "departments.add", map[string]any{"external_id": "sup", "name": "Support"}).OK(t, &d1)
@@ -37,7 +38,7 @@ func TestDepartments(t *testing.T) {
 
 func TestTickets(t *testing.T) {
 	t.Parallel()
-	e := testkit.New(t, helpdesk.New, api.New).API()
+	e := testkit.New(t, helpdesk.New, admin.New, api.New).API()
 	sid := e.Admin()
 	e.AddClients(sid)
 	e.AddStaff("viewer", core.RoleReadOnly, testkit.StaffPassword)
@@ -113,7 +114,7 @@ func TestTickets(t *testing.T) {
 
 func TestTicketsReply(t *testing.T) {
 	t.Parallel()
-	e := testkit.New(t, helpdesk.New, api.New).API()
+	e := testkit.New(t, helpdesk.New, admin.New, api.New).API()
 	sid := e.Admin()
 	e.AddClients(sid)
 	e.AddStaff("viewer", core.RoleReadOnly, testkit.StaffPassword)

@@ -57,7 +57,7 @@ func invoiceOut(inv Invoice) InvoiceOut {
 		AmountVAT: inv.AmountVAT, Currency: inv.Currency, VariableSymbol: inv.VariableSymbol, Paid: inv.Paid, PaidOn: rpc.Day(inv.PaidOn),
 		Items: []InvoiceItem{}}}
 	for _, it := range inv.Items {
-		out.Items = append(out.Items, InvoiceItem{Description: it.Description, Quantity: it.Quantity, UnitPrice: it.UnitPrice, VATRate: it.VATRate})
+		out.Items = append(out.Items, InvoiceItem(it))
 	}
 	return out
 }
@@ -179,7 +179,7 @@ func (m *Module) methods() []*rpc.Method {
 					Due: rpc.ParseDay(p.Due), Taxable: rpc.ParseDay(p.Taxable), Amount: p.Amount, AmountVAT: p.AmountVAT, Currency: p.Currency,
 					VariableSymbol: p.VariableSymbol, Paid: p.Paid, PaidOn: rpc.ParseDay(p.PaidOn), CreatedAt: c.Now}
 				for _, it := range p.Items {
-					inv.Items = append(inv.Items, Item{Description: it.Description, Quantity: it.Quantity, UnitPrice: it.UnitPrice, VATRate: it.VATRate})
+					inv.Items = append(inv.Items, Item(it))
 				}
 				if err := inv.Validate(); err != nil {
 					return rpc.Saved{}, rpc.Invalid("", err.Error())

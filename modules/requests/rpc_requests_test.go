@@ -7,13 +7,14 @@ import (
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/api"
 	"github.com/ispportal/portal/modules/requests"
 )
 
 func TestRequests(t *testing.T) {
 	t.Parallel()
-	e := testkit.New(t, requests.New, api.New).API()
+	e := testkit.New(t, requests.New, admin.New, api.New).API()
 	sid := e.Admin()
 	e.AddClients(sid)
 	e.AddStaff("viewer", core.RoleReadOnly, testkit.StaffPassword)

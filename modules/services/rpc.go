@@ -100,7 +100,7 @@ type ServiceOut struct {
 func serviceOut(s Service) ServiceOut {
 	ps := make([]SheetParam, 0, len(s.Params))
 	for _, p := range s.Params {
-		ps = append(ps, SheetParam{Name: p.Name, Value: p.Value})
+		ps = append(ps, SheetParam(p))
 	}
 	return ServiceOut{ID: s.ID, ExternalID: s.ExternalID, ClientID: s.ClientID, TariffID: s.TariffID, TariffExternalID: s.Tariff.ExternalID,
 		Name: s.Name, Kind: s.Kind, State: s.State, ActivatedOn: s.ActivatedOn, Address: s.Address, IP: s.IP, DHCP: s.DHCP,
@@ -303,7 +303,7 @@ func UpsertService(c *rpc.Call, f ServiceFields, prefix string) (rpc.Saved, erro
 		s.State = StateActive
 	}
 	for _, p := range f.Params {
-		s.Params = append(s.Params, Param{Name: p.Name, Value: p.Value})
+		s.Params = append(s.Params, Param(p))
 	}
 	if err := s.Validate(); err != nil {
 		return rpc.Saved{}, rpc.Invalid(strings.TrimSuffix(prefix, "."), err.Error())

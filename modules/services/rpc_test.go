@@ -6,12 +6,13 @@ import (
 
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/api"
 	"github.com/ispportal/portal/modules/services"
 )
 
 func TestTariffsAndServices(t *testing.T) {
-	e := testkit.New(t, services.New, api.New).API()
+	e := testkit.New(t, services.New, admin.New, api.New).API()
 	sid := e.Admin()
 	var tr rpc.Saved
 	tariff := map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet", "price": 49900, "down_kbit": 250000}
@@ -85,7 +86,7 @@ func TestTariffsAndServices(t *testing.T) {
 }
 
 func TestTrafficPush(t *testing.T) {
-	e := testkit.New(t, services.New, api.New).API()
+	e := testkit.New(t, services.New, admin.New, api.New).API()
 	sid := e.Admin()
 	e.Call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet"}).OK(t, nil)
 	e.Call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice"}).OK(t, nil)

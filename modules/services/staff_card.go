@@ -16,9 +16,3 @@ func (m *Module) staffCard() app.CardSection {
 		return ListServices(c.UserContext(), m.d.DB.R, cl.ID, ListFilter{WithTerminated: true})
 	})
 }
-
-// staffCardData is what the card section template sees.
-type staffCardData struct {
-	Client core.Client
-	List   []Service
-}
