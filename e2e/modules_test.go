@@ -248,6 +248,49 @@ func moduleFlows(t *testing.T, s *suite) {
 		}
 	})
 
+	// The console pages the feature modules declare (and the console's own), in both
+	// languages: each is checked with axe and for width at 390 and 1440 px.
+	t.Run("staff console pages in English and Czech", func(t *testing.T) {
+		s.t = t
+		// The staff session of the subtest above may still be there.
+		s.run(chromedp.Navigate(s.base+"/admin"), chromedp.WaitReady(chromedp.CSS("body")))
+		if strings.HasPrefix(s.path(), "/admin/login") {
+			s.fill("#f-login", "admin", "#f-password", "admin1234")
+			s.submit("main form button[type=submit]")
+			if p := s.path(); strings.HasPrefix(p, "/admin/login") {
+				t.Fatalf("staff login failed:\n%s", tail(s.text(), 800))
+			}
+		}
+		pages := []struct{ name, path, want string }{
+			{"clients", "/admin/clients?q=1001", "1001"},
+			{"client card", "/admin/clients/1", "1001"},
+			{"messages", "/admin/messages", ""},
+			{"tickets", "/admin/tickets", ""},
+			{"files", "/admin/files", ""},
+			{"buttons", "/admin/buttons", ""},
+			{"consents", "/admin/consents", ""},
+			{"contact texts", "/admin/contact", ""},
+			{"sms queue", "/admin/tools/sms", ""},
+			{"mail templates", "/admin/templates", ""},
+			{"tools", "/admin/tools", ""},
+		}
+		for _, lang := range []string{"en", "cs"} {
+			s.open("staff home "+lang, "/admin")
+			s.submit(`footer button[name=lang][value=` + lang + `]`)
+			for _, p := range pages {
+				s.open("staff "+p.name+" "+lang, p.path)
+				if got := s.fetch(p.path); !strings.HasPrefix(got, "200") {
+					t.Fatalf("%s: %.200s", p.path, got)
+				}
+				if p.want != "" {
+					s.expectText(p.want)
+				}
+			}
+		}
+		s.open("staff home back to en", "/admin")
+		s.submit(`footer button[name=lang][value=en]`)
+	})
+
 	// Later subtests log in as someone else.
 	s.t = t
 	s.run(chromedp.Navigate(s.base+"/info"), chromedp.WaitReady(chromedp.CSS("body")))
