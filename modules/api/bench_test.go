@@ -18,7 +18,7 @@ func BenchmarkPushClients(b *testing.B) {
 		e := newEnv(b)
 		e.addStaff("billing", core.RoleAPI)
 		sid := e.login("billing")
-		e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet", "price": 49900}).ok(b, nil)
+		e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet", "price": 49900}).OK(b, nil)
 		bodies := pushClientBodies(sid, 10000, 100, 10)
 		b.StartTimer()
 		start := time.Now()
@@ -72,7 +72,7 @@ func BenchmarkPushTrafficDay(b *testing.B) {
 		e := newEnv(b)
 		e.addStaff("billing", core.RoleAPI)
 		sid := e.login("billing")
-		e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet"}).ok(b, nil)
+		e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet"}).OK(b, nil)
 		for _, body := range pushClientBodies(sid, nServices, 1000, 10) {
 			e.post("/jsonrpc", body)
 		}
@@ -90,7 +90,7 @@ func BenchmarkPushTrafficDay(b *testing.B) {
 				b.Fatalf("%d %.300s", status, out)
 			}
 			var res services.TrafficPushResult
-			r.ok(b, &res)
+			r.OK(b, &res)
 			if len(res.Rejected) > 0 {
 				b.Fatalf("rejected %+v", res.Rejected[0])
 			}

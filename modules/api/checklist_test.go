@@ -34,16 +34,16 @@ func TestStaffOTPAndUsernameChangeKillLinks(t *testing.T) {
 	e.Set("system_mail", "portal@example.net")
 	e.Set("system_mail_name", "NetWave")
 	e.Set("ci_url", "https://portal.example.net/")
-	e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "email": "alice@example.net"}).ok(t, nil)
+	e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "email": "alice@example.net"}).OK(t, nil)
 	var cl admin.ClientOut
-	e.call(sid, "clients.get", map[string]any{"external_id": "C1"}).ok(t, &cl)
+	e.call(sid, "clients.get", map[string]any{"external_id": "C1"}).OK(t, &cl)
 	console := e.Browser().LoginStaff(e.addStaff("desk", core.RoleAdmin))
 	card := "/admin/clients/" + strconv.FormatInt(cl.ID, 10)
 
 	// sendLink has staff send a link and returns its path, opened in a browser.
 	sendLink := func() (string, *testkit.Browser) {
 		t.Helper()
-		e.call(sid, "clients.sendPasswordLink", map[string]any{"external_id": "C1"}).ok(t, nil)
+		e.call(sid, "clients.sendPasswordLink", map[string]any{"external_id": "C1"}).OK(t, nil)
 		var body string
 		if err := e.Deps.DB.R.QueryRow(`SELECT body_text FROM mail_outbox WHERE purpose = 'password_link' ORDER BY id DESC LIMIT 1`).
 			Scan(&body); err != nil {
@@ -64,19 +64,19 @@ func TestStaffOTPAndUsernameChangeKillLinks(t *testing.T) {
 		do    func()
 	}{
 		{"API: phone changed", false, func() {
-			e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "phone": "+420 111 222 333"}).ok(t, nil)
+			e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "phone": "+420 111 222 333"}).OK(t, nil)
 		}},
 		{"API: username changed", true, func() {
-			e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "username": "alice.n"}).ok(t, nil)
+			e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "username": "alice.n"}).OK(t, nil)
 		}},
 		{"API: username changed again", true, func() {
-			e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "username": "alice.novak"}).ok(t, nil)
+			e.call(sid, "clients.edit", map[string]any{"external_id": "C1", "username": "alice.novak"}).OK(t, nil)
 		}},
 		{"API: one-time password generated", true, func() {
-			e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "generate": true}).ok(t, nil)
+			e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "generate": true}).OK(t, nil)
 		}},
 		{"API: one-time password typed", true, func() {
-			e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "Phone agreed 4711 ok"}).ok(t, nil)
+			e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "Phone agreed 4711 ok"}).OK(t, nil)
 		}},
 		{"console: one-time password generated", true, func() {
 			console.Get(card).Expect(t, 200)
@@ -129,7 +129,7 @@ func TestAPIAndConsoleShareTheLockout(t *testing.T) {
 
 	// API → console.
 	for i := 0; i < 5; i++ {
-		e.call("", "session.info", auth("ops", fmt.Sprintf("wrong %d", i))).fails(t, rpc.CodeUnauthorized)
+		e.call("", "session.info", auth("ops", fmt.Sprintf("wrong %d", i))).Fails(t, rpc.CodeUnauthorized)
 	}
 	for i, name := range []string{"ops", "OPS", " ops "} {
 		b, r := consoleLogin(t, e, fmt.Sprintf("192.0.2.%d", i+1), name, testPassword)
@@ -144,7 +144,7 @@ func TestAPIAndConsoleShareTheLockout(t *testing.T) {
 		_, r := consoleLogin(t, e, fmt.Sprintf("198.51.100.%d", i+1), "desk", fmt.Sprintf("wrong %d", i))
 		r.Expect(t, 422)
 	}
-	e.call("", "session.info", auth("desk", testPassword)).fails(t, rpc.CodeUnauthorized, "locked")
+	e.call("", "session.info", auth("desk", testPassword)).Fails(t, rpc.CodeUnauthorized, "locked")
 	// ...and the console too, of course.
 	_, r := consoleLogin(t, e, "198.51.100.99", "desk", testPassword)
 	r.Expect(t, 422, "Too many failed attempts")

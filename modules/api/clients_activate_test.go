@@ -18,10 +18,10 @@ func TestClientsActivate(t *testing.T) {
 	sid := e.admin()
 	setupClient(t, e, sid)
 	var set auth.SetPasswordResult
-	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "Phone agreed 4711 ok"}).ok(t, &set)
+	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "Phone agreed 4711 ok"}).OK(t, &set)
 
 	var st admin.ActiveState
-	e.call(sid, "clients.deactivate", map[string]any{"external_id": "C1"}).ok(t, &st)
+	e.call(sid, "clients.deactivate", map[string]any{"external_id": "C1"}).OK(t, &st)
 	b := e.Browser()
 	b.Get("/login")
 	b.Post("/login", url.Values{"login": {"9001"}, "password": {"Phone agreed 4711 ok"}}).
@@ -31,10 +31,10 @@ func TestClientsActivate(t *testing.T) {
 	}
 
 	// Staff cannot hand a deactivated client a way in either.
-	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "generate": true}).refused(t, "invalid", "deactivated")
-	e.call(sid, "clients.sendPasswordLink", map[string]any{"external_id": "C1"}).refused(t, "invalid", "deactivated")
+	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "generate": true}).Refused(t, "invalid", "deactivated")
+	e.call(sid, "clients.sendPasswordLink", map[string]any{"external_id": "C1"}).Refused(t, "invalid", "deactivated")
 
-	e.call(sid, "clients.activate", map[string]any{"external_id": "C1"}).ok(t, &st)
+	e.call(sid, "clients.activate", map[string]any{"external_id": "C1"}).OK(t, &st)
 	if !st.Active || st.ID != set.ClientID {
 		t.Fatalf("activate: %+v", st)
 	}
@@ -46,7 +46,7 @@ func TestClientsActivate(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/password/new" {
 		t.Fatalf("login after activation: %d %q", r.StatusCode, r.Header.Get("Location"))
 	}
-	e.call(sid, "clients.activate", map[string]any{"external_id": "C404"}).refused(t, "not_found")
+	e.call(sid, "clients.activate", map[string]any{"external_id": "C404"}).Refused(t, "not_found")
 	e.addStaff("viewer", "readonly")
-	e.call(e.login("viewer"), "clients.activate", map[string]any{"external_id": "C1"}).fails(t, rpc.CodeForbidden)
+	e.call(e.login("viewer"), "clients.activate", map[string]any{"external_id": "C1"}).Fails(t, rpc.CodeForbidden)
 }

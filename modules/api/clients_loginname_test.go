@@ -15,11 +15,11 @@ func TestClientLoginNamesDoNotCollide(t *testing.T) {
 	client := func(ext, number, username string) map[string]any {
 		return map[string]any{"external_id": ext, "number": number, "username": username, "name": "Client " + ext}
 	}
-	e.call(sid, "clients.add", client("A", "1001", "")).ok(t, nil)
-	e.call(sid, "clients.add", client("B", "1002", "novak")).ok(t, nil)
-	e.call(sid, "clients.add", client("C", "X-77", "")).ok(t, nil)
+	e.call(sid, "clients.add", client("A", "1001", "")).OK(t, nil)
+	e.call(sid, "clients.add", client("B", "1002", "novak")).OK(t, nil)
+	e.call(sid, "clients.add", client("C", "X-77", "")).OK(t, nil)
 	// A client's username may be its own number.
-	e.call(sid, "clients.add", client("D", "1004", "1004")).ok(t, nil)
+	e.call(sid, "clients.add", client("D", "1004", "1004")).OK(t, nil)
 
 	field := func(r rpcResp, want string) {
 		t.Helper()
@@ -55,6 +55,6 @@ func TestClientLoginNamesDoNotCollide(t *testing.T) {
 		t.Fatal("a refused edit changed client A")
 	}
 	// Changing one's own names without a collision still works.
-	e.call(sid, "clients.edit", map[string]any{"external_id": "B", "username": "NOVAK"}).ok(t, nil)
-	e.call(sid, "clients.edit", map[string]any{"external_id": "A", "username": "1001"}).ok(t, nil)
+	e.call(sid, "clients.edit", map[string]any{"external_id": "B", "username": "NOVAK"}).OK(t, nil)
+	e.call(sid, "clients.edit", map[string]any{"external_id": "A", "username": "1001"}).OK(t, nil)
 }

@@ -13,17 +13,17 @@ func TestClientsAddGetListIdempotent(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
 	var g rpc.Saved
-	e.call(sid, "invoiceGroups.add", map[string]any{"external_id": "res", "name": "Residential"}).ok(t, &g)
+	e.call(sid, "invoiceGroups.add", map[string]any{"external_id": "res", "name": "Residential"}).OK(t, &g)
 	c := map[string]any{"external_id": "CRM-1", "number": "7001", "name": "Jana", "email": "jana@example.net",
 		"invoice_group_external_id": "res", "language": "cs"}
 	var s1, s2 rpc.Saved
-	e.call(sid, "clients.add", c).ok(t, &s1)
+	e.call(sid, "clients.add", c).OK(t, &s1)
 	if !s1.Created {
 		t.Fatal("first add did not create")
 	}
 	// The same external id again: an update, no duplicate.
 	c["name"] = "Jana Nováková"
-	e.call(sid, "clients.add", c).ok(t, &s2)
+	e.call(sid, "clients.add", c).OK(t, &s2)
 	if s2.Created || s2.ID != s1.ID {
 		t.Fatalf("second add: %+v, first %+v", s2, s1)
 	}
@@ -31,19 +31,19 @@ func TestClientsAddGetListIdempotent(t *testing.T) {
 		t.Fatalf("%d clients after two adds", n)
 	}
 	var got admin.ClientOut
-	e.call(sid, "clients.get", map[string]any{"external_id": "CRM-1"}).ok(t, &got)
+	e.call(sid, "clients.get", map[string]any{"external_id": "CRM-1"}).OK(t, &got)
 	if got.Name != "Jana Nováková" || got.InvoiceGroupID != g.ID || !got.Active || got.Language != "cs" {
 		t.Fatalf("get: %+v", got)
 	}
-	e.call(sid, "clients.get", map[string]any{"id": s1.ID}).ok(t, &got)
-	e.call(sid, "clients.get", map[string]any{"id": 999}).refused(t, "not_found", "999")
+	e.call(sid, "clients.get", map[string]any{"id": s1.ID}).OK(t, &got)
+	e.call(sid, "clients.get", map[string]any{"id": 999}).Refused(t, "not_found", "999")
 
 	var list admin.ClientList
-	e.call(sid, "clients.list", map[string]any{"query": "nováková"}).ok(t, &list)
+	e.call(sid, "clients.list", map[string]any{"query": "nováková"}).OK(t, &list)
 	if len(list.Clients) != 1 || list.Clients[0].ID != s1.ID {
 		t.Fatalf("list: %+v", list)
 	}
-	e.call(sid, "clients.list", map[string]any{"query": "nobody"}).ok(t, &list)
+	e.call(sid, "clients.list", map[string]any{"query": "nobody"}).OK(t, &list)
 	if len(list.Clients) != 0 {
 		t.Fatalf("list nobody: %+v", list)
 	}
@@ -53,13 +53,13 @@ func TestClientsAddGetListIdempotent(t *testing.T) {
 	}
 	// Another client with the same number: conflict, nothing stored.
 	c2 := map[string]any{"external_id": "CRM-2", "number": "7001", "name": "Petr"}
-	e.call(sid, "clients.add", c2).refused(t, "conflict", "number")
+	e.call(sid, "clients.add", c2).Refused(t, "conflict", "number")
 	if n := e.count(`SELECT COUNT(*) FROM clients`); n != 1 {
 		t.Fatalf("%d clients after a conflict", n)
 	}
 	// A group that does not exist.
 	c2["number"], c2["invoice_group_external_id"] = "7002", "nope"
-	e.call(sid, "clients.add", c2).refused(t, "invalid", "invoice_group_external_id")
+	e.call(sid, "clients.add", c2).Refused(t, "invalid", "invoice_group_external_id")
 }
 
 func TestClientsBadParams(t *testing.T) {
@@ -87,7 +87,7 @@ func TestClientsBadParams(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.call(sid, tc.method, tc.params)
-			r.fails(t, rpc.CodeInvalidParams, `"field":"`+tc.field+`"`)
+			r.Fails(t, rpc.CodeInvalidParams, `"field":"`+tc.field+`"`)
 		})
 	}
 	if n := e.count(`SELECT COUNT(*) FROM clients`); n != 0 {
@@ -99,14 +99,14 @@ func TestClientsEditDeactivateDelete(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
 	var s rpc.Saved
-	e.call(sid, "clients.add", map[string]any{"external_id": "CRM-1", "number": "7001", "name": "Jana", "phone": "123"}).ok(t, &s)
+	e.call(sid, "clients.add", map[string]any{"external_id": "CRM-1", "number": "7001", "name": "Jana", "phone": "123"}).OK(t, &s)
 
 	var got admin.ClientOut
-	e.call(sid, "clients.edit", map[string]any{"external_id": "CRM-1", "email": "new@example.net", "is_business": true}).ok(t, &got)
+	e.call(sid, "clients.edit", map[string]any{"external_id": "CRM-1", "email": "new@example.net", "is_business": true}).OK(t, &got)
 	if got.Email != "new@example.net" || !got.IsBusiness || got.Phone != "123" || got.Name != "Jana" {
 		t.Fatalf("edit changed more or less than asked: %+v", got)
 	}
-	e.call(sid, "clients.edit", map[string]any{"external_id": "CRM-404", "name": "X"}).refused(t, "not_found")
+	e.call(sid, "clients.edit", map[string]any{"external_id": "CRM-404", "name": "X"}).Refused(t, "not_found")
 
 	// A client with a portal session: deactivating ends it.
 	b := e.Browser().LoginAs(s.ID)
@@ -114,7 +114,7 @@ func TestClientsEditDeactivateDelete(t *testing.T) {
 		t.Fatalf("%d sessions before", n)
 	}
 	var st admin.ActiveState
-	e.call(sid, "clients.deactivate", map[string]any{"id": s.ID}).ok(t, &st)
+	e.call(sid, "clients.deactivate", map[string]any{"id": s.ID}).OK(t, &st)
 	if st.Active || st.ID != s.ID {
 		t.Fatalf("deactivate: %+v", st)
 	}
@@ -128,13 +128,13 @@ func TestClientsEditDeactivateDelete(t *testing.T) {
 	_ = b
 
 	var d rpc.Deleted
-	e.call(sid, "clients.delete", map[string]any{"external_id": "CRM-1"}).ok(t, &d)
+	e.call(sid, "clients.delete", map[string]any{"external_id": "CRM-1"}).OK(t, &d)
 	if !d.Deleted || e.count(`SELECT COUNT(*) FROM clients`) != 0 {
 		t.Fatal("not deleted")
 	}
 	// Deleting again is fine (resync), and says so.
 	r := e.call(sid, "clients.delete", map[string]any{"external_id": "CRM-1"})
-	r.ok(t, &d)
+	r.OK(t, &d)
 	if d.Deleted || len(r.Result.Messages) == 0 {
 		t.Fatalf("second delete: %+v", r.Result)
 	}
@@ -143,7 +143,7 @@ func TestClientsEditDeactivateDelete(t *testing.T) {
 func TestClientsPush(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
-	e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet", "price": 49900}).ok(t, nil)
+	e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet", "price": 49900}).OK(t, nil)
 	push := func(name string, svcName string) rpcResp {
 		return e.call(sid, "clients.push", map[string]any{"clients": []any{
 			map[string]any{"external_id": "A", "number": "8001", "name": name,
@@ -152,12 +152,12 @@ func TestClientsPush(t *testing.T) {
 		}})
 	}
 	var res services.PushResult
-	push("Alice", "Internet").ok(t, &res)
+	push("Alice", "Internet").OK(t, &res)
 	if res.Created != 2 || res.Updated != 0 || len(res.IDs) != 2 {
 		t.Fatalf("first push: %+v", res)
 	}
 	// The same again: all updates, no duplicates (clients or services).
-	push("Alice B.", "Internet 2").ok(t, &res)
+	push("Alice B.", "Internet 2").OK(t, &res)
 	if res.Created != 0 || res.Updated != 2 {
 		t.Fatalf("second push: %+v", res)
 	}
@@ -171,7 +171,7 @@ func TestClientsPush(t *testing.T) {
 		map[string]any{"external_id": "D", "number": "8004", "name": "Dan",
 			"services": []any{map[string]any{"external_id": "SD", "tariff_external_id": "T404", "name": "X"}}},
 	}})
-	r.refused(t, "invalid", "clients[1].services[0].tariff_external_id")
+	r.Refused(t, "invalid", "clients[1].services[0].tariff_external_id")
 	if e.count(`SELECT COUNT(*) FROM clients`) != 2 {
 		t.Fatal("a failed push stored clients")
 	}
@@ -179,7 +179,7 @@ func TestClientsPush(t *testing.T) {
 	e.call(sid, "clients.push", map[string]any{"clients": []any{
 		map[string]any{"external_id": "E", "number": "8005", "name": "Eve"},
 		map[string]any{"external_id": "E", "number": "8005", "name": "Eve 2"},
-	}}).ok(t, &res)
+	}}).OK(t, &res)
 	if res.Created != 1 || res.Updated != 1 || e.count(`SELECT COUNT(*) FROM clients WHERE external_id = 'E'`) != 1 {
 		t.Fatalf("duplicate in one push: %+v", res)
 	}
@@ -190,56 +190,56 @@ func TestInvoiceGroups(t *testing.T) {
 	sid := e.admin()
 	g := map[string]any{"external_id": "biz", "name": "Business", "iban": "CZ6520100000002400123456", "currency": "EUR"}
 	var s1, s2 rpc.Saved
-	e.call(sid, "invoiceGroups.add", g).ok(t, &s1)
+	e.call(sid, "invoiceGroups.add", g).OK(t, &s1)
 	g["name"] = "Business 2"
-	e.call(sid, "invoiceGroups.add", g).ok(t, &s2)
+	e.call(sid, "invoiceGroups.add", g).OK(t, &s2)
 	if !s1.Created || s2.Created || s1.ID != s2.ID {
 		t.Fatalf("idempotent add: %+v %+v", s1, s2)
 	}
 	var out admin.GroupOut
-	e.call(sid, "invoiceGroups.get", map[string]any{"external_id": "biz"}).ok(t, &out)
+	e.call(sid, "invoiceGroups.get", map[string]any{"external_id": "biz"}).OK(t, &out)
 	if out.Name != "Business 2" || out.Currency != "EUR" {
 		t.Fatalf("get: %+v", out)
 	}
-	e.call(sid, "invoiceGroups.get", map[string]any{"id": 404}).refused(t, "not_found")
+	e.call(sid, "invoiceGroups.get", map[string]any{"id": 404}).Refused(t, "not_found")
 	var list admin.GroupList
-	e.call(sid, "invoiceGroups.list", nil).ok(t, &list)
+	e.call(sid, "invoiceGroups.list", nil).OK(t, &list)
 	if len(list.Groups) != 1 {
 		t.Fatalf("list: %+v", list)
 	}
-	e.call(sid, "invoiceGroups.add", map[string]any{"external_id": "x", "name": "X", "currency": "EURO"}).fails(t, rpc.CodeInvalidParams, "currency")
+	e.call(sid, "invoiceGroups.add", map[string]any{"external_id": "x", "name": "X", "currency": "EURO"}).Fails(t, rpc.CodeInvalidParams, "currency")
 }
 
 func TestSettingsMethods(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
 	var list admin.SettingList
-	e.call(sid, "settings.list", nil).ok(t, &list)
+	e.call(sid, "settings.list", nil).OK(t, &list)
 	if len(list.Settings) < 10 {
 		t.Fatalf("%d settings", len(list.Settings))
 	}
 	var s admin.SettingOut
-	e.call(sid, "settings.set", map[string]any{"key": "ci_login_attempts", "value": "7"}).ok(t, &s)
+	e.call(sid, "settings.set", map[string]any{"key": "ci_login_attempts", "value": "7"}).OK(t, &s)
 	if s.Value != "7" || !s.Stored {
 		t.Fatalf("set: %+v", s)
 	}
-	e.call(sid, "settings.get", map[string]any{"key": "ci_login_attempts"}).ok(t, &s)
+	e.call(sid, "settings.get", map[string]any{"key": "ci_login_attempts"}).OK(t, &s)
 	if s.Value != "7" {
 		t.Fatalf("get after set: %+v", s)
 	}
 	// The registry refuses bad values, naming the rule; nothing changes.
-	e.call(sid, "settings.set", map[string]any{"key": "ci_login_attempts", "value": "1"}).refused(t, "invalid", "value")
-	e.call(sid, "settings.get", map[string]any{"key": "ci_login_attempts"}).ok(t, &s)
+	e.call(sid, "settings.set", map[string]any{"key": "ci_login_attempts", "value": "1"}).Refused(t, "invalid", "value")
+	e.call(sid, "settings.get", map[string]any{"key": "ci_login_attempts"}).OK(t, &s)
 	if s.Value != "7" {
 		t.Fatalf("a refused value was stored: %+v", s)
 	}
-	e.call(sid, "settings.get", map[string]any{"key": "ci_nope"}).refused(t, "not_found", "ci_nope")
+	e.call(sid, "settings.get", map[string]any{"key": "ci_nope"}).Refused(t, "not_found", "ci_nope")
 	if n := e.count(`SELECT COUNT(*) FROM settings_audit WHERE actor = 'api:boss'`); n != 1 {
 		t.Fatalf("%d settings audit rows", n)
 	}
 	// Secrets are masked.
 	e.Set("smtp_password", "hunter2")
-	e.call(sid, "settings.get", map[string]any{"key": "smtp_password"}).ok(t, &s)
+	e.call(sid, "settings.get", map[string]any{"key": "smtp_password"}).OK(t, &s)
 	if s.Value == "hunter2" || !s.Secret {
 		t.Fatalf("secret shown: %+v", s)
 	}

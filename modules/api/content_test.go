@@ -21,9 +21,9 @@ import (
 
 func setupClient(t *testing.T, e *apiEnv, sid string) {
 	t.Helper()
-	e.call(sid, "invoiceGroups.add", map[string]any{"external_id": "res", "name": "Residential", "supplier_name": "NetWave"}).ok(t, nil)
-	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice", "invoice_group_external_id": "res"}).ok(t, nil)
-	e.call(sid, "clients.add", map[string]any{"external_id": "C2", "number": "9002", "name": "Bob"}).ok(t, nil)
+	e.call(sid, "invoiceGroups.add", map[string]any{"external_id": "res", "name": "Residential", "supplier_name": "NetWave"}).OK(t, nil)
+	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice", "invoice_group_external_id": "res"}).OK(t, nil)
+	e.call(sid, "clients.add", map[string]any{"external_id": "C2", "number": "9002", "name": "Bob"}).OK(t, nil)
 }
 
 func TestInvoicesAndPayments(t *testing.T) {
@@ -34,47 +34,47 @@ func TestInvoicesAndPayments(t *testing.T) {
 		"amount": 1000, "amount_vat": 1210, "currency": "CZK", "variable_symbol": "2026001",
 		"items": []any{map[string]any{"description": "Internet", "quantity": 1000, "unit_price": 1000, "vat_rate": 21}}}
 	var s1, s2 rpc.Saved
-	e.call(sid, "invoices.add", inv).ok(t, &s1)
+	e.call(sid, "invoices.add", inv).OK(t, &s1)
 	inv["amount_vat"] = 1211
-	e.call(sid, "invoices.add", inv).ok(t, &s2)
+	e.call(sid, "invoices.add", inv).OK(t, &s2)
 	if !s1.Created || s2.Created || s1.ID != s2.ID || e.count(`SELECT COUNT(*) FROM invoices`) != 1 {
 		t.Fatalf("invoice upsert %+v %+v", s1, s2)
 	}
 	var got invoices.InvoiceOut
-	e.call(sid, "invoices.get", map[string]any{"external_id": "I1"}).ok(t, &got)
+	e.call(sid, "invoices.get", map[string]any{"external_id": "I1"}).OK(t, &got)
 	if got.AmountVAT != 1211 || len(got.Items) != 1 || got.Taxable != "2026-11-01" {
 		t.Fatalf("invoice %+v", got)
 	}
 	var list invoices.InvoiceList
-	e.call(sid, "invoices.list", map[string]any{"client_external_id": "C1"}).ok(t, &list)
+	e.call(sid, "invoices.list", map[string]any{"client_external_id": "C1"}).OK(t, &list)
 	if len(list.Invoices) != 1 {
 		t.Fatalf("list %+v", list)
 	}
-	e.call(sid, "invoices.list", map[string]any{"client_external_id": "C2"}).ok(t, &list)
+	e.call(sid, "invoices.list", map[string]any{"client_external_id": "C2"}).OK(t, &list)
 	if len(list.Invoices) != 0 {
 		t.Fatal("another client's invoices listed")
 	}
 	inv["due"] = "2026-10-01"
-	e.call(sid, "invoices.add", inv).refused(t, "invalid", "due")
+	e.call(sid, "invoices.add", inv).Refused(t, "invalid", "due")
 	inv["due"] = "tomorrow"
-	e.call(sid, "invoices.add", inv).fails(t, rpc.CodeInvalidParams, `"field":"due"`)
+	e.call(sid, "invoices.add", inv).Fails(t, rpc.CodeInvalidParams, `"field":"due"`)
 
 	pay := map[string]any{"external_id": "P1", "client_external_id": "C1", "paid_on": "2026-11-10", "amount": 1211, "currency": "CZK",
 		"method": "bank", "invoice_external_id": "I1"}
 	var p1, p2 rpc.Saved
-	e.call(sid, "payments.add", pay).ok(t, &p1)
-	e.call(sid, "payments.add", pay).ok(t, &p2)
+	e.call(sid, "payments.add", pay).OK(t, &p1)
+	e.call(sid, "payments.add", pay).OK(t, &p2)
 	if !p1.Created || p2.Created || e.count(`SELECT COUNT(*) FROM payments`) != 1 {
 		t.Fatalf("payment upsert %+v %+v", p1, p2)
 	}
 	var pl invoices.PaymentList
-	e.call(sid, "payments.list", map[string]any{"client_external_id": "C1"}).ok(t, &pl)
+	e.call(sid, "payments.list", map[string]any{"client_external_id": "C1"}).OK(t, &pl)
 	if len(pl.Payments) != 1 || pl.Payments[0].InvoiceID != s1.ID {
 		t.Fatalf("payments %+v", pl)
 	}
 	// A payment for another client's invoice is refused.
 	pay["external_id"], pay["client_external_id"] = "P2", "C2"
-	e.call(sid, "payments.add", pay).refused(t, "invalid", "invoice_external_id")
+	e.call(sid, "payments.add", pay).Refused(t, "invalid", "invoice_external_id")
 
 	// The invoice PDF: generated without an upload, the uploaded one after.
 	status, body, hdr := e.file(http.MethodGet, "/jsonrpc/file?type=invoice&external_id=I1", nil, "X-Session-Id", sid)
@@ -92,8 +92,8 @@ func TestInvoicesAndPayments(t *testing.T) {
 	}
 	// Re-sending the invoice keeps the uploaded PDF.
 	inv["due"] = "2026-11-15"
-	e.call(sid, "invoices.add", inv).ok(t, nil)
-	e.call(sid, "invoices.get", map[string]any{"id": s1.ID}).ok(t, &got)
+	e.call(sid, "invoices.add", inv).OK(t, nil)
+	e.call(sid, "invoices.get", map[string]any{"id": s1.ID}).OK(t, &got)
 	if !got.HasPDF {
 		t.Fatal("resync dropped the PDF")
 	}
@@ -181,21 +181,21 @@ func TestFileEndpointAuthAndDocuments(t *testing.T) {
 	}
 
 	var dl documents.DocumentList
-	e.call(sid, "documents.list", map[string]any{"client_external_id": "C1"}).ok(t, &dl)
+	e.call(sid, "documents.list", map[string]any{"client_external_id": "C1"}).OK(t, &dl)
 	if len(dl.Documents) != 1 || dl.Documents[0].Kind != documents.KindContract || !dl.Documents[0].Visible {
 		t.Fatalf("documents %+v", dl)
 	}
 	var d documents.DocumentOut
-	e.call(sid, "documents.setVisible", map[string]any{"external_id": "D1", "visible": false}).ok(t, &d)
+	e.call(sid, "documents.setVisible", map[string]any{"external_id": "D1", "visible": false}).OK(t, &d)
 	if d.Visible {
 		t.Fatal("still visible")
 	}
 	var del rpc.Deleted
-	e.call(sid, "documents.delete", map[string]any{"external_id": "D1"}).ok(t, &del)
+	e.call(sid, "documents.delete", map[string]any{"external_id": "D1"}).OK(t, &del)
 	if !del.Deleted || e.count(`SELECT COUNT(*) FROM documents`) != 0 {
 		t.Fatal("document not deleted")
 	}
-	e.call(sid, "documents.delete", map[string]any{"external_id": "D1"}).ok(t, &del)
+	e.call(sid, "documents.delete", map[string]any{"external_id": "D1"}).OK(t, &del)
 	if del.Deleted {
 		t.Fatal("second delete claims a deletion")
 	}
@@ -207,46 +207,46 @@ func TestFilesMessagesSMSConsent(t *testing.T) {
 	setupClient(t, e, sid)
 
 	var fl files.FileList
-	e.call(sid, "files.list", nil).ok(t, &fl)
+	e.call(sid, "files.list", nil).OK(t, &fl)
 	if len(fl.Files) != 0 {
 		t.Fatalf("files %+v", fl)
 	}
 	var del rpc.Deleted
-	e.call(sid, "files.delete", map[string]any{"id": 12345}).ok(t, &del)
+	e.call(sid, "files.delete", map[string]any{"id": 12345}).OK(t, &del)
 	if del.Deleted {
 		t.Fatal("deleted a file that does not exist")
 	}
-	e.call(sid, "files.delete", map[string]any{}).fails(t, rpc.CodeInvalidParams, "id")
+	e.call(sid, "files.delete", map[string]any{}).Fails(t, rpc.CodeInvalidParams, "id")
 
 	msg := map[string]any{"external_id": "M1", "kind": "private", "client_external_id": "C1", "title": "Hello", "body": "<p>Hi</p>"}
 	var m1, m2 rpc.Saved
-	e.call(sid, "messages.add", msg).ok(t, &m1)
+	e.call(sid, "messages.add", msg).OK(t, &m1)
 	msg["title"] = "Hello again"
-	e.call(sid, "messages.add", msg).ok(t, &m2)
+	e.call(sid, "messages.add", msg).OK(t, &m2)
 	if !m1.Created || m2.Created || m1.ID != m2.ID {
 		t.Fatalf("message upsert %+v %+v", m1, m2)
 	}
 	var ml info.MessageList
-	e.call(sid, "messages.list", nil).ok(t, &ml)
+	e.call(sid, "messages.list", nil).OK(t, &ml)
 	if len(ml.Messages) != 1 || ml.Messages[0].Title != "Hello again" {
 		t.Fatalf("messages %+v", ml)
 	}
 	e.call(sid, "messages.add", map[string]any{"external_id": "M2", "kind": "group", "invoice_group_id": 999, "title": "x", "body": "y"}).
-		refused(t, "invalid", "invoice_group_id")
-	e.call(sid, "messages.delete", map[string]any{"external_id": "M1"}).ok(t, &del)
+		Refused(t, "invalid", "invoice_group_id")
+	e.call(sid, "messages.delete", map[string]any{"external_id": "M1"}).OK(t, &del)
 	if !del.Deleted {
 		t.Fatal("message not deleted")
 	}
 
 	var sl sms.SMSList
-	e.call(sid, "sms.list", map[string]any{"client_external_id": "C1"}).ok(t, &sl)
+	e.call(sid, "sms.list", map[string]any{"client_external_id": "C1"}).OK(t, &sl)
 	if len(sl.SMS) != 0 {
 		t.Fatalf("sms %+v", sl)
 	}
-	e.call(sid, "sms.list", map[string]any{"client_external_id": "C404"}).refused(t, "not_found")
+	e.call(sid, "sms.list", map[string]any{"client_external_id": "C404"}).Refused(t, "not_found")
 	var cl gdpr.ConsentList
-	e.call(sid, "gdpr.consentState", map[string]any{"client_external_id": "C1"}).ok(t, &cl)
-	e.call(sid, "gdpr.consentState", map[string]any{}).fails(t, rpc.CodeInvalidParams, "client_id")
+	e.call(sid, "gdpr.consentState", map[string]any{"client_external_id": "C1"}).OK(t, &cl)
+	e.call(sid, "gdpr.consentState", map[string]any{}).Fails(t, rpc.CodeInvalidParams, "client_id")
 }
 
 // Amounts beyond ±10,000,000,000.00 are refused with the field named, so that no
@@ -292,7 +292,7 @@ func TestAmountBoundsAPI(t *testing.T) {
 		{"tariffs.add", map[string]any{"external_id": "T", "name": "T", "kind": "internet", "price": maxAmount + 1}, "price"},
 	} {
 		r := e.call(sid, tc.method, tc.params)
-		r.fails(t, rpc.CodeInvalidParams, map[bool]string{true: "1,000,000 pieces", false: "10,000,000,000.00"}[tc.field == "items[0].quantity"])
+		r.Fails(t, rpc.CodeInvalidParams, map[bool]string{true: "1,000,000 pieces", false: "10,000,000,000.00"}[tc.field == "items[0].quantity"])
 		var d rpc.FieldData
 		json.Unmarshal(r.Error.Data, &d)
 		if d.Field != tc.field {
@@ -302,10 +302,10 @@ func TestAmountBoundsAPI(t *testing.T) {
 	// In range line by line, beyond it together: refused as a whole.
 	big := inv()
 	big["items"] = []any{map[string]any{"description": "a", "quantity": 1000, "unit_price": maxAmount, "vat_rate": 21}}
-	e.call(sid, "invoices.add", big).refused(t, "invalid", "10,000,000,000.00")
+	e.call(sid, "invoices.add", big).Refused(t, "invalid", "10,000,000,000.00")
 	// The edge itself is fine.
-	e.call(sid, "payments.add", with(pay, "amount", maxAmount)).ok(t, nil)
-	e.call(sid, "payments.add", with(with(pay, "external_id", "P2"), "amount", maxAmount)).ok(t, nil)
+	e.call(sid, "payments.add", with(pay, "amount", maxAmount)).OK(t, nil)
+	e.call(sid, "payments.add", with(with(pay, "external_id", "P2"), "amount", maxAmount)).OK(t, nil)
 	if n := e.count(`SELECT COUNT(*) FROM invoices`); n != 0 {
 		t.Fatalf("%d invoices stored", n)
 	}

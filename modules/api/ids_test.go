@@ -13,28 +13,28 @@ import (
 func TestDeletedIDsAreNeverReused(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
-	e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet", "price": 49900}).ok(t, nil)
+	e.call(sid, "tariffs.add", map[string]any{"external_id": "T1", "name": "Fiber", "kind": "internet", "price": 49900}).OK(t, nil)
 	var c1, c2, c3 rpc.Saved
-	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "7001", "name": "Jana"}).ok(t, &c1)
-	e.call(sid, "clients.add", map[string]any{"external_id": "C2", "number": "7002", "name": "Petr"}).ok(t, &c2)
+	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "7001", "name": "Jana"}).OK(t, &c1)
+	e.call(sid, "clients.add", map[string]any{"external_id": "C2", "number": "7002", "name": "Petr"}).OK(t, &c2)
 	var s2 rpc.Saved
 	e.call(sid, "services.add", map[string]any{"external_id": "S2", "client_external_id": "C2", "tariff_external_id": "T1",
-		"name": "Internet"}).ok(t, &s2)
+		"name": "Internet"}).OK(t, &s2)
 	var push services.TrafficPushResult
 	e.call(sid, "traffic.push", map[string]any{"samples": []any{
 		map[string]any{"service_external_id": "S2", "at": "2026-11-01T10:00:00Z", "bytes_down": 1000, "bytes_up": 10},
-		map[string]any{"service_external_id": "S2", "at": "2026-11-01T10:05:00Z", "bytes_down": 5_000_000, "bytes_up": 500}}}).ok(t, &push)
+		map[string]any{"service_external_id": "S2", "at": "2026-11-01T10:05:00Z", "bytes_down": 5_000_000, "bytes_up": 500}}}).OK(t, &push)
 	if push.Accepted != 2 {
 		t.Fatalf("traffic %+v", push)
 	}
 
 	// Deleting the client with the highest id (and so its service, the highest too).
-	e.call(sid, "clients.delete", map[string]any{"external_id": "C2"}).ok(t, nil)
+	e.call(sid, "clients.delete", map[string]any{"external_id": "C2"}).OK(t, nil)
 	if n := e.count(`SELECT COUNT(*) FROM traffic_counters WHERE service_id = ?`, s2.ID) +
 		e.count(`SELECT COUNT(*) FROM traffic_5m WHERE service_id = ?`, s2.ID); n != 0 {
 		t.Fatalf("%d traffic rows of the deleted client's service left", n)
 	}
-	e.call(sid, "clients.add", map[string]any{"external_id": "C3", "number": "7003", "name": "Eva"}).ok(t, &c3)
+	e.call(sid, "clients.add", map[string]any{"external_id": "C3", "number": "7003", "name": "Eva"}).OK(t, &c3)
 	if c3.ID == c2.ID || c3.ID < c2.ID {
 		t.Fatalf("new client got id %d, the deleted client had %d", c3.ID, c2.ID)
 	}
@@ -43,21 +43,21 @@ func TestDeletedIDsAreNeverReused(t *testing.T) {
 	}
 	var s3 rpc.Saved
 	e.call(sid, "services.add", map[string]any{"external_id": "S3", "client_external_id": "C3", "tariff_external_id": "T1",
-		"name": "Internet"}).ok(t, &s3)
+		"name": "Internet"}).OK(t, &s3)
 	if s3.ID <= s2.ID {
 		t.Fatalf("new service got id %d, the deleted one had %d", s3.ID, s2.ID)
 	}
 	// The deleted client's id now names nobody.
-	e.call(sid, "clients.get", map[string]any{"id": c2.ID}).refused(t, "not_found")
+	e.call(sid, "clients.get", map[string]any{"id": c2.ID}).Refused(t, "not_found")
 
 	// The same for the other objects the API deletes by id.
 	docs := func() int64 {
 		var s rpc.Saved
-		e.call(sid, "buttons.add", map[string]any{"external_id": "B", "label_en": "Speed test", "url": "https://speed.example.net/"}).ok(t, &s)
+		e.call(sid, "buttons.add", map[string]any{"external_id": "B", "label_en": "Speed test", "url": "https://speed.example.net/"}).OK(t, &s)
 		return s.ID
 	}
 	b1 := docs()
-	e.call(sid, "buttons.delete", map[string]any{"external_id": "B"}).ok(t, nil)
+	e.call(sid, "buttons.delete", map[string]any{"external_id": "B"}).OK(t, nil)
 	if b2 := docs(); b2 <= b1 {
 		t.Fatalf("button id %d reused (was %d)", b2, b1)
 	}

@@ -120,9 +120,9 @@ func TestBatchAuthenticatesOnce(t *testing.T) {
 	if len(rs) != 100 {
 		t.Fatalf("%d answers", len(rs))
 	}
-	rs[0].fails(t, rpc.CodeUnauthorized, "wrong login or password")
+	rs[0].Fails(t, rpc.CodeUnauthorized, "wrong login or password")
 	for _, i := range []int{1, 50, 99} {
-		rs[i].fails(t, rpc.CodeUnauthorized, "once per request")
+		rs[i].Fails(t, rpc.CodeUnauthorized, "once per request")
 	}
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'api.login%'`); n != 1 {
 		t.Fatalf("%d login attempts audited, want 1", n)
@@ -141,7 +141,7 @@ func TestBatchAuthenticatesOnce(t *testing.T) {
 	rs = nil
 	decodeBytes(t, out, &rs)
 	for _, r := range rs {
-		r.ok(t, nil)
+		r.OK(t, nil)
 		if r.Result.SessionID != rs[0].Result.SessionID {
 			t.Fatal("one batch started several sessions")
 		}
@@ -160,10 +160,10 @@ func TestLoginAttemptsLimitedPerAddress(t *testing.T) {
 	e.Set("ci_login_attempts", "100")
 	for i := 0; i < 20; i++ {
 		e.call("", "session.info", map[string]any{"auth": map[string]string{"login": "ops", "password": "wrong"}}).
-			fails(t, rpc.CodeUnauthorized, "wrong login or password")
+			Fails(t, rpc.CodeUnauthorized, "wrong login or password")
 	}
 	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": "ops", "password": testPassword}}).
-		fails(t, rpc.CodeRateLimited, "too many login attempts")
+		Fails(t, rpc.CodeRateLimited, "too many login attempts")
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'api.login%'`); n != 20 {
 		t.Fatalf("%d attempts audited, want 20 (the limited one is not checked)", n)
 	}
@@ -184,10 +184,10 @@ func TestOverlongLoginName(t *testing.T) {
 	e.addStaff("ops", core.RoleAdmin)
 	huge := strings.Repeat("A", 60_000) // under the 64 KB body limit without a session
 	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": huge, "password": "x"}}).
-		fails(t, rpc.CodeUnauthorized, "wrong login or password")
+		Fails(t, rpc.CodeUnauthorized, "wrong login or password")
 	// A long name that is not an account, with a line break: stored bounded, on one line.
 	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": strings.Repeat("b", 150) + "\nfake entry", "password": "x"}}).
-		fails(t, rpc.CodeUnauthorized, "wrong login or password")
+		Fails(t, rpc.CodeUnauthorized, "wrong login or password")
 	var longest int
 	var lines int
 	if err := e.Deps.DB.R.QueryRow(`SELECT MAX(LENGTH(actor)), SUM(instr(actor, char(10)) > 0) FROM audit_log WHERE action = 'api.login.fail'`).

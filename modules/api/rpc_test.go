@@ -42,7 +42,7 @@ func TestProtocolErrors(t *testing.T) {
 			if err := json.Unmarshal(body, &r); err != nil {
 				t.Fatalf("%s: %v", body, err)
 			}
-			r.fails(t, tc.code, tc.want)
+			r.Fails(t, tc.code, tc.want)
 			if r.JSONRPC != "2.0" {
 				t.Fatalf("jsonrpc member %q", r.JSONRPC)
 			}
@@ -114,10 +114,10 @@ func TestBatch(t *testing.T) {
 	if string(rs[0].ID) != `"a"` || string(rs[1].ID) != "2" || string(rs[2].ID) != "3" {
 		t.Fatalf("ids %s %s %s", rs[0].ID, rs[1].ID, rs[2].ID)
 	}
-	rs[0].ok(t, nil)
-	rs[1].fails(t, rpc.CodeUnknownMethod)
+	rs[0].OK(t, nil)
+	rs[1].Fails(t, rpc.CodeUnknownMethod)
 	// The last call brought no SID: it ran in the session of the first one.
-	rs[2].ok(t, nil)
+	rs[2].OK(t, nil)
 
 	// Only notifications: 204 and no body.
 	status, out = e.post("/jsonrpc", []byte(`[{"jsonrpc": "2.0", "method": "session.info", "SID": "`+sid+`"}]`))
@@ -140,7 +140,7 @@ func TestBatch(t *testing.T) {
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("10,000 calls: want one error object, got %.200s", out)
 	}
-	r.fails(t, rpc.CodeInvalidRequest, "at most 1000")
+	r.Fails(t, rpc.CodeInvalidRequest, "at most 1000")
 	if n := e.count(`SELECT COUNT(*) FROM clients`); n != 0 {
 		t.Fatalf("%d clients stored from a refused batch", n)
 	}
@@ -152,7 +152,7 @@ func TestBatch(t *testing.T) {
 		t.Fatalf("1000 calls: %d %.200s", status, out)
 	}
 	for i := range rs {
-		rs[i].ok(t, nil)
+		rs[i].OK(t, nil)
 	}
 	if n := e.count(`SELECT COUNT(*) FROM clients`); n != 1000 {
 		t.Fatalf("%d clients after 1000 adds", n)

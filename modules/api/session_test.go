@@ -22,7 +22,7 @@ func TestLoginAndSession(t *testing.T) {
 	r := e.rpc(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "session.info",
 		"auth": map[string]string{"login": "billing", "password": testPassword}})
 	var info SessionInfo
-	r.ok(t, &info)
+	r.OK(t, &info)
 	sid := r.Result.SessionID
 	if info.Login != "billing" || info.Role != core.RoleAPI {
 		t.Fatalf("info %+v", info)
@@ -43,24 +43,24 @@ func TestLoginAndSession(t *testing.T) {
 	}
 
 	// SID in params, at the top level and in the header all work.
-	e.call(sid, "invoiceGroups.list", nil).ok(t, nil)
-	e.rpc(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "invoiceGroups.list", "SID": sid}).ok(t, nil)
-	e.rpc(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "invoiceGroups.list"}, "X-Session-Id", sid).ok(t, nil)
+	e.call(sid, "invoiceGroups.list", nil).OK(t, nil)
+	e.rpc(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "invoiceGroups.list", "SID": sid}).OK(t, nil)
+	e.rpc(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "invoiceGroups.list"}, "X-Session-Id", sid).OK(t, nil)
 
 	// No credentials at all.
-	e.call("", "invoiceGroups.list", nil).fails(t, rpc.CodeUnauthorized, "not authenticated")
+	e.call("", "invoiceGroups.list", nil).Fails(t, rpc.CodeUnauthorized, "not authenticated")
 	// A made-up SID.
-	e.call(web.NewToken(), "invoiceGroups.list", nil).fails(t, rpc.CodeUnauthorized, "expired or unknown")
+	e.call(web.NewToken(), "invoiceGroups.list", nil).Fails(t, rpc.CodeUnauthorized, "expired or unknown")
 
 	// Logout: the SID is dead afterwards.
 	var out struct {
 		LoggedOut bool `json:"logged_out"`
 	}
-	e.call(sid, "session.logout", nil).ok(t, &out)
+	e.call(sid, "session.logout", nil).OK(t, &out)
 	if !out.LoggedOut {
 		t.Fatal("logout did not say so")
 	}
-	e.call(sid, "invoiceGroups.list", nil).fails(t, rpc.CodeUnauthorized)
+	e.call(sid, "invoiceGroups.list", nil).Fails(t, rpc.CodeUnauthorized)
 }
 
 func TestSessionExpiry(t *testing.T) {
@@ -70,33 +70,33 @@ func TestSessionExpiry(t *testing.T) {
 	// Idle: 29 minutes between calls keep it alive, 30 end it.
 	sid := e.login("billing")
 	e.Clock.Advance(29 * time.Minute)
-	e.call(sid, "session.info", nil).ok(t, nil)
+	e.call(sid, "session.info", nil).OK(t, nil)
 	e.Clock.Advance(29 * time.Minute)
-	e.call(sid, "session.info", nil).ok(t, nil)
+	e.call(sid, "session.info", nil).OK(t, nil)
 	e.Clock.Advance(30 * time.Minute)
-	e.call(sid, "session.info", nil).fails(t, rpc.CodeUnauthorized, "expired")
+	e.call(sid, "session.info", nil).Fails(t, rpc.CodeUnauthorized, "expired")
 
 	// Absolute: a session used every 20 minutes still ends 12 hours after login.
 	sid = e.login("billing")
 	for i := 0; i < 35; i++ {
 		e.Clock.Advance(20 * time.Minute)
-		e.call(sid, "session.info", nil).ok(t, nil)
+		e.call(sid, "session.info", nil).OK(t, nil)
 	}
 	e.Clock.Advance(20 * time.Minute) // 12 h 0 min after login
-	e.call(sid, "session.info", nil).fails(t, rpc.CodeUnauthorized, "expired")
+	e.call(sid, "session.info", nil).Fails(t, rpc.CodeUnauthorized, "expired")
 }
 
 func TestWrongPasswordAndLockout(t *testing.T) {
 	e := newEnv(t)
 	id := e.addStaff("ops", core.RoleAdmin)
 	bad := map[string]any{"auth": map[string]string{"login": "ops", "password": "wrong"}}
-	e.call("", "session.info", bad).fails(t, rpc.CodeUnauthorized, "wrong login or password")
+	e.call("", "session.info", bad).Fails(t, rpc.CodeUnauthorized, "wrong login or password")
 	if n := e.count(`SELECT COUNT(*) FROM api_sessions`); n != 0 {
 		t.Fatalf("%d sessions after a wrong password", n)
 	}
 	// Unknown logins answer the same.
 	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": "ghost", "password": "x"}}).
-		fails(t, rpc.CodeUnauthorized, "wrong login or password")
+		Fails(t, rpc.CodeUnauthorized, "wrong login or password")
 
 	for i := 0; i < 4; i++ {
 		e.call("", "session.info", bad)
@@ -111,7 +111,7 @@ func TestWrongPasswordAndLockout(t *testing.T) {
 		t.Fatalf("after 5 bad API logins: %+v", st)
 	}
 	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": "ops", "password": testPassword}}).
-		fails(t, rpc.CodeUnauthorized, "locked")
+		Fails(t, rpc.CodeUnauthorized, "locked")
 	// After the lock time the right password works and clears the counter.
 	e.Clock.Advance(16 * time.Minute)
 	e.login("ops")
@@ -126,7 +126,7 @@ func TestWrongPasswordAndLockout(t *testing.T) {
 		return err
 	})
 	e.call("", "session.info", map[string]any{"auth": map[string]string{"login": "ops", "password": testPassword}}).
-		fails(t, rpc.CodeUnauthorized)
+		Fails(t, rpc.CodeUnauthorized)
 }
 
 func TestSIDOnlyInBodyOrHeader(t *testing.T) {
@@ -157,7 +157,7 @@ func TestSIDOnlyInBodyOrHeader(t *testing.T) {
 			defer resp.Body.Close()
 			var rr rpcResp
 			decode(t, resp, &rr)
-			rr.fails(t, rpc.CodeUnauthorized)
+			rr.Fails(t, rpc.CodeUnauthorized)
 		})
 	}
 }
@@ -170,29 +170,29 @@ func TestRoles(t *testing.T) {
 	ro, api, sup := e.login("viewer"), e.login("billing"), e.login("helper")
 	add := map[string]any{"external_id": "c1", "number": "5001", "name": "Role Test"}
 
-	e.call(ro, "clients.list", nil).ok(t, nil)
-	e.call(ro, "settings.list", nil).ok(t, nil)
-	e.call(ro, "clients.add", add).fails(t, rpc.CodeForbidden, "readonly")
-	e.call(ro, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).fails(t, rpc.CodeForbidden)
+	e.call(ro, "clients.list", nil).OK(t, nil)
+	e.call(ro, "settings.list", nil).OK(t, nil)
+	e.call(ro, "clients.add", add).Fails(t, rpc.CodeForbidden, "readonly")
+	e.call(ro, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).Fails(t, rpc.CodeForbidden)
 	if n := e.count(`SELECT COUNT(*) FROM clients`); n != 0 {
 		t.Fatal("a readonly write was stored")
 	}
 	// The machine role writes data but not settings.
-	e.call(api, "clients.add", add).ok(t, nil)
-	e.call(api, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).fails(t, rpc.CodeForbidden, "admin")
-	e.call(sup, "clients.edit", map[string]any{"external_id": "c1", "name": "Changed"}).ok(t, nil)
-	e.call(sup, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).fails(t, rpc.CodeForbidden)
+	e.call(api, "clients.add", add).OK(t, nil)
+	e.call(api, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).Fails(t, rpc.CodeForbidden, "admin")
+	e.call(sup, "clients.edit", map[string]any{"external_id": "c1", "name": "Changed"}).OK(t, nil)
+	e.call(sup, "settings.set", map[string]any{"key": "ci_display_invoices_tab", "value": "0"}).Fails(t, rpc.CodeForbidden)
 }
 
 func TestSuspendedPortal(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
 	e.Set("ci_portal_suspended", "1")
-	e.call(sid, "clients.list", nil).fails(t, rpc.CodeSuspended, "suspended")
-	e.call(sid, "settings.get", map[string]any{"key": "ci_portal_suspended"}).ok(t, nil)
+	e.call(sid, "clients.list", nil).Fails(t, rpc.CodeSuspended, "suspended")
+	e.call(sid, "settings.get", map[string]any{"key": "ci_portal_suspended"}).OK(t, nil)
 	// Staff resume the portal through the API; the next call works.
-	e.call(sid, "settings.set", map[string]any{"key": "ci_portal_suspended", "value": "0"}).ok(t, nil)
-	e.call(sid, "clients.list", nil).ok(t, nil)
+	e.call(sid, "settings.set", map[string]any{"key": "ci_portal_suspended", "value": "0"}).OK(t, nil)
+	e.call(sid, "clients.list", nil).OK(t, nil)
 }
 
 func TestAccountRateLimit(t *testing.T) {
@@ -220,7 +220,7 @@ func TestAccountRateLimit(t *testing.T) {
 	}
 	// Another account has its own budget.
 	e.addStaff("other", core.RoleAPI)
-	e.call(e.login("other"), "session.info", nil).ok(t, nil)
+	e.call(e.login("other"), "session.info", nil).OK(t, nil)
 }
 
 func TestIPRateLimit(t *testing.T) {
@@ -229,7 +229,7 @@ func TestIPRateLimit(t *testing.T) {
 	t.Cleanup(func() { ipRate = old })
 	e := newEnv(t)
 	for i := 0; i < 3; i++ {
-		e.call("", "session.info", nil).fails(t, rpc.CodeUnauthorized)
+		e.call("", "session.info", nil).Fails(t, rpc.CodeUnauthorized)
 	}
 	status, body := e.post("/jsonrpc", []byte(`{"jsonrpc": "2.0", "method": "session.info", "id": 1}`))
 	if status != http.StatusTooManyRequests || !strings.Contains(string(body), "-32029") {

@@ -18,8 +18,8 @@ func TestSMSGatewayCredentialsNotReadable(t *testing.T) {
 	ro := e.login("viewer")
 
 	e.call(sid, "settings.set", map[string]any{"key": "sms_gateway_url",
-		"value": "http://kannel:13013/cgi-bin/sendsms?username=portal&password=hunter2&to={number}&text={text}"}).refused(t, "invalid", "sms_gateway_password")
-	e.call(sid, "settings.set", map[string]any{"key": "sms_gateway_password", "value": "hunter2"}).ok(t, nil)
+		"value": "http://kannel:13013/cgi-bin/sendsms?username=portal&password=hunter2&to={number}&text={text}"}).Refused(t, "invalid", "sms_gateway_password")
+	e.call(sid, "settings.set", map[string]any{"key": "sms_gateway_password", "value": "hunter2"}).OK(t, nil)
 
 	// A value stored before the rule existed.
 	if _, err := e.Deps.DB.W.Exec(`INSERT OR REPLACE INTO settings (key, group_id, value, updated_at)
@@ -31,13 +31,13 @@ func TestSMSGatewayCredentialsNotReadable(t *testing.T) {
 
 	for _, key := range []string{"sms_gateway_url", "sms_gateway_password"} {
 		var s admin.SettingOut
-		e.call(ro, "settings.get", map[string]any{"key": key}).ok(t, &s)
+		e.call(ro, "settings.get", map[string]any{"key": key}).OK(t, &s)
 		if strings.Contains(s.Value, "hunter2") || strings.Contains(s.Value, "legacy-pw") {
 			t.Fatalf("settings.get %s reveals a password: %+v", key, s)
 		}
 	}
 	var list admin.SettingList
-	e.call(ro, "settings.list", nil).ok(t, &list)
+	e.call(ro, "settings.list", nil).OK(t, &list)
 	for _, s := range list.Settings {
 		if strings.Contains(s.Value, "hunter2") || strings.Contains(s.Value, "legacy-pw") {
 			t.Fatalf("settings.list reveals a password: %+v", s)

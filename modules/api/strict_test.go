@@ -66,7 +66,7 @@ func TestMemberNamesAreExact(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, r := e.postRPC(t, tc.body)
-			r.fails(t, tc.code)
+			r.Fails(t, tc.code)
 			if f := errField(t, r); f != tc.field {
 				t.Fatalf("field %q, want %q (%s)", f, tc.field, r.Error.Message)
 			}
@@ -79,7 +79,7 @@ func TestMemberNamesAreExact(t *testing.T) {
 		t.Fatalf("%d clients stored by refused calls", n)
 	}
 	// The exact names still work.
-	e.call(sid, "clients.add", map[string]any{"external_id": "X1", "number": "7001", "name": "Eve"}).ok(t, nil)
+	e.call(sid, "clients.add", map[string]any{"external_id": "X1", "number": "7001", "name": "Eve"}).OK(t, nil)
 }
 
 // A call that is not a valid request gets an error object with id null, also when it
@@ -101,7 +101,7 @@ func TestInvalidRequestWithoutID(t *testing.T) {
 		if status != http.StatusOK {
 			t.Fatalf("%s: status %d", body, status)
 		}
-		r.fails(t, rpc.CodeInvalidRequest)
+		r.Fails(t, rpc.CodeInvalidRequest)
 		if string(r.ID) != "null" {
 			t.Fatalf("%s: id %s, want null", body, r.ID)
 		}
@@ -114,7 +114,7 @@ func TestInvalidRequestWithoutID(t *testing.T) {
 		t.Fatalf("batch: %d %s", status, out)
 	}
 	for _, r := range rs {
-		r.fails(t, rpc.CodeInvalidRequest)
+		r.Fails(t, rpc.CodeInvalidRequest)
 		if string(r.ID) != "null" {
 			t.Fatalf("batch: id %s", r.ID)
 		}
@@ -186,7 +186,7 @@ func TestNestedErrorPaths(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.call(sid, tc.method, tc.params)
-			r.fails(t, rpc.CodeInvalidParams)
+			r.Fails(t, rpc.CodeInvalidParams)
 			if f := errField(t, r); f != tc.field {
 				t.Fatalf("field %q, want %q (%s)", f, tc.field, r.Error.Message)
 			}
@@ -209,7 +209,7 @@ func TestFileFormBodyParams(t *testing.T) {
 		t.Fatalf("upload: %d %s", status, body)
 	}
 	var dl documents.DocumentList
-	e.call(sid, "documents.list", map[string]any{"client_external_id": "C1"}).ok(t, &dl)
+	e.call(sid, "documents.list", map[string]any{"client_external_id": "C1"}).OK(t, &dl)
 	if len(dl.Documents) != 1 {
 		t.Fatalf("documents %+v", dl)
 	}

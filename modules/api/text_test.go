@@ -14,12 +14,12 @@ import (
 func TestSingleLineParamsNormalised(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
-	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice", "email": "alice@example.net"}).ok(t, nil)
-	e.call(sid, "departments.add", map[string]any{"external_id": "sup", "name": "Support", "portal_requests": true}).ok(t, nil)
+	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice", "email": "alice@example.net"}).OK(t, nil)
+	e.call(sid, "departments.add", map[string]any{"external_id": "sup", "name": "Support", "portal_requests": true}).OK(t, nil)
 
 	var s rpc.Saved
 	e.call(sid, "tickets.add", map[string]any{"external_id": "T1", "client_external_id": "C1", "subject": "No\r\nconnection\tsince  Monday ",
-		"items": []any{map[string]any{"external_id": "I1", "type": "phone", "direction": "in", "body": "Line one\r\nLine two", "author": "Alice\n"}}}).ok(t, &s)
+		"items": []any{map[string]any{"external_id": "I1", "type": "phone", "direction": "in", "body": "Line one\r\nLine two", "author": "Alice\n"}}}).OK(t, &s)
 	var subject, body, author string
 	e.Deps.DB.R.QueryRow(`SELECT t.subject, i.body, i.author FROM helpdesk_tickets t JOIN helpdesk_items i ON i.ticket_id = t.id WHERE t.id = ?`, s.ID).
 		Scan(&subject, &body, &author)
@@ -28,7 +28,7 @@ func TestSingleLineParamsNormalised(t *testing.T) {
 	}
 	// So the reply is mailed.
 	var rep helpdesk.TicketReplyResult
-	e.call(sid, "tickets.reply", map[string]any{"external_id": "T1", "body": "We are on it.\nRegards"}).ok(t, &rep)
+	e.call(sid, "tickets.reply", map[string]any{"external_id": "T1", "body": "We are on it.\nRegards"}).OK(t, &rep)
 	if !rep.MailQueued {
 		t.Fatalf("reply not mailed: %+v", rep)
 	}
@@ -52,7 +52,7 @@ func TestSingleLineParamsNormalised(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.call(sid, tc.method, tc.params)
-			r.fails(t, rpc.CodeInvalidParams, tc.msg)
+			r.Fails(t, rpc.CodeInvalidParams, tc.msg)
 			if f := errField(t, r); f != tc.field {
 				t.Fatalf("field %q, want %q (%s)", f, tc.field, r.Error.Message)
 			}
@@ -62,7 +62,7 @@ func TestSingleLineParamsNormalised(t *testing.T) {
 		t.Fatalf("%d clients", n)
 	}
 	// Passwords are taken as typed: spaces are part of them.
-	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "  spaced out pass phrase  "}).ok(t, nil)
+	e.call(sid, "clients.setPassword", map[string]any{"external_id": "C1", "password": "  spaced out pass phrase  "}).OK(t, nil)
 }
 
 // A ticket stored with a line break in its subject before subjects were normalised is
@@ -70,14 +70,14 @@ func TestSingleLineParamsNormalised(t *testing.T) {
 func TestReplyToLegacyMultilineSubject(t *testing.T) {
 	e := newEnv(t)
 	sid := e.admin()
-	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice", "email": "alice@example.net"}).ok(t, nil)
-	e.call(sid, "departments.add", map[string]any{"external_id": "sup", "name": "Support", "portal_requests": true}).ok(t, nil)
-	e.call(sid, "tickets.add", map[string]any{"external_id": "T1", "client_external_id": "C1", "subject": "Old"}).ok(t, nil)
+	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice", "email": "alice@example.net"}).OK(t, nil)
+	e.call(sid, "departments.add", map[string]any{"external_id": "sup", "name": "Support", "portal_requests": true}).OK(t, nil)
+	e.call(sid, "tickets.add", map[string]any{"external_id": "T1", "client_external_id": "C1", "subject": "Old"}).OK(t, nil)
 	if _, err := e.Deps.DB.W.Exec(`UPDATE helpdesk_tickets SET subject = 'Two' || char(13) || char(10) || 'lines'`); err != nil {
 		t.Fatal(err)
 	}
 	var rep helpdesk.TicketReplyResult
-	e.call(sid, "tickets.reply", map[string]any{"external_id": "T1", "body": "Fixed."}).ok(t, &rep)
+	e.call(sid, "tickets.reply", map[string]any{"external_id": "T1", "body": "Fixed."}).OK(t, &rep)
 	var subj string
 	e.Deps.DB.R.QueryRow(`SELECT subject FROM mail_outbox ORDER BY id DESC LIMIT 1`).Scan(&subj)
 	if !rep.MailQueued || !strings.HasPrefix(subj, "Re: Two lines") {
