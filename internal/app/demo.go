@@ -44,6 +44,7 @@ var demoStreets = []string{"Korunní 5", "Slezská 48", "Budečská 3", "Máneso
 var demoSettings = []struct{ key, value string }{
 	{settings.SystemMail.Key, "portal@netwave.example"},
 	{settings.SystemMailName.Key, "NetWave client portal"},
+	{settings.PortalName.Key, "NetWave"},
 	{settings.WebmailURL.Key, "https://mail.netwave.example/"},
 	{settings.AuthRequestsEnable.Key, "1"},
 	{settings.AuthRequestsForward.Key, "requests@netwave.example"},
