@@ -153,7 +153,7 @@ func (a *App) menu(c *fiber.Ctx) []web.MenuItem {
 		if info.Area != Client && info.Area != Public {
 			continue
 		}
-		if info.Gate != nil && !info.Gate(c) {
+		if (info.Gate != nil && !info.Gate(c)) || (info.MenuWhen != nil && !info.MenuWhen(c)) {
 			continue
 		}
 		out = append(out, info.Menu...)
