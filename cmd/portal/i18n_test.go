@@ -22,6 +22,7 @@ import (
 	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
+	usagemod "github.com/ispportal/portal/modules/usage"
 )
 
 // Shared namespaces of translation keys; every module's name is one too.
@@ -59,6 +60,7 @@ func keyFamilies() map[string][]string {
 		"requests.cat.":         requests.Categories,
 		"requests.state.":       requests.States,
 		"services.kind.":        services.Kinds,
+		"usage.type_":           usagemod.Types,
 		"sms.staff.status.":     {"queued", "sending", "sent", "failed"},
 		"services.state.":       {services.StateActive, services.StateSuspended, services.StateTerminated},
 		"services.fup.limit_":   fupPeriods,

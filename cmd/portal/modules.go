@@ -16,6 +16,7 @@ import (
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
 	"github.com/ispportal/portal/modules/sms"
+	usagemod "github.com/ispportal/portal/modules/usage"
 )
 
 // modules is the one explicit list of everything the portal mounts, in order: the
@@ -24,6 +25,7 @@ var modules = []app.Constructor{
 	info.New, requests.New, contact.New, buttons.New,
 	services.New,
 	invoices.New,
+	usagemod.New,
 	documents.New, files.New, gdpr.New,
 	sms.New, helpdesk.New,
 	auth.New,
