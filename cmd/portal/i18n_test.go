@@ -61,6 +61,7 @@ func keyFamilies() map[string][]string {
 		"requests.state.":       requests.States,
 		"services.kind.":        services.Kinds,
 		"usage.type_":           usagemod.Types,
+		"rates.col_":            {"prefix", "destination", "price"},
 		"sms.staff.status.":     {"queued", "sending", "sent", "failed"},
 		"services.state.":       {services.StateActive, services.StateSuspended, services.StateTerminated},
 		"services.fup.limit_":   fupPeriods,

@@ -167,6 +167,8 @@ type ServiceBrief struct {
 	Name       string
 	Kind       string // internet, tv, voip, other
 	State      string // active, suspended, terminated
+	// TariffExternalID names the service's tariff (rates are pushed per tariff).
+	TariffExternalID string
 }
 
 // Sub returns the folder dir of a module's embedded files (migrations, templates,

@@ -26,5 +26,6 @@ func setHooks(h *app.Hooks) {
 }
 
 func brief(s Service) app.ServiceBrief {
-	return app.ServiceBrief{ID: s.ID, ExternalID: s.ExternalID, ClientID: s.ClientID, Name: s.Name, Kind: s.Kind, State: s.State}
+	return app.ServiceBrief{ID: s.ID, ExternalID: s.ExternalID, ClientID: s.ClientID, Name: s.Name, Kind: s.Kind, State: s.State,
+		TariffExternalID: s.Tariff.ExternalID}
 }
