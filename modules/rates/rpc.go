@@ -10,7 +10,7 @@ import (
 
 // PushParams carry a price list and (some of) its rates.
 type PushParams struct {
-	List  ListFields  `json:"list"`
+	List  ListFields   `json:"list"`
 	Rates []RateFields `json:"rates" validate:"max=50000,dive" doc:"upserted by prefix and effective_from; rates not named stay"`
 }
 
