@@ -62,6 +62,7 @@ func keyFamilies() map[string][]string {
 		"services.kind.":        services.Kinds,
 		"usage.type_":           usagemod.Types,
 		"rates.col_":            {"prefix", "destination", "price"},
+		"helpdesk.state_":       {helpdesk.StateOpen, helpdesk.StateWaiting, helpdesk.StateClosed},
 		"sms.staff.status.":     {"queued", "sending", "sent", "failed"},
 		"services.state.":       {services.StateActive, services.StateSuspended, services.StateTerminated},
 		"services.fup.limit_":   fupPeriods,

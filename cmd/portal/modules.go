@@ -7,6 +7,7 @@ import (
 	"github.com/ispportal/portal/modules/auth"
 	"github.com/ispportal/portal/modules/buttons"
 	"github.com/ispportal/portal/modules/contact"
+	"github.com/ispportal/portal/modules/dashboard"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
 	"github.com/ispportal/portal/modules/gdpr"
@@ -27,6 +28,7 @@ var modules = []app.Constructor{
 	services.New,
 	invoices.New,
 	usagemod.New, rates.New,
+	dashboard.New,
 	documents.New, files.New, gdpr.New,
 	sms.New, helpdesk.New,
 	auth.New,

@@ -75,6 +75,7 @@ func (m *Module) Info() app.Info {
 		Commands:   m.commands(),
 		Methods:    m.methods(),
 		Card:       []app.CardSection{m.staffCard()},
+		Dashboard:  []app.DashboardCard{m.dashboardCard()},
 	}
 }
 
