@@ -125,20 +125,11 @@ func ListsFor(ctx context.Context, q core.Querier, tariffs []string) ([]List, er
 func AllLists(ctx context.Context, q core.Querier) ([]List, error) { return lists(ctx, q, "") }
 
 func lists(ctx context.Context, q core.Querier, where string, args ...any) ([]List, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, external_id, name, tariff_external_id, currency FROM rate_lists`+where+` ORDER BY name, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []List
-	for rows.Next() {
+	return core.List(ctx, q, func(row core.Row) (List, error) {
 		var l List
-		if err := rows.Scan(&l.ID, &l.ExternalID, &l.Name, &l.TariffExternalID, &l.Currency); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		err := row.Scan(&l.ID, &l.ExternalID, &l.Name, &l.TariffExternalID, &l.Currency)
+		return l, err
+	}, `SELECT id, external_id, name, tariff_external_id, currency FROM rate_lists`+where+` ORDER BY name, id`, args...)
 }
 
 // Query selects and orders a list's rates for one page.
@@ -179,19 +170,10 @@ func Rates(ctx context.Context, db core.Querier, listID int64, q Query) ([]Rate,
 		dir = " DESC"
 	}
 	args = append(args, q.Limit, q.Offset)
-	rows, err := db.QueryContext(ctx, `SELECT id, prefix, destination, price, connection_fee, first_increment, next_increment, effective_from
-		FROM rates`+w+` ORDER BY `+col+dir+`, prefix, effective_from LIMIT ? OFFSET ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Rate
-	for rows.Next() {
+	return core.List(ctx, db, func(row core.Row) (Rate, error) {
 		var r Rate
-		if err := rows.Scan(&r.ID, &r.Prefix, &r.Destination, &r.Price, &r.ConnectionFee, &r.FirstIncrement, &r.NextIncrement, &r.EffectiveFrom); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		err := row.Scan(&r.ID, &r.Prefix, &r.Destination, &r.Price, &r.ConnectionFee, &r.FirstIncrement, &r.NextIncrement, &r.EffectiveFrom)
+		return r, err
+	}, `SELECT id, prefix, destination, price, connection_fee, first_increment, next_increment, effective_from
+		FROM rates`+w+` ORDER BY `+col+dir+`, prefix, effective_from LIMIT ? OFFSET ?`, args...)
 }

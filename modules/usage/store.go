@@ -192,23 +192,16 @@ func List(ctx context.Context, q core.Querier, clientID int64, f Filter, after C
 		args = append(args, after.At, after.ID)
 	}
 	args = append(args, limit)
-	rows, err := q.QueryContext(ctx, `SELECT `+recordCols+` FROM usage_records`+where+` ORDER BY at DESC, id DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]Record, 0, limit)
-	for rows.Next() {
-		var r Record
-		var at int64
-		if err := rows.Scan(&r.ID, &r.ExternalID, &r.ClientID, &r.ServiceID, &at, &r.Type, &r.Destination, &r.Quantity,
-			&r.Unit, &r.Rate, &r.Cost, &r.Currency); err != nil {
-			return nil, err
-		}
-		r.At = time.Unix(at, 0)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return core.List(ctx, q, scanRecord, `SELECT `+recordCols+` FROM usage_records`+where+` ORDER BY at DESC, id DESC LIMIT ?`, args...)
+}
+
+func scanRecord(row core.Row) (Record, error) {
+	var r Record
+	var at int64
+	err := row.Scan(&r.ID, &r.ExternalID, &r.ClientID, &r.ServiceID, &at, &r.Type, &r.Destination, &r.Quantity,
+		&r.Unit, &r.Rate, &r.Cost, &r.Currency)
+	r.At = time.Unix(at, 0)
+	return r, err
 }
 
 // Period is how the summary groups time.
@@ -240,22 +233,13 @@ func Summary(ctx context.Context, q core.Querier, clientID int64, f Filter, p Pe
 		format = "%Y-%m-%d"
 	}
 	where, args := f.where(clientID)
-	rows, err := q.QueryContext(ctx, `SELECT strftime('`+format+`', at, 'unixepoch', 'localtime') AS period, service_id, type, unit, currency,
+	return core.List(ctx, q, func(row core.Row) (SummaryRow, error) {
+		var r SummaryRow
+		err := row.Scan(&r.Period, &r.ServiceID, &r.Type, &r.Unit, &r.Currency, &r.Count, &r.Quantity, &r.Cost)
+		return r, err
+	}, `SELECT strftime('`+format+`', at, 'unixepoch', 'localtime') AS period, service_id, type, unit, currency,
 		COUNT(*), SUM(quantity), SUM(cost) FROM usage_records`+where+`
 		GROUP BY period, service_id, type, unit, currency ORDER BY period DESC, service_id, type, unit, currency`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []SummaryRow
-	for rows.Next() {
-		var r SummaryRow
-		if err := rows.Scan(&r.Period, &r.ServiceID, &r.Type, &r.Unit, &r.Currency, &r.Count, &r.Quantity, &r.Cost); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // Each calls fn for every record of the filter, newest first, reading batch records
