@@ -31,7 +31,8 @@ var coreNamespaces = []string{"app", "admin", "layout", "supplier", "pager", "er
 // notKeys look like keys but are other identifiers (a Fiber Locals name). A quoted
 // file name in a key's namespace ("info.md") would go here too: skipping every text
 // ending in .html or .pdf skipped the real keys "info.err.html" and "invoices.pdf".
-var notKeys = map[string]bool{"app.menu.extra": true}
+var notKeys = map[string]bool{"app.menu.extra": true,
+	"usage.push": true} // the API method bench/push calls
 
 // keyFamilies are the keys built at run time from a prefix and a value
 // ("gdpr.flash_" + action, printf "services.kind.%s"): every value needs its key, and
