@@ -186,9 +186,16 @@ const recordCols = `id, external_id, client_id, service_id, at, type, destinatio
 // reads an index range, never counts, so a client with a million records pages as
 // fast as one with ten.
 func List(ctx context.Context, q core.Querier, clientID int64, f Filter, after Cursor, limit int) ([]Record, error) {
+	if after.ID > 0 && after.At < f.To.Unix() {
+		// The cursor's time is the range's upper bound, so that the index search starts
+		// at the cursor: SQLite does not bound an index range by a row value ((at, id) <
+		// (?, ?)), and every page (every batch of the CSV export) would then read the
+		// index from the newest record again.
+		f.To = time.Unix(after.At+1, 0)
+	}
 	where, args := f.where(clientID)
 	if after.ID > 0 {
-		where += ` AND (at, id) < (?, ?)`
+		where += ` AND (at < ? OR id < ?)`
 		args = append(args, after.At, after.ID)
 	}
 	args = append(args, limit)

@@ -11,8 +11,14 @@ import (
 )
 
 // csvTimeout bounds one export: a million records take seconds to write, a client
-// that stops reading must not hold the writer for ever.
-const csvTimeout = 10 * time.Minute
+// that stops reading must not hold the writer for ever. csvWriteWindow is how long
+// the client may take to read each batch: the server's WriteTimeout (60 s) counts
+// from the start of a response and would cut a long export off in the middle, so the
+// connection's deadline moves on with every batch written.
+const (
+	csvTimeout     = 30 * time.Minute
+	csvWriteWindow = 60 * time.Second
+)
 
 // exportCSV streams the records of the filter as CSV. The body is written after the
 // handler returns, in batches of csvBatch records read by keyset (store.Each), so the
@@ -29,7 +35,12 @@ func (m *Module) exportCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="usage-`+f.From+`-`+f.To+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	log := m.d.Log
+	log, conn := m.d.Log, c.Context().Conn()
+	extend := func() {
+		if conn != nil {
+			_ = conn.SetWriteDeadline(time.Now().Add(csvWriteWindow))
+		}
+	}
 	c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
 		ctx, cancel := context.WithTimeout(context.Background(), csvTimeout)
 		defer cancel()
@@ -40,6 +51,7 @@ func (m *Module) exportCSV(c *fiber.Ctx) error {
 			err := w.Write([]string{r.At.Local().Format(time.RFC3339), serviceName(n, r.ServiceID), r.Type, r.Destination,
 				strconv.FormatInt(r.Quantity, 10), r.Unit, r.Rate, decimal(r.Cost), r.Currency, r.ExternalID})
 			if rows++; rows%csvBatch == 0 {
+				extend()
 				w.Flush()
 				if err == nil {
 					err = bw.Flush() // a client that went away ends the export here
