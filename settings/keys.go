@@ -91,6 +91,12 @@ var (
 		Label: "Portal suspended", Help: "Clients see the suspension message and data/maintenance_logo.png instead of the portal. The staff console keeps working."})
 	SuspendedMessage = text(Def{Key: "ci_portal_suspended_message", Type: HTML, Section: SecGeneral,
 		Label: "Suspension message", Help: "Shown to clients while the portal is suspended (sanitised HTML)."})
+	DisplayUsageTab = boolean(Def{Key: "ci_display_usage_tab", Default: "1", Section: SecGeneral, Gates: "usage",
+		Label: "Show the Usage tab", Help: "The client's usage records (calls, data, SMS) pushed by the billing system: Summary, Detailed list and CSV export."})
+	DisplayRatesTab = boolean(Def{Key: "ci_display_rates_tab", Default: "1", Section: SecGeneral, Gates: "rates",
+		Label: "Show the Rates tab", Help: "The price lists that apply to the client (per tariff) with per-destination voice rates, pushed by the billing system."})
+	DisplayDashboard = boolean(Def{Key: "ci_display_dashboard", Default: "0", Section: SecGeneral, Gates: "dashboard",
+		Label: "Show the dashboard", Help: "On: the subscriber's home after login is the dashboard (balance, next invoice, services with FUP, recent usage, tickets, messages); the Information page stays in the menu. Off: the Information page is the home."})
 	ContactText = text(Def{Key: "ci_contact_text", Type: HTML, Section: SecContacts, PerGroup: true,
 		Label: "Contact page", Help: "Text of the Contact page (sanitised HTML). A default for all clients, and optionally one per invoice group."})
 )

@@ -112,7 +112,7 @@ func New(d Deps, modules []Module) *App {
 	}
 	f.Get("/", func(c *fiber.Ctx) error {
 		if w.Session(c) != nil {
-			return w.Redirect(c, "/info")
+			return w.Redirect(c, a.home(c))
 		}
 		return w.Redirect(c, "/login")
 	})
@@ -144,6 +144,17 @@ func (a *App) mount(m Module, info Info) {
 		}
 		m.Mount(a.Fiber.Group(info.Prefix, gate))
 	}
+}
+
+// home is the subscriber's start page: the prefix of a module declaring Home whose
+// gate passes (the dashboard when it is on), else the information page.
+func (a *App) home(c *fiber.Ctx) string {
+	for _, info := range a.infos {
+		if info.Home && info.Area == Client && (info.Gate == nil || info.Gate(c)) {
+			return info.Prefix
+		}
+	}
+	return "/info"
 }
 
 // menu lists the entries of every module that is on for this request, by order.

@@ -80,6 +80,13 @@ type Info struct {
 	Methods    []*rpc.Method
 	FileKinds  []FileKind
 	Card       []CardSection
+
+	// Dashboard are the module's cards on the subscriber's dashboard (balance,
+	// services, recent usage ...); the dashboard renders those whose Gate passes.
+	Dashboard []DashboardCard
+	// Home, when set, makes the module's Prefix the subscriber's home ("/" and the
+	// page after login) while its Gate passes; otherwise the information page is.
+	Home bool
 }
 
 // Command is one CLI subcommand of a module.
@@ -148,6 +155,24 @@ type Hooks struct {
 	// traffic tables). Each module that keeps such data appends one; empty when none is
 	// mounted.
 	ClientDeleting []func(ctx context.Context, tx *sql.Tx, clientID int64) error
+	// ServiceByExternalID finds a service by the billing system's id (usage records
+	// name their service so); core.ErrNotFound when there is none. Set by services.
+	ServiceByExternalID func(ctx context.Context, q core.Querier, externalID string) (ServiceBrief, error)
+	// ClientServices lists a client's services, terminated ones included (the usage
+	// filters, the dashboard). Set by services.
+	ClientServices func(ctx context.Context, q core.Querier, clientID int64) ([]ServiceBrief, error)
+}
+
+// ServiceBrief is what other modules know of a client's service.
+type ServiceBrief struct {
+	ID         int64
+	ExternalID string
+	ClientID   int64
+	Name       string
+	Kind       string // internet, tv, voip, other
+	State      string // active, suspended, terminated
+	// TariffExternalID names the service's tariff (rates are pushed per tariff).
+	TariffExternalID string
 }
 
 // Sub returns the folder dir of a module's embedded files (migrations, templates,

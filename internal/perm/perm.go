@@ -49,6 +49,10 @@ const (
 	ConsentsWrite    Action = "consents.write"
 	DepartmentsWrite Action = "departments.write"
 	ContactRead      Action = "contact.read"
+	UsageRead        Action = "usage.read" // usage records (calls, data, SMS) the billing system pushes
+	UsageWrite       Action = "usage.write"
+	RatesRead        Action = "rates.read" // price lists and per-destination rates
+	RatesWrite       Action = "rates.write"
 
 	SettingsRead   Action = "settings.read"
 	SettingsWrite  Action = "settings.write"
@@ -101,6 +105,10 @@ var table = map[Action][]string{
 	ConsentsWrite:    {a, p},
 	DepartmentsWrite: {a, p},
 	ContactRead:      {a, r},
+	UsageRead:        {a, s, p, r},
+	UsageWrite:       {a, p},
+	RatesRead:        {a, s, p, r},
+	RatesWrite:       {a, p},
 
 	SettingsRead:   {a, p, r},
 	SettingsWrite:  {a},
