@@ -66,7 +66,9 @@ const (
 )
 
 // Offered reports whether accounts may enrol (and are asked for) a second factor.
-func Offered(policy string) bool { return policy == PolicyOptional || policy == PolicyStaff || policy == PolicyAll }
+func Offered(policy string) bool {
+	return policy == PolicyOptional || policy == PolicyStaff || policy == PolicyAll
+}
 
 // Required reports whether an account of kind must have a second factor.
 func Required(policy, kind string) bool {

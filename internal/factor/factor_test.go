@@ -201,7 +201,10 @@ func TestRecoveryCodes(t *testing.T) {
 		t.Fatalf("left = %d", st.RecoveryLeft)
 	}
 	var other bool
-	tx(t, d, func(tx *sql.Tx) (err error) { other, err = UseRecoveryCode(ctx, tx, Key{KindStaff, 5}, codes[1], now); return err })
+	tx(t, d, func(tx *sql.Tx) (err error) {
+		other, err = UseRecoveryCode(ctx, tx, Key{KindStaff, 5}, codes[1], now)
+		return err
+	})
 	if other {
 		t.Fatal("another account used the code")
 	}
