@@ -76,12 +76,25 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		}
 	}
 
+	// A right password of an account with a second factor (or one the policy
+	// requires) leads to the second-factor step; the lockout counter is kept until then.
+	second := false
+	if ok {
+		if second, err = m.flow.Needed(ctx, m.d.DB.R, staff.ID); err != nil {
+			return err
+		}
+	}
 	ip := m.d.Web.ClientIP(c)
 	outcome := "ok"
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ok {
 			var err error
-			if ok, err = a.Succeed(ctx, tx); err != nil {
+			if second {
+				ok, err = a.Hold(ctx, tx)
+			} else {
+				ok, err = a.Succeed(ctx, tx)
+			}
+			if err != nil {
 				return err
 			}
 			if ok && rehash != "" {
@@ -106,7 +119,11 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			}
 			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, IP: ip})
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "staff.login.ok", IP: ip})
+		detail := ""
+		if second {
+			detail = "second factor next"
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "staff.login.ok", IP: ip, Detail: detail})
 	})
 	if err != nil {
 		return err
@@ -120,6 +137,9 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			data.Minutes = a.Minutes()
 		}
 		return m.d.Web.FormError(c, tplLogin, "admin.login.title", data, map[string]string{"password": data.Error}, form)
+	}
+	if second {
+		return m.flow.Start(c, staff.ID, false)
 	}
 	if err := m.d.Web.StartSession(c, web.Session{Kind: web.KindStaff, StaffID: staff.ID}); err != nil {
 		return err
