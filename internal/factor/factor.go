@@ -93,11 +93,12 @@ type Status struct {
 	TOTP         bool      // confirmed TOTP
 	TOTPSince    time.Time // when it was confirmed
 	RecoveryLeft int       // unused recovery codes
+	Passkeys     int       // registered passkeys
 }
 
 // Enrolled reports whether the account has a second factor to be asked for.
 // Recovery codes alone are not one: they back up a factor.
-func (s Status) Enrolled() bool { return s.TOTP }
+func (s Status) Enrolled() bool { return s.TOTP || s.Passkeys > 0 }
 
 // StatusOf reads what k has enrolled.
 func StatusOf(ctx context.Context, q Querier, k Key) (Status, error) {
@@ -112,6 +113,10 @@ func StatusOf(ctx context.Context, q Querier, k Key) (Status, error) {
 	}
 	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM factor_recovery WHERE kind = ? AND account_id = ? AND used_at IS NULL`,
 		k.Kind, k.ID).Scan(&s.RecoveryLeft)
+	if err != nil {
+		return s, err
+	}
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM factor_passkeys WHERE kind = ? AND account_id = ?`, k.Kind, k.ID).Scan(&s.Passkeys)
 	return s, err
 }
 
@@ -119,12 +124,12 @@ func StatusOf(ctx context.Context, q Querier, k Key) (Status, error) {
 // deletion). It reports whether anything was enrolled.
 func Reset(ctx context.Context, tx *sql.Tx, k Key) (bool, error) {
 	n := int64(0)
-	for _, t := range []string{"factor_totp", "factor_recovery", "factor_pending"} {
+	for _, t := range []string{"factor_totp", "factor_recovery", "factor_passkeys", "factor_pending", "factor_ceremonies"} {
 		res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE kind = ? AND account_id = ?`, k.Kind, k.ID)
 		if err != nil {
 			return false, err
 		}
-		if t != "factor_pending" {
+		if t != "factor_pending" && t != "factor_ceremonies" {
 			c, _ := res.RowsAffected()
 			n += c
 		}

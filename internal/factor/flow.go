@@ -37,6 +37,7 @@ const (
 const (
 	MethodTOTP     = "totp"
 	MethodRecovery = "recovery"
+	MethodPasskey  = "passkey"
 	MethodEnrol    = "enrolment" // a required factor enrolled at login
 	MethodNone     = "none"      // the policy asked none when the step was opened
 )
@@ -143,6 +144,16 @@ type stepData struct {
 	Status  Status
 	Offered bool
 	Require bool
+	// Passkeys.
+	PasskeyOK bool
+	Passkeys  []Passkey
+	Mode      string // "create" or "get"
+	Options   string // the WebAuthn options, JSON
+	Token     string // the ceremony
+	Submit    string // the passkey button's key
+	Intro     string
+	Name      string // of a passkey being registered
+	Script    string
 }
 
 // Show is GET Path: the code form, or the enrolment when a factor is required and
@@ -162,7 +173,13 @@ func (f *Flow) Show(c *fiber.Ctx) error {
 	}
 	switch {
 	case st.Enrolled():
-		return f.Web.Show(c, tplStep, "factor.step.title", stepData{Action: f.Path, Login: f.Login})
+		d := stepData{Action: f.Path, Login: f.Login}
+		if st.Passkeys > 0 && PasskeysAvailable(f.Settings) {
+			if err := f.passkeyStep(c, p.Key, &d); err != nil {
+				return err
+			}
+		}
+		return f.Web.Show(c, tplStep, "factor.step.title", d)
 	case Required(f.Policy(), f.Kind):
 		return f.showEnrol(c, p.Key.ID, f.Path+"/enrol", true, "", fiber.StatusOK)
 	}
@@ -242,6 +259,13 @@ func (f *Flow) attempt(c *fiber.Ctx, enrol bool) error {
 		if !a.Locked() {
 			var err error
 			switch {
+			case !enrol && c.FormValue("ceremony") != "":
+				method = MethodPasskey
+				if _, err = FinishAssertion(ctx, tx, f.Settings, p.Key, c.FormValue("ceremony"), c.FormValue("response"), now); err == nil {
+					ok = true
+				} else if errors.Is(err, ErrPasskey) || errors.Is(err, ErrNoRP) {
+					err = nil
+				}
 			case enrol:
 				method = MethodEnrol
 				if err = ConfirmTOTP(ctx, tx, p.Key, code, now); err == nil {
@@ -377,9 +401,22 @@ func (f *Flow) ShowManage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return f.showManage(c, id, st, nil, nil)
+}
+
+// showManage renders the account's page, with a form error of the passkey name.
+func (f *Flow) showManage(c *fiber.Ctx, id int64, st Status, errs, form map[string]string) error {
 	pol := f.Policy()
-	return f.Web.Show(c, tplManage, "factor.manage.title", stepData{Manage: f.Manage, Status: st, Offered: Offered(pol),
-		Require: Required(pol, f.Kind), Kind: f.Kind})
+	d := stepData{Manage: f.Manage, Status: st, Offered: Offered(pol), Require: Required(pol, f.Kind), Kind: f.Kind,
+		PasskeyOK: PasskeysAvailable(f.Settings)}
+	var err error
+	if d.Passkeys, err = PasskeysOf(c.UserContext(), f.DB.R, Key{f.Kind, id}); err != nil {
+		return err
+	}
+	if errs != nil {
+		return f.Web.FormError(c, tplManage, "factor.manage.title", d, errs, form)
+	}
+	return f.Web.Show(c, tplManage, "factor.manage.title", d)
 }
 
 // BeginManage is POST Manage+"/totp": a new enrolment from the account page.

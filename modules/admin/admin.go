@@ -129,9 +129,7 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post(pathLogin, loginLimit, m.submitLogin)
 	// The second-factor step (no session yet): the same budget; wrong codes also
 	// count toward the account's lockout.
-	r.Get(pathFactor, m.flow.Show)
-	r.Post(pathFactor, loginLimit, m.flow.Submit)
-	r.Post(pathFactor+"/enrol", loginLimit, m.flow.SubmitEnrol)
+	m.flow.MountStep(r, prefix, loginLimit)
 	r.Post(pathLogout, m.submitLogout)
 	r.Post(pathLang, m.switchLanguage)
 

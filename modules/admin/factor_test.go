@@ -158,6 +158,22 @@ func TestStaffEnrolsFromOwnPage(t *testing.T) {
 	cz.Header.Set("Accept-Language", "cs")
 	cz.Get("/admin/security").Expect(t, 200, "Zabezpečení přihlášení")
 	env.Browser().LoginStaff(env.AddStaff("robot", core.RoleAPI, testkit.StaffPassword)).Get("/admin/security").Expect(t, http.StatusForbidden)
+	// Passkeys (the same internal/factor code as the portal's, tested there with a
+	// software authenticator): offered on the login page once ci_url is set; the
+	// script is served before login.
+	env.Browser().Get("/admin/login").Lacks(t, "Log in with a passkey")
+	env.Set("ci_url", "https://portal.isp.example/")
+	env.Browser().Get("/admin/login").Expect(t, 200, "Log in with a passkey")
+	env.Browser().Get("/admin/login/factor/passkey.js").Expect(t, 200, "navigator.credentials")
+	pk := env.StaffBrowserAs("pat", core.RoleSupport)
+	pk.Post("/admin/security/passkeys/new", url.Values{"name": {"Laptop"}}).Expect(t, 200, `data-passkey="create"`, "/admin/login/factor/passkey.js")
+	start := env.Browser()
+	start.Get("/admin/login")
+	start.Post("/admin/login/factor/passkey/start", nil).Expect(t, 200, `data-passkey="get"`)
+	start.Post("/admin/login/factor/passkey/login", url.Values{"ceremony": {"x"}, "response": {"{}"}}).Expect(t, http.StatusSeeOther)
+	if start.Cookie("asid") != nil {
+		t.Fatal("a bogus passkey answer opened the console")
+	}
 	env.Set("ci_second_factor", "off")
 	env.StaffBrowserAs("eve", core.RoleSupport).Get("/admin/security").Expect(t, 200, "not in use")
 }

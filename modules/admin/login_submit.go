@@ -37,7 +37,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		if pw == "" {
 			errs["password"] = "admin.error.required"
 		}
-		return m.d.Web.FormError(c, tplLogin, "admin.login.title", loginData{}, errs, form)
+		return m.d.Web.FormError(c, tplLogin, "admin.login.title", m.loginData(), errs, form)
 	}
 	if len(pw) > maxPassword || len(login) > maxLogin {
 		// Still hash (a prefix), so an overlong input costs the same time.
@@ -131,7 +131,8 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	// Never the typed password, and the typed name only as the matched account.
 	m.d.Log.Info("admin.submitLogin", "outcome", outcome, "actor", actor, "ip", ip)
 	if !ok {
-		data := loginData{Error: "admin.login.failed"}
+		data := m.loginData()
+		data.Error = "admin.login.failed"
 		if a.Locked() {
 			data.Error = "admin.login.locked"
 			data.Minutes = a.Minutes()

@@ -141,13 +141,14 @@ func (m *Module) Mount(r fiber.Router) {
 
 	// Second factors: the step shares the login's rate limit; wrong codes also count
 	// toward the account's lockout (internal/factor).
-	r.Get(pathFactor, m.flow.Show)
-	r.Post(pathFactor, loginLimit, m.flow.Submit)
-	r.Post(pathFactor+"/enrol", loginLimit, m.flow.SubmitEnrol)
+	m.flow.MountStep(r, "", loginLimit)
 	r.Get(pathSecurity, client, m.flow.ShowManage)
 	r.Post(pathSecurity+"/totp", client, m.flow.BeginManage)
 	r.Post(pathSecurity+"/totp/confirm", client, pwLimit, m.flow.ConfirmManage)
 	r.Post(pathSecurity+"/recovery", client, m.flow.RegenerateManage)
+	r.Post(pathSecurity+"/passkeys/new", client, m.flow.NewPasskey)
+	r.Post(pathSecurity+"/passkeys", client, pwLimit, m.flow.AddPasskey)
+	r.Post(pathSecurity+"/passkeys/:pk/delete", client, m.flow.RemovePasskeyPage)
 }
 
 // seed gives demo client 1001 its demo password, unless it has one already. The demo
