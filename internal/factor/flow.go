@@ -31,6 +31,7 @@ const (
 	ActEnrol        = "mfa.enrol"         // TOTP enrolled (at login or from the account page)
 	ActRecoveryNew  = "mfa.recovery.new"  // recovery codes (re)generated
 	ActRecoveryUsed = "mfa.recovery.used"
+	ActRemove       = "mfa.totp.remove" // the owner removed the authenticator app
 )
 
 // Methods of a finished second factor, for the audit detail.
@@ -507,4 +508,33 @@ func (f *Flow) RegenerateManage(c *fiber.Ctx) error {
 		return err
 	}
 	return f.showCodes(c, codes, f.Manage)
+}
+
+// RemoveManage is POST Manage+"/totp/remove": the owner removes the authenticator app
+// with a current code from it (a stolen session alone cannot).
+func (f *Flow) RemoveManage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, ok := f.Current(c)
+	if !ok {
+		return fiber.ErrUnauthorized
+	}
+	k := Key{f.Kind, id}
+	err := f.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := RemoveTOTP(ctx, tx, k, c.FormValue("code"), f.Now()); err != nil {
+			return err
+		}
+		return f.Audit(ctx, tx, c, id, ActRemove, "")
+	})
+	if errors.Is(err, ErrBadCode) {
+		st, err := StatusOf(ctx, f.DB.R, k)
+		if err != nil {
+			return err
+		}
+		return f.showManage(c, id, st, map[string]string{"code": "factor.error.code"}, nil)
+	}
+	if err != nil {
+		return err
+	}
+	f.Web.AddFlash(c, "ok", "factor.manage.removed")
+	return f.Web.Redirect(c, f.Manage)
 }

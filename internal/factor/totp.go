@@ -164,3 +164,25 @@ func Code(secret string, t time.Time) string {
 	}
 	return c
 }
+
+// RemoveTOTP removes k's confirmed TOTP when code is a right, unused code of it (the
+// owner proves they still hold the app). Recovery codes go too when no passkey is
+// left to back. ErrBadCode for a wrong code.
+func RemoveTOTP(ctx context.Context, tx *sql.Tx, k Key, code string, now time.Time) error {
+	ok, err := CheckTOTP(ctx, tx, k, code, now)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrBadCode
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM factor_totp WHERE kind = ? AND account_id = ?`, k.Kind, k.ID); err != nil {
+		return err
+	}
+	st, err := StatusOf(ctx, tx, k)
+	if err != nil || st.Passkeys > 0 {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM factor_recovery WHERE kind = ? AND account_id = ?`, k.Kind, k.ID)
+	return err
+}

@@ -101,6 +101,7 @@ func (m *Module) factorPages() []app.StaffPage {
 		console.Post(pathSecurity+"/totp", perm.ConsoleUse, m.flow.BeginManage),
 		console.Post(pathSecurity+"/totp/confirm", perm.ConsoleUse, m.flow.ConfirmManage),
 		console.Post(pathSecurity+"/recovery", perm.ConsoleUse, m.flow.RegenerateManage),
+		console.Post(pathSecurity+"/totp/remove", perm.ConsoleUse, m.flow.RemoveManage),
 		console.Post(pathSecurity+"/passkeys/new", perm.ConsoleUse, m.flow.NewPasskey),
 		console.Post(pathSecurity+"/passkeys", perm.ConsoleUse, m.flow.AddPasskey),
 		console.Post(pathSecurity+"/passkeys/:pk/delete", perm.ConsoleUse, m.flow.RemovePasskeyPage),

@@ -95,6 +95,13 @@ type Module struct {
 func New(d app.Deps) app.Module {
 	m := &Module{d: d}
 	m.flow = m.newFlow()
+	if d.Hooks != nil {
+		// Factor rows have no foreign key (two audiences share the tables).
+		d.Hooks.ClientDeleting = append(d.Hooks.ClientDeleting, func(ctx context.Context, tx *sql.Tx, id int64) error {
+			_, err := factor.Reset(ctx, tx, factor.Key{Kind: factor.KindClient, ID: id})
+			return err
+		})
+	}
 	return m
 }
 
@@ -146,6 +153,7 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post(pathSecurity+"/totp", client, m.flow.BeginManage)
 	r.Post(pathSecurity+"/totp/confirm", client, pwLimit, m.flow.ConfirmManage)
 	r.Post(pathSecurity+"/recovery", client, m.flow.RegenerateManage)
+	r.Post(pathSecurity+"/totp/remove", client, pwLimit, m.flow.RemoveManage)
 	r.Post(pathSecurity+"/passkeys/new", client, m.flow.NewPasskey)
 	r.Post(pathSecurity+"/passkeys", client, pwLimit, m.flow.AddPasskey)
 	r.Post(pathSecurity+"/passkeys/:pk/delete", client, m.flow.RemovePasskeyPage)

@@ -145,6 +145,7 @@ func ResetSecondFactor(ctx context.Context, d app.Deps, clientID int64, actor, i
 type FactorStatus struct {
 	TOTP         bool   `json:"totp"`
 	TOTPSince    string `json:"totp_since,omitempty"`
+	Passkeys     int    `json:"passkeys" doc:"registered passkeys"`
 	RecoveryLeft int    `json:"recovery_codes_left"`
 	Required     bool   `json:"required"`
 	Policy       string `json:"policy"`
@@ -161,7 +162,7 @@ func SecondFactorStatus(ctx context.Context, d app.Deps, clientID int64) (Factor
 		return FactorStatus{}, err
 	}
 	pol := settings.SecondFactor.Get(d.Settings)
-	fs := FactorStatus{TOTP: st.TOTP, RecoveryLeft: st.RecoveryLeft, Policy: pol, Required: factor.Required(pol, factor.KindClient)}
+	fs := FactorStatus{TOTP: st.TOTP, Passkeys: st.Passkeys, RecoveryLeft: st.RecoveryLeft, Policy: pol, Required: factor.Required(pol, factor.KindClient)}
 	if st.TOTP {
 		fs.TOTPSince = core.Now(st.TOTPSince)
 	}

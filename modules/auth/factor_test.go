@@ -317,3 +317,62 @@ func TestPolicyRequiredEnrolsAtLogin(t *testing.T) {
 	c := env.Browser().LoginAs(id2)
 	c.Get(pathSecurity).Expect(t, 200, "not in use")
 }
+
+// TestRemoveTOTPAndCLI: the owner removes the authenticator app only with a current
+// code from it (recovery codes go with it when no passkey is left); the CLI shows and
+// resets a client's factors; deleting a client removes its factor rows.
+func TestRemoveTOTPAndCLI(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t)
+	mailer := newMailer(t, env)
+	id := addClient(t, env, "5001", "", goodPW)
+	secret, _ := enrolDirect(t, env, id)
+	b := env.Browser().LoginAs(id)
+	b.Get(pathSecurity).Expect(t, 200, "Remove the authenticator app")
+	b.Post(pathSecurity+"/totp/remove", url.Values{"code": {wrongCode(secret, env.Clock.Now())}}).Expect(t, 422, "The code is wrong")
+	b.Post(pathSecurity+"/totp/remove", url.Values{"code": {factor.Code(secret, env.Clock.Now())}}).Expect(t, http.StatusSeeOther)
+	b.Get(pathSecurity).Expect(t, 200, "The authenticator app was removed.", "Not set up.")
+	if st, _ := factor.StatusOf(t.Context(), env.Deps.DB.R, factor.Key{Kind: factor.KindClient, ID: id}); st.Enrolled() || st.RecoveryLeft != 0 {
+		t.Fatalf("after removal: %+v", st)
+	}
+	if env.AuditCount("mfa.totp.remove", "client:5001") != 1 {
+		t.Fatal("removal not audited")
+	}
+	if r := login(env.Browser(), "5001", goodPW); r.Header.Get("Location") != "/" {
+		t.Fatalf("after removal the login still asks: %q", r.Header.Get("Location"))
+	}
+
+	enrolDirect(t, env, id)
+	out, err := runCmd(t, env, "", "client", "second-factor", "5001")
+	if err != nil || !strings.Contains(out, "yes") || !strings.Contains(out, "optional") {
+		t.Fatalf("show: %q %v", out, err)
+	}
+	if out, err = runCmd(t, env, "", "client", "second-factor", "5001", "--reset"); err != nil || !strings.Contains(out, "removed") {
+		t.Fatalf("reset: %q %v", out, err)
+	}
+	if out, _ = runCmd(t, env, "", "client", "second-factor", "5001", "--reset"); !strings.Contains(out, "no second factor") {
+		t.Fatalf("second reset: %q", out)
+	}
+	if _, err := runCmd(t, env, "", "client", "second-factor", "nobody"); err == nil {
+		t.Fatal("unknown client accepted")
+	}
+	if env.AuditCount("mfa.reset", "cli") != 1 {
+		t.Fatal("CLI reset not audited")
+	}
+	if msgs := mailer.deliver(t); len(msgs) != 1 || msgs[0].Subject != "Your second factor was removed" {
+		t.Fatalf("mails: %+v", msgs)
+	}
+
+	enrolDirect(t, env, id)
+	env.Tx(func(tx *sql.Tx) error {
+		for _, h := range env.Deps.Hooks.ClientDeleting {
+			if err := h(t.Context(), tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if n := env.Count(`SELECT (SELECT COUNT(*) FROM factor_totp) + (SELECT COUNT(*) FROM factor_recovery)`); n != 0 {
+		t.Fatalf("%d factor rows left after deleting the client", n)
+	}
+}
