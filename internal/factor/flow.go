@@ -394,10 +394,11 @@ func (f *Flow) showCodes(c *fiber.Ctx, codes []string, next string) error {
 // ShowManage is GET Manage: what the account has, and the forms to enrol TOTP and
 // to regenerate recovery codes.
 func (f *Flow) ShowManage(c *fiber.Ctx) error {
-	id, ok := f.Current(c)
-	if !ok {
-		return fiber.ErrUnauthorized
+	k, err := f.current(c)
+	if err != nil {
+		return err
 	}
+	id := k.ID
 	st, err := StatusOf(c.UserContext(), f.DB.R, Key{f.Kind, id})
 	if err != nil {
 		return err
@@ -422,10 +423,11 @@ func (f *Flow) showManage(c *fiber.Ctx, id int64, st Status, errs, form map[stri
 
 // BeginManage is POST Manage+"/totp": a new enrolment from the account page.
 func (f *Flow) BeginManage(c *fiber.Ctx) error {
-	id, ok := f.Current(c)
-	if !ok {
-		return fiber.ErrUnauthorized
+	k, err := f.current(c)
+	if err != nil {
+		return err
 	}
+	id := k.ID
 	if !Offered(f.Policy()) {
 		return f.Web.Redirect(c, f.Manage)
 	}
@@ -443,27 +445,19 @@ func (f *Flow) BeginManage(c *fiber.Ctx) error {
 // gets recovery codes unless it has some left.
 func (f *Flow) ConfirmManage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, ok := f.Current(c)
-	if !ok {
-		return fiber.ErrUnauthorized
+	k, err := f.current(c)
+	if err != nil {
+		return err
 	}
-	k := Key{f.Kind, id}
+	id := k.ID
 	var codes []string
-	err := f.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = f.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := ConfirmTOTP(ctx, tx, k, c.FormValue("code"), f.Now()); err != nil {
 			return err
 		}
-		st, err := StatusOf(ctx, tx, k)
-		if err != nil {
+		var err error
+		if codes, err = f.firstCodes(ctx, tx, c, k); err != nil {
 			return err
-		}
-		if st.RecoveryLeft == 0 {
-			if codes, err = NewRecoveryCodes(ctx, tx, k); err != nil {
-				return err
-			}
-			if err := f.Audit(ctx, tx, c, id, ActRecoveryNew, ""); err != nil {
-				return err
-			}
 		}
 		return f.Audit(ctx, tx, c, id, ActEnrol, "")
 	})
@@ -485,13 +479,13 @@ func (f *Flow) ConfirmManage(c *fiber.Ctx) error {
 // RegenerateManage is POST Manage+"/recovery": ten new codes, the old ones die.
 func (f *Flow) RegenerateManage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, ok := f.Current(c)
-	if !ok {
-		return fiber.ErrUnauthorized
+	k, err := f.current(c)
+	if err != nil {
+		return err
 	}
-	k := Key{f.Kind, id}
+	id := k.ID
 	var codes []string
-	err := f.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = f.DB.Tx(ctx, func(tx *sql.Tx) error {
 		st, err := StatusOf(ctx, tx, k)
 		if err != nil || !st.Enrolled() {
 			return err
@@ -514,12 +508,12 @@ func (f *Flow) RegenerateManage(c *fiber.Ctx) error {
 // with a current code from it (a stolen session alone cannot).
 func (f *Flow) RemoveManage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, ok := f.Current(c)
-	if !ok {
-		return fiber.ErrUnauthorized
+	k, err := f.current(c)
+	if err != nil {
+		return err
 	}
-	k := Key{f.Kind, id}
-	err := f.DB.Tx(ctx, func(tx *sql.Tx) error {
+	id := k.ID
+	err = f.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := RemoveTOTP(ctx, tx, k, c.FormValue("code"), f.Now()); err != nil {
 			return err
 		}
@@ -537,4 +531,27 @@ func (f *Flow) RemoveManage(c *fiber.Ctx) error {
 	}
 	f.Web.AddFlash(c, "ok", "factor.manage.removed")
 	return f.Web.Redirect(c, f.Manage)
+}
+
+// firstCodes gives k recovery codes (audited) when it has none left, and returns them
+// to be shown once; nil when it still has some.
+func (f *Flow) firstCodes(ctx context.Context, tx *sql.Tx, c *fiber.Ctx, k Key) ([]string, error) {
+	st, err := StatusOf(ctx, tx, k)
+	if err != nil || st.RecoveryLeft > 0 {
+		return nil, err
+	}
+	codes, err := NewRecoveryCodes(ctx, tx, k)
+	if err != nil {
+		return nil, err
+	}
+	return codes, f.Audit(ctx, tx, c, k.ID, ActRecoveryNew, "")
+}
+
+// current is the logged-in account of a Manage request; 401 without one.
+func (f *Flow) current(c *fiber.Ctx) (Key, error) {
+	id, ok := f.Current(c)
+	if !ok {
+		return Key{}, fiber.ErrUnauthorized
+	}
+	return Key{f.Kind, id}, nil
 }

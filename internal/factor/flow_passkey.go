@@ -55,14 +55,14 @@ func (f *Flow) passkeyStep(c *fiber.Ctx, k Key, d *stepData) error {
 // registration page.
 func (f *Flow) NewPasskey(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, ok := f.Current(c)
-	if !ok {
-		return fiber.ErrUnauthorized
+	k, err := f.current(c)
+	if err != nil {
+		return err
 	}
+	id := k.ID
 	if !Offered(f.Policy()) || !PasskeysAvailable(f.Settings) {
 		return f.Web.Redirect(c, f.Manage)
 	}
-	k := Key{f.Kind, id}
 	name := strings.TrimSpace(c.FormValue("name"))
 	if name == "" || utf8.RuneCountInString(name) > MaxPasskeyName || !utf8.ValidString(name) {
 		st, err := StatusOf(ctx, f.DB.R, k)
@@ -93,27 +93,19 @@ func (f *Flow) NewPasskey(c *fiber.Ctx) error {
 // account without recovery codes gets them now, shown once.
 func (f *Flow) AddPasskey(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, ok := f.Current(c)
-	if !ok {
-		return fiber.ErrUnauthorized
+	k, err := f.current(c)
+	if err != nil {
+		return err
 	}
-	k := Key{f.Kind, id}
+	id := k.ID
 	var codes []string
-	err := f.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = f.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := FinishRegistration(ctx, tx, f.Settings, k, c.FormValue("ceremony"), c.FormValue("name"), c.FormValue("response"), f.Now()); err != nil {
 			return err
 		}
-		st, err := StatusOf(ctx, tx, k)
-		if err != nil {
+		var err error
+		if codes, err = f.firstCodes(ctx, tx, c, k); err != nil {
 			return err
-		}
-		if st.RecoveryLeft == 0 {
-			if codes, err = NewRecoveryCodes(ctx, tx, k); err != nil {
-				return err
-			}
-			if err := f.Audit(ctx, tx, c, id, ActRecoveryNew, ""); err != nil {
-				return err
-			}
 		}
 		return f.Audit(ctx, tx, c, id, ActPasskeyAdd, strings.TrimSpace(c.FormValue("name")))
 	})
@@ -134,10 +126,11 @@ func (f *Flow) AddPasskey(c *fiber.Ctx) error {
 // RemovePasskeyPage is POST Manage+"/passkeys/:id/delete".
 func (f *Flow) RemovePasskeyPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, ok := f.Current(c)
-	if !ok {
-		return fiber.ErrUnauthorized
+	k, err := f.current(c)
+	if err != nil {
+		return err
 	}
+	id := k.ID
 	pk, err := web.IDParam(c, "pk")
 	if err != nil {
 		return err

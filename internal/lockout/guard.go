@@ -108,3 +108,11 @@ func (a *Attempt) Hold(ctx context.Context, tx *sql.Tx) (bool, error) {
 	a.state, err = Get(ctx, tx, a.g.Kind, a.principal, a.now)
 	return err == nil && !a.Locked(), err
 }
+
+// Pass is Hold when a second factor follows (hold), else Succeed.
+func (a *Attempt) Pass(ctx context.Context, tx *sql.Tx, hold bool) (bool, error) {
+	if hold {
+		return a.Hold(ctx, tx)
+	}
+	return a.Succeed(ctx, tx)
+}

@@ -89,12 +89,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ok {
 			var err error
-			if second {
-				ok, err = a.Hold(ctx, tx)
-			} else {
-				ok, err = a.Succeed(ctx, tx)
-			}
-			if err != nil {
+			if ok, err = a.Pass(ctx, tx, second); err != nil {
 				return err
 			}
 			if ok && rehash != "" {

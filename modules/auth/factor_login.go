@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -74,30 +73,13 @@ func (m *Module) newFlow() *factor.Flow {
 	}
 }
 
-// factorMail queues one of the second-factor mails to client id in tx, when a sender
-// and an address exist; like the password-changed mail, a missing address blocks
-// nothing.
+// factorMail queues one of the second-factor mails to client id in tx.
 func factorMail(ctx context.Context, tx *sql.Tx, d app.Deps, id int64, purpose string, vars map[string]string) error {
 	c, err := core.ClientByID(ctx, tx, id)
 	if err != nil {
 		return err
 	}
-	to := recipients(c.Email)
-	if len(to) == 0 || settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
-		return nil
-	}
-	tpl, err := d.Mail.Resolve(ctx, purpose, c.InvoiceGroupID, mailLang(d, c))
-	if err != nil {
-		return err
-	}
-	vars["CLIENT_NAME"], vars["CLIENT_NUMBER"] = c.Name, c.Number
-	subject, body := mail.Render(tpl, vars)
-	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: purpose, ClientID: c.ID, At: d.Now()})
-	if errors.Is(err, mail.ErrInvalidAddress) {
-		d.Log.Warn("auth.factorMail: client e-mail invalid", "client_id", c.ID)
-		return nil
-	}
-	return err
+	return noticeMail(ctx, tx, d, c, purpose, vars)
 }
 
 // registerFactorMails registers the second factors' built-in mails.

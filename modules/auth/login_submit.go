@@ -95,12 +95,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			// right password that lost a race against parallel failures gets exactly
 			// the answer those failures get.
 			var err error
-			if second {
-				ok, err = a.Hold(ctx, tx)
-			} else {
-				ok, err = a.Succeed(ctx, tx)
-			}
-			if err != nil {
+			if ok, err = a.Pass(ctx, tx, second); err != nil {
 				return err
 			}
 		}
