@@ -117,6 +117,9 @@ var (
 		Label: "Session idle timeout (minutes)", Help: "A session unused this long ends."})
 	SessionAbsoluteHours = integer(Def{Key: "ci_session_absolute_hours", Default: "12", Min: 1, Max: 168, Section: SecSecurity,
 		Label: "Session absolute timeout (hours)", Help: "A session ends this long after login, however active."})
+	SecondFactor = text(Def{Key: "ci_second_factor", Type: Enum, Default: "optional", Options: []string{"off", "optional", "staff", "all"},
+		Section: SecSecurity, Label: "Second factor",
+		Help: "Second factor at login (authenticator app codes, recovery codes). off: not offered and not asked; optional: subscribers and staff may enrol and are then asked; staff: staff must enrol at their next login, subscribers may; all: everyone must enrol at their next login."})
 )
 
 // Mail: the SMTP connection of the outbox worker.

@@ -26,7 +26,7 @@ import (
 )
 
 // Shared namespaces of translation keys; every module's name is one too.
-var coreNamespaces = []string{"app", "admin", "layout", "supplier", "pager", "errors", "suspended", "form", "common"}
+var coreNamespaces = []string{"app", "admin", "layout", "supplier", "pager", "errors", "suspended", "form", "common", "factor"}
 
 // notKeys look like keys but are other identifiers (a Fiber Locals name). A quoted
 // file name in a key's namespace ("info.md") would go here too: skipping every text

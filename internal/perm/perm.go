@@ -62,6 +62,11 @@ const (
 	ToolsWrite     Action = "tools.write"
 	AuditRead      Action = "audit.read"
 	StaffRead      Action = "staff.read"
+
+	// FactorsRead and FactorsWrite: a client's second factors (status; reset). Staff
+	// roles only: the billing system's machine account cannot take over a login.
+	FactorsRead  Action = "factors.read"
+	FactorsWrite Action = "factors.write"
 )
 
 const (
@@ -118,6 +123,9 @@ var table = map[Action][]string{
 	ToolsWrite:     {a},
 	AuditRead:      {a, r},
 	StaffRead:      {a, r},
+
+	FactorsRead:  {a, s, r},
+	FactorsWrite: {a, s},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is

@@ -155,18 +155,26 @@ func SendPasswordLink(ctx context.Context, d app.Deps, clientID int64, actor, ip
 // notifyChanged queues the "password changed" mail in tx, when a sender and an
 // address exist; a missing address never blocks a password change.
 func notifyChanged(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client) error {
+	return noticeMail(ctx, tx, d, c, PurposeChanged, map[string]string{})
+}
+
+// noticeMail queues a notice to client c in tx (template purpose, with $CLIENT_NAME$,
+// $CLIENT_NUMBER$ and vars), when a sender and an address exist; a missing or invalid
+// address blocks nothing.
+func noticeMail(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client, purpose string, vars map[string]string) error {
 	to := recipients(c.Email)
 	if len(to) == 0 || settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
 		return nil
 	}
-	tpl, err := d.Mail.Resolve(ctx, PurposeChanged, c.InvoiceGroupID, mailLang(d, c))
+	tpl, err := d.Mail.Resolve(ctx, purpose, c.InvoiceGroupID, mailLang(d, c))
 	if err != nil {
 		return err
 	}
-	subject, body := mail.Render(tpl, map[string]string{"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number})
-	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeChanged, ClientID: c.ID, At: d.Now()})
+	vars["CLIENT_NAME"], vars["CLIENT_NUMBER"] = c.Name, c.Number
+	subject, body := mail.Render(tpl, vars)
+	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: purpose, ClientID: c.ID, At: d.Now()})
 	if errors.Is(err, mail.ErrInvalidAddress) {
-		d.Log.Warn("auth.notifyChanged: client e-mail invalid", "client_id", c.ID)
+		d.Log.Warn("auth.noticeMail: client e-mail invalid", "client_id", c.ID, "purpose", purpose)
 		return nil
 	}
 	return err
