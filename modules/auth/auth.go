@@ -34,6 +34,10 @@ const (
 	pathReset  = "/password/reset"
 	pathChange = "/password"
 	pathNew    = "/password/new"
+	// pathSessions lists the live sessions (portal and, below /admin, console);
+	// pathSessionEnd ends one or all others.
+	pathSessions   = "/account/sessions"
+	pathSessionEnd = "/account/sessions/end"
 )
 
 // Templates.
@@ -47,6 +51,7 @@ const (
 	tplChange       = "auth/change"
 	tplNew          = "auth/new"
 	tplDisabled     = "auth/disabled"
+	tplSessions     = "auth/sessions"
 )
 
 // Mail template purposes this module registers.
@@ -124,6 +129,8 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post(pathChange, client, pwLimit, m.submitChange)
 	r.Get(pathNew, client, m.showNew)
 	r.Post(pathNew, client, pwLimit, m.submitNew)
+	r.Get(pathSessions, client, m.showClientSessions)
+	r.Post(pathSessionEnd, client, m.submitClientSessionEnd)
 }
 
 // seed gives demo client 1001 its demo password, unless it has one already. The demo
