@@ -108,6 +108,10 @@ var (
 		Label: "Session idle timeout (minutes)", Help: "A session unused this long ends."})
 	SessionAbsoluteHours = integer(Def{Key: "ci_session_absolute_hours", Default: "12", Min: 1, Max: 168, Section: SecSecurity,
 		Label: "Session absolute timeout (hours)", Help: "A session ends this long after login, however active."})
+	LoginNotify = boolean(Def{Key: "ci_login_notify_new_device", Default: "0", Section: SecSecurity,
+		Label: "Mail clients about a login from a new device",
+		Help: "On: a client who logs in from a browser and system (e.g. \"Firefox / Windows\") not seen on their account before gets an e-mail " +
+			"with the device, address and time. The first login ever recorded for an account is not announced."})
 )
 
 // Mail: the SMTP connection of the outbox worker.

@@ -132,7 +132,45 @@ func (w *Web) StartSession(c *fiber.Ctx, s Session) error {
 		st.session = &s
 		st.client = nil
 	}
+	if s.Kind == KindClient && s.ViewAs == 0 {
+		dev := Device(ua)
+		isNew, err := w.rememberDevice(c.UserContext(), s.ClientID, dev, now)
+		if err != nil {
+			w.Log.Error("web.StartSession: known devices", "err", err)
+		} else if w.SessionStarted != nil {
+			w.SessionStarted(c, s, dev, isNew)
+		}
+	}
 	return nil
+}
+
+// rememberDevice records that a client logged in from device and reports whether
+// that is news: the client had a known device before, and not this one. Logins
+// without a User-Agent record nothing.
+func (w *Web) rememberDevice(ctx context.Context, clientID int64, device string, now time.Time) (bool, error) {
+	if device == "" {
+		return false, nil
+	}
+	var isNew bool
+	err := w.DB.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE known_devices SET last_seen = ? WHERE client_id = ? AND device = ?`,
+			core.Now(now), clientID, device)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+		var others int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM known_devices WHERE client_id = ?`, clientID).Scan(&others); err != nil {
+			return err
+		}
+		isNew = others > 0
+		_, err = tx.ExecContext(ctx, `INSERT INTO known_devices (client_id, device, first_seen, last_seen) VALUES (?, ?, ?, ?)`,
+			clientID, device, core.Now(now), core.Now(now))
+		return err
+	})
+	return isNew, err
 }
 
 // EndSession deletes the current session of a kind from the store and clears its

@@ -110,6 +110,7 @@ func (m *Module) Info() app.Info {
 func (m *Module) Mount(r fiber.Router) {
 	w := m.d.Web
 	w.ExemptCSRF(pathSign, m.crossOriginAllowed)
+	w.SessionStarted = m.sessionStarted
 
 	loginLimit := w.RateLimit("auth-login", loginRate, time.Minute)
 	linkLimit := w.RateLimit("auth-link", linkRate, 10*time.Minute)

@@ -35,6 +35,7 @@ var (
 // registerMailDefaults registers the built-in templates, used until staff store their
 // own (per invoice group and language) with `portal mail-template set`.
 func registerMailDefaults(t *mail.Templates) {
+	registerLoginMail(t)
 	t.RegisterDefault(PurposeLink, "en", "Your client portal password",
 		"Hello $CLIENT_NAME$,\n\nto create a new password for the client portal (client number $CLIENT_NUMBER$), open this link:\n\n"+
 			"$CI_PASSWORD_LINK$\n\nThe link works once and only for a limited time. If you did not ask for it, ignore this e-mail: "+
@@ -44,11 +45,11 @@ func registerMailDefaults(t *mail.Templates) {
 			"$CI_PASSWORD_LINK$\n\nOdkaz funguje jen jednou a jen omezenou dobu. Pokud jste o něj nežádali, e-mail ignorujte: "+
 			"vaše dosavadní heslo platí dál.\n")
 	t.RegisterDefault(PurposeChanged, "en", "Your client portal password was changed",
-		"Hello $CLIENT_NAME$,\n\nthe password of your client portal account (client number $CLIENT_NUMBER$) was changed just now, "+
-			"and every device that was logged in has been logged out.\n\nIf this was not you, contact us at once.\n")
+		"Hello $CLIENT_NAME$,\n\nthe password of your client portal account (client number $CLIENT_NUMBER$) was changed just now.\n\n"+
+			"If this was not you, contact us at once.\n")
 	t.RegisterDefault(PurposeChanged, "cs", "Heslo do zákaznického portálu bylo změněno",
-		"Dobrý den, $CLIENT_NAME$,\n\nheslo k vašemu účtu v zákaznickém portálu (číslo klienta $CLIENT_NUMBER$) bylo právě změněno "+
-			"a všechna přihlášená zařízení byla odhlášena.\n\nPokud jste to nebyli vy, ihned nás kontaktujte.\n")
+		"Dobrý den, $CLIENT_NAME$,\n\nheslo k vašemu účtu v zákaznickém portálu (číslo klienta $CLIENT_NUMBER$) bylo právě změněno.\n\n"+
+			"Pokud jste to nebyli vy, ihned nás kontaktujte.\n")
 }
 
 // linkBase is where links in mails point: ci_url, else server_url + /clientinterface/,
@@ -153,18 +154,29 @@ func SendPasswordLink(ctx context.Context, d app.Deps, clientID int64, actor, ip
 // notifyChanged queues the "password changed" mail in tx, when a sender and an
 // address exist; a missing address never blocks a password change.
 func notifyChanged(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client) error {
+	return notifyClient(ctx, tx, d, c, PurposeChanged, nil)
+}
+
+// notifyClient queues a notice of purpose to the client (when they have an address
+// and a sender is configured) with the client's name and number and vars filled in.
+// A notice never carries a secret.
+func notifyClient(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client, purpose string, vars map[string]string) error {
 	to := recipients(c.Email)
 	if len(to) == 0 || settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
 		return nil
 	}
-	tpl, err := d.Mail.Resolve(ctx, PurposeChanged, c.InvoiceGroupID, mailLang(d, c))
+	tpl, err := d.Mail.Resolve(ctx, purpose, c.InvoiceGroupID, mailLang(d, c))
 	if err != nil {
 		return err
 	}
-	subject, body := mail.Render(tpl, map[string]string{"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number})
-	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeChanged, ClientID: c.ID, At: d.Now()})
+	all := map[string]string{"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number}
+	for k, v := range vars {
+		all[k] = v
+	}
+	subject, body := mail.Render(tpl, all)
+	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: purpose, ClientID: c.ID, At: d.Now()})
 	if errors.Is(err, mail.ErrInvalidAddress) {
-		d.Log.Warn("auth.notifyChanged: client e-mail invalid", "client_id", c.ID)
+		d.Log.Warn("auth.notifyClient: client e-mail invalid", "client_id", c.ID, "purpose", purpose)
 		return nil
 	}
 	return err
