@@ -91,6 +91,7 @@ type Declared struct {
 	methods []*rpc.Method
 	kinds   []FileKind
 	card    []CardSection
+	exports []Exporter
 }
 
 // NewDeclared gathers the declarations of infos.
@@ -112,6 +113,9 @@ func NewDeclared(infos ...Info) *Declared {
 		}
 		d.kinds = append(d.kinds, info.FileKinds...)
 		d.card = append(d.card, info.Card...)
+		if info.Export != nil {
+			d.exports = append(d.exports, info.Export)
+		}
 	}
 	sort.SliceStable(d.methods, func(i, j int) bool { return d.methods[i].Order < d.methods[j].Order })
 	sort.SliceStable(d.card, func(i, j int) bool { return d.card[i].Order < d.card[j].Order })
@@ -156,4 +160,12 @@ func (d *Declared) Card() []CardSection {
 		return nil
 	}
 	return d.card
+}
+
+// Exporters lists the declared parts of a client's own-data export in module order.
+func (d *Declared) Exporters() []Exporter {
+	if d == nil {
+		return nil
+	}
+	return d.exports
 }

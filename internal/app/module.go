@@ -76,6 +76,9 @@ type Info struct {
 	Methods    []*rpc.Method
 	FileKinds  []FileKind
 	Card       []CardSection
+	// Export, when set, returns the module's part of a client's own-data export (the
+	// gdpr module's download and the staff export from the card).
+	Export Exporter
 }
 
 // Command is one CLI subcommand of a module.

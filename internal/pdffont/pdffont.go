@@ -109,3 +109,18 @@ func (d *Doc) MultiCell(w, h float64, txt, border, align string, fill bool) {
 
 // SplitText splits text as it will be printed into lines of at most w.
 func (d *Doc) SplitText(txt string, w float64) []string { return d.Fpdf.SplitText(d.tr(txt), w) }
+
+// LabelRow prints "label  value" at the left margin left, the label in a column of
+// labelW and the value wrapping beside it, lines h high.
+func (d *Doc) LabelRow(left, labelW, h float64, label, value string) {
+	y := d.GetY()
+	d.SetTextColor(85, 90, 96)
+	d.MultiCell(labelW, h, label, "", "L", false)
+	yLabel := d.GetY()
+	d.SetXY(left+labelW, y)
+	d.SetTextColor(20, 20, 20)
+	d.MultiCell(0, h, value, "", "L", false)
+	if yLabel > d.GetY() {
+		d.SetY(yLabel)
+	}
+}

@@ -65,15 +65,7 @@ func linkBase(st *settings.Store) (string, error) {
 }
 
 // recipients splits the client's e-mail field ("a@x.cz; b@y.cz") into addresses.
-func recipients(email string) []string {
-	var out []string
-	for _, a := range strings.FieldsFunc(email, func(r rune) bool { return r == ',' || r == ';' }) {
-		if a = strings.TrimSpace(a); a != "" {
-			out = append(out, a)
-		}
-	}
-	return out
-}
+func recipients(email string) []string { return mail.Recipients(email) }
 
 // mailLang is the language of a client's mails.
 func mailLang(d app.Deps, c core.Client) string {

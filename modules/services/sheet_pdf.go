@@ -105,19 +105,7 @@ func WriteSheet(w io.Writer, in SheetInput) error {
 }
 
 // row prints "label  value" with the value wrapping in its column.
-func row(pdf *pdffont.Doc, label, value string) {
-	const labelW = 55
-	y := pdf.GetY()
-	pdf.SetTextColor(85, 90, 96)
-	pdf.MultiCell(labelW, 6, label, "", "L", false)
-	yLabel := pdf.GetY()
-	pdf.SetXY(18+labelW, y)
-	pdf.SetTextColor(20, 20, 20)
-	pdf.MultiCell(0, 6, value, "", "L", false)
-	if yLabel > pdf.GetY() {
-		pdf.SetY(yLabel)
-	}
-}
+func row(pdf *pdffont.Doc, label, value string) { pdf.LabelRow(18, 55, 6, label, value) }
 
 func joinNonEmpty(sep string, parts ...string) string {
 	out := ""
