@@ -265,3 +265,24 @@ func exportPath(d app.Deps, name string) (string, error) {
 	}
 	return filepath.Join(d.DataDir, exportDir, name), nil
 }
+
+// removeClientExports deletes the export files of a client being deleted (the rows
+// go with the client's cascade). A file removed before a transaction that then fails
+// only turns that client's link into a 404.
+func (m *Module) removeClientExports(ctx context.Context, tx *sql.Tx, clientID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT path FROM gdpr_exports WHERE client_id = ? AND path <> ''`, clientID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		if p, err := exportPath(m.d, name); err == nil {
+			os.Remove(p)
+		}
+	}
+	return rows.Err()
+}

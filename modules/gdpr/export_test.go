@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -220,4 +221,37 @@ func TestPrivacyRequests(t *testing.T) {
 		t.Fatalf("%d file audit entries, want 1", n)
 	}
 	b.Get("/gdpr/export").Expect(t, 200, "Being handled")
+}
+
+// TestDeletedClientLosesExportFiles: deleting a client removes its export files
+// through the ClientDeleting hook.
+func TestDeletedClientLosesExportFiles(t *testing.T) {
+	env, a, _ := exportEnv(t)
+	if err := QueueExport(context.Background(), env.Deps, a, "en", "client:7001", ""); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := RunExports(context.Background(), env.Deps); err != nil || n != 1 {
+		t.Fatalf("RunExports: %d %v", n, err)
+	}
+	var name string
+	env.Deps.DB.R.QueryRow(`SELECT path FROM gdpr_exports`).Scan(&name)
+	p, err := exportPath(env.Deps, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatal(err)
+	}
+	env.Tx(func(tx *sql.Tx) error {
+		for _, h := range env.Deps.Hooks.ClientDeleting {
+			if err := h(context.Background(), tx, a); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(`DELETE FROM clients WHERE id = ?`, a)
+		return err
+	})
+	if _, err := os.Stat(p); !os.IsNotExist(err) {
+		t.Fatalf("export file still there: %v", err)
+	}
 }

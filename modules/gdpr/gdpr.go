@@ -41,7 +41,14 @@ type Module struct {
 }
 
 // New returns the module; it does no work (Boot calls it once just to read Info).
-func New(d app.Deps) app.Module { return &Module{d: d, kick: make(chan struct{}, 1)} }
+// It registers the removal of a deleted client's export files.
+func New(d app.Deps) app.Module {
+	m := &Module{d: d, kick: make(chan struct{}, 1)}
+	if d.Hooks != nil {
+		d.Hooks.ClientDeleting = append(d.Hooks.ClientDeleting, m.removeClientExports)
+	}
+	return m
+}
 
 // Info declares the module.
 func (m *Module) Info() app.Info {
