@@ -90,7 +90,7 @@ var (
 		Label: "Suspension message", Help: "Shown to clients while the portal is suspended (sanitised HTML)."})
 	ContactText = text(Def{Key: "ci_contact_text", Type: HTML, Section: SecContacts, PerGroup: true,
 		Label: "Contact page", Help: "Text of the Contact page (sanitised HTML). A default for all clients, and optionally one per invoice group."})
-	GDPRExportSyncRows = integer(Def{Key: "ci_gdpr_export_sync_rows", Default: "2000", Min: 0, Max: 1000000, Section: SecGeneral,
+	GDPRExportSyncRows = integer(Def{Key: "ci_gdpr_export_sync_rows", Default: "1000", Min: 0, Max: 1000000, Section: SecGeneral,
 		Gates: "gdpr", Label: "Own-data export: rows served at once",
 		Help: "A client's data export with at most this many rows (services, invoices, payments, tickets, SMS, consents, logins...) " +
 			"downloads at once; a bigger one is built in the background and mailed as a link. 0: always in the background."})
