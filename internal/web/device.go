@@ -4,14 +4,17 @@ import "strings"
 
 // Device is a short readable form of a User-Agent: "Firefox on Windows", "Safari on
 // iPhone". It is what the session lists show and what the login notification calls a
-// device; the raw header stays in the sessions table. Unknown parts read "Browser"
-// and "unknown system" so two different unknown agents may share a name, which only
-// makes the new-device mail quieter.
+// device; the raw header stays in the sessions table. An unknown browser reads
+// "Browser" and an unknown system is left out, so two different unknown agents may
+// share a name, which only makes the new-device mail quieter.
 func Device(ua string) string {
 	if strings.TrimSpace(ua) == "" {
 		return ""
 	}
-	return browserOf(ua) + " / " + systemOf(ua)
+	if sys := systemOf(ua); sys != "" {
+		return browserOf(ua) + " / " + sys
+	}
+	return browserOf(ua)
 }
 
 // browserOf names the browser. Order matters: Edge and Opera say "Chrome" too, and
@@ -42,5 +45,5 @@ func systemOf(ua string) string {
 			return s.name
 		}
 	}
-	return "?"
+	return ""
 }

@@ -11,8 +11,8 @@ func TestDevice(t *testing.T) {
 		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1": "Safari / iPhone",
 		"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36":                       "Chrome / Android",
 		"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15":                      "Safari / macOS",
-		"curl/8.4.0": "curl / ?",
-		"some robot": "Browser / ?",
+		"curl/8.4.0": "curl",
+		"some robot": "Browser",
 	} {
 		if got := Device(ua); got != want {
 			t.Errorf("Device(%q) = %q, want %q", ua, got, want)

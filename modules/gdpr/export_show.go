@@ -7,6 +7,7 @@ import (
 	"errors"
 	"mime"
 	"os"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/console"
@@ -25,9 +26,9 @@ type exportPage struct {
 
 // exportRow is one background export as the client sees it.
 type exportRow struct {
-	RequestedAt string
+	RequestedAt time.Time
 	State       string
-	ExpiresAt   string
+	ExpiresAt   time.Time
 }
 
 // showExport renders GET /gdpr/export.
@@ -49,8 +50,13 @@ func (m *Module) exportPageData(ctx context.Context, clientID int64) (exportPage
 	defer rows.Close()
 	for rows.Next() {
 		var r exportRow
-		if err := rows.Scan(&r.RequestedAt, &r.State, &r.ExpiresAt); err != nil {
+		var req, exp string
+		if err := rows.Scan(&req, &r.State, &exp); err != nil {
 			return d, err
+		}
+		r.RequestedAt = core.ParseTime(req)
+		if exp != "" {
+			r.ExpiresAt = core.ParseTime(exp)
 		}
 		d.Exports = append(d.Exports, r)
 	}

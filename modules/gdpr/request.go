@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ispportal/portal/internal/app"
@@ -48,8 +49,8 @@ type Request struct {
 	Kind         string
 	Note         string
 	State        string
-	CreatedAt    string
-	UpdatedAt    string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 	HandledBy    string
 }
 
@@ -72,10 +73,12 @@ func ListRequests(ctx context.Context, q core.Querier, f RequestFilter) ([]Reque
 	var out []Request
 	for rows.Next() {
 		var r Request
+		var created, updated string
 		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientNumber, &r.ClientName, &r.Kind, &r.Note, &r.State,
-			&r.CreatedAt, &r.UpdatedAt, &r.HandledBy); err != nil {
+			&created, &updated, &r.HandledBy); err != nil {
 			return nil, err
 		}
+		r.CreatedAt, r.UpdatedAt = core.ParseTime(created), core.ParseTime(updated)
 		out = append(out, r)
 	}
 	return out, rows.Err()
