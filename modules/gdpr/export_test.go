@@ -255,3 +255,35 @@ func TestDeletedClientLosesExportFiles(t *testing.T) {
 		t.Fatalf("export file still there: %v", err)
 	}
 }
+
+// TestClientExportCommand: `portal client export` writes the same export, audited;
+// bad flags and unknown clients fail.
+func TestClientExportCommand(t *testing.T) {
+	env, _, _ := exportEnv(t)
+	out, err := runCmd(t, env, "", "client export", "7001")
+	if err != nil || !strings.Contains(out, "FV2026-0042") || strings.Contains(out, "Secret neighbour line") {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if out, err = runCmd(t, env, "", "client export", "--format", "pdf", "--lang", "cs", "7001"); err != nil || !strings.HasPrefix(out, "%PDF-") {
+		t.Fatalf("pdf: %v", err)
+	}
+	for _, bad := range [][]string{{"--format", "xml", "7001"}, {"--lang", "de", "7001"}, {"nobody"}, {}} {
+		if _, err := runCmd(t, env, "", "client export", bad...); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	if n := env.AuditCount("privacy.export.cli", "cli"); n != 2 {
+		t.Fatalf("%d audit entries, want 2", n)
+	}
+}
+
+// TestExportRateLimit: more than exportRate downloads a minute from one address are
+// refused with 429.
+func TestExportRateLimit(t *testing.T) {
+	env, a, _ := exportEnv(t)
+	b := env.Browser().LoginAs(a)
+	for i := 0; i < exportRate; i++ {
+		b.Post("/gdpr/export", url.Values{"format": {"json"}}).Expect(t, 200)
+	}
+	b.Post("/gdpr/export", url.Values{"format": {"json"}}).Expect(t, http.StatusTooManyRequests)
+}

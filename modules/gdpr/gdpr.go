@@ -6,6 +6,7 @@ package gdpr
 
 import (
 	"embed"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
@@ -27,6 +28,8 @@ const (
 	pathExportFile = "/export/file"
 	pathRequests   = "/requests"
 	tplExport      = "gdpr/export"
+	// exportRate is how many export downloads one address may ask for per minute.
+	exportRate = 10
 )
 
 // files are the module's migrations, templates and locales (see app.Info.Embed).
@@ -76,7 +79,8 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Get(pathList, m.showConsentList)
 	// The own-data routes come before /:id, which would take "export" for an id.
 	r.Get(pathExport, m.showExport)
-	r.Post(pathExport, m.submitExport)
+	// Building an export reads every module's tables: a few per minute per address.
+	r.Post(pathExport, m.d.Web.RateLimit("gdpr-export", exportRate, time.Minute), m.submitExport)
 	r.Get(pathExportFile, m.downloadExportFile)
 	r.Post(pathRequests, m.submitRequest)
 	r.Get(pathShow, m.showConsent)
