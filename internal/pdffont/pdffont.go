@@ -10,11 +10,13 @@
 package pdffont
 
 import (
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/go-pdf/fpdf"
@@ -123,4 +125,24 @@ func (d *Doc) LabelRow(left, labelW, h float64, label, value string) {
 	if yLabel > d.GetY() {
 		d.SetY(yLabel)
 	}
+}
+
+// NewA4 starts the portal's A4 document: 18 mm margins, title and dates set, and a
+// footer of footer and the page number on every page; the first page is added.
+func NewA4(title, footer string, at time.Time) *Doc {
+	pdf := New("P", "mm", "A4")
+	pdf.SetCreationDate(at)
+	pdf.SetModificationDate(at)
+	pdf.SetTitle(title, true)
+	pdf.SetCreator("ISP client portal", true)
+	pdf.SetMargins(18, 18, 18)
+	pdf.SetAutoPageBreak(true, 18)
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-12)
+		pdf.SetFont(pdf.Family, "", 8)
+		pdf.SetTextColor(110, 110, 110)
+		pdf.CellFormat(0, 5, fmt.Sprintf("%s · %d", footer, pdf.PageNo()), "", 0, "R", false, 0, "")
+	})
+	pdf.AddPage()
+	return pdf
 }

@@ -1,7 +1,6 @@
 package gdpr
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/ispportal/portal/internal/pdffont"
@@ -11,21 +10,8 @@ import (
 // row, its columns as "label  value" lines. Labels come from the modules' locales
 // (T is the catalog bound to the reader's language); pdffont prints Czech letters.
 func WritePDF(w io.Writer, e Export, t func(key string, args ...any) string) error {
-	pdf := pdffont.New("P", "mm", "A4")
+	pdf := pdffont.NewA4(t("gdpr.export.title")+" – "+e.Client.Name, t("gdpr.export.client_no")+" "+e.Client.Number, e.GeneratedAt)
 	font := pdf.Family
-	pdf.SetCreationDate(e.GeneratedAt)
-	pdf.SetModificationDate(e.GeneratedAt)
-	pdf.SetTitle(t("gdpr.export.title")+" – "+e.Client.Name, true)
-	pdf.SetCreator("ISP client portal", true)
-	pdf.SetMargins(18, 18, 18)
-	pdf.SetAutoPageBreak(true, 18)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-12)
-		pdf.SetFont(font, "", 8)
-		pdf.SetTextColor(110, 110, 110)
-		pdf.CellFormat(0, 5, fmt.Sprintf("%s %s · %d", t("gdpr.export.client_no"), e.Client.Number, pdf.PageNo()), "", 0, "R", false, 0, "")
-	})
-	pdf.AddPage()
 	pdf.SetFont(font, "", 18)
 	pdf.SetTextColor(20, 20, 20)
 	pdf.CellFormat(0, 10, t("gdpr.export.title"), "", 1, "L", false, 0, "")

@@ -27,21 +27,8 @@ type SheetInput struct {
 func WriteSheet(w io.Writer, in SheetInput) error {
 	t := in.T
 	// pdffont gives the sheet a Unicode font (č, ř, ů), falling back to ASCII.
-	pdf := pdffont.New("P", "mm", "A4")
+	pdf := pdffont.NewA4(t("services.sheet.title")+" – "+in.Client.Name, t("services.sheet.client_no")+" "+in.Client.Number, in.Now)
 	font := pdf.Family
-	pdf.SetCreationDate(in.Now)
-	pdf.SetModificationDate(in.Now)
-	pdf.SetTitle(t("services.sheet.title")+" – "+in.Client.Name, true)
-	pdf.SetCreator("ISP client portal", true)
-	pdf.SetMargins(18, 18, 18)
-	pdf.SetAutoPageBreak(true, 18)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-12)
-		pdf.SetFont(font, "", 8)
-		pdf.SetTextColor(110, 110, 110)
-		pdf.CellFormat(0, 5, fmt.Sprintf("%s %s · %d", t("services.sheet.client_no"), in.Client.Number, pdf.PageNo()), "", 0, "R", false, 0, "")
-	})
-	pdf.AddPage()
 
 	pdf.SetFont(font, "", 18)
 	pdf.SetTextColor(125, 11, 20)
