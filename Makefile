@@ -3,7 +3,8 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/portal
 DATA ?= data
-LISTEN ?= :9080
+# The demo listens on loopback only; LISTEN=:9080 (or HOST:PORT) serves other machines too.
+LISTEN ?= 127.0.0.1:9080
 PKGS := ./...
 # staticcheck runs from the module proxy at a pinned version: no global tool needed.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -27,10 +28,9 @@ deps:
 	    || echo "deps: could not install fonts-dejavu-core; PDFs will drop diacritics"; \
 	fi
 
-## run: build, add the demo data (once, idempotent) and start the portal on :9080
+## run: build, add the demo data (once, idempotent) and start the portal on LISTEN (127.0.0.1:9080) with DATA (data)
 run: deps build
-	@$(BIN) --data $(DATA) demo
-	@echo "Open http://localhost$(LISTEN)/ (staff console: http://localhost$(LISTEN)/admin)"
+	@$(BIN) --data $(DATA) --listen $(LISTEN) demo
 	@$(BIN) --data $(DATA) --listen $(LISTEN) serve
 
 ## test: format and vet checks, every test with the race detector, every fuzz target briefly, then the browser suite

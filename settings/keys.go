@@ -22,6 +22,9 @@ var (
 	SMSNotify = text(Def{Key: "sms_notify", Type: Enum, Default: "disabled", Options: []string{"disabled", "gateway", "smpp"},
 		Section: SecSMS, Label: "SMS transport",
 		Help: "How SMS leave the system: disabled, an HTTP SMS gateway or an SMPP connection. The Send SMS tab is shown only when the chosen transport is configured and ci_sms_enable is on."})
+	PortalName = text(Def{Key: "ci_portal_name", Type: String, Section: SecGeneral, Max: 100,
+		Label: "Portal name",
+		Help:  "The ISP's name for its portal, shown beside the logo, in page titles and as the name of the app a subscriber installs on a phone. Empty: \"Client portal\" in the page's language."})
 	PortalURL = text(Def{Key: "ci_url", Type: URL, Section: SecGeneral,
 		Label: "Client portal address",
 		Help:  "Public address of the portal, used for links in e-mails (password links, helpdesk replies); its host name is also the name given in the SMTP greeting and in Message-IDs (else that of server_url, else the sender's domain). Never taken from the request's Host header."})

@@ -86,6 +86,7 @@ func New(d Deps, modules []Module) *App {
 	f.Get("/healthz", a.health.handler(d))
 	f.Get("/assets/theme/:theme/*", a.serveThemeFile)
 	f.Get("/assets/maintenance_logo.png", a.serveMaintenanceLogo)
+	a.mountInstallable(f)
 
 	// 6. page reads queue in arrival order for a place at the database (see admission).
 	f.Use(newAdmission(d.DB.Readers).handler)
@@ -97,6 +98,7 @@ func New(d Deps, modules []Module) *App {
 	f.Use(a.suspended)
 
 	f.Post("/lang", a.switchLanguage)
+	f.Get("/offline", a.offlinePage)
 
 	w.Menu = a.menu
 	// 9. the modules' own middleware, before any module's routes.
@@ -151,7 +153,7 @@ func (a *App) menu(c *fiber.Ctx) []web.MenuItem {
 		if info.Area != Client && info.Area != Public {
 			continue
 		}
-		if info.Gate != nil && !info.Gate(c) {
+		if (info.Gate != nil && !info.Gate(c)) || (info.MenuWhen != nil && !info.MenuWhen(c)) {
 			continue
 		}
 		out = append(out, info.Menu...)

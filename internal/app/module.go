@@ -47,8 +47,12 @@ type Info struct {
 	// helpdesk department takes portal requests"). Off: absent from the menu and its
 	// URLs answer 404. Nil means always on.
 	Gate func(c *fiber.Ctx) bool
-	// Menu entries, shown when Gate passes.
+	// Menu entries, shown when Gate passes (and MenuWhen, if set).
 	Menu []web.MenuItem
+	// MenuWhen hides the menu entries while the pages stay reachable (support requests
+	// give way to the helpdesk's entry when a department takes portal requests, but a
+	// client's earlier requests keep their addresses). Nil means always shown.
+	MenuWhen func(c *fiber.Ctx) bool
 	// Migrations, Templates and Locales are the module's embedded folders (nil if none).
 	Migrations fs.FS
 	Templates  fs.FS

@@ -113,8 +113,18 @@ func (d *Doc) MultiCell(w, h float64, txt, border, align string, fill bool) {
 func (d *Doc) SplitText(txt string, w float64) []string { return d.Fpdf.SplitText(d.tr(txt), w) }
 
 // LabelRow prints "label  value" at the left margin left, the label in a column of
-// labelW and the value wrapping beside it, lines h high.
+// labelW and the value wrapping beside it, lines h high. A row that would cross the
+// page's end starts on the next page whole: left to the automatic page break, the
+// label broke to one page and its value, written from the row's old height, to the
+// one after.
 func (d *Doc) LabelRow(left, labelW, h float64, label, value string) {
+	pageW, pageH := d.GetPageSize()
+	_, _, right, _ := d.GetMargins()
+	_, bottom := d.GetAutoPageBreak()
+	lines := max(len(d.SplitText(label, labelW)), len(d.SplitText(value, pageW-left-right-labelW)), 1)
+	if d.GetY()+float64(lines)*h > pageH-bottom {
+		d.AddPage()
+	}
 	y := d.GetY()
 	d.SetTextColor(85, 90, 96)
 	d.MultiCell(labelW, h, label, "", "L", false)

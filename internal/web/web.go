@@ -162,6 +162,15 @@ func (w *Web) T(c *fiber.Ctx, key string, args ...any) string {
 	return w.Catalog.T(w.Lang(c), key, args...)
 }
 
+// PortalName is the ISP's name for its portal, shown beside the logo, in page titles
+// and as the installed app's name: ci_portal_name, else the generic name in lang.
+func (w *Web) PortalName(lang string) string {
+	if n := settings.PortalName.Get(w.Settings); n != "" {
+		return n
+	}
+	return w.Catalog.T(lang, "app.name")
+}
+
 // Theme returns the theme selected by ci_skin_theme, or default.
 func (w *Web) Theme() string { return w.Themes.Resolve(settings.SkinTheme.Get(w.Settings)) }
 

@@ -34,16 +34,18 @@ var (
 
 // registerMailDefaults registers the built-in templates, used until staff store their
 // own (per invoice group and language) with `portal mail-template set`.
+// The password-link mail serves both a client asking for a link and staff creating a
+// first password for one who never had any, so it promises nothing about a current one.
 func registerMailDefaults(t *mail.Templates) {
 	registerLoginMail(t)
 	t.RegisterDefault(PurposeLink, "en", "Your client portal password",
 		"Hello $CLIENT_NAME$,\n\nto create a new password for the client portal (client number $CLIENT_NUMBER$), open this link:\n\n"+
-			"$CI_PASSWORD_LINK$\n\nThe link works once and only for a limited time. If you did not ask for it, ignore this e-mail: "+
-			"your current password stays valid.\n")
+			"$CI_PASSWORD_LINK$\n\nThe link works once and only for a limited time. If you did not expect this e-mail, ignore it: "+
+			"nothing changes until the link is used.\n")
 	t.RegisterDefault(PurposeLink, "cs", "Heslo do zákaznického portálu",
 		"Dobrý den, $CLIENT_NAME$,\n\nnové heslo do zákaznického portálu (číslo klienta $CLIENT_NUMBER$) si vytvoříte na této adrese:\n\n"+
-			"$CI_PASSWORD_LINK$\n\nOdkaz funguje jen jednou a jen omezenou dobu. Pokud jste o něj nežádali, e-mail ignorujte: "+
-			"vaše dosavadní heslo platí dál.\n")
+			"$CI_PASSWORD_LINK$\n\nOdkaz funguje jen jednou a jen omezenou dobu. Pokud jste tento e-mail nečekali, ignorujte ho: "+
+			"dokud odkaz nepoužijete, nic se nemění.\n")
 	t.RegisterDefault(PurposeChanged, "en", "Your client portal password was changed",
 		"Hello $CLIENT_NAME$,\n\nthe password of your client portal account (client number $CLIENT_NUMBER$) was changed just now.\n\n"+
 			"If this was not you, contact us at once.\n")

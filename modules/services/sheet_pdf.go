@@ -91,7 +91,8 @@ func WriteSheet(w io.Writer, in SheetInput) error {
 	return pdf.Output(w)
 }
 
-// row prints "label  value" with the value wrapping in its column.
+// row prints "label  value" with the value wrapping in its column (a row that would
+// cross the page's end starts on the next page whole; see pdffont.LabelRow).
 func row(pdf *pdffont.Doc, label, value string) { pdf.LabelRow(18, 55, 6, label, value) }
 
 func joinNonEmpty(sep string, parts ...string) string {
