@@ -35,6 +35,11 @@ type Web struct {
 	Menu func(c *fiber.Ctx) []MenuItem
 	// StaffMenu builds the staff console menu.
 	StaffMenu func(c *fiber.Ctx) []MenuItem
+	// SessionStarted, when set, runs after StartSession stored a client's own new
+	// session (a login, a password change; not a staff view): newDevice says the
+	// client had logged in before, but never from this device. The auth module sets
+	// it for the new-device mail. It must not fail the login: it logs its own errors.
+	SessionStarted func(c *fiber.Ctx, s Session, device string, newDevice bool)
 
 	proxies    []netip.Prefix
 	csrfKey    []byte
