@@ -36,13 +36,14 @@ type Web struct {
 	// StaffMenu builds the staff console menu.
 	StaffMenu func(c *fiber.Ctx) []MenuItem
 
-	proxies    []netip.Prefix
-	csrfKey    []byte
-	flashKey   []byte
-	csrfExempt map[string]func(c *fiber.Ctx) bool
-	bodyRules  map[string]BodyRule
-	limits     map[string]*limit
-	limitsMu   sync.Mutex
+	proxies      []netip.Prefix
+	csrfKey      []byte
+	flashKey     []byte
+	csrfExempt   map[string]func(c *fiber.Ctx) bool
+	bodyRules    map[string]BodyRule
+	bodyPatterns []bodyPattern
+	limits       map[string]*limit
+	limitsMu     sync.Mutex
 }
 
 // Options configure New.

@@ -25,23 +25,26 @@ import (
 const (
 	prefix = "/admin"
 
-	pathHome     = "/"
-	pathLogin    = "/login"
-	pathLogout   = "/logout"
-	pathLang     = "/lang"
-	pathAudit    = "/audit"
-	pathSettings = "/settings"
-	pathClients  = "/clients"
-	pathClient   = "/clients/:id"
-	pathViewAs   = "/clients/:id/viewas"
-	pathTools    = "/tools"
-	pathSuspend  = "/tools/suspend"
-	pathTheme    = "/tools/theme"
-	pathOutbox   = "/tools/outbox"
-	pathMail     = "/tools/outbox/:id"
-	pathRetry    = "/tools/outbox/:id/retry"
-	pathBackup   = "/tools/backup"
-	pathStaff    = "/staff"
+	pathHome       = "/"
+	pathLogin      = "/login"
+	pathLogout     = "/logout"
+	pathLang       = "/lang"
+	pathAudit      = "/audit"
+	pathSettings   = "/settings"
+	pathClients    = "/clients"
+	pathClient     = "/clients/:id"
+	pathClientNew  = "/clients/new"
+	pathClientEdit = "/clients/:id/edit"
+	pathClientNote = "/clients/:id/notes"
+	pathViewAs     = "/clients/:id/viewas"
+	pathTools      = "/tools"
+	pathSuspend    = "/tools/suspend"
+	pathTheme      = "/tools/theme"
+	pathOutbox     = "/tools/outbox"
+	pathMail       = "/tools/outbox/:id"
+	pathRetry      = "/tools/outbox/:id/retry"
+	pathBackup     = "/tools/backup"
+	pathStaff      = "/staff"
 
 	pathTemplates   = "/templates"
 	pathTemplateDel = "/templates/:id/delete"
@@ -55,6 +58,7 @@ const (
 	tplSettings   = "admin/settings"
 	tplClients    = "admin/clients"
 	tplClient     = "admin/client"
+	tplClientForm = "admin/client_form"
 	tplTools      = "admin/tools"
 	tplOutbox     = "admin/outbox"
 	tplOutboxMail = "admin/outbox_mail"
@@ -133,7 +137,13 @@ func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
 		console.Get(pathHome, perm.ConsoleUse, m.showHome),
 		console.Menu(console.Get(pathClients, perm.ClientsRead, m.showClients), "admin.menu.clients", 10),
+		// /clients/new before /clients/:id, which would take "new" for an id.
+		console.Get(pathClientNew, perm.ClientsWrite, m.showClientNew),
+		console.Post(pathClientNew, perm.ClientsWrite, m.saveClientNew),
 		console.Get(pathClient, perm.ClientsRead, m.showClient),
+		console.Get(pathClientEdit, perm.ClientsWrite, m.showClientEdit),
+		console.Post(pathClientEdit, perm.ClientsWrite, m.saveClientEdit),
+		console.Post(pathClientNote, perm.ClientsWrite, m.addNote),
 		console.Post(pathViewAs, perm.ClientsWrite, m.viewAsClient),
 		console.Menu(console.Get(pathTemplates, perm.TemplatesRead, m.showTemplates), "admin.menu.templates", 40),
 		console.Post(pathTemplates, perm.TemplatesWrite, m.saveTemplate),
