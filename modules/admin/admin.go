@@ -45,6 +45,9 @@ const (
 	pathRetry      = "/tools/outbox/:id/retry"
 	pathBackup     = "/tools/backup"
 	pathStaff      = "/staff"
+	pathGroups     = "/groups"
+	pathGroupNew   = "/groups/new"
+	pathGroup      = "/groups/:id"
 
 	pathTemplates   = "/templates"
 	pathTemplateDel = "/templates/:id/delete"
@@ -63,6 +66,8 @@ const (
 	tplOutbox     = "admin/outbox"
 	tplOutboxMail = "admin/outbox_mail"
 	tplStaff      = "admin/staff"
+	tplGroups     = "admin/groups"
+	tplGroup      = "admin/group"
 	tplTemplates  = "admin/templates"
 )
 
@@ -145,6 +150,11 @@ func (m *Module) staffPages() []app.StaffPage {
 		console.Post(pathClientEdit, perm.ClientsWrite, m.saveClientEdit),
 		console.Post(pathClientNote, perm.ClientsWrite, m.addNote),
 		console.Post(pathViewAs, perm.ClientsWrite, m.viewAsClient),
+		console.Menu(console.Get(pathGroups, perm.GroupsRead, m.showGroups), "admin.menu.groups", 35),
+		console.Get(pathGroupNew, perm.GroupsWrite, m.showGroup),
+		console.Post(pathGroupNew, perm.GroupsWrite, m.saveGroup),
+		console.Get(pathGroup, perm.GroupsRead, m.showGroup),
+		console.Post(pathGroup, perm.GroupsWrite, m.saveGroup),
 		console.Menu(console.Get(pathTemplates, perm.TemplatesRead, m.showTemplates), "admin.menu.templates", 40),
 		console.Post(pathTemplates, perm.TemplatesWrite, m.saveTemplate),
 		console.Post(pathTemplateDel, perm.TemplatesWrite, m.deleteTemplate),
