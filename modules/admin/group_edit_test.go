@@ -53,7 +53,10 @@ func TestInvoiceGroupsConsole(t *testing.T) {
 	// Bad input: refused beside the field, nothing changed.
 	before, _ := core.GroupByID(context.Background(), env.Deps.DB.R, id)
 	other := env.AddGroup("Residential")
-	env.Tx(func(tx *sql.Tx) error { _, err := tx.Exec(`UPDATE invoice_groups SET external_id = 'res' WHERE id = ?`, other); return err })
+	env.Tx(func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE invoice_groups SET external_id = 'res' WHERE id = ?`, other)
+		return err
+	})
 	for field, v := range map[string]string{"name": " ", "email": "x@", "web": "javascript:alert(1)", "iban": "12345",
 		"currency": "Kč", "country": "CZE", "external_id": "res", "supplier_name": "A\u202eB", "bic": strings.Repeat("X", 12)} {
 		f := groupForm("Firmy")
