@@ -58,6 +58,7 @@ const (
 	ToolsWrite     Action = "tools.write"
 	AuditRead      Action = "audit.read"
 	StaffRead      Action = "staff.read"
+	StaffWrite     Action = "staff.write" // staff accounts: add, edit, deactivate, password, unlock
 )
 
 const (
@@ -110,6 +111,7 @@ var table = map[Action][]string{
 	ToolsWrite:     {a},
 	AuditRead:      {a, r},
 	StaffRead:      {a, r},
+	StaffWrite:     {a},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is

@@ -45,6 +45,10 @@ const (
 	pathRetry      = "/tools/outbox/:id/retry"
 	pathBackup     = "/tools/backup"
 	pathStaff      = "/staff"
+	pathStaffNew   = "/staff/new"
+	pathStaffOne   = "/staff/:id"
+	pathStaffPass  = "/staff/:id/password"
+	pathStaffUnl   = "/staff/:id/unlock"
 	pathGroups     = "/groups"
 	pathGroupNew   = "/groups/new"
 	pathGroup      = "/groups/:id"
@@ -55,20 +59,21 @@ const (
 
 // Templates.
 const (
-	tplLogin      = "admin/login"
-	tplHome       = "admin/home"
-	tplAudit      = "admin/audit"
-	tplSettings   = "admin/settings"
-	tplClients    = "admin/clients"
-	tplClient     = "admin/client"
-	tplClientForm = "admin/client_form"
-	tplTools      = "admin/tools"
-	tplOutbox     = "admin/outbox"
-	tplOutboxMail = "admin/outbox_mail"
-	tplStaff      = "admin/staff"
-	tplGroups     = "admin/groups"
-	tplGroup      = "admin/group"
-	tplTemplates  = "admin/templates"
+	tplLogin       = "admin/login"
+	tplHome        = "admin/home"
+	tplAudit       = "admin/audit"
+	tplSettings    = "admin/settings"
+	tplClients     = "admin/clients"
+	tplClient      = "admin/client"
+	tplClientForm  = "admin/client_form"
+	tplTools       = "admin/tools"
+	tplOutbox      = "admin/outbox"
+	tplOutboxMail  = "admin/outbox_mail"
+	tplStaff       = "admin/staff"
+	tplStaffMember = "admin/staff_member"
+	tplGroups      = "admin/groups"
+	tplGroup       = "admin/group"
+	tplTemplates   = "admin/templates"
 )
 
 // Limits.
@@ -168,6 +173,12 @@ func (m *Module) staffPages() []app.StaffPage {
 		console.Post(pathRetry, perm.ToolsWrite, m.retryMail),
 		console.Post(pathBackup, perm.ToolsWrite, m.downloadBackup),
 		console.Menu(console.Get(pathStaff, perm.StaffRead, m.showStaff), "admin.menu.staff", 70),
+		console.Get(pathStaffNew, perm.StaffWrite, m.showStaffMember),
+		console.Post(pathStaffNew, perm.StaffWrite, m.saveStaffMember),
+		console.Get(pathStaffOne, perm.StaffRead, m.showStaffMember),
+		console.Post(pathStaffOne, perm.StaffWrite, m.saveStaffMember),
+		console.Post(pathStaffPass, perm.StaffWrite, m.resetStaffPassword),
+		console.Post(pathStaffUnl, perm.StaffWrite, m.unlockStaff),
 		console.Menu(console.Get(pathAudit, perm.AuditRead, m.showAudit), "admin.menu.audit", 80),
 	}
 }
