@@ -217,7 +217,7 @@ func (m *Module) clientMethods() []*rpc.Method {
 				if err != nil {
 					return out, err
 				}
-				cl.Active = true
+				cl.Active, cl.InactiveReason = true, "" // the reason staff gave no longer holds
 				if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
 					return out, err
 				}
