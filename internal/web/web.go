@@ -41,13 +41,14 @@ type Web struct {
 	// it for the new-device mail. It must not fail the login: it logs its own errors.
 	SessionStarted func(c *fiber.Ctx, s Session, device string, newDevice bool)
 
-	proxies    []netip.Prefix
-	csrfKey    []byte
-	flashKey   []byte
-	csrfExempt map[string]func(c *fiber.Ctx) bool
-	bodyRules  map[string]BodyRule
-	limits     map[string]*limit
-	limitsMu   sync.Mutex
+	proxies      []netip.Prefix
+	csrfKey      []byte
+	flashKey     []byte
+	csrfExempt   map[string]func(c *fiber.Ctx) bool
+	bodyRules    map[string]BodyRule
+	bodyPatterns []bodyPattern
+	limits       map[string]*limit
+	limitsMu     sync.Mutex
 }
 
 // Options configure New.
