@@ -67,7 +67,7 @@ const (
 	// roles only: the billing system's machine account cannot take over a login.
 	FactorsRead  Action = "factors.read"
 	FactorsWrite Action = "factors.write"
-	StaffWrite     Action = "staff.write" // staff accounts: add, edit, deactivate, password, unlock
+	StaffWrite   Action = "staff.write" // staff accounts: add, edit, deactivate, password, unlock
 )
 
 const (
@@ -127,7 +127,7 @@ var table = map[Action][]string{
 
 	FactorsRead:  {a, s, r},
 	FactorsWrite: {a, s},
-	StaffWrite:     {a},
+	StaffWrite:   {a},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is
