@@ -257,6 +257,17 @@ func (w *Web) FormError(c *fiber.Ctx, tpl, title string, data any, errs map[stri
 	return w.Render(c, tpl, p)
 }
 
+// ShowForm renders a form page with the values typed and their field errors: 422 when
+// there are errors, else 200 (a first view, or a form shown again after a save).
+func (w *Web) ShowForm(c *fiber.Ctx, tpl, title string, data any, errs, form map[string]string) error {
+	p := w.NewPage(c, title, data)
+	p.Form, p.Errors = form, errs
+	if len(errs) > 0 {
+		p.Status = fiber.StatusUnprocessableEntity
+	}
+	return w.Render(c, tpl, p)
+}
+
 // Redirect sends the browser to a local path with 303, so a reload never re-posts.
 func (w *Web) Redirect(c *fiber.Ctx, path string) error {
 	return c.Redirect(w.BasePath+path, fiber.StatusSeeOther)

@@ -228,12 +228,7 @@ func (m *Module) renderGroup(c *fiber.Ctx, g core.InvoiceGroup, form, errs map[s
 	if g.ID != 0 {
 		title = "admin.groups.edit"
 	}
-	p := m.d.Web.NewPage(c, title, d)
-	p.Form, p.Errors = form, errs
-	if len(errs) > 0 {
-		p.Status = fiber.StatusUnprocessableEntity
-	}
-	return m.d.Web.Render(c, tplGroup, p)
+	return m.d.Web.ShowForm(c, tplGroup, title, d, errs, form)
 }
 
 // groupErrorKeys are the console's messages for StoreGroup's refusals.

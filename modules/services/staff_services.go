@@ -130,12 +130,7 @@ func (m *Module) renderStaffService(c *fiber.Ctx, cl core.Client, s Service, for
 	if s.ID == 0 {
 		title = "services.staff.new"
 	}
-	p := m.d.Web.NewPage(c, title, d)
-	p.Form, p.Errors = form, errs
-	if len(errs) > 0 {
-		p.Status = fiber.StatusUnprocessableEntity
-	}
-	return m.d.Web.Render(c, tplStaffService, p)
+	return m.d.Web.ShowForm(c, tplStaffService, title, d, errs, form)
 }
 
 // saveStaffService handles POST /admin/clients/:id/services/new and POST

@@ -77,12 +77,7 @@ func (m *Module) renderStaffTariffs(c *fiber.Ctx, form, errs map[string]string, 
 	}
 	d := staffTariffsData{Tariffs: list, Kinds: Kinds, Periods: tariffPeriods, Editing: editing, Fields: tariffFields,
 		CanWrite: console.Can(m.d.Web, c, perm.ServicesWrite)}
-	p := m.d.Web.NewPage(c, "services.staff.tariffs", d)
-	p.Form, p.Errors = form, errs
-	if len(errs) > 0 {
-		p.Status = fiber.StatusUnprocessableEntity
-	}
-	return m.d.Web.Render(c, tplStaffTariffs, p)
+	return m.d.Web.ShowForm(c, tplStaffTariffs, "services.staff.tariffs", d, errs, form)
 }
 
 // saveStaffTariff handles POST /admin/tariffs: a new tariff (id empty) or a changed
