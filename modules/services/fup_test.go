@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata"
+
+	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/dashboard"
 )
 
 func TestFUPUnderAndOver(t *testing.T) {
@@ -87,4 +90,14 @@ func TestFUPWithoutLimit(t *testing.T) {
 	if _, ok, err := FUP(context.Background(), TrafficStore(f.env.Deps), s, f.env.Clock.Now()); ok || err != nil {
 		t.Fatalf("FUP for a tariff without limit: ok=%v err=%v", ok, err)
 	}
+}
+
+// The dashboard's services card carries the same forecast as the traffic page.
+func TestFUPForecastOnDashboard(t *testing.T) {
+	f := newFixtureIn(t, testkit.New(t, New, dashboard.New))
+	f.env.Set("ci_display_dashboard", "1")
+	f.ingest(t, steady(f.netDHCP, f.env.Clock.Now().Add(-12*time.Hour), 144, 4_000_000))
+	b := f.env.Browser().LoginAs(f.clientA)
+	b.Get("/dashboard").Expect(t, 200, "Used 634 MB of 1 GB", "At this rate you reach your 1 GB on 2026-11-03.")
+	f.env.Browser().LoginAs(f.clientB).Get("/dashboard").Expect(t, 200).Lacks(t, "At this rate")
 }
