@@ -20,6 +20,7 @@ import (
 	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/modules/payments"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
 )
@@ -56,6 +57,8 @@ func keyFamilies() map[string][]string {
 		"invoices.filter_":      invoiceStates,
 		"invoices.state_":       invoiceStates,
 		"invoices.method_":      invoices.Methods,
+		"payments.state_":       payments.States,
+		"payments.explain_":     payments.States,
 		"requests.cat.":         requests.Categories,
 		"requests.state.":       requests.States,
 		"services.kind.":        services.Kinds,

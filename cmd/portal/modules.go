@@ -13,6 +13,7 @@ import (
 	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/modules/payments"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
 	"github.com/ispportal/portal/modules/sms"
@@ -23,7 +24,7 @@ import (
 var modules = []app.Constructor{
 	info.New, requests.New, contact.New, buttons.New,
 	services.New,
-	invoices.New,
+	invoices.New, payments.New,
 	documents.New, files.New, gdpr.New,
 	sms.New, helpdesk.New,
 	auth.New,

@@ -144,6 +144,10 @@ type Hooks struct {
 	// traffic tables). Each module that keeps such data appends one; empty when none is
 	// mounted.
 	ClientDeleting []func(ctx context.Context, tx *sql.Tx, clientID int64) error
+	// Money records money a client paid and answers what a client still owes; set by
+	// the module that owns payments and invoices (invoices), read by the modules that
+	// take money (payments, vouchers). Nil fields: not mounted.
+	Money Money
 }
 
 // Sub returns the folder dir of a module's embedded files (migrations, templates,

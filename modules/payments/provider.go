@@ -1,0 +1,118 @@
+package payments
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/ispportal/portal/settings"
+	"github.com/stripe/stripe-go/v82"
+)
+
+// Checkout is what the portal asks a provider to collect: always the server's amount.
+type Checkout struct {
+	AttemptID   int64
+	Amount      int64 // minor units
+	Currency    string
+	Description string
+	Email       string
+	SuccessURL  string
+	CancelURL   string
+}
+
+// Outcome is what a provider says of a payment it took.
+type Outcome struct {
+	Ref      string
+	State    string // one of the attempt states
+	Amount   int64
+	Currency string
+}
+
+// Provider is an online payment gateway: it starts a hosted payment and answers the
+// state of one it started. Webhooks are provider-specific (see webhook.go).
+type Provider interface {
+	Name() string
+	// Start creates the hosted payment and returns its reference and the address the
+	// subscriber is sent to.
+	Start(ctx context.Context, co Checkout) (ref, url string, err error)
+	// Status asks the provider for the state of a payment it started.
+	Status(ctx context.Context, ref string) (Outcome, error)
+}
+
+// ErrNotConfigured: the provider has no keys, or the portal no public address.
+var ErrNotConfigured = errors.New("payments: provider not configured")
+
+// stripeProvider takes payments with Stripe Checkout (card, SEPA debit, wallets: the
+// payment methods switched on in the Stripe dashboard).
+type stripeProvider struct{ sc *stripe.Client }
+
+// newStripe builds the Stripe client from the settings; ErrNotConfigured without a key.
+func newStripe(st *settings.Store) (*stripeProvider, error) {
+	key := settings.StripeSecretKey.Get(st)
+	if key == "" || settings.StripeWebhookSecret.Get(st) == "" {
+		return nil, ErrNotConfigured
+	}
+	cfg := &stripe.BackendConfig{HTTPClient: &http.Client{Timeout: 30 * time.Second}, MaxNetworkRetries: stripe.Int64(2),
+		LeveledLogger: &stripe.LeveledLogger{Level: stripe.LevelNull}} // errors are logged by the caller
+	if u := settings.StripeAPIURL.Get(st); u != "" {
+		cfg.URL = stripe.String(u)
+	}
+	backends := stripe.NewBackendsWithConfig(cfg)
+	return &stripeProvider{sc: stripe.NewClient(key, stripe.WithBackends(backends))}, nil
+}
+
+func (p *stripeProvider) Name() string { return providerStripe }
+
+func (p *stripeProvider) Start(ctx context.Context, co Checkout) (string, string, error) {
+	params := &stripe.CheckoutSessionCreateParams{
+		Mode:              stripe.String(string(stripe.CheckoutSessionModePayment)),
+		SuccessURL:        stripe.String(co.SuccessURL),
+		CancelURL:         stripe.String(co.CancelURL),
+		ClientReferenceID: stripe.String(attemptRef(co.AttemptID)),
+		LineItems: []*stripe.CheckoutSessionCreateLineItemParams{{
+			Quantity: stripe.Int64(1),
+			PriceData: &stripe.CheckoutSessionCreateLineItemPriceDataParams{
+				Currency:    stripe.String(lower(co.Currency)),
+				UnitAmount:  stripe.Int64(co.Amount),
+				ProductData: &stripe.CheckoutSessionCreateLineItemPriceDataProductDataParams{Name: stripe.String(co.Description)},
+			},
+		}},
+	}
+	if co.Email != "" {
+		params.CustomerEmail = stripe.String(co.Email)
+	}
+	params.AddMetadata("attempt", attemptRef(co.AttemptID))
+	// The attempt id makes a retried request one session, never two.
+	params.SetIdempotencyKey("portal-attempt-" + attemptRef(co.AttemptID))
+	s, err := p.sc.V1CheckoutSessions.Create(ctx, params)
+	if err != nil {
+		return "", "", err
+	}
+	return s.ID, s.URL, nil
+}
+
+func (p *stripeProvider) Status(ctx context.Context, ref string) (Outcome, error) {
+	s, err := p.sc.V1CheckoutSessions.Retrieve(ctx, ref, nil)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return sessionOutcome(s, ""), nil
+}
+
+// sessionOutcome maps a Checkout session (from the API or an event) to an outcome.
+// eventType refines it: an async failure or an expiry.
+func sessionOutcome(s *stripe.CheckoutSession, eventType stripe.EventType) Outcome {
+	o := Outcome{Ref: s.ID, Amount: s.AmountTotal, Currency: upper(string(s.Currency)), State: StatePending}
+	switch {
+	case eventType == stripe.EventTypeCheckoutSessionAsyncPaymentFailed:
+		o.State = StateFailed
+	case eventType == stripe.EventTypeCheckoutSessionExpired || s.Status == stripe.CheckoutSessionStatusExpired:
+		o.State = StateExpired
+	case s.PaymentStatus == stripe.CheckoutSessionPaymentStatusPaid:
+		o.State = StatePaid
+	case s.Status == stripe.CheckoutSessionStatusComplete:
+		o.State = StateProcessing // SEPA debit: accepted, money on its way
+	}
+	return o
+}
