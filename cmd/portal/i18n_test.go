@@ -23,6 +23,7 @@ import (
 	"github.com/ispportal/portal/modules/payments"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
+	"github.com/ispportal/portal/modules/vouchers"
 )
 
 // Shared namespaces of translation keys; every module's name is one too.
@@ -59,6 +60,7 @@ func keyFamilies() map[string][]string {
 		"invoices.method_":      invoices.Methods,
 		"payments.state_":       payments.States,
 		"payments.explain_":     payments.States,
+		"vouchers.staff.":       vouchers.FormFields,
 		"requests.cat.":         requests.Categories,
 		"requests.state.":       requests.States,
 		"services.kind.":        services.Kinds,

@@ -17,6 +17,7 @@ import (
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
 	"github.com/ispportal/portal/modules/sms"
+	"github.com/ispportal/portal/modules/vouchers"
 )
 
 // modules is the one explicit list of everything the portal mounts, in order: the
@@ -24,7 +25,7 @@ import (
 var modules = []app.Constructor{
 	info.New, requests.New, contact.New, buttons.New,
 	services.New,
-	invoices.New, payments.New,
+	invoices.New, payments.New, vouchers.New,
 	documents.New, files.New, gdpr.New,
 	sms.New, helpdesk.New,
 	auth.New,

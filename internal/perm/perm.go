@@ -49,6 +49,8 @@ const (
 	ConsentsWrite    Action = "consents.write"
 	DepartmentsWrite Action = "departments.write"
 	ContactRead      Action = "contact.read"
+	VouchersRead     Action = "vouchers.read"
+	VouchersWrite    Action = "vouchers.write"
 
 	SettingsRead   Action = "settings.read"
 	SettingsWrite  Action = "settings.write"
@@ -101,6 +103,8 @@ var table = map[Action][]string{
 	ConsentsWrite:    {a, p},
 	DepartmentsWrite: {a, p},
 	ContactRead:      {a, r},
+	VouchersRead:     {a, s, p, r},
+	VouchersWrite:    {a, p},
 
 	SettingsRead:   {a, p, r},
 	SettingsWrite:  {a},

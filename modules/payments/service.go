@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
@@ -87,7 +86,7 @@ func (m *Module) Start(ctx context.Context, p Provider, r Request) (Attempt, str
 // refillAmount parses the typed amount ("500", "500.50", "500,5") into minor units
 // and checks it against the staff's bounds.
 func (m *Module) refillAmount(s string) (int64, error) {
-	minor, ok := parseAmount(s)
+	minor, ok := core.ParseAmount(s)
 	if !ok {
 		return 0, ErrAmountForm
 	}
@@ -96,18 +95,6 @@ func (m *Module) refillAmount(s string) (int64, error) {
 		return 0, ErrAmount
 	}
 	return minor, nil
-}
-
-// parseAmount reads a positive amount with at most two decimals into minor units.
-func parseAmount(s string) (int64, bool) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	whole, frac, _ := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
-	if whole == "" || len(whole) > 9 || len(frac) > 2 || strings.Trim(whole+frac, "0123456789") != "" {
-		return 0, false
-	}
-	w, _ := strconv.ParseInt(whole, 10, 64)
-	f, _ := strconv.ParseInt((frac + "00")[:2], 10, 64)
-	return w*100 + f, true
 }
 
 // Apply records what the provider says of a payment, from the return redirect or a
