@@ -49,3 +49,8 @@ func PortalBase(st *Store) string {
 	}
 	return ""
 }
+
+// PayLinkDays is how long a pay-without-login link stays valid.
+var PayLinkDays = integer(Def{Key: "ci_pay_link_days", Default: "30", Min: 1, Max: 365, Section: SecPayments,
+	Label: "Pay link validity (days)",
+	Help:  "How long a signed link that pays one invoice without logging in (payments.link in the API, for the invoice e-mail) stays valid."})

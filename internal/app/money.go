@@ -22,6 +22,12 @@ type Money struct {
 	// OpenInvoice is one unpaid invoice of the client; core.ErrNotFound when it is not
 	// the client's, or is paid.
 	OpenInvoice func(ctx context.Context, q core.Querier, clientID, invoiceID int64) (OpenInvoice, error)
+	// InvoiceClient is the client of an invoice, found by its id or, when id is 0, by
+	// the billing system's external id; core.ErrNotFound when there is none.
+	InvoiceClient func(ctx context.Context, q core.Querier, id int64, externalID string) (clientID, invoiceID int64, err error)
+	// Since lists payments with an id above after, by id, at most limit: the cursor
+	// the billing system follows to learn of payments taken in the portal.
+	Since func(ctx context.Context, q core.Querier, after int64, limit int) ([]MoneyOut, error)
 	// Currencies are the currencies of the client's invoices and payments, for the
 	// balance refill form (empty when the client has none).
 	Currencies func(ctx context.Context, q core.Querier, clientID int64) ([]string, error)
@@ -48,4 +54,18 @@ type OpenInvoice struct {
 	Due      time.Time
 	Open     int64 // minor units still to pay (the amount with VAT less payments tied to it)
 	Currency string
+}
+
+// MoneyOut is a stored payment as the billing system reads it.
+type MoneyOut struct {
+	ID         int64
+	ClientID   int64
+	ExternalID string
+	PaidOn     time.Time
+	Amount     int64
+	Currency   string
+	Method     string
+	InvoiceID  int64
+	Note       string
+	CreatedAt  time.Time
 }

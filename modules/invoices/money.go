@@ -13,7 +13,8 @@ import (
 // money (online payments, vouchers): they record payments here, in their own
 // transaction, and read what a client still owes.
 func moneyHook() app.Money {
-	return app.Money{Record: recordMoney, OpenInvoices: openInvoices, OpenInvoice: openInvoice, Currencies: currencies}
+	return app.Money{Record: recordMoney, OpenInvoices: openInvoices, OpenInvoice: openInvoice, Currencies: currencies,
+		InvoiceClient: invoiceClient, Since: paymentsSince}
 }
 
 // recordMoney saves the payment and marks the invoice it pays paid once nothing is
@@ -73,4 +74,25 @@ func currencies(ctx context.Context, q core.Querier, clientID int64) ([]string, 
 	return core.List(ctx, q, func(r core.Row) (string, error) { var s string; return s, r.Scan(&s) },
 		`SELECT currency FROM invoices WHERE client_id = ? UNION SELECT currency FROM payments WHERE client_id = ? ORDER BY 1`,
 		clientID, clientID)
+}
+
+func invoiceClient(ctx context.Context, q core.Querier, id int64, externalID string) (int64, int64, error) {
+	var client int64
+	err := q.QueryRowContext(ctx, `SELECT client_id, id FROM invoices WHERE (? > 0 AND id = ?) OR (? = 0 AND external_id = ?)`,
+		id, id, id, externalID).Scan(&client, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, core.ErrNotFound
+	}
+	return client, id, err
+}
+
+func paymentsSince(ctx context.Context, q core.Querier, after int64, limit int) ([]app.MoneyOut, error) {
+	return core.List(ctx, q, func(r core.Row) (app.MoneyOut, error) {
+		var p app.MoneyOut
+		var on, created string
+		err := r.Scan(&p.ID, &p.ClientID, &p.ExternalID, &on, &p.Amount, &p.Currency, &p.Method, &p.InvoiceID, &p.Note, &created)
+		p.PaidOn, p.CreatedAt = parseDate(on), core.ParseTime(created)
+		return p, err
+	}, `SELECT id, client_id, COALESCE(external_id, ''), paid_on, amount, currency, method, COALESCE(invoice_id, 0), note, created_at
+		FROM payments WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/stripemock"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/invoices"
@@ -27,10 +28,10 @@ type fixture struct {
 	invoice    int64
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, more ...app.Constructor) *fixture {
 	t.Helper()
 	mock := stripemock.Start(t)
-	env := testkit.New(t, invoices.New, payments.New)
+	env := testkit.New(t, append([]app.Constructor{invoices.New, payments.New}, more...)...)
 	f := &fixture{env: env}
 	for _, m := range env.Modules {
 		if pm, ok := m.(*payments.Module); ok {

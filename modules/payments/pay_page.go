@@ -106,16 +106,31 @@ func (m *Module) returned(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !a.Final() && a.ProviderRef != "" {
-		if p, perr := m.provider(); perr == nil {
-			if o, serr := p.Status(c.UserContext(), a.ProviderRef); serr != nil {
-				m.d.Log.Warn("payments: provider status failed", "attempt", a.ID, "err", serr)
-			} else if err := m.applyTx(c, p.Name(), o, "client:"+m.d.Web.Client(c).Number); err != nil {
-				return err
-			}
-		}
+	if _, err := m.refresh(c, a, "client:"+m.d.Web.Client(c).Number); err != nil {
+		return err
 	}
 	return m.d.Web.Redirect(c, attemptPath(a.ID))
+}
+
+// refresh asks the provider for the state of an attempt not yet final and applies
+// it; a provider that does not answer leaves the attempt as it was.
+func (m *Module) refresh(c *fiber.Ctx, a Attempt, actor string) (Attempt, error) {
+	if a.Final() || a.ProviderRef == "" {
+		return a, nil
+	}
+	p, err := m.provider()
+	if err != nil {
+		return a, nil
+	}
+	o, err := p.Status(c.UserContext(), a.ProviderRef)
+	if err != nil {
+		m.d.Log.Warn("payments: provider status failed", "attempt", a.ID, "err", err)
+		return a, nil
+	}
+	if err := m.applyTx(c, p.Name(), o, actor); err != nil {
+		return a, err
+	}
+	return AttemptForClient(c.UserContext(), m.d.DB.R, a.ClientID, a.ID)
 }
 
 func (m *Module) cancelled(c *fiber.Ctx) error {

@@ -29,6 +29,7 @@ const (
 
 	tplPay     = "payments/pay"
 	tplAttempt = "payments/attempt"
+	tplLink    = "payments/link"
 
 	// startLimit is how many payments one address may start per hour.
 	startLimit = 30
@@ -63,6 +64,8 @@ func (m *Module) Info() app.Info {
 		Gate:   func(c *fiber.Ctx) bool { return settings.PaymentsEnable.Get(m.d.Settings) },
 		Menu:   []web.MenuItem{{Key: "payments.menu", Path: prefix, Order: 32}},
 		Seed:   m.seed,
+
+		Methods: m.methods(),
 	}.Embed(files)
 }
 
@@ -70,6 +73,8 @@ func (m *Module) Info() app.Info {
 func (m *Module) Mount(r fiber.Router) {
 	m.d.Web.ExemptCSRF(prefix+pathWebhookStripe, func(*fiber.Ctx) bool { return true })
 	r.Post(pathWebhookStripe, m.stripeWebhook)
+	r.Get(pathLink, m.showLink)
+	r.Post(pathLink, m.d.Web.RateLimit("payments-link", startLimit, time.Hour), m.payLink)
 	login := m.d.Web.RequireClient()
 	limit := m.d.Web.RateLimit("payments-start", startLimit, time.Hour)
 	r.Get(pathPay, login, m.showPay)

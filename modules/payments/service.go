@@ -29,6 +29,9 @@ type Request struct {
 	Refill    string // the typed refill amount, whole units or with two decimals
 	Email     string
 	Actor, IP string
+	// Link is the pay link's path (without the leading slash) when the payment was
+	// started from one: the provider returns there instead of to the logged-in pages.
+	Link string
 }
 
 // Start decides the amount, stores the attempt, creates the provider's hosted payment
@@ -69,8 +72,12 @@ func (m *Module) Start(ctx context.Context, p Provider, r Request) (Attempt, str
 		return a, "", err
 	}
 	id := strconv.FormatInt(a.ID, 10)
+	success, cancel := base+"pay/return/"+id, base+"pay/cancel/"+id
+	if r.Link != "" {
+		success, cancel = base+r.Link+"?attempt="+id, base+r.Link+"?attempt="+id+"&cancel=1"
+	}
 	ref, url, err := p.Start(ctx, Checkout{AttemptID: a.ID, Amount: a.Amount, Currency: a.Currency, Description: desc, Email: r.Email,
-		SuccessURL: base + "pay/return/" + id, CancelURL: base + "pay/cancel/" + id})
+		SuccessURL: success, CancelURL: cancel})
 	if err != nil {
 		m.d.Log.Warn("payments: provider refused a payment", "provider", p.Name(), "attempt", a.ID, "err", err)
 		a.State = StateFailed
