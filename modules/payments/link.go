@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -127,8 +128,10 @@ func (m *Module) showLink(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	_, perr := m.provider()
-	d.Configured = perr == nil
+	p, perr := m.provider()
+	if d.Configured = perr == nil; d.Configured {
+		web.AllowFormAction(c, p.FormAction())
+	}
 	return m.d.Web.Show(c, tplLink, "payments.link_title", d)
 }
 

@@ -28,7 +28,10 @@ var errorKeys = map[error]string{
 
 func (m *Module) payData(c *fiber.Ctx) (payData, error) {
 	ctx, clientID := c.UserContext(), m.d.Web.ClientID(c)
-	_, cfgErr := m.provider()
+	p, cfgErr := m.provider()
+	if cfgErr == nil {
+		web.AllowFormAction(c, p.FormAction())
+	}
 	d := payData{Configured: cfgErr == nil && settings.PortalBase(m.d.Settings) != "",
 		RefillMin: settings.RefillMin.Get(m.d.Settings), RefillMax: settings.RefillMax.Get(m.d.Settings),
 		Currency: settings.RefillCurrency.Get(m.d.Settings)}

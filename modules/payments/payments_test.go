@@ -22,7 +22,14 @@ import (
 func TestPayInvoiceWebhookThenReturn(t *testing.T) {
 	f := newFixture(t)
 	b := f.env.Browser().LoginAs(f.alice)
-	b.Get("/pay").Expect(t, 200, "FV-1", "1,210.00", "Pay now")
+	page := b.Get("/pay").Expect(t, 200, "FV-1", "1,210.00", "Pay now")
+	// Chromium checks the redirect after the form against form-action.
+	if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' https://checkout.stripe.com;") {
+		t.Fatalf("CSP %q does not admit Stripe Checkout in form-action", csp)
+	}
+	if csp := b.Get("/invoices").Header.Get("Content-Security-Policy"); strings.Contains(csp, "stripe") {
+		t.Fatalf("another page admits Stripe: %q", csp)
+	}
 	r := start(b, "/pay/invoice/"+itoa(f.invoice), url.Values{"amount": {"1"}, "currency": {"EUR"}})
 	r.Expect(t, http.StatusSeeOther)
 	if loc := r.Header.Get("Location"); !strings.HasPrefix(loc, "https://checkout.stripe.com/") {

@@ -33,6 +33,9 @@ type Outcome struct {
 // state of one it started. Webhooks are provider-specific (see webhook.go).
 type Provider interface {
 	Name() string
+	// FormAction is the CSP source of the provider's hosted page, which the pay forms'
+	// redirect goes to (Chromium checks that redirect against form-action).
+	FormAction() string
 	// Start creates the hosted payment and returns its reference and the address the
 	// subscriber is sent to.
 	Start(ctx context.Context, co Checkout) (ref, url string, err error)
@@ -63,6 +66,10 @@ func newStripe(st *settings.Store) (*stripeProvider, error) {
 }
 
 func (p *stripeProvider) Name() string { return providerStripe }
+
+// FormAction: Stripe Checkout's pages, whatever API address is configured (stripe-mock
+// answers with checkout.stripe.com addresses too).
+func (p *stripeProvider) FormAction() string { return "https://checkout.stripe.com" }
 
 func (p *stripeProvider) Start(ctx context.Context, co Checkout) (string, string, error) {
 	params := &stripe.CheckoutSessionCreateParams{
