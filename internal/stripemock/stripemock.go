@@ -48,7 +48,7 @@ func binary(t testing.TB) string {
 // base address (http://127.0.0.1:PORT); it is stopped when the test ends.
 func Start(t testing.TB) string {
 	t.Helper()
-	cmd := exec.Command(binary(t), "-http-addr", "127.0.0.1:")
+	cmd := exec.Command(binary(t), "-http-addr", "127.0.0.1:", "-https-addr", "127.0.0.1:")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

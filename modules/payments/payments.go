@@ -65,7 +65,9 @@ func (m *Module) Info() app.Info {
 		Menu:   []web.MenuItem{{Key: "payments.menu", Path: prefix, Order: 32}},
 		Seed:   m.seed,
 
-		Methods: m.methods(),
+		Methods:      m.methods(),
+		Worker:       m.autopayWorker,
+		MailDefaults: registerMailDefaults,
 	}.Embed(files)
 }
 
@@ -83,4 +85,7 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Get(pathReturn, login, m.returned)
 	r.Get(pathCancel, login, m.cancelled)
 	r.Get(pathAttempt, login, m.showAttempt)
+	r.Get(pathAutopay, login, m.showAutopay)
+	r.Post(pathAutopaySetup, login, limit, m.setupAutopay)
+	r.Post(pathAutopayRemove, login, m.removeAutopay)
 }

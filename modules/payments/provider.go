@@ -123,3 +123,73 @@ func sessionOutcome(s *stripe.CheckoutSession, eventType stripe.EventType) Outco
 	}
 	return o
 }
+
+// customer creates the provider's customer of a client (for saved payment methods).
+func (p *stripeProvider) customer(ctx context.Context, clientNumber, email string) (string, error) {
+	params := &stripe.CustomerCreateParams{}
+	if email != "" {
+		params.Email = stripe.String(email)
+	}
+	params.AddMetadata("client", clientNumber)
+	c, err := p.sc.V1Customers.Create(ctx, params)
+	if err != nil {
+		return "", err
+	}
+	return c.ID, nil
+}
+
+// setup starts a Checkout session in setup mode: the subscriber saves a card or a
+// SEPA mandate for later off-session charges.
+func (p *stripeProvider) setup(ctx context.Context, customer, currency, success, cancel string) (string, error) {
+	s, err := p.sc.V1CheckoutSessions.Create(ctx, &stripe.CheckoutSessionCreateParams{
+		Mode: stripe.String(string(stripe.CheckoutSessionModeSetup)), Customer: stripe.String(customer),
+		Currency: stripe.String(lower(currency)), SuccessURL: stripe.String(success), CancelURL: stripe.String(cancel)})
+	if err != nil {
+		return "", err
+	}
+	return s.URL, nil
+}
+
+// methodLabel describes a saved payment method: "visa •••• 4242", "SEPA •••• 3000".
+func (p *stripeProvider) methodLabel(ctx context.Context, id string) (string, error) {
+	pm, err := p.sc.V1PaymentMethods.Retrieve(ctx, id, nil)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case pm.Card != nil:
+		return string(pm.Card.Brand) + " •••• " + pm.Card.Last4, nil
+	case pm.SEPADebit != nil:
+		return "SEPA •••• " + pm.SEPADebit.Last4, nil
+	}
+	return string(pm.Type), nil
+}
+
+// detach removes a saved payment method at the provider.
+func (p *stripeProvider) detach(ctx context.Context, id string) error {
+	_, err := p.sc.V1PaymentMethods.Detach(ctx, id, nil)
+	return err
+}
+
+// charge charges a saved payment method off-session; the outcome is the
+// PaymentIntent's state: paid, processing, or failed with the provider's reason.
+func (p *stripeProvider) charge(ctx context.Context, customer, method string, amount int64, currency, key string) (ref, state, reason string, err error) {
+	params := &stripe.PaymentIntentCreateParams{Amount: stripe.Int64(amount), Currency: stripe.String(lower(currency)),
+		Customer: stripe.String(customer), PaymentMethod: stripe.String(method), OffSession: stripe.Bool(true), Confirm: stripe.Bool(true)}
+	params.SetIdempotencyKey(key)
+	pi, err := p.sc.V1PaymentIntents.Create(ctx, params)
+	if err != nil {
+		var se *stripe.Error
+		if errors.As(err, &se) && se.Type == stripe.ErrorTypeCard {
+			return "", StateFailed, string(se.Code), nil // declined: a failed try, not an error of ours
+		}
+		return "", "", "", err
+	}
+	switch pi.Status {
+	case stripe.PaymentIntentStatusSucceeded:
+		return pi.ID, StatePaid, "", nil
+	case stripe.PaymentIntentStatusProcessing:
+		return pi.ID, StateProcessing, "", nil
+	}
+	return pi.ID, StateFailed, string(pi.Status), nil
+}

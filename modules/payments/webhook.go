@@ -38,10 +38,37 @@ func (m *Module) stripeWebhook(c *fiber.Ctx) error {
 		}
 	}
 	ctx := c.UserContext()
+	var si *stripe.SetupIntent
+	label := ""
+	if ev.Type == stripe.EventTypeSetupIntentSucceeded {
+		si = new(stripe.SetupIntent)
+		if ev.Data == nil || json.Unmarshal(ev.Data.Raw, si) != nil || si.Customer == nil || si.PaymentMethod == nil {
+			return c.Status(fiber.StatusBadRequest).SendString("bad event")
+		}
+		// The label is read from the provider before the transaction (a network call).
+		if p, perr := newStripe(m.d.Settings); perr == nil {
+			if label, err = p.methodLabel(ctx, si.PaymentMethod.ID); err != nil {
+				m.d.Log.Warn("payments: payment method not readable", "event", ev.ID, "err", err)
+				return c.Status(fiber.StatusServiceUnavailable).SendString("retry")
+			}
+		}
+	}
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		fresh, err := seenEvent(ctx, tx, providerStripe, ev.ID, m.d.Now())
-		if err != nil || !fresh || sess == nil {
+		if err != nil || !fresh {
 			return err
+		}
+		if si != nil {
+			if err := m.activate(ctx, tx, si.Customer.ID, si.PaymentMethod.ID, label); errors.Is(err, core.ErrNotFound) {
+				m.d.Log.Warn("payments: setup for an unknown customer", "event", ev.ID)
+				return nil
+			} else if err != nil {
+				return err
+			}
+			return nil
+		}
+		if sess == nil {
+			return nil
 		}
 		_, err = m.Apply(ctx, tx, providerStripe, sessionOutcome(sess, ev.Type), "stripe", m.d.Web.ClientIP(c))
 		if errors.Is(err, core.ErrNotFound) {
