@@ -54,3 +54,14 @@ func PortalBase(st *Store) string {
 var PayLinkDays = integer(Def{Key: "ci_pay_link_days", Default: "30", Min: 1, Max: 365, Section: SecPayments,
 	Label: "Pay link validity (days)",
 	Help:  "How long a signed link that pays one invoice without logging in (payments.link in the API, for the invoice e-mail) stays valid."})
+
+// The outbound payment webhook: each payment recorded in the portal is posted to the
+// billing system.
+var (
+	PaymentsWebhookURL = text(Def{Key: "payments_webhook_url", Type: URL, Section: SecPayments,
+		Label: "Payment webhook address",
+		Help:  "When set, every payment recorded in the portal (online, voucher, or pushed) is posted there as JSON, signed with the webhook secret, and retried until it is answered 2xx (10 tries over about 3 hours). Empty: no webhook; the billing system can read payments.since instead."})
+	PaymentsWebhookSecret = text(Def{Key: "payments_webhook_secret", Type: String, Section: SecPayments, Secret: true, Max: 255,
+		Label: "Payment webhook secret",
+		Help:  "Key of the X-Portal-Signature header: t=<unix time>,v1=<hex HMAC-SHA256 of \"<unix time>.<body>\">."})
+)

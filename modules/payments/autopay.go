@@ -28,6 +28,7 @@ const (
 
 	mailAutopayFailed = "payments_autopay_failed"
 	autopayEvery      = 15 * time.Minute
+	hookEvery         = 30 * time.Second
 )
 
 // Mandate is a client's saved payment method.
@@ -292,13 +293,24 @@ func (m *Module) mailFailure(ctx context.Context, tx *sql.Tx, md Mandate, inv ap
 	return err == nil, err
 }
 
-// autopayWorker runs RunAutopay every 15 minutes until ctx ends.
-func (m *Module) autopayWorker(ctx context.Context) {
-	t := time.NewTicker(autopayEvery)
+// worker queues and posts the payment webhook every 30 seconds and runs autopay
+// every 15 minutes, until ctx ends.
+func (m *Module) worker(ctx context.Context) {
+	t := time.NewTicker(hookEvery)
 	defer t.Stop()
+	var lastAutopay time.Time
 	for {
-		if _, err := m.RunAutopay(ctx); err != nil && ctx.Err() == nil {
-			m.d.Log.Error("payments: autopay run failed", "err", err)
+		if _, err := m.QueueHooks(ctx); err != nil && ctx.Err() == nil {
+			m.d.Log.Error("payments: webhook queue failed", "err", err)
+		}
+		if _, err := m.DeliverHooks(ctx); err != nil && ctx.Err() == nil {
+			m.d.Log.Error("payments: webhook delivery failed", "err", err)
+		}
+		if time.Since(lastAutopay) >= autopayEvery {
+			lastAutopay = time.Now()
+			if _, err := m.RunAutopay(ctx); err != nil && ctx.Err() == nil {
+				m.d.Log.Error("payments: autopay run failed", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():

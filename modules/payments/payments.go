@@ -66,7 +66,7 @@ func (m *Module) Info() app.Info {
 		Seed:   m.seed,
 
 		Methods:      m.methods(),
-		Worker:       m.autopayWorker,
+		Worker:       m.worker,
 		MailDefaults: registerMailDefaults,
 	}.Embed(files)
 }
