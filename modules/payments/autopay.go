@@ -268,6 +268,40 @@ func (m *Module) try(ctx context.Context, p *stripeProvider, md Mandate, inv app
 	return err
 }
 
+// settleProcessing records a processing autopay charge (a SEPA debit) that the
+// provider reports succeeded (payment_intent.succeeded); core.ErrNotFound when no
+// processing charge has that PaymentIntent. The amount must be the charge's.
+func (m *Module) settleProcessing(ctx context.Context, tx *sql.Tx, ref string, amount int64, currency string) error {
+	var ch charge
+	err := tx.QueryRowContext(ctx, `SELECT id, client_id, invoice_id, amount, currency FROM autopay_charges WHERE last_ref = ? AND state = 'processing'`,
+		ref).Scan(&ch.ID, &ch.ClientID, &ch.InvoiceID, &ch.Amount, &ch.Currency)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	now := m.d.Now()
+	if amount != ch.Amount || currency != ch.Currency {
+		if _, err := tx.ExecContext(ctx, `UPDATE autopay_charges SET state = 'failed', last_error = 'amount_mismatch', updated_at = ? WHERE id = ?`,
+			core.Now(now), ch.ID); err != nil {
+			return err
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "stripe", Action: "autopay.mismatch", ClientID: ch.ClientID,
+			Detail: fmt.Sprintf("charge %d paid %d %s, expected %d %s", ch.ID, amount, currency, ch.Amount, ch.Currency)})
+	}
+	pid, err := m.d.Hooks.Money.Record(ctx, tx, app.MoneyIn{ClientID: ch.ClientID, ExternalID: "stripe:" + ref, PaidOn: now,
+		Amount: ch.Amount, Currency: ch.Currency, Method: "online", InvoiceID: ch.InvoiceID, Note: "Stripe autopay", CreatedAt: now})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE autopay_charges SET state = 'paid', updated_at = ? WHERE id = ?`, core.Now(now), ch.ID); err != nil {
+		return err
+	}
+	return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "stripe", Action: "autopay.paid", ClientID: ch.ClientID,
+		Detail: fmt.Sprintf("invoice %d payment %d %d %s", ch.InvoiceID, pid, ch.Amount, ch.Currency)})
+}
+
 // mailFailure queues the failure mail to the client, in the client's language.
 func (m *Module) mailFailure(ctx context.Context, tx *sql.Tx, md Mandate, inv app.OpenInvoice, retry bool, next time.Time) (bool, error) {
 	cl, err := core.ClientByID(ctx, tx, md.ClientID)

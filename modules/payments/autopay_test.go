@@ -108,3 +108,46 @@ func TestAutopay(t *testing.T) {
 		t.Fatal("the mandate was not removed")
 	}
 }
+
+// TestAutopayProcessingSettled: a SEPA charge Stripe answered "processing" (stripe-mock
+// never does, so the row is made here as try() stores it) is recorded when the signed
+// payment_intent.succeeded arrives, once; a wrong amount records nothing.
+func TestAutopayProcessingSettled(t *testing.T) {
+	f := newFixture(t)
+	second := f.addInvoice(t, f.alice, "FV-2", 2000)
+	now := "2026-11-15T09:00:00Z"
+	for _, r := range []struct {
+		inv int64
+		ref string
+		amt int64
+	}{{f.invoice, "pi_sepa_1", 121000}, {second, "pi_sepa_2", 2420}} {
+		if _, err := f.env.Deps.DB.W.Exec(`INSERT INTO autopay_charges (client_id, invoice_id, amount, currency, tries, next_try, state, last_ref, created_at, updated_at)
+			VALUES (?, ?, ?, 'CZK', 1, ?, 'processing', ?, ?, ?)`, f.alice, r.inv, r.amt, now, r.ref, now, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	piEvent := func(id, ref string, amount int64) []byte {
+		b, _ := json.Marshal(map[string]any{"id": id, "object": "event", "type": stripe.EventTypePaymentIntentSucceeded,
+			"api_version": stripe.APIVersion, "data": map[string]any{"object": map[string]any{"id": ref, "object": "payment_intent",
+				"status": "succeeded", "amount": amount, "amount_received": amount, "currency": "czk"}}})
+		return b
+	}
+	ok := piEvent("evt_pi1", "pi_sepa_1", 121000)
+	f.webhook(ok, stripemock.Sign(ok)).Expect(t, 200)
+	again := piEvent("evt_pi1b", "pi_sepa_1", 121000)
+	f.webhook(again, stripemock.Sign(again)).Expect(t, 200)
+	cheap := piEvent("evt_pi2", "pi_sepa_2", 1)
+	f.webhook(cheap, stripemock.Sign(cheap)).Expect(t, 200)
+	if n := f.env.Count(`SELECT COUNT(*) FROM payments WHERE external_id = 'stripe:pi_sepa_1' AND amount = 121000`); n != 1 {
+		t.Fatalf("%d payments for the settled charge", n)
+	}
+	if n := f.env.Count(`SELECT COUNT(*) FROM payments`); n != 1 {
+		t.Fatal("the wrong amount was recorded")
+	}
+	if n := f.env.Count(`SELECT COUNT(*) FROM invoices WHERE id = ? AND paid = 1`, f.invoice); n != 1 {
+		t.Fatal("the invoice is not paid")
+	}
+	if f.env.AuditCount("autopay.mismatch", "stripe") != 1 {
+		t.Fatal("the mismatch is not audited")
+	}
+}

@@ -80,6 +80,10 @@ func (m *Module) Mount(r fiber.Router) {
 	login := m.d.Web.RequireClient()
 	limit := m.d.Web.RateLimit("payments-start", startLimit, time.Hour)
 	r.Get(pathPay, login, m.showPay)
+	// Other pages (the dashboard, an invoice) link here by address: the same page,
+	// whose forms post.
+	r.Get(pathPayInvoice, login, m.showPay)
+	r.Get(pathRefill, login, m.showPay)
 	r.Post(pathPayInvoice, login, limit, m.payInvoice)
 	r.Post(pathRefill, login, limit, m.refill)
 	r.Get(pathReturn, login, m.returned)

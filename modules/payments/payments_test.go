@@ -56,6 +56,8 @@ func TestPayInvoiceWebhookThenReturn(t *testing.T) {
 	b.Get(r.Header.Get("Location")).Expect(t, 200, "Paid", "payment has been received")
 	b.Get("/invoices/payments").Expect(t, 200, "Online payment", "1,210.00")
 	b.Get("/pay").Expect(t, 200, "no unpaid invoices")
+	b.Get("/pay/refill").Expect(t, 200, "Refill balance")
+	b.Get("/pay/invoice/"+itoa(f.invoice)).Expect(t, 200, "Refill balance")
 	if n := f.env.Count(`SELECT COUNT(*) FROM payments`); n != 1 {
 		t.Fatalf("%d payments after the redirect, want 1", n)
 	}

@@ -53,10 +53,23 @@ func (m *Module) stripeWebhook(c *fiber.Ctx) error {
 			}
 		}
 	}
+	var pi *stripe.PaymentIntent
+	if ev.Type == stripe.EventTypePaymentIntentSucceeded {
+		pi = new(stripe.PaymentIntent)
+		if ev.Data == nil || json.Unmarshal(ev.Data.Raw, pi) != nil || pi.ID == "" {
+			return c.Status(fiber.StatusBadRequest).SendString("bad event")
+		}
+	}
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		fresh, err := seenEvent(ctx, tx, providerStripe, ev.ID, m.d.Now())
 		if err != nil || !fresh {
 			return err
+		}
+		if pi != nil {
+			if err := m.settleProcessing(ctx, tx, pi.ID, pi.AmountReceived, upper(string(pi.Currency))); !errors.Is(err, core.ErrNotFound) {
+				return err
+			}
+			return nil
 		}
 		if si != nil {
 			if err := m.activate(ctx, tx, si.Customer.ID, si.PaymentMethod.ID, label); errors.Is(err, core.ErrNotFound) {
