@@ -20,7 +20,7 @@ import (
 	"github.com/ispportal/portal/settings"
 )
 
-const hookCursor = "payments.webhook.cursor"
+const hookCursor = "cursor:payments-webhook"
 
 // hookClient posts the webhook; short timeout, no redirects followed.
 var hookClient = &http.Client{Timeout: 15 * time.Second,

@@ -32,12 +32,12 @@ func TestPaymentWebhook(t *testing.T) {
 		defer mu.Unlock()
 		// The signature is over the time in the header and the body, with the secret.
 		if r.Header.Get("X-Portal-Signature") != payments.SignHook("hook-secret", f.env.Clock.Now(), body) {
-			http.Error(w, "bad signature", 401)
+			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
 		}
 		if fail > 0 {
 			fail--
-			http.Error(w, "busy", 500)
+			http.Error(w, "busy", http.StatusInternalServerError)
 			return
 		}
 		var v map[string]any

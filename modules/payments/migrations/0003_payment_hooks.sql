@@ -1,7 +1,7 @@
 -- Outbound payment webhook queue: one row per payment to post to the billing system
 -- (payments_webhook_url). state: queued, sending, sent, failed (gave up after
 -- outbox.MaxAttempts). body is the JSON posted. The cursor of payments already queued
--- is meta 'payments.webhook.cursor'.
+-- is meta 'cursor:payments-webhook'.
 CREATE TABLE payment_hooks (
     id INTEGER PRIMARY KEY,
     payment_id INTEGER NOT NULL UNIQUE,
