@@ -51,6 +51,10 @@ const (
 	ContactRead      Action = "contact.read"
 	VouchersRead     Action = "vouchers.read"
 	VouchersWrite    Action = "vouchers.write"
+	UsageRead        Action = "usage.read" // usage records (calls, data, SMS) the billing system pushes
+	UsageWrite       Action = "usage.write"
+	RatesRead        Action = "rates.read" // price lists and per-destination rates
+	RatesWrite       Action = "rates.write"
 
 	SettingsRead   Action = "settings.read"
 	SettingsWrite  Action = "settings.write"
@@ -60,6 +64,11 @@ const (
 	ToolsWrite     Action = "tools.write"
 	AuditRead      Action = "audit.read"
 	StaffRead      Action = "staff.read"
+
+	// FactorsRead and FactorsWrite: a client's second factors (status; reset). Staff
+	// roles only: the billing system's machine account cannot take over a login.
+	FactorsRead  Action = "factors.read"
+	FactorsWrite Action = "factors.write"
 )
 
 const (
@@ -105,6 +114,10 @@ var table = map[Action][]string{
 	ContactRead:      {a, r},
 	VouchersRead:     {a, s, p, r},
 	VouchersWrite:    {a, p},
+	UsageRead:        {a, s, p, r},
+	UsageWrite:       {a, p},
+	RatesRead:        {a, s, p, r},
+	RatesWrite:       {a, p},
 
 	SettingsRead:   {a, p, r},
 	SettingsWrite:  {a},
@@ -114,6 +127,9 @@ var table = map[Action][]string{
 	ToolsWrite:     {a},
 	AuditRead:      {a, r},
 	StaffRead:      {a, r},
+
+	FactorsRead:  {a, s, r},
+	FactorsWrite: {a, s},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is
