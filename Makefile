@@ -76,7 +76,7 @@ test-deps: stripe-mock
 
 ## e2e: browser tests in headless Chromium (installs Debian's chromium and axe-core when missing)
 e2e: e2e-deps stripe-mock
-	$(GO) test -tags e2e -count=1 -timeout 10m ./e2e/
+	$(GO) test -tags e2e -count=1 -timeout 30m ./e2e/
 
 e2e-deps:
 	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then \

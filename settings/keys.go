@@ -99,6 +99,13 @@ var (
 		Label: "Show the dashboard", Help: "On: the subscriber's home after login is the dashboard (balance, next invoice, services with FUP, recent usage, tickets, messages); the Information page stays in the menu. Off: the Information page is the home."})
 	ContactText = text(Def{Key: "ci_contact_text", Type: HTML, Section: SecContacts, PerGroup: true,
 		Label: "Contact page", Help: "Text of the Contact page (sanitised HTML). A default for all clients, and optionally one per invoice group."})
+	GDPRExportSyncRows = integer(Def{Key: "ci_gdpr_export_sync_rows", Default: "1000", Min: 0, Max: 1000000, Section: SecGeneral,
+		Gates: "gdpr", Label: "Own-data export: rows served at once",
+		Help: "A client's data export with at most this many rows (services, invoices, payments, tickets, SMS, consents, logins...) " +
+			"downloads at once; a bigger one is built in the background and mailed as a link. 0: always in the background."})
+	GDPRExportLinkDays = integer(Def{Key: "ci_gdpr_export_link_days", Default: "7", Min: 1, Max: 30, Section: SecGeneral,
+		Gates: "gdpr", Label: "Own-data export: link lifetime (days)",
+		Help: "How long the mailed link to a background export works; the file is deleted afterwards. The link opens only for the same client, logged in."})
 )
 
 // Security: lockout, links, sessions.
@@ -120,6 +127,10 @@ var (
 	SecondFactor = text(Def{Key: "ci_second_factor", Type: Enum, Default: "optional", Options: []string{"off", "optional", "staff", "all"},
 		Section: SecSecurity, Label: "Second factor",
 		Help: "Second factor at login (authenticator app codes, recovery codes). off: not offered and not asked; optional: subscribers and staff may enrol and are then asked; staff: staff must enrol at their next login, subscribers may; all: everyone must enrol at their next login."})
+	LoginNotify = boolean(Def{Key: "ci_login_notify_new_device", Default: "0", Section: SecSecurity,
+		Label: "Mail clients about a login from a new device",
+		Help: "On: a client who logs in from a browser and system (e.g. \"Firefox / Windows\") not seen on their account before gets an e-mail " +
+			"with the device, address and time. The first login ever recorded for an account is not announced."})
 )
 
 // Mail: the SMTP connection of the outbox worker.

@@ -52,6 +52,10 @@ func keyFamilies() map[string][]string {
 		"gdpr.flash_":     gdprActions,
 		"gdpr.when_":      gdprActions,
 		"gdpr.status_":    {gdpr.StatusNone, gdpr.StatusGiven, gdpr.StatusWithdrawn},
+		// The own-data page (issue 22).
+		"gdpr.export.state_":  gdpr.ExportStates,
+		"gdpr.request.kind_":  gdpr.RequestKinds,
+		"gdpr.request.state_": gdpr.RequestStates,
 		// The data-change form's fields (info/data_form.go dataFields, unexported).
 		"info.f.": {"street", "city", "postcode", "country", "inv_street", "inv_city", "inv_postcode", "inv_country",
 			"email", "phone", "mobile", "company", "registration_no", "vat_no"},

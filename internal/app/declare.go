@@ -94,6 +94,7 @@ type Declared struct {
 	dash    []DashboardCard
 	// prefixes maps each module of the list to its URL prefix ("" for root modules).
 	prefixes map[string]string
+	exports  []Exporter
 }
 
 // DashboardCard is one card of the subscriber's dashboard, declared by the module
@@ -130,6 +131,9 @@ func NewDeclared(infos ...Info) *Declared {
 		}
 		d.kinds = append(d.kinds, info.FileKinds...)
 		d.card = append(d.card, info.Card...)
+		if info.Export != nil {
+			d.exports = append(d.exports, info.Export)
+		}
 	}
 	sort.SliceStable(d.methods, func(i, j int) bool { return d.methods[i].Order < d.methods[j].Order })
 	sort.SliceStable(d.card, func(i, j int) bool { return d.card[i].Order < d.card[j].Order })
@@ -193,4 +197,12 @@ func (d *Declared) Card() []CardSection {
 		return nil
 	}
 	return d.card
+}
+
+// Exporters lists the declared parts of a client's own-data export in module order.
+func (d *Declared) Exporters() []Exporter {
+	if d == nil {
+		return nil
+	}
+	return d.exports
 }

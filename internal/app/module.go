@@ -87,6 +87,9 @@ type Info struct {
 	// Home, when set, makes the module's Prefix the subscriber's home ("/" and the
 	// page after login) while its Gate passes; otherwise the information page is.
 	Home bool
+	// Export, when set, returns the module's part of a client's own-data export (the
+	// gdpr module's download and the staff export from the card).
+	Export Exporter
 }
 
 // Command is one CLI subcommand of a module.

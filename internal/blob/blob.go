@@ -136,6 +136,18 @@ func Remove(dataDir, sub, stored string) error {
 	return nil
 }
 
+// UploadName is the download name kept for a file a browser uploaded: its base name
+// (either slash separates), through SafeName, with the characters Windows forbids in
+// names replaced, so that the name works on every client system.
+func UploadName(browserName, fallback string) string {
+	return SafeName(strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`"<>:*?|`, r) {
+			return '_'
+		}
+		return r
+	}, filepath.Base(strings.ReplaceAll(browserName, `\`, "/"))), fallback)
+}
+
 // SafeName turns an uploaded or staff-typed file name into one fit to show and to
 // offer as a download name: the last path element only (either slash), no control
 // characters or NUL, no leading dots, at most 150 bytes of valid UTF-8. It is never

@@ -33,6 +33,11 @@ type Client struct {
 	InvCountry     string
 	Language       string
 	Active         bool
+	// InactiveReason says why staff deactivated the client (empty while active).
+	InactiveReason string
+	// Version counts the client's saves; a form sends the version it showed, and a
+	// save over a newer one is refused (ErrStale).
+	Version int64
 }
 
 // Querier is what both *sql.DB and *sql.Tx offer, so lookups work inside a transaction.
@@ -44,7 +49,7 @@ type Querier interface {
 
 const clientCols = `id, COALESCE(external_id, ''), number, COALESCE(username, ''), COALESCE(invoice_group_id, 0), name,
 	is_business, company, registration_no, vat_no, email, phone, mobile, street, city, postcode, country,
-	inv_street, inv_city, inv_postcode, inv_country, language, active`
+	inv_street, inv_city, inv_postcode, inv_country, language, active, inactive_reason, version`
 
 // ClientCols are the columns ScanClient reads, for queries of other packages that
 // load a client with something else in one statement.
@@ -60,7 +65,7 @@ func scanClient(row interface{ Scan(...any) error }, lead ...any) (Client, error
 	err := row.Scan(append(lead, &c.ID, &c.ExternalID, &c.Number, &c.Username, &c.InvoiceGroupID, &c.Name,
 		&c.IsBusiness, &c.Company, &c.RegistrationNo, &c.VATNo, &c.Email, &c.Phone, &c.Mobile,
 		&c.Street, &c.City, &c.Postcode, &c.Country, &c.InvStreet, &c.InvCity, &c.InvPostcode, &c.InvCountry,
-		&c.Language, &c.Active)...)
+		&c.Language, &c.Active, &c.InactiveReason, &c.Version)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
@@ -113,6 +118,10 @@ func SearchClients(ctx context.Context, q Querier, f ClientFilter) ([]Client, er
 		ORDER BY number LIMIT ? OFFSET ?`,
 		like, like, like, like, like, like, like, like, f.Group, f.Group, f.Limit, f.Offset)
 }
+
+// ErrStale refuses a save made from a form that showed an older version of the client:
+// somebody else saved it in between, and their change must not be overwritten unseen.
+var ErrStale = errors.New("the client was changed by someone else since the form was opened")
 
 // ErrUsernamesOff refuses a new custom username while ci_enable_login_name_creation is
 // off.
@@ -207,12 +216,13 @@ func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, e
 	}
 	args := []any{NullText(c.ExternalID), strings.TrimSpace(c.Number), NullText(c.Username), Null(c.InvoiceGroupID), c.Name,
 		c.IsBusiness, c.Company, c.RegistrationNo, c.VATNo, c.Email, c.Phone, c.Mobile,
-		c.Street, c.City, c.Postcode, c.Country, c.InvStreet, c.InvCity, c.InvPostcode, c.InvCountry, c.Language, c.Active}
+		c.Street, c.City, c.Postcode, c.Country, c.InvStreet, c.InvCity, c.InvPostcode, c.InvCountry, c.Language, c.Active,
+		c.InactiveReason}
 	if c.ID == 0 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO clients (external_id, number, username, invoice_group_id, name,
 			is_business, company, registration_no, vat_no, email, phone, mobile, street, city, postcode, country,
-			inv_street, inv_city, inv_postcode, inv_country, language, active, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, now, now)...)
+			inv_street, inv_city, inv_postcode, inv_country, language, active, inactive_reason, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, now, now)...)
 		if err != nil {
 			return 0, err
 		}
@@ -221,7 +231,7 @@ func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, e
 	res, err := tx.ExecContext(ctx, `UPDATE clients SET external_id = ?, number = ?, username = ?, invoice_group_id = ?, name = ?,
 		is_business = ?, company = ?, registration_no = ?, vat_no = ?, email = ?, phone = ?, mobile = ?, street = ?, city = ?,
 		postcode = ?, country = ?, inv_street = ?, inv_city = ?, inv_postcode = ?, inv_country = ?, language = ?, active = ?,
-		updated_at = ? WHERE id = ?`, append(args, now, c.ID)...)
+		inactive_reason = ?, version = version + 1, updated_at = ? WHERE id = ?`, append(args, now, c.ID)...)
 	if err != nil {
 		return 0, err
 	}
@@ -240,7 +250,7 @@ func (c *Client) normalize() error {
 		LineField{"street", &c.Street}, LineField{"city", &c.City}, LineField{"postcode", &c.Postcode},
 		LineField{"country", &c.Country}, LineField{"inv_street", &c.InvStreet}, LineField{"inv_city", &c.InvCity},
 		LineField{"inv_postcode", &c.InvPostcode}, LineField{"inv_country", &c.InvCountry},
-		LineField{"language", &c.Language}); err != nil {
+		LineField{"language", &c.Language}, LineField{"inactive_reason", &c.InactiveReason}); err != nil {
 		return err
 	}
 	if c.Number == "" {

@@ -328,3 +328,14 @@ func parseTime(s sql.NullString) time.Time {
 	}
 	return t
 }
+
+// Recipients splits a client's e-mail field ("a@x.cz; b@y.cz") into addresses.
+func Recipients(email string) []string {
+	var out []string
+	for _, a := range strings.FieldsFunc(email, func(r rune) bool { return r == ',' || r == ';' }) {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -10,11 +10,13 @@
 package pdffont
 
 import (
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/go-pdf/fpdf"
@@ -109,3 +111,48 @@ func (d *Doc) MultiCell(w, h float64, txt, border, align string, fill bool) {
 
 // SplitText splits text as it will be printed into lines of at most w.
 func (d *Doc) SplitText(txt string, w float64) []string { return d.Fpdf.SplitText(d.tr(txt), w) }
+
+// LabelRow prints "label  value" at the left margin left, the label in a column of
+// labelW and the value wrapping beside it, lines h high. A row that would cross the
+// page's end starts on the next page whole: left to the automatic page break, the
+// label broke to one page and its value, written from the row's old height, to the
+// one after.
+func (d *Doc) LabelRow(left, labelW, h float64, label, value string) {
+	pageW, pageH := d.GetPageSize()
+	_, _, right, _ := d.GetMargins()
+	_, bottom := d.GetAutoPageBreak()
+	lines := max(len(d.SplitText(label, labelW)), len(d.SplitText(value, pageW-left-right-labelW)), 1)
+	if d.GetY()+float64(lines)*h > pageH-bottom {
+		d.AddPage()
+	}
+	y := d.GetY()
+	d.SetTextColor(85, 90, 96)
+	d.MultiCell(labelW, h, label, "", "L", false)
+	yLabel := d.GetY()
+	d.SetXY(left+labelW, y)
+	d.SetTextColor(20, 20, 20)
+	d.MultiCell(0, h, value, "", "L", false)
+	if yLabel > d.GetY() {
+		d.SetY(yLabel)
+	}
+}
+
+// NewA4 starts the portal's A4 document: 18 mm margins, title and dates set, and a
+// footer of footer and the page number on every page; the first page is added.
+func NewA4(title, footer string, at time.Time) *Doc {
+	pdf := New("P", "mm", "A4")
+	pdf.SetCreationDate(at)
+	pdf.SetModificationDate(at)
+	pdf.SetTitle(title, true)
+	pdf.SetCreator("ISP client portal", true)
+	pdf.SetMargins(18, 18, 18)
+	pdf.SetAutoPageBreak(true, 18)
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-12)
+		pdf.SetFont(pdf.Family, "", 8)
+		pdf.SetTextColor(110, 110, 110)
+		pdf.CellFormat(0, 5, fmt.Sprintf("%s · %d", footer, pdf.PageNo()), "", 0, "R", false, 0, "")
+	})
+	pdf.AddPage()
+	return pdf
+}

@@ -69,6 +69,7 @@ const (
 	// roles only: the billing system's machine account cannot take over a login.
 	FactorsRead  Action = "factors.read"
 	FactorsWrite Action = "factors.write"
+	StaffWrite   Action = "staff.write" // staff accounts: add, edit, deactivate, password, unlock
 )
 
 const (
@@ -130,6 +131,7 @@ var table = map[Action][]string{
 
 	FactorsRead:  {a, s, r},
 	FactorsWrite: {a, s},
+	StaffWrite:   {a},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is

@@ -1,9 +1,12 @@
 package rpc
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/web"
@@ -71,59 +74,76 @@ func UpsertClient(c *Call, st *settings.Store, f ClientFields, prefix string) (S
 		return Saved{}, err
 	}
 	cl.ID = id
-	if err := checkNewUsername(c, st, cl, created, prefix); err != nil {
-		return Saved{}, err
-	}
-	if err := CheckUnique(c, cl, prefix); err != nil {
-		return Saved{}, err
-	}
-	id, err = core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now))
-	if err != nil {
-		return Saved{}, err
-	}
-	if !cl.Active && !created {
-		if err := web.EndClientSessions(c.Ctx, c.Tx, id, ""); err != nil {
+	if !created {
+		// A push carries no reason; a deactivation reason staff gave stays while the
+		// client stays inactive.
+		prev, err := core.ClientByID(c.Ctx, c.Q, id)
+		if err != nil {
 			return Saved{}, err
 		}
+		cl.InactiveReason = prev.InactiveReason
+	}
+	id, err = StoreClient(c.Ctx, c.Tx, st, cl, 0, c.Now)
+	if err != nil {
+		return Saved{}, ClientError(err, prefix)
 	}
 	return Saved{ID: id, Created: created}, nil
 }
 
-// CheckUsername refuses, as invalid at field, a username the client (whose username is
-// old) does not have yet while ci_enable_login_name_creation is off (core.CheckUsername).
-func CheckUsername(st *settings.Store, old, next, field string) error {
-	if err := core.CheckUsername(settings.LoginNameCreation.Get(st), old, next); err != nil {
-		return Invalid(field, err.Error())
-	}
-	return nil
-}
-
-// checkNewUsername applies CheckUsername to an upserted client, comparing with the
-// username it has in storage.
-func checkNewUsername(c *Call, st *settings.Store, cl core.Client, created bool, prefix string) error {
-	if cl.Username == "" {
-		return nil
-	}
-	old := ""
-	if !created {
-		prev, err := core.ClientByID(c.Ctx, c.Q, cl.ID)
-		if err != nil {
-			return err
+// StoreClient is the one write of a client's data, behind clients.add, clients.push,
+// clients.edit and the console's client form: a new username only while
+// ci_enable_login_name_creation is on, a number or username that is no other client's
+// login name, and the end of the client's portal sessions when they are deactivated.
+// version, when not 0, is the version the caller's form showed: a client saved since
+// is refused with core.ErrStale. Refusals are *core.FieldError (fields "username" and
+// "number", wrapping core.ErrUsernamesOff or a *core.LoginNameTakenError).
+func StoreClient(ctx context.Context, tx *sql.Tx, st *settings.Store, cl core.Client, version int64, now time.Time) (int64, error) {
+	var prev core.Client
+	if cl.ID != 0 {
+		var err error
+		if prev, err = core.ClientByID(ctx, tx, cl.ID); err != nil {
+			return 0, err
 		}
-		old = prev.Username
+		if version != 0 && prev.Version != version {
+			return 0, core.ErrStale
+		}
 	}
-	return CheckUsername(st, old, cl.Username, prefix+"username")
+	if err := core.CheckUsername(settings.LoginNameCreation.Get(st), prev.Username, cl.Username); err != nil {
+		return 0, &core.FieldError{Field: "username", Err: err}
+	}
+	if cl.Active {
+		cl.InactiveReason = ""
+	}
+	err := core.CheckLoginNames(ctx, tx, cl)
+	var taken *core.LoginNameTakenError
+	if errors.As(err, &taken) {
+		return 0, &core.FieldError{Field: taken.Field, Err: taken}
+	}
+	if err != nil {
+		return 0, err
+	}
+	id, err := core.SaveClient(ctx, tx, cl, core.Now(now))
+	if err != nil {
+		return 0, err
+	}
+	if !cl.Active {
+		if err := web.EndClientSessions(ctx, tx, id, ""); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
 }
 
-// CheckUnique refuses a client number or username that is another client's number or
-// username (core.CheckLoginNames), with a conflict naming the field by its request path
-// (prefix is the item's path in a bulk call, "" for a single client), instead of a
-// constraint error.
-func CheckUnique(c *Call, cl core.Client, prefix string) error {
-	err := core.CheckLoginNames(c.Ctx, c.Q, cl)
+// ClientError maps StoreClient's refusals to the API: a login name of another client
+// is a conflict, a username refused by the setting invalid, both naming the field
+// under prefix.
+func ClientError(err error, prefix string) error {
 	var taken *core.LoginNameTakenError
 	if errors.As(err, &taken) {
 		return Conflict(prefix+taken.Field, taken.Error())
 	}
-	return err
+	if errors.Is(err, core.ErrStale) {
+		return Conflict(prefix+"version", err.Error())
+	}
+	return FromService(err, prefix)
 }

@@ -10,7 +10,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"github.com/valyala/fasthttp"
 	"io"
 	"log/slog"
 	"net/http"
@@ -22,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/valyala/fasthttp"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"

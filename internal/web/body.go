@@ -40,13 +40,45 @@ type BodyRule struct {
 	TooLarge func(c *fiber.Ctx, limit int) error
 }
 
-// AdmitBody registers a rule for an exact method and path (as c.Path() sees it).
-// Modules call it while mounting.
+// AdmitBody registers a rule for a method and path (as c.Path() sees it). A segment
+// ":name" of the path matches any one segment (a client card's upload,
+// /admin/clients/:id/documents). Modules call it while mounting.
 func (w *Web) AdmitBody(method, path string, r BodyRule) {
 	if w.bodyRules == nil {
 		w.bodyRules = map[string]BodyRule{}
 	}
 	w.bodyRules[method+" "+path] = r
+	if strings.Contains(path, "/:") {
+		w.bodyPatterns = append(w.bodyPatterns, bodyPattern{method: method, segs: strings.Split(path, "/"), rule: r})
+	}
+}
+
+// bodyPattern is a rule whose path has parameters.
+type bodyPattern struct {
+	method string
+	segs   []string
+	rule   BodyRule
+}
+
+// bodyRule finds the rule of a request: its exact path first, then a pattern.
+func (w *Web) bodyRule(method, path string) (BodyRule, bool) {
+	if r, ok := w.bodyRules[method+" "+path]; ok {
+		return r, true
+	}
+	segs := strings.Split(path, "/")
+next:
+	for _, p := range w.bodyPatterns {
+		if p.method != method || len(p.segs) != len(segs) {
+			continue
+		}
+		for i, s := range p.segs {
+			if s != segs[i] && !(strings.HasPrefix(s, ":") && segs[i] != "") {
+				continue next
+			}
+		}
+		return p.rule, true
+	}
+	return BodyRule{}, false
 }
 
 // limitBody runs before anything reads a request body (the CSRF check reads forms).
@@ -63,7 +95,7 @@ func (w *Web) limitBody(c *fiber.Ctx) error {
 	if stream == nil {
 		size = len(req.Body()) // already in memory (the server did not stream it)
 	}
-	rule, hasRule := w.bodyRules[c.Method()+" "+c.Path()]
+	rule, hasRule := w.bodyRule(c.Method(), c.Path())
 	limit, admitted, known := PublicBodyLimit, false, false
 	if size > limit || size == -1 {
 		// Only a body beyond the public limit costs a session lookup.

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -131,7 +132,45 @@ func (w *Web) StartSession(c *fiber.Ctx, s Session) error {
 		st.session = &s
 		st.client = nil
 	}
+	if s.Kind == KindClient && s.ViewAs == 0 {
+		dev := Device(ua)
+		isNew, err := w.rememberDevice(c.UserContext(), s.ClientID, dev, now)
+		if err != nil {
+			w.Log.Error("web.StartSession: known devices", "err", err)
+		} else if w.SessionStarted != nil {
+			w.SessionStarted(c, s, dev, isNew)
+		}
+	}
 	return nil
+}
+
+// rememberDevice records that a client logged in from device and reports whether
+// that is news: the client had a known device before, and not this one. Logins
+// without a User-Agent record nothing.
+func (w *Web) rememberDevice(ctx context.Context, clientID int64, device string, now time.Time) (bool, error) {
+	if device == "" {
+		return false, nil
+	}
+	var isNew bool
+	err := w.DB.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE known_devices SET last_seen = ? WHERE client_id = ? AND device = ?`,
+			core.Now(now), clientID, device)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+		var others int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM known_devices WHERE client_id = ?`, clientID).Scan(&others); err != nil {
+			return err
+		}
+		isNew = others > 0
+		_, err = tx.ExecContext(ctx, `INSERT INTO known_devices (client_id, device, first_seen, last_seen) VALUES (?, ?, ?, ?)`,
+			clientID, device, core.Now(now), core.Now(now))
+		return err
+	})
+	return isNew, err
 }
 
 // EndSession deletes the current session of a kind from the store and clears its
@@ -279,3 +318,77 @@ func (w *Web) Staff(c *fiber.Ctx) *core.Staff {
 
 // ErrNoSession is returned by helpers that need a logged-in client.
 var ErrNoSession = errors.New("no session")
+
+// SessionRow is one live session as its owner sees it in their session list.
+type SessionRow struct {
+	// Ref names the session in forms: the first 16 hex digits of its id hash. It is
+	// no credential (the cookie holds the token, the table only its hash) and every
+	// query with it is bound to the owner as well.
+	Ref       string
+	Device    string // Device(User-Agent)
+	IP        string
+	CreatedAt time.Time
+	LastSeen  time.Time
+	Current   bool // the session of the request that asked
+}
+
+// refLen is the length of SessionRow.Ref.
+const refLen = 16
+
+// ownerCond is the WHERE clause naming the sessions an owner may list and end: a
+// client's own portal sessions (not staff viewing as the client), or a staff
+// member's console sessions.
+func ownerCond(kind string) string {
+	if kind == KindStaff {
+		return `kind = 'staff' AND staff_id = ?`
+	}
+	return `kind = 'client' AND client_id = ? AND view_as = 0`
+}
+
+// ListSessions returns the live sessions of a client (kind client) or staff member
+// (kind staff), the latest activity first; current is the id hash of the asking
+// session, which is marked. Sessions past their idle or absolute limit are left out:
+// the next request with them would end them anyway.
+func (w *Web) ListSessions(ctx context.Context, kind string, owner int64, current string) ([]SessionRow, error) {
+	now := w.Now()
+	idle, abs := w.timeouts()
+	rows, err := w.DB.R.QueryContext(ctx, `SELECT id_hash, user_agent, ip, created_at, last_seen FROM sessions
+		WHERE `+ownerCond(kind)+` AND expires_at > ? AND last_seen >= ? AND created_at >= ?
+		ORDER BY last_seen DESC, created_at DESC`, owner, core.Now(now), core.Now(now.Add(-idle)), core.Now(now.Add(-abs)))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SessionRow
+	for rows.Next() {
+		var h, ua, created, seen string
+		var r SessionRow
+		if err := rows.Scan(&h, &ua, &r.IP, &created, &seen); err != nil {
+			return nil, err
+		}
+		r.Ref, r.Device, r.Current = h[:refLen], Device(ua), h == current
+		r.CreatedAt, r.LastSeen = core.ParseTime(created), core.ParseTime(seen)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// EndOwnSessions ends sessions of an owner, never the asking one (current, an id
+// hash): the one named ref, or every other one when ref is "". It returns how many
+// ended; a ref of another owner ends nothing.
+func EndOwnSessions(ctx context.Context, tx *sql.Tx, kind string, owner int64, ref, current string) (int64, error) {
+	q := `DELETE FROM sessions WHERE ` + ownerCond(kind) + ` AND id_hash <> ?`
+	args := []any{owner, current}
+	if ref != "" {
+		if len(ref) != refLen || strings.Trim(ref, "0123456789abcdef") != "" {
+			return 0, nil
+		}
+		q += ` AND substr(id_hash, 1, ?) = ?`
+		args = append(args, refLen, ref)
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

@@ -35,14 +35,20 @@ type Web struct {
 	Menu func(c *fiber.Ctx) []MenuItem
 	// StaffMenu builds the staff console menu.
 	StaffMenu func(c *fiber.Ctx) []MenuItem
+	// SessionStarted, when set, runs after StartSession stored a client's own new
+	// session (a login, a password change; not a staff view): newDevice says the
+	// client had logged in before, but never from this device. The auth module sets
+	// it for the new-device mail. It must not fail the login: it logs its own errors.
+	SessionStarted func(c *fiber.Ctx, s Session, device string, newDevice bool)
 
-	proxies    []netip.Prefix
-	csrfKey    []byte
-	flashKey   []byte
-	csrfExempt map[string]func(c *fiber.Ctx) bool
-	bodyRules  map[string]BodyRule
-	limits     map[string]*limit
-	limitsMu   sync.Mutex
+	proxies      []netip.Prefix
+	csrfKey      []byte
+	flashKey     []byte
+	csrfExempt   map[string]func(c *fiber.Ctx) bool
+	bodyRules    map[string]BodyRule
+	bodyPatterns []bodyPattern
+	limits       map[string]*limit
+	limitsMu     sync.Mutex
 }
 
 // Options configure New.
@@ -248,6 +254,17 @@ func (w *Web) Show(c *fiber.Ctx, tpl, title string, data any) error {
 func (w *Web) FormError(c *fiber.Ctx, tpl, title string, data any, errs map[string]string, form map[string]string) error {
 	p := w.NewPage(c, title, data)
 	p.Errors, p.Form, p.Status = errs, form, fiber.StatusUnprocessableEntity
+	return w.Render(c, tpl, p)
+}
+
+// ShowForm renders a form page with the values typed and their field errors: 422 when
+// there are errors, else 200 (a first view, or a form shown again after a save).
+func (w *Web) ShowForm(c *fiber.Ctx, tpl, title string, data any, errs, form map[string]string) error {
+	p := w.NewPage(c, title, data)
+	p.Form, p.Errors = form, errs
+	if len(errs) > 0 {
+		p.Status = fiber.StatusUnprocessableEntity
+	}
 	return w.Render(c, tpl, p)
 }
 

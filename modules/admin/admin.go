@@ -26,23 +26,33 @@ import (
 const (
 	prefix = "/admin"
 
-	pathHome     = "/"
-	pathLogin    = "/login"
-	pathLogout   = "/logout"
-	pathLang     = "/lang"
-	pathAudit    = "/audit"
-	pathSettings = "/settings"
-	pathClients  = "/clients"
-	pathClient   = "/clients/:id"
-	pathViewAs   = "/clients/:id/viewas"
-	pathTools    = "/tools"
-	pathSuspend  = "/tools/suspend"
-	pathTheme    = "/tools/theme"
-	pathOutbox   = "/tools/outbox"
-	pathMail     = "/tools/outbox/:id"
-	pathRetry    = "/tools/outbox/:id/retry"
-	pathBackup   = "/tools/backup"
-	pathStaff    = "/staff"
+	pathHome       = "/"
+	pathLogin      = "/login"
+	pathLogout     = "/logout"
+	pathLang       = "/lang"
+	pathAudit      = "/audit"
+	pathSettings   = "/settings"
+	pathClients    = "/clients"
+	pathClient     = "/clients/:id"
+	pathClientNew  = "/clients/new"
+	pathClientEdit = "/clients/:id/edit"
+	pathClientNote = "/clients/:id/notes"
+	pathViewAs     = "/clients/:id/viewas"
+	pathTools      = "/tools"
+	pathSuspend    = "/tools/suspend"
+	pathTheme      = "/tools/theme"
+	pathOutbox     = "/tools/outbox"
+	pathMail       = "/tools/outbox/:id"
+	pathRetry      = "/tools/outbox/:id/retry"
+	pathBackup     = "/tools/backup"
+	pathStaff      = "/staff"
+	pathStaffNew   = "/staff/new"
+	pathStaffOne   = "/staff/:id"
+	pathStaffPass  = "/staff/:id/password"
+	pathStaffUnl   = "/staff/:id/unlock"
+	pathGroups     = "/groups"
+	pathGroupNew   = "/groups/new"
+	pathGroup      = "/groups/:id"
 
 	pathTemplates   = "/templates"
 	pathTemplateDel = "/templates/:id/delete"
@@ -50,17 +60,21 @@ const (
 
 // Templates.
 const (
-	tplLogin      = "admin/login"
-	tplHome       = "admin/home"
-	tplAudit      = "admin/audit"
-	tplSettings   = "admin/settings"
-	tplClients    = "admin/clients"
-	tplClient     = "admin/client"
-	tplTools      = "admin/tools"
-	tplOutbox     = "admin/outbox"
-	tplOutboxMail = "admin/outbox_mail"
-	tplStaff      = "admin/staff"
-	tplTemplates  = "admin/templates"
+	tplLogin       = "admin/login"
+	tplHome        = "admin/home"
+	tplAudit       = "admin/audit"
+	tplSettings    = "admin/settings"
+	tplClients     = "admin/clients"
+	tplClient      = "admin/client"
+	tplClientForm  = "admin/client_form"
+	tplTools       = "admin/tools"
+	tplOutbox      = "admin/outbox"
+	tplOutboxMail  = "admin/outbox_mail"
+	tplStaff       = "admin/staff"
+	tplStaffMember = "admin/staff_member"
+	tplGroups      = "admin/groups"
+	tplGroup       = "admin/group"
+	tplTemplates   = "admin/templates"
 )
 
 // Limits.
@@ -144,8 +158,19 @@ func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
 		console.Get(pathHome, perm.ConsoleUse, m.showHome),
 		console.Menu(console.Get(pathClients, perm.ClientsRead, m.showClients), "admin.menu.clients", 10),
+		// /clients/new before /clients/:id, which would take "new" for an id.
+		console.Get(pathClientNew, perm.ClientsWrite, m.showClientNew),
+		console.Post(pathClientNew, perm.ClientsWrite, m.saveClientNew),
 		console.Get(pathClient, perm.ClientsRead, m.showClient),
+		console.Get(pathClientEdit, perm.ClientsWrite, m.showClientEdit),
+		console.Post(pathClientEdit, perm.ClientsWrite, m.saveClientEdit),
+		console.Post(pathClientNote, perm.ClientsWrite, m.addNote),
 		console.Post(pathViewAs, perm.ClientsWrite, m.viewAsClient),
+		console.Menu(console.Get(pathGroups, perm.GroupsRead, m.showGroups), "admin.menu.groups", 35),
+		console.Get(pathGroupNew, perm.GroupsWrite, m.showGroup),
+		console.Post(pathGroupNew, perm.GroupsWrite, m.saveGroup),
+		console.Get(pathGroup, perm.GroupsRead, m.showGroup),
+		console.Post(pathGroup, perm.GroupsWrite, m.saveGroup),
 		console.Menu(console.Get(pathTemplates, perm.TemplatesRead, m.showTemplates), "admin.menu.templates", 40),
 		console.Post(pathTemplates, perm.TemplatesWrite, m.saveTemplate),
 		console.Post(pathTemplateDel, perm.TemplatesWrite, m.deleteTemplate),
@@ -159,6 +184,12 @@ func (m *Module) staffPages() []app.StaffPage {
 		console.Post(pathRetry, perm.ToolsWrite, m.retryMail),
 		console.Post(pathBackup, perm.ToolsWrite, m.downloadBackup),
 		console.Menu(console.Get(pathStaff, perm.StaffRead, m.showStaff), "admin.menu.staff", 70),
+		console.Get(pathStaffNew, perm.StaffWrite, m.showStaffMember),
+		console.Post(pathStaffNew, perm.StaffWrite, m.saveStaffMember),
+		console.Get(pathStaffOne, perm.StaffRead, m.showStaffMember),
+		console.Post(pathStaffOne, perm.StaffWrite, m.saveStaffMember),
+		console.Post(pathStaffPass, perm.StaffWrite, m.resetStaffPassword),
+		console.Post(pathStaffUnl, perm.StaffWrite, m.unlockStaff),
 		console.Menu(console.Get(pathAudit, perm.AuditRead, m.showAudit), "admin.menu.audit", 80),
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
 )
 
 // clientsData is the client search page.
@@ -13,6 +14,7 @@ type clientsData struct {
 	Clients          []core.Client
 	Page             int
 	PrevURL, NextURL string
+	CanWrite         bool // may create a client by hand
 }
 
 // showClients renders GET /admin/clients?q=&page=: search by client number, username,
@@ -32,5 +34,6 @@ func (m *Module) showClients(c *fiber.Ctx) error {
 		list = list[:perPage]
 	}
 	d.Clients = list
+	d.CanWrite = m.can(c, perm.ClientsWrite)
 	return m.d.Web.Show(c, tplClients, "admin.clients.title", d)
 }

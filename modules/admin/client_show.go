@@ -2,6 +2,7 @@ package admin
 
 import (
 	"html/template"
+	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
@@ -17,6 +18,11 @@ type clientData struct {
 	CanWrite bool // support and administrators: view as client
 	Mails    []mail.Entry
 	Audit    []core.AuditEntry
+	Notes    []Note
+	Logins   []core.AuditEntry // the client's recent logins and refused attempts
+	// Links are the card's jump list: each section of the client's data, and the
+	// console pages filtered to the client, that the role may open.
+	Links []cardLink
 	// Beside and Sections are the modules' card sections the role may read (see
 	// app.CardSection), rendered.
 	Beside, Sections []template.HTML
@@ -56,6 +62,13 @@ func (m *Module) showClientCard(c *fiber.Ctx, cl core.Client, errs map[string]st
 	if d.Audit, err = core.AuditList(ctx, m.d.DB.R, core.AuditFilter{ClientID: cl.ID, Limit: 15}); err != nil {
 		return err
 	}
+	if d.Logins, err = core.AuditList(ctx, m.d.DB.R, core.AuditFilter{ClientID: cl.ID, Action: "login", Limit: 10}); err != nil {
+		return err
+	}
+	if d.Notes, err = clientNotes(ctx, m.d.DB.R, cl.ID); err != nil {
+		return err
+	}
+	d.Links = m.cardLinks(c, cl)
 	if d.Beside, d.Sections, err = m.sections(c, cl, errs); err != nil {
 		return err
 	}
@@ -64,4 +77,28 @@ func (m *Module) showClientCard(c *fiber.Ctx, cl core.Client, errs map[string]st
 		p.Errors, p.Status = errs, fiber.StatusUnprocessableEntity
 	}
 	return m.d.Web.Render(c, tplClient, p)
+}
+
+// cardLink is one entry of the card's jump list.
+type cardLink struct {
+	Key, Href string
+}
+
+// cardLinks are the anchors of the card's sections the role sees (each module's
+// section carries the id c-<name>), the console's own sections (notes, e-mails, logins)
+// and (for roles that read the audit log) its whole history there.
+func (m *Module) cardLinks(c *fiber.Ctx, cl core.Client) []cardLink {
+	s := m.d.Web.Staff(c)
+	var out []cardLink
+	for _, sec := range m.d.Declared.Card() {
+		if s != nil && perm.Allows(s.Role, sec.Action) && sec.Name != "login" {
+			out = append(out, cardLink{Key: "admin.client.link." + sec.Name, Href: "#c-" + sec.Name})
+		}
+	}
+	out = append(out, cardLink{Key: "admin.client.link.notes", Href: "#c-notes"}, cardLink{Key: "admin.client.link.mails", Href: "#c-mails"},
+		cardLink{Key: "admin.client.link.logins", Href: "#c-logins"})
+	if m.can(c, perm.AuditRead) {
+		out = append(out, cardLink{Key: "admin.client.link.history", Href: m.d.Web.BasePath + "/admin/audit?client=" + url.QueryEscape(cl.Number)})
+	}
+	return out
 }

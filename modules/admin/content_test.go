@@ -75,6 +75,12 @@ func TestMessages(t *testing.T) {
 // upload posts a multipart form with the browser's cookies and CSRF token.
 func upload(t *testing.T, b *testkit.Browser, fields map[string][]string, name string, content []byte) *testkit.Response {
 	t.Helper()
+	return uploadTo(t, b, "/admin/files", fields, name, content)
+}
+
+// uploadTo is upload to another console form.
+func uploadTo(t *testing.T, b *testkit.Browser, path string, fields map[string][]string, name string, content []byte) *testkit.Response {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	w.WriteField("csrf", b.CSRF())
@@ -88,7 +94,7 @@ func upload(t *testing.T, b *testkit.Browser, fields map[string][]string, name s
 		fw.Write(content)
 	}
 	w.Close()
-	req := httptest.NewRequest(http.MethodPost, "/admin/files", &buf)
+	req := httptest.NewRequest(http.MethodPost, path, &buf)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	return b.Do(req)
 }

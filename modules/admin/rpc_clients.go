@@ -149,11 +149,6 @@ func (m *Module) clientMethods() []*rpc.Method {
 						changed = append(changed, name)
 					}
 				}
-				if p.Username != nil {
-					if err := rpc.CheckUsername(m.d.Settings, cl.Username, *p.Username, "username"); err != nil {
-						return ClientOut{}, err
-					}
-				}
 				set("number", &cl.Number, p.Number)
 				set("username", &cl.Username, p.Username)
 				set("name", &cl.Name, p.Name)
@@ -189,16 +184,8 @@ func (m *Module) clientMethods() []*rpc.Method {
 					cl.InvoiceGroupID = *p.InvoiceGroupID
 					changed = append(changed, "invoice_group_id")
 				}
-				if err := rpc.CheckUnique(c, cl, ""); err != nil {
-					return ClientOut{}, err
-				}
-				if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
-					return ClientOut{}, err
-				}
-				if p.Active != nil && !*p.Active {
-					if err := web.EndClientSessions(c.Ctx, c.Tx, cl.ID, ""); err != nil {
-						return ClientOut{}, err
-					}
+				if _, err := rpc.StoreClient(c.Ctx, c.Tx, m.d.Settings, cl, 0, c.Now); err != nil {
+					return ClientOut{}, rpc.ClientError(err, "")
 				}
 				c.Audit(cl.ID, "changed %s", strings.Join(changed, ", "))
 				return clientOut(cl), nil
@@ -230,7 +217,7 @@ func (m *Module) clientMethods() []*rpc.Method {
 				if err != nil {
 					return out, err
 				}
-				cl.Active = true
+				cl.Active, cl.InactiveReason = true, "" // the reason staff gave no longer holds
 				if _, err := core.SaveClient(c.Ctx, c.Tx, cl, core.Now(c.Now)); err != nil {
 					return out, err
 				}

@@ -92,8 +92,8 @@ func (m *Module) groupMethods() []*rpc.Method {
 					Street: p.Street, City: p.City, Postcode: p.Postcode, Country: p.Country, RegistrationNo: p.RegistrationNo,
 					VATNo: p.VATNo, Phone: p.Phone, Email: p.Email, Web: p.Web, BankAccount: p.BankAccount, IBAN: p.IBAN, BIC: p.BIC,
 					Currency: p.Currency}
-				if id, err = core.SaveGroup(c.Ctx, c.Tx, g, core.Now(c.Now)); err != nil {
-					return rpc.Saved{}, err
+				if id, err = StoreGroup(c.Ctx, c.Tx, g, c.Now); err != nil {
+					return rpc.Saved{}, rpc.FromService(err, "")
 				}
 				c.Audit(0, "invoice group external_id=%s created=%t", g.ExternalID, created)
 				return rpc.Saved{ID: id, Created: created}, nil

@@ -17,9 +17,25 @@ var demoStaff = []struct{ login, name, role, pw string }{
 	{"readonly", "Demo Read-only", core.RoleReadOnly, "readonly1234"},
 }
 
-// seed adds the demo support and read-only accounts unless they exist. Their demo
-// passwords are below the staff policy on purpose (easy to type) and so bypass it.
+// demoNote is the staff note on demo client 1001's card.
+const demoNote = "Prefers calls after 4 pm; the router is in the cellar. / Volat po 16. hodině, router je ve sklepě."
+
+// seed adds the demo support and read-only accounts unless they exist (their demo
+// passwords are below the staff policy on purpose, easy to type, and so bypass it) and
+// a staff note on client 1001.
 func seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
+	if id, ok := env.ClientIDs["1001"]; ok {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM client_notes WHERE client_id = ?`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO client_notes (client_id, author, body, created_at) VALUES (?, 'staff:support', ?, ?)`,
+				id, demoNote, core.Now(env.Now)); err != nil {
+				return err
+			}
+		}
+	}
 	for _, s := range demoStaff {
 		_, err := core.StaffByLogin(ctx, tx, s.login)
 		if err == nil {

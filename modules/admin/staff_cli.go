@@ -97,7 +97,7 @@ func readPassword(r io.Reader, login string) (string, error) {
 // on staff do it for every path.
 func saveStaff(ctx context.Context, d app.Deps, command string, s core.Staff, detail func(id int64) string) error {
 	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		id, err := core.SaveStaff(ctx, tx, s, core.Now(d.Now()))
+		id, err := StoreStaff(ctx, tx, s, core.Now(d.Now()))
 		if err != nil {
 			return err
 		}

@@ -40,6 +40,10 @@ const (
 	// pathSecurity the client's own page of second factors.
 	pathFactor   = "/login/factor"
 	pathSecurity = "/security"
+	// pathSessions lists the live sessions (portal and, below /admin, console);
+	// pathSessionEnd ends one or all others.
+	pathSessions   = "/account/sessions"
+	pathSessionEnd = "/account/sessions/end"
 )
 
 // Templates.
@@ -53,6 +57,7 @@ const (
 	tplChange       = "auth/change"
 	tplNew          = "auth/new"
 	tplDisabled     = "auth/disabled"
+	tplSessions     = "auth/sessions"
 )
 
 // Mail template purposes this module registers.
@@ -117,6 +122,7 @@ func (m *Module) Info() app.Info {
 		StaffPages: m.staffPages(),
 		Methods:    append(m.methods(), m.factorMethods()...),
 		Card:       []app.CardSection{m.staffCard()},
+		Export:     exportClient,
 
 		MailDefaults: func(t *mail.Templates) { registerMailDefaults(t); registerFactorMails(t) },
 	}.Embed(files)
@@ -126,6 +132,7 @@ func (m *Module) Info() app.Info {
 func (m *Module) Mount(r fiber.Router) {
 	w := m.d.Web
 	w.ExemptCSRF(pathSign, m.crossOriginAllowed)
+	w.SessionStarted = m.sessionStarted
 
 	loginLimit := w.RateLimit("auth-login", loginRate, time.Minute)
 	linkLimit := w.RateLimit("auth-link", linkRate, 10*time.Minute)
@@ -157,6 +164,8 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post(pathSecurity+"/passkeys/new", client, m.flow.NewPasskey)
 	r.Post(pathSecurity+"/passkeys", client, pwLimit, m.flow.AddPasskey)
 	r.Post(pathSecurity+"/passkeys/:pk/delete", client, m.flow.RemovePasskeyPage)
+	r.Get(pathSessions, client, m.showClientSessions)
+	r.Post(pathSessionEnd, client, m.submitClientSessionEnd)
 }
 
 // seed gives demo client 1001 its demo password, unless it has one already. The demo

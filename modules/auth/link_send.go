@@ -37,6 +37,7 @@ var (
 // The password-link mail serves both a client asking for a link and staff creating a
 // first password for one who never had any, so it promises nothing about a current one.
 func registerMailDefaults(t *mail.Templates) {
+	registerLoginMail(t)
 	t.RegisterDefault(PurposeLink, "en", "Your client portal password",
 		"Hello $CLIENT_NAME$,\n\nto create a new password for the client portal (client number $CLIENT_NUMBER$), open this link:\n\n"+
 			"$CI_PASSWORD_LINK$\n\nThe link works once and only for a limited time. If you did not expect this e-mail, ignore it: "+
@@ -46,11 +47,11 @@ func registerMailDefaults(t *mail.Templates) {
 			"$CI_PASSWORD_LINK$\n\nOdkaz funguje jen jednou a jen omezenou dobu. Pokud jste tento e-mail nečekali, ignorujte ho: "+
 			"dokud odkaz nepoužijete, nic se nemění.\n")
 	t.RegisterDefault(PurposeChanged, "en", "Your client portal password was changed",
-		"Hello $CLIENT_NAME$,\n\nthe password of your client portal account (client number $CLIENT_NUMBER$) was changed just now, "+
-			"and every device that was logged in has been logged out.\n\nIf this was not you, contact us at once.\n")
+		"Hello $CLIENT_NAME$,\n\nthe password of your client portal account (client number $CLIENT_NUMBER$) was changed just now.\n\n"+
+			"If this was not you, contact us at once.\n")
 	t.RegisterDefault(PurposeChanged, "cs", "Heslo do zákaznického portálu bylo změněno",
-		"Dobrý den, $CLIENT_NAME$,\n\nheslo k vašemu účtu v zákaznickém portálu (číslo klienta $CLIENT_NUMBER$) bylo právě změněno "+
-			"a všechna přihlášená zařízení byla odhlášena.\n\nPokud jste to nebyli vy, ihned nás kontaktujte.\n")
+		"Dobrý den, $CLIENT_NAME$,\n\nheslo k vašemu účtu v zákaznickém portálu (číslo klienta $CLIENT_NUMBER$) bylo právě změněno.\n\n"+
+			"Pokud jste to nebyli vy, ihned nás kontaktujte.\n")
 }
 
 // linkBase is where links in mails point: ci_url, else server_url + /clientinterface/,
@@ -66,15 +67,7 @@ func linkBase(st *settings.Store) (string, error) {
 }
 
 // recipients splits the client's e-mail field ("a@x.cz; b@y.cz") into addresses.
-func recipients(email string) []string {
-	var out []string
-	for _, a := range strings.FieldsFunc(email, func(r rune) bool { return r == ',' || r == ';' }) {
-		if a = strings.TrimSpace(a); a != "" {
-			out = append(out, a)
-		}
-	}
-	return out
-}
+func recipients(email string) []string { return mail.Recipients(email) }
 
 // mailLang is the language of a client's mails.
 func mailLang(d app.Deps, c core.Client) string {
@@ -155,12 +148,12 @@ func SendPasswordLink(ctx context.Context, d app.Deps, clientID int64, actor, ip
 // notifyChanged queues the "password changed" mail in tx, when a sender and an
 // address exist; a missing address never blocks a password change.
 func notifyChanged(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client) error {
-	return noticeMail(ctx, tx, d, c, PurposeChanged, map[string]string{})
+	return noticeMail(ctx, tx, d, c, PurposeChanged, nil)
 }
 
 // noticeMail queues a notice to client c in tx (template purpose, with $CLIENT_NAME$,
 // $CLIENT_NUMBER$ and vars), when a sender and an address exist; a missing or invalid
-// address blocks nothing.
+// address blocks nothing. A notice never carries a secret.
 func noticeMail(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client, purpose string, vars map[string]string) error {
 	to := recipients(c.Email)
 	if len(to) == 0 || settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
@@ -170,8 +163,11 @@ func noticeMail(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client, purp
 	if err != nil {
 		return err
 	}
-	vars["CLIENT_NAME"], vars["CLIENT_NUMBER"] = c.Name, c.Number
-	subject, body := mail.Render(tpl, vars)
+	all := map[string]string{"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number}
+	for k, v := range vars {
+		all[k] = v
+	}
+	subject, body := mail.Render(tpl, all)
 	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: purpose, ClientID: c.ID, At: d.Now()})
 	if errors.Is(err, mail.ErrInvalidAddress) {
 		d.Log.Warn("auth.noticeMail: client e-mail invalid", "client_id", c.ID, "purpose", purpose)

@@ -80,8 +80,14 @@ func (m *Module) submitChange(c *fiber.Ctx) error {
 		if err := SavePassword(ctx, tx, cl.ID, newHash, false, time.Time{}, now); err != nil {
 			return err
 		}
-		// Every session ends, this one too: it is replaced below with a new id.
-		if err := PasswordChanged(ctx, tx, cl.ID, "", now); err != nil {
+		// Every session ends, this one too (it is replaced below with a new id),
+		// unless the client unticked "log out everywhere else" on the form; a post
+		// without the form's choice (an old form, a script) ends them all.
+		changed := PasswordChanged
+		if c.FormValue("others_offered") == "1" && c.FormValue("logout_others") != "1" {
+			changed = keepingSessions
+		}
+		if err := changed(ctx, tx, cl.ID, "", now); err != nil {
 			return err
 		}
 		if err := notifyChanged(ctx, tx, m.d, *cl); err != nil {

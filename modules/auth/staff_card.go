@@ -68,6 +68,8 @@ func (m *Module) staffPages() []app.StaffPage {
 		console.Post("/clients/:id/unlock", perm.PasswordsWrite, m.unlockClient),
 		console.Post("/clients/:id/password", perm.PasswordsWrite, m.passwordAction),
 		console.Post("/clients/:id/factor/reset", perm.FactorsWrite, m.resetFactor),
+		console.Menu(console.Get(pathSessions, perm.ConsoleUse, m.showStaffSessions), "auth.menu.sessions", 90),
+		console.Post(pathSessionEnd, perm.ConsoleUse, m.submitStaffSessionEnd),
 	}
 }
 

@@ -79,10 +79,17 @@ func SavePassword(ctx context.Context, tx *sql.Tx, clientID int64, hash string, 
 // one-time password): kill every outstanding link of the client, end their sessions
 // except keep (a session id hash, or "" for all), and clear their lockout.
 func PasswordChanged(ctx context.Context, tx *sql.Tx, clientID int64, keep string, now time.Time) error {
-	if err := KillTokens(ctx, tx, clientID, now); err != nil {
+	if err := web.EndClientSessions(ctx, tx, clientID, keep); err != nil {
 		return err
 	}
-	if err := web.EndClientSessions(ctx, tx, clientID, keep); err != nil {
+	return keepingSessions(ctx, tx, clientID, "", now)
+}
+
+// keepingSessions is PasswordChanged for the one change that may leave
+// the other sessions alone: the client's own change with "log out everywhere else"
+// unticked. Links die and the lockout clears all the same.
+func keepingSessions(ctx context.Context, tx *sql.Tx, clientID int64, _ string, now time.Time) error {
+	if err := KillTokens(ctx, tx, clientID, now); err != nil {
 		return err
 	}
 	return lockout.Clear(ctx, tx, lockout.KindClient, lockout.Account(clientID))

@@ -7,15 +7,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/blob"
 	"github.com/ispportal/portal/internal/console"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/perm"
-	"github.com/ispportal/portal/internal/web"
 )
 
 // The console's document action (below /admin) and the card section's template.
 const (
-	pathStaffVisible = "/clients/:id/documents/:doc/visible"
+	pathStaffVisible  = "/clients/:id/documents/:doc/visible"
+	pathStaffUpload   = "/clients/:id/documents"
+	pathStaffDocument = "/clients/:id/documents/:doc"
 
 	tplStaffCard = "documents/staff_card"
 )
@@ -24,6 +26,10 @@ const (
 func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
 		console.Post(pathStaffVisible, perm.DocumentsWrite, m.setStaffVisible),
+		// The upload form may carry a file of blob.MaxUploadBytes, streamed to disk.
+		{Method: fiber.MethodPost, Path: pathStaffUpload, Action: perm.DocumentsWrite, Handler: m.uploadStaffDocument,
+			Upload: blob.MaxUploadBytes + 1<<20},
+		console.Get(pathStaffDocument, perm.DocumentsRead, m.downloadStaffDocument),
 	}
 }
 
@@ -39,36 +45,21 @@ func (m *Module) staffCard() app.CardSection {
 // visible=1|0: the "display in portal" flag. The document must be the client's.
 func (m *Module) setStaffVisible(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	clientID, err := web.IDParam(c, "id")
+	doc, err := m.staffDocument(c) // another client's document is 404
 	if err != nil {
 		return err
-	}
-	cl, err := core.ClientByID(ctx, m.d.DB.R, clientID)
-	if err != nil {
-		return err
-	}
-	docID, err := web.IDParam(c, "doc")
-	if err != nil {
-		return err
-	}
-	doc, err := DocumentByID(ctx, m.d.DB.R, docID)
-	if err != nil {
-		return err
-	}
-	if doc.ClientID != cl.ID {
-		return fiber.ErrNotFound // another client's document
 	}
 	visible := c.FormValue("visible") == "1"
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := SetDocumentVisible(ctx, tx, doc.ID, visible); err != nil {
 			return err
 		}
-		return console.Audit(ctx, m.d.Web, c, tx, m.d.Now(), "document.display", cl.ID,
+		return console.Audit(ctx, m.d.Web, c, tx, m.d.Now(), "document.display", doc.ClientID,
 			"document "+strconv.FormatInt(doc.ID, 10)+" visible="+strconv.FormatBool(visible))
 	})
 	if err != nil {
 		return err
 	}
 	m.d.Web.AddFlash(c, "ok", "form.saved")
-	return m.d.Web.Redirect(c, console.Path("/clients/"+strconv.FormatInt(cl.ID, 10)))
+	return m.d.Web.Redirect(c, console.Path("/clients/"+strconv.FormatInt(doc.ClientID, 10)))
 }

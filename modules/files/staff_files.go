@@ -3,7 +3,6 @@ package files
 import (
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -103,14 +102,7 @@ func (m *Module) uploadStaffFile(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return m.renderStaffFiles(c, errs, form)
 	}
-	// Characters Windows forbids in names are replaced too, so the download name
-	// works on every client system.
-	f.FileName = blob.SafeName(strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`"<>:*?|`, r) {
-			return '_'
-		}
-		return r
-	}, filepath.Base(strings.ReplaceAll(fh.Filename, `\`, "/"))), "")
+	f.FileName = blob.UploadName(fh.Filename, "")
 	r, err := fh.Open()
 	if err != nil {
 		return err

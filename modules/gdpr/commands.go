@@ -10,6 +10,7 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 )
 
 func commands() []app.Command {
@@ -23,6 +24,8 @@ func commands() []app.Command {
 			Run: runConsentActive(false)},
 		{Name: "consent offer", Usage: "ID", Help: "Offer a retired consent document again", Run: runConsentActive(true)},
 		{Name: "consent history", Usage: "CLIENT", Help: "Show a client's consent history (by client number)", Run: runConsentHistory},
+		{Name: "client export", Usage: "[--format json|pdf] [--lang en|cs] CLIENT > file",
+			Help: "Write everything the portal holds about a client (the GDPR own-data export) to standard output (audited)", Run: runClientExport},
 	}
 }
 
@@ -153,4 +156,36 @@ func runConsentHistory(ctx context.Context, d app.Deps, io app.IO, args []string
 			e.Action, strings.Join(e.Purposes, ", "), e.IP, e.Actor, e.UserAgent)
 	}
 	return tb.Flush()
+}
+
+// runClientExport writes a client's own-data export, the same as the portal's and the
+// card's, to standard output, audited as privacy.export.cli.
+func runClientExport(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	fs := app.Flags("client export", io)
+	format := fs.String("format", "json", "json or pdf")
+	lang := fs.String("lang", "en", "language of the PDF's labels (en or cs)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *format != "json" && *format != "pdf" {
+		return errors.New("client export: --format is json or pdf")
+	}
+	if !web.Supported(*lang) {
+		return fmt.Errorf("client export: unknown language %q", *lang)
+	}
+	cl, err := app.OneClient(ctx, d, "client export", fs.Args())
+	if err != nil {
+		return err
+	}
+	e, err := BuildExport(ctx, d, cl.ID)
+	if err != nil {
+		return err
+	}
+	if err := app.CLIAudit(ctx, d, d.DB.W, "privacy.export.cli", cl.ID, *format); err != nil {
+		return err
+	}
+	if *format == "pdf" {
+		return WritePDF(io.Out, e, func(key string, args ...any) string { return d.Web.Catalog.T(*lang, key, args...) })
+	}
+	return WriteJSON(io.Out, e)
 }

@@ -6,6 +6,7 @@ package gdpr
 
 import (
 	"embed"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
@@ -21,6 +22,14 @@ const (
 
 	tplList = "gdpr/list"
 	tplShow = "gdpr/show"
+
+	// The own-data page: export downloads and privacy requests.
+	pathExport     = "/export"
+	pathExportFile = "/export/file"
+	pathRequests   = "/requests"
+	tplExport      = "gdpr/export"
+	// exportRate is how many export downloads one address may ask for per minute.
+	exportRate = 10
 )
 
 // files are the module's migrations, templates and locales (see app.Info.Embed).
@@ -29,10 +38,20 @@ const (
 var files embed.FS
 
 // Module is the GDPR tab.
-type Module struct{ d app.Deps }
+type Module struct {
+	d    app.Deps
+	kick chan struct{} // wakes the export worker
+}
 
 // New returns the module; it does no work (Boot calls it once just to read Info).
-func New(d app.Deps) app.Module { return &Module{d: d} }
+// It registers the removal of a deleted client's export files.
+func New(d app.Deps) app.Module {
+	m := &Module{d: d, kick: make(chan struct{}, 1)}
+	if d.Hooks != nil {
+		d.Hooks.ClientDeleting = append(d.Hooks.ClientDeleting, m.removeClientExports)
+	}
+	return m
+}
 
 // Info declares the module.
 func (m *Module) Info() app.Info {
@@ -48,12 +67,22 @@ func (m *Module) Info() app.Info {
 		StaffPages: m.staffPages(),
 		Methods:    m.methods(),
 		Card:       []app.CardSection{m.staffCard()},
+		Export:     exportClient,
+		Worker:     m.exportWorker,
+
+		MailDefaults: registerMailDefaults,
 	}.Embed(files)
 }
 
 // Mount registers the routes under /gdpr.
 func (m *Module) Mount(r fiber.Router) {
 	r.Get(pathList, m.showConsentList)
+	// The own-data routes come before /:id, which would take "export" for an id.
+	r.Get(pathExport, m.showExport)
+	// Building an export reads every module's tables: a few per minute per address.
+	r.Post(pathExport, m.d.Web.RateLimit("gdpr-export", exportRate, time.Minute), m.submitExport)
+	r.Get(pathExportFile, m.downloadExportFile)
+	r.Post(pathRequests, m.submitRequest)
 	r.Get(pathShow, m.showConsent)
 	r.Post(pathSave, m.saveConsent)
 }

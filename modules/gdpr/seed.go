@@ -20,10 +20,47 @@ const demoProcessingV2 = `<p>To improve our network and services we would like t
 (traffic volumes, outages reported, <strong>Wi-Fi signal quality of your router</strong>) and ask for your opinion in
 short surveys.</p><p>Data are kept for 24 months and never passed to third parties.</p>`
 
-// seed publishes two consent documents. Demo client 1001 gave the data-processing
+// seed adds the module's demo data: consents and the own-data history.
+func (m *Module) seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
+	if err := m.seedConsents(ctx, tx, env); err != nil {
+		return err
+	}
+	return seedPrivacy(ctx, tx, env)
+}
+
+// seedPrivacy gives demo client 1001 a past export (expired, its file long gone)
+// and a restriction request staff handled, and client 1002 an open erasure request
+// for the console's list. It adds nothing once 1001 has an export.
+func seedPrivacy(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
+	cid := env.ClientIDs[app.DemoClientNumber]
+	if cid == 0 {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM gdpr_exports WHERE client_id = ?`, cid).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	at := func(days int) string { return core.Now(env.Now.AddDate(0, 0, -days)) }
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gdpr_exports (client_id, state, lang, requested_by, requested_at, ready_at, expires_at)
+		VALUES (?, 'expired', 'en', 'client:1001', ?, ?, ?)`, cid, at(40), at(40), at(33)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gdpr_requests (client_id, kind, note, state, created_at, updated_at, handled_by)
+		VALUES (?, 'restriction', 'Please do not use my data for surveys.', 'done', ?, ?, 'staff:admin')`, cid, at(60), at(55)); err != nil {
+		return err
+	}
+	if other := env.ClientIDs["1002"]; other != 0 {
+		_, err := tx.ExecContext(ctx, `INSERT INTO gdpr_requests (client_id, kind, note, created_at, updated_at)
+			VALUES (?, 'erasure', 'We are closing the branch office; please erase the contact person''s data.', ?, ?)`, other, at(2), at(2))
+		return err
+	}
+	return nil
+}
+
+// seedConsents publishes two consent documents. Demo client 1001 gave the data-processing
 // consent (to version 1; version 2 followed, so the portal asks to review) and gave
 // then withdrew the marketing consent.
-func (m *Module) seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
+func (m *Module) seedConsents(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
 	at := func(days int) time.Time { return env.Now.AddDate(0, 0, -days) }
 	mk, err := demoDoc(ctx, tx, "demo-consent-marketing", "Marketing communications", demoMarketing,
 		[]string{"E-mail", "SMS", "Phone"}, at(200))

@@ -24,4 +24,8 @@ func TestDemoSeedIdempotent(t *testing.T) {
 	b := env.Browser().LoginAs(se.ClientIDs["1001"])
 	b.Get("/gdpr/").Expect(t, 200, "Marketing communications", "Withdrawn on", "Processing of usage data", "Given on",
 		"New version to review")
+	b.Get("/gdpr/export").Expect(t, 200, "Expired", "Restrict the processing of my data", "Done")
+	if n := env.Count(`SELECT count(*) FROM gdpr_requests`); n != 2 {
+		t.Fatalf("%d demo requests after two seeds, want 2", n)
+	}
 }

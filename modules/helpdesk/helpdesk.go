@@ -65,6 +65,7 @@ func (m *Module) Info() app.Info {
 		Methods:    m.methods(),
 		Card:       []app.CardSection{m.staffCard()},
 		Dashboard:  []app.DashboardCard{m.dashboardCard()},
+		Export:     exportClient,
 	}.Embed(files)
 }
 

@@ -64,6 +64,7 @@ func (m *Module) Info() app.Info {
 		FileKinds: []app.FileKind{m.fileKind()},
 		Card:      []app.CardSection{m.staffCard()},
 		Dashboard: []app.DashboardCard{m.dashboardCard()},
+		Export:    exportClient,
 	}.Embed(files)
 }
 

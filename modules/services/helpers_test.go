@@ -24,7 +24,12 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	env := testkit.New(t, New)
+	return newFixtureIn(t, testkit.New(t, New))
+}
+
+// newFixtureIn fills env (which mounts this module) with the fixture's data.
+func newFixtureIn(t testing.TB, env *testkit.Env) *fixture {
+	t.Helper()
 	f := &fixture{env: env}
 	f.clientA = env.AddClient("5001", 0)
 	f.clientB = env.AddClient("5002", 0)

@@ -108,14 +108,15 @@ const serviceCols = `s.id, COALESCE(s.external_id, ''), s.client_id, s.tariff_id
 
 const serviceFrom = ` FROM services s JOIN tariffs t ON t.id = s.tariff_id `
 
-func scanService(row interface{ Scan(...any) error }) (Service, error) {
+// scanService reads a row of serviceCols that begins with the columns of lead.
+func scanService(row interface{ Scan(...any) error }, lead ...any) (Service, error) {
 	var s Service
 	var price sql.NullInt64
 	t := &s.Tariff
-	err := row.Scan(&s.ID, &s.ExternalID, &s.ClientID, &s.TariffID, &s.Kind, &s.Name, &s.State, &s.ActivatedOn,
+	err := row.Scan(append(lead, &s.ID, &s.ExternalID, &s.ClientID, &s.TariffID, &s.Kind, &s.Name, &s.State, &s.ActivatedOn,
 		&s.Address, &s.IP, &s.DHCP, &s.MAC, &price,
 		&t.ID, &t.ExternalID, &t.Name, &t.Kind, &t.Price, &t.Currency, &t.DownKbit, &t.UpKbit, &t.HideTraffic,
-		&t.FUPLimit, &t.FUPPeriod, &t.FUPDownKbit, &t.FUPUpKbit)
+		&t.FUPLimit, &t.FUPPeriod, &t.FUPDownKbit, &t.FUPUpKbit)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, core.ErrNotFound
 	}
@@ -141,7 +142,7 @@ func ListServices(ctx context.Context, q core.Querier, clientID int64, f ListFil
 		query += ` AND s.state <> 'terminated'`
 	}
 	query += ` ORDER BY CASE s.kind WHEN 'internet' THEN 0 WHEN 'tv' THEN 1 WHEN 'voip' THEN 2 ELSE 3 END, s.name, s.id`
-	out, err := core.List(ctx, q, scanService, query, clientID)
+	out, err := core.List(ctx, q, func(r core.Row) (Service, error) { return scanService(r) }, query, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("services.ListServices: %w", err)
 	}

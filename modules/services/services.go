@@ -74,8 +74,10 @@ func (m *Module) Info() app.Info {
 		Worker:     m.pruneWorker,
 		Commands:   m.commands(),
 		Methods:    m.methods(),
+		StaffPages: m.staffPages(),
 		Card:       []app.CardSection{m.staffCard()},
 		Dashboard:  []app.DashboardCard{m.dashboardCard()},
+		Export:     exportClient,
 	}
 }
 

@@ -6,17 +6,36 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/web"
 )
 
 // downloadSheet sends the logged-in client's configuration sheet as a PDF.
 func (m *Module) downloadSheet(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	id := m.d.Web.ClientID(c)
-	cl, err := core.ClientByID(ctx, m.d.DB.R, id)
+	cl, err := core.ClientByID(c.UserContext(), m.d.DB.R, m.d.Web.ClientID(c))
 	if err != nil {
 		return err
 	}
-	list, err := ListServices(ctx, m.d.DB.R, id, ListFilter{WithParams: true})
+	return m.sendSheet(c, cl)
+}
+
+// downloadStaffSheet handles GET /admin/clients/:id/sheet.pdf: the same sheet the
+// client downloads, from the client card, in the staff member's language.
+func (m *Module) downloadStaffSheet(c *fiber.Ctx) error {
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
+	}
+	cl, err := core.ClientByID(c.UserContext(), m.d.DB.R, id)
+	if err != nil {
+		return err
+	}
+	return m.sendSheet(c, cl)
+}
+
+// sendSheet renders the client's configuration sheet (services with their
+// parameters; "via DHCP" instead of the address where the service says so).
+func (m *Module) sendSheet(c *fiber.Ctx, cl core.Client) error {
+	list, err := ListServices(c.UserContext(), m.d.DB.R, cl.ID, ListFilter{WithParams: true})
 	if err != nil {
 		return err
 	}

@@ -27,21 +27,8 @@ type SheetInput struct {
 func WriteSheet(w io.Writer, in SheetInput) error {
 	t := in.T
 	// pdffont gives the sheet a Unicode font (č, ř, ů), falling back to ASCII.
-	pdf := pdffont.New("P", "mm", "A4")
+	pdf := pdffont.NewA4(t("services.sheet.title")+" – "+in.Client.Name, t("services.sheet.client_no")+" "+in.Client.Number, in.Now)
 	font := pdf.Family
-	pdf.SetCreationDate(in.Now)
-	pdf.SetModificationDate(in.Now)
-	pdf.SetTitle(t("services.sheet.title")+" – "+in.Client.Name, true)
-	pdf.SetCreator("ISP client portal", true)
-	pdf.SetMargins(18, 18, 18)
-	pdf.SetAutoPageBreak(true, 18)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-12)
-		pdf.SetFont(font, "", 8)
-		pdf.SetTextColor(110, 110, 110)
-		pdf.CellFormat(0, 5, fmt.Sprintf("%s %s · %d", t("services.sheet.client_no"), in.Client.Number, pdf.PageNo()), "", 0, "R", false, 0, "")
-	})
-	pdf.AddPage()
 
 	pdf.SetFont(font, "", 18)
 	pdf.SetTextColor(125, 11, 20)
@@ -104,30 +91,9 @@ func WriteSheet(w io.Writer, in SheetInput) error {
 	return pdf.Output(w)
 }
 
-// row prints "label  value" with the value wrapping in its column. A row that would
-// cross the page's end starts on the next page whole: left to the automatic page break,
-// the label broke to one page and its value, written from the row's old height, to the
-// one after.
-func row(pdf *pdffont.Doc, label, value string) {
-	const labelW, lineH = 55, 6.0
-	pageW, pageH := pdf.GetPageSize()
-	left, _, right, _ := pdf.GetMargins()
-	_, bottom := pdf.GetAutoPageBreak()
-	lines := max(len(pdf.SplitText(label, labelW)), len(pdf.SplitText(value, pageW-left-right-labelW)), 1)
-	if pdf.GetY()+float64(lines)*lineH > pageH-bottom {
-		pdf.AddPage()
-	}
-	y := pdf.GetY()
-	pdf.SetTextColor(85, 90, 96)
-	pdf.MultiCell(labelW, 6, label, "", "L", false)
-	yLabel := pdf.GetY()
-	pdf.SetXY(18+labelW, y)
-	pdf.SetTextColor(20, 20, 20)
-	pdf.MultiCell(0, 6, value, "", "L", false)
-	if yLabel > pdf.GetY() {
-		pdf.SetY(yLabel)
-	}
-}
+// row prints "label  value" with the value wrapping in its column (a row that would
+// cross the page's end starts on the next page whole; see pdffont.LabelRow).
+func row(pdf *pdffont.Doc, label, value string) { pdf.LabelRow(18, 55, 6, label, value) }
 
 func joinNonEmpty(sep string, parts ...string) string {
 	out := ""

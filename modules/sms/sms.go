@@ -71,6 +71,7 @@ func (m *Module) Info() app.Info {
 		StaffPages: m.staffPages(),
 		Methods:    m.methods(),
 		Card:       []app.CardSection{m.staffCard()},
+		Export:     exportClient,
 	}.Embed(files)
 }
 

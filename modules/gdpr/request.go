@@ -1,0 +1,154 @@
+package gdpr
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/core"
+)
+
+// Privacy request kinds (GDPR art. 17 erasure, art. 18 restriction) and states.
+const (
+	KindErasure     = "erasure"
+	KindRestriction = "restriction"
+
+	ReqOpen       = "open"
+	ReqInProgress = "in_progress"
+	ReqDone       = "done"
+	ReqRefused    = "refused"
+
+	// maxRequestNote bounds the client's explanation.
+	maxRequestNote = 2000
+)
+
+var (
+	// RequestKinds and RequestStates are the values of a request's kind and state.
+	RequestKinds  = []string{KindErasure, KindRestriction}
+	RequestStates = []string{ReqOpen, ReqInProgress, ReqDone, ReqRefused}
+
+	// ErrRequestKind, ErrRequestNote and ErrRequestState are the validation errors of
+	// the request service functions.
+	ErrRequestKind  = errors.New("choose erasure or restriction")
+	ErrRequestNote  = errors.New("the note is too long")
+	ErrRequestState = errors.New("unknown state")
+	// errRequestOpen refuses a second open request of the same kind.
+	errRequestOpen = errors.New("a request of this kind is already open")
+)
+
+// Request is an erasure or restriction request.
+type Request struct {
+	ID           int64
+	ClientID     int64
+	ClientNumber string
+	ClientName   string
+	Kind         string
+	Note         string
+	State        string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	HandledBy    string
+}
+
+// RequestFilter selects requests: of one client, or in one state (zero: all).
+type RequestFilter struct {
+	ClientID int64
+	State    string
+}
+
+// ListRequests lists requests, newest first (at most 200).
+func ListRequests(ctx context.Context, q core.Querier, f RequestFilter) ([]Request, error) {
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.client_id, c.number, c.name, r.kind, r.note, r.state, r.created_at, r.updated_at, r.handled_by
+		FROM gdpr_requests r JOIN clients c ON c.id = r.client_id
+		WHERE (? = 0 OR r.client_id = ?) AND (? = '' OR r.state = ?) ORDER BY r.id DESC LIMIT 200`,
+		f.ClientID, f.ClientID, f.State, f.State)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Request
+	for rows.Next() {
+		var r Request
+		var created, updated string
+		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientNumber, &r.ClientName, &r.Kind, &r.Note, &r.State,
+			&created, &updated, &r.HandledBy); err != nil {
+			return nil, err
+		}
+		r.CreatedAt, r.UpdatedAt = core.ParseTime(created), core.ParseTime(updated)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// FileRequest records a client's erasure or restriction request and audits it
+// (gdpr.request.file). A second open request of the same kind is refused.
+func FileRequest(ctx context.Context, d app.Deps, clientID int64, kind, note, actor, ip string) (int64, error) {
+	note = strings.TrimSpace(note)
+	if !contains(RequestKinds, kind) {
+		return 0, &core.FieldError{Field: "kind", Err: ErrRequestKind}
+	}
+	if utf8.RuneCountInString(note) > maxRequestNote || !utf8.ValidString(note) {
+		return 0, &core.FieldError{Field: "note", Err: ErrRequestNote}
+	}
+	now := core.Now(d.Now())
+	var id int64
+	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM gdpr_requests WHERE client_id = ? AND kind = ? AND state IN ('open', 'in_progress')`,
+			clientID, kind).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &core.FieldError{Field: "kind", Err: errRequestOpen}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO gdpr_requests (client_id, kind, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+			clientID, kind, note, now, now)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: actor, Action: "privacy.request.file", ClientID: clientID,
+			Detail: kind, IP: ip})
+	})
+	return id, err
+}
+
+// SetRequestState moves a request to state and audits it (gdpr.request.<state>)
+// with the staff member who did it.
+func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip string) error {
+	if !contains(RequestStates, state) {
+		return &core.FieldError{Field: "state", Err: ErrRequestState}
+	}
+	return d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var clientID int64
+		var old string
+		err := tx.QueryRowContext(ctx, `SELECT client_id, state FROM gdpr_requests WHERE id = ?`, id).Scan(&clientID, &old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return core.ErrNotFound
+		}
+		if err != nil || old == state {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE gdpr_requests SET state = ?, updated_at = ?, handled_by = ? WHERE id = ?`,
+			state, core.Now(d.Now()), actor, id); err != nil {
+			return err
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: actor, Action: "privacy.request." + state, ClientID: clientID,
+			Detail: "request " + old + " -> " + state, IP: ip})
+	})
+}

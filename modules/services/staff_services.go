@@ -1,0 +1,230 @@
+package services
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ispportal/portal/internal/console"
+	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/internal/web"
+)
+
+// staffServiceRow is a line of the console's services list: the service and its client.
+type staffServiceRow struct {
+	Service
+	ClientNumber, ClientName string
+}
+
+// staffServicesData is the services list.
+type staffServicesData struct {
+	Q, State string
+	States   []string
+	List     []staffServiceRow
+	CanWrite bool
+}
+
+// staffListLimit bounds the list; staff narrow it with the search.
+const staffListLimit = 200
+
+// showStaffServices renders GET /admin/services?q=&state=: every client's services,
+// searched by service name, IP address, installation address or client number.
+func (m *Module) showStaffServices(c *fiber.Ctx) error {
+	d := staffServicesData{Q: strings.TrimSpace(c.Query("q")), State: c.Query("state"),
+		States: []string{StateActive, StateSuspended, StateTerminated}, CanWrite: console.Can(m.d.Web, c, perm.ServicesWrite)}
+	if utf8.RuneCountInString(d.Q) > 100 {
+		d.Q = string([]rune(d.Q)[:100])
+	}
+	if d.State != StateActive && d.State != StateSuspended && d.State != StateTerminated {
+		d.State = ""
+	}
+	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(d.Q) + "%"
+	var err error
+	d.List, err = core.List(c.UserContext(), m.d.DB.R, func(r core.Row) (staffServiceRow, error) {
+		var row staffServiceRow
+		s, err := scanService(r, &row.ClientNumber, &row.ClientName)
+		row.Service = s
+		return row, err
+	}, `SELECT c.number, c.name, `+serviceCols+serviceFrom+`JOIN clients c ON c.id = s.client_id
+		WHERE (?1 = '' OR s.state = ?1) AND (s.name LIKE ?2 ESCAPE '\' OR s.ip_address LIKE ?2 ESCAPE '\'
+		       OR s.address LIKE ?2 ESCAPE '\' OR c.number LIKE ?2 ESCAPE '\' OR c.name LIKE ?2 ESCAPE '\')
+		ORDER BY c.number, s.name, s.id LIMIT ?3`, d.State, like, staffListLimit)
+	if err != nil {
+		return err
+	}
+	return m.d.Web.Show(c, tplStaffList, "services.staff.list", d)
+}
+
+// staffServiceData is the service form: a new service of Client, or Service.
+type staffServiceData struct {
+	Client  core.Client
+	Service Service
+	Tariffs []Tariff
+	Kinds   []string
+	States  []string
+}
+
+func serviceValues(s Service) map[string]string {
+	v := map[string]string{"name": s.Name, "kind": s.Kind, "tariff": strconv.FormatInt(s.TariffID, 10), "state": s.State,
+		"activated_on": s.ActivatedOn, "address": s.Address, "ip": s.IP, "mac": s.MAC}
+	if s.DHCP {
+		v["dhcp"] = "1"
+	}
+	return v
+}
+
+// showStaffServiceNew renders GET /admin/clients/:id/services/new.
+func (m *Module) showStaffServiceNew(c *fiber.Ctx) error {
+	cl, err := m.staffClientParam(c)
+	if err != nil {
+		return err
+	}
+	return m.renderStaffService(c, cl, Service{}, serviceValues(Service{Kind: KindInternet, State: StateActive}), nil)
+}
+
+// showStaffServiceEdit renders GET /admin/services/:id/edit.
+func (m *Module) showStaffServiceEdit(c *fiber.Ctx) error {
+	s, cl, err := m.staffServiceParam(c)
+	if err != nil {
+		return err
+	}
+	return m.renderStaffService(c, cl, s, serviceValues(s), nil)
+}
+
+func (m *Module) staffClientParam(c *fiber.Ctx) (core.Client, error) {
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return core.Client{}, err
+	}
+	return core.ClientByID(c.UserContext(), m.d.DB.R, id)
+}
+
+func (m *Module) staffServiceParam(c *fiber.Ctx) (Service, core.Client, error) {
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return Service{}, core.Client{}, err
+	}
+	s, err := ServiceByID(c.UserContext(), m.d.DB.R, id)
+	if err != nil {
+		return s, core.Client{}, err
+	}
+	cl, err := core.ClientByID(c.UserContext(), m.d.DB.R, s.ClientID)
+	return s, cl, err
+}
+
+func (m *Module) renderStaffService(c *fiber.Ctx, cl core.Client, s Service, form, errs map[string]string) error {
+	tariffs, err := ListTariffs(c.UserContext(), m.d.DB.R)
+	if err != nil {
+		return err
+	}
+	d := staffServiceData{Client: cl, Service: s, Tariffs: tariffs, Kinds: Kinds, States: []string{StateActive, StateSuspended, StateTerminated}}
+	title := "services.staff.edit"
+	if s.ID == 0 {
+		title = "services.staff.new"
+	}
+	return m.d.Web.ShowForm(c, tplStaffService, title, d, errs, form)
+}
+
+// saveStaffService handles POST /admin/clients/:id/services/new and POST
+// /admin/services/:id/edit, storing with SaveService, the function behind the API's
+// services.add. The configuration parameters a service has are kept.
+func (m *Module) saveStaffService(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	var s Service
+	var cl core.Client
+	var err error
+	if strings.HasSuffix(c.Path(), "/edit") {
+		if s, cl, err = m.staffServiceParam(c); err != nil {
+			return err
+		}
+		if s.Params, err = ServiceParams(ctx, m.d.DB.R, s.ID); err != nil {
+			return err
+		}
+	} else {
+		if cl, err = m.staffClientParam(c); err != nil {
+			return err
+		}
+		s.ClientID = cl.ID
+	}
+	before := s
+	form, errs := map[string]string{}, map[string]string{}
+	for _, f := range []struct {
+		name string
+		dst  *string
+		max  int
+	}{{"name", &s.Name, 200}, {"address", &s.Address, 300}, {"ip", &s.IP, 64}, {"mac", &s.MAC, 64}} {
+		v, bad := web.FormLine(c.FormValue(f.name))
+		form[f.name], *f.dst = v, v
+		switch {
+		case bad != "":
+			errs[f.name] = bad
+		case utf8.RuneCountInString(v) > f.max:
+			errs[f.name] = "form.too_long"
+		}
+	}
+	if s.Name == "" && errs["name"] == "" {
+		errs["name"] = web.KeyRequired
+	}
+	if s.IP != "" && errs["ip"] == "" {
+		if _, err := netip.ParseAddr(s.IP); err != nil {
+			if _, err := netip.ParsePrefix(s.IP); err != nil {
+				errs["ip"] = "services.staff.err_ip"
+			}
+		}
+	}
+	form["kind"], s.Kind = c.FormValue("kind"), c.FormValue("kind")
+	if !validKind(s.Kind) {
+		errs["kind"] = "form.invalid"
+	}
+	form["state"], s.State = c.FormValue("state"), c.FormValue("state")
+	if s.State != StateActive && s.State != StateSuspended && s.State != StateTerminated {
+		errs["state"] = "form.invalid"
+	}
+	form["activated_on"] = strings.TrimSpace(c.FormValue("activated_on"))
+	s.ActivatedOn = form["activated_on"]
+	if s.ActivatedOn != "" {
+		if _, err := time.Parse(time.DateOnly, s.ActivatedOn); err != nil {
+			errs["activated_on"] = "form.invalid"
+		}
+	}
+	form["tariff"] = c.FormValue("tariff")
+	if id, ok := core.ParseID(form["tariff"]); !ok {
+		errs["tariff"] = web.KeyRequired
+	} else if _, err := TariffByID(ctx, m.d.DB.R, id); err != nil {
+		errs["tariff"] = "form.invalid"
+	} else {
+		s.TariffID = id
+	}
+	s.DHCP = formCheck(c, "dhcp")
+	if s.DHCP {
+		form["dhcp"] = "1"
+	}
+	if len(errs) > 0 {
+		return m.renderStaffService(c, cl, before, form, errs)
+	}
+	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		id, err := SaveService(ctx, tx, s, m.d.Now())
+		if err != nil {
+			return err
+		}
+		return console.Audit(ctx, m.d.Web, c, tx, m.d.Now(), "service.save", cl.ID, fmt.Sprintf("service %d: %s, tariff %d, %s, ip %s, dhcp %t",
+			id, s.Name, s.TariffID, s.State, s.IP, s.DHCP))
+	})
+	var fe *core.FieldError
+	if errors.As(err, &fe) {
+		return m.renderStaffService(c, cl, before, form, map[string]string{"name": web.KeyControl})
+	}
+	if err != nil {
+		return err
+	}
+	m.d.Web.AddFlash(c, "ok", "form.saved")
+	return m.d.Web.Redirect(c, console.Path("/clients/"+strconv.FormatInt(cl.ID, 10)+"#c-services"))
+}
