@@ -56,8 +56,15 @@ fuzz:
 	done; \
 	echo "fuzz: $$n targets, no failure"
 
-## test-deps: Debian packages the tests run against (Kannel with its fake SMSC for the SMS gateway tests)
-test-deps:
+## stripe-mock: Stripe's API mock the payment tests start (installed from the Go module proxy when missing)
+STRIPE_MOCK := github.com/stripe/stripe-mock@v0.203.0
+stripe-mock:
+	@command -v stripe-mock >/dev/null 2>&1 || [ -x "$$($(GO) env GOPATH)/bin/stripe-mock" ] || { \
+	  echo "test-deps: installing $(STRIPE_MOCK)"; \
+	  $(GO) install $(STRIPE_MOCK) || { echo "test-deps: FAILED: stripe-mock could not be installed from the Go module proxy"; exit 1; }; }
+
+## test-deps: Debian packages the tests run against (Kannel with its fake SMSC for the SMS gateway tests) and stripe-mock
+test-deps: stripe-mock
 	@if ! { command -v bearerbox || [ -x /usr/sbin/bearerbox ]; } >/dev/null 2>&1 \
 	  || ! { command -v smsbox || [ -x /usr/sbin/smsbox ]; } >/dev/null 2>&1 \
 	  || ! { command -v fakesmsc || [ -x /usr/lib/kannel/test/fakesmsc ]; } >/dev/null 2>&1; then \
@@ -68,7 +75,7 @@ test-deps:
 	fi
 
 ## e2e: browser tests in headless Chromium (installs Debian's chromium and axe-core when missing)
-e2e: e2e-deps
+e2e: e2e-deps stripe-mock
 	$(GO) test -tags e2e -count=1 -timeout 30m ./e2e/
 
 e2e-deps:
@@ -126,4 +133,4 @@ dup-count:
 clean:
 	rm -rf bin out
 
-.PHONY: help deps build run test test-deps fuzz e2e e2e-deps lint-basic cover docs audit clean bench bench-data dup-count
+.PHONY: help deps build run test test-deps stripe-mock fuzz e2e e2e-deps lint-basic cover docs audit clean bench bench-data dup-count

@@ -42,10 +42,11 @@ const (
 	SecSMS        = "SMS"
 	SecMail       = "Mail"
 	SecSecurity   = "Security"
+	SecPayments   = "Payments"
 )
 
 // SectionOrder is the order in which sections are shown.
-var SectionOrder = []string{SecGeneral, SecAppearance, SecContacts, SecButtons, SecSMS, SecMail, SecSecurity}
+var SectionOrder = []string{SecGeneral, SecAppearance, SecContacts, SecButtons, SecSMS, SecMail, SecSecurity, SecPayments}
 
 // Def declares one setting.
 type Def struct {

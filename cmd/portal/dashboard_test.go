@@ -5,19 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/testkit"
 )
-
-// payStub stands in for the payments module (built apart): the dashboard links to
-// /pay/... only when a module named payments is in the list.
-type payStub struct{}
-
-func (payStub) Info() app.Info {
-	return app.Info{Name: "payments", Prefix: "/pay", Area: app.Client}
-}
-func (payStub) Mount(r fiber.Router) {}
 
 // demoPortal boots the whole module list (plus extra) on the demo data and returns
 // the env and demo client 1001's id.
@@ -52,7 +42,7 @@ func TestDashboardCardsFollowTheirGates(t *testing.T) {
 		"Recent usage", "View details", `href="/usage/detail"`, "Czech Republic mobile", // usage
 		"Open tickets", // helpdesk
 		"Messages")     // info
-	// Without a payments module: no payment links.
+	// Online payments off (ci_payments_enable, the default): no payment links.
 	p.Lacks(t, "Pay now", "Refill balance", "/pay/")
 	order := []string{"dash-invoice", "dash-services", "dash-usage", "dash-tickets", "dash-messages"}
 	last := -1
@@ -79,10 +69,14 @@ func TestDashboardCardsFollowTheirGates(t *testing.T) {
 }
 
 func TestDashboardLinksPaymentsWhenMounted(t *testing.T) {
-	e, demo := demoPortal(t, func(app.Deps) app.Module { return payStub{} })
+	e, demo := demoPortal(t)
 	e.Set("ci_display_dashboard", "1")
-	p := e.Browser().LoginAs(demo).Get("/dashboard").Expect(t, 200, "Pay now", `href="/pay/refill"`, "Refill balance")
+	e.Set("ci_payments_enable", "1")
+	b := e.Browser().LoginAs(demo)
+	p := b.Get("/dashboard").Expect(t, 200, "Pay now", `href="/pay/refill"`, "Refill balance")
 	if !strings.Contains(p.Body, `href="/pay/invoice/`) {
 		t.Fatal("no Pay now link to the invoice")
 	}
+	// The links lead to the payments module's page.
+	b.Get("/pay/refill").Expect(t, 200)
 }

@@ -20,9 +20,11 @@ import (
 	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/modules/payments"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
 	usagemod "github.com/ispportal/portal/modules/usage"
+	"github.com/ispportal/portal/modules/vouchers"
 )
 
 // Shared namespaces of translation keys; every module's name is one too.
@@ -62,6 +64,9 @@ func keyFamilies() map[string][]string {
 		"invoices.filter_":      invoiceStates,
 		"invoices.state_":       invoiceStates,
 		"invoices.method_":      invoices.Methods,
+		"payments.state_":       payments.States,
+		"payments.explain_":     payments.States,
+		"vouchers.staff.":       vouchers.FormFields,
 		"requests.cat.":         requests.Categories,
 		"requests.state.":       requests.States,
 		"services.kind.":        services.Kinds,

@@ -14,11 +14,13 @@ import (
 	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/modules/payments"
 	"github.com/ispportal/portal/modules/rates"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
 	"github.com/ispportal/portal/modules/sms"
 	usagemod "github.com/ispportal/portal/modules/usage"
+	"github.com/ispportal/portal/modules/vouchers"
 )
 
 // modules is the one explicit list of everything the portal mounts, in order: the
@@ -26,7 +28,7 @@ import (
 var modules = []app.Constructor{
 	info.New, requests.New, contact.New, buttons.New,
 	services.New,
-	invoices.New,
+	invoices.New, payments.New, vouchers.New,
 	usagemod.New, rates.New,
 	dashboard.New,
 	documents.New, files.New, gdpr.New,

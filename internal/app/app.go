@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -272,11 +273,16 @@ func securityHeaders(w *web.Web) fiber.Handler {
 		err := c.Next()
 		// A logged-in client's pages carry the logout form, and Chromium checks the
 		// redirect that follows it against form-action: those pages (and only they)
-		// admit exactly the configured ci_forward_url_after_logout.
+		// admit exactly the configured ci_forward_url_after_logout. A page may admit
+		// more for its own form (web.AllowFormAction: a payment provider's checkout).
+		extra := web.FormActions(c)
 		if w.Session(c) != nil {
 			if src, serr := settings.FormActionSource(settings.ForwardAfterLogout.Get(w.Settings)); serr == nil {
-				h.Set("Content-Security-Policy", csp(" "+src))
+				extra = append(extra, src)
 			}
+		}
+		if len(extra) > 0 {
+			h.Set("Content-Security-Policy", csp(" "+strings.Join(extra, " ")))
 		}
 		return err
 	}

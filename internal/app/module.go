@@ -158,6 +158,10 @@ type Hooks struct {
 	// traffic tables). Each module that keeps such data appends one; empty when none is
 	// mounted.
 	ClientDeleting []func(ctx context.Context, tx *sql.Tx, clientID int64) error
+	// Money records money a client paid and answers what a client still owes; set by
+	// the module that owns payments and invoices (invoices), read by the modules that
+	// take money (payments, vouchers). Nil fields: not mounted.
+	Money Money
 	// ServiceByExternalID finds a service by the billing system's id (usage records
 	// name their service so); core.ErrNotFound when there is none. Set by services.
 	ServiceByExternalID func(ctx context.Context, q core.Querier, externalID string) (ServiceBrief, error)

@@ -49,6 +49,8 @@ const (
 	ConsentsWrite    Action = "consents.write"
 	DepartmentsWrite Action = "departments.write"
 	ContactRead      Action = "contact.read"
+	VouchersRead     Action = "vouchers.read"
+	VouchersWrite    Action = "vouchers.write"
 	UsageRead        Action = "usage.read" // usage records (calls, data, SMS) the billing system pushes
 	UsageWrite       Action = "usage.write"
 	RatesRead        Action = "rates.read" // price lists and per-destination rates
@@ -111,6 +113,8 @@ var table = map[Action][]string{
 	ConsentsWrite:    {a, p},
 	DepartmentsWrite: {a, p},
 	ContactRead:      {a, r},
+	VouchersRead:     {a, s, p, r},
+	VouchersWrite:    {a, p},
 	UsageRead:        {a, s, p, r},
 	UsageWrite:       {a, p},
 	RatesRead:        {a, s, p, r},

@@ -59,17 +59,8 @@ func ReplyAsClient(ctx context.Context, tx *sql.Tx, client core.Client, ticketID
 	return nil
 }
 
-// PortalBase returns the base address of portal links: ci_url, else server_url with
-// /clientinterface/ appended, else "" (no links).
-func PortalBase(st *settings.Store) string {
-	if u := strings.TrimSpace(settings.PortalURL.Get(st)); u != "" {
-		return strings.TrimRight(u, "/") + "/"
-	}
-	if u := strings.TrimSpace(settings.ServerURL.Get(st)); u != "" {
-		return strings.TrimRight(u, "/") + "/clientinterface/"
-	}
-	return ""
-}
+// PortalBase returns the base address of portal links (settings.PortalBase).
+func PortalBase(st *settings.Store) string { return settings.PortalBase(st) }
 
 // Why a staff reply was stored but not mailed (ReplyResult.NoMail, NoMailReason).
 const (

@@ -54,6 +54,8 @@ func (m *Module) renderDashboardCard(c *fiber.Ctx) (template.HTML, error) {
 	lang, pay, payments := m.d.Web.Lang(c), "", false
 	if m.d.Declared != nil {
 		pay, payments = m.d.Declared.Prefix("payments")
+		// Mounted is not enough: its page answers 404 while ci_payments_enable is off.
+		payments = payments && settings.PaymentsEnable.Get(m.d.Settings)
 	}
 	if next != nil {
 		id := strconv.FormatInt(next.ID, 10)

@@ -41,7 +41,12 @@ var files embed.FS
 type Module struct{ d app.Deps }
 
 // New builds the module; it does no work (Boot calls it once just to read Info).
-func New(d app.Deps) app.Module { return &Module{d: d} }
+func New(d app.Deps) app.Module {
+	if d.Hooks != nil {
+		d.Hooks.Money = moneyHook()
+	}
+	return &Module{d: d}
+}
 
 // Info declares the module.
 func (m *Module) Info() app.Info {

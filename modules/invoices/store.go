@@ -34,10 +34,14 @@ const (
 	MethodCash  = "cash"
 	MethodCard  = "card"
 	MethodOther = "other"
+	// MethodOnline is a payment taken through an online gateway (Stripe, PayPal);
+	// MethodVoucher a prepaid voucher code the client redeemed.
+	MethodOnline  = "online"
+	MethodVoucher = "voucher"
 )
 
 // Methods lists the accepted payment methods.
-var Methods = []string{MethodBank, MethodCash, MethodCard, MethodOther}
+var Methods = []string{MethodBank, MethodCash, MethodCard, MethodOther, MethodOnline, MethodVoucher}
 
 // Invoice is one invoice of a client. Amounts are in minor units.
 type Invoice struct {
