@@ -58,6 +58,7 @@ func keyFamilies() map[string][]string {
 		"invoices.method_":      invoices.Methods,
 		"requests.cat.":         requests.Categories,
 		"requests.state.":       requests.States,
+		"requests.event.":       requests.EventKinds,
 		"services.kind.":        services.Kinds,
 		"sms.staff.status.":     {"queued", "sending", "sent", "failed"},
 		"services.state.":       {services.StateActive, services.StateSuspended, services.StateTerminated},
