@@ -144,6 +144,16 @@ type Hooks struct {
 	// traffic tables). Each module that keeps such data appends one; empty when none is
 	// mounted.
 	ClientDeleting []func(ctx context.Context, tx *sql.Tx, clientID int64) error
+	// Warnings are asked by the console's home page for what stops the portal from
+	// reaching clients (the SMS module: no transport, the last SMS failed). Each module
+	// that can tell appends one; empty when none is mounted.
+	Warnings []func(ctx context.Context) []Warning
+}
+
+// Warning is a problem the console's home page shows: a translation key of the
+// owning module and its one argument ("" for none).
+type Warning struct {
+	Key, Arg string
 }
 
 // Sub returns the folder dir of a module's embedded files (migrations, templates,

@@ -69,3 +69,16 @@ func Resend(ctx context.Context, tx *sql.Tx, id int64, now time.Time) (int64, er
 	}
 	return res.LastInsertId()
 }
+
+// LastAttemptFailed reports whether the newest mail the worker tried to deliver failed
+// (its last attempt has an error and it is not sent): delivery is broken right now,
+// whatever older mails did. No attempt at all is not a failure.
+func LastAttemptFailed(ctx context.Context, r *sql.DB) (bool, error) {
+	var status string
+	err := r.QueryRowContext(ctx, `SELECT status FROM mail_outbox WHERE status = 'sent' OR last_error <> ''
+		ORDER BY id DESC LIMIT 1`).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil && status != StatusSent, err
+}
