@@ -55,9 +55,10 @@ func (m *Module) Info() app.Info {
 		Seed:     m.seed,
 		Commands: m.commands(),
 
-		Methods:   m.methods(),
-		FileKinds: []app.FileKind{m.fileKind()},
-		Card:      []app.CardSection{m.staffCard()},
+		Methods:    m.methods(),
+		FileKinds:  []app.FileKind{m.fileKind()},
+		Card:       []app.CardSection{m.staffCard()},
+		StaffPages: m.staffImportPages(),
 	}.Embed(files)
 }
 

@@ -74,6 +74,7 @@ func (m *Module) Info() app.Info {
 		Commands:   m.commands(),
 		Methods:    m.methods(),
 		Card:       []app.CardSection{m.staffCard()},
+		StaffPages: m.staffTrafficImportPages(),
 	}
 }
 
