@@ -41,7 +41,7 @@ func TestHelpdeskStaffEditAndLog(t *testing.T) {
 	page := "/admin/tickets/" + strconv.FormatInt(tid, 10)
 	eva := env.AddStaff("eva", core.RoleSupport, testkit.StaffPassword)
 	sup := env.Browser().LoginStaff(eva)
-	sup.Get(page).Expect(t, 200, `action="`+page+`/edit"`, `action="`+page+`/log"`, "Internal note (never shown to the client)")
+	sup.Get(page).Expect(t, 200, `action="`+page+`/edit"`, `action="`+page+`/log"`, "Internal note", "never their contents; notes not at all")
 
 	items := func() int { return env.Count(`SELECT COUNT(*) FROM helpdesk_items WHERE ticket_id = ?`, tid) }
 	ticketRow := func() string {
