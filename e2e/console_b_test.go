@@ -121,6 +121,16 @@ func TestConsoleB(t *testing.T) {
 		click("staff test sms", `main form[action="/admin/tools/sms/test"] button[type=submit]`)
 		s.expectCount("main .flash", 1)
 
+		// Settings: a section by its anchor, saved on its own; the value in force.
+		click("staff settings", `nav.menu a[href="/admin/settings"]`)
+		s.run(clickCSS(`main nav a[href="#sec-mail"]`))
+		s.expectText("In force", "set for all clients")
+		s.fill("#f-system_mail_name", "NetWave support")
+		click("staff settings mail saved", `#sec-mail button[type=submit]`)
+		if v := s.attr("#f-system_mail_name", "value"); v != "NetWave support" {
+			t.Fatalf("system_mail_name after the section's save: %q", v)
+		}
+
 		// Imports: a payments file with bad lines, then a good one; a traffic CSV.
 		click("staff invoice import", `nav.menu a[href="/admin/invoices/import"]`)
 		s.run(clickCSS("#f-kind-payments"))
@@ -146,7 +156,8 @@ not json
 		s.submit(`footer button[name=lang][value=cs]`)
 		s.check("console home cs")
 		english := []string{"Support requests", "Assigned to", "History", "Log a call", "Send a test", "Import traffic",
-			"Import invoices", "Upload and import", "Change the request", "nobody"}
+			"Import invoices", "Upload and import", "Change the request", "nobody",
+			"In force", "System e-mail address", "Sender address of every e-mail", "Save Mail"}
 		steps := []struct{ name, sel string }{
 			{"staff requests cs", `nav.menu a[href="/admin/requests"]`},
 			{"staff request cs", `main table tbody tr:first-child a[href^="/admin/requests/"]`},
@@ -158,6 +169,7 @@ not json
 			{"staff sms queue cs", `main a[href="/admin/tools/sms"]`},
 			{"staff invoice import cs", `nav.menu a[href="/admin/invoices/import"]`},
 			{"staff traffic import cs", `nav.menu a[href="/admin/traffic/import"]`},
+			{"staff settings cs", `nav.menu a[href="/admin/settings"]`},
 		}
 		for _, st := range steps {
 			click(st.name, st.sel)
