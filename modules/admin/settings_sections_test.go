@@ -49,7 +49,7 @@ func TestSettingsSectionsLanguageAndSource(t *testing.T) {
 			}
 		}
 	}
-	b.Get("/admin/settings?q=" + url.QueryEscape("pozastaven")).Expect(t, 200, "v.ci_portal_suspended").Lacks(t, "v.smtp_host")
+	b.Get("/admin/settings?q="+url.QueryEscape("pozastaven")).Expect(t, 200, "v.ci_portal_suspended").Lacks(t, "v.smtp_host")
 
 	// Per group: the global value, then the group's own.
 	b.Header.Set("Accept-Language", "en")
