@@ -27,8 +27,7 @@ func (m *Module) revealMail(c *fiber.Ctx) error {
 	case errors.Is(err, mail.ErrNotFound):
 		return fiber.ErrNotFound
 	case errors.Is(err, mail.ErrNothingToReveal):
-		m.d.Web.AddFlash(c, "error", "admin.outbox.nothing_to_reveal")
-		return m.d.Web.Redirect(c, prefix+"/tools/outbox/"+strconv.FormatInt(id, 10))
+		return m.backToMail(c, id, "admin.outbox.nothing_to_reveal")
 	case err != nil:
 		return err
 	}
@@ -58,11 +57,9 @@ func (m *Module) resendMail(c *fiber.Ctx) error {
 	case errors.Is(err, mail.ErrNotFound):
 		return fiber.ErrNotFound
 	case errors.Is(err, mail.ErrSecretsRemoved):
-		m.d.Web.AddFlash(c, "error", "admin.outbox.resend_link")
-		return m.d.Web.Redirect(c, prefix+"/tools/outbox/"+strconv.FormatInt(id, 10))
+		return m.backToMail(c, id, "admin.outbox.resend_link")
 	case errors.Is(err, mail.ErrNotResendable):
-		m.d.Web.AddFlash(c, "error", "admin.outbox.not_resendable")
-		return m.d.Web.Redirect(c, prefix+"/tools/outbox/"+strconv.FormatInt(id, 10))
+		return m.backToMail(c, id, "admin.outbox.not_resendable")
 	case err != nil:
 		return err
 	}
@@ -102,4 +99,10 @@ func (m *Module) sendTestMail(c *fiber.Ctx) error {
 		m.d.Web.AddFlash(c, "ok", "admin.outbox.test_ok", server)
 	}
 	return m.d.Web.Redirect(c, prefix+pathOutbox)
+}
+
+// backToMail returns to a mail's page with an error message (key).
+func (m *Module) backToMail(c *fiber.Ctx, id int64, key string) error {
+	m.d.Web.AddFlash(c, "error", key)
+	return m.d.Web.Redirect(c, prefix+"/tools/outbox/"+strconv.FormatInt(id, 10))
 }

@@ -57,14 +57,8 @@ func (m *Module) renderStaffTicket(c *fiber.Ctx, errs, form map[string]string) e
 		if d.Departments, err = ListDepartments(ctx, m.d.DB.R); err != nil {
 			return err
 		}
-		all, err := core.StaffList(ctx, m.d.DB.R)
-		if err != nil {
+		if d.Staff, err = console.AssignableStaff(ctx, m.d.DB.R); err != nil {
 			return err
-		}
-		for _, s := range all {
-			if s.Active && s.Role != core.RoleAPI {
-				d.Staff = append(d.Staff, s)
-			}
 		}
 		// The change form starts from the ticket; what was posted wins.
 		vals := map[string]string{"state": t.State, "department": strconv.FormatInt(t.DepartmentID, 10),

@@ -54,14 +54,8 @@ func (m *Module) renderStaffRequest(c *fiber.Ctx, errs, form map[string]string) 
 		d.Assigned[a.ID] = true
 	}
 	if d.CanWrite {
-		all, err := core.StaffList(ctx, m.d.DB.R)
-		if err != nil {
+		if d.Staff, err = console.AssignableStaff(ctx, m.d.DB.R); err != nil {
 			return err
-		}
-		for _, s := range all {
-			if s.Active && s.Role != core.RoleAPI {
-				d.Staff = append(d.Staff, s)
-			}
 		}
 	}
 	if errs != nil {
