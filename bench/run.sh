@@ -3,7 +3,8 @@
 # set and the baseline server, both on free loopback ports, drives the load from a
 # separate process (bench/load), and stops both servers however the run ends.
 # Environment: BIN (portal binary), BASELINE (baseline binary), BENCH_DATA (data
-# directory made by `portal bench-data`), GO, BENCH_ARGS (extra flags for bench/load).
+# directory made by `portal bench-data`), GO, BENCH_ARGS (extra flags for bench/load),
+# PUSH_ARGS (extra flags for bench/push).
 set -euo pipefail
 
 BIN=${BIN:-bin/portal}
@@ -55,6 +56,10 @@ echo "bench: portal pid $server on 127.0.0.1:$port, baseline on 127.0.0.1:$bport
 
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of flags
 "$GO" run ./bench/load -base "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -pid "$server" ${BENCH_ARGS:-}
+# Issue 20: a million usage records pushed through the API by the billing system's
+# account (after the load, so that its writes do not disturb the pages' figures).
+echo
+"$GO" run ./bench/push -base "http://127.0.0.1:$port" ${PUSH_ARGS:-}
 if grep -q . "$tmp/portal.log"; then
 	echo
 	echo "bench: server warnings (last 20 lines):"

@@ -22,6 +22,9 @@ var (
 	SMSNotify = text(Def{Key: "sms_notify", Type: Enum, Default: "disabled", Options: []string{"disabled", "gateway", "smpp"},
 		Section: SecSMS, Label: "SMS transport",
 		Help: "How SMS leave the system: disabled, an HTTP SMS gateway or an SMPP connection. The Send SMS tab is shown only when the chosen transport is configured and ci_sms_enable is on."})
+	PortalName = text(Def{Key: "ci_portal_name", Type: String, Section: SecGeneral, Max: 100,
+		Label: "Portal name",
+		Help:  "The ISP's name for its portal, shown beside the logo, in page titles and as the name of the app a subscriber installs on a phone. Empty: \"Client portal\" in the page's language."})
 	PortalURL = text(Def{Key: "ci_url", Type: URL, Section: SecGeneral,
 		Label: "Client portal address",
 		Help:  "Public address of the portal, used for links in e-mails (password links, helpdesk replies); its host name is also the name given in the SMTP greeting and in Message-IDs (else that of server_url, else the sender's domain). Never taken from the request's Host header."})
@@ -88,6 +91,12 @@ var (
 		Label: "Portal suspended", Help: "Clients see the suspension message and data/maintenance_logo.png instead of the portal. The staff console keeps working."})
 	SuspendedMessage = text(Def{Key: "ci_portal_suspended_message", Type: HTML, Section: SecGeneral,
 		Label: "Suspension message", Help: "Shown to clients while the portal is suspended (sanitised HTML)."})
+	DisplayUsageTab = boolean(Def{Key: "ci_display_usage_tab", Default: "1", Section: SecGeneral, Gates: "usage",
+		Label: "Show the Usage tab", Help: "The client's usage records (calls, data, SMS) pushed by the billing system: Summary, Detailed list and CSV export."})
+	DisplayRatesTab = boolean(Def{Key: "ci_display_rates_tab", Default: "1", Section: SecGeneral, Gates: "rates",
+		Label: "Show the Rates tab", Help: "The price lists that apply to the client (per tariff) with per-destination voice rates, pushed by the billing system."})
+	DisplayDashboard = boolean(Def{Key: "ci_display_dashboard", Default: "0", Section: SecGeneral, Gates: "dashboard",
+		Label: "Show the dashboard", Help: "On: the subscriber's home after login is the dashboard (balance, next invoice, services with FUP, recent usage, tickets, messages); the Information page stays in the menu. Off: the Information page is the home."})
 	ContactText = text(Def{Key: "ci_contact_text", Type: HTML, Section: SecContacts, PerGroup: true,
 		Label: "Contact page", Help: "Text of the Contact page (sanitised HTML). A default for all clients, and optionally one per invoice group."})
 )
@@ -108,6 +117,9 @@ var (
 		Label: "Session idle timeout (minutes)", Help: "A session unused this long ends."})
 	SessionAbsoluteHours = integer(Def{Key: "ci_session_absolute_hours", Default: "12", Min: 1, Max: 168, Section: SecSecurity,
 		Label: "Session absolute timeout (hours)", Help: "A session ends this long after login, however active."})
+	SecondFactor = text(Def{Key: "ci_second_factor", Type: Enum, Default: "optional", Options: []string{"off", "optional", "staff", "all"},
+		Section: SecSecurity, Label: "Second factor",
+		Help: "Second factor at login (authenticator app codes, recovery codes). off: not offered and not asked; optional: subscribers and staff may enrol and are then asked; staff: staff must enrol at their next login, subscribers may; all: everyone must enrol at their next login."})
 )
 
 // Mail: the SMTP connection of the outbox worker.

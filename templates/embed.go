@@ -4,7 +4,8 @@ package templates
 
 import "embed"
 
-// FS holds layouts/, partials/ and errors/.
+// FS holds layouts/, partials/, errors/ and factor/ (the second-factor pages that the
+// portal and the console share).
 //
-//go:embed layouts partials errors
+//go:embed layouts partials errors factor
 var FS embed.FS

@@ -105,6 +105,8 @@ func benchData(ctx context.Context, e *app.Env, io app.IO, args []string) error 
 		{"helpdesk", g.helpdeskPhase},
 		{"messages", g.messagesPhase},
 		{"traffic", g.trafficPhase},
+		{"rates, push service, API account", g.ratesPhase},
+		{"usage records", g.usagePhase},
 	}
 	for _, p := range phases {
 		if err := e.Deps.DB.Tx(ctx, p.fn); err != nil {
@@ -128,7 +130,7 @@ func benchData(ctx context.Context, e *app.Env, io app.IO, args []string) error 
 
 // foreignKeyCheck verifies the keys of the tables written with foreign keys off.
 func foreignKeyCheck(ctx context.Context, w *sql.DB) error {
-	for _, t := range []string{"invoices", "invoice_items", "payments", "helpdesk_tickets", "helpdesk_items", "info_messages"} {
+	for _, t := range []string{"invoices", "invoice_items", "payments", "helpdesk_tickets", "helpdesk_items", "info_messages", "usage_records"} {
 		rows, err := w.QueryContext(ctx, "PRAGMA foreign_key_check("+t+")")
 		if err != nil {
 			return err

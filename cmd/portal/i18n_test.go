@@ -22,15 +22,17 @@ import (
 	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
+	usagemod "github.com/ispportal/portal/modules/usage"
 )
 
 // Shared namespaces of translation keys; every module's name is one too.
-var coreNamespaces = []string{"app", "admin", "layout", "supplier", "pager", "errors", "suspended", "form", "common"}
+var coreNamespaces = []string{"app", "admin", "layout", "supplier", "pager", "errors", "suspended", "form", "common", "factor"}
 
 // notKeys look like keys but are other identifiers (a Fiber Locals name). A quoted
 // file name in a key's namespace ("info.md") would go here too: skipping every text
 // ending in .html or .pdf skipped the real keys "info.err.html" and "invoices.pdf".
-var notKeys = map[string]bool{"app.menu.extra": true}
+var notKeys = map[string]bool{"app.menu.extra": true,
+	"usage.push": true} // the API method bench/push calls
 
 // keyFamilies are the keys built at run time from a prefix and a value
 // ("gdpr.flash_" + action, printf "services.kind.%s"): every value needs its key, and
@@ -60,6 +62,9 @@ func keyFamilies() map[string][]string {
 		"requests.state.":       requests.States,
 		"requests.event.":       requests.EventKinds,
 		"services.kind.":        services.Kinds,
+		"usage.type_":           usagemod.Types,
+		"rates.col_":            {"prefix", "destination", "price"},
+		"helpdesk.state_":       {helpdesk.StateOpen, helpdesk.StateWaiting, helpdesk.StateClosed},
 		"sms.staff.status.":     {"queued", "sending", "sent", "failed"},
 		"services.state.":       {services.StateActive, services.StateSuspended, services.StateTerminated},
 		"services.fup.limit_":   fupPeriods,

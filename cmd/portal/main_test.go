@@ -186,6 +186,9 @@ func TestServeAndGracefulShutdown(t *testing.T) {
 	if addr == "" {
 		t.Fatalf("server did not start: %s", errb.String())
 	}
+	if o := out.String(); !strings.Contains(o, "http://"+addr+"/admin") || !strings.Contains(o, "no SMTP server configured") {
+		t.Errorf("serve does not say where the console is and where mails go: %q", o)
+	}
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", err, resp)
@@ -203,5 +206,33 @@ func TestServeAndGracefulShutdown(t *testing.T) {
 	// The database was closed cleanly: the WAL is checkpointed away.
 	if fi, err := os.Stat(filepath.Join(dir, "portal.db-wal")); err == nil && fi.Size() > 0 {
 		t.Errorf("WAL left behind (%d bytes): database not closed cleanly", fi.Size())
+	}
+}
+
+// The demo's ci_url (the address in password links) follows the address make run
+// serves on until staff set their own.
+func TestDemoURLFollowsListen(t *testing.T) {
+	dir := t.TempDir()
+	get := func() string {
+		_, out, _ := portal(t, "", "--data", dir, "settings", "get", "ci_url")
+		return strings.TrimSpace(out)
+	}
+	if code, _, errs := portal(t, "", "--data", dir, "--listen", "127.0.0.1:9101", "demo"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	if got := get(); got != "http://127.0.0.1:9101/" {
+		t.Fatalf("ci_url after demo on 127.0.0.1:9101 = %q", got)
+	}
+	portal(t, "", "--data", dir, "--listen", ":9202", "demo")
+	if got := get(); got != "http://localhost:9202/" {
+		t.Fatalf("ci_url after demo on :9202 = %q", got)
+	}
+	portal(t, "", "--data", dir, "settings", "set", "ci_url", "https://portal.example.net/")
+	portal(t, "", "--data", dir, "--listen", "127.0.0.1:9303", "demo")
+	if got := get(); got != "https://portal.example.net/" {
+		t.Fatalf("demo overwrote the staff's ci_url: %q", got)
+	}
+	if got := app.DemoURL("[::]:80", "/cp"); got != "http://localhost:80/cp/" {
+		t.Errorf("DemoURL([::]:80, /cp) = %q", got)
 	}
 }

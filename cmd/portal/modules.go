@@ -7,15 +7,18 @@ import (
 	"github.com/ispportal/portal/modules/auth"
 	"github.com/ispportal/portal/modules/buttons"
 	"github.com/ispportal/portal/modules/contact"
+	"github.com/ispportal/portal/modules/dashboard"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/files"
 	"github.com/ispportal/portal/modules/gdpr"
 	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/modules/rates"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
 	"github.com/ispportal/portal/modules/sms"
+	usagemod "github.com/ispportal/portal/modules/usage"
 )
 
 // modules is the one explicit list of everything the portal mounts, in order: the
@@ -24,6 +27,8 @@ var modules = []app.Constructor{
 	info.New, requests.New, contact.New, buttons.New,
 	services.New,
 	invoices.New,
+	usagemod.New, rates.New,
+	dashboard.New,
 	documents.New, files.New, gdpr.New,
 	sms.New, helpdesk.New,
 	auth.New,

@@ -23,6 +23,7 @@ func benchPage(b *testing.B, path string) {
 		b.Fatal(err)
 	}
 	br.LoginAs(c)
+	env.Set("ci_display_dashboard", "1")
 	if r := br.Get(path); r.StatusCode != 200 {
 		b.Fatalf("%s: status %d", path, r.StatusCode)
 	}
@@ -41,7 +42,10 @@ func clientByNumber(env *testkit.Env, number string) (int64, error) {
 	return id, err
 }
 
-func BenchmarkInfoPage(b *testing.B)     { benchPage(b, "/info") }
-func BenchmarkInvoicesPage(b *testing.B) { benchPage(b, "/invoices") }
-func BenchmarkServicesPage(b *testing.B) { benchPage(b, "/services") }
-func BenchmarkHelpdeskPage(b *testing.B) { benchPage(b, "/helpdesk") }
+func BenchmarkInfoPage(b *testing.B)        { benchPage(b, "/info") }
+func BenchmarkInvoicesPage(b *testing.B)    { benchPage(b, "/invoices") }
+func BenchmarkServicesPage(b *testing.B)    { benchPage(b, "/services") }
+func BenchmarkHelpdeskPage(b *testing.B)    { benchPage(b, "/helpdesk") }
+func BenchmarkDashboardPage(b *testing.B)   { benchPage(b, "/dashboard") }
+func BenchmarkUsageDetailPage(b *testing.B) { benchPage(b, "/usage/detail") }
+func BenchmarkRatesPage(b *testing.B)       { benchPage(b, "/rates") }

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/settings"
 )
 
 // serve runs the web server and the modules' background workers until SIGINT or
@@ -37,7 +39,9 @@ func serve(ctx context.Context, e *app.Env, io app.IO, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.Listen(ln) }()
 	e.Deps.Log.Info("portal.serve: listening", "addr", ln.Addr().String(), "data", e.Config.DataDir)
-	fmt.Fprintf(io.Out, "Portal listening on http://%s%s/\n", displayAddr(ln.Addr()), e.Config.BasePath)
+	url := fmt.Sprintf("http://%s%s/", displayAddr(ln.Addr()), e.Config.BasePath)
+	fmt.Fprintf(io.Out, "Portal listening on %s (staff console: %sadmin)\n", url, url)
+	fmt.Fprintln(io.Out, mailDestination(e.Deps.Settings))
 	select {
 	case err := <-errc:
 		stopWorkers()
@@ -61,4 +65,14 @@ func displayAddr(a net.Addr) string {
 		}
 	}
 	return a.String()
+}
+
+// mailDestination says where the portal's mails go, so a newcomer without an SMTP
+// server knows to read them in the console's outbox (password links included).
+func mailDestination(st *settings.Store) string {
+	host := settings.SMTPHost.Get(st)
+	if host == "" {
+		return "Mail: no SMTP server configured (smtp_host); mails wait in the staff console's outbox (/admin/tools/outbox), links included"
+	}
+	return fmt.Sprintf("Mail: sent through %s", net.JoinHostPort(host, strconv.Itoa(settings.SMTPPort.Get(st))))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/factor"
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/web"
@@ -46,7 +47,7 @@ func TestUpgradeToAutoincrementKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources := []db.Source{core.Migrations(), settings.Migrations(), web.Migrations(), mail.Migrations(), lockout.Migrations()}
+	sources := []db.Source{core.Migrations(), settings.Migrations(), web.Migrations(), mail.Migrations(), lockout.Migrations(), factor.Migrations()}
 	for _, ctor := range modules {
 		if info := ctor(app.Deps{}).Info(); info.Migrations != nil {
 			sources = append(sources, db.Source{Name: info.Name, FS: info.Migrations})

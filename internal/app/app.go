@@ -86,6 +86,7 @@ func New(d Deps, modules []Module) *App {
 	f.Get("/healthz", a.health.handler(d))
 	f.Get("/assets/theme/:theme/*", a.serveThemeFile)
 	f.Get("/assets/maintenance_logo.png", a.serveMaintenanceLogo)
+	a.mountInstallable(f)
 
 	// 6. page reads queue in arrival order for a place at the database (see admission).
 	f.Use(newAdmission(d.DB.Readers).handler)
@@ -97,6 +98,7 @@ func New(d Deps, modules []Module) *App {
 	f.Use(a.suspended)
 
 	f.Post("/lang", a.switchLanguage)
+	f.Get("/offline", a.offlinePage)
 
 	w.Menu = a.menu
 	// 9. the modules' own middleware, before any module's routes.
@@ -110,7 +112,7 @@ func New(d Deps, modules []Module) *App {
 	}
 	f.Get("/", func(c *fiber.Ctx) error {
 		if w.Session(c) != nil {
-			return w.Redirect(c, "/info")
+			return w.Redirect(c, a.home(c))
 		}
 		return w.Redirect(c, "/login")
 	})
@@ -144,6 +146,17 @@ func (a *App) mount(m Module, info Info) {
 	}
 }
 
+// home is the subscriber's start page: the prefix of a module declaring Home whose
+// gate passes (the dashboard when it is on), else the information page.
+func (a *App) home(c *fiber.Ctx) string {
+	for _, info := range a.infos {
+		if info.Home && info.Area == Client && (info.Gate == nil || info.Gate(c)) {
+			return info.Prefix
+		}
+	}
+	return "/info"
+}
+
 // menu lists the entries of every module that is on for this request, by order.
 func (a *App) menu(c *fiber.Ctx) []web.MenuItem {
 	var out []web.MenuItem
@@ -151,7 +164,7 @@ func (a *App) menu(c *fiber.Ctx) []web.MenuItem {
 		if info.Area != Client && info.Area != Public {
 			continue
 		}
-		if info.Gate != nil && !info.Gate(c) {
+		if (info.Gate != nil && !info.Gate(c)) || (info.MenuWhen != nil && !info.MenuWhen(c)) {
 			continue
 		}
 		out = append(out, info.Menu...)

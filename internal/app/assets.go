@@ -31,12 +31,15 @@ type assetCache struct {
 }
 
 func (a *App) serveThemeFile(c *fiber.Ctx) error {
+	return a.sendThemeFile(c, c.Params("theme"), c.Params("*"))
+}
+
+// sendThemeFile answers with one file of a theme (an unknown theme is the default).
+func (a *App) sendThemeFile(c *fiber.Ctx, theme, name string) error {
 	themes := a.deps.Web.Themes
-	theme := c.Params("theme")
 	if !themes.Exists(theme) {
 		theme = "default"
 	}
-	name := c.Params("*")
 	key := theme + "\x00" + name
 	version := themes.Version(theme, name)
 	a.assets.mu.RLock()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/factor"
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/web"
@@ -107,7 +108,7 @@ func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 		return nil, err
 	}
 	infos := make([]Info, len(ctors))
-	sources := []db.Source{core.Migrations(), settings.Migrations(), web.Migrations(), mail.Migrations(), lockout.Migrations()}
+	sources := []db.Source{core.Migrations(), settings.Migrations(), web.Migrations(), mail.Migrations(), lockout.Migrations(), factor.Migrations()}
 	locales := []fs.FS{web.Locales()}
 	tpls := []web.TemplateSource{{Prefix: "", FS: templates.FS}}
 	for i, ctor := range ctors {

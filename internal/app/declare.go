@@ -91,13 +91,31 @@ type Declared struct {
 	methods []*rpc.Method
 	kinds   []FileKind
 	card    []CardSection
+	dash    []DashboardCard
+	// prefixes maps each module of the list to its URL prefix ("" for root modules).
+	prefixes map[string]string
+}
+
+// DashboardCard is one card of the subscriber's dashboard, declared by the module
+// whose data it shows; the card follows that module's gate.
+type DashboardCard struct {
+	Name  string
+	Order int
+	// Gate says whether the card shows for this request (the module's setting); nil:
+	// always.
+	Gate func(c *fiber.Ctx) bool
+	// Render returns the card's HTML (usually web.Partial of a module template), for
+	// the logged-in client of c.
+	Render func(c *fiber.Ctx) (template.HTML, error)
 }
 
 // NewDeclared gathers the declarations of infos.
 func NewDeclared(infos ...Info) *Declared {
-	d := &Declared{}
+	d := &Declared{prefixes: map[string]string{}}
 	names := map[string]string{}
 	for _, info := range infos {
+		d.prefixes[info.Name] = info.Prefix
+		d.dash = append(d.dash, info.Dashboard...)
 		for _, p := range info.StaffPages {
 			mustKnow(info.Name, p.Path, p.Action)
 			d.pages = append(d.pages, ModulePage{Module: info.Name, StaffPage: p})
@@ -115,7 +133,26 @@ func NewDeclared(infos ...Info) *Declared {
 	}
 	sort.SliceStable(d.methods, func(i, j int) bool { return d.methods[i].Order < d.methods[j].Order })
 	sort.SliceStable(d.card, func(i, j int) bool { return d.card[i].Order < d.card[j].Order })
+	sort.SliceStable(d.dash, func(i, j int) bool { return d.dash[i].Order < d.dash[j].Order })
 	return d
+}
+
+// Prefix reports whether a module of this name is in the list, and its URL prefix:
+// a module links to another's pages (/pay/refill) only when it is mounted.
+func (d *Declared) Prefix(module string) (string, bool) {
+	if d == nil {
+		return "", false
+	}
+	p, ok := d.prefixes[module]
+	return p, ok
+}
+
+// Dashboard lists the declared dashboard cards by order.
+func (d *Declared) Dashboard() []DashboardCard {
+	if d == nil {
+		return nil
+	}
+	return d.dash
 }
 
 // mustKnow stops the boot at a page or method whose action the permission table

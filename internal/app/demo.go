@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net"
+	"strings"
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/password"
@@ -42,7 +44,7 @@ var demoStreets = []string{"Korunní 5", "Slezská 48", "Budečská 3", "Máneso
 var demoSettings = []struct{ key, value string }{
 	{settings.SystemMail.Key, "portal@netwave.example"},
 	{settings.SystemMailName.Key, "NetWave client portal"},
-	{settings.PortalURL.Key, "http://localhost:9080/"},
+	{settings.PortalName.Key, "NetWave"},
 	{settings.WebmailURL.Key, "https://mail.netwave.example/"},
 	{settings.AuthRequestsEnable.Key, "1"},
 	{settings.AuthRequestsForward.Key, "requests@netwave.example"},
@@ -50,6 +52,39 @@ var demoSettings = []struct{ key, value string }{
 	{settings.LoginNameCreation.Key, "1"},
 	{settings.ContactText.Key, "<h2>NetWave customer care</h2><p>Phone <a href=\"tel:+420222333444\">+420 222 333 444</a>, " +
 		"Monday to Friday 8:00–18:00.</p><p>E-mail: <a href=\"mailto:podpora@netwave.example\">podpora@netwave.example</a></p>"},
+}
+
+// DemoURL is the address a server started with listen serves, as a browser on the same
+// machine reaches it: an empty or unspecified host (":9080", "0.0.0.0:9080") becomes
+// localhost.
+func DemoURL(listen, basePath string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		host, port = "", "9080"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + strings.TrimSuffix(basePath, "/") + "/"
+}
+
+// demoPortalURL points ci_url (the address in password links and mails) at the address
+// the demo is served on. It follows the demo's address while only the demo has set it;
+// once staff change it, their value stays.
+func demoPortalURL(ctx context.Context, tx *sql.Tx, st *settings.Store, url string) error {
+	cur, stored := st.Value(settings.PortalURL.Def, 0)
+	if stored {
+		var actor string
+		err := tx.QueryRowContext(ctx, `SELECT actor FROM settings_audit WHERE key = ? AND group_id = 0 ORDER BY id DESC LIMIT 1`,
+			settings.PortalURL.Key).Scan(&actor)
+		if err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		if actor != "demo" || cur == url {
+			return nil
+		}
+	}
+	return st.SetTx(ctx, tx, settings.PortalURL.Key, 0, url, "demo")
 }
 
 // SeedDemo writes the shared demo rows (invoice groups, clients, the staff admin and
@@ -110,6 +145,9 @@ func SeedDemo(ctx context.Context, e *Env) (SeedEnv, error) {
 				return err
 			}
 		} else if err != nil {
+			return err
+		}
+		if err := demoPortalURL(ctx, tx, d.Settings, DemoURL(e.Config.Listen, e.Config.BasePath)); err != nil {
 			return err
 		}
 		for _, s := range demoSettings {

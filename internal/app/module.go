@@ -47,8 +47,12 @@ type Info struct {
 	// helpdesk department takes portal requests"). Off: absent from the menu and its
 	// URLs answer 404. Nil means always on.
 	Gate func(c *fiber.Ctx) bool
-	// Menu entries, shown when Gate passes.
+	// Menu entries, shown when Gate passes (and MenuWhen, if set).
 	Menu []web.MenuItem
+	// MenuWhen hides the menu entries while the pages stay reachable (support requests
+	// give way to the helpdesk's entry when a department takes portal requests, but a
+	// client's earlier requests keep their addresses). Nil means always shown.
+	MenuWhen func(c *fiber.Ctx) bool
 	// Migrations, Templates and Locales are the module's embedded folders (nil if none).
 	Migrations fs.FS
 	Templates  fs.FS
@@ -76,6 +80,13 @@ type Info struct {
 	Methods    []*rpc.Method
 	FileKinds  []FileKind
 	Card       []CardSection
+
+	// Dashboard are the module's cards on the subscriber's dashboard (balance,
+	// services, recent usage ...); the dashboard renders those whose Gate passes.
+	Dashboard []DashboardCard
+	// Home, when set, makes the module's Prefix the subscriber's home ("/" and the
+	// page after login) while its Gate passes; otherwise the information page is.
+	Home bool
 }
 
 // Command is one CLI subcommand of a module.
@@ -148,12 +159,30 @@ type Hooks struct {
 	// reaching clients (the SMS module: no transport, the last SMS failed). Each module
 	// that can tell appends one; empty when none is mounted.
 	Warnings []func(ctx context.Context) []Warning
+	// ServiceByExternalID finds a service by the billing system's id (usage records
+	// name their service so); core.ErrNotFound when there is none. Set by services.
+	ServiceByExternalID func(ctx context.Context, q core.Querier, externalID string) (ServiceBrief, error)
+	// ClientServices lists a client's services, terminated ones included (the usage
+	// filters, the dashboard). Set by services.
+	ClientServices func(ctx context.Context, q core.Querier, clientID int64) ([]ServiceBrief, error)
 }
 
 // Warning is a problem the console's home page shows: a translation key of the
 // owning module and its one argument ("" for none).
 type Warning struct {
 	Key, Arg string
+}
+
+// ServiceBrief is what other modules know of a client's service.
+type ServiceBrief struct {
+	ID         int64
+	ExternalID string
+	ClientID   int64
+	Name       string
+	Kind       string // internet, tv, voip, other
+	State      string // active, suspended, terminated
+	// TariffExternalID names the service's tariff (rates are pushed per tariff).
+	TariffExternalID string
 }
 
 // Sub returns the folder dir of a module's embedded files (migrations, templates,

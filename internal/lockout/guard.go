@@ -97,3 +97,22 @@ func (a *Attempt) NewLock() bool { return !a.wasLocked && a.Locked() }
 func (a *Attempt) Minutes() int {
 	return int((a.state.Remaining(a.now) + time.Minute - 1) / time.Minute)
 }
+
+// Hold is Succeed for a right password that a second factor must still follow: in the
+// login's transaction it reports whether the account is still unlocked, but keeps the
+// counter, so that wrong second-factor codes after right passwords add up to a lock
+// instead of being forgiven by each right password. The second factor's own attempt
+// (Begin again, then Succeed or Fail) clears or counts it.
+func (a *Attempt) Hold(ctx context.Context, tx *sql.Tx) (bool, error) {
+	var err error
+	a.state, err = Get(ctx, tx, a.g.Kind, a.principal, a.now)
+	return err == nil && !a.Locked(), err
+}
+
+// Pass is Hold when a second factor follows (hold), else Succeed.
+func (a *Attempt) Pass(ctx context.Context, tx *sql.Tx, hold bool) (bool, error) {
+	if hold {
+		return a.Hold(ctx, tx)
+	}
+	return a.Succeed(ctx, tx)
+}

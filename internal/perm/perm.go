@@ -49,6 +49,10 @@ const (
 	ConsentsWrite    Action = "consents.write"
 	DepartmentsWrite Action = "departments.write"
 	ContactRead      Action = "contact.read"
+	UsageRead        Action = "usage.read" // usage records (calls, data, SMS) the billing system pushes
+	UsageWrite       Action = "usage.write"
+	RatesRead        Action = "rates.read" // price lists and per-destination rates
+	RatesWrite       Action = "rates.write"
 
 	SettingsRead   Action = "settings.read"
 	SettingsWrite  Action = "settings.write"
@@ -58,6 +62,11 @@ const (
 	ToolsWrite     Action = "tools.write"
 	AuditRead      Action = "audit.read"
 	StaffRead      Action = "staff.read"
+
+	// FactorsRead and FactorsWrite: a client's second factors (status; reset). Staff
+	// roles only: the billing system's machine account cannot take over a login.
+	FactorsRead  Action = "factors.read"
+	FactorsWrite Action = "factors.write"
 )
 
 const (
@@ -101,6 +110,10 @@ var table = map[Action][]string{
 	ConsentsWrite:    {a, p},
 	DepartmentsWrite: {a, p},
 	ContactRead:      {a, r},
+	UsageRead:        {a, s, p, r},
+	UsageWrite:       {a, p},
+	RatesRead:        {a, s, p, r},
+	RatesWrite:       {a, p},
 
 	SettingsRead:   {a, p, r},
 	SettingsWrite:  {a},
@@ -110,6 +123,9 @@ var table = map[Action][]string{
 	ToolsWrite:     {a},
 	AuditRead:      {a, r},
 	StaffRead:      {a, r},
+
+	FactorsRead:  {a, s, r},
+	FactorsWrite: {a, s},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is

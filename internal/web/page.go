@@ -75,6 +75,9 @@ func (v MenuView) T(key string, args ...any) string { return v.web.Catalog.T(v.L
 // T translates a key into the page's language.
 func (p *Page) T(key string, args ...any) string { return p.web.Catalog.T(p.Lang, key, args...) }
 
+// PortalName is the name beside the logo and in the page title (see Web.PortalName).
+func (p *Page) PortalName() string { return p.web.PortalName(p.Lang) }
+
 // Err returns the translated error of a form field, or "".
 func (p *Page) Err(field string) string {
 	if k, ok := p.Errors[field]; ok {

@@ -157,6 +157,15 @@ func (w *Web) T(c *fiber.Ctx, key string, args ...any) string {
 	return w.Catalog.T(w.Lang(c), key, args...)
 }
 
+// PortalName is the ISP's name for its portal, shown beside the logo, in page titles
+// and as the installed app's name: ci_portal_name, else the generic name in lang.
+func (w *Web) PortalName(lang string) string {
+	if n := settings.PortalName.Get(w.Settings); n != "" {
+		return n
+	}
+	return w.Catalog.T(lang, "app.name")
+}
+
 // Theme returns the theme selected by ci_skin_theme, or default.
 func (w *Web) Theme() string { return w.Themes.Resolve(settings.SkinTheme.Get(w.Settings)) }
 
@@ -348,9 +357,18 @@ func statusText(s int) string { return fiber.NewError(s).Message }
 // Partial renders a template without a layout, for a part of another page (a
 // module's section of the staff client card). It sees the same page helpers ($.T,
 // $.CSRF, $.URL, $.Err) with data as .Data and errs as the form errors.
+//
+// Its page has no menu, footer or flashes: those belong to the page the part goes
+// into (a partial that took the flashes would hide them from it), and building the
+// menu for each of a dashboard's five cards cost more than rendering them.
 func (w *Web) Partial(c *fiber.Ctx, name string, data any, errs map[string]string) (template.HTML, error) {
-	p := w.NewPage(c, "", data)
-	p.Errors = errs
+	p := &Page{Lang: w.Lang(c), Theme: w.Theme(), Path: c.Path(), Data: data, Base: w.BasePath, web: w, Errors: errs}
+	if w.AreaOf(c) == Staff {
+		p.Staff = w.Staff(c)
+	} else {
+		p.Client = w.Client(c)
+	}
+	p.CSRF = w.CSRFToken(c)
 	e, err := w.Themes.Engine(p.Theme, p.Lang)
 	if err != nil {
 		if e, err = w.Themes.Engine("default", p.Lang); err != nil {

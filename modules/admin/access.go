@@ -16,7 +16,7 @@ import (
 // anything else gets 401.
 func (m *Module) requireStaff(c *fiber.Ctx) error {
 	p := strings.TrimSuffix(strings.TrimPrefix(c.Path(), prefix), "/")
-	if p == pathLogin {
+	if p == pathLogin || p == pathFactor || strings.HasPrefix(p, pathFactor+"/") {
 		return c.Next()
 	}
 	s := m.d.Web.Staff(c)

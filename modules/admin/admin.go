@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/console"
+	"github.com/ispportal/portal/internal/factor"
 	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/internal/web"
 )
@@ -82,11 +83,15 @@ var templateFiles embed.FS
 var localeFiles embed.FS
 
 // Module is the staff console.
-type Module struct{ d app.Deps }
+type Module struct {
+	d    app.Deps
+	flow *factor.Flow // the staff second factor
+}
 
 // New returns the module; it does no work.
 func New(d app.Deps) app.Module {
 	m := &Module{d: d}
+	m.flow = m.newFlow()
 	if d.Hooks != nil {
 		d.Hooks.ClientCard = m.showClientCard
 	}
@@ -104,8 +109,10 @@ func (m *Module) Info() app.Info {
 		Locales:    app.Sub(localeFiles, "locales"),
 		Seed:       seed,
 		Commands:   commands(),
-		StaffPages: m.staffPages(),
+		StaffPages: append(m.staffPages(), m.factorPages()...),
 		Methods:    m.methods(),
+
+		MailDefaults: registerMailDefaults,
 	}
 }
 
@@ -118,7 +125,11 @@ func (m *Module) Mount(r fiber.Router) {
 
 	r.Get(pathLogin, m.showLogin)
 	// Staff password attempts per address: one budget with the API's auth.
-	r.Post(pathLogin, w.RateLimit(web.StaffLoginBucket, web.StaffLoginRate, time.Minute), m.submitLogin)
+	loginLimit := w.RateLimit(web.StaffLoginBucket, web.StaffLoginRate, time.Minute)
+	r.Post(pathLogin, loginLimit, m.submitLogin)
+	// The second-factor step (no session yet): the same budget; wrong codes also
+	// count toward the account's lockout.
+	m.flow.MountStep(r, prefix, loginLimit)
 	r.Post(pathLogout, m.submitLogout)
 	r.Post(pathLang, m.switchLanguage)
 

@@ -37,7 +37,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		if pw == "" {
 			errs["password"] = "admin.error.required"
 		}
-		return m.d.Web.FormError(c, tplLogin, "admin.login.title", loginData{}, errs, form)
+		return m.d.Web.FormError(c, tplLogin, "admin.login.title", m.loginData(), errs, form)
 	}
 	if len(pw) > maxPassword || len(login) > maxLogin {
 		// Still hash (a prefix), so an overlong input costs the same time.
@@ -76,12 +76,20 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		}
 	}
 
+	// A right password of an account with a second factor (or one the policy
+	// requires) leads to the second-factor step; the lockout counter is kept until then.
+	second := false
+	if ok {
+		if second, err = m.flow.Needed(ctx, m.d.DB.R, staff.ID); err != nil {
+			return err
+		}
+	}
 	ip := m.d.Web.ClientIP(c)
 	outcome := "ok"
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if ok {
 			var err error
-			if ok, err = a.Succeed(ctx, tx); err != nil {
+			if ok, err = a.Pass(ctx, tx, second); err != nil {
 				return err
 			}
 			if ok && rehash != "" {
@@ -106,7 +114,11 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			}
 			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, IP: ip})
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "staff.login.ok", IP: ip})
+		detail := ""
+		if second {
+			detail = "second factor next"
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "staff.login.ok", IP: ip, Detail: detail})
 	})
 	if err != nil {
 		return err
@@ -114,12 +126,16 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	// Never the typed password, and the typed name only as the matched account.
 	m.d.Log.Info("admin.submitLogin", "outcome", outcome, "actor", actor, "ip", ip)
 	if !ok {
-		data := loginData{Error: "admin.login.failed"}
+		data := m.loginData()
+		data.Error = "admin.login.failed"
 		if a.Locked() {
 			data.Error = "admin.login.locked"
 			data.Minutes = a.Minutes()
 		}
 		return m.d.Web.FormError(c, tplLogin, "admin.login.title", data, map[string]string{"password": data.Error}, form)
+	}
+	if second {
+		return m.flow.Start(c, staff.ID, false)
 	}
 	if err := m.d.Web.StartSession(c, web.Session{Kind: web.KindStaff, StaffID: staff.ID}); err != nil {
 		return err

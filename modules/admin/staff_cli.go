@@ -24,6 +24,7 @@ func commands() []app.Command {
 		{Name: "staff list", Help: "list staff accounts", Run: staffList},
 		{Name: "staff passwd", Usage: "LOGIN < password", Help: "set a staff member's password (from standard input); ends their sessions", Run: staffPasswd},
 		{Name: "staff disable", Usage: "LOGIN", Help: "disable a staff account and end its sessions", Run: staffDisable},
+		{Name: "staff reset-factor", Usage: "LOGIN", Help: "remove a staff member's second factor (authenticator app, recovery codes)", Run: staffResetFactor},
 	}
 }
 

@@ -21,6 +21,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/factor"
+	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/web"
 )
@@ -34,6 +36,10 @@ const (
 	pathReset  = "/password/reset"
 	pathChange = "/password"
 	pathNew    = "/password/new"
+	// pathFactor is the second-factor step of a login (and pathFactor+"/enrol");
+	// pathSecurity the client's own page of second factors.
+	pathFactor   = "/login/factor"
+	pathSecurity = "/security"
 )
 
 // Templates.
@@ -80,24 +86,39 @@ const (
 var files embed.FS
 
 // Module is the auth module.
-type Module struct{ d app.Deps }
+type Module struct {
+	d    app.Deps
+	flow *factor.Flow // the second-factor step and account page
+}
 
 // New returns the module; it does no work.
-func New(d app.Deps) app.Module { return &Module{d: d} }
+func New(d app.Deps) app.Module {
+	m := &Module{d: d}
+	m.flow = m.newFlow()
+	if d.Hooks != nil {
+		// Factor rows have no foreign key (two audiences share the tables).
+		d.Hooks.ClientDeleting = append(d.Hooks.ClientDeleting, func(ctx context.Context, tx *sql.Tx, id int64) error {
+			_, err := factor.Reset(ctx, tx, factor.Key{Kind: factor.KindClient, ID: id})
+			return err
+		})
+	}
+	return m
+}
 
 // Info declares the module.
 func (m *Module) Info() app.Info {
 	return app.Info{
-		Name:       "auth",
-		Area:       app.Public,
-		Menu:       []web.MenuItem{{Key: "auth.menu.password", Path: pathChange, Order: 95}},
+		Name: "auth",
+		Area: app.Public,
+		Menu: []web.MenuItem{{Key: "auth.menu.password", Path: pathChange, Order: 95},
+			{Key: "factor.menu", Path: pathSecurity, Order: 96}},
 		Seed:       seed,
 		Commands:   commands(),
 		StaffPages: m.staffPages(),
-		Methods:    m.methods(),
+		Methods:    append(m.methods(), m.factorMethods()...),
 		Card:       []app.CardSection{m.staffCard()},
 
-		MailDefaults: registerMailDefaults,
+		MailDefaults: func(t *mail.Templates) { registerMailDefaults(t); registerFactorMails(t) },
 	}.Embed(files)
 }
 
@@ -124,6 +145,18 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post(pathChange, client, pwLimit, m.submitChange)
 	r.Get(pathNew, client, m.showNew)
 	r.Post(pathNew, client, pwLimit, m.submitNew)
+
+	// Second factors: the step shares the login's rate limit; wrong codes also count
+	// toward the account's lockout (internal/factor).
+	m.flow.MountStep(r, "", loginLimit)
+	r.Get(pathSecurity, client, m.flow.ShowManage)
+	r.Post(pathSecurity+"/totp", client, m.flow.BeginManage)
+	r.Post(pathSecurity+"/totp/confirm", client, pwLimit, m.flow.ConfirmManage)
+	r.Post(pathSecurity+"/recovery", client, m.flow.RegenerateManage)
+	r.Post(pathSecurity+"/totp/remove", client, pwLimit, m.flow.RemoveManage)
+	r.Post(pathSecurity+"/passkeys/new", client, m.flow.NewPasskey)
+	r.Post(pathSecurity+"/passkeys", client, pwLimit, m.flow.AddPasskey)
+	r.Post(pathSecurity+"/passkeys/:pk/delete", client, m.flow.RemovePasskeyPage)
 }
 
 // seed gives demo client 1001 its demo password, unless it has one already. The demo

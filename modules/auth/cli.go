@@ -26,6 +26,8 @@ func commands() []app.Command {
 			Run: runClientPassword},
 		{Name: "client unlock", Usage: "CLIENT", Help: "clear a client's login lockout", Run: runClientUnlock},
 		{Name: "client lockout", Usage: "CLIENT", Help: "show a client's failed logins and lockout", Run: runClientLockout},
+		{Name: "client second-factor", Usage: "CLIENT [--reset]",
+			Help: "show a client's second factors, or remove them all with --reset (audited, mailed to the client)", Run: runClientFactor},
 		{Name: "mail-template", Usage: "list [PURPOSE] | set PURPOSE [--group ID] [--lang L] --subject S (body from stdin) | delete ID",
 			Help: "list, store or delete e-mail templates (e.g. password_link with $CI_PASSWORD_LINK$)", Run: runMailTemplate},
 	}
@@ -260,4 +262,36 @@ func langLabel(l string) string {
 		return "any"
 	}
 	return l
+}
+
+func runClientFactor(ctx context.Context, d app.Deps, io app.IO, args []string) error {
+	words, flags := splitArgs(args, nil)
+	fs := app.Flags("client second-factor", io)
+	reset := fs.Bool("reset", false, "remove every second factor of the client")
+	if err := fs.Parse(flags); err != nil {
+		return err
+	}
+	c, err := findClient(ctx, d, words)
+	if err != nil {
+		return err
+	}
+	if *reset {
+		had, err := ResetSecondFactor(ctx, d, c.ID, cliActor, "")
+		if err != nil {
+			return err
+		}
+		if !had {
+			fmt.Fprintf(io.Out, "Client %s has no second factor.\n", c.Number)
+			return nil
+		}
+		fmt.Fprintf(io.Out, "Second factor of client %s removed; the client was told by e-mail.\n", c.Number)
+		return nil
+	}
+	st, err := SecondFactorStatus(ctx, d, c.ID)
+	if err != nil {
+		return err
+	}
+	tb := app.NewTable(io.Out, "CLIENT", "AUTHENTICATOR APP", "PASSKEYS", "RECOVERY CODES LEFT", "POLICY")
+	tb.Row(c.Number, app.YesNo(st.TOTP), st.Passkeys, st.RecoveryLeft, st.Policy)
+	return tb.Flush()
 }

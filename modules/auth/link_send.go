@@ -34,15 +34,17 @@ var (
 
 // registerMailDefaults registers the built-in templates, used until staff store their
 // own (per invoice group and language) with `portal mail-template set`.
+// The password-link mail serves both a client asking for a link and staff creating a
+// first password for one who never had any, so it promises nothing about a current one.
 func registerMailDefaults(t *mail.Templates) {
 	t.RegisterDefault(PurposeLink, "en", "Your client portal password",
 		"Hello $CLIENT_NAME$,\n\nto create a new password for the client portal (client number $CLIENT_NUMBER$), open this link:\n\n"+
-			"$CI_PASSWORD_LINK$\n\nThe link works once and only for a limited time. If you did not ask for it, ignore this e-mail: "+
-			"your current password stays valid.\n")
+			"$CI_PASSWORD_LINK$\n\nThe link works once and only for a limited time. If you did not expect this e-mail, ignore it: "+
+			"nothing changes until the link is used.\n")
 	t.RegisterDefault(PurposeLink, "cs", "Heslo do zákaznického portálu",
 		"Dobrý den, $CLIENT_NAME$,\n\nnové heslo do zákaznického portálu (číslo klienta $CLIENT_NUMBER$) si vytvoříte na této adrese:\n\n"+
-			"$CI_PASSWORD_LINK$\n\nOdkaz funguje jen jednou a jen omezenou dobu. Pokud jste o něj nežádali, e-mail ignorujte: "+
-			"vaše dosavadní heslo platí dál.\n")
+			"$CI_PASSWORD_LINK$\n\nOdkaz funguje jen jednou a jen omezenou dobu. Pokud jste tento e-mail nečekali, ignorujte ho: "+
+			"dokud odkaz nepoužijete, nic se nemění.\n")
 	t.RegisterDefault(PurposeChanged, "en", "Your client portal password was changed",
 		"Hello $CLIENT_NAME$,\n\nthe password of your client portal account (client number $CLIENT_NUMBER$) was changed just now, "+
 			"and every device that was logged in has been logged out.\n\nIf this was not you, contact us at once.\n")
@@ -153,18 +155,26 @@ func SendPasswordLink(ctx context.Context, d app.Deps, clientID int64, actor, ip
 // notifyChanged queues the "password changed" mail in tx, when a sender and an
 // address exist; a missing address never blocks a password change.
 func notifyChanged(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client) error {
+	return noticeMail(ctx, tx, d, c, PurposeChanged, map[string]string{})
+}
+
+// noticeMail queues a notice to client c in tx (template purpose, with $CLIENT_NAME$,
+// $CLIENT_NUMBER$ and vars), when a sender and an address exist; a missing or invalid
+// address blocks nothing.
+func noticeMail(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client, purpose string, vars map[string]string) error {
 	to := recipients(c.Email)
 	if len(to) == 0 || settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
 		return nil
 	}
-	tpl, err := d.Mail.Resolve(ctx, PurposeChanged, c.InvoiceGroupID, mailLang(d, c))
+	tpl, err := d.Mail.Resolve(ctx, purpose, c.InvoiceGroupID, mailLang(d, c))
 	if err != nil {
 		return err
 	}
-	subject, body := mail.Render(tpl, map[string]string{"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number})
-	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeChanged, ClientID: c.ID, At: d.Now()})
+	vars["CLIENT_NAME"], vars["CLIENT_NUMBER"] = c.Name, c.Number
+	subject, body := mail.Render(tpl, vars)
+	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: purpose, ClientID: c.ID, At: d.Now()})
 	if errors.Is(err, mail.ErrInvalidAddress) {
-		d.Log.Warn("auth.notifyChanged: client e-mail invalid", "client_id", c.ID)
+		d.Log.Warn("auth.noticeMail: client e-mail invalid", "client_id", c.ID, "purpose", purpose)
 		return nil
 	}
 	return err

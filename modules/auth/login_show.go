@@ -13,11 +13,16 @@ type loginData struct {
 	Error     string // translation key of the failure, "" on a fresh form
 	Minutes   int    // minutes a lock still lasts
 	Hint      bool   // a number failed while some client has a username: say usernames replace numbers
+	Passkey   string // where "log in with a passkey" posts; "" when passkeys are off
 }
 
 // loginData is the data of a fresh login form.
 func (m *Module) loginData() loginData {
-	return loginData{Forgot: m.mailConfigured(), Usernames: settings.LoginNameCreation.Get(m.d.Settings)}
+	d := loginData{Forgot: m.mailConfigured(), Usernames: settings.LoginNameCreation.Get(m.d.Settings)}
+	if m.flow.PasskeyLogin() {
+		d.Passkey = m.flow.PasskeyStart()
+	}
+	return d
 }
 
 // showLogin renders the login form; a logged-in client goes to the portal.

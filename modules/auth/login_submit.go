@@ -73,6 +73,15 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		}
 	}
 
+	// A right password of an account with a second factor (or one that the policy
+	// requires) leads to the second-factor step instead of a session; its lockout
+	// counter is kept until the step is passed.
+	second := false
+	if ok {
+		if second, err = m.flow.Needed(ctx, m.d.DB.R, acc.client.ID); err != nil {
+			return err
+		}
+	}
 	ip := m.d.Web.ClientIP(c)
 	actor, clientID := "anonymous", int64(0)
 	if acc.client != nil {
@@ -86,7 +95,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			// right password that lost a race against parallel failures gets exactly
 			// the answer those failures get.
 			var err error
-			if ok, err = a.Succeed(ctx, tx); err != nil {
+			if ok, err = a.Pass(ctx, tx, second); err != nil {
 				return err
 			}
 		}
@@ -133,8 +142,12 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, ClientID: clientID, IP: ip,
 				Detail: "via " + c.Path()})
 		}
+		detail := "via " + c.Path()
+		if second {
+			detail += "; second factor next"
+		}
 		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "login.ok", ClientID: clientID, IP: ip,
-			Detail: "via " + c.Path()})
+			Detail: detail})
 	})
 	if err != nil {
 		return err
@@ -159,6 +172,9 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			}
 		}
 		return m.d.Web.FormError(c, tplLogin, "auth.login.title", data, map[string]string{"password": data.Error}, form)
+	}
+	if second {
+		return m.flow.Start(c, acc.client.ID, cred.MustChange)
 	}
 	if err := m.d.Web.StartSession(c, web.Session{Kind: web.KindClient, ClientID: acc.client.ID, Restricted: cred.MustChange}); err != nil {
 		return err

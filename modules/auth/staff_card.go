@@ -26,6 +26,10 @@ type staffCardData struct {
 	NoEmail     bool // the seed's "no email address is available for the client"
 	MinLength   int
 	CanWrite    bool
+	// The client's second factors, for roles that may read them.
+	CanFactors  bool
+	Factor      FactorStatus
+	CanResetFac bool
 }
 
 // staffCard is the login section, beside the client's contact data.
@@ -48,6 +52,12 @@ func (m *Module) staffCard() app.CardSection {
 			if d.HasPassword, err = HasPassword(ctx, m.d.DB.R, cl.ID); err != nil {
 				return "", err
 			}
+			if d.CanFactors = console.Can(m.d.Web, c, perm.FactorsRead); d.CanFactors {
+				if d.Factor, err = SecondFactorStatus(ctx, m.d, cl.ID); err != nil {
+					return "", err
+				}
+				d.CanResetFac = console.Can(m.d.Web, c, perm.FactorsWrite)
+			}
 			return m.d.Web.Partial(c, "auth/staff_card", d, errs)
 		}}
 }
@@ -57,6 +67,7 @@ func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
 		console.Post("/clients/:id/unlock", perm.PasswordsWrite, m.unlockClient),
 		console.Post("/clients/:id/password", perm.PasswordsWrite, m.passwordAction),
+		console.Post("/clients/:id/factor/reset", perm.FactorsWrite, m.resetFactor),
 	}
 }
 

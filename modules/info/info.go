@@ -46,6 +46,7 @@ func (m *Module) Info() app.Info {
 		StaffPages: m.staffPages(),
 		Methods:    m.methods(),
 		Card:       []app.CardSection{m.staffCard()},
+		Dashboard:  []app.DashboardCard{m.dashboardCard()},
 
 		MailDefaults: registerMailDefaults,
 	}.Embed(files)

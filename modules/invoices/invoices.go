@@ -58,6 +58,7 @@ func (m *Module) Info() app.Info {
 		Methods:    m.methods(),
 		FileKinds:  []app.FileKind{m.fileKind()},
 		Card:       []app.CardSection{m.staffCard()},
+		Dashboard:  []app.DashboardCard{m.dashboardCard()},
 		StaffPages: m.staffImportPages(),
 	}.Embed(files)
 }

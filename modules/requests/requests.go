@@ -41,11 +41,17 @@ func New(d app.Deps) app.Module { return &Module{d: d} }
 // Info declares the module.
 func (m *Module) Info() app.Info {
 	return app.Info{
-		Name:     "requests",
-		Prefix:   pathRequests,
-		Area:     app.Client,
-		Gate:     func(c *fiber.Ctx) bool { return settings.AuthRequestsEnable.Get(m.d.Settings) },
-		Menu:     []web.MenuItem{{Key: "requests.menu", Path: pathRequests, Order: 75}},
+		Name:   "requests",
+		Prefix: pathRequests,
+		Area:   app.Client,
+		Gate:   func(c *fiber.Ctx) bool { return settings.AuthRequestsEnable.Get(m.d.Settings) },
+		Menu:   []web.MenuItem{{Key: "requests.menu", Path: pathRequests, Order: 75}},
+		// As the seed says, the helpdesk's entry replaces this one when a department
+		// takes portal requests.
+		MenuWhen: func(c *fiber.Ctx) bool {
+			h := m.d.Hooks
+			return h == nil || h.HelpdeskActive == nil || !h.HelpdeskActive(c.UserContext())
+		},
 		Seed:     m.seed,
 		Commands: m.commands(),
 

@@ -18,7 +18,15 @@ type FUPStatus struct {
 	Over bool
 	// Percent of the limit used, capped at 100 for the bar.
 	Percent int
+	// Forecast: at the average rate since From, the limit is reached at ReachAt,
+	// before To; zero when it is not (or after less than forecastAfter of data).
+	ReachAt time.Time
+	// Forecast is true when ReachAt was computed (enough of the period has passed).
+	Forecast bool
 }
+
+// forecastAfter is how much of a period must pass before its rate says anything.
+const forecastAfter = time.Hour
 
 // fupPeriod returns the calendar period containing now in loc: today, this week
 // (Monday to Sunday) or this month.
@@ -59,6 +67,26 @@ func FUP(ctx context.Context, st *traffic.Store, s Service, now time.Time) (FUPS
 	f.Percent = 100
 	if !f.Over {
 		f.Percent = int(float64(f.Used) / float64(f.Limit) * 100) // float: no overflow on huge limits
+		f.forecast(now)
 	}
 	return f, true, nil
+}
+
+// forecast projects the average rate since the period began: "at this rate you reach
+// your 20 GB on 24 December". A straight line is what a subscriber can check against
+// the meter; it says nothing until forecastAfter has passed.
+func (f *FUPStatus) forecast(now time.Time) {
+	elapsed := now.Sub(f.From)
+	if elapsed < forecastAfter || now.After(f.To) {
+		return
+	}
+	f.Forecast = true
+	if f.Used == 0 {
+		return
+	}
+	perSecond := float64(f.Used) / elapsed.Seconds()
+	left := time.Duration(float64(f.Limit-f.Used) / perSecond * float64(time.Second))
+	if at := now.Add(left); left > 0 && at.Before(f.To) {
+		f.ReachAt = at
+	}
 }

@@ -20,7 +20,11 @@ func TestFUPUnderAndOver(t *testing.T) {
 	// 12 hours of 4 MB down + 0.4 MB up per 5 minutes = 634 MB: still under 1 GB.
 	samples := steady(f.netDHCP, now.Add(-12*time.Hour), 144, 4_000_000)
 	f.ingest(t, samples)
-	b.Get(url).Expect(t, 200, "Used 634 MB of 1 GB", "Within the limit")
+	// 634 MB in the 34 hours since 1 November: 1 GB is reached 19.6 hours from now.
+	b.Get(url).Expect(t, 200, "Used 634 MB of 1 GB", "Within the limit", "At this rate you reach your 1 GB on 2026-11-03.")
+	b.Header.Set("Accept-Language", "cs")
+	b.Get(url).Expect(t, 200, "Při tomto tempu vyčerpáte svých 1 GB 3. 11. 2026.")
+	b.Header.Del("Accept-Language")
 	// The service with a plain tariff shows no FUP box at all.
 	b.Get(trafficURL(f.netIP)).Expect(t, 200).Lacks(t, "Fair usage (FUP)")
 
@@ -37,9 +41,14 @@ func TestFUPUnderAndOver(t *testing.T) {
 	b.Header.Set("Accept-Language", "cs")
 	b.Get(url).Expect(t, 200, "Limit vyčerpán", "Tento měsíc", "1. 11. 2026 – 30. 11. 2026")
 
-	// Traffic of last month does not count in this one.
+	// Traffic of last month does not count in this one; nothing used this month yet
+	// stays within the limit, and in its first hour there is no forecast at all.
 	f.env.Clock.Set(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
-	f.env.Browser().LoginAs(f.clientA).Get(url).Expect(t, 200, "Within the limit", "Used 0 B of 1 GB")
+	f.env.Browser().LoginAs(f.clientA).Get(url).Expect(t, 200, "Within the limit", "Used 0 B of 1 GB",
+		"At this rate you stay within your limit in this period.")
+	from := time.Date(2026, 12, 1, 0, 0, 0, 0, time.Local) // the period starts at local midnight
+	f.env.Clock.Set(from.Add(30 * time.Minute))
+	f.env.Browser().LoginAs(f.clientA).Get(url).Expect(t, 200, "Within the limit").Lacks(t, "At this rate")
 }
 
 func TestFUPPeriod(t *testing.T) {

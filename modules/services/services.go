@@ -55,6 +55,7 @@ func New(d app.Deps) app.Module {
 	if d.Hooks != nil {
 		// A client's traffic has no foreign key to clients: delete it with the client.
 		d.Hooks.ClientDeleting = append(d.Hooks.ClientDeleting, DeleteClientServices)
+		setHooks(d.Hooks)
 	}
 	return &Module{d: d, st: TrafficStore(d)}
 }
@@ -75,6 +76,7 @@ func (m *Module) Info() app.Info {
 		Methods:    m.methods(),
 		Card:       []app.CardSection{m.staffCard()},
 		StaffPages: m.staffTrafficImportPages(),
+		Dashboard:  []app.DashboardCard{m.dashboardCard()},
 	}
 }
 

@@ -104,9 +104,19 @@ func WriteSheet(w io.Writer, in SheetInput) error {
 	return pdf.Output(w)
 }
 
-// row prints "label  value" with the value wrapping in its column.
+// row prints "label  value" with the value wrapping in its column. A row that would
+// cross the page's end starts on the next page whole: left to the automatic page break,
+// the label broke to one page and its value, written from the row's old height, to the
+// one after.
 func row(pdf *pdffont.Doc, label, value string) {
-	const labelW = 55
+	const labelW, lineH = 55, 6.0
+	pageW, pageH := pdf.GetPageSize()
+	left, _, right, _ := pdf.GetMargins()
+	_, bottom := pdf.GetAutoPageBreak()
+	lines := max(len(pdf.SplitText(label, labelW)), len(pdf.SplitText(value, pageW-left-right-labelW)), 1)
+	if pdf.GetY()+float64(lines)*lineH > pageH-bottom {
+		pdf.AddPage()
+	}
 	y := pdf.GetY()
 	pdf.SetTextColor(85, 90, 96)
 	pdf.MultiCell(labelW, 6, label, "", "L", false)

@@ -85,7 +85,7 @@ func (m *Module) showTraffic(c *fiber.Ctx) error {
 			return err
 		}
 		g := graphView{Period: p.String(), URL: base + "/" + p.String(),
-			SVG:  traffic.RenderSVG(ser, traffic.SVGOptions{Lang: lang, ID: "tg-" + p.String(), Rate: true}),
+			SVG:  traffic.RenderSVG(ser, traffic.SVGOptions{Lang: lang, ID: "tg-" + p.String(), Rate: true, Now: now}),
 			Down: traffic.FormatBytes(ser.TotalDown, lang), Up: traffic.FormatBytes(ser.TotalUp, lang),
 			Total: traffic.FormatBytes(ser.TotalDown+ser.TotalUp, lang), Empty: ser.TotalDown == 0 && ser.TotalUp == 0}
 		data.Empty = data.Empty && g.Empty

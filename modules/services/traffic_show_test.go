@@ -93,7 +93,8 @@ func TestTrafficEmptyGraph(t *testing.T) {
 	b := f.env.Browser().LoginAs(f.clientA)
 	r := b.Get(trafficURL(f.netIP)).Expect(t, 200, "No traffic has been recorded for this service yet.",
 		"No data transferred in this period.", "No traffic recorded.")
-	if n := strings.Count(r.Body, "<svg"); n != 4 {
+	// Each graph is drawn wide and for a phone.
+	if n := strings.Count(r.Body, `<svg xmlns="http://www.w3.org/2000/svg" class="tg tg-wide"`); n != 4 || strings.Count(r.Body, `class="tg tg-narrow"`) != 4 {
 		t.Fatalf("%d graphs, want 4 (day, week, month, year)", n)
 	}
 	b.Header.Set("Accept-Language", "cs")
@@ -117,7 +118,7 @@ func TestTrafficShowsTotals(t *testing.T) {
 	}
 	// One period alone: one graph, and the switcher marks it.
 	one := b.Get(trafficURL(f.netIP)+"/week").Expect(t, 200, `aria-current="page">Last 7 days`, "5.8 GB")
-	if n := strings.Count(one.Body, "<svg"); n != 1 {
+	if n := strings.Count(one.Body, `class="tg tg-wide"`); n != 1 {
 		t.Fatalf("%d graphs on the week page", n)
 	}
 	// Czech number style.

@@ -78,7 +78,7 @@ func TestSendThroughSMPP(t *testing.T) {
 	if r.StatusCode != 303 {
 		t.Fatalf("send: %d\n%s", r.StatusCode, r.Body)
 	}
-	f.b1.Get("/sms").Expect(t, 200, "2 SMS parts", "&#43;420777123456", "Waiting to be sent")
+	f.b1.Get("/sms").Expect(t, 200, "SMS parts: 2.", "&#43;420777123456", "Waiting to be sent")
 	if got := f.messages(t, f.c1); len(got) != 1 || got[0].Status != StatusQueued || got[0].Parts != 2 {
 		t.Fatalf("queue: %+v", got)
 	}
@@ -287,19 +287,26 @@ func TestBadInput(t *testing.T) {
 func TestCheckLengthCounter(t *testing.T) {
 	f := newFixture(t)
 	r := f.b1.Post("/sms", url.Values{"number": {"+420777123456"}, "text": {strings.Repeat("a", 150)}, "action": {"check"}})
-	r.Expect(t, 200, "1 SMS part, 10 characters left in it (GSM-7)", ">"+strings.Repeat("a", 150)+"</textarea>")
+	r.Expect(t, 200, "1 SMS part (GSM-7), 10 characters left in the last part.", ">"+strings.Repeat("a", 150)+"</textarea>")
 	f.b1.Post("/sms", url.Values{"text": {strings.Repeat("č", 71)}, "action": {"check"}}).
-		Expect(t, 200, "2 SMS parts, 63 characters left in the last part (UCS-2)")
+		Expect(t, 200, "2 SMS parts (UCS-2), 63 characters left in the last part.")
 	f.b1.Header.Set("Accept-Language", "cs")
 	f.b1.Post("/sms", url.Values{"text": {strings.Repeat("a", 320)}, "action": {"check"}}).
-		Expect(t, 200, "3 části SMS, v poslední zbývá 139 znaků (GSM-7)", "Zkontrolovat délku")
+		Expect(t, 200, "3 části SMS (GSM-7), v poslední části zbývá 139 znaků.", "Zkontrolovat délku")
+	// Plural forms follow each number: one character, two characters (dva znaky).
+	f.b1.Post("/sms", url.Values{"text": {strings.Repeat("a", 158)}, "action": {"check"}}).
+		Expect(t, 200, "1 část SMS (GSM-7), v poslední části zbývají 2 znaky.")
+	f.b1.Header.Del("Accept-Language")
+	f.b1.Post("/sms", url.Values{"text": {strings.Repeat("a", 159)}, "action": {"check"}}).
+		Expect(t, 200, "1 SMS part (GSM-7), 1 character left in the last part.")
+	f.b1.Header.Set("Accept-Language", "cs")
 	if n := len(f.messages(t, f.c1)); n != 0 {
 		t.Fatal("check queued a message")
 	}
 	// After a send the flash tells the number of parts.
 	f.b1.Header.Del("Accept-Language")
 	send(t, f, "+420777123456", strings.Repeat("a", 200))
-	f.b1.Get("/sms").Expect(t, 200, "Your message was queued for sending (2 SMS parts).")
+	f.b1.Get("/sms").Expect(t, 200, "Your message was queued for sending. SMS parts: 2.")
 }
 
 func TestMonthlyLimitUnderConcurrentSends(t *testing.T) {

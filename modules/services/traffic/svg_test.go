@@ -102,7 +102,7 @@ func TestRenderSVGPathPoints(t *testing.T) {
 	if !strings.Contains(out, `<clipPath id="g-plot">`) || strings.Count(out, `clip-path="url(#g-plot)"`) != 2 {
 		t.Error("series are not clipped to the plot")
 	}
-	down, up := values(ser, false)
+	down, up := values(ser, false, time.Time{})
 	_, top := niceScale(max(slices.Max(down), slices.Max(up)))
 	for i, vals := range [][]float64{down, up} {
 		d := pathData(t, out, i)
@@ -116,8 +116,8 @@ func TestRenderSVGPathPoints(t *testing.T) {
 		}
 		for k, v := range vals {
 			p := pts[k+1]
-			if math.Abs(p[0]-xMid(k, len(vals))) > 0.051 || math.Abs(p[1]-yOf(v, top)) > 0.051 {
-				t.Fatalf("series %d point %d at %v, want (%.2f, %.2f)", i, k, p, xMid(k, len(vals)), yOf(v, top))
+			if math.Abs(p[0]-wide.xMid(k, len(vals))) > 0.051 || math.Abs(p[1]-wide.yOf(v, top)) > 0.051 {
+				t.Fatalf("series %d point %d at %v, want (%.2f, %.2f)", i, k, p, wide.xMid(k, len(vals)), wide.yOf(v, top))
 			}
 		}
 	}
@@ -189,4 +189,65 @@ func decodePath(t *testing.T, d string) [][2]float64 {
 		pts[k][1] /= seriesScale
 	}
 	return pts
+}
+
+// The step that contains "now" is still running: without data it is not drawn as a
+// drop to zero, and with data its rate is the average over the time that has passed.
+func TestRenderSVGRunningPoint(t *testing.T) {
+	s, _ := newTestStore(t, Config{})
+	mustIngest(t, s, Sample{1, at(0), 0, 0}, Sample{1, at(1), 1_500_000_000, 200_000_000})
+	now := at(40).Add(2 * time.Minute) // 2 minutes into a 5-minute step with no data yet
+	ser, err := s.Series(context.Background(), 1, Day, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(RenderSVG(ser, SVGOptions{ID: "g", Rate: true, Now: now}))
+	if pts := decodePath(t, pathData(t, out, 0)); len(pts) != len(ser.Points)-1+2 {
+		t.Errorf("running empty step drawn: %d path points for %d steps", len(pts), len(ser.Points))
+	}
+	if got := decodePath(t, pathData(t, string(RenderSVG(ser, SVGOptions{ID: "g", Rate: true})), 0)); len(got) != len(ser.Points)+2 {
+		t.Errorf("without Now every step is drawn: %d points", len(got))
+	}
+
+	// 60 MB in the running step's first 2 minutes: 4 Mbit/s, not 1.6 (60 MB over 5 min).
+	last := ser.Points[len(ser.Points)-1]
+	ser.Points[len(ser.Points)-1].Down = 60_000_000
+	down, _ := values(ser, true, last.Start.Add(2*time.Minute))
+	if got := down[len(down)-1]; math.Abs(got-4_000_000) > 1 {
+		t.Errorf("running step's rate = %.0f bit/s, want 4000000", got)
+	}
+}
+
+// The phone's drawing has labels of at least 13 viewBox units on a 360-unit width
+// (12 px and more on a phone), reuses the wide drawing's paths, and has ids of its own.
+func TestRenderSVGPhoneDrawing(t *testing.T) {
+	s, _ := newTestStore(t, Config{})
+	mustIngest(t, s, Sample{1, at(0), 0, 0}, Sample{1, at(1), 1_500_000_000, 200_000_000})
+	ser, err := s.Series(context.Background(), 1, Week, at(40))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(RenderSVG(ser, SVGOptions{ID: "g", Lang: "cs"}))
+	i := strings.Index(out, `class="tg tg-narrow"`)
+	if i < 0 {
+		t.Fatal("no phone drawing")
+	}
+	phone := out[i:]
+	for _, want := range []string{`viewBox="0 0 360 260"`, `font-size="13.0"`, `<use href="#g-down"`, `<use href="#g-up"`,
+		`<title id="g-n-title">`, `<clipPath id="g-n-plot">`} {
+		if !strings.Contains(phone, want) {
+			t.Errorf("phone drawing lacks %s", want)
+		}
+	}
+	if strings.Contains(phone, "<path") {
+		t.Error("phone drawing repeats the series paths")
+	}
+	if !strings.Contains(out[:i], `<path id="g-down"`) || !strings.Contains(out[:i], `<path id="g-up"`) {
+		t.Error("wide drawing's paths have no ids to reuse")
+	}
+	// Fewer time labels than the wide one, so they do not overlap.
+	if w, p := strings.Count(out[:i], "<text"), strings.Count(phone, "<text"); p >= w {
+		t.Errorf("phone drawing has %d labels, wide %d", p, w)
+	}
+	assertWellFormed(t, out)
 }

@@ -1,0 +1,71 @@
+package invoices
+
+import (
+	"html/template"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
+)
+
+// dashboardData is the dashboard's money card: the balance (ci_display_balance),
+// the invoice to pay next (the overdue one due first, else the next one due), and
+// the "Pay now" and "Refill balance" links when a payments module is mounted.
+type dashboardData struct {
+	ShowBalance bool
+	Balance     []balanceView
+	Next        *dashboardInvoice
+	// PayHref pays Next; RefillHref tops up the balance: both empty without the
+	// payments module.
+	PayHref, RefillHref string
+}
+
+type dashboardInvoice struct {
+	Href, Number, DueText, AmountText string
+	Overdue                           bool
+}
+
+// dashboardCard declares the card; it follows the Invoicing tab's setting.
+func (m *Module) dashboardCard() app.DashboardCard {
+	return app.DashboardCard{Name: "invoices", Order: 10,
+		Gate:   func(*fiber.Ctx) bool { return settings.DisplayInvoicesTab.Get(m.d.Settings) },
+		Render: m.renderDashboardCard}
+}
+
+func (m *Module) renderDashboardCard(c *fiber.Ctx) (template.HTML, error) {
+	var data dashboardData
+	var err error
+	if data.ShowBalance, data.Balance, err = m.balance(c); err != nil {
+		return "", err
+	}
+	today := m.today()
+	unpaid, err := ListInvoices(c.UserContext(), m.d.DB.R, m.d.Web.ClientID(c), Filter{State: StateUnpaid, Today: today, Limit: 50})
+	if err != nil {
+		return "", err
+	}
+	var next *Invoice
+	for i := range unpaid {
+		if next == nil || unpaid[i].Due.Before(next.Due) {
+			next = &unpaid[i]
+		}
+	}
+	lang, pay, payments := m.d.Web.Lang(c), "", false
+	if m.d.Declared != nil {
+		pay, payments = m.d.Declared.Prefix("payments")
+	}
+	if next != nil {
+		id := strconv.FormatInt(next.ID, 10)
+		data.Next = &dashboardInvoice{Href: m.d.Web.BasePath + prefix + "/" + id, Number: next.Number,
+			DueText: web.FormatDate(lang, next.Due), AmountText: web.FormatMoney(lang, next.AmountVAT, next.Currency),
+			Overdue: next.StateOn(today) == StateOverdue}
+		if payments {
+			data.PayHref = m.d.Web.BasePath + pay + "/invoice/" + id
+		}
+	}
+	if payments {
+		data.RefillHref = m.d.Web.BasePath + pay + "/refill"
+	}
+	return m.d.Web.Partial(c, "invoices/dashboard", data, nil)
+}
