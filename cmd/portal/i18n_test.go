@@ -69,6 +69,7 @@ func keyFamilies() map[string][]string {
 		"vouchers.staff.":       vouchers.FormFields,
 		"requests.cat.":         requests.Categories,
 		"requests.state.":       requests.States,
+		"requests.event.":       requests.EventKinds,
 		"services.kind.":        services.Kinds,
 		"usage.type_":           usagemod.Types,
 		"rates.col_":            {"prefix", "destination", "price"},

@@ -162,12 +162,22 @@ type Hooks struct {
 	// the module that owns payments and invoices (invoices), read by the modules that
 	// take money (payments, vouchers). Nil fields: not mounted.
 	Money Money
+	// Warnings are asked by the console's home page for what stops the portal from
+	// reaching clients (the SMS module: no transport, the last SMS failed). Each module
+	// that can tell appends one; empty when none is mounted.
+	Warnings []func(ctx context.Context) []Warning
 	// ServiceByExternalID finds a service by the billing system's id (usage records
 	// name their service so); core.ErrNotFound when there is none. Set by services.
 	ServiceByExternalID func(ctx context.Context, q core.Querier, externalID string) (ServiceBrief, error)
 	// ClientServices lists a client's services, terminated ones included (the usage
 	// filters, the dashboard). Set by services.
 	ClientServices func(ctx context.Context, q core.Querier, clientID int64) ([]ServiceBrief, error)
+}
+
+// Warning is a problem the console's home page shows: a translation key of the
+// owning module and its one argument ("" for none).
+type Warning struct {
+	Key, Arg string
 }
 
 // ServiceBrief is what other modules know of a client's service.

@@ -52,21 +52,17 @@ func newClient(cfg SMTPConfig) (*gomail.Client, error) {
 		gomail.WithHELO(cfg.hostname()),
 		gomail.WithTLSConfig(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}),
 	}
-	port := cfg.Port
 	switch cfg.TLS {
 	case TLSNone:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
-		port = cmp0(port, 25)
 	case TLSStartTLS, "":
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
-		port = cmp0(port, 587)
 	case TLSImplicit:
 		opts = append(opts, gomail.WithSSL())
-		port = cmp0(port, 465)
 	default:
 		return nil, fmt.Errorf("mail: unknown TLS mode %q", cfg.TLS)
 	}
-	opts = append(opts, gomail.WithPort(port))
+	opts = append(opts, gomail.WithPort(cfg.port()))
 	if cfg.User != "" {
 		opts = append(opts, gomail.WithUsername(cfg.User), gomail.WithPassword(cfg.Password))
 		if cfg.TLS == TLSNone {
@@ -94,6 +90,17 @@ func (cfg SMTPConfig) hostname() string {
 		}
 	}
 	return "localhost.localdomain"
+}
+
+// port is Port, or the default of the TLS mode.
+func (cfg SMTPConfig) port() int {
+	switch cfg.TLS {
+	case TLSNone:
+		return cmp0(cfg.Port, 25)
+	case TLSImplicit:
+		return cmp0(cfg.Port, 465)
+	}
+	return cmp0(cfg.Port, 587)
 }
 
 func cmp0(v, def int) int {

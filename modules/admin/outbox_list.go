@@ -24,7 +24,10 @@ type outboxRow struct {
 
 // showOutbox renders GET /admin/tools/outbox?status=: the newest 200 mails without
 // bodies; each links to its page (showMail).
-func (m *Module) showOutbox(c *fiber.Ctx) error {
+func (m *Module) showOutbox(c *fiber.Ctx) error { return m.renderOutbox(c, nil, nil) }
+
+// renderOutbox renders the outbox, with the test form's errors when errs is set.
+func (m *Module) renderOutbox(c *fiber.Ctx, errs, form map[string]string) error {
 	d := outboxData{Status: c.Query("status"), CanWrite: m.can(c, perm.ToolsWrite),
 		Statuses: []string{mail.StatusQueued, mail.StatusSending, mail.StatusSent, mail.StatusFailed}}
 	if !slices.Contains(d.Statuses, d.Status) {
@@ -48,6 +51,9 @@ func (m *Module) showOutbox(c *fiber.Ctx) error {
 	d.Mails = make([]outboxRow, 0, len(list))
 	for _, e := range list {
 		d.Mails = append(d.Mails, outboxRow{Entry: e, ClientNumber: numbers[e.ClientID]})
+	}
+	if errs != nil {
+		return m.d.Web.FormError(c, tplOutbox, "admin.outbox.title", d, errs, form)
 	}
 	return m.d.Web.Show(c, tplOutbox, "admin.outbox.title", d)
 }

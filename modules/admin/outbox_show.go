@@ -13,6 +13,8 @@ import (
 type outboxMailData struct {
 	Mail     mail.Entry
 	CanWrite bool
+	// Revealed: the password link is shown (revealMail, audited).
+	Revealed bool
 }
 
 // showMail renders GET /admin/tools/outbox/:id: one mail as it is stored. A password

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -29,11 +30,23 @@ type settingField struct {
 	Inherit          bool // group mode: the group uses the global value
 	Hash             string
 	Error            string // translated inline error
+	// Effective is the value in force at this level (secrets: "" and SecretSet), and
+	// Source where it comes from: "default", "global" or "group".
+	Effective, Source string
+}
+
+// settingKey is the translation key of a setting's label or help ("admin.setting.KEY.label").
+func settingKey(key, part string) string { return "admin.setting." + key + "." + part }
+
+// sectionKey is the translation key of a settings section's name.
+func sectionKey(section string) string {
+	return "admin.section." + strings.ToLower(strings.ReplaceAll(section, " ", "_"))
 }
 
 // settingSection is a heading of the form.
 type settingSection struct {
 	Name, Label string
+	Anchor      string // the id of its form, for the page's table of sections
 	Fields      []*settingField
 }
 
@@ -69,13 +82,22 @@ func valueHash(d *settings.Def, v string) string {
 // formText undoes what browsers do to textarea values (CRLF line ends).
 func formText(v string) string { return strings.ReplaceAll(v, "\r\n", "\n") }
 
-// matches reports whether a setting matches the search box (key, label, help, section).
-func matches(d *settings.Def, q string) bool {
+// matches reports whether a setting matches the search box (key, label, help, section,
+// and their translations in every language, so a Czech word finds a setting too).
+func (m *Module) matches(d *settings.Def, q string) bool {
 	if q == "" {
 		return true
 	}
 	q = strings.ToLower(q)
-	for _, s := range []string{d.Key, d.Label, d.Help, d.Section} {
+	texts := []string{d.Key, d.Label, d.Help, d.Section}
+	for _, lang := range web.Languages {
+		for _, k := range []string{settingKey(d.Key, "label"), settingKey(d.Key, "help"), sectionKey(d.Section)} {
+			if m.d.Web.Catalog.Has(lang, k) {
+				texts = append(texts, m.d.Web.Catalog.T(lang, k))
+			}
+		}
+	}
+	for _, s := range texts {
 		if strings.Contains(strings.ToLower(s), q) {
 			return true
 		}
@@ -85,10 +107,10 @@ func matches(d *settings.Def, q string) bool {
 
 // visibleDefs are the settings on the form: all (or, for a group, the per-group ones)
 // that match the search.
-func visibleDefs(q string, group int64) []*settings.Def {
+func (m *Module) visibleDefs(q string, group int64) []*settings.Def {
 	var out []*settings.Def
 	for _, d := range settings.All() {
-		if (group == 0 || d.PerGroup) && matches(d, q) {
+		if (group == 0 || d.PerGroup) && m.matches(d, q) {
 			out = append(out, d)
 		}
 	}
@@ -108,6 +130,20 @@ func (m *Module) buildField(d *settings.Def, group int64) *settingField {
 		f.Value = d.Display(v)
 	}
 	f.Changed = stored && (group != 0 || v != d.Default)
+	f.Source = "default"
+	switch {
+	case stored && group != 0:
+		f.Source = "group"
+	case stored:
+		f.Source = "global"
+	case group != 0:
+		if _, global := m.d.Settings.Value(d, 0); global {
+			f.Source = "global"
+		}
+	}
+	if !d.Secret {
+		f.Effective = d.Display(v)
+	}
 	f.Hash = valueHash(d, f.Value)
 	return f
 }

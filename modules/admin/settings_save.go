@@ -33,7 +33,7 @@ func (m *Module) saveSettings(c *fiber.Ctx) error {
 	var writes []write
 	fields := map[string]*settingField{}
 	invalid := 0
-	for _, d := range visibleDefs(q, group) {
+	for _, d := range m.visibleDefs(q, group) {
 		raw, present := lastValue(c, "v."+d.Key)
 		f := m.buildField(d, group)
 		fields[d.Key] = f

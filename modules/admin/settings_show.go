@@ -45,7 +45,7 @@ func (m *Module) showSettings(c *fiber.Ctx) error {
 	}
 	q := strings.TrimSpace(c.Query("q"))
 	fields := map[string]*settingField{}
-	for _, d := range visibleDefs(q, group) {
+	for _, d := range m.visibleDefs(q, group) {
 		fields[d.Key] = m.buildField(d, group)
 	}
 	return m.renderSettings(c, q, group, fields, 0)
@@ -60,19 +60,26 @@ func (m *Module) renderSettings(c *fiber.Ctx, q string, group int64, fields map[
 	d := settingsData{Q: q, Group: group, Groups: groups, CanWrite: m.can(c, perm.SettingsWrite), Invalid: invalid}
 	lang := m.d.Web.Lang(c)
 	index := map[string]int{}
-	for _, def := range visibleDefs(q, group) {
+	for _, def := range m.visibleDefs(q, group) {
 		f := fields[def.Key]
 		if f == nil {
 			continue
 		}
+		// The registry's English label and help are the fallback of a missing translation.
+		if k := settingKey(def.Key, "label"); m.d.Web.Catalog.Has(lang, k) {
+			f.Label = m.d.Web.T(c, k)
+		}
+		if k := settingKey(def.Key, "help"); m.d.Web.Catalog.Has(lang, k) {
+			f.Help = m.d.Web.T(c, k)
+		}
 		i, ok := index[def.Section]
 		if !ok {
 			label := def.Section
-			key := "admin.section." + strings.ToLower(strings.ReplaceAll(def.Section, " ", "_"))
-			if m.d.Web.Catalog.Has(lang, key) {
+			if key := sectionKey(def.Section); m.d.Web.Catalog.Has(lang, key) {
 				label = m.d.Web.T(c, key)
 			}
-			d.Sections = append(d.Sections, settingSection{Name: def.Section, Label: label})
+			d.Sections = append(d.Sections, settingSection{Name: def.Section, Label: label,
+				Anchor: "sec-" + strings.ToLower(strings.ReplaceAll(def.Section, " ", "-"))})
 			i = len(d.Sections) - 1
 			index[def.Section] = i
 		}

@@ -22,6 +22,8 @@ func (m *Module) staffPages() []app.StaffPage {
 		console.Menu(console.Get(pathStaffTickets, perm.TicketsRead, m.showStaffTickets), "helpdesk.staff.menu", 25),
 		console.Get(pathStaffTickets+"/:id", perm.TicketsRead, m.showStaffTicket),
 		console.Post(pathStaffTickets+"/:id/reply", perm.TicketsWrite, m.replyStaffTicket),
+		console.Post(pathStaffTickets+"/:id/edit", perm.TicketsWrite, m.editStaffTicket),
+		console.Post(pathStaffTickets+"/:id/log", perm.TicketsWrite, m.logStaffTicket),
 		console.Post(pathStaffDepartments, perm.DepartmentsWrite, m.saveStaffDepartment),
 	}
 }

@@ -1,6 +1,8 @@
 package helpdesk
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ispportal/portal/internal/console"
@@ -17,6 +19,10 @@ type staffTicketData struct {
 	CanWrite bool
 	// NoMail is why a reply would not be mailed (NoMailReason), "" when it would.
 	NoMail string
+	// The choices of the change form (staff who may write).
+	States      []string
+	Departments []Department
+	Staff       []core.Staff
 }
 
 // showStaffTicket renders GET /admin/tickets/:id.
@@ -46,8 +52,26 @@ func (m *Module) renderStaffTicket(c *fiber.Ctx, errs, form map[string]string) e
 	if d.Items, err = ListItems(ctx, m.d.DB.R, t.ID, true); err != nil {
 		return err
 	}
+	if d.CanWrite {
+		d.States = []string{StateOpen, StateWaiting, StateClosed}
+		if d.Departments, err = ListDepartments(ctx, m.d.DB.R); err != nil {
+			return err
+		}
+		if d.Staff, err = console.AssignableStaff(ctx, m.d.DB.R); err != nil {
+			return err
+		}
+		// The change form starts from the ticket; what was posted wins.
+		vals := map[string]string{"state": t.State, "department": strconv.FormatInt(t.DepartmentID, 10),
+			"client": t.ClientNumber, "staff": strconv.FormatInt(t.StaffID, 10), "log_direction": DirIn}
+		for k, v := range form {
+			vals[k] = v
+		}
+		form = vals
+	}
 	if errs != nil {
 		return m.d.Web.FormError(c, tplStaffTicket, "helpdesk.staff.ticket", d, errs, form)
 	}
-	return m.d.Web.Show(c, tplStaffTicket, "helpdesk.staff.ticket", d)
+	p := m.d.Web.NewPage(c, "helpdesk.staff.ticket", d)
+	p.Form = form
+	return m.d.Web.Render(c, tplStaffTicket, p)
 }

@@ -55,6 +55,8 @@ type Ticket struct {
 	ClientNumber   string // filled by reads: the client's number, "" without a client
 	DepartmentID   int64
 	DepartmentName string // filled by reads
+	StaffID        int64  // the staff member it is assigned to, 0: nobody
+	StaffName      string // filled by reads
 	Subject        string
 	State          string
 	CreatedAt      time.Time
@@ -205,15 +207,15 @@ func SetTicketState(ctx context.Context, tx *sql.Tx, id int64, state string, now
 }
 
 const ticketCols = `t.id, COALESCE(t.external_id, ''), COALESCE(t.client_id, 0), COALESCE(c.number, ''), t.department_id,
-	d.name, t.subject, t.state, t.created_at, t.updated_at`
+	d.name, COALESCE(t.staff_id, 0), COALESCE(NULLIF(s.name, ''), s.login, ''), t.subject, t.state, t.created_at, t.updated_at`
 
 const ticketFrom = ` FROM helpdesk_tickets t JOIN helpdesk_departments d ON d.id = t.department_id
-	LEFT JOIN clients c ON c.id = t.client_id`
+	LEFT JOIN clients c ON c.id = t.client_id LEFT JOIN staff s ON s.id = t.staff_id`
 
 func scanTicket(row interface{ Scan(...any) error }) (Ticket, error) {
 	var t Ticket
 	var created, updated string
-	err := row.Scan(&t.ID, &t.ExternalID, &t.ClientID, &t.ClientNumber, &t.DepartmentID, &t.DepartmentName, &t.Subject, &t.State,
+	err := row.Scan(&t.ID, &t.ExternalID, &t.ClientID, &t.ClientNumber, &t.DepartmentID, &t.DepartmentName, &t.StaffID, &t.StaffName, &t.Subject, &t.State,
 		&created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, core.ErrNotFound

@@ -148,7 +148,7 @@ func eachLine(r io.Reader, fn func(line int, b []byte)) error {
 		fn(n, b)
 	}
 	if errors.Is(sc.Err(), bufio.ErrTooLong) {
-		return fmt.Errorf("line %d: longer than %d bytes", n+1, maxLine)
+		return LineError{n + 1, fmt.Sprintf("longer than %d bytes", maxLine)}
 	}
 	return sc.Err()
 }

@@ -60,11 +60,12 @@ func (m *Module) Info() app.Info {
 		Seed:     m.seed,
 		Commands: m.commands(),
 
-		Methods:   m.methods(),
-		FileKinds: []app.FileKind{m.fileKind()},
-		Card:      []app.CardSection{m.staffCard()},
-		Dashboard: []app.DashboardCard{m.dashboardCard()},
-		Export:    exportClient,
+		Methods:    m.methods(),
+		FileKinds:  []app.FileKind{m.fileKind()},
+		Card:       []app.CardSection{m.staffCard()},
+		Dashboard:  []app.DashboardCard{m.dashboardCard()},
+		Export:     exportClient,
+		StaffPages: m.staffImportPages(),
 	}.Embed(files)
 }
 

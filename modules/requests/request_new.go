@@ -110,6 +110,9 @@ func (m *Module) saveRequestForm(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		if err := assignNew(ctx, tx, id, cl.Name, now); err != nil {
+			return err
+		}
 		if err := core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "client:" + cl.Number, Action: "request.new",
 			ClientID: cl.ID, Detail: "request " + strconv.FormatInt(id, 10), IP: m.d.Web.ClientIP(c)}); err != nil {
 			return err
@@ -143,16 +146,11 @@ func Recipients(ctx context.Context, q core.Querier, st *settings.Store) ([]stri
 	for _, a := range settings.AuthRequestsForward.List(st) {
 		add(a)
 	}
-	staff, err := core.StaffList(ctx, q)
-	if err != nil {
-		return nil, err
-	}
+	staff, err := FlaggedStaff(ctx, q)
 	for _, s := range staff {
-		if s.Active && s.SendTasksEmail && s.SendPortalRequests {
-			add(s.Email)
-		}
+		add(s.Email)
 	}
-	return out, nil
+	return out, err
 }
 
 // mailStaff queues one copy per recipient, so that no recipient sees the others'

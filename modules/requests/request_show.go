@@ -8,7 +8,8 @@ import (
 	"github.com/ispportal/portal/internal/web"
 )
 
-// showRequest shows one of the client's requests; another client's id answers 404.
+// showRequest shows one of the client's requests with the staff's replies and state
+// changes; another client's id answers 404.
 func (m *Module) showRequest(c *fiber.Ctx) error {
 	id, err := web.IDParam(c, "id")
 	if err != nil {
@@ -21,5 +22,16 @@ func (m *Module) showRequest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return m.d.Web.Show(c, tplShow, "requests.show_title", r)
+	events, err := Events(c.UserContext(), m.d.DB.R, r.ID, true)
+	if err != nil {
+		return err
+	}
+	return m.d.Web.Show(c, tplShow, "requests.show_title", showData{Request: r, Events: events})
+}
+
+// showData is a request with the history its client sees (state changes and staff
+// replies; never assignments).
+type showData struct {
+	Request
+	Events []Event
 }

@@ -111,6 +111,7 @@ func SetRequestState(ctx context.Context, tx *sql.Tx, id int64, state string, no
 type Filter struct {
 	ClientID int64
 	State    string
+	StaffID  int64 // only requests assigned to this staff member
 	Limit    int
 }
 
@@ -133,8 +134,9 @@ func ListRequests(ctx context.Context, q core.Querier, f Filter) ([]Request, err
 		f.Limit = 200
 	}
 	return core.List(ctx, q, scanRequest, `SELECT `+requestCols+` FROM support_requests
-		WHERE (? = 0 OR client_id = ?) AND (? = '' OR state = ?) ORDER BY id DESC LIMIT ?`,
-		f.ClientID, f.ClientID, f.State, f.State, f.Limit)
+		WHERE (? = 0 OR client_id = ?) AND (? = '' OR state = ?) AND (? = 0 OR id IN
+		(SELECT request_id FROM support_request_assignees WHERE staff_id = ?)) ORDER BY id DESC LIMIT ?`,
+		f.ClientID, f.ClientID, f.State, f.State, f.StaffID, f.StaffID, f.Limit)
 }
 
 // RequestForClient loads one request of the client; another client's is ErrNotFound.

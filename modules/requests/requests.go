@@ -55,6 +55,7 @@ func (m *Module) Info() app.Info {
 		Seed:     m.seed,
 		Commands: m.commands(),
 
+		StaffPages:   m.staffPages(),
 		MailDefaults: registerMailDefaults,
 		Methods:      m.methods(),
 	}.Embed(files)

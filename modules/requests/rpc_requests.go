@@ -24,6 +24,16 @@ type RequestStateParams struct {
 	State      string `json:"state" validate:"required,oneof=new in_progress done rejected"`
 }
 
+// RequestUpdateParams are a staff change to a support request (requests.update).
+type RequestUpdateParams struct {
+	ID         int64   `json:"id" validate:"required_without=ExternalID,gte=0" doc:"portal id of the request"`
+	ExternalID string  `json:"external_id" validate:"max=64"`
+	State      string  `json:"state" validate:"omitempty,oneof=new in_progress done rejected" doc:"the new state; empty keeps it"`
+	Reply      string  `json:"reply" validate:"max=40000" doc:"a reply the client sees on the request's page; empty adds none"`
+	Assignees  []int64 `json:"assignees" validate:"omitempty,max=100,dive,gt=0" doc:"staff ids the request is assigned to (replaces them); absent keeps them"`
+	Author     string  `json:"author" validate:"max=200" doc:"shown beside the reply; default the API account's name"`
+}
+
 // RequestOut is a support request a client sent from the portal.
 type RequestOut struct {
 	ID         int64     `json:"id"`
@@ -91,6 +101,27 @@ func (m *Module) methods() []*rpc.Method {
 					return RequestOut{}, err
 				}
 				c.Audit(r.ClientID, "request %d state %s", id, p.State)
+				return requestOut(r), nil
+			}),
+		rpc.Def("requests.update", perm.RequestsWrite, "Changes a support request as staff do in the console: state, assignees and a reply the client sees, in one step and one history entry each.",
+			RequestUpdateParams{ID: 7, State: "done", Reply: "Moved on 1 December.", Assignees: []int64{3}}, func() RequestOut { r := exRequest; r.State = "done"; return r }(),
+			func(c *rpc.Call, p *RequestUpdateParams) (RequestOut, error) {
+				id := p.ID
+				if id == 0 {
+					var err error
+					if id, err = rpc.IDByExternal(c.Ctx, c.Q, "support_requests", p.ExternalID); err != nil {
+						return RequestOut{}, rpc.AsApp(err, "request with external_id", p.ExternalID)
+					}
+				}
+				author := p.Author
+				if author == "" {
+					author = c.Staff.Name
+				}
+				r, detail, err := Update(c.Ctx, c.Tx, id, Change{State: p.State, Reply: p.Reply, Assignees: p.Assignees}, author, c.Now)
+				if err != nil {
+					return RequestOut{}, rpc.FromService(err, "")
+				}
+				c.Audit(r.ClientID, "%s", detail)
 				return requestOut(r), nil
 			}),
 	)

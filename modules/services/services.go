@@ -74,7 +74,7 @@ func (m *Module) Info() app.Info {
 		Worker:     m.pruneWorker,
 		Commands:   m.commands(),
 		Methods:    m.methods(),
-		StaffPages: m.staffPages(),
+		StaffPages: append(m.staffPages(), m.staffTrafficImportPages()...),
 		Card:       []app.CardSection{m.staffCard()},
 		Dashboard:  []app.DashboardCard{m.dashboardCard()},
 		Export:     exportClient,

@@ -39,7 +39,11 @@ type Module struct {
 
 // New returns the module; it does no work (Boot calls it once just to read Info).
 func New(d app.Deps) app.Module {
-	return &Module{d: d, worker: NewWorker(d)}
+	m := &Module{d: d, worker: NewWorker(d)}
+	if d.Hooks != nil {
+		d.Hooks.Warnings = append(d.Hooks.Warnings, m.warnings)
+	}
+	return m
 }
 
 // Worker returns the queue's sender, for the CLI and tests.

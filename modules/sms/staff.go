@@ -19,5 +19,6 @@ func (m *Module) staffPages() []app.StaffPage {
 	return []app.StaffPage{
 		console.Get(pathStaffQueue, perm.ToolsRead, m.showStaffQueue),
 		console.Post(pathStaffQueue+"/:id/retry", perm.ToolsWrite, m.retryStaffQueue),
+		console.Post(pathStaffQueue+"/test", perm.ToolsWrite, m.sendStaffTest),
 	}
 }

@@ -23,6 +23,10 @@ const MaxCSVLine = 1 << 20
 // one of the four columns.
 var ErrCSVHeader = errors.New("traffic: CSV header must name service,timestamp,bytes_down,bytes_up")
 
+// ErrCSVRead is returned (wrapped) when the file cannot be read as CSV any further (a
+// line over MaxCSVLine, broken quoting): a problem of the file, not of the portal.
+var ErrCSVRead = errors.New("traffic: the CSV file cannot be read")
+
 // LineError reports a CSV row that was skipped. Line is 1-based and counts
 // the header as line 1.
 type LineError struct {
@@ -90,9 +94,9 @@ func newCSVScanner(r io.Reader, resolve func(string) (int64, bool)) (*csvScanner
 // fatal turns a reader error into the error that ends the parse.
 func (sc *csvScanner) fatal(err error) error {
 	if errors.Is(err, errLineTooLong) {
-		return fmt.Errorf("traffic: CSV line %d longer than %d bytes", sc.lim.line, MaxCSVLine)
+		return &csvReadError{fmt.Sprintf("traffic: CSV line %d longer than %d bytes", sc.lim.line, MaxCSVLine), err}
 	}
-	return fmt.Errorf("traffic: reading CSV: %w", err)
+	return &csvReadError{"traffic: reading CSV: " + err.Error(), err}
 }
 
 // next returns the next row as a sample, or as a line error, or io.EOF.
@@ -220,3 +224,12 @@ func (l *lineLimiter) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// csvReadError is a fatal read error: ErrCSVRead with the cause's message.
+type csvReadError struct {
+	msg   string
+	cause error
+}
+
+func (e *csvReadError) Error() string   { return e.msg }
+func (e *csvReadError) Unwrap() []error { return []error{ErrCSVRead, e.cause} }
