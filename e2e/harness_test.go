@@ -74,7 +74,9 @@ func start(t *testing.T) *suite {
 		t.Fatalf("e2e: axe-core missing (run `npm ci --prefix e2e`, which `make e2e` does): %v", err)
 	}
 	s.axe = string(axe)
-	s.shots = filepath.Join("screenshots")
+	// One folder per test (TestPortal, TestPhone, ...), emptied when that test starts,
+	// so a run keeps every test's pictures.
+	s.shots = filepath.Join("screenshots", t.Name())
 	os.RemoveAll(s.shots)
 	if err := os.MkdirAll(s.shots, 0o755); err != nil {
 		t.Fatal(err)
