@@ -56,16 +56,9 @@ type OpenInvoice struct {
 	Currency string
 }
 
-// MoneyOut is a stored payment as the billing system reads it.
+// MoneyOut is a stored payment as the billing system reads it: the payment as it was
+// recorded, with its id.
 type MoneyOut struct {
-	ID         int64
-	ClientID   int64
-	ExternalID string
-	PaidOn     time.Time
-	Amount     int64
-	Currency   string
-	Method     string
-	InvoiceID  int64
-	Note       string
-	CreatedAt  time.Time
+	ID int64
+	MoneyIn
 }
