@@ -75,8 +75,10 @@ test-deps: stripe-mock
 	fi
 
 ## e2e: browser tests in headless Chromium (installs Debian's chromium and axe-core when missing)
+# The tests run E2E_PARALLEL at a time, each with its own server, data and browser.
+E2E_PARALLEL ?= 2
 e2e: e2e-deps stripe-mock
-	$(GO) test -tags e2e -count=1 -timeout 30m ./e2e/
+	$(GO) test -tags e2e -count=1 -timeout 30m -parallel $(E2E_PARALLEL) ./e2e/
 
 e2e-deps:
 	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then \

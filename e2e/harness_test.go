@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +31,63 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/ispportal/portal/internal/mail/mailtest"
 )
+
+// once is what every test starts from: the portal binary and a data directory with the
+// demo data, made by the first test that needs them and removed by TestMain.
+var once struct {
+	sync.Once
+	dir, bin, data string
+	err            error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if once.dir != "" {
+		os.RemoveAll(once.dir)
+	}
+	os.Exit(code)
+}
+
+// prepared builds the portal and seeds the demo data, once per run.
+func prepared(t *testing.T) (bin, data string) {
+	once.Do(func() {
+		if once.dir, once.err = os.MkdirTemp("", "portal-e2e-"); once.err != nil {
+			return
+		}
+		once.bin = filepath.Join(once.dir, "portal")
+		once.data = filepath.Join(once.dir, "data")
+		if out, err := exec.Command("go", "build", "-o", once.bin, "../cmd/portal").CombinedOutput(); err != nil {
+			once.err = fmt.Errorf("build: %v\n%s", err, out)
+			return
+		}
+		if out, err := exec.Command(once.bin, "--data", once.data, "--log-level", "error", "demo").CombinedOutput(); err != nil {
+			once.err = fmt.Errorf("portal demo: %v\n%s", err, out)
+		}
+	})
+	if once.err != nil {
+		t.Fatalf("e2e: %v", once.err)
+	}
+	return once.bin, once.data
+}
+
+// copyTree copies a data directory no process has open (SQLite files, stored blobs).
+func copyTree(from, to string) error {
+	return filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o700)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o600)
+	})
+}
 
 // suite is one running portal with a browser attached.
 type suite struct {
@@ -67,7 +126,11 @@ func freePort(t *testing.T) int {
 
 // start builds the portal, seeds a fresh data directory with the demo data, points its
 // mail at a real SMTP server in this process and starts it on a free loopback port.
+//
+// The tests run in parallel (each has its own server, data and browser); the binary is
+// built and the demo data seeded once per run, and each test starts from a copy.
 func start(t *testing.T) *suite {
+	t.Parallel()
 	s := &suite{t: t, dir: t.TempDir()}
 	axe, err := os.ReadFile(filepath.Join("node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
@@ -81,16 +144,15 @@ func start(t *testing.T) *suite {
 	if err := os.MkdirAll(s.shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s.bin = filepath.Join(s.dir, "portal")
-	build := exec.Command("go", "build", "-o", s.bin, "../cmd/portal")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	var demo string
+	s.bin, demo = prepared(t)
 	data := filepath.Join(s.dir, "data")
+	if err := copyTree(demo, data); err != nil {
+		t.Fatalf("e2e: copy the demo data: %v", err)
+	}
 	s.smtp = mailtest.Start(t)
 	port := freePort(t)
 	s.base = "http://127.0.0.1:" + strconv.Itoa(port)
-	s.cli("demo")
 	s.cli("settings", "set", "smtp_host", "127.0.0.1")
 	s.cli("settings", "set", "smtp_port", strconv.Itoa(s.smtp.Port()))
 	s.cli("settings", "set", "smtp_tls", "none")
