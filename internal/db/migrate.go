@@ -89,18 +89,48 @@ func Migrate(ctx context.Context, d *DB, sources ...Source) error {
 		PRIMARY KEY (source, version))`); err != nil {
 		return fmt.Errorf("db.Migrate: %w", err)
 	}
+	// Every CLI command migrates on start, often beside a running server: reading what is
+	// applied first means an up-to-date database costs one read, not a write transaction
+	// (and a wait for the writer's lock) per migration. apply checks again inside its
+	// transaction, so two processes migrating at once still apply each migration once.
+	applied, err := appliedVersions(ctx, d)
+	if err != nil {
+		return fmt.Errorf("db.Migrate: %w", err)
+	}
 	for _, src := range sources {
 		ms, err := src.list()
 		if err != nil {
 			return err
 		}
 		for _, m := range ms {
+			if applied[src.Name+"/"+strconv.Itoa(m.version)] {
+				continue
+			}
 			if err := apply(ctx, d, src.Name, m); err != nil {
 				return fmt.Errorf("db.Migrate %s/%s: %w", src.Name, m.name, err)
 			}
 		}
 	}
 	return nil
+}
+
+// appliedVersions returns the recorded migrations as "source/version".
+func appliedVersions(ctx context.Context, d *DB) (map[string]bool, error) {
+	rows, err := d.R.QueryContext(ctx, `SELECT source, version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var source string
+		var version int
+		if err := rows.Scan(&source, &version); err != nil {
+			return nil, err
+		}
+		applied[source+"/"+strconv.Itoa(version)] = true
+	}
+	return applied, rows.Err()
 }
 
 // apply runs one migration unless it is recorded already.
