@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
 )
 
@@ -18,7 +19,8 @@ func newStore(t *testing.T, path string) (*Store, *db.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if err := db.Migrate(context.Background(), d, Migrations()); err != nil {
+	// The core tables first, as the app migrates them: the revision triggers watch one.
+	if err := db.Migrate(context.Background(), d, core.Migrations(), Migrations()); err != nil {
 		t.Fatal(err)
 	}
 	s, err := NewStore(context.Background(), d)

@@ -28,6 +28,7 @@ type snapshot struct {
 	rev    int64
 	global map[string]string
 	group  map[int64]map[string]string
+	memo   sync.Map // Memo's values, computed at this revision
 }
 
 func (s *snapshot) get(key string, group int64, def string) string {

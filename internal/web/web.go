@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -195,8 +196,13 @@ func (w *Web) NewPage(c *fiber.Ctx, title string, data any) *Page {
 			p.Menu = w.Menu(c)
 		}
 		if p.Client != nil && p.Client.InvoiceGroupID != 0 && settings.DisplaySupplierContact.Get(w.Settings) {
-			if g, err := core.GroupByID(c.UserContext(), w.DB.R, p.Client.InvoiceGroupID); err == nil {
-				p.Footer = &g
+			// Memoised: a write to invoice_groups moves the settings revision.
+			id := p.Client.InvoiceGroupID
+			if g, err := settings.Memo(w.Settings, "web.group."+strconv.FormatInt(id, 10), func() (*core.InvoiceGroup, error) {
+				g, err := core.GroupByID(c.UserContext(), w.DB.R, id)
+				return &g, err
+			}); err == nil {
+				p.Footer = g
 			}
 		}
 	}

@@ -7,25 +7,23 @@ package helpdesk
 import (
 	"context"
 	"embed"
-	"sync"
-	"time"
+	"errors"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
 )
 
 // Paths and templates.
 const (
-	pathList     = "/helpdesk"
-	tplList      = "helpdesk/list"
-	tplTicket    = "helpdesk/ticket"
-	tplNew       = "helpdesk/new"
-	titleList    = "helpdesk.title"
-	titleNew     = "helpdesk.new_title"
-	titleTicket  = "helpdesk.ticket_title"
-	activeTTL    = 2 * time.Second
-	localsActive = "helpdesk:active"
+	pathList    = "/helpdesk"
+	tplList     = "helpdesk/list"
+	tplTicket   = "helpdesk/ticket"
+	tplNew      = "helpdesk/new"
+	titleList   = "helpdesk.title"
+	titleNew    = "helpdesk.new_title"
+	titleTicket = "helpdesk.ticket_title"
 )
 
 // files are the module's migrations, templates and locales (see app.Info.Embed).
@@ -36,10 +34,6 @@ var files embed.FS
 // Module is the helpdesk feature.
 type Module struct {
 	d app.Deps
-
-	mu        sync.Mutex // guards the cached answer of portalActive
-	active    bool
-	checkedAt time.Time
 }
 
 // New returns the module and answers the HelpdeskActive hook; it does no work.
@@ -78,37 +72,23 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post("/:id/reply", m.replyToTicket)
 }
 
-// gate is on while a department takes portal requests. It asks the database once per
-// request (the menu and the route both ask), so a department marked by staff shows the
-// tab on the next page load.
-func (m *Module) gate(c *fiber.Ctx) bool {
-	if v, ok := c.Locals(localsActive).(bool); ok {
-		return v
-	}
-	_, err := PortalDepartment(c.UserContext(), m.d.DB.R)
-	on := err == nil
-	if err != nil && err != ErrNoPortalDept {
-		m.d.Log.Error("helpdesk.Module.gate", "err", err)
-	}
-	c.Locals(localsActive, on)
-	return on
-}
+// gate is on while a department takes portal requests (the menu and the route ask).
+func (m *Module) gate(c *fiber.Ctx) bool { return m.portalActive(c.UserContext()) }
 
-// portalActive answers the HelpdeskActive hook (the information page asks it on every
-// view); the answer is cached for activeTTL, which is how long a department change
-// takes to reach the information page.
+// portalActive answers the HelpdeskActive hook and the gate. The answer is memoised
+// per settings revision, which every write to the departments moves (migration 0003),
+// so a department marked by staff shows the tab on the next page load without the
+// database being asked on every page.
 func (m *Module) portalActive(ctx context.Context) bool {
-	now := m.d.Now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if !m.checkedAt.IsZero() && now.Sub(m.checkedAt) < activeTTL && now.After(m.checkedAt.Add(-time.Second)) {
-		return m.active
-	}
-	_, err := PortalDepartment(ctx, m.d.DB.R)
-	if err != nil && err != ErrNoPortalDept {
+	on, err := settings.Memo(m.d.Settings, "helpdesk.portal", func() (bool, error) {
+		_, err := PortalDepartment(ctx, m.d.DB.R)
+		if errors.Is(err, ErrNoPortalDept) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	if err != nil {
 		m.d.Log.Error("helpdesk.portalActive", "err", err)
-		return m.active
 	}
-	m.active, m.checkedAt = err == nil, now
-	return m.active
+	return on
 }

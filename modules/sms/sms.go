@@ -61,13 +61,20 @@ func Enabled(st *settings.Store) bool {
 	return kind != "" && err == nil
 }
 
+// enabledNow is Enabled memoised per settings revision: the menu asks it on every page,
+// and checking the transport's configuration is not free.
+func enabledNow(st *settings.Store) bool {
+	on, _ := settings.Memo(st, "sms.enabled", func() (bool, error) { return Enabled(st), nil })
+	return on
+}
+
 // Info declares the module.
 func (m *Module) Info() app.Info {
 	return app.Info{
 		Name:       "sms",
 		Prefix:     pathSend,
 		Area:       app.Client,
-		Gate:       func(c *fiber.Ctx) bool { return Enabled(m.d.Settings) },
+		Gate:       func(c *fiber.Ctx) bool { return enabledNow(m.d.Settings) },
 		Menu:       []web.MenuItem{{Key: "sms.menu", Path: pathSend, Order: 60}},
 		Seed:       m.seed,
 		Worker:     m.worker.Run,

@@ -1,0 +1,22 @@
+package settings
+
+// Memo returns what build derives from the portal's configuration, computing it once
+// per settings revision (build runs again on the first request after any change).
+//
+// The revision moves with every setting written, and also with every write to the
+// tables a page's frame is built from (invoice groups, helpdesk departments: see the
+// revision triggers in the migrations), so a memoised value is never older than the
+// request that reads it, in this process or in another one sharing the database.
+// Errors are not memoised. key names the value; modules prefix it with their name.
+func Memo[T any](s *Store, key string, build func() (T, error)) (T, error) {
+	sn := s.snap()
+	if v, ok := sn.memo.Load(key); ok {
+		return v.(T), nil
+	}
+	v, err := build()
+	if err != nil {
+		return v, err
+	}
+	sn.memo.Store(key, v)
+	return v, nil
+}
