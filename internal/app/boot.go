@@ -140,12 +140,12 @@ func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	proxies, _ := web.ParseProxies(cfg.TrustedProxies)
 	th := web.NewThemes(themes.FS, filepath.Join(cfg.DataDir, "themes"), log, TemplateFuncs(), tpls...)
 	th.Fold(cat, cfg.BasePath)
-	for _, lang := range web.Languages {
-		if _, err := th.Engine("default", lang); err != nil {
-			// The built-in templates must parse: this is a boot error, never a blank page.
-			d.Close()
-			return nil, err
-		}
+	// The built-in templates must parse: this is a boot error, never a blank page. One
+	// language shows it (the languages differ only in the texts folded in); the others
+	// are built on their first page, which halves the cost of a boot.
+	if _, err := th.Engine("default", web.Languages[0]); err != nil {
+		d.Close()
+		return nil, err
 	}
 	w, err := web.New(ctx, web.Options{DB: d, Settings: st, Catalog: cat, Themes: th, Log: log, Now: now,
 		TrustedProxies: proxies, BasePath: cfg.BasePath})

@@ -78,6 +78,9 @@ func New(t testing.TB, ctors ...app.Constructor) *Env {
 // NewIn boots a portal on an existing data directory (to test restarts).
 func NewIn(t testing.TB, dir string, ctors ...app.Constructor) *Env {
 	t.Helper()
+	if err := startMigrated(t, dir, ctors); err != nil {
+		t.Fatal(err)
+	}
 	clock := &Clock{t: time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)}
 	logs := &LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
