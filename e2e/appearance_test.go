@@ -9,6 +9,8 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -109,4 +111,50 @@ func TestAppearance(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestOutboxRevealLink: a password-link mail that cannot be delivered (the mail server
+// is down) waits in the outbox; an administrator opens it from the console, reveals
+// the link (audited), and the link sets the client's password.
+func TestOutboxRevealLink(t *testing.T) {
+	s := start(t)
+	// Nothing listens on this port: every delivery attempt fails and the mail waits.
+	s.cli("settings", "set", "smtp_port", strconv.Itoa(freePort(t)))
+	click := func(name, sel string) {
+		t.Helper()
+		s.expectCount(sel, 1)
+		s.submit(sel)
+		s.check(name)
+	}
+	s.run(chromedp.Navigate(s.base+"/admin"), chromedp.WaitReady(chromedp.CSS("body")))
+	s.fill("#f-login", "admin", "#f-password", "admin1234")
+	s.submit("main form button[type=submit]")
+	s.check("console home")
+	click("clients", `nav.menu a[href="/admin/clients"]`)
+	s.fill("#f-q", "1001")
+	click("clients found", "main form[role=search] button[type=submit]")
+	click("client card", `main table tbody tr:first-child a[href^="/admin/clients/"]`)
+	click("password link sent", `main form[action$="/password"] button[value=link]`)
+
+	click("tools", `nav.menu a[href="/admin/tools"]`)
+	click("outbox", `main a[href="/admin/tools/outbox"]`)
+	click("waiting mail", `main table tbody tr:first-child a[href^="/admin/tools/outbox/"]`)
+	s.expectText("[removed]")
+	click("link revealed", `main form[action$="/reveal"] button[type=submit]`)
+	s.expectText("The password link is shown")
+	link := regexp.MustCompile(regexp.QuoteMeta(s.base) + `/password/[^\s"<]+`).FindString(s.text())
+	if link == "" {
+		t.Fatalf("no link on the revealed mail:\n%s", tail(s.text(), 1500))
+	}
+
+	s.clearCookies()
+	s.run(chromedp.Navigate(link), chromedp.WaitReady(chromedp.CSS("body")))
+	s.check("password from the revealed link")
+	s.fill("#password", "Revealed-Link-2026", "#password2", "Revealed-Link-2026")
+	s.submit("main form button[type=submit]")
+	s.check("password set")
+	s.login("demo", "Revealed-Link-2026") // the demo client logs in with its username
+	if p := s.path(); strings.HasPrefix(p, "/login") {
+		t.Fatalf("login with the new password failed at %s:\n%s", p, tail(s.text(), 800))
+	}
 }

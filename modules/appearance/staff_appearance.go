@@ -182,15 +182,22 @@ func (m *Module) uploadFile(c *fiber.Ctx) error {
 		return m.renderTheme(c, map[string]string{string(kind): key}, nil)
 	}
 	defer f.Close()
-	err = m.Upload(c.UserContext(), id, kind, name, f, m.who(c))
+	return m.afterSave(c, id, m.Upload(c.UserContext(), id, kind, name, f, m.who(c)), "", "appearance.uploaded")
+}
+
+// afterSave answers a stored file: the theme page with the field's message (and the
+// sheet typed, for field "css") when it was refused, else back with flash.
+func (m *Module) afterSave(c *fiber.Ctx, id int64, err error, css, flash string) error {
 	var fe *core.FieldError
-	if errors.As(err, &fe) {
+	switch {
+	case errors.As(err, &fe) && fe.Field == "css":
+		return m.renderTheme(c, map[string]string{"css": errKey(fe.Err)}, map[string]string{"css": css})
+	case errors.As(err, &fe):
 		return m.renderTheme(c, map[string]string{fe.Field: errKey(fe.Err)}, nil)
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
-	m.d.Web.AddFlash(c, "ok", "appearance.uploaded")
+	m.d.Web.AddFlash(c, "ok", flash)
 	return m.d.Web.Redirect(c, themePath(id, ""))
 }
 
@@ -201,16 +208,7 @@ func (m *Module) saveCSS(c *fiber.Ctx) error {
 		return err
 	}
 	css := c.FormValue("css")
-	err = m.SaveCSS(c.UserContext(), id, css, m.who(c))
-	var fe *core.FieldError
-	if errors.As(err, &fe) {
-		return m.renderTheme(c, map[string]string{"css": errKey(fe.Err)}, map[string]string{"css": css})
-	}
-	if err != nil {
-		return err
-	}
-	m.d.Web.AddFlash(c, "ok", "appearance.saved")
-	return m.d.Web.Redirect(c, themePath(id, ""))
+	return m.afterSave(c, id, m.SaveCSS(c.UserContext(), id, css, m.who(c)), css, "appearance.saved")
 }
 
 // selectTheme handles POST /admin/appearance/:id/select.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/ispportal/portal/internal/app"
@@ -100,17 +99,14 @@ func ticketLog(ctx context.Context, d app.Deps, stdio app.IO, args []string) err
 	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(stdio.In, maxReplyBytes+1))
+	text, err := readText(stdio, "text")
 	if err != nil {
 		return err
-	}
-	if len(data) > maxReplyBytes {
-		return fmt.Errorf("text longer than %d bytes", maxReplyBytes)
 	}
 	var item int64
 	err = d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if item, err = LogItem(ctx, tx, id, *typ, *dir, strings.TrimSpace(*author), strings.ReplaceAll(string(data), "\r\n", "\n"), d.Now()); err != nil {
+		if item, err = LogItem(ctx, tx, id, *typ, *dir, strings.TrimSpace(*author), text, d.Now()); err != nil {
 			return err
 		}
 		t, err := TicketByID(ctx, tx, id)

@@ -75,6 +75,18 @@ func ticketList(ctx context.Context, d app.Deps, io app.IO, args []string) error
 	return tb.Flush()
 }
 
+// readText reads a text from standard input, at most maxReplyBytes, with plain line ends.
+func readText(stdio app.IO, what string) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(stdio.In, maxReplyBytes+1))
+	if err != nil {
+		return "", err
+	}
+	if len(data) > maxReplyBytes {
+		return "", fmt.Errorf("%s longer than %d bytes", what, maxReplyBytes)
+	}
+	return strings.ReplaceAll(string(data), "\r\n", "\n"), nil
+}
+
 func ticketReply(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
 	fs := app.Flags("ticket reply", stdio)
 	author := fs.String("author", "Support", "name shown as the reply's author")
@@ -89,14 +101,10 @@ func ticketReply(ctx context.Context, d app.Deps, stdio app.IO, args []string) e
 	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(stdio.In, maxReplyBytes+1))
+	body, err := readText(stdio, "reply")
 	if err != nil {
 		return err
 	}
-	if len(data) > maxReplyBytes {
-		return fmt.Errorf("reply longer than %d bytes", maxReplyBytes)
-	}
-	body := strings.ReplaceAll(string(data), "\r\n", "\n")
 	if strings.TrimSpace(body) == "" {
 		return errors.New("empty reply: write the text to standard input")
 	}
