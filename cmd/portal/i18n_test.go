@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/themefile"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/modules/documents"
 	"github.com/ispportal/portal/modules/gdpr"
@@ -46,12 +47,19 @@ func keyFamilies() map[string][]string {
 		invoiceStates = append(invoiceStates, string(s))
 	}
 	fupPeriods := []string{services.FUPDay, services.FUPWeek, services.FUPMonth}
+	var themeKinds []string
+	for _, k := range themefile.Kinds {
+		themeKinds = append(themeKinds, string(k))
+	}
 	return map[string][]string{
 		"documents.kind_": {documents.KindContract, documents.KindAnnex, documents.KindOther},
-		"gdpr.action_":    gdprActions,
-		"gdpr.flash_":     gdprActions,
-		"gdpr.when_":      gdprActions,
-		"gdpr.status_":    {gdpr.StatusNone, gdpr.StatusGiven, gdpr.StatusWithdrawn},
+		// The appearance page's upload forms, one per kind of theme file.
+		"appearance.kind.":      themeKinds,
+		"appearance.kind_hint.": themeKinds,
+		"gdpr.action_":          gdprActions,
+		"gdpr.flash_":           gdprActions,
+		"gdpr.when_":            gdprActions,
+		"gdpr.status_":          {gdpr.StatusNone, gdpr.StatusGiven, gdpr.StatusWithdrawn},
 		// The own-data page (issue 22).
 		"gdpr.export.state_":  gdpr.ExportStates,
 		"gdpr.request.kind_":  gdpr.RequestKinds,

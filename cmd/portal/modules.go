@@ -4,6 +4,7 @@ import (
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/api"
+	"github.com/ispportal/portal/modules/appearance"
 	"github.com/ispportal/portal/modules/auth"
 	"github.com/ispportal/portal/modules/buttons"
 	"github.com/ispportal/portal/modules/contact"
@@ -33,6 +34,7 @@ var modules = []app.Constructor{
 	dashboard.New,
 	documents.New, files.New, gdpr.New,
 	sms.New, helpdesk.New,
+	appearance.New,
 	auth.New,
 	admin.New,
 	api.New,

@@ -214,7 +214,8 @@ func readAll(f fs.File) ([]byte, error) { return io.ReadAll(f) }
 func (a *App) serveMaintenanceLogo(c *fiber.Ctx) error {
 	p := filepath.Join(a.deps.DataDir, "maintenance_logo.png")
 	if _, err := os.Stat(p); err != nil {
-		f, err := a.deps.Web.Themes.Open("default", "images/maintenance_logo.png")
+		// The selected theme's own (uploaded in the console), else the default one.
+		f, err := a.deps.Web.Themes.Open(a.deps.Web.Theme(), "images/maintenance_logo.png")
 		if err != nil {
 			return fiber.ErrNotFound
 		}
@@ -224,6 +225,7 @@ func (a *App) serveMaintenanceLogo(c *fiber.Ctx) error {
 			return err
 		}
 		c.Type("png")
+		c.Set(fiber.HeaderCacheControl, "no-cache")
 		return c.Send(data)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")

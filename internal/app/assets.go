@@ -56,6 +56,9 @@ func (a *App) sendThemeFile(c *fiber.Ctx, theme, name string) error {
 			return err
 		}
 		as = newThemeAsset(version, name, data)
+		if t := themes.Type(theme, name); t != "" {
+			as.ctype = t // a stored theme's logo.png may be an SVG or a JPEG
+		}
 		a.assets.mu.Lock()
 		if a.assets.m == nil {
 			a.assets.m = map[string]*themeAsset{}
@@ -63,9 +66,18 @@ func (a *App) sendThemeFile(c *fiber.Ctx, theme, name string) error {
 		a.assets.m[key] = as
 		a.assets.mu.Unlock()
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	if version != "" && c.Query("v") == version {
+		// The address names this very copy (Page.ThemeURL): a new upload gets a new one.
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	}
 	c.Set(fiber.HeaderETag, as.etag)
 	c.Set(fiber.HeaderContentType, as.ctype)
+	if strings.HasPrefix(as.ctype, "image/svg") {
+		// Opened on its own, an SVG is a document: it may style itself and nothing else.
+		c.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	}
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, as.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}

@@ -70,6 +70,11 @@ const (
 	FactorsRead  Action = "factors.read"
 	FactorsWrite Action = "factors.write"
 	StaffWrite   Action = "staff.write" // staff accounts: add, edit, deactivate, password, unlock
+
+	// AppearanceRead and AppearanceWrite: the console's themes (copy, upload, preview,
+	// select). Administrators only: a style sheet is code every subscriber runs.
+	AppearanceRead  Action = "appearance.read"
+	AppearanceWrite Action = "appearance.write"
 )
 
 const (
@@ -132,6 +137,9 @@ var table = map[Action][]string{
 	FactorsRead:  {a, s, r},
 	FactorsWrite: {a, s},
 	StaffWrite:   {a},
+
+	AppearanceRead:  {a},
+	AppearanceWrite: {a},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -168,3 +169,14 @@ func FormatMoney(lang string, minor int64, currency string) string {
 
 // URL prefixes a local path with the base path.
 func (p *Page) URL(path string) string { return p.Base + path }
+
+// ThemeURL is the address of a theme file. A file that can change while the portal
+// runs (a custom or stored theme's own) carries its version, so that browsers may keep
+// it for a long time and still see a new upload at once.
+func (p *Page) ThemeURL(theme, file string) string {
+	u := p.Base + "/assets/theme/" + theme + "/" + file
+	if v := p.web.Themes.Version(theme, file); v != "" {
+		u += "?v=" + url.QueryEscape(v)
+	}
+	return u
+}

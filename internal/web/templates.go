@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing/fstest"
 
 	"github.com/gofiber/template/html/v2"
@@ -44,6 +45,77 @@ type Themes struct {
 
 	menuMu sync.RWMutex
 	menus  map[string]template.HTML // rendered partials/menu by theme, language and entries
+
+	store atomic.Pointer[storeBox] // themes staff made in the console, when a module keeps them
+}
+
+// ThemeStore is where themes made in the staff console live (the appearance module
+// keeps them in the database). A stored theme has its own files and falls back to its
+// base theme (built in or in data/themes) for everything else. It holds no templates.
+type ThemeStore interface {
+	// Stored returns a theme by name; false when the store has none of that name.
+	Stored(name string) (StoredTheme, bool)
+	// StoredNames lists the stored themes.
+	StoredNames() []string
+}
+
+// StoredTheme is one stored theme as the store last loaded it; the maps are never
+// changed after the store hands them out.
+type StoredTheme struct {
+	Base  string
+	Files map[string]StoredFile // by name in the theme: style.css, images/logo.png
+}
+
+// StoredFile is a file of a stored theme, checked when it was uploaded.
+type StoredFile struct {
+	Data    []byte
+	Type    string // Content-Type
+	Version string // changes whenever the file does
+}
+
+type storeBox struct{ s ThemeStore }
+
+// SetStore makes the themes of s known (Exists, Open, Version, Type); nil forgets them.
+func (t *Themes) SetStore(s ThemeStore) {
+	t.store.Store(&storeBox{s})
+	t.Forget()
+}
+
+func (t *Themes) stored(name string) (StoredTheme, bool) {
+	b := t.store.Load()
+	if b == nil || b.s == nil {
+		return StoredTheme{}, false
+	}
+	return b.s.Stored(name)
+}
+
+// StoredNames lists the themes made in the console (none without a store).
+func (t *Themes) StoredNames() []string {
+	if b := t.store.Load(); b != nil && b.s != nil {
+		return b.s.StoredNames()
+	}
+	return nil
+}
+
+// Type is the Content-Type a stored theme file was checked as ("" for any other
+// file: the extension decides).
+func (t *Themes) Type(theme, file string) string {
+	file = path.Clean("/" + file)[1:]
+	if st, ok := t.stored(theme); ok {
+		if f, ok := st.Files[file]; ok {
+			return f.Type
+		}
+	}
+	return ""
+}
+
+// storedFS serves a stored theme's files as a file system layer.
+func storedFS(st StoredTheme) fs.FS {
+	m := fstest.MapFS{}
+	for n, f := range st.Files {
+		m[n] = &fstest.MapFile{Data: f.Data}
+	}
+	return m
 }
 
 // maxMenus bounds the menu cache; combinations of gates, buttons and the active entry
@@ -126,6 +198,9 @@ func (t *Themes) Exists(name string) bool {
 	if name == "" || strings.ContainsAny(name, `/\.`) {
 		return false
 	}
+	if _, ok := t.stored(name); ok {
+		return true
+	}
 	if fi, err := fs.Stat(t.builtin, name); err == nil && fi.IsDir() {
 		return true
 	}
@@ -150,6 +225,12 @@ func (t *Themes) Resolve(name string) string {
 // layers returns the file systems of a theme, most specific first.
 func (t *Themes) layers(name string) []fs.FS {
 	var ls []fs.FS
+	if st, ok := t.stored(name); ok {
+		ls = append(ls, storedFS(st))
+		if name = st.Base; name == "" || strings.ContainsAny(name, `/\.`) {
+			name = "default"
+		}
+	}
 	if fi, err := os.Stat(filepath.Join(t.dataDir, name)); err == nil && fi.IsDir() {
 		ls = append(ls, os.DirFS(filepath.Join(t.dataDir, name)))
 	}
@@ -184,6 +265,15 @@ func (t *Themes) Open(theme, file string) (fs.File, error) {
 // built-in themes, which never change while the portal runs.
 func (t *Themes) Version(theme, file string) string {
 	file = path.Clean("/" + file)[1:]
+	if st, ok := t.stored(theme); ok {
+		if f, ok := st.Files[file]; ok {
+			return "s" + f.Version
+		}
+		theme = st.Base
+	}
+	if theme == "" || strings.ContainsAny(theme, `/\.`) {
+		return ""
+	}
 	fi, err := os.Stat(filepath.Join(t.dataDir, theme, filepath.FromSlash(file)))
 	if err != nil || fi.IsDir() {
 		return ""

@@ -22,6 +22,10 @@ func commands() []app.Command {
 		{Name: "ticket reply", Usage: "ID [--author NAME] < body.txt",
 			Help: "reply to a ticket by e-mail (body from standard input); the client gets a link to the portal", Run: ticketReply},
 		{Name: "ticket state", Usage: "ID open|waiting|closed", Help: "change a ticket's state", Run: ticketState},
+		{Name: "ticket edit", Usage: "ID [--state open|waiting|closed] [--department ID] [--client NUMBER|-] [--staff LOGIN|-]",
+			Help: "change a ticket's state, department, client and assignee as the console does (- removes)", Run: ticketEdit},
+		{Name: "ticket log", Usage: "ID --type phone|in_person|note [--direction in|out] [--author NAME] < text.txt",
+			Help: "log a phone call, an in-person visit or an internal note on a ticket (text from standard input)", Run: ticketLog},
 		{Name: "department add", Usage: "NAME [--portal]",
 			Help: "add a helpdesk department; --portal makes it take tickets from the portal", Run: departmentAdd},
 		{Name: "department list", Usage: "", Help: "list helpdesk departments", Run: departmentList},
@@ -71,6 +75,18 @@ func ticketList(ctx context.Context, d app.Deps, io app.IO, args []string) error
 	return tb.Flush()
 }
 
+// readText reads a text from standard input, at most maxReplyBytes, with plain line ends.
+func readText(stdio app.IO, what string) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(stdio.In, maxReplyBytes+1))
+	if err != nil {
+		return "", err
+	}
+	if len(data) > maxReplyBytes {
+		return "", fmt.Errorf("%s longer than %d bytes", what, maxReplyBytes)
+	}
+	return strings.ReplaceAll(string(data), "\r\n", "\n"), nil
+}
+
 func ticketReply(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
 	fs := app.Flags("ticket reply", stdio)
 	author := fs.String("author", "Support", "name shown as the reply's author")
@@ -85,14 +101,10 @@ func ticketReply(ctx context.Context, d app.Deps, stdio app.IO, args []string) e
 	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(stdio.In, maxReplyBytes+1))
+	body, err := readText(stdio, "reply")
 	if err != nil {
 		return err
 	}
-	if len(data) > maxReplyBytes {
-		return fmt.Errorf("reply longer than %d bytes", maxReplyBytes)
-	}
-	body := strings.ReplaceAll(string(data), "\r\n", "\n")
 	if strings.TrimSpace(body) == "" {
 		return errors.New("empty reply: write the text to standard input")
 	}

@@ -190,3 +190,40 @@ func TestSeedIdempotent(t *testing.T) {
 		}
 	}
 }
+
+// TestTicketEditAndLogCLI: `portal ticket edit` and `portal ticket log` change a
+// ticket as the console does, audited as the CLI.
+func TestTicketEditAndLogCLI(t *testing.T) {
+	f := newFixture(t)
+	jana := f.env.AddStaff("jana", "support", "correct horse battery")
+	id := f.ticket(t, f.c1, f.tech, "Wi-Fi", StateOpen)
+	sid := fmt.Sprint(id)
+	out, err := run(t, f, "ticket edit", "", sid, "--state", "waiting", "--staff", "jana", "--department", fmt.Sprint(f.bill))
+	if err != nil || !strings.Contains(out, "waiting") {
+		t.Fatalf("edit: %v %s", err, out)
+	}
+	tk, _ := TicketByID(context.Background(), f.env.Deps.DB.R, id)
+	if tk.State != StateWaiting || tk.StaffID != jana || tk.DepartmentID != f.bill || tk.ClientID != f.c1 {
+		t.Fatalf("edited %+v", tk)
+	}
+	if _, err := run(t, f, "ticket edit", "", sid, "--client", "-", "--staff", "-"); err != nil {
+		t.Fatal(err)
+	}
+	if tk, _ = TicketByID(context.Background(), f.env.Deps.DB.R, id); tk.ClientID != 0 || tk.StaffID != 0 {
+		t.Fatalf("removed: %+v", tk)
+	}
+	for _, args := range [][]string{{sid, "--client", "nope"}, {sid, "--staff", "nobody"}, {sid, "--state", "gone"}, {"999", "--state", "open"}, {sid}} {
+		if _, err := run(t, f, "ticket edit", "", args...); err == nil {
+			t.Fatalf("ticket edit %v succeeded", args)
+		}
+	}
+	if out, err := run(t, f, "ticket log", "Client came to the office.", sid, "--type", "in_person", "--direction", "in"); err != nil || !strings.Contains(out, "logged") {
+		t.Fatalf("log: %v %s", err, out)
+	}
+	if _, err := run(t, f, "ticket log", "", sid, "--type", "note"); err == nil {
+		t.Fatal("an empty note was logged")
+	}
+	if f.env.AuditCount("ticket.", "cli") != 3 {
+		t.Fatal("CLI changes not audited")
+	}
+}

@@ -56,7 +56,7 @@ func (m *Module) Info() app.Info {
 		Seed:       m.seed,
 		Commands:   commands(),
 		StaffPages: m.staffPages(),
-		Methods:    m.methods(),
+		Methods:    append(m.methods(), m.editMethods()...),
 		Card:       []app.CardSection{m.staffCard()},
 		Dashboard:  []app.DashboardCard{m.dashboardCard()},
 		Export:     exportClient,

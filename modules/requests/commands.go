@@ -17,6 +17,7 @@ func (m *Module) commands() []app.Command {
 		{Name: "request list", Usage: "[--state new|in_progress|done|rejected] [--client NUMBER]",
 			Help: "list support requests, newest first", Run: requestList},
 		{Name: "request state", Usage: "ID new|in_progress|done|rejected", Help: "change the state of a support request", Run: requestState},
+		{Name: "request assign", Usage: "ID LOGIN... | ID -", Help: "assign a support request to these staff members (- to nobody), as the console does", Run: requestAssign},
 	}
 }
 

@@ -25,6 +25,7 @@ func registerMailDefaults(t *mail.Templates) {
 	t.RegisterDefault(mailNew, "cs", "Požadavek #$REQUEST_ID$ od klienta $CLIENT_NUMBER$: $SUBJECT$",
 		"Klient: $CLIENT_NAME$ (č. $CLIENT_NUMBER$)\nE-mail: $CLIENT_EMAIL$\nTelefon: $CLIENT_PHONE$\n"+
 			"Kategorie: $CATEGORY$\nPředmět: $SUBJECT$\n\n$TEXT$\n")
+	registerReplyMail(t)
 }
 
 // requestForm is what the client posts.

@@ -117,9 +117,12 @@ func (m *Module) methods() []*rpc.Method {
 				if author == "" {
 					author = c.Staff.Name
 				}
-				r, detail, err := Update(c.Ctx, c.Tx, id, Change{State: p.State, Reply: p.Reply, Assignees: p.Assignees}, author, c.Now)
+				r, detail, mailed, err := UpdateAndMail(c.Ctx, c.Tx, m.d, id, Change{State: p.State, Reply: p.Reply, Assignees: p.Assignees}, author)
 				if err != nil {
 					return RequestOut{}, rpc.FromService(err, "")
+				}
+				if mailed {
+					c.Message("the client is mailed about the reply")
 				}
 				c.Audit(r.ClientID, "%s", detail)
 				return requestOut(r), nil

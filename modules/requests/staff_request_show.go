@@ -101,7 +101,7 @@ func (m *Module) saveStaffRequest(c *fiber.Ctx) error {
 	}
 	ctx, now := c.UserContext(), m.d.Now()
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		r, detail, err := Update(ctx, tx, id, ch, author, now)
+		r, detail, _, err := UpdateAndMail(ctx, tx, m.d, id, ch, author)
 		if err != nil {
 			return err
 		}

@@ -78,7 +78,63 @@ func serviceValues(s Service) map[string]string {
 	if s.DHCP {
 		v["dhcp"] = "1"
 	}
+	if s.PriceOverride != nil {
+		v["price"] = fmt.Sprintf("%d.%02d", *s.PriceOverride/100, *s.PriceOverride%100)
+	}
+	v["params"] = paramsText(s.Params)
 	return v
+}
+
+// The console's parameter lines: "Name = Value", one a line, as the CLI's --param.
+const (
+	maxFormParams = 50
+	maxParamName  = 100
+	maxParamValue = 500
+)
+
+func paramsText(ps []Param) string {
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.Name + " = " + p.Value + "\n")
+	}
+	return b.String()
+}
+
+// parseParams reads the parameter lines; blank lines are skipped. The error is the
+// field's message key.
+func parseParams(text string) ([]Param, string) {
+	var out []Param
+	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(line, "=")
+		n, badN := web.FormLine(name)
+		v, badV := web.FormLine(value)
+		switch {
+		case badN != "" || badV != "":
+			return nil, web.KeyControl
+		case !ok || n == "":
+			return nil, "services.staff.err_param_line"
+		case utf8.RuneCountInString(n) > maxParamName || utf8.RuneCountInString(v) > maxParamValue:
+			return nil, "services.staff.err_param_long"
+		}
+		out = append(out, Param{Name: n, Value: v})
+	}
+	if len(out) > maxFormParams {
+		return nil, "services.staff.err_param_count"
+	}
+	return out, ""
+}
+
+// posted reports whether the form sent the field at all (empty counts).
+func posted(c *fiber.Ctx, name string) bool { return c.Context().PostArgs().Has(name) }
+
+func priceText(p *int64) string {
+	if p == nil {
+		return "of the tariff"
+	}
+	return fmt.Sprintf("%d.%02d", *p/100, *p%100)
 }
 
 // showStaffServiceNew renders GET /admin/clients/:id/services/new.
@@ -94,6 +150,9 @@ func (m *Module) showStaffServiceNew(c *fiber.Ctx) error {
 func (m *Module) showStaffServiceEdit(c *fiber.Ctx) error {
 	s, cl, err := m.staffServiceParam(c)
 	if err != nil {
+		return err
+	}
+	if s.Params, err = ServiceParams(c.UserContext(), m.d.DB.R, s.ID); err != nil {
 		return err
 	}
 	return m.renderStaffService(c, cl, s, serviceValues(s), nil)
@@ -203,6 +262,27 @@ func (m *Module) saveStaffService(c *fiber.Ctx) error {
 	} else {
 		s.TariffID = id
 	}
+	// The price for this service only; empty: the tariff's. A form without the field
+	// (an older page, a script) keeps the price and the parameters as they are.
+	form["price"] = strings.TrimSpace(c.FormValue("price"))
+	if posted(c, "price") {
+		s.PriceOverride = nil
+	}
+	if form["price"] != "" {
+		if p, err := parseMoney(form["price"]); err != nil || core.CheckAmount(p) != nil {
+			errs["price"] = "services.staff.err_price"
+		} else {
+			s.PriceOverride = &p
+		}
+	}
+	form["params"] = c.FormValue("params")
+	if !posted(c, "params") {
+		form["params"] = paramsText(s.Params)
+	} else if ps, bad := parseParams(form["params"]); bad != "" {
+		errs["params"] = bad
+	} else {
+		s.Params = ps
+	}
 	s.DHCP = formCheck(c, "dhcp")
 	if s.DHCP {
 		form["dhcp"] = "1"
@@ -215,8 +295,8 @@ func (m *Module) saveStaffService(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return console.Audit(ctx, m.d.Web, c, tx, m.d.Now(), "service.save", cl.ID, fmt.Sprintf("service %d: %s, tariff %d, %s, ip %s, dhcp %t",
-			id, s.Name, s.TariffID, s.State, s.IP, s.DHCP))
+		return console.Audit(ctx, m.d.Web, c, tx, m.d.Now(), "service.save", cl.ID, fmt.Sprintf("service %d: %s, tariff %d, %s, ip %s, dhcp %t, price %s, %d parameters",
+			id, s.Name, s.TariffID, s.State, s.IP, s.DHCP, priceText(s.PriceOverride), len(s.Params)))
 	})
 	var fe *core.FieldError
 	if errors.As(err, &fe) {
