@@ -65,3 +65,17 @@ var (
 		Label: "Payment webhook secret",
 		Help:  "Key of the X-Portal-Signature header: t=<unix time>,v1=<hex HMAC-SHA256 of \"<unix time>.<body>\">."})
 )
+
+// PayPal (Orders v2), the second provider: with both configured the subscriber
+// chooses card (Stripe) or PayPal.
+var (
+	PayPalClientID = text(Def{Key: "paypal_client_id", Type: String, Section: SecPayments, Max: 255,
+		Label: "PayPal client ID", Help: "Client ID of the PayPal REST app (developer.paypal.com, Apps & Credentials) that takes the payments."})
+	PayPalSecret = text(Def{Key: "paypal_secret", Type: String, Section: SecPayments, Secret: true, Max: 255,
+		Label: "PayPal secret", Help: "Secret of the PayPal REST app."})
+	PayPalWebhookID = text(Def{Key: "paypal_webhook_id", Type: String, Section: SecPayments, Max: 64,
+		Label: "PayPal webhook ID",
+		Help:  "ID of the webhook set up in the PayPal app for <portal address>/pay/webhook/paypal with the events CHECKOUT.ORDER.APPROVED, PAYMENT.CAPTURE.COMPLETED and PAYMENT.CAPTURE.DENIED; each event is verified with PayPal against it. PayPal is offered only when the client ID, the secret and this are set."})
+	PayPalAPIURL = text(Def{Key: "paypal_api_url", Type: URL, Section: SecPayments, Default: "https://api-m.paypal.com",
+		Label: "PayPal API address", Help: "https://api-m.paypal.com for live payments, https://api-m.sandbox.paypal.com for the sandbox (its test accounts)."})
+)

@@ -12,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -87,6 +86,7 @@ type linkData struct {
 	Paid       bool // nothing left to pay
 	Expired    bool
 	Configured bool
+	Providers  []string
 	Attempt    *Attempt // the payment this page was returned to, if any
 	Action     string
 }
@@ -128,10 +128,8 @@ func (m *Module) showLink(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	p, perr := m.provider()
-	if d.Configured = perr == nil; d.Configured {
-		web.AllowFormAction(c, p.FormAction())
-	}
+	d.Providers = m.offer(c)
+	d.Configured = len(d.Providers) > 0
 	return m.d.Web.Show(c, tplLink, "payments.link_title", d)
 }
 
@@ -144,7 +142,7 @@ func (m *Module) payLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := m.provider()
+	p, err := m.provider(c.FormValue("provider"))
 	if err != nil {
 		return m.d.Web.Redirect(c, path)
 	}

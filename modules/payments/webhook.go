@@ -66,7 +66,7 @@ func (m *Module) stripeWebhook(c *fiber.Ctx) error {
 			return err
 		}
 		if pi != nil {
-			if err := m.settleProcessing(ctx, tx, pi.ID, pi.AmountReceived, upper(string(pi.Currency))); !errors.Is(err, core.ErrNotFound) {
+			if err := m.settleProcessing(ctx, tx, pi.ID, stripeAmount(string(pi.Currency), pi.AmountReceived), upper(string(pi.Currency))); !errors.Is(err, core.ErrNotFound) {
 				return err
 			}
 			return nil
