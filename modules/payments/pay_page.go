@@ -19,9 +19,9 @@ type payData struct {
 	// Providers are the configured providers' names: with more than one, each form
 	// has a button per provider.
 	Providers []string
-	RefillMin  int
-	RefillMax  int
-	Currency   string
+	RefillMin int
+	RefillMax int
+	Currency  string
 }
 
 // errorKeys translate the service's named errors for the form.

@@ -45,7 +45,7 @@ type tokenCache struct {
 func newPayPal(st *settings.Store, tokens *tokenCache) (*paypalProvider, error) {
 	p := &paypalProvider{base: strings.TrimRight(settings.PayPalAPIURL.Get(st), "/"), clientID: settings.PayPalClientID.Get(st),
 		secret: settings.PayPalSecret.Get(st), webhookID: settings.PayPalWebhookID.Get(st),
-		hc: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		hc:     &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		tokens: tokens}
 	if p.base == "" || p.clientID == "" || p.secret == "" || p.webhookID == "" {
 		return nil, ErrNotConfigured
