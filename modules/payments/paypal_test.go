@@ -74,12 +74,12 @@ func TestPayPalHappyPath(t *testing.T) {
 		t.Fatalf("order %s, return %q, cancel %q", status, ret, cancel)
 	}
 	// Back before approving (the buyer closed PayPal's page): nothing happens.
-	b.Get("/pay/return/" + itoa(a.ID) + "?token=" + a.Ref).Expect(t, http.StatusSeeOther)
+	b.Get("/pay/return/"+itoa(a.ID)+"?token="+a.Ref).Expect(t, http.StatusSeeOther)
 	if s := f.state(t, a.ID); s != payments.StatePending {
 		t.Fatalf("state %s before approval", s)
 	}
 	pp.Approve(a.Ref)
-	r := b.Get("/pay/return/" + itoa(a.ID) + "?token=" + a.Ref + "&PayerID=QYR5Z8XDVJNXQ").Expect(t, http.StatusSeeOther)
+	r := b.Get("/pay/return/"+itoa(a.ID)+"?token="+a.Ref+"&PayerID=QYR5Z8XDVJNXQ").Expect(t, http.StatusSeeOther)
 	b.Get(r.Header.Get("Location")).Expect(t, 200, "Paid")
 	if n := f.env.Count(`SELECT COUNT(*) FROM payments WHERE external_id = ? AND amount = 121000 AND currency = 'CZK' AND note = 'PayPal'`,
 		"paypal:"+a.Ref); n != 1 {
@@ -93,7 +93,7 @@ func TestPayPalHappyPath(t *testing.T) {
 	f.ppWebhook(done, h).Expect(t, 200) // replay
 	approved, h2 := pp.Event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", a.Ref)
 	f.ppWebhook(approved, h2).Expect(t, 200)
-	b.Get("/pay/return/" + itoa(a.ID)).Expect(t, http.StatusSeeOther)
+	b.Get("/pay/return/"+itoa(a.ID)).Expect(t, http.StatusSeeOther)
 	if n := f.env.Count(`SELECT COUNT(*) FROM payments`); n != 1 || pp.Captures != 1 {
 		t.Fatalf("%d payments, %d captures; want 1 and 1", n, pp.Captures)
 	}
@@ -116,7 +116,7 @@ func TestPayPalWebhookFirst(t *testing.T) {
 	if s := f.state(t, a.ID); s != payments.StatePaid {
 		t.Fatalf("state %s after the approved webhook", s)
 	}
-	r := b.Get("/pay/return/" + itoa(a.ID)).Expect(t, http.StatusSeeOther)
+	r := b.Get("/pay/return/"+itoa(a.ID)).Expect(t, http.StatusSeeOther)
 	b.Get(r.Header.Get("Location")).Expect(t, 200, "Paid")
 	if n := f.env.Count(`SELECT COUNT(*) FROM payments`); n != 1 || pp.Captures != 1 {
 		t.Fatalf("%d payments, %d captures", n, pp.Captures)
@@ -135,7 +135,7 @@ func TestPayPalDenied(t *testing.T) {
 	a := f.payPayPal(t, b, f.invoice, f.alice)
 	pp.Deny(a.Ref)
 	pp.Approve(a.Ref)
-	r := b.Get("/pay/return/" + itoa(a.ID)).Expect(t, http.StatusSeeOther)
+	r := b.Get("/pay/return/"+itoa(a.ID)).Expect(t, http.StatusSeeOther)
 	b.Get(r.Header.Get("Location")).Expect(t, 200, "Failed", "did not go through")
 	b.Post("/lang", url.Values{"lang": {"cs"}, "back": {"/pay"}})
 	b.Get(r.Header.Get("Location")).Expect(t, 200, "Nezdařila")
@@ -191,7 +191,7 @@ func TestPayPalTamperedAmount(t *testing.T) {
 	a := f.payPayPal(t, b, f.invoice, f.alice)
 	pp.PayAmount(a.Ref, "1.00")
 	pp.Approve(a.Ref)
-	b.Get("/pay/return/" + itoa(a.ID)).Expect(t, http.StatusSeeOther)
+	b.Get("/pay/return/"+itoa(a.ID)).Expect(t, http.StatusSeeOther)
 	if s := f.state(t, a.ID); s != payments.StateFailed {
 		t.Fatalf("state %s, want failed", s)
 	}
@@ -211,9 +211,9 @@ func TestPayPalAnotherClientsOrder(t *testing.T) {
 	ba := f.payPayPal(t, bob, bobInvoice, f.bob)
 	pp.Approve(ba.Ref)
 	alice := f.env.Browser().LoginAs(f.alice)
-	alice.Get("/pay/return/" + itoa(ba.ID) + "?token=" + ba.Ref).Expect(t, 404)
-	alice.Get("/pay/attempt/" + itoa(ba.ID)).Expect(t, 404)
-	alice.Get("/pay/cancel/" + itoa(ba.ID)).Expect(t, 404)
+	alice.Get("/pay/return/"+itoa(ba.ID)+"?token="+ba.Ref).Expect(t, 404)
+	alice.Get("/pay/attempt/"+itoa(ba.ID)).Expect(t, 404)
+	alice.Get("/pay/cancel/"+itoa(ba.ID)).Expect(t, 404)
 	start(alice, "/pay/invoice/"+itoa(bobInvoice), url.Values{"provider": {"paypal"}}).Expect(t, 404)
 	if s, _, _ := pp.Order(ba.Ref); s != "APPROVED" || pp.Captures != 0 || f.state(t, ba.ID) != payments.StatePending {
 		t.Fatalf("bob's order %s, %d captures, attempt %s", s, pp.Captures, f.state(t, ba.ID))
@@ -241,7 +241,7 @@ func TestZeroDecimalCurrency(t *testing.T) {
 		t.Fatalf("attempt %+v", a)
 	}
 	pp.Approve(a.Ref)
-	b.Get("/pay/return/" + itoa(a.ID)).Expect(t, http.StatusSeeOther)
+	b.Get("/pay/return/"+itoa(a.ID)).Expect(t, http.StatusSeeOther)
 	if n := f.env.Count(`SELECT COUNT(*) FROM payments WHERE amount = 50000 AND currency = 'JPY'`); n != 1 {
 		t.Fatal("500 JPY through PayPal not recorded as 500.00")
 	}
