@@ -50,7 +50,12 @@ type Module struct {
 
 // New builds the module; it does no work.
 func New(d app.Deps) app.Module {
-	return &Module{d: d}
+	m := &Module{d: d}
+	if d.Hooks != nil { // nil while Boot only reads Info
+		d.Hooks.PayLink = m.hookPayLink
+		d.Hooks.PayPath = m.hookPayPath
+	}
+	return m
 }
 
 // Info declares the module. It is Public because the webhook has no session; the
