@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
@@ -121,28 +122,36 @@ func (m *Module) activate(ctx context.Context, tx *sql.Tx, customer, method, lab
 	return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "stripe", Action: "autopay.on", ClientID: clientID, Detail: label})
 }
 
-// RemoveMandate detaches the saved method at the provider and switches autopay off.
-func (m *Module) RemoveMandate(ctx context.Context, cl core.Client, ip string) error {
-	md, err := MandateOf(ctx, m.d.DB.R, cl.ID)
+// RemoveMandate detaches the saved method at the provider and switches autopay off;
+// the actor is the subscriber ("client:<number>") or a staff member
+// ("staff:<login>"). The subscriber's removal needs the provider's answer (the method
+// must be gone there); staff switch autopay off even when the provider does not
+// answer (the failed detach is logged): the worker charges only what is stored here.
+// core.ErrNotFound: the client has no saved method.
+func (m *Module) RemoveMandate(ctx context.Context, clientID int64, actor, ip string) error {
+	md, err := MandateOf(ctx, m.d.DB.R, clientID)
 	if err != nil {
 		return err
 	}
+	staff := strings.HasPrefix(actor, "staff:")
 	if md.MethodRef != "" {
 		p, err := newStripe(m.d.Settings)
-		if err != nil {
-			return err
+		if err == nil {
+			err = p.detach(ctx, md.MethodRef)
 		}
-		if err := p.detach(ctx, md.MethodRef); err != nil {
-			m.d.Log.Warn("payments: provider refused to detach a payment method", "client", cl.ID, "err", err)
-			return ErrProvider
+		if err != nil {
+			m.d.Log.Warn("payments: payment method not detached at the provider", "client", clientID, "err", err)
+			if !staff {
+				return ErrProvider
+			}
 		}
 	}
 	now := m.d.Now()
 	return m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM autopay_mandates WHERE client_id = ?`, cl.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM autopay_mandates WHERE client_id = ?`, clientID); err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "client:" + cl.Number, Action: "autopay.off", ClientID: cl.ID, IP: ip})
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "autopay.off", ClientID: clientID, IP: ip, Detail: md.Label})
 	})
 }
 

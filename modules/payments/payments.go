@@ -70,6 +70,8 @@ func (m *Module) Info() app.Info {
 		Seed:   m.seed,
 
 		Methods:      m.methods(),
+		StaffPages:   m.staffPages(),
+		Card:         []app.CardSection{m.staffCard()},
 		Worker:       m.worker,
 		MailDefaults: registerMailDefaults,
 	}.Embed(files)
