@@ -21,7 +21,7 @@ func TestStaffPaymentsConsole(t *testing.T) {
 	a := f.lastAttempt(t, f.alice)
 	pp.Deny(a.Ref)
 	pp.Approve(a.Ref)
-	b.Get("/pay/return/" + itoa(a.ID)).Expect(t, http.StatusSeeOther)
+	b.Get("/pay/return/"+itoa(a.ID)).Expect(t, http.StatusSeeOther)
 	now := "2026-11-15T09:00:00Z"
 	if _, err := f.env.Deps.DB.W.Exec(`INSERT INTO autopay_mandates (client_id, provider, customer_ref, method_ref, label, state, created_at, updated_at)
 		VALUES (?, 'stripe', 'cus_staff', 'pm_card_visa', 'visa •••• 4242', 'active', ?, ?)`, f.alice, now, now); err != nil {
