@@ -160,6 +160,7 @@ func TestPayPalForgedAndReplayed(t *testing.T) {
 	a := f.payPayPal(t, b, f.invoice, f.alice)
 	ev, h := pp.Event("WH-FORGED-1", "PAYMENT.CAPTURE.COMPLETED", a.Ref)
 	f.ppWebhook(ev, nil).Expect(t, 400)
+	f.ppWebhook([]byte("{not json"), h).Expect(t, 400)
 	f.ppWebhook(ev, pp.Sign(ev, "WH-OTHER")).Expect(t, 400)
 	tampered := bytes.Replace(ev, []byte(`"1210.00"`), []byte(`"1.00"`), 1)
 	f.ppWebhook(tampered, h).Expect(t, 400)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
@@ -23,20 +24,25 @@ func (m *Module) seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
 	if _, err := attemptByRef(ctx, tx, providerStripe, "cs_demo_1001_refill"); !errors.Is(err, core.ErrNotFound) {
 		return err
 	}
-	at := env.Now.AddDate(0, 0, -12)
-	for _, a := range []Attempt{
+	return m.seedAttempts(ctx, tx, clientID, providerStripe, env.Now.AddDate(0, 0, -12), []Attempt{
 		{ProviderRef: "cs_demo_1001_cancelled", Amount: 30000, State: StateCancelled},
 		{ProviderRef: "cs_demo_1001_refill", Amount: 50000, State: StatePaid},
-	} {
-		a.ClientID, a.Provider, a.Currency = clientID, providerStripe, "CZK"
+	})
+}
+
+// seedAttempts stores demo balance refills in CZK of one provider; a paid one is
+// recorded as a payment through the Money hook.
+func (m *Module) seedAttempts(ctx context.Context, tx *sql.Tx, clientID int64, provider string, at time.Time, list []Attempt) error {
+	for _, a := range list {
+		a.ClientID, a.Provider, a.Currency = clientID, provider, "CZK"
 		id, err := insertAttempt(ctx, tx, a, at)
 		if err != nil {
 			return err
 		}
 		var pid int64
 		if a.State == StatePaid {
-			if pid, err = m.d.Hooks.Money.Record(ctx, tx, app.MoneyIn{ClientID: clientID, ExternalID: providerStripe + ":" + a.ProviderRef,
-				PaidOn: at, Amount: a.Amount, Currency: a.Currency, Method: "online", Note: "Stripe", CreatedAt: at}); err != nil {
+			if pid, err = m.d.Hooks.Money.Record(ctx, tx, app.MoneyIn{ClientID: clientID, ExternalID: provider + ":" + a.ProviderRef,
+				PaidOn: at, Amount: a.Amount, Currency: a.Currency, Method: "online", Note: providerLabel(provider), CreatedAt: at}); err != nil {
 				return err
 			}
 		}
@@ -56,25 +62,11 @@ func (m *Module) seedPayPalAutopay(ctx context.Context, tx *sql.Tx, env app.Seed
 		return err
 	}
 	at := env.Now.AddDate(0, 0, -5)
-	for _, a := range []Attempt{
+	if err := m.seedAttempts(ctx, tx, clientID, providerPayPal, at, []Attempt{
 		{ProviderRef: "5O000000001001T", Amount: 25000, State: StatePaid},
 		{ProviderRef: "5O000000001002T", Amount: 10000, State: StateFailed},
-	} {
-		a.ClientID, a.Provider, a.Currency = clientID, providerPayPal, "CZK"
-		id, err := insertAttempt(ctx, tx, a, at)
-		if err != nil {
-			return err
-		}
-		var pid int64
-		if a.State == StatePaid {
-			if pid, err = m.d.Hooks.Money.Record(ctx, tx, app.MoneyIn{ClientID: clientID, ExternalID: providerPayPal + ":" + a.ProviderRef,
-				PaidOn: at, Amount: a.Amount, Currency: a.Currency, Method: "online", Note: "PayPal", CreatedAt: at}); err != nil {
-				return err
-			}
-		}
-		if err := setAttempt(ctx, tx, id, a.State, a.ProviderRef, pid, at); err != nil {
-			return err
-		}
+	}); err != nil {
+		return err
 	}
 	now := core.Now(at)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO autopay_mandates (client_id, provider, customer_ref, method_ref, label, state, created_at, updated_at)

@@ -29,6 +29,10 @@ func (m *Module) paypalWebhook(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	body := c.Body()
+	if !json.Valid(body) {
+		m.d.Log.Warn("payments: paypal webhook refused: not JSON", "ip", m.d.Web.ClientIP(c))
+		return c.Status(fiber.StatusBadRequest).SendString("bad event")
+	}
 	ok, err := p.verify(ctx, func(k string) string { return c.Get(k) }, body)
 	if err != nil {
 		m.d.Log.Warn("payments: paypal webhook verification failed", "ip", m.d.Web.ClientIP(c), "err", err)
