@@ -87,6 +87,11 @@ func keyFamilies() map[string][]string {
 		"services.fup.limit_":   fupPeriods,
 		"services.fup.period_":  fupPeriods,
 		"services.period.":      {"day", "week", "month", "year"},
+
+		// Online payments: each provider's button and label, each automatic charge's state.
+		"payments.pay_with_":     payments.Providers,
+		"payments.provider_":     payments.Providers,
+		"payments.staff.charge_": payments.ChargeStates,
 	}
 }
 

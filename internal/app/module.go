@@ -172,6 +172,16 @@ type Hooks struct {
 	// ClientServices lists a client's services, terminated ones included (the usage
 	// filters, the dashboard). Set by services.
 	ClientServices func(ctx context.Context, q core.Querier, clientID int64) ([]ServiceBrief, error)
+	// PayLink is a signed link that pays one unpaid invoice of the client without
+	// logging in (the invoice e-mail); "" when online payments are off or not
+	// configured; core.ErrNotFound when the invoice is not the client's or is paid.
+	// Set by payments.
+	PayLink func(ctx context.Context, clientID, invoiceID int64) (string, error)
+	// PayPath is the portal path (without the base path) where the logged-in client
+	// pays an invoice online (invoiceID 0: the Pay online page), "" when online
+	// payments are off or not configured (the invoice detail, the suspended services
+	// notice). Set by payments.
+	PayPath func(ctx context.Context, invoiceID int64) string
 }
 
 // Warning is a problem the console's home page shows: a translation key of the

@@ -55,6 +55,8 @@ const (
 	UsageWrite       Action = "usage.write"
 	RatesRead        Action = "rates.read" // price lists and per-destination rates
 	RatesWrite       Action = "rates.write"
+	PaymentsRead     Action = "payments.read"  // online payment attempts, autopay mandates and charges
+	PaymentsWrite    Action = "payments.write" // switch a client's autopay off
 
 	SettingsRead   Action = "settings.read"
 	SettingsWrite  Action = "settings.write"
@@ -124,6 +126,8 @@ var table = map[Action][]string{
 	UsageWrite:       {a, p},
 	RatesRead:        {a, s, p, r},
 	RatesWrite:       {a, p},
+	PaymentsRead:     {a, s, p, r},
+	PaymentsWrite:    {a, s},
 
 	SettingsRead:   {a, p, r},
 	SettingsWrite:  {a},

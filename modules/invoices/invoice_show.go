@@ -26,6 +26,8 @@ type showData struct {
 	HowToPay bool
 	Payload  string
 	HasQR    bool
+	// PayPath is where an unpaid invoice is paid online ("" when it cannot be).
+	PayPath string
 }
 
 // loadInvoice finds the invoice of the URL among the logged-in client's own; anything
@@ -73,6 +75,9 @@ func (m *Module) showInvoice(c *fiber.Ctx) error {
 	data.HowToPay = data.State != StatePaid
 	if data.HowToPay {
 		data.Payload, data.HasQR = PaymentPayload(inv, g)
+		if m.d.Hooks.PayPath != nil {
+			data.PayPath = m.d.Hooks.PayPath(c.UserContext(), inv.ID)
+		}
 	}
 	return m.d.Web.Show(c, tplShow, "invoices.detail_title", data)
 }

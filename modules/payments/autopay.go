@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
@@ -121,28 +122,36 @@ func (m *Module) activate(ctx context.Context, tx *sql.Tx, customer, method, lab
 	return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "stripe", Action: "autopay.on", ClientID: clientID, Detail: label})
 }
 
-// RemoveMandate detaches the saved method at the provider and switches autopay off.
-func (m *Module) RemoveMandate(ctx context.Context, cl core.Client, ip string) error {
-	md, err := MandateOf(ctx, m.d.DB.R, cl.ID)
+// RemoveMandate detaches the saved method at the provider and switches autopay off;
+// the actor is the subscriber ("client:<number>") or a staff member
+// ("staff:<login>"). The subscriber's removal needs the provider's answer (the method
+// must be gone there); staff switch autopay off even when the provider does not
+// answer (the failed detach is logged): the worker charges only what is stored here.
+// core.ErrNotFound: the client has no saved method.
+func (m *Module) RemoveMandate(ctx context.Context, clientID int64, actor, ip string) error {
+	md, err := MandateOf(ctx, m.d.DB.R, clientID)
 	if err != nil {
 		return err
 	}
+	staff := strings.HasPrefix(actor, "staff:")
 	if md.MethodRef != "" {
 		p, err := newStripe(m.d.Settings)
-		if err != nil {
-			return err
+		if err == nil {
+			err = p.detach(ctx, md.MethodRef)
 		}
-		if err := p.detach(ctx, md.MethodRef); err != nil {
-			m.d.Log.Warn("payments: provider refused to detach a payment method", "client", cl.ID, "err", err)
-			return ErrProvider
+		if err != nil {
+			m.d.Log.Warn("payments: payment method not detached at the provider", "client", clientID, "err", err)
+			if !staff {
+				return ErrProvider
+			}
 		}
 	}
 	now := m.d.Now()
 	return m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM autopay_mandates WHERE client_id = ?`, cl.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM autopay_mandates WHERE client_id = ?`, clientID); err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "client:" + cl.Number, Action: "autopay.off", ClientID: cl.ID, IP: ip})
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "autopay.off", ClientID: clientID, IP: ip, Detail: md.Label})
 	})
 }
 
@@ -246,26 +255,71 @@ func (m *Module) try(ctx context.Context, p *stripeProvider, md Mandate, inv app
 				tries, ref, core.Now(now), ch.ID)
 			return err
 		}
-		next, st := now, "failed"
-		if tries <= len(retrySchedule) {
-			next, st = now.Add(retrySchedule[tries-1]), "retrying"
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE autopay_charges SET tries = ?, state = ?, next_try = ?, last_ref = ?, last_error = ?, updated_at = ?
-			WHERE id = ?`, tries, st, core.Now(next), ref, reason, core.Now(now), ch.ID); err != nil {
-			return err
-		}
-		if err := core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "system", Action: "autopay.failed", ClientID: md.ClientID,
-			Detail: fmt.Sprintf("invoice %d try %d: %s", inv.ID, tries, reason)}); err != nil {
-			return err
-		}
 		var err error
-		queued, err = m.mailFailure(ctx, tx, md, inv, st == "retrying", next)
+		queued, err = m.failTry(ctx, tx, md, inv, ch.ID, tries, ref, reason, "system")
 		return err
 	})
 	if queued && m.d.KickMail != nil {
 		m.d.KickMail()
 	}
 	return err
+}
+
+// failTry records that try number tries of a charge failed: the next try is
+// scheduled (retrySchedule) or the charge gives up, it is audited, and the client is
+// mailed. It reports whether a mail was queued.
+func (m *Module) failTry(ctx context.Context, tx *sql.Tx, md Mandate, inv app.OpenInvoice, chargeID int64, tries int, ref, reason, actor string) (bool, error) {
+	now := m.d.Now()
+	next, st := now, "failed"
+	if tries <= len(retrySchedule) {
+		next, st = now.Add(retrySchedule[tries-1]), "retrying"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE autopay_charges SET tries = ?, state = ?, next_try = ?, last_ref = ?, last_error = ?, updated_at = ?
+		WHERE id = ?`, tries, st, core.Now(next), ref, reason, core.Now(now), chargeID); err != nil {
+		return false, err
+	}
+	if err := core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "autopay.failed", ClientID: md.ClientID,
+		Detail: fmt.Sprintf("invoice %d try %d: %s", inv.ID, tries, reason)}); err != nil {
+		return false, err
+	}
+	return m.mailFailure(ctx, tx, md, inv, st == "retrying", next)
+}
+
+// failProcessing handles payment_intent.payment_failed for a processing autopay
+// charge (a SEPA debit the bank refused after Stripe accepted it): that try failed,
+// the retry schedule goes on, and the client is mailed. core.ErrNotFound when no
+// processing charge has that PaymentIntent. An invoice paid meanwhile is not retried.
+func (m *Module) failProcessing(ctx context.Context, tx *sql.Tx, ref, reason string) (bool, error) {
+	var ch charge
+	err := tx.QueryRowContext(ctx, `SELECT id, client_id, invoice_id, amount, currency, tries FROM autopay_charges
+		WHERE last_ref = ? AND state = 'processing'`, ref).Scan(&ch.ID, &ch.ClientID, &ch.InvoiceID, &ch.Amount, &ch.Currency, &ch.Tries)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, core.ErrNotFound
+	}
+	if err != nil {
+		return false, err
+	}
+	md, err := MandateOf(ctx, tx, ch.ClientID)
+	if errors.Is(err, core.ErrNotFound) {
+		// Switched off meanwhile: the worker will not retry, and the mail says so.
+		md, ch.Tries = Mandate{ClientID: ch.ClientID}, len(retrySchedule)+1
+	} else if err != nil {
+		return false, err
+	}
+	var inv app.OpenInvoice
+	if m.d.Hooks.Money.OpenInvoice != nil {
+		inv, err = m.d.Hooks.Money.OpenInvoice(ctx, tx, ch.ClientID, ch.InvoiceID)
+	}
+	if m.d.Hooks.Money.OpenInvoice == nil || errors.Is(err, core.ErrNotFound) {
+		_, err = tx.ExecContext(ctx, `UPDATE autopay_charges SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ?`,
+			reason, core.Now(m.d.Now()), ch.ID)
+		return false, err
+	}
+	if err != nil {
+		return false, err
+	}
+	inv.Open, inv.Currency = ch.Amount, ch.Currency // the amount that was charged
+	return m.failTry(ctx, tx, md, inv, ch.ID, max(ch.Tries, 1), ref, reason, "stripe")
 }
 
 // settleProcessing records a processing autopay charge (a SEPA debit) that the

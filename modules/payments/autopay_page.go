@@ -52,7 +52,8 @@ func (m *Module) setupAutopay(c *fiber.Ctx) error {
 }
 
 func (m *Module) removeAutopay(c *fiber.Ctx) error {
-	err := m.RemoveMandate(c.UserContext(), *m.d.Web.Client(c), m.d.Web.ClientIP(c))
+	cl := m.d.Web.Client(c)
+	err := m.RemoveMandate(c.UserContext(), cl.ID, "client:"+cl.Number, m.d.Web.ClientIP(c))
 	switch {
 	case errors.Is(err, core.ErrNotFound):
 		return fiber.ErrNotFound

@@ -151,3 +151,63 @@ func TestAutopayProcessingSettled(t *testing.T) {
 		t.Fatal("the mismatch is not audited")
 	}
 }
+
+// TestAutopayProcessingFailed: a SEPA charge Stripe answered "processing" that the
+// bank then refuses (signed payment_intent.payment_failed) leaves processing for the
+// retry schedule (next try a day later), mails the client in the client's language
+// (Czech here) once however often the event comes, and the worker tries again when
+// the day comes.
+func TestAutopayProcessingFailed(t *testing.T) {
+	f := newFixture(t)
+	srv := mailtest.Start(t)
+	if _, err := f.env.Deps.DB.W.Exec(`UPDATE clients SET language = 'cs' WHERE id = ?`, f.alice); err != nil {
+		t.Fatal(err)
+	}
+	now := "2026-11-15T09:00:00Z"
+	f.env.Clock.Set(time.Date(2026, 11, 15, 9, 0, 0, 0, time.UTC))
+	if _, err := f.env.Deps.DB.W.Exec(`INSERT INTO autopay_mandates (client_id, provider, customer_ref, method_ref, label, state, created_at, updated_at)
+		VALUES (?, 'stripe', 'cus_sepa', 'pm_sepa', 'SEPA •••• 3000', 'active', ?, ?)`, f.alice, now, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.env.Deps.DB.W.Exec(`INSERT INTO autopay_charges (client_id, invoice_id, amount, currency, tries, next_try, state, last_ref, created_at, updated_at)
+		VALUES (?, ?, 121000, 'CZK', 1, ?, 'processing', 'pi_sepa_f', ?, ?)`, f.alice, f.invoice, now, now, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := f.mod.RunAutopay(context.Background()); n != 0 {
+		t.Fatal("a processing charge was tried again")
+	}
+	failed, _ := json.Marshal(map[string]any{"id": "evt_pi_failed", "object": "event", "type": stripe.EventTypePaymentIntentPaymentFailed,
+		"api_version": stripe.APIVersion, "data": map[string]any{"object": map[string]any{"id": "pi_sepa_f", "object": "payment_intent",
+			"status": "requires_payment_method", "amount": 121000, "currency": "czk",
+			"last_payment_error": map[string]any{"type": "card_error", "code": "insufficient_funds"}}}})
+	f.webhook(failed, "t=1,v1=forged").Expect(t, 400)
+	for range 2 {
+		f.webhook(failed, stripemock.Sign(failed)).Expect(t, 200)
+	}
+	var tries int
+	var state, last, next string
+	f.env.Deps.DB.R.QueryRow(`SELECT tries, state, last_error, next_try FROM autopay_charges WHERE client_id = ?`, f.alice).Scan(&tries, &state, &last, &next)
+	if tries != 1 || state != "retrying" || last != "insufficient_funds" || !strings.HasPrefix(next, "2026-11-16T09:00") {
+		t.Fatalf("charge after the failure: %d tries, %s, %q, next %s", tries, state, last, next)
+	}
+	if f.env.AuditCount("autopay.failed", "stripe") != 1 || f.env.Count(`SELECT COUNT(*) FROM payments`) != 0 {
+		t.Fatal("the failure is not audited once, or something was recorded")
+	}
+	worker := mail.NewWorker(f.env.Deps.DB, srv.Config, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	if _, _, err := worker.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.WaitFor(t, 1, 5*time.Second)
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "se nezdařila") || !strings.Contains(msgs[0].Text, "SEPA •••• 3000") ||
+		!strings.Contains(msgs[0].Text, "2026-11-16") {
+		t.Fatalf("mails %+v", msgs)
+	}
+	f.env.Clock.Advance(24 * time.Hour)
+	if n, err := f.mod.RunAutopay(context.Background()); err != nil || n != 1 {
+		t.Fatalf("the retry schedule did not go on: %d, %v", n, err)
+	}
+	f.env.Deps.DB.R.QueryRow(`SELECT tries FROM autopay_charges WHERE client_id = ?`, f.alice).Scan(&tries)
+	if tries != 2 {
+		t.Fatalf("%d tries after the retry", tries)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -51,6 +50,36 @@ func (m *Module) PayLink(ctx context.Context, client, invoice int64) (string, ti
 	return base + linkPath(client, invoice, exp.Unix(), sig)[1:], exp, nil
 }
 
+// online reports whether subscribers can pay online now: the page is on, a
+// provider is configured and the portal has a public address for the returns.
+func (m *Module) online() bool {
+	return settings.PaymentsEnable.Get(m.d.Settings) && settings.PortalBase(m.d.Settings) != "" && len(m.providers()) > 0
+}
+
+// hookPayLink is app.Hooks.PayLink: the pay link of an unpaid invoice of the client,
+// "" when paying online is not possible.
+func (m *Module) hookPayLink(ctx context.Context, client, invoice int64) (string, error) {
+	if !m.online() || m.d.Hooks.Money.OpenInvoice == nil {
+		return "", nil
+	}
+	if _, err := m.d.Hooks.Money.OpenInvoice(ctx, m.d.DB.R, client, invoice); err != nil {
+		return "", err
+	}
+	link, _, err := m.PayLink(ctx, client, invoice)
+	return link, err
+}
+
+// hookPayPath is app.Hooks.PayPath.
+func (m *Module) hookPayPath(_ context.Context, invoice int64) string {
+	switch {
+	case !m.online():
+		return ""
+	case invoice == 0:
+		return prefix
+	}
+	return prefix + "/invoice/" + strconv.FormatInt(invoice, 10)
+}
+
 func linkPath(client, invoice, exp int64, sig string) string {
 	return prefix + "/link/" + strconv.FormatInt(client, 10) + "/" + strconv.FormatInt(invoice, 10) + "/" +
 		strconv.FormatInt(exp, 10) + "/" + sig
@@ -87,6 +116,7 @@ type linkData struct {
 	Paid       bool // nothing left to pay
 	Expired    bool
 	Configured bool
+	Providers  []string
 	Attempt    *Attempt // the payment this page was returned to, if any
 	Action     string
 }
@@ -128,10 +158,8 @@ func (m *Module) showLink(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	p, perr := m.provider()
-	if d.Configured = perr == nil; d.Configured {
-		web.AllowFormAction(c, p.FormAction())
-	}
+	d.Providers = m.offer(c)
+	d.Configured = len(d.Providers) > 0
 	return m.d.Web.Show(c, tplLink, "payments.link_title", d)
 }
 
@@ -144,7 +172,7 @@ func (m *Module) payLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := m.provider()
+	p, err := m.provider(c.FormValue("provider"))
 	if err != nil {
 		return m.d.Web.Redirect(c, path)
 	}

@@ -16,23 +16,23 @@ type payData struct {
 	Invoices   []app.OpenInvoice
 	Attempts   []Attempt
 	Configured bool
-	RefillMin  int
-	RefillMax  int
-	Currency   string
+	// Providers are the configured providers' names: with more than one, each form
+	// has a button per provider.
+	Providers []string
+	RefillMin int
+	RefillMax int
+	Currency  string
 }
 
 // errorKeys translate the service's named errors for the form.
 var errorKeys = map[error]string{
-	ErrAmount: "payments.err.amount", ErrAmountForm: "payments.err.amount_form",
+	ErrAmount: "payments.err.amount", ErrAmountForm: "payments.err.amount_form", ErrPrecision: "payments.err.precision",
 }
 
 func (m *Module) payData(c *fiber.Ctx) (payData, error) {
 	ctx, clientID := c.UserContext(), m.d.Web.ClientID(c)
-	p, cfgErr := m.provider()
-	if cfgErr == nil {
-		web.AllowFormAction(c, p.FormAction())
-	}
-	d := payData{Configured: cfgErr == nil && settings.PortalBase(m.d.Settings) != "",
+	names := m.offer(c)
+	d := payData{Providers: names, Configured: len(names) > 0 && settings.PortalBase(m.d.Settings) != "",
 		RefillMin: settings.RefillMin.Get(m.d.Settings), RefillMax: settings.RefillMax.Get(m.d.Settings),
 		Currency: settings.RefillCurrency.Get(m.d.Settings)}
 	var err error
@@ -73,7 +73,7 @@ func (m *Module) start(c *fiber.Ctx, r Request) error {
 	if cl == nil {
 		return fiber.ErrUnauthorized
 	}
-	p, err := m.provider()
+	p, err := m.provider(c.FormValue("provider"))
 	if err != nil {
 		m.d.Web.AddFlash(c, "error", "payments.not_configured")
 		return m.d.Web.Redirect(c, prefix)
@@ -96,6 +96,9 @@ func (m *Module) start(c *fiber.Ctx, r Request) error {
 		return m.d.Web.Redirect(c, prefix)
 	case errors.Is(err, ErrProvider):
 		return m.d.Web.Redirect(c, attemptPath(a.ID))
+	case errors.Is(err, ErrPrecision):
+		m.d.Web.AddFlash(c, "error", "payments.err.precision")
+		return m.d.Web.Redirect(c, prefix)
 	case err != nil:
 		return err
 	}
@@ -121,7 +124,7 @@ func (m *Module) refresh(c *fiber.Ctx, a Attempt, actor string) (Attempt, error)
 	if a.Final() || a.ProviderRef == "" {
 		return a, nil
 	}
-	p, err := m.provider()
+	p, err := m.provider(a.Provider)
 	if err != nil {
 		return a, nil
 	}

@@ -26,6 +26,7 @@ const (
 	pathCancel        = "/cancel/:id"
 	pathAttempt       = "/attempt/:id"
 	pathWebhookStripe = "/webhook/stripe"
+	pathWebhookPayPal = "/webhook/paypal"
 
 	tplPay     = "payments/pay"
 	tplAttempt = "payments/attempt"
@@ -43,14 +44,17 @@ var files embed.FS
 // Module is the Pay online page and the providers' webhooks.
 type Module struct {
 	d app.Deps
-	// provider builds the configured provider; tests and the default use Stripe.
-	provider func() (Provider, error)
+	// tokens keeps PayPal's access token between requests.
+	tokens tokenCache
 }
 
 // New builds the module; it does no work.
 func New(d app.Deps) app.Module {
 	m := &Module{d: d}
-	m.provider = func() (Provider, error) { return newStripe(d.Settings) }
+	if d.Hooks != nil { // nil while Boot only reads Info
+		d.Hooks.PayLink = m.hookPayLink
+		d.Hooks.PayPath = m.hookPayPath
+	}
 	return m
 }
 
@@ -66,6 +70,8 @@ func (m *Module) Info() app.Info {
 		Seed:   m.seed,
 
 		Methods:      m.methods(),
+		StaffPages:   m.staffPages(),
+		Card:         []app.CardSection{m.staffCard()},
 		Worker:       m.worker,
 		MailDefaults: registerMailDefaults,
 	}.Embed(files)
@@ -75,6 +81,8 @@ func (m *Module) Info() app.Info {
 func (m *Module) Mount(r fiber.Router) {
 	m.d.Web.ExemptCSRF(prefix+pathWebhookStripe, func(*fiber.Ctx) bool { return true })
 	r.Post(pathWebhookStripe, m.stripeWebhook)
+	m.d.Web.ExemptCSRF(prefix+pathWebhookPayPal, func(*fiber.Ctx) bool { return true })
+	r.Post(pathWebhookPayPal, m.paypalWebhook)
 	r.Get(pathLink, m.showLink)
 	r.Post(pathLink, m.d.Web.RateLimit("payments-link", startLimit, time.Hour), m.payLink)
 	login := m.d.Web.RequireClient()

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 	"github.com/stripe/stripe-go/v82"
 )
@@ -46,6 +48,41 @@ type Provider interface {
 // ErrNotConfigured: the provider has no keys, or the portal no public address.
 var ErrNotConfigured = errors.New("payments: provider not configured")
 
+// providers are the configured providers, card (Stripe) first: the subscriber
+// chooses among them when there are several.
+func (m *Module) providers() []Provider {
+	var list []Provider
+	if p, err := newStripe(m.d.Settings); err == nil {
+		list = append(list, p)
+	}
+	if p, err := newPayPal(m.d.Settings, &m.tokens); err == nil {
+		list = append(list, p)
+	}
+	return list
+}
+
+// provider is the configured provider of that name, or the first one for "" (a form
+// offering one provider sends none); ErrNotConfigured otherwise.
+func (m *Module) provider(name string) (Provider, error) {
+	for _, p := range m.providers() {
+		if name == "" || p.Name() == name {
+			return p, nil
+		}
+	}
+	return nil, ErrNotConfigured
+}
+
+// offer admits every configured provider's hosted page in the page's form-action
+// (only the pay pages call it) and returns their names for the forms' buttons.
+func (m *Module) offer(c *fiber.Ctx) []string {
+	var names []string
+	for _, p := range m.providers() {
+		web.AllowFormAction(c, p.FormAction())
+		names = append(names, p.Name())
+	}
+	return names
+}
+
 // stripeProvider takes payments with Stripe Checkout (card, SEPA debit, wallets: the
 // payment methods switched on in the Stripe dashboard).
 type stripeProvider struct{ sc *stripe.Client }
@@ -72,6 +109,10 @@ func (p *stripeProvider) Name() string { return providerStripe }
 func (p *stripeProvider) FormAction() string { return "https://checkout.stripe.com" }
 
 func (p *stripeProvider) Start(ctx context.Context, co Checkout) (string, string, error) {
+	amount, err := toStripe(co.Currency, co.Amount)
+	if err != nil {
+		return "", "", err
+	}
 	params := &stripe.CheckoutSessionCreateParams{
 		Mode:              stripe.String(string(stripe.CheckoutSessionModePayment)),
 		SuccessURL:        stripe.String(co.SuccessURL),
@@ -81,7 +122,7 @@ func (p *stripeProvider) Start(ctx context.Context, co Checkout) (string, string
 			Quantity: stripe.Int64(1),
 			PriceData: &stripe.CheckoutSessionCreateLineItemPriceDataParams{
 				Currency:    stripe.String(lower(co.Currency)),
-				UnitAmount:  stripe.Int64(co.Amount),
+				UnitAmount:  stripe.Int64(amount),
 				ProductData: &stripe.CheckoutSessionCreateLineItemPriceDataProductDataParams{Name: stripe.String(co.Description)},
 			},
 		}},
@@ -110,7 +151,7 @@ func (p *stripeProvider) Status(ctx context.Context, ref string) (Outcome, error
 // sessionOutcome maps a Checkout session (from the API or an event) to an outcome.
 // eventType refines it: an async failure or an expiry.
 func sessionOutcome(s *stripe.CheckoutSession, eventType stripe.EventType) Outcome {
-	o := Outcome{Ref: s.ID, Amount: s.AmountTotal, Currency: upper(string(s.Currency)), State: StatePending}
+	o := Outcome{Ref: s.ID, Amount: stripeAmount(string(s.Currency), s.AmountTotal), Currency: upper(string(s.Currency)), State: StatePending}
 	switch {
 	case eventType == stripe.EventTypeCheckoutSessionAsyncPaymentFailed:
 		o.State = StateFailed
@@ -174,7 +215,11 @@ func (p *stripeProvider) detach(ctx context.Context, id string) error {
 // charge charges a saved payment method off-session; the outcome is the
 // PaymentIntent's state: paid, processing, or failed with the provider's reason.
 func (p *stripeProvider) charge(ctx context.Context, customer, method string, amount int64, currency, key string) (ref, state, reason string, err error) {
-	params := &stripe.PaymentIntentCreateParams{Amount: stripe.Int64(amount), Currency: stripe.String(lower(currency)),
+	minor, err := toStripe(currency, amount)
+	if err != nil {
+		return "", StateFailed, "amount_precision", nil
+	}
+	params := &stripe.PaymentIntentCreateParams{Amount: stripe.Int64(minor), Currency: stripe.String(lower(currency)),
 		Customer: stripe.String(customer), PaymentMethod: stripe.String(method), OffSession: stripe.Bool(true), Confirm: stripe.Bool(true)}
 	params.SetIdempotencyKey(key)
 	pi, err := p.sc.V1PaymentIntents.Create(ctx, params)
@@ -192,4 +237,14 @@ func (p *stripeProvider) charge(ctx context.Context, customer, method string, am
 		return pi.ID, StateProcessing, "", nil
 	}
 	return pi.ID, StateFailed, string(pi.Status), nil
+}
+
+// stripeAmount is a Stripe amount in the portal's hundredths; one the portal cannot
+// hold is -1, which matches no attempt (a mismatch, refused and audited).
+func stripeAmount(currency string, v int64) int64 {
+	a, err := fromStripe(currency, v)
+	if err != nil {
+		return -1
+	}
+	return a
 }

@@ -56,6 +56,12 @@ func (m *Module) Start(ctx context.Context, p Provider, r Request) (Attempt, str
 		}
 		a.Amount, a.Currency, desc = amount, settings.RefillCurrency.Get(m.d.Settings), "Balance refill"
 	}
+	if err := fits(p.Name(), a.Currency, a.Amount); err != nil {
+		if r.InvoiceID == 0 {
+			return a, "", &core.FieldError{Field: "amount", Err: err}
+		}
+		return a, "", err
+	}
 	base := settings.PortalBase(m.d.Settings)
 	if base == "" {
 		return a, "", ErrNotConfigured
@@ -165,8 +171,23 @@ func (m *Module) Cancel(ctx context.Context, clientID, id int64, actor, ip strin
 }
 
 func providerLabel(p string) string {
-	if p == providerStripe {
+	switch p {
+	case providerStripe:
 		return "Stripe"
+	case providerPayPal:
+		return "PayPal"
 	}
 	return p
+}
+
+// fits reports whether the provider can take the amount in the currency (ErrPrecision:
+// a fraction the currency has not there).
+func fits(provider, currency string, amount int64) error {
+	var err error
+	if provider == providerPayPal {
+		_, err = toPayPal(currency, amount)
+	} else {
+		_, err = toStripe(currency, amount)
+	}
+	return err
 }

@@ -26,6 +26,13 @@ var States = []string{StatePending, StateProcessing, StatePaid, StateFailed, Sta
 
 const providerStripe = "stripe"
 
+// Providers are the providers' names (the translation test checks each has its
+// button and label text).
+var Providers = []string{providerStripe, providerPayPal}
+
+// ChargeStates are the states of an automatic charge.
+var ChargeStates = []string{"retrying", "processing", "paid", "failed"}
+
 // Attempt is one online payment a client started.
 type Attempt struct {
 	ID          int64

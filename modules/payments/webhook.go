@@ -54,19 +54,30 @@ func (m *Module) stripeWebhook(c *fiber.Ctx) error {
 		}
 	}
 	var pi *stripe.PaymentIntent
-	if ev.Type == stripe.EventTypePaymentIntentSucceeded {
+	if ev.Type == stripe.EventTypePaymentIntentSucceeded || ev.Type == stripe.EventTypePaymentIntentPaymentFailed {
 		pi = new(stripe.PaymentIntent)
 		if ev.Data == nil || json.Unmarshal(ev.Data.Raw, pi) != nil || pi.ID == "" {
 			return c.Status(fiber.StatusBadRequest).SendString("bad event")
 		}
 	}
+	queued := false
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		fresh, err := seenEvent(ctx, tx, providerStripe, ev.ID, m.d.Now())
 		if err != nil || !fresh {
 			return err
 		}
+		if pi != nil && ev.Type == stripe.EventTypePaymentIntentPaymentFailed {
+			reason := "payment_failed"
+			if e := pi.LastPaymentError; e != nil && e.Code != "" {
+				reason = string(e.Code)
+			}
+			if queued, err = m.failProcessing(ctx, tx, pi.ID, reason); !errors.Is(err, core.ErrNotFound) {
+				return err
+			}
+			return nil
+		}
 		if pi != nil {
-			if err := m.settleProcessing(ctx, tx, pi.ID, pi.AmountReceived, upper(string(pi.Currency))); !errors.Is(err, core.ErrNotFound) {
+			if err := m.settleProcessing(ctx, tx, pi.ID, stripeAmount(string(pi.Currency), pi.AmountReceived), upper(string(pi.Currency))); !errors.Is(err, core.ErrNotFound) {
 				return err
 			}
 			return nil
@@ -94,6 +105,9 @@ func (m *Module) stripeWebhook(c *fiber.Ctx) error {
 		// Not recorded as seen (the transaction rolled back): Stripe retries it.
 		m.d.Log.Error("payments: stripe webhook not applied", "event", ev.ID, "err", err)
 		return c.Status(fiber.StatusInternalServerError).SendString("not applied")
+	}
+	if queued && m.d.KickMail != nil {
+		m.d.KickMail()
 	}
 	return c.SendString("ok")
 }

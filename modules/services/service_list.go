@@ -27,6 +27,9 @@ type serviceView struct {
 type listData struct {
 	Services []serviceView
 	SheetURL string
+	// PayPath is the Pay online page, offered when a service is suspended ("" when
+	// none is, or paying online is not possible).
+	PayPath string
 }
 
 // trafficShown is the one rule for the Data transferred button and the traffic
@@ -68,6 +71,9 @@ func (m *Module) showServiceList(c *fiber.Ctx) error {
 	data := listData{SheetURL: m.d.Web.BasePath + Prefix + pathSheet}
 	for _, s := range list {
 		data.Services = append(data.Services, m.view(s, lang))
+		if s.State == StateSuspended && data.PayPath == "" && m.d.Hooks.PayPath != nil {
+			data.PayPath = m.d.Hooks.PayPath(c.UserContext(), 0)
+		}
 	}
 	return m.d.Web.Show(c, tplList, "services.title", data)
 }
