@@ -13,6 +13,7 @@ import (
 	"github.com/ispportal/portal/modules/gdpr"
 	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/info"
+	"github.com/ispportal/portal/modules/notify"
 	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/modules/payments"
 	"github.com/ispportal/portal/modules/rates"
@@ -32,7 +33,7 @@ var modules = []app.Constructor{
 	usagemod.New, rates.New,
 	dashboard.New,
 	documents.New, files.New, gdpr.New,
-	sms.New, helpdesk.New,
+	sms.New, helpdesk.New, notify.New,
 	auth.New,
 	admin.New,
 	api.New,

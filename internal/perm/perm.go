@@ -55,6 +55,8 @@ const (
 	UsageWrite       Action = "usage.write"
 	RatesRead        Action = "rates.read" // price lists and per-destination rates
 	RatesWrite       Action = "rates.write"
+	NotifyRead       Action = "notify.read"  // a client's notification choices and what was sent
+	NotifyWrite      Action = "notify.write" // change them; send an outage or maintenance notice
 
 	SettingsRead   Action = "settings.read"
 	SettingsWrite  Action = "settings.write"
@@ -119,6 +121,8 @@ var table = map[Action][]string{
 	UsageWrite:       {a, p},
 	RatesRead:        {a, s, p, r},
 	RatesWrite:       {a, p},
+	NotifyRead:       {a, s, p, r},
+	NotifyWrite:      {a, s, p},
 
 	SettingsRead:   {a, p, r},
 	SettingsWrite:  {a},
