@@ -20,6 +20,7 @@ import (
 	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/modules/notify"
 	"github.com/ispportal/portal/modules/payments"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
@@ -79,6 +80,12 @@ func keyFamilies() map[string][]string {
 		"services.fup.limit_":   fupPeriods,
 		"services.fup.period_":  fupPeriods,
 		"services.period.":      {"day", "week", "month", "year"},
+
+		// The notifications page, card and notices (issue 23).
+		"notify.topic_":          notify.Topics,
+		"notify.channel_":        notify.Channels,
+		"notify.status_":         notify.Statuses,
+		"notify.staff.audience_": notify.Audiences,
 	}
 }
 

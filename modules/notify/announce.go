@@ -26,6 +26,9 @@ var (
 	ErrNoticeAudience = errors.New("choose every client, an invoice group or one client")
 )
 
+// Audiences are who a notice is for.
+var Audiences = []string{"all", "group", "client"}
+
 // Notice is an outage or maintenance notice.
 type Notice struct {
 	ID         int64
@@ -52,7 +55,7 @@ func (m *Module) Announce(ctx context.Context, n Notice, actor, ip string) (Noti
 		if n, created, err = m.AnnounceTx(ctx, tx, n, actor, now); err != nil || !created {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "notify.announce", ClientID: n.ClientID,
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "notifications.announce", ClientID: n.ClientID,
 			Detail: n.auditDetail(), IP: ip})
 	})
 	if err == nil && created {

@@ -26,6 +26,9 @@ const (
 	StatusFailed  = "failed"
 )
 
+// Statuses lists every status of a notify_sent row.
+var Statuses = []string{StatusQueued, StatusHeld, StatusSending, StatusSent, StatusFailed}
+
 // purpose is the e-mail template purpose of a topic ("notify_invoice_new"); its
 // subject is also the text of the SMS and the push title.
 func purpose(topic string) string { return "notify_" + topic }

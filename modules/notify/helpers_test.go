@@ -15,6 +15,7 @@ import (
 	"github.com/ispportal/portal/internal/mail/mailtest"
 	"github.com/ispportal/portal/internal/sms/gatewaytest"
 	"github.com/ispportal/portal/internal/testkit"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/api"
 	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/invoices"
@@ -36,7 +37,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	env := testkit.New(t, invoices.New, sms.New, helpdesk.New, New, api.New)
+	env := testkit.New(t, invoices.New, sms.New, helpdesk.New, New, admin.New, api.New)
 	f := &fixture{env: env, c1: env.AddClient("7001", 0), c2: env.AddClient("7002", 0), smtp: mailtest.Start(t), gw: gatewaytest.Start(t)}
 	for _, m := range env.Modules {
 		switch m := m.(type) {

@@ -227,7 +227,7 @@ func SavePrefs(ctx context.Context, db *db.DB, clientID int64, p Prefs, actor, i
 		if err := SavePrefsTx(ctx, tx, clientID, &p, now); err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "notify.preferences", ClientID: clientID,
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "notifications.preferences", ClientID: clientID,
 			Detail: p.Summary(), IP: ip})
 	})
 }

@@ -44,7 +44,7 @@ func (m *Module) VAPIDKeys(ctx context.Context) (private, public string, err err
 		if err := st.SetTx(ctx, tx, settings.VAPIDPublicKey.Key, 0, public, "notify"); err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: m.d.Now(), Actor: "notify", Action: "notify.vapid_keys",
+		return core.Audit(ctx, tx, core.AuditEntry{At: m.d.Now(), Actor: "notify", Action: "notifications.vapid_keys",
 			Detail: "generated the web push key pair"})
 	})
 	if err != nil {
@@ -100,7 +100,7 @@ func (m *Module) Subscribe(ctx context.Context, s Subscription, actor, ip string
 			s.ClientID, s.Endpoint, s.P256dh, s.Auth, core.Now(now)); err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "notify.push_subscribe", ClientID: s.ClientID,
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "notifications.push_subscribe", ClientID: s.ClientID,
 			Detail: "push service " + hostOf(s.Endpoint), IP: ip})
 	})
 }
@@ -113,7 +113,7 @@ func (m *Module) Unsubscribe(ctx context.Context, clientID int64, actor, ip stri
 		if _, err := tx.ExecContext(ctx, `DELETE FROM notify_push WHERE client_id = ?`, clientID); err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "notify.push_unsubscribe", ClientID: clientID, IP: ip})
+		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "notifications.push_unsubscribe", ClientID: clientID, IP: ip})
 	})
 }
 

@@ -33,9 +33,11 @@ type AnnounceParams struct {
 	ExternalID string `json:"external_id" validate:"max=64" doc:"makes the call idempotent: a notice with this id is sent once"`
 	Audience   string `json:"audience" validate:"required,oneof=all group client"`
 	GroupID    int64  `json:"group_id" validate:"gte=0" doc:"the invoice group (audience group)"`
-	rpc.ClientOnly
-	Title string `json:"title" validate:"required,max=140" doc:"the SMS text and push title"`
-	Text  string `json:"text" validate:"required,max=2000"`
+	// The client (audience client), by portal id or the billing system's id.
+	ClientID         int64  `json:"client_id" validate:"gte=0" doc:"the client (audience client)"`
+	ClientExternalID string `json:"client_external_id" validate:"max=64"`
+	Title            string `json:"title" validate:"required,max=140" doc:"the SMS text and push title"`
+	Text             string `json:"text" validate:"required,max=2000"`
 }
 
 // AnnounceResult says what notify.announce did.
