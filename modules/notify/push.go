@@ -159,8 +159,9 @@ func (m *Module) sendPush(ctx context.Context, clientID int64, p pushPayload) er
 	if err != nil {
 		return err
 	}
-	subject := "mailto:" + settings.SystemMail.Get(m.d.Settings)
-	if subject == "mailto:" {
+	// The VAPID subject: the library adds "mailto:" to anything but an https URL.
+	subject := settings.SystemMail.Get(m.d.Settings)
+	if subject == "" {
 		subject = settings.PortalBase(m.d.Settings)
 	}
 	var lastErr error
@@ -169,7 +170,7 @@ func (m *Module) sendPush(ctx context.Context, clientID int64, p pushPayload) er
 		resp, err := webpush.SendNotificationWithContext(ctx, payload, &webpush.Subscription{Endpoint: s.Endpoint,
 			Keys: webpush.Keys{P256dh: s.P256dh, Auth: s.Auth}},
 			&webpush.Options{HTTPClient: m.httpClient, Subscriber: subject, TTL: pushTTL, Urgency: webpush.UrgencyNormal,
-				VAPIDPublicKey: public, VAPIDPrivateKey: private, VapidExpiration: m.d.Now().Add(12 * time.Hour)})
+				VAPIDPublicKey: public, VAPIDPrivateKey: private}) // the JWT expires 12 h after the real clock's now
 		if err != nil {
 			lastErr = fmt.Errorf("push to %s: %w", hostOf(s.Endpoint), err)
 			continue
@@ -189,5 +190,12 @@ func (m *Module) sendPush(ctx context.Context, clientID int64, p pushPayload) er
 	if delivered > 0 {
 		return nil
 	}
+	if lastErr == nil {
+		return errNoDevice
+	}
 	return lastErr
 }
+
+// errNoDevice: the client has no push subscription left (none, or the push service
+// answered that each is gone); the notification fails without retries.
+var errNoDevice = errors.New("no device subscribed to push")

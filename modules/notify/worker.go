@@ -119,7 +119,7 @@ func (m *Module) deliverOne(ctx context.Context, r dueRow, now time.Time) (bool,
 	switch {
 	case sendErr == nil:
 		_, err = m.d.DB.W.ExecContext(ctx, `UPDATE notify_sent SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?`, core.Now(done), r.ID)
-	case r.Attempts+1 >= outbox.MaxAttempts:
+	case errors.Is(sendErr, errNoDevice) || r.Attempts+1 >= outbox.MaxAttempts:
 		_, err = m.d.DB.W.ExecContext(ctx, `UPDATE notify_sent SET status = 'failed', last_error = ? WHERE id = ?`, clip(sendErr.Error()), r.ID)
 	default:
 		_, err = m.d.DB.W.ExecContext(ctx, `UPDATE notify_sent SET status = 'queued', last_error = ?, due_at = ? WHERE id = ?`,
