@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -229,6 +228,3 @@ func (m *Module) serveScript(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
 	return c.SendString(pushScript)
 }
-
-// id formats an id for paths.
-func id(v int64) string { return strconv.FormatInt(v, 10) }
