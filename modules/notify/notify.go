@@ -68,6 +68,7 @@ func (m *Module) Info() app.Info {
 		Gate:         func(*fiber.Ctx) bool { return settings.NotificationsEnable.Get(m.d.Settings) },
 		Menu:         []web.MenuItem{{Key: "notify.menu", Path: pathPage, Order: 85}},
 		Seed:         m.seed,
+		Commands:     m.commands(),
 		Worker:       m.run,
 		MailDefaults: mailDefaults,
 		StaffPages:   m.staffPages(),

@@ -64,3 +64,25 @@ func TestStaffNotice(t *testing.T) {
 	f.env.StaffBrowser(core.RoleReadOnly).Post("/admin/notices", url.Values{"audience": {"all"}, "title": {"X"}, "text": {"Y"}}).
 		Expect(t, http.StatusForbidden)
 }
+
+// The CLI sends a notice once per external id and shows a client's choices.
+func TestCommands(t *testing.T) {
+	f := newFixture(t)
+	out := f.run(t, "notify announce", "--title", "Outage Brno", "--text", "Fibre cut.", "--client", "7002", "--external-id", "nagios-17")
+	if !strings.Contains(out, "sent to 1 client(s)") {
+		t.Fatalf("announce: %q", out)
+	}
+	if out = f.run(t, "notify announce", "--title", "Outage Brno", "--text", "Fibre cut.", "--client", "7002", "--external-id", "nagios-17"); !strings.Contains(out, "nothing sent") {
+		t.Fatalf("repeat: %q", out)
+	}
+	if msgs := f.deliverMail(t); len(msgs) != 1 || msgs[0].To[0] != "c7002@example.net" {
+		t.Fatalf("mails %+v", msgs)
+	}
+	if n := f.env.AuditCount("notifications.announce", "cli"); n != 1 {
+		t.Fatalf("%d CLI audit entries", n)
+	}
+	out = f.run(t, "notify preferences", "7001")
+	if !strings.Contains(out, "defaults") || !strings.Contains(out, "22:00–07:00") || !strings.Contains(out, "invoice_new") {
+		t.Fatalf("preferences: %q", out)
+	}
+}
