@@ -106,6 +106,16 @@ var (
 	GDPRExportLinkDays = integer(Def{Key: "ci_gdpr_export_link_days", Default: "7", Min: 1, Max: 30, Section: SecGeneral,
 		Gates: "gdpr", Label: "Own-data export: link lifetime (days)",
 		Help: "How long the mailed link to a background export works; the file is deleted afterwards. The link opens only for the same client, logged in."})
+	NotificationsEnable = boolean(Def{Key: "ci_display_notifications", Default: "0", Section: SecGeneral, Gates: "notify",
+		Label: "Subscribers choose notifications",
+		Help: "Shows the Notifications page, where a subscriber chooses which news (new invoice, payment, overdue invoice, ticket reply, FUP 80 % and 100 %, outages) " +
+			"reaches them by e-mail, SMS or web push, and their quiet hours, and sends them. Off: no page and no notifications (helpdesk replies are mailed as before)."})
+	VAPIDPublicKey = text(Def{Key: "notify_vapid_public_key", Type: String, Section: SecGeneral, Max: 200,
+		Label: "Web push public key",
+		Help:  "The VAPID public key browsers subscribe with (generated on first use). Changing it makes every browser subscribe again."})
+	VAPIDPrivateKey = text(Def{Key: "notify_vapid_private_key", Type: String, Section: SecGeneral, Secret: true, Max: 200,
+		Label: "Web push private key",
+		Help:  "The VAPID private key that signs web push messages (generated on first use with the public key)."})
 )
 
 // Security: lockout, links, sessions.

@@ -21,6 +21,7 @@ import (
 	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/modules/notify"
 	"github.com/ispportal/portal/modules/payments"
 	"github.com/ispportal/portal/modules/requests"
 	"github.com/ispportal/portal/modules/services"
@@ -92,6 +93,12 @@ func keyFamilies() map[string][]string {
 		"payments.pay_with_":     payments.Providers,
 		"payments.provider_":     payments.Providers,
 		"payments.staff.charge_": payments.ChargeStates,
+
+		// The notifications page, card and notices (issue 23).
+		"notify.topic_":          notify.Topics,
+		"notify.channel_":        notify.Channels,
+		"notify.status_":         notify.Statuses,
+		"notify.staff.audience_": notify.Audiences,
 	}
 }
 

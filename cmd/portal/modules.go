@@ -15,6 +15,7 @@ import (
 	"github.com/ispportal/portal/modules/helpdesk"
 	"github.com/ispportal/portal/modules/info"
 	"github.com/ispportal/portal/modules/invoices"
+	"github.com/ispportal/portal/modules/notify"
 	"github.com/ispportal/portal/modules/payments"
 	"github.com/ispportal/portal/modules/rates"
 	"github.com/ispportal/portal/modules/requests"
@@ -33,7 +34,7 @@ var modules = []app.Constructor{
 	usagemod.New, rates.New,
 	dashboard.New,
 	documents.New, files.New, gdpr.New,
-	sms.New, helpdesk.New,
+	sms.New, helpdesk.New, notify.New,
 	appearance.New,
 	auth.New,
 	admin.New,

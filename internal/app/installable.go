@@ -37,6 +37,28 @@ self.addEventListener('fetch', e => {
     e.respondWith(fetch(req).catch(() => caches.match(path)));
   }
 });
+self.addEventListener('push', e => {
+  let d = {};
+  try { d = e.data ? e.data.json() : {}; } catch (err) { d = {body: e.data ? e.data.text() : ''}; }
+  e.waitUntil(self.registration.showNotification(d.title || '', {body: d.body || '', data: {url: d.url || ''},
+    icon: ASSETS.find(a => a.endsWith('.png'))}));
+});
+self.addEventListener('notificationclick', e => {
+  e.notification.close();
+  const start = new URL(OFFLINE, self.location.origin);
+  start.pathname = start.pathname.replace(/offline$/, '');
+  let url = start.href;
+  try {
+    const u = new URL(e.notification.data && e.notification.data.url || url, self.location.origin);
+    if (u.origin === self.location.origin) url = u.href;
+  } catch (err) {}
+  e.waitUntil(self.clients.matchAll({type: 'window', includeUncontrolled: true}).then(list => {
+    for (const c of list) {
+      if (c.url === url && 'focus' in c) return c.focus();
+    }
+    return self.clients.openWindow(url);
+  }));
+});
 `
 
 // registerWorker is /assets/installable.js: the page names the worker's address.

@@ -182,6 +182,33 @@ type Hooks struct {
 	// payments are off or not configured (the invoice detail, the suspended services
 	// notice). Set by payments.
 	PayPath func(ctx context.Context, invoiceID int64) string
+	// Notify tells the subscriber of an event (a new invoice, a payment, a ticket
+	// reply ...) on the channels they chose, once per event: call it inside the
+	// transaction that stores the event's cause, so that a rolled-back write tells
+	// nobody. It returns the id of the e-mail it queued (0: none, the subscriber does
+	// not want e-mail of the topic). Set by notify; nil when it is not mounted.
+	Notify func(ctx context.Context, tx *sql.Tx, e Event) (mailID int64, err error)
+	// SMS queues a text message to a client's number (E.164 or national) in the
+	// caller's transaction, outside the client's monthly allowance, and returns its id;
+	// core.ErrNotFound when no SMS transport is configured. Set by sms.
+	SMS func(ctx context.Context, tx *sql.Tx, clientID int64, number, text string) (int64, error)
+}
+
+// Event is something a subscriber may be told of (see Hooks.Notify).
+type Event struct {
+	ClientID int64
+	// Topic is one of the notify topics: "invoice_new", "payment", "invoice_overdue",
+	// "ticket_reply", "fup80", "fup100", "outage".
+	Topic string
+	// Key names the event within its topic ("invoice:17"); the same client, topic, key
+	// and channel are sent once, however often the event is reported.
+	Key string
+	// Vars fill the message's text ({number}, {amount}, {due} ...).
+	Vars map[string]string
+	// Mail, when set, is the e-mail the caller composed itself (the helpdesk's reply
+	// in its thread); notify queues it when the subscriber wants e-mail of the topic,
+	// instead of its own text.
+	Mail *mail.Message
 }
 
 // Warning is a problem the console's home page shows: a translation key of the

@@ -57,6 +57,8 @@ const (
 	RatesWrite       Action = "rates.write"
 	PaymentsRead     Action = "payments.read"  // online payment attempts, autopay mandates and charges
 	PaymentsWrite    Action = "payments.write" // switch a client's autopay off
+	NotifyRead       Action = "notify.read"  // a client's notification choices and what was sent
+	NotifyWrite      Action = "notify.write" // change them; send an outage or maintenance notice
 
 	SettingsRead   Action = "settings.read"
 	SettingsWrite  Action = "settings.write"
@@ -128,6 +130,8 @@ var table = map[Action][]string{
 	RatesWrite:       {a, p},
 	PaymentsRead:     {a, s, p, r},
 	PaymentsWrite:    {a, s},
+	NotifyRead:       {a, s, p, r},
+	NotifyWrite:      {a, s, p},
 
 	SettingsRead:   {a, p, r},
 	SettingsWrite:  {a},

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	netmail "net/mail"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,6 +67,8 @@ func PortalBase(st *settings.Store) string { return settings.PortalBase(st) }
 const (
 	NoMailNoClient = "no_client" // the ticket has no client
 	NoMailNoEmail  = "no_email"  // the client has no e-mail address
+	// NoMailPreference: the client chose not to get ticket replies by e-mail (notify).
+	NoMailPreference = "preference"
 )
 
 // NoMailReason tells whether a staff reply on a ticket of this client (0: none) with
@@ -132,7 +135,19 @@ func ReplyAsStaff(ctx context.Context, tx *sql.Tx, d app.Deps, ticketID int64, a
 		text += "\n-- \n" + d.Web.Catalog.T(lang, "helpdesk.mail_portal_sentence") + "\n" + res.Link + "\n"
 	}
 	to := (&netmail.Address{Name: client.Name, Address: strings.TrimSpace(client.Email)}).String()
-	res.MailID, err = mail.Enqueue(ctx, tx, mail.Message{To: []string{to}, Subject: fmt.Sprintf("Re: %s [#%d]", core.OneLine(t.Subject), t.ID),
-		Text: text, Purpose: MailPurpose, ClientID: client.ID, At: d.Now()})
+	msg := mail.Message{To: []string{to}, Subject: fmt.Sprintf("Re: %s [#%d]", core.OneLine(t.Subject), t.ID),
+		Text: text, Purpose: MailPurpose, ClientID: client.ID, At: d.Now()}
+	if d.Hooks != nil && d.Hooks.Notify != nil {
+		// notify mails the reply when the client wants e-mail of ticket replies, and
+		// adds the SMS or push they chose; once per reply item.
+		res.MailID, err = d.Hooks.Notify(ctx, tx, app.Event{ClientID: client.ID, Topic: "ticket_reply",
+			Key: fmt.Sprintf("ticket:%d:item:%d", t.ID, res.ItemID), Mail: &msg,
+			Vars: map[string]string{"TICKET": strconv.FormatInt(t.ID, 10), "SUBJECT": core.OneLine(t.Subject), "PATH": fmt.Sprintf("helpdesk/%d", t.ID)}})
+		if err == nil && res.MailID == 0 {
+			res.NoMail = NoMailPreference
+		}
+		return res, err
+	}
+	res.MailID, err = mail.Enqueue(ctx, tx, msg)
 	return res, err
 }

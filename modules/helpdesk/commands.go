@@ -131,6 +131,8 @@ func ticketReply(ctx context.Context, d app.Deps, stdio app.IO, args []string) e
 		fmt.Fprintf(stdio.Out, "reply %d stored; no e-mail sent: the ticket has no client\n", res.ItemID)
 	case res.NoMail == NoMailNoEmail:
 		fmt.Fprintf(stdio.Out, "reply %d stored; no e-mail sent: the client has no e-mail address\n", res.ItemID)
+	case res.NoMail == NoMailPreference:
+		fmt.Fprintf(stdio.Out, "reply %d stored; no e-mail sent: the client chose no e-mail of ticket replies\n", res.ItemID)
 	case res.Link == "":
 		fmt.Fprintf(stdio.Out, "reply %d stored; e-mail %d queued without a portal link\n", res.ItemID, res.MailID)
 	default:

@@ -293,6 +293,8 @@ func (m *Module) methods() []*rpc.Method {
 					c.Message("reply stored; no e-mail sent: the ticket has no client")
 				case NoMailNoEmail:
 					c.Message("reply stored; no e-mail sent: the client has no e-mail address")
+				case NoMailPreference:
+					c.Message("reply stored; no e-mail sent: the client chose no e-mail of ticket replies")
 				}
 				c.Audit(t.ClientID, "ticket %d reply item %d mail=%t", t.ID, res.ItemID, res.MailID != 0)
 				return TicketReplyResult{ItemID: res.ItemID, Created: true, MailQueued: res.MailID != 0, MailSkipped: res.NoMail,

@@ -78,6 +78,8 @@ func repliedKey(noMail string) string {
 		return "helpdesk.staff.replied_no_client"
 	case NoMailNoEmail:
 		return "helpdesk.staff.replied_no_email"
+	case NoMailPreference:
+		return "helpdesk.staff.replied_no_preference"
 	}
 	return "helpdesk.staff.replied"
 }

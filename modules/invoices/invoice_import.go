@@ -48,7 +48,7 @@ type ImportResult struct {
 // line is checked first; if any is malformed, nothing is stored and the line errors
 // are returned. With pdfDir, a file named <number>.pdf there is copied to
 // dataDir/invoices/<client number>/ and attached as the invoice's supplied PDF.
-func ImportInvoices(ctx context.Context, d *db.DB, dataDir string, r io.Reader, pdfDir string, now time.Time) (ImportResult, []LineError, error) {
+func ImportInvoices(ctx context.Context, d *db.DB, h *app.Hooks, dataDir string, r io.Reader, pdfDir string, now time.Time) (ImportResult, []LineError, error) {
 	var res ImportResult
 	type parsed struct {
 		line   int
@@ -148,8 +148,12 @@ func ImportInvoices(ctx context.Context, d *db.DB, dataDir string, r io.Reader, 
 			if err := countNew(ctx, tx, "invoices", p.inv.ExternalID, &res); err != nil {
 				return err
 			}
-			if _, err := SaveInvoice(ctx, tx, p.inv); err != nil {
+			id, err := SaveInvoice(ctx, tx, p.inv)
+			if err != nil {
 				return fmt.Errorf("line %d: %w", p.line, err)
+			}
+			if err := announceInvoice(ctx, tx, h, id); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -261,7 +265,7 @@ func runInvoiceImport(ctx context.Context, d app.Deps, cio app.IO, args []string
 		}
 	}
 	res, err := runImport(cio, file, func(r io.Reader) (ImportResult, []LineError, error) {
-		return ImportInvoices(ctx, d.DB, d.DataDir, r, *pdfDir, d.Now())
+		return ImportInvoices(ctx, d.DB, d.Hooks, d.DataDir, r, *pdfDir, d.Now())
 	})
 	if err != nil {
 		return err

@@ -43,7 +43,7 @@ type Module struct{ d app.Deps }
 // New builds the module; it does no work (Boot calls it once just to read Info).
 func New(d app.Deps) app.Module {
 	if d.Hooks != nil {
-		d.Hooks.Money = moneyHook()
+		d.Hooks.Money = moneyHook(d.Hooks)
 	}
 	return &Module{d: d}
 }

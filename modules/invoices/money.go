@@ -12,8 +12,15 @@ import (
 // moneyHook is what this module answers through app.Hooks.Money for the modules that take
 // money (online payments, vouchers): they record payments here, in their own
 // transaction, and read what a client still owes.
-func moneyHook() app.Money {
-	return app.Money{Record: recordMoney, OpenInvoices: openInvoices, OpenInvoice: openInvoice, Currencies: currencies,
+func moneyHook(h *app.Hooks) app.Money {
+	record := func(ctx context.Context, tx *sql.Tx, in app.MoneyIn) (int64, error) {
+		id, err := recordMoney(ctx, tx, in)
+		if err != nil {
+			return id, err
+		}
+		return id, announcePayment(ctx, tx, h, id, Payment{ClientID: in.ClientID, Amount: in.Amount, Currency: in.Currency, PaidOn: in.PaidOn})
+	}
+	return app.Money{Record: record, OpenInvoices: openInvoices, OpenInvoice: openInvoice, Currencies: currencies,
 		InvoiceClient: invoiceClient, Since: paymentsSince}
 }
 

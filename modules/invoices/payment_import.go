@@ -32,7 +32,7 @@ type paymentLine struct {
 // payment may name the invoice it paid by invoice_external_id or invoice_number; that
 // invoice must be the same client's. Importing a payment does not mark the invoice
 // paid: the billing system says so in the invoice import (paid_on).
-func ImportPayments(ctx context.Context, d *db.DB, r io.Reader, now time.Time) (ImportResult, []LineError, error) {
+func ImportPayments(ctx context.Context, d *db.DB, h *app.Hooks, r io.Reader, now time.Time) (ImportResult, []LineError, error) {
 	var res ImportResult
 	var rows []Payment
 	var lines []int
@@ -81,8 +81,12 @@ func ImportPayments(ctx context.Context, d *db.DB, r io.Reader, now time.Time) (
 			if err := countNew(ctx, tx, "payments", p.ExternalID, &res); err != nil {
 				return err
 			}
-			if _, err := SavePayment(ctx, tx, p); err != nil {
+			id, err := SavePayment(ctx, tx, p)
+			if err != nil {
 				return fmt.Errorf("line %d: %w", lines[i], err)
+			}
+			if err := announcePayment(ctx, tx, h, id, p); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -96,7 +100,7 @@ func runPaymentImport(ctx context.Context, d app.Deps, cio app.IO, args []string
 		return err
 	}
 	res, err := runImport(cio, file, func(r io.Reader) (ImportResult, []LineError, error) {
-		return ImportPayments(ctx, d.DB, r, d.Now())
+		return ImportPayments(ctx, d.DB, d.Hooks, r, d.Now())
 	})
 	if err != nil {
 		return err

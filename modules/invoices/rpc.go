@@ -188,6 +188,9 @@ func (m *Module) methods() []*rpc.Method {
 				if err != nil {
 					return rpc.Saved{}, err
 				}
+				if err := announceInvoice(c.Ctx, c.Tx, m.d.Hooks, id); err != nil {
+					return rpc.Saved{}, err
+				}
 				c.Audit(clientID, "invoice external_id=%s number=%s created=%t", p.ExternalID, p.Number, created)
 				return rpc.Saved{ID: id, Created: created}, nil
 			}),
@@ -225,10 +228,14 @@ func (m *Module) methods() []*rpc.Method {
 				if err != nil && !errors.Is(err, sql.ErrNoRows) {
 					return rpc.Saved{}, err
 				}
-				id, err := SavePayment(c.Ctx, c.Tx, Payment{ClientID: clientID, ExternalID: p.ExternalID, PaidOn: rpc.ParseDay(p.PaidOn),
-					Amount: p.Amount, Currency: p.Currency, Method: p.Method, InvoiceID: invoiceID, Note: p.Note, CreatedAt: c.Now})
+				pay := Payment{ClientID: clientID, ExternalID: p.ExternalID, PaidOn: rpc.ParseDay(p.PaidOn),
+					Amount: p.Amount, Currency: p.Currency, Method: p.Method, InvoiceID: invoiceID, Note: p.Note, CreatedAt: c.Now}
+				id, err := SavePayment(c.Ctx, c.Tx, pay)
 				if err != nil {
 					return rpc.Saved{}, rpc.Invalid("", err.Error())
+				}
+				if err := announcePayment(c.Ctx, c.Tx, m.d.Hooks, id, pay); err != nil {
+					return rpc.Saved{}, err
 				}
 				c.Audit(clientID, "payment external_id=%s amount=%d %s", p.ExternalID, p.Amount, p.Currency)
 				return rpc.Saved{ID: id, Created: existing == 0}, nil

@@ -55,9 +55,9 @@ func (m *Module) importStaffFile(c *fiber.Ctx) error {
 	var err error
 	r := io.LimitReader(f, MaxImportSize)
 	if kind == "invoices" {
-		res, lerrs, err = ImportInvoices(ctx, m.d.DB, m.d.DataDir, r, "", now)
+		res, lerrs, err = ImportInvoices(ctx, m.d.DB, m.d.Hooks, m.d.DataDir, r, "", now)
 	} else {
-		res, lerrs, err = ImportPayments(ctx, m.d.DB, r, now)
+		res, lerrs, err = ImportPayments(ctx, m.d.DB, m.d.Hooks, r, now)
 	}
 	rep := &console.ImportReport{File: name, Counts: []console.ImportCount{
 		{Key: "invoices.staff.import_new", N: res.New}, {Key: "invoices.staff.import_updated", N: res.Updated}}}

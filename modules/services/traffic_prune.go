@@ -24,7 +24,9 @@ func PruneTraffic(ctx context.Context, d app.Deps) (int64, error) {
 }
 
 // pruneWorker prunes shortly after start and then daily, until ctx is done.
+// It also starts the FUP scan for notifications (fupWorker).
 func (m *Module) pruneWorker(ctx context.Context) {
+	go m.fupWorker(ctx)
 	wait := pruneFirst
 	for {
 		select {

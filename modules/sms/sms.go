@@ -42,6 +42,7 @@ func New(d app.Deps) app.Module {
 	m := &Module{d: d, worker: NewWorker(d)}
 	if d.Hooks != nil {
 		d.Hooks.Warnings = append(d.Hooks.Warnings, m.warnings)
+		d.Hooks.SMS = m.queueNotice
 	}
 	return m
 }
