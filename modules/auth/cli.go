@@ -31,7 +31,7 @@ func commands() []app.Command {
 			Help: "show a client's second factors, or remove them all with --reset (audited, mailed to the client)", Run: runClientFactor},
 		{Name: "totp-code", Usage: "[KEY]",
 			Help: "print the current 6-digit code of an authenticator-app key (default: the demo accounts' key), to try the login step without a phone",
-			Run: runTOTPCode},
+			Run:  runTOTPCode},
 		{Name: "mail-template", Usage: "list [PURPOSE] | set PURPOSE [--group ID] [--lang L] --subject S (body from stdin) | delete ID",
 			Help: "list, store or delete e-mail templates (e.g. password_link with $CI_PASSWORD_LINK$)", Run: runMailTemplate},
 	}
