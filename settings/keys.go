@@ -131,6 +131,10 @@ var (
 		Label: "Mail clients about a login from a new device",
 		Help: "On: a client who logs in from a browser and system (e.g. \"Firefox / Windows\") not seen on their account before gets an e-mail " +
 			"with the device, address and time. The first login ever recorded for an account is not announced."})
+	StaffLoginNotify = boolean(Def{Key: "ci_staff_login_notify_new_device", Default: "0", Section: SecSecurity,
+		Label: "Mail staff about a console login from a new device",
+		Help: "On: a staff member who logs in to the console from a browser and system not seen on their account before gets an e-mail " +
+			"(to the staff account's address) with the device, address and time. The first console login ever recorded for an account is not announced."})
 )
 
 // Mail: the SMTP connection of the outbox worker.
