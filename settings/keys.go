@@ -62,8 +62,8 @@ var (
 		Label: "Show the Files tab", Help: "Files the provider publishes (Other -> Files), optionally per invoice group. (The reference names this setting 'documents'.)"})
 	DisplayDocumentsTab = boolean(Def{Key: "ci_display_contracts_tab", Default: "1", Section: SecGeneral, Gates: "documents",
 		Label: "Show the Documents tab", Help: "The client's contracts and documents marked 'display in portal'."})
-	DisplayGDPRTab = boolean(Def{Key: "ci_display_gdpr_tab", Default: "1", Section: SecGeneral, Gates: "gdpr",
-		Label: "Show the GDPR tab", Help: "Consent documents the client can give, edit and withdraw."})
+	DisplayGDPRTab = boolean(Def{Key: "ci_display_gdpr_tab", Default: "1", Section: SecGeneral,
+		Label: "Show the GDPR tab", Help: "Consent documents the client can give, edit and withdraw. Off hides them; the client's own data (export, erasure and restriction requests) stays in the menu as My data, because those are rights, not consents."})
 	SMSEnable = boolean(Def{Key: "ci_sms_enable", Default: "0", Section: SecSMS, Gates: "sms",
 		Label: "Clients may send SMS", Help: "Shows the Send SMS tab when sms_notify names a configured transport."})
 	SMSPerMonth = integer(Def{Key: "ci_sms_per_month", Default: "0", Min: 0, Max: 100000, Section: SecSMS,
