@@ -17,7 +17,7 @@ func TestOwnDataWithoutTab(t *testing.T) {
 	env.Set("ci_display_gdpr_tab", "0")
 	b := env.Browser().LoginAs(f.a)
 	b.Get("/gdpr").Expect(t, http.StatusNotFound)
-	b.Get("/gdpr/" + itoa(f.mk.ID)).Expect(t, http.StatusNotFound)
+	b.Get("/gdpr/"+itoa(f.mk.ID)).Expect(t, http.StatusNotFound)
 	b.Post("/gdpr/"+itoa(f.mk.ID), url.Values{"purpose": {f.mk.purposeID("SMS")}}).Expect(t, http.StatusNotFound)
 	page := b.Get("/gdpr/export").Expect(t, 200, "Your data in the client portal", `href="/gdpr/export"`, "My data", "Erase my personal data")
 	page.Lacks(t, `href="/gdpr"`)
