@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
@@ -73,7 +74,7 @@ func (m *Module) Info() app.Info {
 		Export:     exportClient,
 		Worker:     m.exportWorker,
 
-		MailDefaults: registerMailDefaults,
+		MailDefaults: func(t *mail.Templates) { registerMailDefaults(t); registerRequestMail(t) },
 	}.Embed(files)
 }
 

@@ -10,6 +10,9 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
 )
 
 // Privacy request kinds (GDPR art. 17 erasure, art. 18 restriction) and states.
@@ -148,7 +151,67 @@ func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip
 			state, core.Now(d.Now()), actor, id); err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: actor, Action: "privacy.request." + state, ClientID: clientID,
-			Detail: "request " + old + " -> " + state, IP: ip})
+		if err := core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: actor, Action: "privacy.request." + state, ClientID: clientID,
+			Detail: "request " + old + " -> " + state, IP: ip}); err != nil {
+			return err
+		}
+		return mailRequestState(ctx, tx, d, id, clientID)
 	})
+}
+
+// PurposeRequestState is the mail a client gets when staff (or the API) move their
+// erasure or restriction request to another state.
+const PurposeRequestState = "gdpr_request_state"
+
+// registerRequestMail registers the state-change mail: the request's kind, its new
+// state (both in the client's language) and the own-data page, where the client sees
+// every request.
+func registerRequestMail(t *mail.Templates) {
+	t.RegisterDefault(PurposeRequestState, "en", "Your privacy request: $STATE$",
+		"Hello $CLIENT_NAME$,\n\nyour request \"$KIND$\" (client number $CLIENT_NUMBER$, filed on $FILED$) is now: $STATE$.\n\n"+
+			"You can see all your requests in the client portal under My data:\n$CI_OWN_DATA_LINK$\n")
+	t.RegisterDefault(PurposeRequestState, "cs", "Vaše žádost o ochranu osobních údajů: $STATE$",
+		"Dobrý den, $CLIENT_NAME$,\n\nvaše žádost „$KIND$“ (číslo klienta $CLIENT_NUMBER$, podaná $FILED$) má nyní stav: $STATE$.\n\n"+
+			"Všechny své žádosti vidíte v zákaznickém portálu v části Moje údaje:\n$CI_OWN_DATA_LINK$\n")
+}
+
+// mailRequestState queues the state-change mail of request id in tx, in the client's
+// language. Without a sender or an address nothing is queued (the client still sees
+// the state on the own-data page).
+func mailRequestState(ctx context.Context, tx *sql.Tx, d app.Deps, id, clientID int64) error {
+	c, err := core.ClientByID(ctx, tx, clientID)
+	if err != nil {
+		return err
+	}
+	to := mail.Recipients(c.Email)
+	if len(to) == 0 || settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
+		return nil
+	}
+	var kind, state, filed string
+	if err := tx.QueryRowContext(ctx, `SELECT kind, state, created_at FROM gdpr_requests WHERE id = ?`, id).Scan(&kind, &state, &filed); err != nil {
+		return err
+	}
+	lang := c.Language
+	if !web.Supported(lang) {
+		lang = settings.DefaultLanguage.Get(d.Settings)
+	}
+	tpl, err := d.Mail.Resolve(ctx, PurposeRequestState, c.InvoiceGroupID, lang)
+	if err != nil {
+		return err
+	}
+	link := ""
+	if base := settings.PortalURL.Get(d.Settings); base != "" {
+		link = strings.TrimRight(base, "/") + "/gdpr" + pathExport
+	}
+	t := func(key string) string { return d.Web.Catalog.T(lang, key) }
+	subject, body := mail.Render(tpl, map[string]string{"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number,
+		"KIND": t("gdpr.request.kind_" + kind), "STATE": t("gdpr.request.state_" + state),
+		"FILED": core.ParseTime(filed).UTC().Format("2006-01-02"), "CI_OWN_DATA_LINK": link})
+	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeRequestState,
+		ClientID: c.ID, At: d.Now()})
+	if errors.Is(err, mail.ErrInvalidAddress) {
+		d.Log.Warn("gdpr.mailRequestState: client e-mail invalid", "client_id", c.ID)
+		return nil
+	}
+	return err
 }
