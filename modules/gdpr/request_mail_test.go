@@ -50,7 +50,10 @@ func TestRequestStateMailed(t *testing.T) {
 	}
 	// The same state again: no mail. Czech client, refused: a Czech mail.
 	s.Post("/admin/gdpr/requests/1", url.Values{"state": {ReqInProgress}}).Expect(t, http.StatusSeeOther)
-	env.Tx(func(tx *sql.Tx) error { _, err := tx.Exec(`UPDATE clients SET language = 'cs' WHERE id = ?`, a); return err })
+	env.Tx(func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE clients SET language = 'cs' WHERE id = ?`, a)
+		return err
+	})
 	s.Post("/admin/gdpr/requests/1", url.Values{"state": {ReqRefused}}).Expect(t, http.StatusSeeOther)
 	msgs = deliverAll(t, env, srv)
 	if len(msgs) != 2 {
