@@ -70,6 +70,16 @@ const (
 	FactorsRead  Action = "factors.read"
 	FactorsWrite Action = "factors.write"
 	StaffWrite   Action = "staff.write" // staff accounts: add, edit, deactivate, password, unlock
+
+	// PrivacyRead and PrivacyWrite: clients' erasure and restriction requests (list;
+	// change state). The machine account has both: the billing system holds the master
+	// data, so it is where an erasure is carried out and marked done.
+	PrivacyRead  Action = "privacy.read"
+	PrivacyWrite Action = "privacy.write"
+	// ClientsExport: a client's complete own-data export (profile, services, invoices,
+	// tickets, SMS, consents, login history) through the API, audited. Staff roles
+	// only: the machine account syncs data, it has no business pulling whole dossiers.
+	ClientsExport Action = "clients.export"
 )
 
 const (
@@ -132,6 +142,10 @@ var table = map[Action][]string{
 	FactorsRead:  {a, s, r},
 	FactorsWrite: {a, s},
 	StaffWrite:   {a},
+
+	PrivacyRead:   {a, s, p, r},
+	PrivacyWrite:  {a, p},
+	ClientsExport: {a, s, r},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is

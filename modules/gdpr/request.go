@@ -46,9 +46,10 @@ var (
 // Request is an erasure or restriction request.
 type Request struct {
 	ID           int64
-	ClientID     int64
-	ClientNumber string
-	ClientName   string
+	ClientID         int64
+	ClientExternalID string
+	ClientNumber     string
+	ClientName       string
 	Kind         string
 	Note         string
 	State        string
@@ -57,18 +58,25 @@ type Request struct {
 	HandledBy    string
 }
 
-// RequestFilter selects requests: of one client, or in one state (zero: all).
+// RequestFilter selects requests: of one client, or in one state (zero: all), with
+// ids below Before (0: from the newest), at most Limit (0 or more than 200: 200).
 type RequestFilter struct {
 	ClientID int64
 	State    string
+	Before   int64
+	Limit    int
 }
 
-// ListRequests lists requests, newest first (at most 200).
+// ListRequests lists requests, newest first.
 func ListRequests(ctx context.Context, q core.Querier, f RequestFilter) ([]Request, error) {
-	rows, err := q.QueryContext(ctx, `SELECT r.id, r.client_id, c.number, c.name, r.kind, r.note, r.state, r.created_at, r.updated_at, r.handled_by
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 200
+	}
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.client_id, COALESCE(c.external_id, ''), c.number, c.name, r.kind, r.note, r.state,
+		r.created_at, r.updated_at, r.handled_by
 		FROM gdpr_requests r JOIN clients c ON c.id = r.client_id
-		WHERE (? = 0 OR r.client_id = ?) AND (? = '' OR r.state = ?) ORDER BY r.id DESC LIMIT 200`,
-		f.ClientID, f.ClientID, f.State, f.State)
+		WHERE (? = 0 OR r.client_id = ?) AND (? = '' OR r.state = ?) AND (? = 0 OR r.id < ?) ORDER BY r.id DESC LIMIT ?`,
+		f.ClientID, f.ClientID, f.State, f.State, f.Before, f.Before, f.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +85,7 @@ func ListRequests(ctx context.Context, q core.Querier, f RequestFilter) ([]Reque
 	for rows.Next() {
 		var r Request
 		var created, updated string
-		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientNumber, &r.ClientName, &r.Kind, &r.Note, &r.State,
+		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientExternalID, &r.ClientNumber, &r.ClientName, &r.Kind, &r.Note, &r.State,
 			&created, &updated, &r.HandledBy); err != nil {
 			return nil, err
 		}
@@ -131,13 +139,16 @@ func FileRequest(ctx context.Context, d app.Deps, clientID int64, kind, note, ac
 	return id, err
 }
 
-// SetRequestState moves a request to state and audits it (gdpr.request.<state>)
-// with the staff member who did it.
-func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip string) error {
+// SetRequestState moves a request to state, audits it (privacy.request.<state>) with
+// the staff member (or API account) who did it and mails the client, in one
+// transaction. It reports whether the state changed (the same state again: nothing
+// happens, no mail).
+func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip string) (bool, error) {
 	if !contains(RequestStates, state) {
-		return &core.FieldError{Field: "state", Err: ErrRequestState}
+		return false, &core.FieldError{Field: "state", Err: ErrRequestState}
 	}
-	return d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	changed := false
+	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var clientID int64
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT client_id, state FROM gdpr_requests WHERE id = ?`, id).Scan(&clientID, &old)
@@ -155,8 +166,10 @@ func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip
 			Detail: "request " + old + " -> " + state, IP: ip}); err != nil {
 			return err
 		}
+		changed = true
 		return mailRequestState(ctx, tx, d, id, clientID)
 	})
+	return changed, err
 }
 
 // PurposeRequestState is the mail a client gets when staff (or the API) move their
