@@ -45,17 +45,17 @@ var (
 
 // Request is an erasure or restriction request.
 type Request struct {
-	ID           int64
+	ID               int64
 	ClientID         int64
 	ClientExternalID string
 	ClientNumber     string
 	ClientName       string
-	Kind         string
-	Note         string
-	State        string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	HandledBy    string
+	Kind             string
+	Note             string
+	State            string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	HandledBy        string
 }
 
 // RequestFilter selects requests: of one client, or in one state (zero: all), with
