@@ -172,6 +172,19 @@ type Hooks struct {
 	// ClientServices lists a client's services, terminated ones included (the usage
 	// filters, the dashboard). Set by services.
 	ClientServices func(ctx context.Context, q core.Querier, clientID int64) ([]ServiceBrief, error)
+	// APISessions lists and ends a staff member's API sessions, for their sessions
+	// page. Set by the API shell; nil fields: the API is not mounted.
+	APISessions APISessions
+}
+
+// APISessions are a staff member's sessions of the management API, as web.SessionRow
+// (Ref names one; Device is the caller's User-Agent as web.Device reads it).
+type APISessions struct {
+	// List returns the live API sessions of a staff member, the latest used first.
+	List func(ctx context.Context, staffID int64) ([]web.SessionRow, error)
+	// End ends the staff member's API session ref (every one when ref is "") in tx and
+	// returns how many ended; another staff member's ref ends nothing.
+	End func(ctx context.Context, tx *sql.Tx, staffID int64, ref string) (int64, error)
 }
 
 // Warning is a problem the console's home page shows: a translation key of the
