@@ -77,8 +77,10 @@ const (
 	PrivacyRead  Action = "privacy.read"
 	PrivacyWrite Action = "privacy.write"
 	// ClientsExport: a client's complete own-data export (profile, services, invoices,
-	// tickets, SMS, consents, login history) through the API, audited. Staff roles
-	// only: the machine account syncs data, it has no business pulling whole dossiers.
+	// tickets, SMS, consents, login history) through the API, audited. Administrators
+	// and support only: the machine account syncs data and has no business pulling
+	// whole dossiers, and read-only staff get no action that is not a read (the
+	// console card's export, a download, stays with clients.read).
 	ClientsExport Action = "clients.export"
 )
 
@@ -145,7 +147,7 @@ var table = map[Action][]string{
 
 	PrivacyRead:   {a, s, p, r},
 	PrivacyWrite:  {a, p},
-	ClientsExport: {a, s, r},
+	ClientsExport: {a, s},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is

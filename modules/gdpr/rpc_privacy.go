@@ -111,7 +111,7 @@ func (m *Module) privacyMethods() []*rpc.Method {
 	export := rpc.OwnTx(rpc.Def("clients.export", perm.ClientsExport, "Returns everything the portal holds about a client "+
 		"(the client's own-data export: profile, services, invoices and payments, tickets, SMS, consents and their history, "+
 		"login history) as JSON, for answering a subject access request. An export over ci_gdpr_export_sync_rows rows is "+
-		"built in the background instead and mailed to the client. Audited; staff roles only.",
+		"built in the background instead and mailed to the client. Audited; administrators and support only.",
 		rpc.ClientRef{ExternalID: "CRM-000123"},
 		ClientExportOut{ClientID: 42, Export: &jsonExport{GeneratedAt: "2026-11-20T09:30:00Z", ClientNumber: "1001",
 			Sections: []jsonSection{{Module: "gdpr", Name: "profile", Rows: []map[string]string{{"number": "1001", "name": "Jana Nováková"}}}}}},
