@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -19,24 +18,7 @@ import (
 // passkey; every page passes axe and the 390 px check.
 func TestAuth2FA(t *testing.T) {
 	s := start(t)
-	// WebAuthn needs a domain as relying-party id (an IP address is refused), and
-	// localhost is a secure context without TLS: the portal's address becomes
-	// localhost, which ci_url (the RP id's source) names too.
-	s.base = strings.Replace(s.base, "127.0.0.1", "localhost", 1)
-	s.cli("settings", "set", "ci_url", s.base+"/")
-
-	ctx, cancel := context.WithTimeout(s.browser, 20*time.Second)
-	defer cancel()
-	if _, err := chromedp.Call(ctx, webauthn.Enable, webauthn.EnableParams{}); err != nil {
-		t.Fatalf("WebAuthn domain: %v", err)
-	}
-	auth, err := chromedp.Call(ctx, webauthn.AddVirtualAuthenticator, webauthn.AddVirtualAuthenticatorParams{
-		Options: &webauthn.VirtualAuthenticatorOptions{Protocol: webauthn.AuthenticatorProtocolCtap2, Ctap2version: webauthn.Ctap2versionCtap21,
-			Transport: webauthn.AuthenticatorTransportInternal, HasResidentKey: true, HasUserVerification: true,
-			IsUserVerified: true, AutomaticPresenceSimulation: true}})
-	if err != nil {
-		t.Fatalf("virtual authenticator: %v", err)
-	}
+	auth := passkeySuite(s)
 
 	t.Run("authenticator app", func(t *testing.T) {
 		s.t = t
@@ -66,7 +48,7 @@ func TestAuth2FA(t *testing.T) {
 		s.check("add a passkey")
 		s.submit("#passkey-go")
 		s.expectText("The passkey was added.", "Laptop")
-		creds, err := chromedp.Call(s.browser, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: auth.AuthenticatorID})
+		creds, err := chromedp.Call(s.browser, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: auth})
 		if err != nil || len(creds.Credentials) != 1 || !creds.Credentials[0].IsResidentCredential {
 			t.Fatalf("virtual authenticator holds %v (%v)", creds, err)
 		}
@@ -104,10 +86,10 @@ func TestAuth2FA(t *testing.T) {
 		s.logout()
 		bogus := true
 		if _, err := chromedp.Call(s.browser, webauthn.SetResponseOverrideBits, webauthn.SetResponseOverrideBitsParams{
-			AuthenticatorID: auth.AuthenticatorID, IsBogusSignature: &bogus}); err != nil {
+			AuthenticatorID: auth, IsBogusSignature: &bogus}); err != nil {
 			t.Fatal(err)
 		}
-		defer chromedp.Call(s.browser, webauthn.SetResponseOverrideBits, webauthn.SetResponseOverrideBitsParams{AuthenticatorID: auth.AuthenticatorID})
+		defer chromedp.Call(s.browser, webauthn.SetResponseOverrideBits, webauthn.SetResponseOverrideBitsParams{AuthenticatorID: auth})
 		s.open("login", "/login")
 		s.submit("#passkey-login")
 		s.submit("#passkey-go")

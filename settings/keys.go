@@ -62,8 +62,8 @@ var (
 		Label: "Show the Files tab", Help: "Files the provider publishes (Other -> Files), optionally per invoice group. (The reference names this setting 'documents'.)"})
 	DisplayDocumentsTab = boolean(Def{Key: "ci_display_contracts_tab", Default: "1", Section: SecGeneral, Gates: "documents",
 		Label: "Show the Documents tab", Help: "The client's contracts and documents marked 'display in portal'."})
-	DisplayGDPRTab = boolean(Def{Key: "ci_display_gdpr_tab", Default: "1", Section: SecGeneral, Gates: "gdpr",
-		Label: "Show the GDPR tab", Help: "Consent documents the client can give, edit and withdraw."})
+	DisplayGDPRTab = boolean(Def{Key: "ci_display_gdpr_tab", Default: "1", Section: SecGeneral,
+		Label: "Show the GDPR tab", Help: "Consent documents the client can give, edit and withdraw. Off hides them; the client's own data (export, erasure and restriction requests) stays in the menu as My data, because those are rights, not consents."})
 	SMSEnable = boolean(Def{Key: "ci_sms_enable", Default: "0", Section: SecSMS, Gates: "sms",
 		Label: "Clients may send SMS", Help: "Shows the Send SMS tab when sms_notify names a configured transport."})
 	SMSPerMonth = integer(Def{Key: "ci_sms_per_month", Default: "0", Min: 0, Max: 100000, Section: SecSMS,
@@ -141,6 +141,10 @@ var (
 		Label: "Mail clients about a login from a new device",
 		Help: "On: a client who logs in from a browser and system (e.g. \"Firefox / Windows\") not seen on their account before gets an e-mail " +
 			"with the device, address and time. The first login ever recorded for an account is not announced."})
+	StaffLoginNotify = boolean(Def{Key: "ci_staff_login_notify_new_device", Default: "0", Section: SecSecurity,
+		Label: "Mail staff about a console login from a new device",
+		Help: "On: a staff member who logs in to the console from a browser and system not seen on their account before gets an e-mail " +
+			"(to the staff account's address) with the device, address and time. The first console login ever recorded for an account is not announced."})
 )
 
 // Mail: the SMTP connection of the outbox worker.

@@ -168,7 +168,11 @@ func (a *App) menu(c *fiber.Ctx) []web.MenuItem {
 		if (info.Gate != nil && !info.Gate(c)) || (info.MenuWhen != nil && !info.MenuWhen(c)) {
 			continue
 		}
-		out = append(out, info.Menu...)
+		for _, it := range info.Menu {
+			if it.When == nil || it.When(c) {
+				out = append(out, it)
+			}
+		}
 	}
 	if mp, ok := c.Locals("app.menu.extra").([]web.MenuItem); ok {
 		out = append(out, mp...)

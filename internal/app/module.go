@@ -192,6 +192,9 @@ type Hooks struct {
 	// caller's transaction, outside the client's monthly allowance, and returns its id;
 	// core.ErrNotFound when no SMS transport is configured. Set by sms.
 	SMS func(ctx context.Context, tx *sql.Tx, clientID int64, number, text string) (int64, error)
+	// APISessions lists and ends a staff member's API sessions, for their sessions
+	// page. Set by the API shell; nil fields: the API is not mounted.
+	APISessions APISessions
 }
 
 // Event is something a subscriber may be told of (see Hooks.Notify).
@@ -209,6 +212,19 @@ type Event struct {
 	// in its thread); notify queues it when the subscriber wants e-mail of the topic,
 	// instead of its own text.
 	Mail *mail.Message
+	// APISessions lists and ends a staff member's API sessions, for their sessions
+	// page. Set by the API shell; nil fields: the API is not mounted.
+	APISessions APISessions
+}
+
+// APISessions are a staff member's sessions of the management API, as web.SessionRow
+// (Ref names one; Device is the caller's User-Agent as web.Device reads it).
+type APISessions struct {
+	// List returns the live API sessions of a staff member, the latest used first.
+	List func(ctx context.Context, staffID int64) ([]web.SessionRow, error)
+	// End ends the staff member's API session ref (every one when ref is "") in tx and
+	// returns how many ended; another staff member's ref ends nothing.
+	End func(ctx context.Context, tx *sql.Tx, staffID int64, ref string) (int64, error)
 }
 
 // Warning is a problem the console's home page shows: a translation key of the

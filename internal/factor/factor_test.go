@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/settings"
 )
 
 func newDB(t *testing.T) *db.DB {
@@ -21,7 +22,7 @@ func newDB(t *testing.T) *db.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if err := db.Migrate(context.Background(), d, Migrations()); err != nil {
+	if err := db.Migrate(context.Background(), d, settings.Migrations(), Migrations()); err != nil {
 		t.Fatal(err)
 	}
 	return d

@@ -175,10 +175,8 @@ func (f *Flow) Show(c *fiber.Ctx) error {
 	switch {
 	case st.Enrolled():
 		d := stepData{Action: f.Path, Login: f.Login}
-		if st.Passkeys > 0 && PasskeysAvailable(f.Settings) {
-			if err := f.passkeyStep(c, p.Key, &d); err != nil {
-				return err
-			}
+		if err := f.offerPasskey(c, p.Key, st, &d); err != nil {
+			return err
 		}
 		return f.Web.Show(c, tplStep, "factor.step.title", d)
 	case Required(f.Policy(), f.Kind):
@@ -328,6 +326,16 @@ func (f *Flow) attempt(c *fiber.Ctx, enrol bool) error {
 		d := stepData{Action: f.Path, Login: f.Login, Error: "factor.error.code"}
 		if a.Locked() {
 			d.Error, d.Minutes = "factor.error.locked", a.Minutes()
+		} else {
+			// The step again offers every factor the account has: a wrong code (or a
+			// refused passkey) spent the page's ceremony, so a new one is begun.
+			st, err := StatusOf(ctx, f.DB.R, p.Key)
+			if err != nil {
+				return err
+			}
+			if err := f.offerPasskey(c, p.Key, st, &d); err != nil {
+				return err
+			}
 		}
 		pg := f.Web.NewPage(c, "factor.step.title", d)
 		pg.Errors, pg.Status = map[string]string{"code": "factor.error.code"}, fiber.StatusUnprocessableEntity
@@ -412,7 +420,7 @@ func (f *Flow) showManage(c *fiber.Ctx, id int64, st Status, errs, form map[stri
 	d := stepData{Manage: f.Manage, Status: st, Offered: Offered(pol), Require: Required(pol, f.Kind), Kind: f.Kind,
 		PasskeyOK: PasskeysAvailable(f.Settings)}
 	var err error
-	if d.Passkeys, err = PasskeysOf(c.UserContext(), f.DB.R, Key{f.Kind, id}); err != nil {
+	if d.Passkeys, err = PasskeysOf(c.UserContext(), f.DB.R, Key{f.Kind, id}, RPID(f.Settings)); err != nil {
 		return err
 	}
 	if errs != nil {

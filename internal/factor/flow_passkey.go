@@ -36,14 +36,22 @@ func (f *Flow) ServeScript(c *fiber.Ctx) error {
 	return c.Send(passkeyJS)
 }
 
-// passkeyStep adds a passkey ceremony for k's second factor to the step page.
-func (f *Flow) passkeyStep(c *fiber.Ctx, k Key, d *stepData) error {
+// offerPasskey adds a passkey ceremony for k's second factor to the step page when
+// k has a passkey for the host of ci_url now (one registered for another host cannot
+// answer here, so none of those is offered).
+func (f *Flow) offerPasskey(c *fiber.Ctx, k Key, st Status, d *stepData) error {
+	if st.Passkeys == 0 || !PasskeysAvailable(f.Settings) {
+		return nil
+	}
 	ctx := c.UserContext()
 	var cer Ceremony
 	err := f.DB.Tx(ctx, func(tx *sql.Tx) (err error) {
 		cer, err = BeginAssertion(ctx, tx, f.Settings, k, f.Now())
 		return err
 	})
+	if errors.Is(err, ErrPasskey) {
+		return nil // every passkey of k is registered for another host
+	}
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,10 @@ type Passkey struct {
 	Name      string
 	CreatedAt time.Time
 	LastUsed  time.Time
+	// RPID is the host it was registered for; Elsewhere is set by PasskeysOf when that
+	// is not the host of ci_url now: the passkey cannot log in here any more.
+	RPID      string
+	Elsewhere bool
 }
 
 // relyingParty is the WebAuthn configuration from ci_url: the relying-party id is
@@ -70,6 +74,51 @@ func PasskeysAvailable(st *settings.Store) bool {
 	return err == nil
 }
 
+// RPID is the relying-party id passkeys are registered for and verified against now
+// (the host of ci_url, lower case); "" when passkeys are not available.
+func RPID(st *settings.Store) string {
+	rp, err := relyingParty(st)
+	if err != nil {
+		return ""
+	}
+	return rpID(rp)
+}
+
+func rpID(rp *webauthn.WebAuthn) string { return strings.ToLower(rp.Config.RPID) }
+
+// HostCount is a number of passkeys registered for one relying-party id.
+type HostCount struct {
+	Host  string
+	Count int
+}
+
+// PasskeyHosts counts the passkeys of both audiences by the host they were registered
+// for: current lists those for RPID(st) (they stop working when ci_url's host
+// changes), elsewhere those for another host (orphaned by an earlier change).
+func PasskeyHosts(ctx context.Context, q Querier, st *settings.Store) (current, elsewhere []HostCount, err error) {
+	here := RPID(st)
+	rows, err := q.QueryContext(ctx, `SELECT rp_id, COUNT(*) FROM factor_passkeys GROUP BY rp_id ORDER BY rp_id`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h HostCount
+		if err := rows.Scan(&h.Host, &h.Count); err != nil {
+			return nil, nil, err
+		}
+		if h.Host == "" || h.Host == here {
+			current = append(current, HostCount{Host: here, Count: h.Count})
+		} else {
+			elsewhere = append(elsewhere, h)
+		}
+	}
+	if len(current) == 2 { // legacy rows without a host count as the current host's
+		current = []HostCount{{Host: here, Count: current[0].Count + current[1].Count}}
+	}
+	return current, elsewhere, rows.Err()
+}
+
 // user is an account as the library sees it. Its handle is "kind:id": stable, no
 // personal data, and it tells the audience of a discoverable login.
 type user struct {
@@ -91,8 +140,10 @@ func keyOfHandle(h []byte) (Key, bool) {
 	return Key{kind, n}, ok && err == nil && n > 0 && (kind == KindClient || kind == KindStaff)
 }
 
-func loadUser(ctx context.Context, q Querier, k Key, name string) (*user, error) {
-	rows, err := q.QueryContext(ctx, `SELECT credential FROM factor_passkeys WHERE kind = ? AND account_id = ? ORDER BY id`, k.Kind, k.ID)
+// loadUser reads k's passkeys registered for rpid (the others cannot verify here).
+func loadUser(ctx context.Context, q Querier, k Key, name, rpid string) (*user, error) {
+	rows, err := q.QueryContext(ctx, `SELECT credential FROM factor_passkeys WHERE kind = ? AND account_id = ? AND rp_id IN (?, '') ORDER BY id`,
+		k.Kind, k.ID, rpid)
 	if err != nil {
 		return nil, err
 	}
@@ -112,9 +163,10 @@ func loadUser(ctx context.Context, q Querier, k Key, name string) (*user, error)
 	return u, rows.Err()
 }
 
-// PasskeysOf lists k's passkeys.
-func PasskeysOf(ctx context.Context, q Querier, k Key) ([]Passkey, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, name, created_at, COALESCE(last_used_at, '') FROM factor_passkeys
+// PasskeysOf lists k's passkeys, each marked Elsewhere when it was registered for
+// another host than rpid (RPID of the settings now).
+func PasskeysOf(ctx context.Context, q Querier, k Key, rpid string) ([]Passkey, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name, created_at, COALESCE(last_used_at, ''), rp_id FROM factor_passkeys
 		WHERE kind = ? AND account_id = ? ORDER BY id`, k.Kind, k.ID)
 	if err != nil {
 		return nil, err
@@ -124,9 +176,10 @@ func PasskeysOf(ctx context.Context, q Querier, k Key) ([]Passkey, error) {
 	for rows.Next() {
 		var p Passkey
 		var created, used string
-		if err := rows.Scan(&p.ID, &p.Name, &created, &used); err != nil {
+		if err := rows.Scan(&p.ID, &p.Name, &created, &used, &p.RPID); err != nil {
 			return nil, err
 		}
+		p.Elsewhere = p.RPID != "" && p.RPID != rpid
 		p.CreatedAt, p.LastUsed = core.ParseTime(created), core.ParseTime(used)
 		out = append(out, p)
 	}
@@ -183,7 +236,7 @@ func BeginRegistration(ctx context.Context, tx *sql.Tx, st *settings.Store, k Ke
 	if err != nil {
 		return Ceremony{}, err
 	}
-	u, err := loadUser(ctx, tx, k, label)
+	u, err := loadUser(ctx, tx, k, label, rpID(rp))
 	if err != nil {
 		return Ceremony{}, err
 	}
@@ -224,7 +277,7 @@ func FinishRegistration(ctx context.Context, tx *sql.Tx, st *settings.Store, k K
 	if err != nil {
 		return ErrPasskey
 	}
-	u, err := loadUser(ctx, tx, k, name)
+	u, err := loadUser(ctx, tx, k, name, rpID(rp))
 	if err != nil {
 		return err
 	}
@@ -239,8 +292,8 @@ func FinishRegistration(ctx context.Context, tx *sql.Tx, st *settings.Store, k K
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO factor_passkeys (kind, account_id, credential_id, name, credential, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (credential_id) DO NOTHING`, k.Kind, k.ID, cred.ID, name, string(raw), core.Now(now))
+	res, err := tx.ExecContext(ctx, `INSERT INTO factor_passkeys (kind, account_id, credential_id, name, credential, created_at, rp_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (credential_id) DO NOTHING`, k.Kind, k.ID, cred.ID, name, string(raw), core.Now(now), rpID(rp))
 	if err != nil {
 		return err
 	}
@@ -265,7 +318,7 @@ func BeginAssertion(ctx context.Context, tx *sql.Tx, st *settings.Store, k Key, 
 		}
 		return ceremony(ctx, tx, k, purposeLogin, assertion, sd, now)
 	}
-	u, err := loadUser(ctx, tx, k, "")
+	u, err := loadUser(ctx, tx, k, "", rpID(rp))
 	if err != nil {
 		return Ceremony{}, err
 	}
@@ -310,13 +363,13 @@ func FinishAssertion(ctx context.Context, tx *sql.Tx, st *settings.Store, k Key,
 			if !ok || owner.Kind != k.Kind {
 				return nil, ErrPasskey
 			}
-			return loadUser(ctx, tx, owner, "")
+			return loadUser(ctx, tx, owner, "", rpID(rp))
 		}, sd, parsed)
 		if err == nil {
 			u = who.(*user)
 		}
 	} else {
-		if u, err = loadUser(ctx, tx, k, ""); err == nil {
+		if u, err = loadUser(ctx, tx, k, "", rpID(rp)); err == nil {
 			cred, err = rp.ValidateLogin(u, sd, parsed)
 		}
 	}

@@ -79,6 +79,18 @@ const (
 	// select). Administrators only: a style sheet is code every subscriber runs.
 	AppearanceRead  Action = "appearance.read"
 	AppearanceWrite Action = "appearance.write"
+
+	// PrivacyRead and PrivacyWrite: clients' erasure and restriction requests (list;
+	// change state). The machine account has both: the billing system holds the master
+	// data, so it is where an erasure is carried out and marked done.
+	PrivacyRead  Action = "privacy.read"
+	PrivacyWrite Action = "privacy.write"
+	// ClientsExport: a client's complete own-data export (profile, services, invoices,
+	// tickets, SMS, consents, login history) through the API, audited. Administrators
+	// and support only: the machine account syncs data and has no business pulling
+	// whole dossiers, and read-only staff get no action that is not a read (the
+	// console card's export, a download, stays with clients.read).
+	ClientsExport Action = "clients.export"
 )
 
 const (
@@ -148,6 +160,10 @@ var table = map[Action][]string{
 
 	AppearanceRead:  {a},
 	AppearanceWrite: {a},
+
+	PrivacyRead:   {a, s, p, r},
+	PrivacyWrite:  {a, p},
+	ClientsExport: {a, s},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is

@@ -50,6 +50,11 @@ func TestTable(t *testing.T) {
 		{core.RoleSupport, SettingsRead, false},
 		{core.RoleReadOnly, SettingsRead, true},
 		{core.RoleReadOnly, MessagesWrite, false},
+		{core.RoleAPI, PrivacyRead, true},
+		{core.RoleAPI, PrivacyWrite, true},
+		{core.RoleSupport, PrivacyWrite, false},
+		{core.RoleAPI, ClientsExport, false},
+		{core.RoleReadOnly, ClientsExport, false},
 		{"", ClientsRead, false},
 		{core.RoleAdmin, Action("nothing.read"), false},
 	}

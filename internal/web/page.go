@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
 )
 
@@ -19,6 +20,9 @@ type MenuItem struct {
 	Order  int
 	NewTab bool
 	Active bool
+	// When, if set, shows the entry only while it passes (one entry of a module whose
+	// other pages stay in the menu, e.g. the GDPR tab beside the always-present own data).
+	When func(c *fiber.Ctx) bool
 	// Href and Text are what the layout prints: Path under the base path (a local
 	// path) or as it is (a custom button's full URL), and the label in the page's
 	// language. NewPage fills them, so a menu of ten entries costs the template ten

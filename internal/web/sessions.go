@@ -132,9 +132,9 @@ func (w *Web) StartSession(c *fiber.Ctx, s Session) error {
 		st.session = &s
 		st.client = nil
 	}
-	if s.Kind == KindClient && s.ViewAs == 0 {
+	if (s.Kind == KindClient && s.ViewAs == 0) || s.Kind == KindStaff {
 		dev := Device(ua)
-		isNew, err := w.rememberDevice(c.UserContext(), s.ClientID, dev, now)
+		isNew, err := w.rememberDevice(c.UserContext(), s, dev, now)
 		if err != nil {
 			w.Log.Error("web.StartSession: known devices", "err", err)
 		} else if w.SessionStarted != nil {
@@ -144,17 +144,21 @@ func (w *Web) StartSession(c *fiber.Ctx, s Session) error {
 	return nil
 }
 
-// rememberDevice records that a client logged in from device and reports whether
-// that is news: the client had a known device before, and not this one. Logins
-// without a User-Agent record nothing.
-func (w *Web) rememberDevice(ctx context.Context, clientID int64, device string, now time.Time) (bool, error) {
+// rememberDevice records that the owner of s (a client, or a staff member in the
+// console) logged in from device and reports whether that is news: the owner had a
+// known device before, and not this one. Logins without a User-Agent record nothing.
+func (w *Web) rememberDevice(ctx context.Context, s Session, device string, now time.Time) (bool, error) {
 	if device == "" {
 		return false, nil
 	}
+	table, col, id := "known_devices", "client_id", s.ClientID
+	if s.Kind == KindStaff {
+		table, col, id = "staff_known_devices", "staff_id", s.StaffID
+	}
 	var isNew bool
 	err := w.DB.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE known_devices SET last_seen = ? WHERE client_id = ? AND device = ?`,
-			core.Now(now), clientID, device)
+		res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET last_seen = ? WHERE `+col+` = ? AND device = ?`,
+			core.Now(now), id, device)
 		if err != nil {
 			return err
 		}
@@ -162,12 +166,12 @@ func (w *Web) rememberDevice(ctx context.Context, clientID int64, device string,
 			return nil
 		}
 		var others int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM known_devices WHERE client_id = ?`, clientID).Scan(&others); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE `+col+` = ?`, id).Scan(&others); err != nil {
 			return err
 		}
 		isNew = others > 0
-		_, err = tx.ExecContext(ctx, `INSERT INTO known_devices (client_id, device, first_seen, last_seen) VALUES (?, ?, ?, ?)`,
-			clientID, device, core.Now(now), core.Now(now))
+		_, err = tx.ExecContext(ctx, `INSERT INTO `+table+` (`+col+`, device, first_seen, last_seen) VALUES (?, ?, ?, ?)`,
+			id, device, core.Now(now), core.Now(now))
 		return err
 	})
 	return isNew, err

@@ -37,9 +37,10 @@ type Web struct {
 	// StaffMenu builds the staff console menu.
 	StaffMenu func(c *fiber.Ctx) []MenuItem
 	// SessionStarted, when set, runs after StartSession stored a client's own new
-	// session (a login, a password change; not a staff view): newDevice says the
-	// client had logged in before, but never from this device. The auth module sets
-	// it for the new-device mail. It must not fail the login: it logs its own errors.
+	// session (a login, a password change; not a staff view) or a staff member's
+	// console session (s.Kind): newDevice says the owner had logged in before, but
+	// never from this device. The auth module sets it for the new-device mails. It
+	// must not fail the login: it logs its own errors.
 	SessionStarted func(c *fiber.Ctx, s Session, device string, newDevice bool)
 
 	proxies      []netip.Prefix

@@ -3,10 +3,12 @@ package admin
 import (
 	"context"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/factor"
 	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/perm"
 	"github.com/ispportal/portal/settings"
@@ -45,7 +47,8 @@ func (m *Module) showHome(c *fiber.Ctx) error {
 // deliveryWarnings lists what stops the portal from reaching clients: no SMTP server or
 // sender address, the newest delivery attempt failed, ci_url empty (links in mails
 // cannot be made) or naming another host than the one staff use now (host, from the
-// request), then what the modules report (SMS).
+// request), passkeys registered for another host than ci_url's (they no longer work),
+// then what the modules report (SMS).
 func (m *Module) deliveryWarnings(ctx context.Context, host string) ([]app.Warning, error) {
 	var out []app.Warning
 	st := m.d.Settings
@@ -71,6 +74,13 @@ func (m *Module) deliveryWarnings(ctx context.Context, host string) ([]app.Warni
 		out = append(out, app.Warning{Key: "admin.home.warn_no_url"})
 	case !strings.EqualFold(urlHost, host):
 		out = append(out, app.Warning{Key: "admin.home.warn_url_differs", Arg: ciURL})
+	}
+	_, orphaned, err := factor.PasskeyHosts(ctx, m.d.DB.R, st)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range orphaned {
+		out = append(out, app.Warning{Key: "admin.home.warn_passkeys_orphaned", Arg: h.Host + " (" + strconv.Itoa(h.Count) + ")"})
 	}
 	for _, f := range m.d.Hooks.Warnings {
 		out = append(out, f(ctx)...)

@@ -7,14 +7,21 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/factor"
 	"github.com/ispportal/portal/internal/password"
 )
 
 // demoStaff are the demo console accounts beside the administrator that the app seeds
 // (admin / admin1234); their passwords are in docs/modules/admin.md only.
-var demoStaff = []struct{ login, name, role, pw string }{
-	{"support", "Demo Support", core.RoleSupport, "support1234"},
-	{"readonly", "Demo Read-only", core.RoleReadOnly, "readonly1234"},
+// "twofactor" has the demo second factor (factor.DemoTOTPSecret and its recovery
+// codes), to try the console's login step.
+var demoStaff = []struct {
+	login, name, role, pw string
+	factor                bool
+}{
+	{"support", "Demo Support", core.RoleSupport, "support1234", false},
+	{"readonly", "Demo Read-only", core.RoleReadOnly, "readonly1234", false},
+	{"twofactor", "Demo Two-Factor", core.RoleSupport, "twofactor1234", true},
 }
 
 // demoNote is the staff note on demo client 1001's card.
@@ -48,9 +55,15 @@ func seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
 		if err != nil {
 			return err
 		}
-		if _, err := core.SaveStaff(ctx, tx, core.Staff{Login: s.login, Name: s.name, Email: s.login + "@netwave.example",
-			Role: s.role, PasswordHash: h, Active: true}, core.Now(env.Now)); err != nil {
+		id, err := core.SaveStaff(ctx, tx, core.Staff{Login: s.login, Name: s.name, Email: s.login + "@netwave.example",
+			Role: s.role, PasswordHash: h, Active: true}, core.Now(env.Now))
+		if err != nil {
 			return err
+		}
+		if s.factor {
+			if err := factor.SeedDemo(ctx, tx, factor.Key{Kind: factor.KindStaff, ID: id}, env.Now); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

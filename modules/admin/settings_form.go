@@ -30,6 +30,9 @@ type settingField struct {
 	Inherit          bool // group mode: the group uses the global value
 	Hash             string
 	Error            string // translated inline error
+	// Notes are translated warnings shown next to the field (ci_url: the passkeys
+	// registered for its host, which a change of host makes stop working).
+	Notes []string
 	// Effective is the value in force at this level (secrets: "" and SecretSet), and
 	// Source where it comes from: "default", "global" or "group".
 	Effective, Source string

@@ -6,7 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/factor"
 	"github.com/ispportal/portal/internal/perm"
+	"github.com/ispportal/portal/settings"
 )
 
 // settingsData is the settings page's view model.
@@ -72,6 +74,11 @@ func (m *Module) renderSettings(c *fiber.Ctx, q string, group int64, fields map[
 		if k := settingKey(def.Key, "help"); m.d.Web.Catalog.Has(lang, k) {
 			f.Help = m.d.Web.T(c, k)
 		}
+		if def.Key == settings.PortalURL.Key && group == 0 {
+			if f.Notes, err = m.passkeyNotes(c); err != nil {
+				return err
+			}
+		}
 		i, ok := index[def.Section]
 		if !ok {
 			label := def.Section
@@ -106,4 +113,22 @@ func settingsURL(q string, group int64) string {
 		return prefix + pathSettings
 	}
 	return prefix + pathSettings + "?" + strings.Join(v, "&")
+}
+
+// passkeyNotes warn next to ci_url before it is saved: passkeys are bound to its host
+// (the relying-party id), so a new host makes those registered for the current one
+// stop working, and those registered for an earlier host work no longer.
+func (m *Module) passkeyNotes(c *fiber.Ctx) ([]string, error) {
+	here, elsewhere, err := factor.PasskeyHosts(c.UserContext(), m.d.DB.R, m.d.Settings)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, h := range here {
+		out = append(out, m.d.Web.T(c, "admin.settings.passkeys_here", "Count", h.Count, "Host", h.Host))
+	}
+	for _, h := range elsewhere {
+		out = append(out, m.d.Web.T(c, "admin.settings.passkeys_elsewhere", "Count", h.Count, "Host", h.Host))
+	}
+	return out, nil
 }

@@ -103,13 +103,19 @@ func TestSeedDemoStaff(t *testing.T) {
 	}
 	var n int
 	env.Deps.DB.R.QueryRow(`SELECT COUNT(*) FROM staff`).Scan(&n)
-	if n != 2 {
-		t.Fatalf("%d staff accounts after seeding twice, want 2", n)
+	if n != 3 {
+		t.Fatalf("%d staff accounts after seeding twice, want 3", n)
 	}
 	for login, pw := range map[string]string{"support": "support1234", "readonly": "readonly1234"} {
 		b := env.Browser()
 		b.Get("/admin/login")
 		b.Post("/admin/login", url.Values{"login": {login}, "password": {pw}}).Expect(t, 303)
 		b.Get("/admin").Expect(t, 200)
+	}
+	// The demo account with a second factor: the password leads to the code step.
+	b := env.Browser()
+	b.Get("/admin/login")
+	if r := b.Post("/admin/login", url.Values{"login": {"twofactor"}, "password": {"twofactor1234"}}); r.Header.Get("Location") != "/admin/login/factor" {
+		t.Fatalf("twofactor: %d %q, want the second-factor step", r.StatusCode, r.Header.Get("Location"))
 	}
 }

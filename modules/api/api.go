@@ -90,7 +90,13 @@ type Module struct {
 }
 
 // New returns the module; it does no work until mounted.
-func New(d app.Deps) app.Module { return &Module{d: d} }
+func New(d app.Deps) app.Module {
+	m := &Module{d: d}
+	if d.Hooks != nil {
+		d.Hooks.APISessions = app.APISessions{List: m.listSessions, End: endSessions}
+	}
+	return m
+}
 
 // Info declares the module: an API area at the root, its migrations, its demo account
 // and the `api doc` command.

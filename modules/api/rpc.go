@@ -71,6 +71,7 @@ type batchState struct {
 	staff   *core.Staff
 	session string
 	header  string // X-Session-Id
+	agent   string // User-Agent, stored with a new session
 	ip      string
 	// The request's one login: its credentials, and its session or refusal.
 	auth        *credentials
@@ -100,7 +101,7 @@ func (m *Module) serveRPC(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusRequestEntityTooLarge).JSON(errorOnly(nil,
 			rpc.ErrInvalidRequest("body larger than "+strconv.Itoa(maxBody>>20)+" MB; split it into several requests")))
 	}
-	out, status := m.handle(c.UserContext(), body, &batchState{header: c.Get("X-Session-Id"), ip: ip})
+	out, status := m.handle(c.UserContext(), body, &batchState{header: c.Get("X-Session-Id"), ip: ip, agent: c.Get(fiber.HeaderUserAgent)})
 	if out == nil {
 		// Only notifications: JSON-RPC sends nothing back.
 		return c.SendStatus(fiber.StatusNoContent)

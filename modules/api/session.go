@@ -68,7 +68,7 @@ func (m *Module) authenticate(ctx context.Context, st *batchState, sid string, a
 		sid = st.authSession
 	case auth != nil:
 		st.auth = auth
-		staff, tok, err := m.login(ctx, auth.Login, auth.Password, st.ip)
+		staff, tok, err := m.login(ctx, auth.Login, auth.Password, st.ip, st.agent)
 		if err != nil {
 			st.authErr = err
 			return nil, "", err
@@ -111,7 +111,10 @@ func (m *Module) policy() lockout.Policy {
 // the hashed name for unknown logins), runs argon2id once on every path (against
 // password.Dummy for unknown, inactive and locked accounts), and decides inside one
 // transaction whether the account is locked and counts the failure.
-func (m *Module) login(ctx context.Context, login, pw, ip string) (*core.Staff, string, *rpc.Error) {
+func (m *Module) login(ctx context.Context, login, pw, ip, agent string) (*core.Staff, string, *rpc.Error) {
+	if len(agent) > 300 {
+		agent = agent[:300]
+	}
 	if ok, _ := m.loginLim.Take(ctx, ip); !ok {
 		m.d.Log.Info("api.login: rate limited", "ip", ip)
 		return nil, "", errLoginRate
@@ -175,9 +178,9 @@ func (m *Module) login(ctx context.Context, login, pw, ip string) (*core.Staff, 
 			core.Now(now), core.Now(now)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO api_sessions (token_hash, staff_id, ip, created_at, last_used, expires_at, hard_expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, web.HashToken(tok), staff.ID, ip, core.Now(now), core.Now(now),
-			core.Now(now.Add(idleTTL)), core.Now(now.Add(absoluteTTL))); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO api_sessions (token_hash, staff_id, ip, created_at, last_used, expires_at, hard_expires_at, user_agent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, web.HashToken(tok), staff.ID, ip, core.Now(now), core.Now(now),
+			core.Now(now.Add(idleTTL)), core.Now(now.Add(absoluteTTL)), agent); err != nil {
 			return err
 		}
 		return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "api.login", IP: ip})

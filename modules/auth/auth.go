@@ -168,10 +168,37 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Post(pathSessionEnd, client, m.submitClientSessionEnd)
 }
 
-// seed gives demo client 1001 its demo password, unless it has one already. The demo
-// password is below the policy on purpose (easy to type) and so bypasses it.
+// Demo2FAClientNumber is the demo client with a second factor (username
+// Demo2FAUsername, the demo password, factor.DemoTOTPSecret and its recovery codes),
+// so that the login step can be tried; client 1001 keeps a password alone.
+const (
+	Demo2FAClientNumber = "1005"
+	Demo2FAUsername     = "demo2fa"
+)
+
+// seed gives demo client 1001 its demo password, and client 1005 the same password, the
+// username demo2fa and the demo second factor, unless they have a password already.
+// The demo password is below the policy on purpose (easy to type) and so bypasses it.
 func seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
-	id, ok := env.ClientIDs[app.DemoClientNumber]
+	if err := seedPassword(ctx, tx, env, app.DemoClientNumber); err != nil {
+		return err
+	}
+	id, ok := env.ClientIDs[Demo2FAClientNumber]
+	if !ok {
+		return nil
+	}
+	if err := seedPassword(ctx, tx, env, Demo2FAClientNumber); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE clients SET username = ? WHERE id = ? AND COALESCE(username, '') = ''
+		AND NOT EXISTS (SELECT 1 FROM clients WHERE username = ?)`, Demo2FAUsername, id, Demo2FAUsername); err != nil {
+		return err
+	}
+	return factor.SeedDemo(ctx, tx, factor.Key{Kind: factor.KindClient, ID: id}, env.Now)
+}
+
+func seedPassword(ctx context.Context, tx *sql.Tx, env app.SeedEnv, number string) error {
+	id, ok := env.ClientIDs[number]
 	if !ok {
 		return nil
 	}

@@ -209,7 +209,7 @@ func TestPasskeys(t *testing.T) {
 	}
 
 	// Removal: another client cannot remove it; the owner can.
-	list, _ := factor.PasskeysOf(t.Context(), env.Deps.DB.R, factor.Key{Kind: factor.KindClient, ID: id})
+	list, _ := factor.PasskeysOf(t.Context(), env.Deps.DB.R, factor.Key{Kind: factor.KindClient, ID: id}, "portal.isp.example")
 	if len(list) != 1 {
 		t.Fatalf("%d passkeys", len(list))
 	}

@@ -17,6 +17,10 @@ import (
 type sessionsData struct {
 	Rows   []web.SessionRow
 	Action string // where the end forms post
+	// API are a staff member's sessions of the management API (APIShown: the API is
+	// mounted and this is the console's page).
+	API      []web.SessionRow
+	APIShown bool
 }
 
 // owner is whose sessions a request lists and ends: a client's (portal) or a staff
@@ -71,7 +75,14 @@ func (m *Module) showSessions(c *fiber.Ctx, o owner, ok bool) error {
 	if err != nil {
 		return err
 	}
-	return m.d.Web.Show(c, tplSessions, "auth.sessions.title", sessionsData{Rows: rows, Action: o.action})
+	d := sessionsData{Rows: rows, Action: o.action}
+	if api := m.d.Hooks.APISessions; o.kind == web.KindStaff && api.List != nil {
+		d.APIShown = true
+		if d.API, err = api.List(c.UserContext(), o.id); err != nil {
+			return err
+		}
+	}
+	return m.d.Web.Show(c, tplSessions, "auth.sessions.title", d)
 }
 
 // submitClientSessionEnd handles POST /account/sessions/end.
@@ -99,7 +110,14 @@ func (m *Module) submitSessionEnd(c *fiber.Ctx, o owner, ok bool) error {
 	} else if ref == "" {
 		return core.ErrNotFound
 	}
-	n, err := endSessions(c.UserContext(), m.d, o, ref, m.d.Web.ClientIP(c))
+	end := endSessions
+	if c.FormValue("kind") == "api" {
+		if o.kind != web.KindStaff || m.d.Hooks.APISessions.End == nil {
+			return core.ErrNotFound
+		}
+		end = endAPISessions
+	}
+	n, err := end(c.UserContext(), m.d, o, ref, m.d.Web.ClientIP(c))
 	if err != nil {
 		return err
 	}
@@ -107,11 +125,32 @@ func (m *Module) submitSessionEnd(c *fiber.Ctx, o owner, ok bool) error {
 		return core.ErrNotFound
 	}
 	key := "auth.sessions.ended"
-	if ref == "" {
+	switch {
+	case ref == "" && c.FormValue("kind") == "api":
+		key = "auth.sessions.api_ended_all"
+	case ref == "":
 		key = "auth.sessions.ended_all"
 	}
 	m.d.Web.AddFlash(c, "ok", key)
 	return m.d.Web.Redirect(c, o.action)
+}
+
+// endAPISessions ends a staff member's API session ref (every one when ref is "")
+// through the API shell's hook and audits it (staff.api_session.end, .end_all) with
+// the number ended, in one transaction.
+func endAPISessions(ctx context.Context, d app.Deps, o owner, ref, ip string) (int64, error) {
+	var n int64
+	err := d.DB.Tx(ctx, func(tx *sql.Tx) (err error) {
+		if n, err = d.Hooks.APISessions.End(ctx, tx, o.id, ref); err != nil || n == 0 {
+			return err
+		}
+		action := "staff.api_session.end"
+		if ref == "" {
+			action = "staff.api_session.end_all"
+		}
+		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: o.actor, Action: action, IP: ip, Detail: fmt.Sprintf("ended=%d", n)})
+	})
+	return n, err
 }
 
 // endSessions is the one service function behind ending sessions: it ends the

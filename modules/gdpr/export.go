@@ -73,12 +73,19 @@ type jsonExport struct {
 type jsonSection struct {
 	Module string              `json:"module"`
 	Name   string              `json:"name"`
-	Rows   []map[string]string `json:"rows"`
+	Rows   []map[string]string `json:"rows" doc:"each row an object of column name to text"`
 }
 
 // WriteJSON writes the export as indented JSON.
 func WriteJSON(w io.Writer, e Export) error {
-	out := jsonExport{GeneratedAt: core.Now(e.GeneratedAt), ClientNumber: e.Client.Number}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(jsonOf(e))
+}
+
+// jsonOf is the JSON shape of an export (the download and clients.export).
+func jsonOf(e Export) jsonExport {
+	out := jsonExport{GeneratedAt: core.Now(e.GeneratedAt), ClientNumber: e.Client.Number, Sections: []jsonSection{}}
 	for _, s := range e.Sections {
 		js := jsonSection{Module: s.Module, Name: s.Name, Rows: make([]map[string]string, 0, len(s.Rows))}
 		for _, r := range s.Rows {
@@ -90,7 +97,5 @@ func WriteJSON(w io.Writer, e Export) error {
 		}
 		out.Sections = append(out.Sections, js)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return out
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
@@ -59,8 +60,11 @@ func (m *Module) Info() app.Info {
 		Name:   "gdpr",
 		Prefix: "/gdpr",
 		Area:   app.Client,
-		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayGDPRTab.Get(m.d.Settings) },
-		Menu:   []web.MenuItem{{Key: "gdpr.menu", Path: "/gdpr", Order: 80}},
+		// No Gate: the own data (export, erasure and restriction requests) is a right of
+		// every client, reachable whatever ci_display_gdpr_tab says; that setting
+		// switches only the consent documents (the tab and its pages).
+		Menu: []web.MenuItem{{Key: "gdpr.menu", Path: "/gdpr", Order: 80, When: m.tabOn},
+			{Key: "gdpr.menu_own_data", Path: "/gdpr" + pathExport, Order: 97}},
 
 		Seed:       m.seed,
 		Commands:   commands(),
@@ -70,19 +74,31 @@ func (m *Module) Info() app.Info {
 		Export:     exportClient,
 		Worker:     m.exportWorker,
 
-		MailDefaults: registerMailDefaults,
+		MailDefaults: func(t *mail.Templates) { registerMailDefaults(t); registerRequestMail(t) },
 	}.Embed(files)
 }
 
-// Mount registers the routes under /gdpr.
+// tabOn reports whether the GDPR tab (the consent documents) is shown.
+func (m *Module) tabOn(*fiber.Ctx) bool { return settings.DisplayGDPRTab.Get(m.d.Settings) }
+
+// tab answers 404 for the consent pages while ci_display_gdpr_tab is off.
+func (m *Module) tab(c *fiber.Ctx) error {
+	if !m.tabOn(c) {
+		return fiber.ErrNotFound
+	}
+	return c.Next()
+}
+
+// Mount registers the routes under /gdpr: the consent pages behind the tab's
+// setting, the own-data page and its forms always.
 func (m *Module) Mount(r fiber.Router) {
-	r.Get(pathList, m.showConsentList)
+	r.Get(pathList, m.tab, m.showConsentList)
 	// The own-data routes come before /:id, which would take "export" for an id.
 	r.Get(pathExport, m.showExport)
 	// Building an export reads every module's tables: a few per minute per address.
 	r.Post(pathExport, m.d.Web.RateLimit("gdpr-export", exportRate, time.Minute), m.submitExport)
 	r.Get(pathExportFile, m.downloadExportFile)
 	r.Post(pathRequests, m.submitRequest)
-	r.Get(pathShow, m.showConsent)
-	r.Post(pathSave, m.saveConsent)
+	r.Get(pathShow, m.tab, m.showConsent)
+	r.Post(pathSave, m.tab, m.saveConsent)
 }

@@ -10,6 +10,9 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
 )
 
 // Privacy request kinds (GDPR art. 17 erasure, art. 18 restriction) and states.
@@ -42,30 +45,38 @@ var (
 
 // Request is an erasure or restriction request.
 type Request struct {
-	ID           int64
-	ClientID     int64
-	ClientNumber string
-	ClientName   string
-	Kind         string
-	Note         string
-	State        string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	HandledBy    string
+	ID               int64
+	ClientID         int64
+	ClientExternalID string
+	ClientNumber     string
+	ClientName       string
+	Kind             string
+	Note             string
+	State            string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	HandledBy        string
 }
 
-// RequestFilter selects requests: of one client, or in one state (zero: all).
+// RequestFilter selects requests: of one client, or in one state (zero: all), with
+// ids below Before (0: from the newest), at most Limit (0 or more than 200: 200).
 type RequestFilter struct {
 	ClientID int64
 	State    string
+	Before   int64
+	Limit    int
 }
 
-// ListRequests lists requests, newest first (at most 200).
+// ListRequests lists requests, newest first.
 func ListRequests(ctx context.Context, q core.Querier, f RequestFilter) ([]Request, error) {
-	rows, err := q.QueryContext(ctx, `SELECT r.id, r.client_id, c.number, c.name, r.kind, r.note, r.state, r.created_at, r.updated_at, r.handled_by
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 200
+	}
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.client_id, COALESCE(c.external_id, ''), c.number, c.name, r.kind, r.note, r.state,
+		r.created_at, r.updated_at, r.handled_by
 		FROM gdpr_requests r JOIN clients c ON c.id = r.client_id
-		WHERE (? = 0 OR r.client_id = ?) AND (? = '' OR r.state = ?) ORDER BY r.id DESC LIMIT 200`,
-		f.ClientID, f.ClientID, f.State, f.State)
+		WHERE (? = 0 OR r.client_id = ?) AND (? = '' OR r.state = ?) AND (? = 0 OR r.id < ?) ORDER BY r.id DESC LIMIT ?`,
+		f.ClientID, f.ClientID, f.State, f.State, f.Before, f.Before, f.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +85,7 @@ func ListRequests(ctx context.Context, q core.Querier, f RequestFilter) ([]Reque
 	for rows.Next() {
 		var r Request
 		var created, updated string
-		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientNumber, &r.ClientName, &r.Kind, &r.Note, &r.State,
+		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientExternalID, &r.ClientNumber, &r.ClientName, &r.Kind, &r.Note, &r.State,
 			&created, &updated, &r.HandledBy); err != nil {
 			return nil, err
 		}
@@ -128,13 +139,16 @@ func FileRequest(ctx context.Context, d app.Deps, clientID int64, kind, note, ac
 	return id, err
 }
 
-// SetRequestState moves a request to state and audits it (gdpr.request.<state>)
-// with the staff member who did it.
-func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip string) error {
+// SetRequestState moves a request to state, audits it (privacy.request.<state>) with
+// the staff member (or API account) who did it and mails the client, in one
+// transaction. It reports whether the state changed (the same state again: nothing
+// happens, no mail).
+func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip string) (bool, error) {
 	if !contains(RequestStates, state) {
-		return &core.FieldError{Field: "state", Err: ErrRequestState}
+		return false, &core.FieldError{Field: "state", Err: ErrRequestState}
 	}
-	return d.DB.Tx(ctx, func(tx *sql.Tx) error {
+	changed := false
+	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var clientID int64
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT client_id, state FROM gdpr_requests WHERE id = ?`, id).Scan(&clientID, &old)
@@ -148,7 +162,69 @@ func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip
 			state, core.Now(d.Now()), actor, id); err != nil {
 			return err
 		}
-		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: actor, Action: "privacy.request." + state, ClientID: clientID,
-			Detail: "request " + old + " -> " + state, IP: ip})
+		if err := core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: actor, Action: "privacy.request." + state, ClientID: clientID,
+			Detail: "request " + old + " -> " + state, IP: ip}); err != nil {
+			return err
+		}
+		changed = true
+		return mailRequestState(ctx, tx, d, id, clientID)
 	})
+	return changed, err
+}
+
+// PurposeRequestState is the mail a client gets when staff (or the API) move their
+// erasure or restriction request to another state.
+const PurposeRequestState = "gdpr_request_state"
+
+// registerRequestMail registers the state-change mail: the request's kind, its new
+// state (both in the client's language) and the own-data page, where the client sees
+// every request.
+func registerRequestMail(t *mail.Templates) {
+	t.RegisterDefault(PurposeRequestState, "en", "Your privacy request: $STATE$",
+		"Hello $CLIENT_NAME$,\n\nyour request \"$KIND$\" (client number $CLIENT_NUMBER$, filed on $FILED$) is now: $STATE$.\n\n"+
+			"You can see all your requests in the client portal under My data:\n$CI_OWN_DATA_LINK$\n")
+	t.RegisterDefault(PurposeRequestState, "cs", "Vaše žádost o ochranu osobních údajů: $STATE$",
+		"Dobrý den, $CLIENT_NAME$,\n\nvaše žádost „$KIND$“ (číslo klienta $CLIENT_NUMBER$, podaná $FILED$) má nyní stav: $STATE$.\n\n"+
+			"Všechny své žádosti vidíte v zákaznickém portálu v části Moje údaje:\n$CI_OWN_DATA_LINK$\n")
+}
+
+// mailRequestState queues the state-change mail of request id in tx, in the client's
+// language. Without a sender or an address nothing is queued (the client still sees
+// the state on the own-data page).
+func mailRequestState(ctx context.Context, tx *sql.Tx, d app.Deps, id, clientID int64) error {
+	c, err := core.ClientByID(ctx, tx, clientID)
+	if err != nil {
+		return err
+	}
+	to := mail.Recipients(c.Email)
+	if len(to) == 0 || settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
+		return nil
+	}
+	var kind, state, filed string
+	if err := tx.QueryRowContext(ctx, `SELECT kind, state, created_at FROM gdpr_requests WHERE id = ?`, id).Scan(&kind, &state, &filed); err != nil {
+		return err
+	}
+	lang := c.Language
+	if !web.Supported(lang) {
+		lang = settings.DefaultLanguage.Get(d.Settings)
+	}
+	tpl, err := d.Mail.Resolve(ctx, PurposeRequestState, c.InvoiceGroupID, lang)
+	if err != nil {
+		return err
+	}
+	link := ""
+	if base := settings.PortalURL.Get(d.Settings); base != "" {
+		link = strings.TrimRight(base, "/") + "/gdpr" + pathExport
+	}
+	t := func(key string) string { return d.Web.Catalog.T(lang, key) }
+	subject, body := mail.Render(tpl, map[string]string{"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number,
+		"KIND": t("gdpr.request.kind_" + kind), "STATE": t("gdpr.request.state_" + state),
+		"FILED": core.ParseTime(filed).UTC().Format("2006-01-02"), "CI_OWN_DATA_LINK": link})
+	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeRequestState,
+		ClientID: c.ID, At: d.Now()})
+	if errors.Is(err, mail.ErrInvalidAddress) {
+		d.Log.Warn("gdpr.mailRequestState: client e-mail invalid", "client_id", c.ID)
+		return nil
+	}
+	return err
 }

@@ -111,7 +111,7 @@ var exConsentDoc = ConsentDocFields{ExternalID: "GDPR-MARKETING", Title: "Market
 // (docs/api.md): gdpr.consentState among the client content (440), the consent
 // documents and the history after files.add (460...).
 func (m *Module) methods() []*rpc.Method {
-	return append(rpc.Ordered(440,
+	return append(append(rpc.Ordered(440,
 		rpc.Def("gdpr.consentState", perm.ConsentsRead, "Returns a client's current consent state for every GDPR consent document.",
 			rpc.ClientOnly{ClientExternalID: "CRM-000123"},
 			ConsentList{[]ConsentOut{{DocumentID: 1, DocumentExternalID: "GDPR-MARKETING", Title: "Marketing consent", Status: "given",
@@ -217,7 +217,7 @@ func (m *Module) methods() []*rpc.Method {
 					}
 					return out, err
 				}),
-		)...)
+		)...), m.privacyMethods()...)
 }
 
 // refusal answers a document the store's checks refused as invalid on the field

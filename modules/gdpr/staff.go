@@ -23,8 +23,8 @@ func (m *Module) staffPages() []app.StaffPage {
 		console.Post(pathStaffConsents, perm.ConsentsWrite, m.addConsentDocument),
 		console.Post(pathStaffVersion, perm.ConsentsWrite, m.addConsentVersion),
 		console.Post(pathStaffActive, perm.ConsentsWrite, m.setConsentActive),
-		console.Menu(console.Get(pathStaffRequests, perm.ConsentsRead, m.showStaffRequests), "gdpr.staff.menu_requests", 45),
-		console.Post(pathStaffRequest, perm.ConsentsWrite, m.saveStaffRequest),
+		console.Menu(console.Get(pathStaffRequests, perm.PrivacyRead, m.showStaffRequests), "gdpr.staff.menu_requests", 45),
+		console.Post(pathStaffRequest, perm.PrivacyWrite, m.saveStaffRequest),
 		console.Post(pathStaffExport, perm.ClientsRead, m.staffExport),
 	}
 }

@@ -42,7 +42,7 @@ func (m *Module) showStaffRequests(c *fiber.Ctx) error {
 		return err
 	}
 	return m.d.Web.Show(c, tplStaffRequests, "gdpr.staff.requests_title", staffRequestsData{List: list, State: state,
-		States: RequestStates, CanWrite: console.Can(m.d.Web, c, perm.ConsentsWrite)})
+		States: RequestStates, CanWrite: console.Can(m.d.Web, c, perm.PrivacyWrite)})
 }
 
 // saveStaffRequest handles POST /admin/gdpr/requests/:id (state=): moves a request
@@ -52,7 +52,7 @@ func (m *Module) saveStaffRequest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = SetRequestState(c.UserContext(), m.d, id, c.FormValue("state"), console.Actor(m.d.Web, c), m.d.Web.ClientIP(c))
+	_, err = SetRequestState(c.UserContext(), m.d, id, c.FormValue("state"), console.Actor(m.d.Web, c), m.d.Web.ClientIP(c))
 	var fe *core.FieldError
 	if errors.As(err, &fe) {
 		return fiber.ErrBadRequest
