@@ -20,16 +20,22 @@ import (
 )
 
 func init() {
-	builtin["bench-data"] = builtinCmd{"[--seed N]", "generate the load-test data set (10,000 clients...) into an empty data directory", benchData}
+	builtin["bench-data"] = builtinCmd{"[--seed N] [--clients N]", "generate the load-test data set (10,000 clients...) into an empty data directory", benchData}
 }
 
 // The size of the bench data set (issue 11). Client numbers start at
 // benchFirstClient, so `go run ./bench/load` logs in 1001, 1002, ... by default.
+// --clients scales it (issue 25: `make bench SCALE=100000`); everything per client
+// scales with it (services, invoices, tickets, messages, usage records) except
+// traffic, which is generated for the Internet services of the first
+// benchTrafficClients clients only: at 100,000 clients the same buckets would be
+// 125 million rows, and the graphs the load driver opens belong to the first 200.
 const (
-	benchClients       = 10000
-	benchFirstClient   = 1001
-	benchMonths        = 24
-	benchTickets       = 20000
+	benchClients        = 10000 // the default of --clients
+	benchTrafficClients = 10000
+	benchFirstClient    = 1001
+	benchMonths         = 24
+	benchTicketsPer     = 2 // tickets per client: 20,000 at 10,000 clients
 	benchItemsPerTkt   = 5 // on average; 100,000 items in all
 	benchPrivateMsgs   = 3 // per client; plus one global and one group message = 5 each
 	benchYearServices  = 500
@@ -50,11 +56,12 @@ type benchGen struct {
 	out  app.IO
 	t0   time.Time
 	step time.Time
+	size int // clients to generate (--clients)
 
 	groups   []int64
 	clients  []benchClient
 	tariffs  []services.Tariff
-	internet []int64 // Internet service ids, ascending
+	internet []int64 // Internet service ids of the first benchTrafficClients clients, ascending
 }
 
 type benchClient struct {
@@ -70,8 +77,12 @@ func benchData(ctx context.Context, e *app.Env, io app.IO, args []string) error 
 	fs := flag.NewFlagSet("bench-data", flag.ContinueOnError)
 	fs.SetOutput(io.Err)
 	seed := fs.Int64("seed", 11, "random seed: the same seed gives the same data (dates are relative to today)")
+	size := fs.Int("clients", benchClients, "clients to generate (at least 1,000); the rest of the data set scales with them")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
+	}
+	if *size < 1000 {
+		return usageError{"bench-data: --clients must be at least 1000"}
 	}
 	var n int
 	if err := e.Deps.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM clients`).Scan(&n); err != nil {
@@ -80,7 +91,7 @@ func benchData(ctx context.Context, e *app.Env, io app.IO, args []string) error 
 	if n > 0 {
 		return fmt.Errorf("bench-data: the data directory already has %d clients; use a fresh --data directory", n)
 	}
-	g := &benchGen{ctx: ctx, d: e.Deps, rnd: rand.New(rand.NewSource(*seed)), out: io, t0: time.Now()}
+	g := &benchGen{ctx: ctx, d: e.Deps, rnd: rand.New(rand.NewSource(*seed)), out: io, t0: time.Now(), size: *size}
 	// Anchored to the current 5-minute step, so the graphs end "now".
 	g.now = time.Unix(time.Now().Unix()/300*300, 0)
 	g.step = g.t0
@@ -124,7 +135,7 @@ func benchData(ctx context.Context, e *app.Env, io app.IO, args []string) error 
 	}
 	g.done("checkpoint")
 	fmt.Fprintf(io.Out, "Bench data generated in %.1f s (seed %d): %d clients %d..%d, password %q.\n",
-		time.Since(g.t0).Seconds(), *seed, benchClients, benchFirstClient, benchFirstClient+benchClients-1, benchPassword)
+		time.Since(g.t0).Seconds(), *seed, g.size, benchFirstClient, benchFirstClient+g.size-1, benchPassword)
 	return nil
 }
 
@@ -180,7 +191,7 @@ func (g *benchGen) clientsPhase(tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	for i := 0; i < benchClients; i++ {
+	for i := 0; i < g.size; i++ {
 		r := g.rnd
 		number := fmt.Sprint(benchFirstClient + i)
 		gi := r.Intn(10) % 3 // Praha 40 %, Brno and Ostrava 30 % each
@@ -263,7 +274,7 @@ func (g *benchGen) servicesPhase(tx *sql.Tx) error {
 			if err != nil {
 				return err
 			}
-			if t.Kind == services.KindInternet {
+			if t.Kind == services.KindInternet && i < benchTrafficClients {
 				g.internet = append(g.internet, id)
 			}
 			c.services = append(c.services, t)
@@ -397,7 +408,7 @@ func (g *benchGen) helpdeskPhase(tx *sql.Tx) error {
 		return err
 	}
 	spread := int64(2 * 365 * 24 * time.Hour / time.Second)
-	for i := 0; i < benchTickets; i++ {
+	for i := 0; i < benchTicketsPer*g.size; i++ {
 		r := g.rnd
 		c := g.clients[r.Intn(len(g.clients))]
 		next++
