@@ -34,6 +34,7 @@ var (
 	conns    = flag.Int("conns", 2, "calls in flight")
 	tservice = flag.Int("traffic-services", 10_000, "services of the traffic-push benchmark (a day of each, in both orders; 0: skip it)")
 	tconns   = flag.Int("traffic-conns", 2, "traffic.push calls in flight")
+	tperCall = flag.Int("traffic-per-call", 35, "services whose whole day one call carries in the by-service order")
 	torder   = flag.String("traffic-order", "", "run only this order of the traffic push: service or interval (empty: both)")
 	pid      = flag.Int("pid", 0, "server process id, for its CPU time per sample")
 	report   = flag.String("report", "", "JSON report of bench/load to add these figures and their targets to")

@@ -38,13 +38,13 @@ func dumpTables(tb testing.TB, d *db.DB) string {
 	return b.String()
 }
 
-// TestIngestOrderIndependent pushes the same two days of counters of 40 services in
+// TestIngestOrderIndependent pushes the same 30 hours of counters of 130 services in
 // the two orders the API sees (issue 25): all of one service's day per call, and one
 // 5-minute reading of every service per call; then, on top of each, a late day that
 // slots in between stored counters, again in both orders. The stored rows of all
 // four tables must be identical.
 func TestIngestOrderIndependent(t *testing.T) {
-	const services, steps = 40, 2 * 288
+	const services, steps = servicesPerLoad + 30, 360 // past one counter query
 	all := make([][]Sample, services)
 	for i := range all {
 		all[i] = yearOfSamples(int64(i+1), t0, steps)
