@@ -22,7 +22,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
+	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,7 +143,9 @@ func trafficBench(sid string, n, conns int) ([]trafficResult, error) {
 			}
 		}
 		cpu0 := cpuSeconds(*pid)
+		prof := startProfile(order)
 		r, err := pushAll(sid, conns, bodies)
+		prof()
 		r.CPUus = (cpuSeconds(*pid) - cpu0) * 1e6 / float64(n*trafficReadings)
 		r.Order, r.Services, r.Samples, r.Calls = order, n, n*trafficReadings, calls
 		if r.Seconds > 0 {
@@ -283,4 +289,38 @@ func cpuSeconds(pid int) float64 {
 	u, _ := strconv.ParseFloat(f[11], 64)
 	s, _ := strconv.ParseFloat(f[12], 64)
 	return (u + s) / 100 // clock ticks (USER_HZ is 100 on Linux)
+}
+
+// startProfile asks the server's pprof (-pprof, PORTAL_BENCH_PPROF) for a CPU
+// profile of the next -profile-seconds and saves it as
+// bench/results/traffic-ORDER.prof when it arrives; the returned function waits for
+// it. Without -pprof it does nothing.
+func startProfile(order string) (wait func()) {
+	if *pprofAddr == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		url := "http://" + *pprofAddr + "/debug/pprof/profile?seconds=" + strconv.Itoa(*profSecs)
+		resp, err := (&http.Client{Timeout: time.Duration(*profSecs+30) * time.Second}).Get(url)
+		if err != nil {
+			log.Printf("push: profile: %v", err)
+			return
+		}
+		defer resp.Body.Close()
+		data, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			log.Printf("push: profile: status %d %v", resp.StatusCode, err)
+			return
+		}
+		f := filepath.Join("bench", "results", "traffic-"+strings.ReplaceAll(order, " ", "-")+".prof")
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			log.Printf("push: profile: %v", err)
+			return
+		}
+		fmt.Printf("traffic.push %s: CPU profile of the server's first %d s in %s (go tool pprof -top bin/portal %s)\n",
+			order, *profSecs, f, f)
+	}()
+	return func() { <-done }
 }
