@@ -36,15 +36,15 @@ const (
 	benchFirstClient    = 1001
 	benchMonths         = 24
 	benchTicketsPer     = 2 // tickets per client: 20,000 at 10,000 clients
-	benchItemsPerTkt   = 5 // on average; 100,000 items in all
-	benchPrivateMsgs   = 3 // per client; plus one global and one group message = 5 each
-	benchYearServices  = 500
-	benchHourDays      = 30 // hourly buckets for every Internet service
-	benchFineHours     = 24 // 5-minute buckets for every Internet service
-	benchYearDays      = 366
-	benchPassword      = "bench-password"
-	benchVATRate       = 21
-	benchInvoiceDueDay = 14
+	benchItemsPerTkt    = 5 // on average; 100,000 items in all
+	benchPrivateMsgs    = 3 // per client; plus one global and one group message = 5 each
+	benchYearServices   = 500
+	benchHourDays       = 30 // hourly buckets for every Internet service
+	benchFineHours      = 24 // 5-minute buckets for every Internet service
+	benchYearDays       = 366
+	benchPassword       = "bench-password"
+	benchVATRate        = 21
+	benchInvoiceDueDay  = 14
 )
 
 // benchGen carries what one generation run shares between its phases.
