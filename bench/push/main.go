@@ -157,6 +157,14 @@ func main() {
 	}
 }
 
+// num prints a figure with three significant digits, whole numbers from 1,000 up.
+func num(v float64) string {
+	if v >= 1000 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}
+
 // usageResult is the usage.push figure in the JSON report.
 type usageResult struct {
 	Records int     `json:"records"`
@@ -210,7 +218,7 @@ func addToReport(path string, usage usageResult, tr []trafficResult) error {
 	fmt.Println("\nIssue 25 targets:")
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
 	for _, t := range targets {
-		fmt.Fprintf(tw, "  %s\t%.4g %s\t(limit %.4g)\t%s\n", t.Name, t.Figure, t.Unit, t.Limit, metWord(t.Met))
+		fmt.Fprintf(tw, "  %s\t%s %s\t(limit %s)\t%s\n", t.Name, num(t.Figure), t.Unit, num(t.Limit), metWord(t.Met))
 	}
 	tw.Flush()
 	fmt.Println("JSON:", path)
