@@ -10,21 +10,14 @@ import (
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
+
+	"github.com/ispportal/portal/bench/internal/goal"
 )
 
 // Issue 25's targets are ratios within one run (this machine's speed drifts too
 // much for absolute figures): every one is printed beside its figure as met or
 // missed and written to the JSON report, where bench/push adds the traffic-push
 // targets.
-
-// target is one target with its figure.
-type target struct {
-	Name   string  `json:"name"`
-	Figure float64 `json:"figure"`
-	Limit  float64 `json:"limit"`
-	Unit   string  `json:"unit"`
-	Met    bool    `json:"met"`
-}
 
 // loginResult is the login benchmark: argon2id logins through the real form.
 type loginResult struct {
@@ -113,7 +106,7 @@ func loggedIn(name string) bool { return name != "static css" }
 // targets25 computes the targets this run can judge.
 func targets25(rep *report, top int) {
 	add := func(name string, fig, limit float64, unit string, met bool) {
-		rep.Targets = append(rep.Targets, target{Name: name, Figure: fig, Limit: limit, Unit: unit, Met: met})
+		rep.Targets = append(rep.Targets, goal.Target{Name: name, Figure: fig, Limit: limit, Unit: unit, Met: met})
 	}
 	var base result
 	for _, r := range rep.Results {
@@ -191,25 +184,5 @@ func printIssue25(rep report) {
 		}
 		tw.Flush()
 	}
-	fmt.Println("\nIssue 25 targets (this run):")
-	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
-	for _, t := range rep.Targets {
-		fmt.Fprintf(tw, "  %s\t%s %s\t(limit %s)\t%s\n", t.Name, num(t.Figure), t.Unit, num(t.Limit), metWord(t.Met))
-	}
-	tw.Flush()
-}
-
-// num prints a figure with three significant digits, whole numbers from 1,000 up.
-func num(v float64) string {
-	if v >= 1000 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
-}
-
-func metWord(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "missed"
+	goal.Print(os.Stdout, "\nIssue 25 targets (this run):", rep.Targets)
 }

@@ -32,6 +32,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ispportal/portal/bench/internal/goal"
 	"github.com/valyala/fasthttp"
 )
 
@@ -88,7 +89,7 @@ type report struct {
 	GenSeconds   float64       `json:"generation_seconds,omitempty"`
 	Logins       []loginResult `json:"logins"`
 	Scale        []scaleRow    `json:"scale,omitempty"`
-	Targets      []target      `json:"targets"`
+	Targets      []goal.Target `json:"targets"`
 }
 
 // csvResult is the streamed CSV export of the client with a million records: rows,

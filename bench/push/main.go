@@ -20,8 +20,9 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"text/tabwriter"
 	"time"
+
+	"github.com/ispportal/portal/bench/internal/goal"
 )
 
 var (
@@ -157,14 +158,6 @@ func main() {
 	}
 }
 
-// num prints a figure with three significant digits, whole numbers from 1,000 up.
-func num(v float64) string {
-	if v >= 1000 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
-}
-
 // usageResult is the usage.push figure in the JSON report.
 type usageResult struct {
 	Records int     `json:"records"`
@@ -172,15 +165,6 @@ type usageResult struct {
 	Seconds float64 `json:"seconds"`
 	PerSec  float64 `json:"records_per_s"`
 	MB      float64 `json:"json_mb"`
-}
-
-// target is one of issue 25's targets with its figure, as bench/load writes them.
-type target struct {
-	Name   string  `json:"name"`
-	Figure float64 `json:"figure"`
-	Limit  float64 `json:"limit"`
-	Unit   string  `json:"unit"`
-	Met    bool    `json:"met"`
 }
 
 // addToReport adds the push figures and the traffic target to bench/load's JSON
@@ -194,14 +178,14 @@ func addToReport(path string, usage usageResult, tr []trafficResult) error {
 	if err := json.Unmarshal(data, &rep); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	var targets []target
+	var targets []goal.Target
 	if t, ok := rep["targets"]; ok {
 		if err := json.Unmarshal(t, &targets); err != nil {
 			return fmt.Errorf("%s: targets: %w", path, err)
 		}
 	}
 	for _, r := range tr {
-		targets = append(targets, target{Name: "traffic push " + r.Order + " >= 100,000 samples/s", Figure: r.PerSec,
+		targets = append(targets, goal.Target{Name: "traffic push " + r.Order + " >= 100,000 samples/s", Figure: r.PerSec,
 			Limit: 100_000, Unit: "samples/s", Met: r.PerSec >= 100_000})
 	}
 	for k, v := range map[string]any{"usage_push": usage, "traffic_push": tr, "targets": targets} {
@@ -215,12 +199,7 @@ func addToReport(path string, usage usageResult, tr []trafficResult) error {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return err
 	}
-	fmt.Println("\nIssue 25 targets:")
-	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
-	for _, t := range targets {
-		fmt.Fprintf(tw, "  %s\t%s %s\t(limit %s)\t%s\n", t.Name, num(t.Figure), t.Unit, num(t.Limit), metWord(t.Met))
-	}
-	tw.Flush()
+	goal.Print(os.Stdout, "\nIssue 25 targets:", targets)
 	fmt.Println("JSON:", path)
 	return nil
 }

@@ -32,6 +32,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ispportal/portal/bench/internal/goal"
 )
 
 const (
@@ -260,15 +262,8 @@ func trafficCleanup(sid, prefix string, n int) error {
 func printTraffic(rs []trafficResult) {
 	for _, r := range rs {
 		fmt.Printf("traffic.push %-11s: %d services, %d samples in %d calls: %.1f s, %.0f samples/s (target >= 100,000: %s), server CPU %.1f µs a sample\n",
-			r.Order, r.Services, r.Samples, r.Calls, r.Seconds, r.PerSec, metWord(r.PerSec >= 100_000), r.CPUus)
+			r.Order, r.Services, r.Samples, r.Calls, r.Seconds, r.PerSec, goal.Word(r.PerSec >= 100_000), r.CPUus)
 	}
-}
-
-func metWord(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "missed"
 }
 
 // cpuSeconds is the CPU time (user + system) process pid has used, from
