@@ -108,10 +108,13 @@ func targets25(rep *report, top int) {
 	add := func(name string, fig, limit float64, unit string, met bool) {
 		rep.Targets = append(rep.Targets, goal.Target{Name: name, Figure: fig, Limit: limit, Unit: unit, Met: met})
 	}
+	// The baseline row measured in turns with the information page (the first of
+	// the two; the second is the dashboard's).
 	var base result
 	for _, r := range rep.Results {
 		if r.Endpoint == "baseline (alone)" {
 			base = r
+			break
 		}
 	}
 	if base.RPS > 0 {
