@@ -349,7 +349,7 @@ func main() {
 		rep.PeakRSSMB, rep.EndRSSMB = rss(*pid)
 	}
 	if *compare != "" {
-		if err := compareScale(&rep, *compare, top); err != nil {
+		if err := compareScale(&rep, *compare); err != nil {
 			log.Fatalf("bench: -compare: %v", err)
 		}
 	}
