@@ -149,7 +149,6 @@ func main() {
 		if tr, err = trafficBench(sid, *tservice, *tconns); err != nil {
 			log.Fatalf("push: traffic: %v", err)
 		}
-		printTraffic(tr)
 	}
 	if *report != "" {
 		if err := addToReport(*report, usage, tr); err != nil {

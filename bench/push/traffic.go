@@ -162,6 +162,7 @@ func trafficBench(sid string, n, conns int) ([]trafficResult, error) {
 		if r.Accepted != r.Samples {
 			return out, fmt.Errorf("%s: %d of %d samples accepted", order, r.Accepted, r.Samples)
 		}
+		printTraffic(r)
 		out = append(out, r)
 	}
 	return out, nil
@@ -258,12 +259,11 @@ func trafficCleanup(sid, prefix string, n int) error {
 	return nil
 }
 
-// printTraffic prints the two orders and the target (>= 100,000 samples/s in either).
-func printTraffic(rs []trafficResult) {
-	for _, r := range rs {
-		fmt.Printf("traffic.push %-11s: %d services, %d samples in %d calls: %.1f s, %.0f samples/s (target >= 100,000: %s), server CPU %.1f µs a sample\n",
-			r.Order, r.Services, r.Samples, r.Calls, r.Seconds, r.PerSec, goal.Word(r.PerSec >= 100_000), r.CPUus)
-	}
+// printTraffic prints one order's figures, as soon as it is done, and the target
+// (>= 100,000 samples/s in either order).
+func printTraffic(r trafficResult) {
+	fmt.Printf("traffic.push %-11s: %d services, %d samples in %d calls: %.1f s, %.0f samples/s (target >= 100,000: %s), server CPU %.1f µs a sample\n",
+		r.Order, r.Services, r.Samples, r.Calls, r.Seconds, r.PerSec, goal.Word(r.PerSec >= 100_000), r.CPUus)
 }
 
 // cpuSeconds is the CPU time (user + system) process pid has used, from
