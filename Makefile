@@ -119,7 +119,7 @@ bench-data: build
 	@bash bench/data.sh $(BIN) $(BENCH_DATA) 10000 $(BENCH_MARK)
 	@if [ -n "$(SCALE)" ]; then bash bench/data.sh $(BIN) $(BENCH_DATA)-$(SCALE) $(SCALE) $(BENCH_MARK); fi
 
-## bench: load test of the real server on the bench data set, with a baseline row, traffic and login benchmarks (about 6 minutes; SCALE=100000 adds the large data set)
+## bench: load test of the real server on the bench data set, with a baseline row, traffic and login benchmarks (about 10 minutes; SCALE=100000 adds the large data set)
 bench: bench-data
 	$(GO) build -o bin/bench-baseline ./bench/baseline
 	$(GO) build -o bin/bench-load ./bench/load

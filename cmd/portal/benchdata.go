@@ -77,12 +77,12 @@ func benchData(ctx context.Context, e *app.Env, io app.IO, args []string) error 
 	fs := flag.NewFlagSet("bench-data", flag.ContinueOnError)
 	fs.SetOutput(io.Err)
 	seed := fs.Int64("seed", 11, "random seed: the same seed gives the same data (dates are relative to today)")
-	size := fs.Int("clients", benchClients, "clients to generate (at least 1,000); the rest of the data set scales with them")
+	size := fs.Int("clients", benchClients, "clients to generate (at least 100); the rest of the data set scales with them")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	if *size < 1000 {
-		return usageError{"bench-data: --clients must be at least 1000"}
+	if *size < 100 {
+		return usageError{"bench-data: --clients must be at least 100"}
 	}
 	var n int
 	if err := e.Deps.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM clients`).Scan(&n); err != nil {

@@ -18,7 +18,7 @@ import (
 // that pushes them; and the dashboard switched on.
 const (
 	benchHeavyUsage   = 1_000_000 // records of the first bench client (at most benchHeavyPer a client of the set)
-	benchHeavyPer     = 100       // so a 1,000-client set (the test's) has 100,000
+	benchHeavyPer     = 100       // so the test's 100-client set has 10,000
 	benchUsagePer     = 20        // records of every other client
 	benchUsageDays    = 365
 	benchRates        = 2000 // destinations of each price list
