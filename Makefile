@@ -114,18 +114,19 @@ BENCH_DATA ?= bench/data
 # BENCH_MARK names the generator's version: a data set made by an older generator
 # (without issue 20's usage records, rates and API account) is generated again.
 BENCH_MARK = .complete-20
+# SCALE=100000: `make bench` also generates a data set of that many clients into
+# bench/data-SCALE and runs the page load on it after the 10,000-client one (issue 25).
+SCALE ?=
 bench-data: build
-	@if [ -f $(BENCH_DATA)/$(BENCH_MARK) ]; then \
-	  echo "bench-data: reusing $(BENCH_DATA) (rm -rf $(BENCH_DATA) to generate it again)"; \
-	  $(BIN) --data $(BENCH_DATA) --log-level warn migrate; \
-	else \
-	  rm -rf $(BENCH_DATA) && $(BIN) --data $(BENCH_DATA) --log-level warn bench-data && touch $(BENCH_DATA)/$(BENCH_MARK); \
-	fi
+	@bash bench/data.sh $(BIN) $(BENCH_DATA) 10000 $(BENCH_MARK)
+	@if [ -n "$(SCALE)" ]; then bash bench/data.sh $(BIN) $(BENCH_DATA)-$(SCALE) $(SCALE) $(BENCH_MARK); fi
 
-## bench: load test of the real server on the bench data set, with a baseline row (about 3 minutes)
+## bench: load test of the real server on the bench data set, with a baseline row, traffic and login benchmarks (about 10 minutes; SCALE=100000 adds the large data set)
 bench: bench-data
 	$(GO) build -o bin/bench-baseline ./bench/baseline
-	@BIN=$(BIN) BASELINE=bin/bench-baseline BENCH_DATA=$(BENCH_DATA) GO=$(GO) bash bench/run.sh
+	$(GO) build -o bin/bench-load ./bench/load
+	$(GO) build -o bin/bench-push ./bench/push
+	@BIN=$(BIN) BASELINE=bin/bench-baseline BENCH_DATA=$(BENCH_DATA) SCALE=$(SCALE) bash bench/run.sh
 
 ## dup-count: pairs of repeated places in the non-test code (needs the duplicates tool)
 dup-count:

@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Runs the load test for `make bench`: starts the real portal binary on the bench data
 # set and the baseline server, both on free loopback ports, drives the load from a
-# separate process (bench/load), and stops both servers however the run ends.
+# separate process (bench/load), then the usage and traffic pushes and the login
+# benchmark (bench/push), and stops the servers however the run ends. With SCALE set,
+# the page load runs again on BENCH_DATA-SCALE and is printed beside the first.
 # Environment: BIN (portal binary), BASELINE (baseline binary), BENCH_DATA (data
-# directory made by `portal bench-data`), GO, BENCH_ARGS (extra flags for bench/load),
-# PUSH_ARGS (extra flags for bench/push).
+# directory made by `portal bench-data`), SCALE, LOAD and PUSH (the built drivers),
+# BENCH_ARGS (extra flags for bench/load), PUSH_ARGS (extra flags for bench/push),
+# BENCH_PPROF (host:port: the server serves pprof there and bench/push saves a CPU
+# profile of each traffic order into bench/results).
 set -euo pipefail
 
 BIN=${BIN:-bin/portal}
 BASELINE=${BASELINE:-bin/bench-baseline}
 BENCH_DATA=${BENCH_DATA:-bench/data}
-GO=${GO:-go}
+LOAD=${LOAD:-bin/bench-load}
+PUSH=${PUSH:-bin/bench-push}
+SCALE=${SCALE:-}
 
 # free_port prints a loopback port nobody listens on, starting at $1.
 free_port() {
@@ -40,26 +46,57 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# start_portal DIR starts the portal on DIR and sets $server.
 # --trusted-proxies: bench/load sends each client's own X-Forwarded-For address, so
 # the per-address login rate limit treats them as the separate lines they stand for.
 # Its log (stderr, warnings and worse) is shown after the run; stdout only says where
 # it listens.
-"$BIN" --data "$BENCH_DATA" --listen "127.0.0.1:$port" --log-level warn --trusted-proxies 127.0.0.1 serve \
-	>"$tmp/portal.out" 2>"$tmp/portal.log" &
-server=$!
-pids+=("$server")
+start_portal() {
+	PORTAL_BENCH_PPROF=${BENCH_PPROF:-} "$BIN" --data "$1" --listen "127.0.0.1:$port" --log-level warn \
+		--trusted-proxies 127.0.0.1 serve >"$tmp/portal.out" 2>>"$tmp/portal.log" &
+	server=$!
+	pids+=("$server")
+	wait_up "http://127.0.0.1:$port/healthz" || { cat "$tmp/portal.out" "$tmp/portal.log" >&2; exit 1; }
+	echo "bench: portal pid $server on 127.0.0.1:$port ($1)"
+}
+
+stop_portal() {
+	kill "$server" && wait "$server" 2>/dev/null || true
+}
+
 "$BASELINE" -listen "127.0.0.1:$bport" -dir "$tmp" >"$tmp/baseline.log" 2>&1 &
 pids+=("$!")
-wait_up "http://127.0.0.1:$port/healthz" || { cat "$tmp/portal.out" "$tmp/portal.log" >&2; exit 1; }
 wait_up "http://127.0.0.1:$bport/" || { cat "$tmp/baseline.log" >&2; exit 1; }
-echo "bench: portal pid $server on 127.0.0.1:$port, baseline on 127.0.0.1:$bport"
+echo "bench: baseline on 127.0.0.1:$bport; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+mkdir -p bench/results
+stamp=$(date +%Y%m%d-%H%M%S)
+report=bench/results/bench-$stamp.json
+start_portal "$BENCH_DATA"
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of flags
-"$GO" run ./bench/load -base "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -pid "$server" ${BENCH_ARGS:-}
+"$LOAD" -base "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -pid "$server" -json "$report" ${BENCH_ARGS:-}
+if [ -n "$SCALE" ]; then
+	stop_portal
+	echo
+	echo "bench: the same page load on $SCALE clients ($BENCH_DATA-$SCALE, generated in $(cat "$BENCH_DATA-$SCALE/.gen-seconds" 2>/dev/null || echo '?') s)"
+	start_portal "$BENCH_DATA-$SCALE"
+	# shellcheck disable=SC2086
+	"$LOAD" -base "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -pid "$server" \
+		-json "bench/results/bench-$stamp-$SCALE.json" -compare "$report" -scale "$SCALE" \
+		-gen-seconds "$(cat "$BENCH_DATA-$SCALE/.gen-seconds" 2>/dev/null || echo 0)" ${BENCH_ARGS:-}
+	stop_portal
+	start_portal "$BENCH_DATA"
+fi
 # Issue 20: a million usage records pushed through the API by the billing system's
-# account (after the load, so that its writes do not disturb the pages' figures).
+# account, and issue 25's traffic push in both orders (after the load, so that their
+# writes do not disturb the pages' figures). It adds its figures and targets to the
+# report of the 10,000-client run.
 echo
-"$GO" run ./bench/push -base "http://127.0.0.1:$port" ${PUSH_ARGS:-}
+pprof=()
+if [ -n "${BENCH_PPROF:-}" ]; then pprof=(-pprof "$BENCH_PPROF"); fi
+# shellcheck disable=SC2086 # PUSH_ARGS is a list of flags
+"$PUSH" -base "http://127.0.0.1:$port" -pid "$server" -report "$report" "${pprof[@]}" ${PUSH_ARGS:-}
+echo "bench: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if grep -q . "$tmp/portal.log"; then
 	echo
 	echo "bench: server warnings (last 20 lines):"

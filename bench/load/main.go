@@ -32,6 +32,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ispportal/portal/bench/internal/goal"
 	"github.com/valyala/fasthttp"
 )
 
@@ -78,6 +79,17 @@ type report struct {
 	DashboardVsBase    float64   `json:"dashboard_vs_baseline"`
 	UsageVsInvoicesP50 float64   `json:"usage_detail_vs_invoices_p50"`
 	CSV                csvResult `json:"csv_export"`
+	// Issue 25: the data set's size, the peak RSS read right after the mixed runs
+	// (before the CSV export and the logins), the login benchmark, the comparison
+	// with the smaller data set and every target judged.
+	Clients      string        `json:"clients"`
+	ComparedWith string        `json:"compared_with_clients,omitempty"`
+	TopConns     int           `json:"top_conns"`
+	MixPeakRSSMB float64       `json:"mix_peak_rss_mb"`
+	GenSeconds   float64       `json:"generation_seconds,omitempty"`
+	Logins       []loginResult `json:"logins"`
+	Scale        []scaleRow    `json:"scale,omitempty"`
+	Targets      []goal.Target `json:"targets"`
 }
 
 // csvResult is the streamed CSV export of the client with a million records: rows,
@@ -103,6 +115,13 @@ var (
 	out      = flag.String("out", "bench/results", "folder for the JSON report")
 	loginN   = flag.Int("login-requests", 100, "login POSTs measured apart")
 	only     = flag.String("only", "", "run only these endpoints (comma-separated names), for profiling one page")
+	// Issue 25.
+	loginConns = flag.String("login-conns", "1,16", "concurrency levels of the login benchmark")
+	loginEach  = flag.Int("login-bench", 160, "logins measured at each level of -login-conns (0: none)")
+	compare    = flag.String("compare", "", "JSON report of the run on the smaller data set of the same invocation: print each page's requests/s beside it")
+	scaleName  = flag.String("scale", "10000", "how many clients the data set has, for the report")
+	jsonOut    = flag.String("json", "", "JSON report file (default: bench-TIME.json in -out)")
+	genSeconds = flag.Float64("gen-seconds", 0, "how long generating and loading the data set took (bench/data.sh), for the report")
 )
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -273,6 +292,7 @@ func main() {
 		{"static css", 2, func(*session) string { return "/assets/theme/default/style.css" }, nil},
 		{"dashboard", 2, func(*session) string { return "/dashboard" }, nil},
 		{"rates", 1, func(*session) string { return "/rates" }, nil},
+		{"payments", 1, func(*session) string { return "/invoices/payments" }, nil},
 		// The first bench client holds a million usage records (bench-data).
 		{"usage detail 1M", 1, func(*session) string { return usageDetail }, sessions[0]},
 	}
@@ -290,13 +310,17 @@ func main() {
 		}
 		eps = keep
 	}
-	rep := report{When: time.Now(), Base: *base}
+	rep := report{When: time.Now(), Base: *base, Clients: *scaleName, GenSeconds: *genSeconds}
 	levels := parseLevels(*conns)
 	for _, n := range levels {
 		rep.Results = append(rep.Results, mixed(sessions, eps, n, *dur)...)
 	}
+	if *pid > 0 {
+		rep.MixPeakRSSMB, _ = rss(*pid)
+	}
 	// Information page alone against the baseline, for the ratio.
 	top := levels[len(levels)-1]
+	rep.TopConns = top
 	info, base := alternate(sessions, eps[0], top, *dur/2)
 	rep.Results = append(rep.Results, info)
 	if *baseline != "" {
@@ -316,14 +340,30 @@ func main() {
 		}
 	}
 	rep.Results = append(rep.Results, summarize("login POST (serial)", 1, lt, 0, sumDur(lt)))
+	if *loginEach > 0 {
+		for _, n := range parseLevels(*loginConns) {
+			rep.Logins = append(rep.Logins, loginBench(n, *loginEach))
+		}
+	}
 	if *pid > 0 {
 		rep.PeakRSSMB, rep.EndRSSMB = rss(*pid)
 	}
+	if *compare != "" {
+		if err := compareScale(&rep, *compare); err != nil {
+			log.Fatalf("bench: -compare: %v", err)
+		}
+	}
+	targets25(&rep, top)
 	print(rep)
-	if err := os.MkdirAll(*out, 0o755); err == nil {
-		f := filepath.Join(*out, "bench-"+rep.When.Format("20060102-150405")+".json")
+	f := *jsonOut
+	if f == "" {
+		f = filepath.Join(*out, "bench-"+rep.When.Format("20060102-150405")+".json")
+	}
+	if err := os.MkdirAll(filepath.Dir(f), 0o755); err == nil {
 		data, _ := json.MarshalIndent(rep, "", "  ")
-		os.WriteFile(f, data, 0o644)
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			log.Fatalf("bench: %v", err)
+		}
 		fmt.Println("\nJSON:", f)
 	}
 }
@@ -503,9 +543,10 @@ func print(rep report) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t\n", r.Endpoint, r.Conns, r.Requests, r.RPS, r.P50ms, r.P99ms, r.Errors)
 	}
 	tw.Flush()
-	fmt.Printf("\nserver memory: peak RSS %.1f MB, at end %.1f MB\n", rep.PeakRSSMB, rep.EndRSSMB)
+	fmt.Printf("\nserver memory: peak RSS %.1f MB during the page mix, %.1f MB in all, at end %.1f MB\n", rep.MixPeakRSSMB, rep.PeakRSSMB, rep.EndRSSMB)
 	if rep.InfoVsBase > 0 {
 		fmt.Printf("information page: %.0f%% of the baseline's requests/s\n", rep.InfoVsBase*100)
 	}
 	printIssue20(rep)
+	printIssue25(rep)
 }

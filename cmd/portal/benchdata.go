@@ -20,25 +20,31 @@ import (
 )
 
 func init() {
-	builtin["bench-data"] = builtinCmd{"[--seed N]", "generate the load-test data set (10,000 clients...) into an empty data directory", benchData}
+	builtin["bench-data"] = builtinCmd{"[--seed N] [--clients N]", "generate the load-test data set (10,000 clients...) into an empty data directory", benchData}
 }
 
 // The size of the bench data set (issue 11). Client numbers start at
 // benchFirstClient, so `go run ./bench/load` logs in 1001, 1002, ... by default.
+// --clients scales it (issue 25: `make bench SCALE=100000`); everything per client
+// scales with it (services, invoices, tickets, messages, usage records) except
+// traffic, which is generated for the Internet services of the first
+// benchTrafficClients clients only: at 100,000 clients the same buckets would be
+// 125 million rows, and the graphs the load driver opens belong to the first 200.
 const (
-	benchClients       = 10000
-	benchFirstClient   = 1001
-	benchMonths        = 24
-	benchTickets       = 20000
-	benchItemsPerTkt   = 5 // on average; 100,000 items in all
-	benchPrivateMsgs   = 3 // per client; plus one global and one group message = 5 each
-	benchYearServices  = 500
-	benchHourDays      = 30 // hourly buckets for every Internet service
-	benchFineHours     = 24 // 5-minute buckets for every Internet service
-	benchYearDays      = 366
-	benchPassword      = "bench-password"
-	benchVATRate       = 21
-	benchInvoiceDueDay = 14
+	benchClients        = 10000 // the default of --clients
+	benchTrafficClients = 10000
+	benchFirstClient    = 1001
+	benchMonths         = 24
+	benchTicketsPer     = 2 // tickets per client: 20,000 at 10,000 clients
+	benchItemsPerTkt    = 5 // on average; 100,000 items in all
+	benchPrivateMsgs    = 3 // per client; plus one global and one group message = 5 each
+	benchYearServices   = 500
+	benchHourDays       = 30 // hourly buckets for every Internet service
+	benchFineHours      = 24 // 5-minute buckets for every Internet service
+	benchYearDays       = 366
+	benchPassword       = "bench-password"
+	benchVATRate        = 21
+	benchInvoiceDueDay  = 14
 )
 
 // benchGen carries what one generation run shares between its phases.
@@ -50,11 +56,12 @@ type benchGen struct {
 	out  app.IO
 	t0   time.Time
 	step time.Time
+	size int // clients to generate (--clients)
 
 	groups   []int64
 	clients  []benchClient
 	tariffs  []services.Tariff
-	internet []int64 // Internet service ids, ascending
+	internet []int64 // Internet service ids of the first benchTrafficClients clients, ascending
 }
 
 type benchClient struct {
@@ -70,8 +77,12 @@ func benchData(ctx context.Context, e *app.Env, io app.IO, args []string) error 
 	fs := flag.NewFlagSet("bench-data", flag.ContinueOnError)
 	fs.SetOutput(io.Err)
 	seed := fs.Int64("seed", 11, "random seed: the same seed gives the same data (dates are relative to today)")
+	size := fs.Int("clients", benchClients, "clients to generate (at least 100); the rest of the data set scales with them")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
+	}
+	if *size < 100 {
+		return usageError{"bench-data: --clients must be at least 100"}
 	}
 	var n int
 	if err := e.Deps.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM clients`).Scan(&n); err != nil {
@@ -80,7 +91,7 @@ func benchData(ctx context.Context, e *app.Env, io app.IO, args []string) error 
 	if n > 0 {
 		return fmt.Errorf("bench-data: the data directory already has %d clients; use a fresh --data directory", n)
 	}
-	g := &benchGen{ctx: ctx, d: e.Deps, rnd: rand.New(rand.NewSource(*seed)), out: io, t0: time.Now()}
+	g := &benchGen{ctx: ctx, d: e.Deps, rnd: rand.New(rand.NewSource(*seed)), out: io, t0: time.Now(), size: *size}
 	// Anchored to the current 5-minute step, so the graphs end "now".
 	g.now = time.Unix(time.Now().Unix()/300*300, 0)
 	g.step = g.t0
@@ -108,12 +119,22 @@ func benchData(ctx context.Context, e *app.Env, io app.IO, args []string) error 
 		{"rates, push service, API account", g.ratesPhase},
 		{"usage records", g.usagePhase},
 	}
+	indexes, err := dropIndexes(ctx, w, benchBulkTables)
+	if err != nil {
+		return err
+	}
 	for _, p := range phases {
 		if err := e.Deps.DB.Tx(ctx, p.fn); err != nil {
 			return fmt.Errorf("bench-data: %s: %w", p.name, err)
 		}
 		g.done(p.name)
 	}
+	for _, sql := range indexes {
+		if _, err := w.ExecContext(ctx, sql); err != nil {
+			return fmt.Errorf("bench-data: %s: %w", sql, err)
+		}
+	}
+	g.done(fmt.Sprintf("%d indexes", len(indexes)))
 	if err := foreignKeyCheck(ctx, w); err != nil {
 		return err
 	}
@@ -124,8 +145,46 @@ func benchData(ctx context.Context, e *app.Env, io app.IO, args []string) error 
 	}
 	g.done("checkpoint")
 	fmt.Fprintf(io.Out, "Bench data generated in %.1f s (seed %d): %d clients %d..%d, password %q.\n",
-		time.Since(g.t0).Seconds(), *seed, benchClients, benchFirstClient, benchFirstClient+benchClients-1, benchPassword)
+		time.Since(g.t0).Seconds(), *seed, g.size, benchFirstClient, benchFirstClient+g.size-1, benchPassword)
 	return nil
+}
+
+// benchBulkTables are the tables only the bulk writer fills (no Save function with
+// an ON CONFLICT upsert writes them during generation).
+var benchBulkTables = []string{"invoices", "invoice_items", "payments", "helpdesk_tickets", "helpdesk_items", "usage_records"}
+
+// dropIndexes drops the indexes the migrations created on tables and returns their
+// CREATE statements, to be run again after the load: building an index once from
+// the finished table is faster than keeping it sorted through millions of inserts
+// (the invoices phase at 100,000 clients), and the statements are the migrations'
+// own text from sqlite_master, so the schema stays the product's. Indexes behind
+// PRIMARY KEY and UNIQUE constraints of the table definitions (sql IS NULL) stay.
+func dropIndexes(ctx context.Context, w *sql.DB, tables []string) ([]string, error) {
+	var names, stmts []string
+	for _, t := range tables {
+		rows, err := w.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, t)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var name, stmt string
+			if err := rows.Scan(&name, &stmt); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			names, stmts = append(names, name), append(stmts, stmt)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range names {
+		if _, err := w.ExecContext(ctx, `DROP INDEX "`+n+`"`); err != nil {
+			return nil, fmt.Errorf("bench-data: drop index %s: %w", n, err)
+		}
+	}
+	return stmts, nil
 }
 
 // foreignKeyCheck verifies the keys of the tables written with foreign keys off.
@@ -180,7 +239,7 @@ func (g *benchGen) clientsPhase(tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	for i := 0; i < benchClients; i++ {
+	for i := 0; i < g.size; i++ {
 		r := g.rnd
 		number := fmt.Sprint(benchFirstClient + i)
 		gi := r.Intn(10) % 3 // Praha 40 %, Brno and Ostrava 30 % each
@@ -263,7 +322,7 @@ func (g *benchGen) servicesPhase(tx *sql.Tx) error {
 			if err != nil {
 				return err
 			}
-			if t.Kind == services.KindInternet {
+			if t.Kind == services.KindInternet && i < benchTrafficClients {
 				g.internet = append(g.internet, id)
 			}
 			c.services = append(c.services, t)
@@ -397,7 +456,7 @@ func (g *benchGen) helpdeskPhase(tx *sql.Tx) error {
 		return err
 	}
 	spread := int64(2 * 365 * 24 * time.Hour / time.Second)
-	for i := 0; i < benchTickets; i++ {
+	for i := 0; i < benchTicketsPer*g.size; i++ {
 		r := g.rnd
 		c := g.clients[r.Intn(len(g.clients))]
 		next++

@@ -17,7 +17,8 @@ import (
 // external id for bench/push to push a million more records to, with the API account
 // that pushes them; and the dashboard switched on.
 const (
-	benchHeavyUsage   = 1_000_000 // records of the first bench client
+	benchHeavyUsage   = 1_000_000 // records of the first bench client (at most benchHeavyPer a client of the set)
+	benchHeavyPer     = 100       // so the test's 100-client set has 10,000
 	benchUsagePer     = 20        // records of every other client
 	benchUsageDays    = 365
 	benchRates        = 2000 // destinations of each price list
@@ -58,7 +59,7 @@ func (g *benchGen) usagePhase(tx *sql.Tx) error {
 	for i, c := range g.clients {
 		n := benchUsagePer
 		if i == 0 {
-			n = benchHeavyUsage
+			n = min(benchHeavyUsage, benchHeavyPer*g.size)
 		}
 		for k := 0; k < n; k++ {
 			d := benchDestinations[g.rnd.Intn(len(benchDestinations))]

@@ -356,30 +356,30 @@ func (m *Module) trafficMethods() []*rpc.Method {
 				out := TrafficPushResult{Rejected: []TrafficRejection{}}
 				samples := make([]traffic.Sample, 0, len(p.Samples))
 				index := make([]int, 0, len(p.Samples))
-				known := map[int64]bool{}
-				byExt := map[string]int64{}
+				var exts []string
+				var ids []int64
+				seenExt, seenID := map[string]bool{}, map[int64]bool{}
+				for _, s := range p.Samples {
+					if s.ServiceExternalID != "" {
+						if !seenExt[s.ServiceExternalID] {
+							seenExt[s.ServiceExternalID] = true
+							exts = append(exts, s.ServiceExternalID)
+						}
+					} else if s.ServiceID > 0 && !seenID[s.ServiceID] {
+						seenID[s.ServiceID] = true
+						ids = append(ids, s.ServiceID)
+					}
+				}
+				byExt, known, err := serviceRefs(c.Ctx, c.Q, exts, ids)
+				if err != nil {
+					return out, err
+				}
 				for i, s := range p.Samples {
 					id := s.ServiceID
 					if s.ServiceExternalID != "" {
-						v, ok := byExt[s.ServiceExternalID]
-						if !ok {
-							if svc, err := ServiceByExternalID(c.Ctx, c.Q, s.ServiceExternalID); err == nil {
-								v = svc.ID
-								known[v] = true
-							}
-							byExt[s.ServiceExternalID] = v
-						}
-						id = v
-					} else if id > 0 {
-						ok, seen := known[id]
-						if !seen {
-							_, err := ServiceByID(c.Ctx, c.Q, id)
-							ok = err == nil
-							known[id] = ok
-						}
-						if !ok {
-							id = 0
-						}
+						id = byExt[s.ServiceExternalID]
+					} else if !known[id] {
+						id = 0
 					}
 					if id <= 0 {
 						out.Rejected = append(out.Rejected, TrafficRejection{Index: i, Reason: "unknown service"})

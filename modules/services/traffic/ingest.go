@@ -113,26 +113,21 @@ func (s *Store) IngestTx(ctx context.Context, tx *sql.Tx, samples []Sample) (Res
 			return err
 		}
 		w := newWriter(s.loc)
-		load, err := tx.PrepareContext(ctx, sqlLoadCounters)
-		if err != nil {
-			return err
-		}
-		defer load.Close()
-		for start := 0; start < len(pts); {
-			end := start + 1
-			for end < len(pts) && pts[end].svc == pts[start].svc {
-				end++
-			}
+		groups := byService(pts)
+		load := newChunkStmts(tx, sqlLoadCounters, "(?, ?, ?)")
+		defer load.close()
+		for start := 0; start < len(groups); start += servicesPerLoad {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			group := pts[start:end]
-			stored, err := loadCounters(ctx, load, group[0].svc, group[0].at, group[len(group)-1].at)
+			chunk := groups[start:min(start+servicesPerLoad, len(groups))]
+			stored, err := loadCounters(ctx, load, chunk)
 			if err != nil {
 				return err
 			}
-			s.mergeService(group, stored, floor, w, &res)
-			start = end
+			for i, group := range chunk {
+				s.mergeService(group, stored[i], floor, w, &res)
+			}
 		}
 		return w.flush(ctx, tx)
 	}()
@@ -155,28 +150,68 @@ func validSample(smp Sample) string {
 	return ""
 }
 
-// sqlLoadCounters returns the stored counters of a service from the last one
-// before $2 to the first one after $3, inclusive: the contiguous stretch a
-// batch spanning [$2, $3] can touch.
-const sqlLoadCounters = `SELECT at, down, up FROM traffic_counters
-WHERE service_id = $1
-  AND at >= COALESCE((SELECT MAX(at) FROM traffic_counters WHERE service_id = $1 AND at < $2), $2)
-  AND at <= COALESCE((SELECT MIN(at) FROM traffic_counters WHERE service_id = $1 AND at > $3), $3)
-ORDER BY at`
+// byService cuts points sorted by service into one slice per service.
+func byService(pts []point) [][]point {
+	var out [][]point
+	for start := 0; start < len(pts); {
+		end := start + 1
+		for end < len(pts) && pts[end].svc == pts[start].svc {
+			end++
+		}
+		out = append(out, pts[start:end])
+		start = end
+	}
+	return out
+}
 
-func loadCounters(ctx context.Context, stmt *sql.Stmt, svc, from, to int64) ([]point, error) {
-	rows, err := stmt.QueryContext(ctx, svc, from, to)
+// servicesPerLoad is how many services one counter query covers. A call of one
+// 5-minute reading of every service (a collector's order) has as many services as
+// samples, and one query per service cost more than the rest of the ingest; the
+// per-statement overhead of database/sql and the driver now falls on 100 of them.
+const servicesPerLoad = 100
+
+// sqlLoadCounters returns, for each (service, from, to) of w, the stored counters
+// of the service from the last one before from to the first one after to,
+// inclusive: the contiguous stretch a batch spanning [from, to] can touch. CROSS
+// JOIN keeps w the outer loop, so each service is one index range of the clustered
+// table.
+const sqlLoadCounters = `WITH w(svc, lo, hi) AS (VALUES %s)
+SELECT c.service_id, c.at, c.down, c.up FROM w CROSS JOIN traffic_counters c
+WHERE c.service_id = w.svc
+  AND c.at >= COALESCE((SELECT MAX(p.at) FROM traffic_counters p WHERE p.service_id = w.svc AND p.at < w.lo), w.lo)
+  AND c.at <= COALESCE((SELECT MIN(n.at) FROM traffic_counters n WHERE n.service_id = w.svc AND n.at > w.hi), w.hi)
+ORDER BY c.service_id, c.at`
+
+// loadCounters returns the stored stretch of every group's service (groups are in
+// ascending service order, one per service), aligned with groups.
+func loadCounters(ctx context.Context, load *chunkStmts, groups [][]point) ([][]point, error) {
+	args := make([]any, 0, 3*len(groups))
+	for _, g := range groups {
+		args = append(args, g[0].svc, g[0].at, g[len(g)-1].at)
+	}
+	st, err := load.get(ctx, len(groups))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []point
+	out := make([][]point, len(groups))
+	i := 0
 	for rows.Next() {
-		p := point{svc: svc, idx: -1}
-		if err := rows.Scan(&p.at, &p.down, &p.up); err != nil {
+		p := point{idx: -1}
+		if err := rows.Scan(&p.svc, &p.at, &p.down, &p.up); err != nil {
 			return nil, err
 		}
-		out = append(out, p)
+		for i < len(groups) && groups[i][0].svc != p.svc {
+			i++
+		}
+		if i == len(groups) {
+			return nil, fmt.Errorf("counter of service %d out of order", p.svc)
+		}
+		out[i] = append(out[i], p)
 	}
 	return out, rows.Err()
 }

@@ -3,18 +3,16 @@ package traffic
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// rowsPerStatement is the number of rows per multi-row statement. More rows
-// mean fewer statement executions, but modernc binds each numbered
-// placeholder ($n) by a linear search of the statement's parameter names,
-// so the cost per row grows with the statement; 50 rows (200 parameters)
-// measured fastest: 1M samples in ~5 s, against ~7 s at 100 and ~13 s at
-// 200. Plain "?" would avoid that search but is not valid PostgreSQL.
-const rowsPerStatement = 50
+// rowsPerStatement is the number of rows per multi-row statement: more rows mean
+// fewer statement executions (database/sql and the driver cost several µs each).
+// The placeholders are plain "?": modernc binds numbered ones ($n) by a linear
+// search of the statement's parameter names, which made the cost per row grow
+// with the statement (50 rows measured fastest then); with "?" it does not.
+const rowsPerStatement = 200
 
 // bucketDelta is an amount to add to one bucket (negative when a late
 // sample takes traffic back from a later bucket).
@@ -93,18 +91,14 @@ ON CONFLICT (service_id, bucket) DO UPDATE SET down = ` + table + `.down + exclu
 }
 
 // execBulk runs tmpl (with %s for the VALUES list) over n rows of four
-// columns, rowsPerStatement rows per execution, reusing one prepared
-// statement for all full chunks.
+// columns, rowsPerStatement rows per execution, with one prepared statement per
+// row count.
 func execBulk(ctx context.Context, tx *sql.Tx, tmpl string, n int, row func(i int) [4]any) error {
 	if n == 0 {
 		return nil
 	}
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
+	stmts := newChunkStmts(tx, tmpl, "(?, ?, ?, ?)")
+	defer stmts.close()
 	args := make([]any, 0, 4*rowsPerStatement)
 	for start := 0; start < n; start += rowsPerStatement {
 		end := min(start+rowsPerStatement, n)
@@ -113,41 +107,46 @@ func execBulk(ctx context.Context, tx *sql.Tx, tmpl string, n int, row func(i in
 			r := row(i)
 			args = append(args, r[:]...)
 		}
-		var err error
-		if end-start == rowsPerStatement {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, valuesSQL(tmpl, rowsPerStatement)); err != nil {
-					return err
-				}
-			}
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, valuesSQL(tmpl, end-start), args...)
-		}
+		st, err := stmts.get(ctx, end-start)
 		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// valuesSQL fills tmpl with rows placeholder tuples ($1, $2, $3, $4), ...
-// Numbered placeholders work in both SQLite and PostgreSQL.
-func valuesSQL(tmpl string, rows int) string {
-	var b strings.Builder
-	for r := 0; r < rows; r++ {
-		if r > 0 {
-			b.WriteString(",")
-		}
-		b.WriteString("(")
-		for c := 1; c <= 4; c++ {
-			if c > 1 {
-				b.WriteString(",")
-			}
-			b.WriteString("$")
-			b.WriteString(strconv.Itoa(r*4 + c))
-		}
-		b.WriteString(")")
+// chunkStmts prepares tmpl with its %s replaced by rows copies of tuple, once per
+// row count, within one transaction (a call has at most two counts: full chunks
+// and the rest).
+type chunkStmts struct {
+	tx    *sql.Tx
+	tmpl  string
+	tuple string
+	byN   map[int]*sql.Stmt
+}
+
+func newChunkStmts(tx *sql.Tx, tmpl, tuple string) *chunkStmts {
+	return &chunkStmts{tx: tx, tmpl: tmpl, tuple: tuple, byN: map[int]*sql.Stmt{}}
+}
+
+func (c *chunkStmts) get(ctx context.Context, rows int) (*sql.Stmt, error) {
+	if st := c.byN[rows]; st != nil {
+		return st, nil
 	}
-	return strings.Replace(tmpl, "%s", b.String(), 1)
+	values := strings.TrimSuffix(strings.Repeat(c.tuple+",", rows), ",")
+	st, err := c.tx.PrepareContext(ctx, strings.Replace(c.tmpl, "%s", values, 1))
+	if err != nil {
+		return nil, err
+	}
+	c.byN[rows] = st
+	return st, nil
+}
+
+func (c *chunkStmts) close() {
+	for _, st := range c.byN {
+		st.Close()
+	}
 }
