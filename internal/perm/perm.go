@@ -57,8 +57,8 @@ const (
 	RatesWrite       Action = "rates.write"
 	PaymentsRead     Action = "payments.read"  // online payment attempts, autopay mandates and charges
 	PaymentsWrite    Action = "payments.write" // switch a client's autopay off
-	NotifyRead       Action = "notify.read"  // a client's notification choices and what was sent
-	NotifyWrite      Action = "notify.write" // change them; send an outage or maintenance notice
+	NotifyRead       Action = "notify.read"    // a client's notification choices and what was sent
+	NotifyWrite      Action = "notify.write"   // change them; send an outage or maintenance notice
 
 	SettingsRead   Action = "settings.read"
 	SettingsWrite  Action = "settings.write"
