@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -134,9 +135,13 @@ func openImport(path string) (*os.File, error) {
 }
 
 // eachLine calls fn with every non-blank, non-comment line of r (JSON lines), with
-// its 1-based line number.
-func eachLine(r io.Reader, fn func(line int, b []byte)) error {
-	sc := bufio.NewScanner(r)
+// its 1-based line number; a CSV file's rows come as JSON objects (import_csv.go).
+func eachLine(r io.Reader, fields []string, fn func(line int, b []byte)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if isCSV(br) {
+		return eachCSVRow(br, fields, fn)
+	}
+	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 64<<10), maxLine)
 	n := 0
 	for sc.Scan() {
@@ -186,7 +191,7 @@ func eachRecord[L any, P interface {
 }](ctx context.Context, q core.Querier, r io.Reader, fn func(n int, l P, cl core.Client) error) ([]LineError, error) {
 	var errs []LineError
 	seen := map[string]int{} // external_id -> line, which starts at 1
-	err := eachLine(r, func(n int, b []byte) {
+	err := eachLine(r, jsonFields(reflect.TypeFor[L]()), func(n int, b []byte) {
 		l := P(new(L))
 		k := l.keys()
 		err := decodeStrict(b, l)
@@ -207,6 +212,12 @@ func eachRecord[L any, P interface {
 			errs = append(errs, LineError{n, err.Error()})
 		}
 	})
+	// A line that ends the reading (too long, a broken CSV row) is reported after the
+	// rows refused before it, not instead of them.
+	var le LineError
+	if errors.As(err, &le) {
+		return append(errs, le), nil
+	}
 	return errs, err
 }
 

@@ -43,7 +43,7 @@ type ImportResult struct {
 	New, Updated, PDFs int
 }
 
-// ImportInvoices reads invoices as JSON lines and stores them in one transaction,
+// ImportInvoices reads invoices as JSON lines or CSV and stores them in one transaction,
 // keyed by external_id so that importing the same file again changes nothing. Every
 // line is checked first; if any is malformed, nothing is stored and the line errors
 // are returned. With pdfDir, a file named <number>.pdf there is copied to
@@ -241,10 +241,10 @@ func writeFileAtomic(dst string, fill func(w io.Writer) error) error {
 func (m *Module) commands() []app.Command {
 	return []app.Command{
 		{Name: "invoice import", Usage: "FILE [--pdf-dir DIR]",
-			Help: "Import invoices from a JSON-lines file (one invoice per line, keyed by external_id; see docs/modules/invoices.md).",
+			Help: "Import invoices from a JSON-lines or CSV file (one invoice per line, keyed by external_id; see docs/modules/invoices.md).",
 			Run:  runInvoiceImport},
 		{Name: "payment import", Usage: "FILE",
-			Help: "Import payments from a JSON-lines file (one payment per line, keyed by external_id).",
+			Help: "Import payments from a JSON-lines or CSV file (one payment per line, keyed by external_id).",
 			Run:  runPaymentImport},
 		{Name: "invoice list", Usage: "CLIENT",
 			Help: "List a client's invoices and balance (CLIENT is the client number).",

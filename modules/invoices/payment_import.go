@@ -27,7 +27,7 @@ type paymentLine struct {
 	Note              string `json:"note"`
 }
 
-// ImportPayments reads payments as JSON lines and stores them in one transaction,
+// ImportPayments reads payments as JSON lines or CSV and stores them in one transaction,
 // keyed by external_id; like ImportInvoices, one malformed line stores nothing. A
 // payment may name the invoice it paid by invoice_external_id or invoice_number; that
 // invoice must be the same client's. Importing a payment does not mark the invoice
