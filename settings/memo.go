@@ -7,7 +7,8 @@ package settings
 // tables a page's frame is built from (invoice groups, helpdesk departments: see the
 // revision triggers in the migrations), so a memoised value is never older than the
 // request that reads it, in this process or in another one sharing the database.
-// Errors are not memoised. key names the value; modules prefix it with their name.
+// Errors are not memoised. key names the value: the module's name, a colon, a name
+// ("sms:enabled"; a dotted key would read as a translation key).
 func Memo[T any](s *Store, key string, build func() (T, error)) (T, error) {
 	sn := s.snap()
 	if v, ok := sn.memo.Load(key); ok {

@@ -199,7 +199,7 @@ func (w *Web) NewPage(c *fiber.Ctx, title string, data any) *Page {
 		if p.Client != nil && p.Client.InvoiceGroupID != 0 && settings.DisplaySupplierContact.Get(w.Settings) {
 			// Memoised: a write to invoice_groups moves the settings revision.
 			id := p.Client.InvoiceGroupID
-			if g, err := settings.Memo(w.Settings, "web.group."+strconv.FormatInt(id, 10), func() (*core.InvoiceGroup, error) {
+			if g, err := settings.Memo(w.Settings, "web:group:"+strconv.FormatInt(id, 10), func() (*core.InvoiceGroup, error) {
 				g, err := core.GroupByID(c.UserContext(), w.DB.R, id)
 				return &g, err
 			}); err == nil {

@@ -80,7 +80,7 @@ func (m *Module) gate(c *fiber.Ctx) bool { return m.portalActive(c.UserContext()
 // so a department marked by staff shows the tab on the next page load without the
 // database being asked on every page.
 func (m *Module) portalActive(ctx context.Context) bool {
-	on, err := settings.Memo(m.d.Settings, "helpdesk.portal", func() (bool, error) {
+	on, err := settings.Memo(m.d.Settings, "helpdesk:portal", func() (bool, error) {
 		_, err := PortalDepartment(ctx, m.d.DB.R)
 		if errors.Is(err, ErrNoPortalDept) {
 			return false, nil

@@ -65,7 +65,7 @@ func Enabled(st *settings.Store) bool {
 // enabledNow is Enabled memoised per settings revision: the menu asks it on every page,
 // and checking the transport's configuration is not free.
 func enabledNow(st *settings.Store) bool {
-	on, _ := settings.Memo(st, "sms.enabled", func() (bool, error) { return Enabled(st), nil })
+	on, _ := settings.Memo(st, "sms:enabled", func() (bool, error) { return Enabled(st), nil })
 	return on
 }
 
