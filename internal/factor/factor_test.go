@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/settings"
 )
@@ -22,7 +23,7 @@ func newDB(t *testing.T) *db.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if err := db.Migrate(context.Background(), d, settings.Migrations(), Migrations()); err != nil {
+	if err := db.Migrate(context.Background(), d, core.Migrations(), settings.Migrations(), Migrations()); err != nil {
 		t.Fatal(err)
 	}
 	return d

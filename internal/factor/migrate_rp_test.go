@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/settings"
 )
@@ -28,7 +29,7 @@ func TestPasskeyRPBackfill(t *testing.T) {
 		}
 		old[n] = &fstest.MapFile{Data: b}
 	}
-	if err := db.Migrate(ctx, d, settings.Migrations(), db.Source{Name: "factor", FS: old}); err != nil {
+	if err := db.Migrate(ctx, d, core.Migrations(), settings.Migrations(), db.Source{Name: "factor", FS: old}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.W.Exec(`INSERT INTO settings (key, group_id, value, updated_at) VALUES ('ci_url', 0, 'https://u@Portal.ISP.example:8443/portal/', '')`); err != nil {
@@ -37,7 +38,7 @@ func TestPasskeyRPBackfill(t *testing.T) {
 	if _, err := d.W.Exec(`INSERT INTO factor_passkeys (kind, account_id, credential_id, name, credential, created_at) VALUES ('client', 1, x'01', 'a', '{}', '')`); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Migrate(ctx, d, settings.Migrations(), Migrations()); err != nil {
+	if err := db.Migrate(ctx, d, core.Migrations(), settings.Migrations(), Migrations()); err != nil {
 		t.Fatal(err)
 	}
 	var rp string
