@@ -42,6 +42,9 @@ type CardSection struct {
 	Action perm.Action
 	// Beside puts a short section next to the client's contact data instead of below.
 	Beside bool
+	// Link is the translation key (the module's own) of the section's entry in the
+	// card's jump list; empty: the console's admin.client.link.<Name>.
+	Link string
 	// Render returns the section's HTML (usually web.Partial of a module template);
 	// errs are the form errors of a refused action on the card (see Hooks.ClientCard).
 	Render func(c *fiber.Ctx, cl core.Client, errs map[string]string) (template.HTML, error)

@@ -92,7 +92,11 @@ func (m *Module) cardLinks(c *fiber.Ctx, cl core.Client) []cardLink {
 	var out []cardLink
 	for _, sec := range m.d.Declared.Card() {
 		if s != nil && perm.Allows(s.Role, sec.Action) && sec.Name != "login" {
-			out = append(out, cardLink{Key: "admin.client.link." + sec.Name, Href: "#c-" + sec.Name})
+			key := sec.Link
+			if key == "" {
+				key = "admin.client.link." + sec.Name
+			}
+			out = append(out, cardLink{Key: key, Href: "#c-" + sec.Name})
 		}
 	}
 	out = append(out, cardLink{Key: "admin.client.link.notes", Href: "#c-notes"}, cardLink{Key: "admin.client.link.mails", Href: "#c-mails"},

@@ -33,7 +33,7 @@ func (m *Module) staffPages() []app.StaffPage {
 // staffCard is the notifications section of the client card: the client's choices
 // (a form for roles that may change them) and the latest notifications.
 func (m *Module) staffCard() app.CardSection {
-	return app.CardSection{Name: "notify", Order: 75, Action: perm.NotifyRead,
+	return app.CardSection{Name: "notify", Order: 75, Action: perm.NotifyRead, Link: "notify.staff.card_title",
 		Render: func(c *fiber.Ctx, cl core.Client, errs map[string]string) (template.HTML, error) {
 			var p *Prefs
 			if errs != nil {

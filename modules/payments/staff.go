@@ -140,7 +140,7 @@ func (m *Module) showStaffPayments(c *fiber.Ctx) error {
 
 // staffCard is the Online payments section of the client card.
 func (m *Module) staffCard() app.CardSection {
-	return app.CardSection{Name: "payments", Order: 35, Action: perm.PaymentsRead,
+	return app.CardSection{Name: "payments", Order: 35, Action: perm.PaymentsRead, Link: "payments.staff.card",
 		Render: func(c *fiber.Ctx, cl core.Client, errs map[string]string) (template.HTML, error) {
 			d, err := m.loadStaff(c, cl.ID, cardListLimit)
 			if err != nil {
