@@ -37,7 +37,7 @@ run: deps build
 test: lint-basic deps test-deps
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
 	$(MAKE) fuzz
-	$(MAKE) e2e
+	$(MAKE) e2e E2E_SHOTS=0
 
 ## fuzz: run every Fuzz target of every package for FUZZTIME each (default 3s; e.g. FUZZTIME=5m)
 # The targets are found by name, so a new FuzzX in any _test.go runs without a change
@@ -75,10 +75,12 @@ test-deps: stripe-mock
 	fi
 
 ## e2e: browser tests in headless Chromium (installs Debian's chromium and axe-core when missing)
-# The tests run E2E_PARALLEL at a time, each with its own server, data and browser.
+# The tests run E2E_PARALLEL at a time, each with its own server, data and browser;
+# E2E_SHOTS=0 skips the pictures of every page in e2e/screenshots (make test does).
 E2E_PARALLEL ?= 2
+E2E_SHOTS ?= 1
 e2e: e2e-deps stripe-mock
-	$(GO) test -tags e2e -count=1 -timeout 30m -parallel $(E2E_PARALLEL) ./e2e/
+	E2E_SHOTS=$(E2E_SHOTS) $(GO) test -tags e2e -count=1 -timeout 30m -parallel $(E2E_PARALLEL) ./e2e/
 
 e2e-deps:
 	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then \

@@ -280,6 +280,11 @@ var nameRE = regexp.MustCompile(`[^a-z0-9-]+`)
 
 // check runs axe-core on the current page, fails on serious or critical violations,
 // captures it at 390×844 and 1440×900, and fails when it is wider than the phone.
+// shots is whether check keeps a full-page picture of every page at both widths (for
+// people to look at; the checks do not need them): on, unless E2E_SHOTS=0, which
+// `make test` sets to save the suite a good part of its CPU.
+var shots = os.Getenv("E2E_SHOTS") != "0"
+
 func (s *suite) check(name string) {
 	s.t.Helper()
 	s.pages++
@@ -301,10 +306,13 @@ func (s *suite) check(name string) {
 			s.t.Errorf("%s (%s) at %d px: axe %s %s: %s at %v", name, s.path(), vp.w, v.Impact, v.ID, v.Help, v.Nodes)
 		}
 		width := value(s, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
-		png := value(s, chromedp.FullScreenshot(100))
 		if vp.w == 390 && width > 390 {
 			s.t.Errorf("%s (%s): content is %d px wide on a 390 px phone", name, s.path(), width)
 		}
+		if !shots {
+			continue
+		}
+		png := value(s, chromedp.FullScreenshot(100))
 		out := filepath.Join(s.shots, fmt.Sprintf("%02d-%s-%d.png", s.pages, file, vp.w))
 		if err := os.WriteFile(out, png, 0o644); err != nil {
 			s.t.Fatal(err)
