@@ -33,11 +33,16 @@ run: deps build
 	@$(BIN) --data $(DATA) --listen $(LISTEN) demo
 	@$(BIN) --data $(DATA) --listen $(LISTEN) serve
 
-## test: format and vet checks, every test with the race detector, every fuzz target briefly, then the browser suite
+## test: format and vet checks, every test with the race detector, the Go tests again on PostgreSQL, every fuzz target briefly, then the browser suite
 test: lint-basic deps test-deps
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	$(MAKE) test-postgres
 	$(MAKE) fuzz
 	$(MAKE) e2e E2E_SHOTS=0
+
+## test-postgres: the Go tests on a throw-away PostgreSQL cluster (one for every package, started as an unprivileged user; without -race to keep the time)
+test-postgres: postgres-deps
+	$(GO) run ./internal/db/pgcluster/pgrun $(GO) test -count=1 -timeout 15m $(PKGS)
 
 ## fuzz: run every Fuzz target of every package for FUZZTIME each (default 3s; e.g. FUZZTIME=5m)
 # The targets are found by name, so a new FuzzX in any _test.go runs without a change
@@ -63,8 +68,17 @@ stripe-mock:
 	  echo "test-deps: installing $(STRIPE_MOCK)"; \
 	  $(GO) install $(STRIPE_MOCK) || { echo "test-deps: FAILED: stripe-mock could not be installed from the Go module proxy"; exit 1; }; }
 
-## test-deps: Debian packages the tests run against (Kannel with its fake SMSC for the SMS gateway tests) and stripe-mock
-test-deps: stripe-mock
+## postgres-deps: Debian's postgresql (initdb, pg_ctl) for the PostgreSQL test pass and make bench DB=postgres
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
+	  echo "test-deps: installing Debian's postgresql (the tests start a throw-away cluster)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null \
+	    || { echo "test-deps: FAILED: postgresql could not be installed (needs root or sudo, and Debian's package archive)"; exit 1; }; \
+	fi
+
+## test-deps: Debian packages the tests run against (Kannel with its fake SMSC for the SMS gateway tests, PostgreSQL, redis-server for shared limits) and stripe-mock
+test-deps: stripe-mock postgres-deps
 	@if ! { command -v bearerbox || [ -x /usr/sbin/bearerbox ]; } >/dev/null 2>&1 \
 	  || ! { command -v smsbox || [ -x /usr/sbin/smsbox ]; } >/dev/null 2>&1 \
 	  || ! { command -v fakesmsc || [ -x /usr/lib/kannel/test/fakesmsc ]; } >/dev/null 2>&1; then \
@@ -72,6 +86,12 @@ test-deps: stripe-mock
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq kannel kannel-extras >/dev/null \
 	    || { echo "test-deps: FAILED: kannel could not be installed (needs root or sudo, and Debian's package archive)"; exit 1; }; \
+	fi
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+	  echo "test-deps: installing Debian's redis-server (limits shared between instances)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null \
+	    || { echo "test-deps: FAILED: redis-server could not be installed (needs root or sudo, and Debian's package archive)"; exit 1; }; \
 	fi
 
 ## e2e: browser tests in headless Chromium (installs Debian's chromium and axe-core when missing)
@@ -123,12 +143,17 @@ bench-data: build
 	@bash bench/data.sh $(BIN) $(BENCH_DATA) 10000 $(BENCH_MARK)
 	@if [ -n "$(SCALE)" ]; then bash bench/data.sh $(BIN) $(BENCH_DATA)-$(SCALE) $(SCALE) $(BENCH_MARK); fi
 
-## bench: load test of the real server on the bench data set, with a baseline row, traffic and login benchmarks (about 10 minutes; SCALE=100000 adds the large data set)
-bench: bench-data
+## bench: load test of the real server on the bench data set, with a baseline row, traffic and login benchmarks (about 10 minutes; SCALE=100000 adds the large data set; DB=postgres adds the page load on PostgreSQL)
+# DB=postgres: the page load runs again on a throw-away PostgreSQL cluster (pgrun), on a
+# copy of the same data set, and each page's requests/s is printed beside SQLite's.
+DB ?= sqlite
+bench: bench-data $(if $(filter postgres,$(DB)),postgres-deps)
 	$(GO) build -o bin/bench-baseline ./bench/baseline
 	$(GO) build -o bin/bench-load ./bench/load
 	$(GO) build -o bin/bench-push ./bench/push
-	@BIN=$(BIN) BASELINE=bin/bench-baseline BENCH_DATA=$(BENCH_DATA) SCALE=$(SCALE) bash bench/run.sh
+	$(GO) build -o bin/pgrun ./internal/db/pgcluster/pgrun
+	@BIN=$(BIN) BASELINE=bin/bench-baseline BENCH_DATA=$(BENCH_DATA) SCALE=$(SCALE) \
+	  $(if $(filter postgres,$(DB)),bin/pgrun -database bench) bash bench/run.sh
 
 ## dup-count: pairs of repeated places in the non-test code (needs the duplicates tool)
 dup-count:
@@ -138,4 +163,4 @@ dup-count:
 clean:
 	rm -rf bin out
 
-.PHONY: help deps build run test test-deps stripe-mock fuzz e2e e2e-deps lint-basic cover docs audit clean bench bench-data dup-count
+.PHONY: help deps build run test test-postgres postgres-deps test-deps stripe-mock fuzz e2e e2e-deps lint-basic cover docs audit clean bench bench-data dup-count

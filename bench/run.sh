@@ -8,7 +8,9 @@
 # directory made by `portal bench-data`), SCALE, LOAD and PUSH (the built drivers),
 # BENCH_ARGS (extra flags for bench/load), PUSH_ARGS (extra flags for bench/push),
 # BENCH_PPROF (host:port: the server serves pprof there and bench/push saves a CPU
-# profile of each traffic order into bench/results).
+# profile of each traffic order into bench/results), PGRUN_DATABASE_URL (an empty
+# PostgreSQL database, from pgrun: make bench DB=postgres copies the data set into it
+# and runs the page load again on PostgreSQL, printed beside the SQLite run).
 set -euo pipefail
 
 BIN=${BIN:-bin/portal}
@@ -52,12 +54,12 @@ trap cleanup EXIT INT TERM
 # Its log (stderr, warnings and worse) is shown after the run; stdout only says where
 # it listens.
 start_portal() {
-	PORTAL_BENCH_PPROF=${BENCH_PPROF:-} "$BIN" --data "$1" --listen "127.0.0.1:$port" --log-level warn \
+	PORTAL_BENCH_PPROF=${BENCH_PPROF:-} "$BIN" --data "$1" ${DATABASE:+--database "$DATABASE"} --listen "127.0.0.1:$port" --log-level warn \
 		--trusted-proxies 127.0.0.1 serve >"$tmp/portal.out" 2>>"$tmp/portal.log" &
 	server=$!
 	pids+=("$server")
 	wait_up "http://127.0.0.1:$port/healthz" || { cat "$tmp/portal.out" "$tmp/portal.log" >&2; exit 1; }
-	echo "bench: portal pid $server on 127.0.0.1:$port ($1)"
+	echo "bench: portal pid $server on 127.0.0.1:$port ($1${DATABASE:+ on PostgreSQL})"
 }
 
 stop_portal() {
@@ -84,6 +86,20 @@ if [ -n "$SCALE" ]; then
 	"$LOAD" -base "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -pid "$server" \
 		-json "bench/results/bench-$stamp-$SCALE.json" -compare "$report" -scale "$SCALE" \
 		-gen-seconds "$(cat "$BENCH_DATA-$SCALE/.gen-seconds" 2>/dev/null || echo 0)" ${BENCH_ARGS:-}
+	stop_portal
+	start_portal "$BENCH_DATA"
+fi
+# Issue 24: the same page load on PostgreSQL, on a copy of the same data set, printed
+# beside the SQLite run of this invocation (each page's target: >= 70 % of SQLite's).
+if [ -n "${PGRUN_DATABASE_URL:-}" ]; then
+	stop_portal
+	echo
+	echo "bench: copying $BENCH_DATA/portal.db into PostgreSQL"
+	"$BIN" --data "$BENCH_DATA" --log-level warn migrate-to-postgres --from "$BENCH_DATA/portal.db" --to "$PGRUN_DATABASE_URL"
+	DATABASE=$PGRUN_DATABASE_URL start_portal "$BENCH_DATA"
+	# shellcheck disable=SC2086
+	"$LOAD" -base "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -pid "$server" \
+		-json "bench/results/bench-$stamp-postgres.json" -compare "$report" -engine postgres ${BENCH_ARGS:-}
 	stop_portal
 	start_portal "$BENCH_DATA"
 fi

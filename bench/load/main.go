@@ -120,6 +120,7 @@ var (
 	loginEach  = flag.Int("login-bench", 160, "logins measured at each level of -login-conns (0: none)")
 	compare    = flag.String("compare", "", "JSON report of the run on the smaller data set of the same invocation: print each page's requests/s beside it")
 	scaleName  = flag.String("scale", "10000", "how many clients the data set has, for the report")
+	engine     = flag.String("engine", "", "postgres: the server runs on PostgreSQL and -compare names the SQLite run of the same invocation (issue 24: each page at >= 70 %)")
 	jsonOut    = flag.String("json", "", "JSON report file (default: bench-TIME.json in -out)")
 	genSeconds = flag.Float64("gen-seconds", 0, "how long generating and loading the data set took (bench/data.sh), for the report")
 )

@@ -1,5 +1,5 @@
-// Package blob keeps uploaded files on disk for the documents and files modules: it
-// stores an upload under a name we generate (never the uploaded one), sniffs and
+// Package blob keeps uploaded files in the database (see db.go) for the documents and
+// files modules: it stores an upload under a name we generate (never the uploaded one), sniffs and
 // reports its content type, opens it again for a download only through a name that
 // matches what it generated, and builds a safe Content-Disposition header.
 //
@@ -8,11 +8,13 @@
 package blob
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"os"
@@ -21,6 +23,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ispportal/portal/internal/db"
 )
 
 // MaxUploadBytes is the largest file staff may upload (20 MiB). Larger uploads are
@@ -114,14 +118,19 @@ func Path(dataDir, sub, stored string) (string, error) {
 	return filepath.Join(dataDir, sub, name), nil
 }
 
-// Open opens a stored file for reading; see Path for what is refused. A missing file
-// gives an error that satisfies errors.Is(err, fs.ErrNotExist).
-func Open(dataDir, sub, stored string) (*os.File, error) {
+// Open opens a stored file for reading: from the database, or from the disk where an
+// older version stored it; see Path for what is refused. A missing file gives an
+// error that satisfies errors.Is(err, fs.ErrNotExist).
+func Open(ctx context.Context, d *db.DB, dataDir, sub, stored string) (File, error) {
 	p, err := Path(dataDir, sub, stored)
 	if err != nil {
 		return nil, err
 	}
-	return os.Open(p)
+	f, err := OpenStored(ctx, d, stored)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return f, err
+	}
+	return OpenFile(p)
 }
 
 // Remove deletes a stored file; a file already gone is not an error.

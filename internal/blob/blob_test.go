@@ -2,6 +2,7 @@ package blob
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"mime"
@@ -64,7 +65,8 @@ func TestPathRefusesWhatWeDidNotMake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f, err := Open(dir, "documents", "documents/"+name); err != nil {
+	d := testDB(t, dir)
+	if f, err := Open(context.Background(), d, dir, "documents", "documents/"+name); err != nil {
 		t.Fatal(err)
 	} else {
 		f.Close()
@@ -75,7 +77,7 @@ func TestPathRefusesWhatWeDidNotMake(t *testing.T) {
 			t.Errorf("Path(%q) = %v, want ErrBadPath", bad, err)
 		}
 	}
-	_, err = Open(dir, "documents", "documents/0123456789abcdef0123456789abcdef")
+	_, err = Open(context.Background(), d, dir, "documents", "documents/0123456789abcdef0123456789abcdef")
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("missing file: %v", err)
 	}

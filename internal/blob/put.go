@@ -19,30 +19,41 @@ type Stored struct {
 	ContentType string
 }
 
-// Put stores r under dataDir/sub and calls save in one write transaction to record
-// it; save returns the stored path of a row it replaced ("" if none). File and row
-// stay consistent: a failed save removes the new file, and the replaced file is
-// removed only after the commit. Upload problems come back as UploadError messages.
+// Put stores r under the stored path sub/<new name> and calls save in the same write
+// transaction to record it; save returns the stored path of a row it replaced (""
+// if none), whose content goes in that transaction too. File and row stay
+// consistent: both are written or neither. Upload problems come back as UploadError
+// messages.
 func Put(ctx context.Context, d *db.DB, dataDir, sub string, r io.Reader, save func(tx *sql.Tx, s Stored) (replaced string, err error)) error {
+	var s Stored
+	var old string
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if s, err = Save(ctx, tx, dataDir, sub, r); err != nil {
+			return err
+		}
+		if old, err = save(tx, s); err != nil || old == "" || old == s.Path {
+			return err
+		}
+		return Forget(ctx, tx, old)
+	})
+	if err == nil && old != "" && old != s.Path {
+		Remove(dataDir, sub, old) // stored on disk by an older version
+	}
+	return err
+}
+
+// Save stores r in the database under the stored path sub/<new name>, in tx, through
+// a spool file under dataDir/sub that it removes. Upload problems come back as
+// UploadError messages.
+func Save(ctx context.Context, tx *sql.Tx, dataDir, sub string, r io.Reader) (Stored, error) {
 	name, size, ctype, err := StoreUpload(filepath.Join(dataDir, sub), r, MaxUploadBytes)
 	if err != nil {
-		return UploadError(err)
+		return Stored{}, UploadError(err)
 	}
 	s := Stored{Path: sub + "/" + name, Size: size, ContentType: ctype}
-	var old string
-	err = d.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		old, err = save(tx, s)
-		return err
-	})
-	if err != nil {
-		Remove(dataDir, sub, s.Path)
-		return err
-	}
-	if old != "" && old != s.Path {
-		Remove(dataDir, sub, old)
-	}
-	return nil
+	defer Remove(dataDir, sub, s.Path)
+	return s, Keep(ctx, tx, dataDir, s.Path)
 }
 
 // UploadError turns a StoreUpload error into a message for staff. The result still

@@ -1,6 +1,7 @@
-// Package db opens the portal's SQLite database and runs the modules' migrations.
+// Package db opens the portal's database, SQLite by default or PostgreSQL
+// (postgres.go), and runs the modules' migrations.
 //
-// The database is used through two pools: W, a single connection for writes whose
+// On SQLite the database is used through two pools: W, a single connection for writes whose
 // transactions begin IMMEDIATE, and R, a pool for reads. SQLite allows one writer at a
 // time; funnelling writes through one connection means writers queue in Go instead of
 // failing with SQLITE_BUSY, and IMMEDIATE avoids SQLITE_BUSY_SNAPSHOT, which a deferred
@@ -21,16 +22,20 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
 )
 
-// DB holds the writer and reader pools of one SQLite file.
+// DB holds the writer and reader pools of one database.
 type DB struct {
 	// W is the only connection that writes. Use Tx for read-then-write work.
 	W *sql.DB
 	// R serves reads; it sees every committed write (WAL mode).
 	R *sql.DB
-	// Path is the database file.
+	// Path is the database file ("" on PostgreSQL).
 	Path string
 	// Readers is the size of R's pool.
 	Readers int
+	// Dialect is the engine: SQLite or Postgres.
+	Dialect Dialect
+	// URL is the PostgreSQL connection URL ("" on SQLite).
+	URL string
 }
 
 // dsn builds the connection string. Pragmas belong in the DSN, because a PRAGMA run
@@ -61,8 +66,16 @@ var sqliteDriver = func() driver.Driver {
 	return probe.Driver()
 }()
 
-// Open opens (creating if needed) the database file at path.
-func Open(path string) (*DB, error) {
+// Open opens the database target names: a PostgreSQL URL (postgres://...), else a
+// SQLite file, created when missing.
+func Open(target string) (*DB, error) {
+	if IsPostgres(target) {
+		return openPostgres(target)
+	}
+	return openSQLite(target)
+}
+
+func openSQLite(path string) (*DB, error) {
 	w := sql.OpenDB(connector{dsn: dsn(path, true), drv: sqliteDriver})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
@@ -138,8 +151,28 @@ func commitOrRollback(tx *sql.Tx, fn func(tx *sql.Tx) error) (err error) {
 }
 
 // Backup writes a consistent copy of the live database to dest using VACUUM INTO,
-// which is safe while the portal serves requests (unlike copying the file).
+// which is safe while the portal serves requests (unlike copying the file). On
+// PostgreSQL it is pg_dump's custom format (BackupExt, BackupType).
 func (d *DB) Backup(ctx context.Context, dest string) error {
+	if d.Dialect == Postgres {
+		return d.backupPostgres(ctx, dest)
+	}
 	_, err := d.W.ExecContext(ctx, "VACUUM INTO ?", dest)
 	return err
+}
+
+// BackupExt is the file extension of Backup's file.
+func (d *DB) BackupExt() string {
+	if d.Dialect == Postgres {
+		return ".dump"
+	}
+	return ".db"
+}
+
+// BackupType is the media type of Backup's file.
+func (d *DB) BackupType() string {
+	if d.Dialect == Postgres {
+		return "application/octet-stream"
+	}
+	return "application/vnd.sqlite3"
 }

@@ -6,22 +6,65 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/ispportal/portal/internal/db/pgcluster"
 )
 
+// open opens a new database of the engine the tests run on (pgcluster.Env).
 func open(t *testing.T) *DB {
 	t.Helper()
-	d, err := Open(filepath.Join(t.TempDir(), "t.db"))
+	d, err := Open(target(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
 	return d
+}
+
+// target is a new SQLite file, or a new PostgreSQL database dropped after the test.
+func target(t *testing.T) string {
+	t.Helper()
+	if !pgcluster.Postgres() {
+		return filepath.Join(t.TempDir(), "t.db")
+	}
+	c, err := pgcluster.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := pgcluster.NewName("t")
+	if err := c.Create(context.Background(), name, ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Drop(context.Background(), name) })
+	return c.DatabaseURL(name)
+}
+
+func sqliteOnly(t *testing.T, why string) {
+	t.Helper()
+	if pgcluster.Postgres() {
+		t.Skip("sqlite-only: " + why)
+	}
+}
+
+// tableExists reports whether the database has the table.
+func tableExists(t *testing.T, d *DB, name string) bool {
+	t.Helper()
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`
+	if d.Dialect == Postgres {
+		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`
+	}
+	var n int
+	if err := d.R.QueryRow(q, name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
 }
 
 var testMigrations = fstest.MapFS{
@@ -31,6 +74,7 @@ var testMigrations = fstest.MapFS{
 }
 
 func TestPragmasOnEveryConnection(t *testing.T) {
+	sqliteOnly(t, "PRAGMAs are SQLite's connection settings (TestPostgresSessions checks PostgreSQL's)")
 	d := open(t)
 	ctx := context.Background()
 	// Hold several read connections at once so that the pool must open new ones.
@@ -90,9 +134,7 @@ func TestFailedMigrationLeavesNothing(t *testing.T) {
 	if err := Migrate(context.Background(), d, Source{Name: "bad", FS: bad}); err == nil {
 		t.Fatal("broken migration succeeded")
 	}
-	var n int
-	d.R.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'`).Scan(&n)
-	if n != 0 {
+	if tableExists(t, d, "half") {
 		t.Fatal("a failed migration left its table behind")
 	}
 	misnamed := fstest.MapFS{"create.sql": {Data: []byte(`SELECT 1`)}}
@@ -183,6 +225,10 @@ func TestTxRollsBackOnErrorAndPanic(t *testing.T) {
 
 func TestBackupIsConsistentCopy(t *testing.T) {
 	d := open(t)
+	if d.Dialect == Postgres {
+		backupPostgres(t, d)
+		return
+	}
 	ctx := context.Background()
 	Migrate(ctx, d, Source{Name: "t", FS: testMigrations})
 	d.Tx(ctx, func(tx *sql.Tx) error { _, err := tx.ExecContext(ctx, `UPDATE counter SET n = 42`); return err })
@@ -262,7 +308,7 @@ func TestCachedStatementsNest(t *testing.T) {
 // WAL goes with the last one. Close must wait for it: serve's shutdown (a worker's
 // transaction cut off by the stop signal) left the WAL behind without this.
 func TestCloseWaitsForConnectionsInUse(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "t.db")
+	path := target(t)
 	d, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -288,6 +334,9 @@ func TestCloseWaitsForConnectionsInUse(t *testing.T) {
 	default:
 		t.Fatal("Close returned while a connection was still in use")
 	}
+	if d.Dialect == Postgres {
+		return
+	}
 	if _, err := os.Stat(path + "-wal"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("WAL still there after Close: %v", err)
 	}
@@ -297,7 +346,7 @@ func TestCloseWaitsForConnectionsInUse(t *testing.T) {
 func TestCloseReportsLeakedConnection(t *testing.T) {
 	defer func(w time.Duration) { closeWait = w }(closeWait)
 	closeWait = 50 * time.Millisecond
-	d, err := Open(filepath.Join(t.TempDir(), "t.db"))
+	d, err := Open(target(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,5 +357,34 @@ func TestCloseReportsLeakedConnection(t *testing.T) {
 	defer rows.Close()
 	if err := d.Close(); err == nil || !strings.Contains(err.Error(), "1 connections still in use") {
 		t.Errorf("Close with a leaked connection: %v", err)
+	}
+}
+
+// On PostgreSQL Backup is pg_dump's custom format: the file restores the row, and
+// an existing file is never overwritten.
+func backupPostgres(t *testing.T, d *DB) {
+	ctx := context.Background()
+	if err := Migrate(ctx, d, Source{Name: "t", FS: testMigrations}); err != nil {
+		t.Fatal(err)
+	}
+	d.Tx(ctx, func(tx *sql.Tx) error { _, err := tx.ExecContext(ctx, `UPDATE counter SET n = 4242`); return err })
+	dest := filepath.Join(t.TempDir(), "backup.dump")
+	if err := d.Backup(ctx, dest); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(dest)
+	if err != nil || !strings.HasPrefix(string(b), "PGDMP") {
+		t.Fatalf("not a pg_dump file: %v %.10q", err, b)
+	}
+	tool, err := PostgresTool("pg_restore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, "--file", "-", dest).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "4242") || !strings.Contains(string(out), "CREATE TABLE") {
+		t.Fatalf("pg_restore: %v\n%.500s", err, out)
+	}
+	if err := d.Backup(ctx, dest); err == nil {
+		t.Fatal("Backup overwrote an existing file")
 	}
 }

@@ -23,6 +23,9 @@ const MinFreeBytes = 1 << 20
 // left to grow into.
 var ErrNoRoom = errors.New("db: less than 1 MiB left for the database")
 
+// ErrReadOnly is what Writable reports when the database server takes no writes.
+var ErrReadOnly = errors.New("db: the database is read-only")
+
 // Unwritable reports whether err says that storage cannot take writes now: the disk
 // or a quota is full, SQLite reached max_page_count, or the file system or database
 // is read-only. Such a failure is nobody's input error and passes once an operator
@@ -38,7 +41,11 @@ func Unwritable(err error) bool {
 			return true
 		}
 	}
-	return errors.Is(err, ErrNoRoom) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) ||
+	if pe := pgError(err); pe != nil {
+		// disk_full, read_only_sql_transaction (a standby, or a server set read-only).
+		return pe.Code == "53100" || pe.Code == "25006"
+	}
+	return errors.Is(err, ErrNoRoom) || errors.Is(err, ErrReadOnly) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) ||
 		errors.Is(err, syscall.EROFS)
 }
 
@@ -57,7 +64,7 @@ func Internal(err error) bool {
 		sce  *os.SyscallError
 		errn syscall.Errno
 	)
-	return errors.As(err, &se) || errors.As(err, &pe) || errors.As(err, &le) || errors.As(err, &sce) ||
+	return errors.As(err, &se) || errors.As(err, new(*StorageError)) || errors.As(err, &pe) || errors.As(err, &le) || errors.As(err, &sce) ||
 		errors.As(err, &errn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, sql.ErrTxDone) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrNoRoom)
 }
@@ -69,6 +76,9 @@ func Internal(err error) bool {
 // directory fails the write; a full disk or an exhausted max_page_count fails the
 // room check, even while a small write still fits in space SQLite already holds.
 func (d *DB) Writable(ctx context.Context) error {
+	if d.Dialect == Postgres {
+		return d.writablePostgres(ctx)
+	}
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
 		var v int64
 		if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
@@ -102,4 +112,21 @@ func (d *DB) Writable(ctx context.Context) error {
 		return fmt.Errorf("%w (%d bytes free on its file system)", ErrNoRoom, avail)
 	}
 	return nil
+}
+
+// writablePostgres is Writable on PostgreSQL: a write transaction takes the write lock
+// and commits, and is not read-only (a standby, or a database set read-only). The
+// server's disk is its own to watch: a full one fails writes with disk_full, which
+// Unwritable knows.
+func (d *DB) writablePostgres(ctx context.Context) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		var ro string
+		if err := tx.QueryRowContext(ctx, `SHOW transaction_read_only`).Scan(&ro); err != nil {
+			return err
+		}
+		if ro != "off" {
+			return fmt.Errorf("%w: PostgreSQL takes no writes (a standby, or a read-only database)", ErrReadOnly)
+		}
+		return nil
+	})
 }

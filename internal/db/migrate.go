@@ -30,14 +30,18 @@ type migration struct {
 	autoinc []autoinc
 }
 
-func (s Source) list() ([]migration, error) {
+// list reads the migrations for dialect. Beside NNNN_name.sql (SQLite's text) a
+// module may keep NNNN_name.postgres.sql, PostgreSQL's text of the same migration,
+// used as it is; without one, PostgreSQL runs the SQLite text through toPostgres.
+// Either way the migration is recorded under the SQLite file's name.
+func (s Source) list(dialect Dialect) ([]migration, error) {
 	entries, err := fs.ReadDir(s.FS, ".")
 	if err != nil {
 		return nil, fmt.Errorf("migrations %s: %w", s.Name, err)
 	}
 	var out []migration
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") || strings.HasSuffix(e.Name(), pgSuffix) {
 			continue
 		}
 		num, _, ok := strings.Cut(e.Name(), "_")
@@ -53,7 +57,29 @@ func (s Source) list() ([]migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("migrations %s/%s: %w", s.Name, e.Name(), err)
 		}
-		out = append(out, migration{version: v, name: e.Name(), sql: string(body), autoinc: ai})
+		m := migration{version: v, name: e.Name(), sql: string(body), autoinc: ai}
+		if dialect == Postgres {
+			// Identity columns never hand an id out twice: AUTOINCREMENT's rebuild has
+			// nothing to do there.
+			m.autoinc = nil
+			pg, err := fs.ReadFile(s.FS, strings.TrimSuffix(e.Name(), ".sql")+pgSuffix)
+			switch {
+			case err == nil:
+				m.sql = string(pg)
+			case errors.Is(err, fs.ErrNotExist):
+				m.sql = toPostgres(m.sql)
+			default:
+				return nil, err
+			}
+		}
+		out = append(out, m)
+	}
+	for _, e := range entries {
+		if base, ok := strings.CutSuffix(e.Name(), pgSuffix); ok {
+			if _, err := fs.Stat(s.FS, base+".sql"); err != nil {
+				return nil, fmt.Errorf("migrations %s: %s has no SQLite twin %s.sql", s.Name, e.Name(), base)
+			}
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	for i := 1; i < len(out); i++ {
@@ -81,6 +107,11 @@ func (s Source) list() ([]migration, error) {
 // (an audit log naming deleted rows); columns of tables that do not exist yet are
 // skipped. The rest of the file runs afterwards in the same transaction.
 func Migrate(ctx context.Context, d *DB, sources ...Source) error {
+	if d.Dialect == Postgres {
+		if err := preparePostgres(ctx, d); err != nil {
+			return fmt.Errorf("db.Migrate: %w", err)
+		}
+	}
 	if _, err := d.W.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		source TEXT NOT NULL,
 		version INTEGER NOT NULL,
@@ -98,7 +129,7 @@ func Migrate(ctx context.Context, d *DB, sources ...Source) error {
 		return fmt.Errorf("db.Migrate: %w", err)
 	}
 	for _, src := range sources {
-		ms, err := src.list()
+		ms, err := src.list(d.Dialect)
 		if err != nil {
 			return err
 		}

@@ -92,6 +92,10 @@ var ErrLocked = errors.New("lockout: account locked")
 // Account is the principal of a known account.
 func Account(id int64) string { return "id:" + strconv.FormatInt(id, 10) }
 
+// Person is the counter of an invited person of an account (modules/people): their
+// own, apart from the account holder's.
+func Person(id int64) string { return "person:" + strconv.FormatInt(id, 10) }
+
 // Name is the principal of a name that matches no account: folded (trimmed, lower
 // case) and hashed, so that "Jan " and "jan" count together and the table never holds
 // what somebody typed (often a password typed into the wrong field).

@@ -3,18 +3,18 @@ package lockout
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/dbtest"
 )
 
 func newDB(t *testing.T) *db.DB {
 	t.Helper()
-	d, err := db.Open(filepath.Join(t.TempDir(), "t.db"))
+	d, err := db.Open(dbtest.Target(t, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

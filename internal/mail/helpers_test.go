@@ -5,18 +5,18 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/dbtest"
 )
 
 // newTestDB returns a migrated database in the test's temp dir.
 func newTestDB(t *testing.T) *db.DB {
 	t.Helper()
-	d, err := db.Open(filepath.Join(t.TempDir(), "portal.db"))
+	d, err := db.Open(dbtest.Target(t, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
 )
 
@@ -142,15 +143,15 @@ func Enqueue(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 		at = time.Now()
 	}
 	now := fmtTime(at)
-	res, err := tx.ExecContext(ctx, `INSERT INTO mail_outbox
+	id, err := core.InsertID(ctx, tx, `INSERT INTO mail_outbox
 		(message_id, purpose, client_id, recipients, subject, body_text, body_html,
 		 status, attempts, last_error, created_at, next_attempt_at, secrets, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, '', ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, '', ?, ?, ?, ?) RETURNING id`,
 		newMessageID(), m.Purpose, client, string(rcpts), m.Subject, m.Text, m.HTML, now, now, secrets, expires)
 	if err != nil {
 		return 0, fmt.Errorf("mail.Enqueue: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // encodeSecrets stores the non-empty, distinct secrets as a JSON array ("" for none).

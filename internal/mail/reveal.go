@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ispportal/portal/internal/core"
 )
 
 // Errors of Reveal and Resend.
@@ -59,15 +61,15 @@ func Resend(ctx context.Context, tx *sql.Tx, id int64, now time.Time) (int64, er
 		return 0, ErrNotResendable
 	}
 	at := fmtTime(now)
-	res, err := tx.ExecContext(ctx, `INSERT INTO mail_outbox
+	newID, err := core.InsertID(ctx, tx, `INSERT INTO mail_outbox
 		(message_id, purpose, client_id, recipients, subject, body_text, body_html,
 		 status, attempts, last_error, created_at, next_attempt_at, secrets, expires_at)
 		SELECT ?, purpose, client_id, recipients, subject, body_text, body_html, 'queued', 0, '', ?, ?, '', NULL
-		FROM mail_outbox WHERE id = ?`, newMessageID(), at, at, id)
+		FROM mail_outbox WHERE id = ? RETURNING id`, newMessageID(), at, at, id)
 	if err != nil {
 		return 0, fmt.Errorf("mail.Resend: %w", err)
 	}
-	return res.LastInsertId()
+	return newID, nil
 }
 
 // LastAttemptFailed reports whether the newest mail the worker tried to deliver failed

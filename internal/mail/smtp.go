@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -32,6 +33,9 @@ type SMTPConfig struct {
 	Password    string
 	FromAddress string
 	FromName    string
+	// FromNameOf, when set, names the sender of a mail about a client (the client's
+	// brand's system_mail_name); "" keeps FromName.
+	FromNameOf func(ctx context.Context, clientID int64) string
 	// Hostname is the portal's public host name (from ci_url), given in HELO/EHLO and
 	// used as the domain of Message-IDs; empty means the domain of FromAddress.
 	Hostname string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -22,9 +21,10 @@ const MaxAttempts = outbox.MaxAttempts
 // SMS queue uses too.
 func Backoff(n int) time.Duration { return outbox.Backoff(n) }
 
-// Worker delivers the outbox. Run one per database: a second worker started against the
-// same file re-queues the first one's in-flight row and may send it twice (same
-// Message-ID).
+// Worker delivers the outbox. Any number of workers (one per instance) may share one
+// database: each mail is claimed by exactly one, and a mail left "sending" by a worker
+// that died is sent again (same Message-ID) once its claim is older than
+// outbox.Lease.
 type Worker struct {
 	d    *db.DB
 	cfg  func() SMTPConfig
@@ -35,8 +35,10 @@ type Worker struct {
 	// PollInterval is how often Run looks for due mails when not kicked (default 10 s).
 	PollInterval time.Duration
 
-	mu        sync.Mutex // one round at a time
-	recovered bool
+	// Claimant names this worker's claims (outbox.NewClaimant).
+	Claimant string
+
+	mu sync.Mutex // one round at a time
 }
 
 // NewWorker returns a worker. cfg is called at every round, so settings changed by staff
@@ -48,7 +50,7 @@ func NewWorker(d *db.DB, cfg func() SMTPConfig, log *slog.Logger, now func() tim
 	if now == nil {
 		now = time.Now
 	}
-	w := &Worker{d: d, cfg: cfg, log: log, now: now, PollInterval: 10 * time.Second}
+	w := &Worker{d: d, cfg: cfg, log: log, now: now, PollInterval: 10 * time.Second, Claimant: outbox.NewClaimant()}
 	w.loop = outbox.New("mail.Worker.Run", log, func(ctx context.Context) (int, error) {
 		sent, failed, err := w.RunOnce(ctx)
 		return sent + failed, err
@@ -65,15 +67,14 @@ func (w *Worker) Run(ctx context.Context) { w.loop.Run(ctx, w.PollInterval) }
 
 // RunOnce delivers the mails that are due now, one by one, and reports how many were
 // delivered and how many attempts failed. With no SMTP host configured it sends nothing.
-// The first call of a Worker re-queues rows left in "sending" by a previous process.
+// Each round first re-queues the rows whose claim expired (a worker died mid-send).
 func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 
-	if err := w.requeueSending(ctx, !w.recovered); err != nil {
+	if err := w.requeueSending(ctx); err != nil {
 		return 0, 0, err
 	}
-	w.recovered = true
 	// Before the SMTP check: mails wait while no server is configured, and their links
 	// must not outlive them in the table.
 	if err := w.expire(ctx); err != nil {
@@ -112,7 +113,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 			connDown = sendErr != nil
 		}
 		if sendErr == nil {
-			sendErr = w.send(client, cfg, o)
+			sendErr = w.send(client, senderOf(ctx, cfg, o), o)
 		}
 		if sendErr == nil {
 			if err := w.markSent(ctx, o.id); err != nil {
@@ -167,44 +168,56 @@ func (w *Worker) send(c *gomail.Client, cfg SMTPConfig, o outgoing) error {
 	return err
 }
 
+// senderOf is cfg with the sender's name of o: its client's brand's, when
+// FromNameOf gives one that cannot break the header.
+func senderOf(ctx context.Context, cfg SMTPConfig, o outgoing) SMTPConfig {
+	if cfg.FromNameOf != nil && o.clientID != 0 {
+		if n := cfg.FromNameOf(ctx, o.clientID); n != "" && !hasLineBreak(n) {
+			cfg.FromName = n
+		}
+	}
+	return cfg
+}
+
 // outgoing is a claimed row.
 type outgoing struct {
 	id                  int64
+	clientID            int64
 	attempts            int
 	messageID, purpose  string
 	to                  []string
 	subject, text, html string
 }
 
-// claim marks the next due row "sending" and returns it, completing its Message-ID with
-// host on the first claim. The write transaction is IMMEDIATE, so no other writer can
-// claim the same row in between.
+// queue is the outbox as outbox.Queue sees it.
+var queue = outbox.Queue{Table: "mail_outbox", State: "status", Claimed: StatusSending,
+	Due:   "status = 'queued' AND next_attempt_at <= ? AND (expires_at IS NULL OR expires_at > ?)",
+	Order: "next_attempt_at, id"}
+
+// claim marks the next due row "sending" by this worker and returns it, completing its
+// Message-ID with host on the first claim.
 func (w *Worker) claim(ctx context.Context, host string) (o outgoing, ok bool, err error) {
-	now := fmtTime(w.now())
+	now := w.now()
 	err = w.d.Tx(ctx, func(tx *sql.Tx) error {
-		var rcpts string
-		err := tx.QueryRowContext(ctx, `SELECT id, attempts, message_id, purpose, recipients,
-				subject, body_text, body_html
-			FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= ?
-				AND (expires_at IS NULL OR expires_at > ?)
-			ORDER BY next_attempt_at, id LIMIT 1`, now, now).
-			Scan(&o.id, &o.attempts, &o.messageID, &o.purpose, &rcpts, &o.subject, &o.text, &o.html)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+		var err error
+		o.id, ok, err = queue.Claim(ctx, w.d, tx, w.Claimant, now, fmtTime(now), fmtTime(now))
+		if !ok || err != nil {
+			return err
 		}
-		if err != nil {
+		var rcpts string
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(client_id, 0), attempts, message_id, purpose, recipients, subject,
+			body_text, body_html FROM mail_outbox WHERE id = ?`, o.id).
+			Scan(&o.clientID, &o.attempts, &o.messageID, &o.purpose, &rcpts, &o.subject, &o.text, &o.html); err != nil {
 			return err
 		}
 		if err := json.Unmarshal([]byte(rcpts), &o.to); err != nil {
 			return err
 		}
 		o.messageID = withDomain(o.messageID, host)
-		_, err = tx.ExecContext(ctx, `UPDATE mail_outbox SET status = 'sending', claimed_at = ?, message_id = ?
-			WHERE id = ? AND status = 'queued'`, now, o.messageID, o.id)
-		ok = err == nil
+		_, err = tx.ExecContext(ctx, `UPDATE mail_outbox SET message_id = ? WHERE id = ?`, o.messageID, o.id)
 		return err
 	})
-	return o, ok, err
+	return o, ok && err == nil, err
 }
 
 // markSent records the delivery and removes the mail's secrets (a password link's
@@ -281,10 +294,7 @@ func (w *Worker) removeSecrets(ctx context.Context, tx *sql.Tx) error {
 // release returns a claimed row to the queue without counting an attempt.
 func (w *Worker) release(id int64) error {
 	ctx := context.Background()
-	return w.d.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE mail_outbox SET status = 'queued' WHERE id = ? AND status = 'sending'`, id)
-		return err
-	})
+	return w.d.Tx(ctx, func(tx *sql.Tx) error { return queue.Release(ctx, tx, id, w.Claimant, StatusQueued) })
 }
 
 // markFailed counts a failed attempt: back to "queued" with a later next_attempt_at, or
@@ -309,29 +319,21 @@ func (w *Worker) markFailed(ctx context.Context, o outgoing, reason string) erro
 	})
 }
 
-// requeueSending puts rows stuck in "sending" back in the queue, to be sent again now
-// with their Message-ID: all of them when this worker starts (they belong to a process
-// that died mid-send), afterwards only those claimed over outbox.StaleSending ago. The
+// requeueSending puts rows whose claim expired (their worker died mid-send, see
+// outbox.Lease) back in the queue, to be sent again now with their Message-ID. The
 // interrupted send counts as an attempt, so a mail that crashes the process every time
 // ends up failed instead of looping.
-func (w *Worker) requeueSending(ctx context.Context, all bool) error {
+func (w *Worker) requeueSending(ctx context.Context) error {
 	now := w.now()
-	cutoff := now.Add(-outbox.StaleSending)
-	if all {
-		cutoff = now.Add(time.Hour * 24 * 365 * 100)
-	}
 	return w.d.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE mail_outbox
-			SET status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'queued' END,
+		n, err := queue.TakeOver(ctx, tx, now, `status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'queued' END,
 				attempts = attempts + 1,
 				last_error = 'interrupted while sending; sent again (same Message-ID)',
-				next_attempt_at = ?
-			WHERE status = 'sending' AND (claimed_at IS NULL OR claimed_at < ?)`,
-			MaxAttempts, fmtTime(now), fmtTime(cutoff))
+				next_attempt_at = ?`, MaxAttempts, fmtTime(now))
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
+		if n > 0 {
 			w.log.Warn("mail.Worker: re-queued mails interrupted while sending", "count", n)
 		}
 		return w.removeSecrets(ctx, tx) // those interrupted for the last time failed

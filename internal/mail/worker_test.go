@@ -4,12 +4,15 @@ import (
 	"context"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/mail/mailtest"
+	"github.com/ispportal/portal/internal/outbox"
 )
 
 func TestWorkerDeliversWithHeaders(t *testing.T) {
@@ -243,14 +246,17 @@ func TestWorkerBackoffToFailed(t *testing.T) {
 	srv.WaitFor(t, 1, 2*time.Second)
 }
 
-func TestWorkerRestartResendsInterruptedOnly(t *testing.T) {
+// A worker that died after claiming a mail (another instance, or this one before a
+// restart) holds it until its lease runs out; then a live worker sends it again, once,
+// with its Message-ID. A mail already sent is never sent again.
+func TestWorkerTakesOverExpiredClaimOnly(t *testing.T) {
 	d := mail.NewTestDB(t)
 	srv := mailtest.Start(t)
 	clock := mail.NewFakeClock()
 	log, _ := mail.TestLogger()
 	ctx := context.Background()
 
-	// First process: delivers one mail, then "crashes" after claiming another.
+	// First worker: delivers one mail, then "crashes" after claiming another.
 	w1 := mail.NewWorker(d, srv.Config, log, clock.Now)
 	done := mail.EnqueueCommitted(t, d, mail.SampleMessage())
 	if s, _, _ := w1.RunOnce(ctx); s != 1 {
@@ -265,15 +271,26 @@ func TestWorkerRestartResendsInterruptedOnly(t *testing.T) {
 	}
 	waiting := mail.EnqueueCommitted(t, d, mail.SampleMessage())
 
-	// Second process on the same database.
+	// Second worker on the same database: the claim is live, so only the waiting mail goes.
 	w2 := mail.NewWorker(d, srv.Config, log, clock.Now)
-	s, f, err := w2.RunOnce(ctx)
-	if s != 2 || f != 0 || err != nil {
-		t.Fatalf("restart RunOnce = %d, %d, %v", s, f, err)
+	if w2.Claimant == w1.Claimant {
+		t.Fatal("two workers share a claimant")
+	}
+	if s, f, err := w2.RunOnce(ctx); s != 1 || f != 0 || err != nil {
+		t.Fatalf("RunOnce with a live claim = %d, %d, %v", s, f, err)
+	}
+	clock.Advance(outbox.Lease - time.Second)
+	if s, _, _ := w2.RunOnce(ctx); s != 0 {
+		t.Fatal("a claim within its lease was taken over")
+	}
+	clock.Advance(2 * time.Second)
+	if s, f, err := w2.RunOnce(ctx); s != 1 || f != 0 || err != nil {
+		t.Fatalf("RunOnce after the lease = %d, %d, %v", s, f, err)
 	}
 	srv.WaitFor(t, 3, 2*time.Second)
 	clock.Advance(time.Hour)
 	w2.RunOnce(ctx)
+	w1.RunOnce(ctx)
 	time.Sleep(50 * time.Millisecond)
 	msgs := srv.Messages()
 	if len(msgs) != 3 {
@@ -291,6 +308,69 @@ func TestWorkerRestartResendsInterruptedOnly(t *testing.T) {
 	}
 	if e := mail.MustGet(t, d, crashed); e.Attempts != 1 || !strings.Contains(e.LastError, "interrupted") && e.LastError != "" {
 		t.Errorf("interrupted row = %+v", e)
+	}
+}
+
+// Two workers, each with its own connection to one database file as two instances
+// have, drain one queue at the same time: every mail reaches the server exactly once.
+func TestTwoWorkersSendEachOnce(t *testing.T) {
+	d1 := mail.NewTestDB(t)
+	target := d1.Path
+	if d1.URL != "" {
+		target = d1.URL
+	}
+	d2, err := db.Open(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d2.Close() })
+	srv := mailtest.Start(t)
+	log, _ := mail.TestLogger()
+	ctx := context.Background()
+	const n = 60
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = mail.EnqueueCommitted(t, d1, mail.SampleMessage())
+	}
+	workers := []*mail.Worker{mail.NewWorker(d1, srv.Config, log, nil), mail.NewWorker(d2, srv.Config, log, nil)}
+	sent := make([]int, len(workers))
+	var wg sync.WaitGroup
+	for i, w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				s, f, err := w.RunOnce(ctx)
+				if err != nil || f != 0 {
+					t.Errorf("worker %d: failed %d, %v", i, f, err)
+					return
+				}
+				if s == 0 {
+					return
+				}
+				sent[i] += s
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("sent per worker: %v", sent)
+	if sent[0]+sent[1] != n {
+		t.Fatalf("workers report %v sent, want %d in all", sent, n)
+	}
+	srv.WaitFor(t, n, 5*time.Second)
+	time.Sleep(50 * time.Millisecond) // a duplicate would arrive after the n-th
+	msgs := srv.Messages()
+	if len(msgs) != n {
+		t.Fatalf("server received %d mails, want %d", len(msgs), n)
+	}
+	count := map[string]int{}
+	for _, m := range msgs {
+		count[m.MessageID]++
+	}
+	for _, id := range ids {
+		if e := mail.MustGet(t, d1, id); e.Status != mail.StatusSent || count[e.MessageID] != 1 {
+			t.Errorf("row %d: %s, received %d times", id, e.Status, count[e.MessageID])
+		}
 	}
 }
 

@@ -1,9 +1,12 @@
 // Package outbox holds what the portal's delivery queues (mail in internal/mail, SMS in
 // modules/sms) share: the retry schedule and the loop that wakes a queue's worker.
 //
-// Each queue keeps its own table, claim and send: a row is claimed ("sending") in one
-// transaction, sent, then marked sent or failed in another, at most BatchSize rows a
-// round. Loop only decides when the next round runs.
+// Each queue keeps its own table and send: a row is claimed ("sending", with the
+// worker's claimant and the time) in one transaction through Queue.Claim, sent, then
+// marked sent or failed in another, at most BatchSize rows a round. Several workers,
+// in one instance or several on one database, may drain one queue: each row goes to
+// exactly one, and a row whose claim is older than Lease (its worker died) is taken
+// over (Queue.TakeOver). Loop only decides when the next round runs.
 package outbox
 
 import (
@@ -23,10 +26,6 @@ const (
 // BatchSize bounds one round, so that the worker checks ctx and reads its
 // configuration again between batches.
 const BatchSize = 100
-
-// StaleSending is how long a row may stay "sending" before a worker takes it for the
-// leftover of a crashed one and queues it again.
-const StaleSending = time.Hour
 
 // Backoff returns the wait after the n-th failed attempt (n ≥ 1).
 func Backoff(n int) time.Duration {

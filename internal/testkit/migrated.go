@@ -2,7 +2,9 @@ package testkit
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -14,6 +16,8 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/db/dbtest"
+	"github.com/ispportal/portal/internal/db/pgcluster"
 )
 
 // migrated keeps, per set of modules, the database file of a portal booted once: a
@@ -22,23 +26,29 @@ import (
 // under the race detector). The copy is what Boot leaves on an empty directory, so the
 // boot that follows finds every migration applied and goes on exactly as on a new
 // installation's second start.
+//
+// On PostgreSQL (dbtest.Postgres) the same cache holds a migrated template database
+// per set of modules, and a test's database is a copy of it (CREATE DATABASE ...
+// TEMPLATE), dropped when the test ends. The copy's URL is kept in the data directory
+// (dbtest.URLFile), so a restart test's second boot finds the same database.
 var migrated struct {
-	mu    sync.Mutex
-	files map[string][]byte // module names → portal.db
+	mu        sync.Mutex
+	files     map[string][]byte // module names → portal.db
+	templates map[string]string // module names → template database (PostgreSQL)
 }
 
-// startMigrated writes the migrated database into dir unless dir has one already (a
-// restart test boots twice on the same directory).
-func startMigrated(t testing.TB, dir string, ctors []app.Constructor) error {
+// startMigrated puts the migrated database into dir unless dir has one already (a
+// restart test boots twice on the same directory), and returns the database to boot
+// on ("" for the SQLite file in dir).
+func startMigrated(t testing.TB, dir string, ctors []app.Constructor) (string, error) {
+	if dbtest.Postgres() {
+		return startMigratedPostgres(t, dir, ctors)
+	}
 	target := filepath.Join(dir, "portal.db")
 	if _, err := os.Stat(target); !errors.Is(err, fs.ErrNotExist) {
-		return err
+		return "", err
 	}
-	names := make([]string, len(ctors))
-	for i, ctor := range ctors {
-		names[i] = ctor(app.Deps{}).Info().Name
-	}
-	key := strings.Join(names, ",")
+	key := moduleKey(ctors)
 	migrated.mu.Lock()
 	defer migrated.mu.Unlock()
 	if migrated.files == nil {
@@ -46,36 +56,129 @@ func startMigrated(t testing.TB, dir string, ctors []app.Constructor) error {
 	}
 	file, ok := migrated.files[key]
 	if !ok {
+		tmp := t.TempDir()
+		if err := bootOnce(tmp, "", ctors); err != nil {
+			return "", err
+		}
 		var err error
-		if file, err = bootOnce(t.TempDir(), ctors); err != nil {
-			return err
+		if file, err = os.ReadFile(filepath.Join(tmp, "portal.db")); err != nil {
+			return "", err
 		}
 		migrated.files[key] = file
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return err
+		return "", err
 	}
-	return os.WriteFile(target, file, 0o600)
+	return "", os.WriteFile(target, file, 0o600)
 }
 
-// bootOnce boots a portal on an empty directory, closes it (which checkpoints the
-// write-ahead log into the file) and returns the database file.
-func bootOnce(dir string, ctors []app.Constructor) ([]byte, error) {
-	cfg := app.Config{DataDir: dir}
+func moduleKey(ctors []app.Constructor) string {
+	names := make([]string, len(ctors))
+	for i, ctor := range ctors {
+		names[i] = ctor(app.Deps{}).Info().Name
+	}
+	return strings.Join(names, ",")
+}
+
+// startMigratedPostgres is startMigrated on PostgreSQL.
+func startMigratedPostgres(t testing.TB, dir string, ctors []app.Constructor) (string, error) {
+	if u, err := os.ReadFile(filepath.Join(dir, dbtest.URLFile)); err == nil {
+		return string(u), nil
+	}
+	c, err := pgcluster.Shared()
+	if err != nil {
+		return "", err
+	}
+	ctx := context.Background()
+	key := moduleKey(ctors)
+	migrated.mu.Lock()
+	defer migrated.mu.Unlock()
+	if migrated.templates == nil {
+		migrated.templates = map[string]string{}
+	}
+	tpl, ok := migrated.templates[key]
+	if !ok {
+		if tpl, err = sharedTemplate(ctx, t, c, ctors); err != nil {
+			return "", err
+		}
+		migrated.templates[key] = tpl
+	}
+	name := pgcluster.NewName("t")
+	if err := c.Create(ctx, name, tpl); err != nil {
+		return "", err
+	}
+	t.Cleanup(func() { c.Drop(context.Background(), name) })
+	u := c.DatabaseURL(name)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", err
+	}
+	return u, os.WriteFile(filepath.Join(dir, dbtest.URLFile), []byte(u), 0o600)
+}
+
+// sharedTemplate returns the migrated template database for ctors on cluster c,
+// shared by every test process on it (make test-postgres runs all packages on one
+// cluster): its name is a digest of the migrations, so a changed migration gets a new
+// one. A process migrates its own copy and publishes it by renaming it to that name;
+// when another process got there first, it drops its copy and uses theirs.
+func sharedTemplate(ctx context.Context, t testing.TB, c *pgcluster.Cluster, ctors []app.Constructor) (string, error) {
+	h := sha256.New()
+	for _, src := range app.MigrationSources(ctors) {
+		err := fs.WalkDir(src.FS, ".", func(path string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(src.FS, path)
+			fmt.Fprintf(h, "%s/%s %d\n", src.Name, path, len(b))
+			h.Write(b)
+			return err
+		})
+		if err != nil {
+			return "", err
+		}
+	}
+	name := fmt.Sprintf("tpl_%x", h.Sum(nil)[:12])
+	if c.Exists(ctx, name) {
+		return name, nil
+	}
+	mine := pgcluster.NewName("tplw")
+	if err := c.Create(ctx, mine, ""); err != nil {
+		return "", err
+	}
+	if err := bootOnce(t.TempDir(), c.DatabaseURL(mine), ctors); err != nil {
+		c.Drop(ctx, mine)
+		return "", err
+	}
+	if err := c.Rename(ctx, mine, name); err != nil {
+		c.Drop(ctx, mine)
+		if c.Exists(ctx, name) {
+			return name, nil
+		}
+		return "", err
+	}
+	return name, nil
+}
+
+// bootOnce boots a portal on an empty directory (and database) and closes it,
+// which on SQLite checkpoints the write-ahead log into the file.
+func bootOnce(dir, database string, ctors []app.Constructor) error {
+	cfg := app.Config{DataDir: dir, Database: database}
 	if err := cfg.ValidateAndSetDefaults(); err != nil {
-		return nil, err
+		return err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := func() time.Time { return time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC) }
 	e, err := app.Boot(context.Background(), cfg, log, clock, ctors)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := e.Close(); err != nil {
-		return nil, err
+		return err
+	}
+	if database != "" {
+		return nil
 	}
 	if _, err := os.Stat(filepath.Join(dir, "portal.db-wal")); err == nil {
-		return nil, errors.New("testkit: the write-ahead log outlived the database's close")
+		return errors.New("testkit: the write-ahead log outlived the database's close")
 	}
-	return os.ReadFile(filepath.Join(dir, "portal.db"))
+	return nil
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/pgcluster"
 	"github.com/ispportal/portal/internal/web"
 )
 
@@ -78,13 +79,14 @@ func New(t testing.TB, ctors ...app.Constructor) *Env {
 // NewIn boots a portal on an existing data directory (to test restarts).
 func NewIn(t testing.TB, dir string, ctors ...app.Constructor) *Env {
 	t.Helper()
-	if err := startMigrated(t, dir, ctors); err != nil {
+	database, err := startMigrated(t, dir, ctors)
+	if err != nil {
 		t.Fatal(err)
 	}
 	clock := &Clock{t: time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)}
 	logs := &LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cfg := app.Config{DataDir: dir, TrustedProxies: []string{"10.99.0.1"}}
+	cfg := app.Config{DataDir: dir, Database: database, TrustedProxies: []string{"10.99.0.1"}}
 	if err := cfg.ValidateAndSetDefaults(); err != nil {
 		t.Fatal(err)
 	}
@@ -162,6 +164,13 @@ func (b *Browser) LoginAs(clientID int64) *Browser {
 	return b.login(web.Session{Kind: web.KindClient, ClientID: clientID}, "sid")
 }
 
+// LoginAsPerson starts a real session of an invited person of a client's account
+// (modules/people) with a role, without the login form.
+func (b *Browser) LoginAsPerson(clientID, personID int64, login, role string) *Browser {
+	b.env.T.Helper()
+	return b.login(web.Session{Kind: web.KindClient, ClientID: clientID, PersonID: personID, Person: login, Role: role}, "sid")
+}
+
 // LoginStaff starts a real staff session.
 func (b *Browser) LoginStaff(staffID int64) *Browser {
 	b.env.T.Helper()
@@ -178,8 +187,9 @@ func (b *Browser) login(s web.Session, cookie string) *Browser {
 	if s.StaffID != 0 {
 		sid = s.StaffID
 	}
-	_, err := b.env.Deps.DB.W.Exec(`INSERT INTO sessions (id_hash, kind, client_id, staff_id, created_at, last_seen, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, web.HashToken(tok), s.Kind, cid, sid, core.Now(now), core.Now(now), core.Now(now.Add(12*time.Hour)))
+	_, err := b.env.Deps.DB.W.Exec(`INSERT INTO sessions (id_hash, kind, client_id, staff_id, person_id, person, role,
+		created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, web.HashToken(tok), s.Kind, cid, sid,
+		s.PersonID, s.Person, s.Role, core.Now(now), core.Now(now), core.Now(now.Add(12*time.Hour)))
 	if err != nil {
 		b.env.T.Fatal(err)
 	}
@@ -356,8 +366,17 @@ func snippet(s string) string {
 // it compacts the file (VACUUM leaves no free pages) and caps the writer's
 // max_page_count at the current size. A write that needs a new page (a row of a few
 // kilobytes always does) then fails with SQLITE_FULL. FreeDatabase lifts the cap.
+//
+// On PostgreSQL the database turns read-only instead (its writes fail with
+// read_only_sql_transaction, which db.Unwritable counts with disk_full): new
+// sessions start read-only and the writer pool keeps no idle connection, so each
+// write opens one.
 func FillDatabase(t testing.TB, d *db.DB) {
 	t.Helper()
+	if d.Dialect == db.Postgres {
+		setReadOnly(t, d, true)
+		return
+	}
 	if _, err := d.W.Exec(`VACUUM`); err != nil {
 		t.Fatal(err)
 	}
@@ -374,8 +393,32 @@ func FillDatabase(t testing.TB, d *db.DB) {
 // FreeDatabase lifts the cap FillDatabase set.
 func FreeDatabase(t testing.TB, d *db.DB) {
 	t.Helper()
+	if d.Dialect == db.Postgres {
+		setReadOnly(t, d, false)
+		return
+	}
 	var max int64
 	if err := d.W.QueryRow(`PRAGMA max_page_count = 1073741823`).Scan(&max); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func setReadOnly(t testing.TB, d *db.DB, on bool) {
+	t.Helper()
+	c, err := pgcluster.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(d.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetReadOnly(context.Background(), strings.TrimPrefix(u.Path, "/"), on); err != nil {
+		t.Fatal(err)
+	}
+	if on {
+		d.W.SetMaxIdleConns(0)
+	} else {
+		d.W.SetMaxIdleConns(4)
 	}
 }

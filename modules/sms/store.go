@@ -69,7 +69,7 @@ type Message struct {
 // ListContacts returns a client's directory sorted by name.
 func ListContacts(ctx context.Context, q core.Querier, clientID int64) ([]Contact, error) {
 	return core.List(ctx, q, scanContact, `SELECT id, COALESCE(external_id, ''), client_id, name, number
-		FROM sms_contacts WHERE client_id = ? ORDER BY name COLLATE NOCASE, id`, clientID)
+		FROM sms_contacts WHERE client_id = ? ORDER BY lower(name), id`, clientID)
 }
 
 func scanContact(row core.Row) (Contact, error) {
@@ -103,12 +103,12 @@ func SaveContact(ctx context.Context, tx *sql.Tx, c Contact, now time.Time) (int
 	}
 	ts := core.Now(now)
 	if c.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO sms_contacts (external_id, client_id, name, number, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, core.Null(c.ExternalID), c.ClientID, c.Name, c.Number, ts, ts)
+		id, err := core.InsertID(ctx, tx, `INSERT INTO sms_contacts (external_id, client_id, name, number, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, core.Null(c.ExternalID), c.ClientID, c.Name, c.Number, ts, ts)
 		if err != nil {
 			return 0, fmt.Errorf("sms.SaveContact: %w", err)
 		}
-		return res.LastInsertId()
+		return id, nil
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE sms_contacts SET name = ?, number = ?, updated_at = ?
 		WHERE id = ? AND client_id = ?`, c.Name, c.Number, ts, c.ID, c.ClientID)
@@ -190,12 +190,12 @@ func EnqueueSMS(ctx context.Context, tx *sql.Tx, clientID int64, number, text st
 		}
 	}
 	ts := core.Now(now)
-	res, err := tx.ExecContext(ctx, `INSERT INTO sms_queue (client_id, number, text, parts, status, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, 'queued', ?, ?)`, core.Null(clientID), number, text, parts, ts, ts)
+	id, err := core.InsertID(ctx, tx, `INSERT INTO sms_queue (client_id, number, text, parts, status, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, 'queued', ?, ?) RETURNING id`, core.Null(clientID), number, text, parts, ts, ts)
 	if err != nil {
 		return 0, fmt.Errorf("sms.EnqueueSMS: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 const messageCols = `id, COALESCE(external_id, ''), COALESCE(client_id, 0), number, text, parts, status, attempts,
@@ -207,7 +207,7 @@ const messageCols = `id, COALESCE(external_id, ''), COALESCE(client_id, 0), numb
 // clients' primary key, so a list costs one query whatever its length.
 const (
 	queueCols = messageCols + `, COALESCE(cnumber, '')`
-	queueFrom = ` FROM sms_queue LEFT JOIN (SELECT id AS cid, number AS cnumber FROM clients) ON cid = client_id`
+	queueFrom = ` FROM sms_queue LEFT JOIN (SELECT id AS cid, number AS cnumber FROM clients) c ON c.cid = client_id`
 )
 
 // scanQueued scans a row of queueCols.

@@ -38,10 +38,11 @@ const gatewayIDPattern = `"(?:message_?)?id"\s*:\s*"?([A-Za-z0-9._:-]+)`
 // mail outbox uses too.
 func Backoff(n int) time.Duration { return outbox.Backoff(n) }
 
-// Worker sends the SMS queue. Delivery is at-least-once: a row is marked "sending" in
-// its own transaction before the provider is called and "sent" afterwards; a crash in
-// between leaves it in "sending", and the next worker sends it again. Run one worker
-// per database.
+// Worker sends the SMS queue. Delivery is at-least-once: a row is claimed ("sending",
+// by this worker) in its own transaction before the provider is called and marked
+// "sent" afterwards; a crash in between leaves it claimed, and any worker sends it
+// again once the claim is older than outbox.Lease. Workers of several instances may
+// share one database: each row is claimed by exactly one.
 type Worker struct {
 	d    app.Deps
 	loop *outbox.Loop
@@ -53,15 +54,17 @@ type Worker struct {
 	// HTTPClient is used by the HTTP gateway transport (nil: a client with SendTimeout).
 	HTTPClient *http.Client
 
+	// Claimant names this worker's claims (outbox.NewClaimant).
+	Claimant string
+
 	mu        sync.Mutex // one round at a time; guards the transport cache
-	recovered bool
 	sender    smslib.Sender
 	senderKey string
 }
 
 // NewWorker returns a worker; it does no work until Run or RunOnce.
 func NewWorker(d app.Deps) *Worker {
-	w := &Worker{d: d, PollInterval: 10 * time.Second, SendTimeout: 30 * time.Second}
+	w := &Worker{d: d, PollInterval: 10 * time.Second, SendTimeout: 30 * time.Second, Claimant: outbox.NewClaimant()}
 	w.loop = outbox.New("sms.Worker.Run", d.Log, func(ctx context.Context) (int, error) {
 		sent, failed, err := w.RunOnce(ctx)
 		return sent + failed, err
@@ -81,15 +84,14 @@ func (w *Worker) Run(ctx context.Context) {
 
 // RunOnce sends the messages that are due now and reports how many were sent and how
 // many attempts failed. With sms_notify disabled it sends nothing; with the chosen
-// transport not configured, the queued messages wait and show why. The first call
-// re-queues rows a previous process left in "sending".
+// transport not configured, the queued messages wait and show why. Each round first
+// re-queues the rows whose claim expired (a worker died mid-send).
 func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.requeueSending(ctx, !w.recovered); err != nil {
+	if err := w.requeueSending(ctx); err != nil {
 		return 0, 0, err
 	}
-	w.recovered = true
 
 	sender, err := w.transport()
 	if err != nil {
@@ -219,27 +221,25 @@ func (w *Worker) noteWaiting(ctx context.Context, cause error) error {
 	})
 }
 
-// claim marks the next due row "sending" and returns it, in one IMMEDIATE
-// transaction, so no other writer can claim the same row.
+// queue is the SMS queue as outbox.Queue sees it.
+var queue = outbox.Queue{Table: "sms_queue", State: "status", Claimed: StatusSending,
+	Due: "status = 'queued' AND next_attempt_at <= ?", Order: "next_attempt_at, id"}
+
+// claim marks the next due row "sending" by this worker and returns it.
 func (w *Worker) claim(ctx context.Context) (Message, bool, error) {
-	now := core.Now(w.d.Now())
+	now := w.d.Now()
 	var m Message
 	var ok bool
 	err := w.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		m, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageCols+` FROM sms_queue
-			WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`, now))
-		if errors.Is(err, core.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
+		id, claimed, err := queue.Claim(ctx, w.d.DB, tx, w.Claimant, now, core.Now(now))
+		if !claimed || err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE sms_queue SET status = 'sending', claimed_at = ? WHERE id = ? AND status = 'queued'`, now, m.ID)
+		m, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageCols+` FROM sms_queue WHERE id = ?`, id))
 		ok = err == nil
 		return err
 	})
-	return m, ok, err
+	return m, ok && err == nil, err
 }
 
 func (w *Worker) markSent(ctx context.Context, id int64, providerID string) error {
@@ -254,10 +254,7 @@ func (w *Worker) markSent(ctx context.Context, id int64, providerID string) erro
 
 func (w *Worker) release(id int64) error {
 	ctx := context.Background()
-	return w.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE sms_queue SET status = 'queued' WHERE id = ? AND status = 'sending'`, id)
-		return err
-	})
+	return w.d.DB.Tx(ctx, func(tx *sql.Tx) error { return queue.Release(ctx, tx, id, w.Claimant, StatusQueued) })
 }
 
 // markFailed counts a failed attempt: a temporary failure goes back to the queue with
@@ -278,27 +275,20 @@ func (w *Worker) markFailed(ctx context.Context, m Message, temporary bool, caus
 	})
 }
 
-// requeueSending puts rows stuck in "sending" back in the queue: all of them when this
-// worker starts (their process died mid-send), later only those claimed long ago. The
-// interrupted send counts as an attempt, so a message that crashes the process every
-// time ends up failed instead of looping.
-func (w *Worker) requeueSending(ctx context.Context, all bool) error {
+// requeueSending puts rows whose claim expired (their worker died mid-send, see
+// outbox.Lease) back in the queue. The interrupted send counts as an attempt, so a
+// message that crashes the process every time ends up failed instead of looping.
+func (w *Worker) requeueSending(ctx context.Context) error {
 	now := w.d.Now()
-	cutoff := core.Now(now.Add(-outbox.StaleSending))
-	if all {
-		cutoff = core.Now(now.AddDate(100, 0, 0))
-	}
 	return w.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE sms_queue
-			SET status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'queued' END,
+		n, err := queue.TakeOver(ctx, tx, now, `status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'queued' END,
 				attempts = attempts + 1,
 				last_error = 'interrupted while sending; sent again',
-				next_attempt_at = ?
-			WHERE status = 'sending' AND (claimed_at IS NULL OR claimed_at < ?)`, MaxAttempts, core.Now(now), cutoff)
+				next_attempt_at = ?`, MaxAttempts, core.Now(now))
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
+		if n > 0 {
 			w.d.Log.Warn("sms.Worker: re-queued messages interrupted while sending", "count", n)
 		}
 		return nil

@@ -3,11 +3,11 @@ package traffic
 import (
 	"context"
 	"maps"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/dbtest"
 )
 
 // prague is the zone the tests use for day buckets: it has DST, which is
@@ -25,7 +25,7 @@ func mustLoc(name string) *time.Location {
 // newTestStore opens a migrated SQLite file in a temp dir.
 func newTestStore(tb testing.TB, cfg Config) (*Store, *db.DB) {
 	tb.Helper()
-	d, err := db.Open(filepath.Join(tb.TempDir(), "portal.db"))
+	d, err := db.Open(dbtest.Target(tb, tb.TempDir()))
 	if err != nil {
 		tb.Fatal(err)
 	}

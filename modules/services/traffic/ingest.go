@@ -114,7 +114,7 @@ func (s *Store) IngestTx(ctx context.Context, tx *sql.Tx, samples []Sample) (Res
 		}
 		w := newWriter(s.loc)
 		groups := byService(pts)
-		load := newChunkStmts(tx, sqlLoadCounters, "(?, ?, ?)")
+		load := newChunkStmts(tx, sqlLoadCounters, loadTuple)
 		defer load.close()
 		for start := 0; start < len(groups); start += servicesPerLoad {
 			if err := ctx.Err(); err != nil {
@@ -181,6 +181,11 @@ WHERE c.service_id = w.svc
   AND c.at >= COALESCE((SELECT MAX(p.at) FROM traffic_counters p WHERE p.service_id = w.svc AND p.at < w.lo), w.lo)
   AND c.at <= COALESCE((SELECT MIN(n.at) FROM traffic_counters n WHERE n.service_id = w.svc AND n.at > w.hi), w.hi)
 ORDER BY c.service_id, c.at`
+
+// loadTuple is one row of w. The casts type its columns: PostgreSQL takes an untyped
+// parameter in VALUES for text and would then refuse to compare it with the bigint
+// columns; SQLite compares the same values either way.
+const loadTuple = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"
 
 // loadCounters returns the stored stretch of every group's service (groups are in
 // ascending service order, one per service), aligned with groups.

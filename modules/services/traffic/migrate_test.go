@@ -3,18 +3,18 @@ package traffic
 import (
 	"context"
 	"io/fs"
-	"path/filepath"
 	"testing"
 	"testing/fstest"
 
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/dbtest"
 )
 
 // TestClusteredMigrationKeepsRows: a database written with the first schema keeps
 // every row when its tables are rebuilt clustered.
 func TestClusteredMigrationKeepsRows(t *testing.T) {
 	ctx := context.Background()
-	d, err := db.Open(filepath.Join(t.TempDir(), "portal.db"))
+	d, err := db.Open(dbtest.Target(t, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
