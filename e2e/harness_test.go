@@ -129,7 +129,10 @@ func freePort(t *testing.T) int {
 //
 // The tests run in parallel (each has its own server, data and browser); the binary is
 // built and the demo data seeded once per run, and each test starts from a copy.
-func start(t *testing.T) *suite {
+//
+// extra are more Chromium options (the brands test maps host names to loopback with
+// --host-resolver-rules).
+func start(t *testing.T, extra ...chromedp.ExecAllocatorOption) *suite {
 	t.Parallel()
 	s := &suite{t: t, dir: t.TempDir()}
 	axe, err := os.ReadFile(filepath.Join("node_modules", "axe-core", "axe.min.js"))
@@ -193,6 +196,7 @@ func start(t *testing.T) *suite {
 		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(filepath.Join(s.dir, "chrome")),
 		chromedp.WindowSize(1440, 900),
 	}
+	opts = append(opts, extra...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelB := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancelB(); cancelA() })

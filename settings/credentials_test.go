@@ -45,7 +45,8 @@ func TestGatewayCredentialsStayInSecretSettings(t *testing.T) {
 
 	// A value stored before the rule existed: shown and audited masked.
 	legacy := "http://kannel:13013/cgi-bin/sendsms?username=portal&password=hunter2&to={number}&text={text}"
-	if _, err := d.W.Exec(`INSERT OR REPLACE INTO settings (key, group_id, value, updated_at) VALUES ('sms_gateway_url', 0, ?, '')`, legacy); err != nil {
+	if _, err := d.W.Exec(`INSERT INTO settings (key, group_id, value, updated_at) VALUES ('sms_gateway_url', 0, ?, '')
+		ON CONFLICT (key, group_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, legacy); err != nil {
 		t.Fatal(err)
 	}
 	d.W.Exec(`UPDATE settings_revision SET rev = rev + 1`)

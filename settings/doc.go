@@ -34,6 +34,9 @@ func Markdown() string {
 			if d.PerGroup {
 				typ += ", per group"
 			}
+			if d.PerBrand {
+				typ += ", per brand"
+			}
 			if d.Secret {
 				typ += ", secret"
 			}

@@ -3,6 +3,7 @@ package settings
 import (
 	"fmt"
 	"net/url"
+	"strings"
 )
 
 // The declarations. Key names follow the ISPadmin reference so that staff who know
@@ -13,7 +14,7 @@ var (
 	SystemMail = text(Def{Key: "system_mail", Type: Email, Section: SecGeneral,
 		Label: "System e-mail address",
 		Help:  "Sender address of every e-mail the portal sends. Without it (and its name) password links cannot be sent and the forgotten-password link is hidden."})
-	SystemMailName = text(Def{Key: "system_mail_name", Type: String, Section: SecGeneral, Max: 200,
+	SystemMailName = text(Def{Key: "system_mail_name", PerBrand: true, Type: String, Section: SecGeneral, Max: 200,
 		Label: "System e-mail name",
 		Help:  "Sender name shown with the system e-mail address."})
 	ServerURL = text(Def{Key: "server_url", Aliases: []string{"ispadmin_server"}, Type: URL, Section: SecGeneral,
@@ -22,10 +23,10 @@ var (
 	SMSNotify = text(Def{Key: "sms_notify", Type: Enum, Default: "disabled", Options: []string{"disabled", "gateway", "smpp"},
 		Section: SecSMS, Label: "SMS transport",
 		Help: "How SMS leave the system: disabled, an HTTP SMS gateway or an SMPP connection. The Send SMS tab is shown only when the chosen transport is configured and ci_sms_enable is on."})
-	PortalName = text(Def{Key: "ci_portal_name", Type: String, Section: SecGeneral, Max: 100,
+	PortalName = text(Def{Key: "ci_portal_name", PerBrand: true, Type: String, Section: SecGeneral, Max: 100,
 		Label: "Portal name",
 		Help:  "The ISP's name for its portal, shown beside the logo, in page titles and as the name of the app a subscriber installs on a phone. Empty: \"Client portal\" in the page's language."})
-	PortalURL = text(Def{Key: "ci_url", Type: URL, Section: SecGeneral,
+	PortalURL = text(Def{Key: "ci_url", PerBrand: true, Type: URL, Section: SecGeneral,
 		Label: "Client portal address",
 		Help:  "Public address of the portal, used for links in e-mails (password links, helpdesk replies); its host name is also the name given in the SMTP greeting and in Message-IDs (else that of server_url, else the sender's domain). Never taken from the request's Host header."})
 	ForgottenPassword = text(Def{Key: "ci_forgotten_password", Type: Enum, Default: "email", Options: []string{"email", "username"},
@@ -52,23 +53,23 @@ var (
 	DisplayGraphTab = boolean(Def{Key: "ci_display_graph_tab", Default: "1", Section: SecGeneral, Gates: "services (traffic)",
 		Label: "Show traffic graphs",
 		Help:  "Shows the Data transferred button and traffic graphs (unless the tariff hides them)."})
-	DisplayInvoicesTab = boolean(Def{Key: "ci_display_invoices_tab", Default: "1", Section: SecGeneral, Gates: "invoices",
+	DisplayInvoicesTab = boolean(Def{Key: "ci_display_invoices_tab", PerBrand: true, Default: "1", Section: SecGeneral, Gates: "invoices",
 		Label: "Show the Invoicing tab", Help: "Invoices, payments and how to pay."})
 	DisplayBalance = boolean(Def{Key: "ci_display_balance", Default: "1", Section: SecGeneral,
 		Label: "Show the balance", Help: "Shows the client's balance on the Invoicing tab."})
 	DisplayCashPayments = boolean(Def{Key: "ci_display_cash_payments", Default: "1", Section: SecGeneral,
 		Label: "Show cash payments", Help: "Lists payments made in cash among the client's payments."})
-	DisplayFilesTab = boolean(Def{Key: "ci_display_documents_tab", Default: "1", Section: SecGeneral, Gates: "files",
+	DisplayFilesTab = boolean(Def{Key: "ci_display_documents_tab", PerBrand: true, Default: "1", Section: SecGeneral, Gates: "files",
 		Label: "Show the Files tab", Help: "Files the provider publishes (Other -> Files), optionally per invoice group. (The reference names this setting 'documents'.)"})
-	DisplayDocumentsTab = boolean(Def{Key: "ci_display_contracts_tab", Default: "1", Section: SecGeneral, Gates: "documents",
+	DisplayDocumentsTab = boolean(Def{Key: "ci_display_contracts_tab", PerBrand: true, Default: "1", Section: SecGeneral, Gates: "documents",
 		Label: "Show the Documents tab", Help: "The client's contracts and documents marked 'display in portal'."})
-	DisplayGDPRTab = boolean(Def{Key: "ci_display_gdpr_tab", Default: "1", Section: SecGeneral,
+	DisplayGDPRTab = boolean(Def{Key: "ci_display_gdpr_tab", PerBrand: true, Default: "1", Section: SecGeneral,
 		Label: "Show the GDPR tab", Help: "Consent documents the client can give, edit and withdraw. Off hides them; the client's own data (export, erasure and restriction requests) stays in the menu as My data, because those are rights, not consents."})
 	SMSEnable = boolean(Def{Key: "ci_sms_enable", Default: "0", Section: SecSMS, Gates: "sms",
 		Label: "Clients may send SMS", Help: "Shows the Send SMS tab when sms_notify names a configured transport."})
 	SMSPerMonth = integer(Def{Key: "ci_sms_per_month", Default: "0", Min: 0, Max: 100000, Section: SecSMS,
 		Label: "SMS per client per month", Help: "How many SMS one client may send in a calendar month. 0 or empty: unlimited."})
-	SkinTheme = text(Def{Key: "ci_skin_theme", Type: String, Default: "default", Section: SecAppearance, Check: themeName, Max: 40,
+	SkinTheme = text(Def{Key: "ci_skin_theme", PerBrand: true, Type: String, Default: "default", Section: SecAppearance, Check: themeName, Max: 40,
 		Label: "Colour theme",
 		Help:  "default (red), orange, blue, green, or the name of a custom theme folder in data/themes (made with 'portal theme copy default NAME'). An unknown name falls back to default."})
 	AllowCrossOriginLogin = boolean(Def{Key: "ci_login_form_allow_cross_origin", Default: "0", Section: SecSecurity,
@@ -83,21 +84,23 @@ var (
 		Label: "Clients may send support requests", Help: "Shows the support request button and the Requests page."})
 	AuthRequestsForward = text(Def{Key: "ci_auth_requests_forwarding_email", Type: EmailList, Section: SecGeneral,
 		Label: "Forward support requests to", Help: "Addresses (separated by commas or semicolons) that receive a copy of every support request."})
-	DisplaySupplierContact = boolean(Def{Key: "ci_display_supplier_contact", Default: "0", Section: SecAppearance,
+	FooterText = text(Def{Key: "ci_footer_text", PerBrand: true, Type: String, Section: SecAppearance, Max: 300,
+		Label: "Footer text", Help: "Plain text at the bottom of every subscriber page, such as \"© NetWave s.r.o.\". Empty: none. A brand may have its own."})
+	DisplaySupplierContact = boolean(Def{Key: "ci_display_supplier_contact", PerBrand: true, Default: "0", Section: SecAppearance,
 		Label: "Show the supplier footer", Help: "A footer with the name, address, numbers and bank account of the client's invoice group."})
-	DefaultLanguage = text(Def{Key: "ci_default_language", Type: Enum, Default: "en", Options: []string{"en", "cs"}, Section: SecGeneral,
+	DefaultLanguage = text(Def{Key: "ci_default_language", PerBrand: true, Type: Enum, Default: "en", Options: []string{"en", "cs"}, Section: SecGeneral,
 		Label: "Default language", Help: "Used when neither the client's preference, the language cookie nor the browser chooses one."})
 	PortalSuspended = boolean(Def{Key: "ci_portal_suspended", Default: "0", Section: SecGeneral,
 		Label: "Portal suspended", Help: "Clients see the suspension message and data/maintenance_logo.png instead of the portal. The staff console keeps working."})
 	SuspendedMessage = text(Def{Key: "ci_portal_suspended_message", Type: HTML, Section: SecGeneral,
 		Label: "Suspension message", Help: "Shown to clients while the portal is suspended (sanitised HTML)."})
-	DisplayUsageTab = boolean(Def{Key: "ci_display_usage_tab", Default: "1", Section: SecGeneral, Gates: "usage",
+	DisplayUsageTab = boolean(Def{Key: "ci_display_usage_tab", PerBrand: true, Default: "1", Section: SecGeneral, Gates: "usage",
 		Label: "Show the Usage tab", Help: "The client's usage records (calls, data, SMS) pushed by the billing system: Summary, Detailed list and CSV export."})
-	DisplayRatesTab = boolean(Def{Key: "ci_display_rates_tab", Default: "1", Section: SecGeneral, Gates: "rates",
+	DisplayRatesTab = boolean(Def{Key: "ci_display_rates_tab", PerBrand: true, Default: "1", Section: SecGeneral, Gates: "rates",
 		Label: "Show the Rates tab", Help: "The price lists that apply to the client (per tariff) with per-destination voice rates, pushed by the billing system."})
-	DisplayDashboard = boolean(Def{Key: "ci_display_dashboard", Default: "0", Section: SecGeneral, Gates: "dashboard",
+	DisplayDashboard = boolean(Def{Key: "ci_display_dashboard", PerBrand: true, Default: "0", Section: SecGeneral, Gates: "dashboard",
 		Label: "Show the dashboard", Help: "On: the subscriber's home after login is the dashboard (balance, next invoice, services with FUP, recent usage, tickets, messages); the Information page stays in the menu. Off: the Information page is the home."})
-	ContactText = text(Def{Key: "ci_contact_text", Type: HTML, Section: SecContacts, PerGroup: true,
+	ContactText = text(Def{Key: "ci_contact_text", PerBrand: true, Type: HTML, Section: SecContacts, PerGroup: true,
 		Label: "Contact page", Help: "Text of the Contact page (sanitised HTML). A default for all clients, and optionally one per invoice group."})
 	GDPRExportSyncRows = integer(Def{Key: "ci_gdpr_export_sync_rows", Default: "1000", Min: 0, Max: 1000000, Section: SecGeneral,
 		Gates: "gdpr", Label: "Own-data export: rows served at once",
@@ -116,7 +119,17 @@ var (
 	VAPIDPrivateKey = text(Def{Key: "notify_vapid_private_key", Type: String, Section: SecGeneral, Secret: true, Max: 200,
 		Label: "Web push private key",
 		Help:  "The VAPID private key that signs web push messages (generated on first use with the public key)."})
+	UsageColumns = text(Def{Key: "ci_usage_columns", Type: List, Section: SecGeneral, Gates: "usage",
+		Default: strings.Join(UsageColumnNames, ", "), Options: UsageColumnNames,
+		Label: "Usage report columns",
+		Help: "The columns the Usage pages (Summary and Detailed list) offer, separated by commas; " +
+			"each subscriber may hide some of them for themselves. Of: " + strings.Join(UsageColumnNames, ", ") + "."})
 )
+
+// UsageColumnNames are the columns of the usage reports (ci_usage_columns): the
+// Detailed list has all but count and period, the Summary period, service, type,
+// count, quantity and cost.
+var UsageColumnNames = []string{"period", "time", "service", "type", "destination", "count", "quantity", "rate", "cost", "external_id"}
 
 // Security: lockout, links, sessions.
 var (

@@ -1,5 +1,7 @@
 package settings
 
+import "strconv"
+
 // Memo returns what build derives from the portal's configuration, computing it once
 // per settings revision (build runs again on the first request after any change).
 //
@@ -9,8 +11,14 @@ package settings
 // request that reads it, in this process or in another one sharing the database.
 // Errors are not memoised. key names the value: the module's name, a colon, a name
 // ("sms:enabled"; a dotted key would read as a translation key).
+//
+// Through a brand's view (Store.Brand) the value is the brand's own: build reads the
+// view, so the key is kept apart per brand.
 func Memo[T any](s *Store, key string, build func() (T, error)) (T, error) {
 	sn := s.snap()
+	if s.brand != 0 {
+		key = "brand" + strconv.FormatInt(s.brand, 10) + "|" + key
+	}
 	if v, ok := sn.memo.Load(key); ok {
 		return v.(T), nil
 	}

@@ -27,10 +27,13 @@ const (
 	Email
 	EmailList
 	HTML
+	// List is a choice of any of Options, in the order given, separated by commas
+	// ("time, service, cost"); empty means none.
+	List
 )
 
 func (t Type) String() string {
-	return [...]string{"bool", "int", "string", "enum", "url", "email", "email list", "html"}[t]
+	return [...]string{"bool", "int", "string", "enum", "url", "email", "email list", "html", "list"}[t]
 }
 
 // Sections group settings in the console and in the reference.
@@ -43,10 +46,11 @@ const (
 	SecMail       = "Mail"
 	SecSecurity   = "Security"
 	SecPayments   = "Payments"
+	SecSignup     = "Sign-up"
 )
 
 // SectionOrder is the order in which sections are shown.
-var SectionOrder = []string{SecGeneral, SecAppearance, SecContacts, SecButtons, SecSMS, SecMail, SecSecurity, SecPayments}
+var SectionOrder = []string{SecGeneral, SecAppearance, SecContacts, SecButtons, SecSMS, SecMail, SecSecurity, SecPayments, SecSignup}
 
 // Def declares one setting.
 type Def struct {
@@ -57,10 +61,13 @@ type Def struct {
 	Section  string
 	Label    string
 	Help     string
-	Options  []string // allowed values of an Enum
+	Options  []string // allowed values of an Enum, or the items of a List
 	Min, Max int      // range of an Int; maximum length of text types when Max > 0
 	PerGroup bool     // may have a different value per invoice group
-	Secret   bool     // masked in listings, never logged
+	// PerBrand: a brand may have its own value, which overlays the global one on the
+	// brand's domains (Store.Brand); a group value still wins over it.
+	PerBrand bool
+	Secret   bool // masked in listings, never logged
 	// Mask hides parts of a non-secret value wherever it is shown or audited (a
 	// credential stored in a template before the Check refused them).
 	Mask  func(v string) string
@@ -117,21 +124,22 @@ type IntKey struct{ *Def }
 // EmailList, HTML).
 type StringKey struct{ *Def }
 
-// Get returns the global value.
-func (k BoolKey) Get(s *Store) bool { return s.snap().get(k.Key, 0, k.Default) == "1" }
+// Get returns the global value, or the brand's own for a brand's view (Store.Brand).
+func (k BoolKey) Get(s *Store) bool { return s.snap().get(k.Key, 0, s.brand, k.Default) == "1" }
 
-// Get returns the global value.
-func (k IntKey) Get(s *Store) int { return atoi(s.snap().get(k.Key, 0, k.Default)) }
+// Get returns the global value, or the brand's own for a brand's view (Store.Brand).
+func (k IntKey) Get(s *Store) int { return atoi(s.snap().get(k.Key, 0, s.brand, k.Default)) }
 
-// Get returns the global value.
-func (k StringKey) Get(s *Store) string { return s.snap().get(k.Key, 0, k.Default) }
+// Get returns the global value, or the brand's own for a brand's view (Store.Brand).
+func (k StringKey) Get(s *Store) string { return s.snap().get(k.Key, 0, s.brand, k.Default) }
 
-// For returns the value for clients of an invoice group, falling back to the global one.
+// For returns the value for clients of an invoice group, falling back to the brand's
+// value (for a brand's view) and then the global one.
 func (k StringKey) For(s *Store, group int64) string {
-	return s.snap().get(k.Key, group, k.Default)
+	return s.snap().get(k.Key, group, s.brand, k.Default)
 }
 
-// List splits an EmailList value into its addresses.
+// List splits an EmailList value into its addresses, or a List value into its items.
 func (k StringKey) List(s *Store) []string { return SplitList(k.Get(s)) }
 
 func boolean(d Def) BoolKey { d.Type = Bool; return BoolKey{define(&d)} }

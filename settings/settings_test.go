@@ -10,11 +10,16 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/dbtest"
 )
 
 func newStore(t *testing.T, path string) (*Store, *db.DB) {
 	t.Helper()
-	d, err := db.Open(path)
+	target := path // two stores on one path share the database (two processes)
+	if dbtest.Postgres() {
+		target = dbtest.ForDir(t, path)
+	}
+	d, err := db.Open(target)
 	if err != nil {
 		t.Fatal(err)
 	}

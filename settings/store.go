@@ -28,12 +28,20 @@ type snapshot struct {
 	rev    int64
 	global map[string]string
 	group  map[int64]map[string]string
-	memo   sync.Map // Memo's values, computed at this revision
+	brand  map[int64]map[string]string // PerBrand values by brand id
+	memo   sync.Map                    // Memo's values, computed at this revision
 }
 
-func (s *snapshot) get(key string, group int64, def string) string {
+// get is the value of key: the invoice group's own, else the brand's own, else the
+// global one, else def.
+func (s *snapshot) get(key string, group, brand int64, def string) string {
 	if group != 0 {
 		if v, ok := s.group[group][key]; ok {
+			return v
+		}
+	}
+	if brand != 0 {
+		if v, ok := s.brand[brand][key]; ok {
 			return v
 		}
 	}
@@ -50,6 +58,32 @@ type Store struct {
 	cur atomic.Pointer[snapshot]
 	mu  sync.Mutex // serialises reloads
 	now func() time.Time
+	// root and brand make a brand's view (see Brand): reads overlay the brand's
+	// values; everything else goes to root.
+	root  *Store
+	brand int64
+}
+
+// Brand returns the view of the settings a brand's pages and mails read: a PerBrand
+// setting with a value of the brand's own gives it, every other one the global value.
+// Brand 0 is the store itself. A view is cheap (no copy); writes through it change
+// the global values, as through the store.
+func (s *Store) Brand(id int64) *Store {
+	r := s.base()
+	if id == 0 {
+		return r
+	}
+	return &Store{db: r.db, now: r.now, root: r, brand: id}
+}
+
+// BrandID is the brand of a view (0 for the store itself).
+func (s *Store) BrandID() int64 { return s.brand }
+
+func (s *Store) base() *Store {
+	if s.root != nil {
+		return s.root
+	}
+	return s
 }
 
 // NewStore loads the current values. The settings migrations must have run.
@@ -61,12 +95,13 @@ func NewStore(ctx context.Context, d *db.DB) (*Store, error) {
 	return s, nil
 }
 
-func (s *Store) snap() *snapshot { return s.cur.Load() }
+func (s *Store) snap() *snapshot { return s.base().cur.Load() }
 
 func (s *Store) reload(ctx context.Context) error {
+	s = s.base()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := &snapshot{global: map[string]string{}, group: map[int64]map[string]string{}}
+	n := &snapshot{global: map[string]string{}, group: map[int64]map[string]string{}, brand: map[int64]map[string]string{}}
 	// Read the revision and the values in one read transaction so they match.
 	tx, err := s.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -97,6 +132,9 @@ func (s *Store) reload(ctx context.Context) error {
 		n.group[g][k] = v
 	}
 	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := loadBrandValues(ctx, tx, n); err != nil {
 		return err
 	}
 	s.cur.Store(n)
@@ -132,7 +170,7 @@ func (s *Store) Value(d *Def, group int64) (string, bool) {
 		if ok {
 			return v, true
 		}
-		return sn.get(d.Key, 0, d.Default), false
+		return sn.get(d.Key, 0, 0, d.Default), false
 	}
 	v, ok := sn.global[d.Key]
 	if !ok {
@@ -181,7 +219,7 @@ func (s *Store) SetTx(ctx context.Context, tx *sql.Tx, key string, group int64, 
 		d.Key, group, v, now); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, d, group, old, sql.NullString{String: v, Valid: true}, actor, now)
+	return s.audit(ctx, tx, d, group, 0, old, sql.NullString{String: v, Valid: true}, actor, now)
 }
 
 // Reset removes a stored value, so the default (or, for a group, the global value)
@@ -211,10 +249,10 @@ func (s *Store) ResetTx(ctx context.Context, tx *sql.Tx, key string, group int64
 	if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ? AND group_id = ?`, d.Key, group); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, d, group, old, sql.NullString{}, actor, s.now().UTC().Format(time.RFC3339))
+	return s.audit(ctx, tx, d, group, 0, old, sql.NullString{}, actor, s.now().UTC().Format(time.RFC3339))
 }
 
-func (s *Store) audit(ctx context.Context, tx *sql.Tx, d *Def, group int64, old, new sql.NullString, actor, now string) error {
+func (s *Store) audit(ctx context.Context, tx *sql.Tx, d *Def, group, brand int64, old, new sql.NullString, actor, now string) error {
 	if d.Secret {
 		// Secrets never reach the audit table; only the fact that they changed.
 		mask := func(v sql.NullString) sql.NullString {
@@ -227,8 +265,8 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, d *Def, group int64, old,
 	} else if d.Mask != nil {
 		old.String, new.String = d.Mask(old.String), d.Mask(new.String)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO settings_audit (key, group_id, old_value, new_value, actor, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		d.Key, group, old, new, actor, now); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings_audit (key, group_id, brand_id, old_value, new_value, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		d.Key, group, brand, old, new, actor, now); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE settings_revision SET rev = rev + 1 WHERE id = 1`)

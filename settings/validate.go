@@ -55,7 +55,7 @@ func (d *Def) Normalize(v string) string {
 			return "0" // the seed: "0 or empty = unlimited"
 		}
 		return v
-	case EmailList:
+	case EmailList, List:
 		return strings.Join(SplitList(v), ", ")
 	case HTML:
 		return v
@@ -121,6 +121,16 @@ func (d *Def) Validate(v string) error {
 		}
 		if err := checkAddress(v); err != nil {
 			return bad("must be an e-mail address (%q is not)", v)
+		}
+	case List:
+		items := SplitList(v)
+		for i, it := range items {
+			if !slices.Contains(d.Options, it) {
+				return bad("must be a list of: %s (%q is none of them)", strings.Join(d.Options, ", "), it)
+			}
+			if slices.Contains(items[:i], it) {
+				return bad("must name %q once", it)
+			}
 		}
 	case EmailList:
 		for _, a := range SplitList(v) {

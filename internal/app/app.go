@@ -124,8 +124,13 @@ func New(d Deps, modules []Module) *App {
 
 func (a *App) mount(m Module, info Info) {
 	gate := func(c *fiber.Ctx) error {
-		if info.Gate != nil && !info.Gate(c) {
+		if !a.sectionOn(c, info) {
 			return fiber.ErrNotFound
+		}
+		// An invited person whose role does not reach the module (or may only read
+		// it, for any other method) gets the 403 page in their language.
+		if !a.roleAllows(c, info, c.Method()) {
+			return fiber.ErrForbidden
 		}
 		return c.Next()
 	}
@@ -151,7 +156,7 @@ func (a *App) mount(m Module, info Info) {
 // gate passes (the dashboard when it is on), else the information page.
 func (a *App) home(c *fiber.Ctx) string {
 	for _, info := range a.infos {
-		if info.Home && info.Area == Client && (info.Gate == nil || info.Gate(c)) {
+		if info.Home && info.Area == Client && a.sectionOn(c, info) && a.roleAllows(c, info, fiber.MethodGet) {
 			return info.Prefix
 		}
 	}
@@ -165,7 +170,7 @@ func (a *App) menu(c *fiber.Ctx) []web.MenuItem {
 		if info.Area != Client && info.Area != Public {
 			continue
 		}
-		if (info.Gate != nil && !info.Gate(c)) || (info.MenuWhen != nil && !info.MenuWhen(c)) {
+		if !a.sectionOn(c, info) || !a.roleAllows(c, info, fiber.MethodGet) || (info.MenuWhen != nil && !info.MenuWhen(c)) {
 			continue
 		}
 		for _, it := range info.Menu {
@@ -188,7 +193,7 @@ func (a *App) switchLanguage(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, "unknown language")
 	}
 	w.SetLang(c, lang)
-	if s := w.Session(c); s != nil && s.ViewAs == 0 {
+	if s := w.Session(c); s != nil && s.ViewAs == 0 && s.IsOwner() {
 		a.deps.DB.W.ExecContext(c.UserContext(), `UPDATE clients SET language = ? WHERE id = ?`, lang, s.ClientID)
 	}
 	back, ok := web.LocalPath(c.FormValue("back"))
@@ -202,7 +207,7 @@ func (a *App) suspended(c *fiber.Ctx) error {
 	if !settings.PortalSuspended.Get(a.deps.Settings) {
 		return c.Next()
 	}
-	if a := a.deps.Web.AreaOf(c); a == web.Staff || a == web.API || c.Path() == "/lang" {
+	if area := a.deps.Web.AreaOf(c); area == web.Staff || area == web.API || c.Path() == "/lang" || a.deps.Web.IsWebhook(c) {
 		return c.Next()
 	}
 	w := a.deps.Web
@@ -259,8 +264,12 @@ func accessLog(log *slog.Logger, w *web.Web) fiber.Handler {
 
 // csp is the Content-Security-Policy of every answer, with extra sources for
 // form-action (none but 'self' on most pages).
-func csp(formAction string) string {
-	return "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+func csp(formAction string) string { return cspWith(formAction, "") }
+
+// cspWith is csp with an extra script-src source: exactly the external script a
+// brand's staff configured (its own script file is served by the portal: 'self').
+func cspWith(formAction, script string) string {
+	return "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'" + script + "; " +
 		"object-src 'none'; base-uri 'self'; form-action 'self'" + formAction + "; frame-ancestors 'self'"
 }
 
@@ -287,8 +296,16 @@ func securityHeaders(w *web.Web) fiber.Handler {
 				extra = append(extra, src)
 			}
 		}
-		if len(extra) > 0 {
-			h.Set("Content-Security-Policy", csp(" "+strings.Join(extra, " ")))
+		script := ""
+		if b := w.BrandOf(c); b != nil && b.ScriptSource != "" {
+			script = " " + b.ScriptSource
+		}
+		if len(extra) > 0 || script != "" {
+			fa := ""
+			if len(extra) > 0 {
+				fa = " " + strings.Join(extra, " ")
+			}
+			h.Set("Content-Security-Policy", cspWith(fa, script))
 		}
 		return err
 	}

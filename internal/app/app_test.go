@@ -78,7 +78,7 @@ func TestGateFlipsMenuAndURLWithoutRestart(t *testing.T) {
 
 	// A change made by another process (as `portal settings set` does) applies on
 	// the next request too.
-	other, err := db.Open(filepath.Join(env.Config.DataDir, "portal.db"))
+	other, err := db.Open(env.Config.DatabaseTarget())
 	if err != nil {
 		t.Fatal(err)
 	}

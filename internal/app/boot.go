@@ -14,9 +14,8 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
-	"github.com/ispportal/portal/internal/factor"
-	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/ratelimit"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 	"github.com/ispportal/portal/templates"
@@ -28,9 +27,11 @@ import (
 type Config struct {
 	Listen         string   // address to serve on, e.g. ":9080"
 	DataDir        string   // portal.db, uploads, custom themes
+	Database       string   // postgres://... URL, or a SQLite file ("" = portal.db in DataDir)
 	BasePath       string   // URL path the portal is mounted under behind a proxy ("" = root)
 	TrustedProxies []string // addresses or CIDRs whose X-Forwarded-For / -Proto is believed
 	LogLevel       string   // debug | info | warn | error
+	Redis          string   // redis:// address: rate limits shared between instances ("" = per instance)
 }
 
 // ValidateAndSetDefaults fills defaults and reports every problem at once.
@@ -60,6 +61,14 @@ func (c *Config) ValidateAndSetDefaults() error {
 		errs = append(errs, fmt.Errorf("trusted proxies: %w", err))
 	}
 	return errors.Join(errs...)
+}
+
+// DatabaseTarget is what db.Open opens: Database, else the SQLite file in DataDir.
+func (c *Config) DatabaseTarget() string {
+	if c.Database != "" {
+		return c.Database
+	}
+	return filepath.Join(c.DataDir, "portal.db")
 }
 
 // Logger returns the structured logger for the configured level.
@@ -97,25 +106,34 @@ func SMTPConfig(st *settings.Store) func() mail.SMTPConfig {
 	}
 }
 
+// BrandSender names the sender of a mail about a client as the client's brand does
+// (its own system_mail_name; "" for the default brand, whose name is the global one).
+func BrandSender(d *db.DB, st *settings.Store) func(ctx context.Context, clientID int64) string {
+	return func(ctx context.Context, clientID int64) string {
+		var brand int64
+		if err := d.R.QueryRowContext(ctx, `SELECT brand_id FROM clients WHERE id = ?`, clientID).Scan(&brand); err != nil || brand == 0 {
+			return ""
+		}
+		return settings.SystemMailName.Get(st.Brand(brand))
+	}
+}
+
 // Boot opens and migrates the database and builds every module, for the server and
 // for CLI commands alike.
 func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time, ctors []Constructor) (*Env, error) {
 	if err := os.MkdirAll(filepath.Join(cfg.DataDir, "themes"), 0o750); err != nil {
 		return nil, err
 	}
-	d, err := db.Open(filepath.Join(cfg.DataDir, "portal.db"))
+	d, err := db.Open(cfg.DatabaseTarget())
 	if err != nil {
 		return nil, err
 	}
 	infos := make([]Info, len(ctors))
-	sources := []db.Source{core.Migrations(), settings.Migrations(), web.Migrations(), mail.Migrations(), lockout.Migrations(), factor.Migrations()}
+	sources := MigrationSources(ctors)
 	locales := []fs.FS{web.Locales()}
 	tpls := []web.TemplateSource{{Prefix: "", FS: templates.FS}}
 	for i, ctor := range ctors {
 		infos[i] = ctor(Deps{}).Info()
-		if infos[i].Migrations != nil {
-			sources = append(sources, db.Source{Name: infos[i].Name, FS: infos[i].Migrations})
-		}
 		if infos[i].Locales != nil {
 			locales = append(locales, infos[i].Locales)
 		}
@@ -126,6 +144,14 @@ func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 	if err := db.Migrate(ctx, d, sources...); err != nil {
 		d.Close()
 		return nil, err
+	}
+	for _, info := range infos {
+		for _, name := range info.Secrets {
+			if _, err := core.Secret(ctx, d, name); err != nil {
+				d.Close()
+				return nil, err
+			}
+		}
 	}
 	st, err := settings.NewStore(ctx, d)
 	if err != nil {
@@ -147,13 +173,23 @@ func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 		d.Close()
 		return nil, err
 	}
-	w, err := web.New(ctx, web.Options{DB: d, Settings: st, Catalog: cat, Themes: th, Log: log, Now: now,
-		TrustedProxies: proxies, BasePath: cfg.BasePath})
+	limits, err := ratelimit.New(cfg.Redis, log)
 	if err != nil {
 		d.Close()
 		return nil, err
 	}
-	mw := mail.NewWorker(d, SMTPConfig(st), log, now)
+	w, err := web.New(ctx, web.Options{DB: d, Settings: st, Catalog: cat, Themes: th, Log: log, Now: now,
+		TrustedProxies: proxies, BasePath: cfg.BasePath, Limits: limits})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	smtpCfg := SMTPConfig(st)
+	mw := mail.NewWorker(d, func() mail.SMTPConfig {
+		c := smtpCfg()
+		c.FromNameOf = BrandSender(d, st)
+		return c
+	}, log, now)
 	deps := Deps{DB: d, Settings: st, Web: w, Log: log, Now: now, DataDir: cfg.DataDir, Mail: mail.NewTemplates(d),
 		KickMail: mw.Kick, Hooks: &Hooks{}, Declared: &Declared{}}
 	env := &Env{Config: cfg, Deps: deps, MailWorker: mw}
@@ -173,7 +209,12 @@ func Boot(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Tim
 }
 
 // Close closes the database.
-func (e *Env) Close() error { return e.Deps.DB.Close() }
+func (e *Env) Close() error {
+	if e.Deps.Web != nil {
+		e.Deps.Web.CloseLimits()
+	}
+	return e.Deps.DB.Close()
+}
 
 // Commands lists every module's CLI commands.
 func (e *Env) Commands() []Command {

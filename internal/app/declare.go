@@ -98,6 +98,15 @@ type Declared struct {
 	// prefixes maps each module of the list to its URL prefix ("" for root modules).
 	prefixes map[string]string
 	exports  []Exporter
+	// sections are the modules whose section a brand or a client override may show
+	// or hide.
+	sections []Section
+}
+
+// Section is a subscriber module whose section a brand or a client override may show
+// or hide: its Name and the translation key of its (first) menu entry.
+type Section struct {
+	Name, Key string
 }
 
 // DashboardCard is one card of the subscriber's dashboard, declared by the module
@@ -105,6 +114,9 @@ type Declared struct {
 type DashboardCard struct {
 	Name  string
 	Order int
+	// Module is the declaring module's name (set by NewDeclared): the card follows
+	// that module's section overrides and the roles of invited people (CardOn).
+	Module string
 	// Gate says whether the card shows for this request (the module's setting); nil:
 	// always.
 	Gate func(c *fiber.Ctx) bool
@@ -119,7 +131,10 @@ func NewDeclared(infos ...Info) *Declared {
 	names := map[string]string{}
 	for _, info := range infos {
 		d.prefixes[info.Name] = info.Prefix
-		d.dash = append(d.dash, info.Dashboard...)
+		for _, card := range info.Dashboard {
+			card.Module = info.Name
+			d.dash = append(d.dash, card)
+		}
 		for _, p := range info.StaffPages {
 			mustKnow(info.Name, p.Path, p.Action)
 			d.pages = append(d.pages, ModulePage{Module: info.Name, StaffPage: p})
@@ -137,6 +152,9 @@ func NewDeclared(infos ...Info) *Declared {
 		if info.Export != nil {
 			d.exports = append(d.exports, info.Export)
 		}
+		if (info.Area == Client || info.Area == Public) && len(info.Menu) > 0 && info.Prefix != "" {
+			d.sections = append(d.sections, Section{Name: info.Name, Key: info.Menu[0].Key})
+		}
 	}
 	sort.SliceStable(d.methods, func(i, j int) bool { return d.methods[i].Order < d.methods[j].Order })
 	sort.SliceStable(d.card, func(i, j int) bool { return d.card[i].Order < d.card[j].Order })
@@ -152,6 +170,16 @@ func (d *Declared) Prefix(module string) (string, bool) {
 	}
 	p, ok := d.prefixes[module]
 	return p, ok
+}
+
+// Sections lists the subscriber modules that have a prefix and a menu entry, in list
+// order: the sections a brand shows or hides, and staff force shown or hidden for one
+// client.
+func (d *Declared) Sections() []Section {
+	if d == nil {
+		return nil
+	}
+	return d.sections
 }
 
 // Dashboard lists the declared dashboard cards by order.

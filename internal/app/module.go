@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"html/template"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -72,6 +73,11 @@ type Info struct {
 	// MailDefaults registers the built-in e-mail templates of the module's purposes.
 	// Boot calls it in every process, so the CLI and the console know them too.
 	MailDefaults func(t *mail.Templates)
+	// Secrets names the server secrets the module reads with core.Secret. Boot makes
+	// any that is missing before a module runs, so that reading one never writes: a
+	// caller inside the write transaction (an invoice e-mail asking for its pay link)
+	// would otherwise wait for itself.
+	Secrets []string
 
 	// What the shells mount for the module (see declare.go): its staff console pages,
 	// its API methods, its types of the API's file endpoint and its section of the
@@ -176,7 +182,8 @@ type Hooks struct {
 	// logging in (the invoice e-mail); "" when online payments are off or not
 	// configured; core.ErrNotFound when the invoice is not the client's or is paid.
 	// Set by payments.
-	PayLink func(ctx context.Context, clientID, invoiceID int64) (string, error)
+	// q is the caller's: an invoice stored in its uncommitted transaction is found.
+	PayLink func(ctx context.Context, q core.Querier, clientID, invoiceID int64) (string, error)
 	// PayPath is the portal path (without the base path) where the logged-in client
 	// pays an invoice online (invoiceID 0: the Pay online page), "" when online
 	// payments are off or not configured (the invoice detail, the suspended services
@@ -195,6 +202,61 @@ type Hooks struct {
 	// APISessions lists and ends a staff member's API sessions, for their sessions
 	// page. Set by the API shell; nil fields: the API is not mounted.
 	APISessions APISessions
+	// SetPassword stores a client's portal password (an argon2id hash from
+	// internal/password) in the caller's transaction: the self sign-up's chosen
+	// password. Set by auth, which owns the credentials.
+	SetPassword func(ctx context.Context, tx *sql.Tx, clientID int64, hash string, now time.Time) error
+	// CopyServices copies the services of one client (with their parameters, without
+	// external ids) to another in the caller's transaction and returns how many: the
+	// self sign-up's template customer. Set by services.
+	CopyServices func(ctx context.Context, tx *sql.Tx, fromClientID, toClientID int64, now time.Time) (int, error)
+	// Consents are the consent documents a client has given and a way to give them for
+	// another client (the sign-up's template customer and the new account). Set by
+	// gdpr; nil fields: not mounted.
+	Consents Consents
+	// People lets the login form (auth) log in the people an account holder invited.
+	// Set by the people module; nil fields: it is not mounted.
+	People People
+}
+
+// Consents is the hook through which a module offers and records GDPR consents
+// without importing the module that owns them (gdpr).
+type Consents struct {
+	// Given lists the active documents the client has given consent to, with the
+	// purposes agreed, in document order.
+	Given func(ctx context.Context, q core.Querier, clientID int64) ([]ConsentGiven, error)
+	// Give records the client's consent to the document's current version with the
+	// purposes named (by name) in the caller's transaction, as the client's own action
+	// from ip with userAgent; an outdated version is core.ErrNotFound.
+	Give func(ctx context.Context, tx *sql.Tx, clientID int64, doc ConsentGiven, ip, userAgent string, now time.Time) error
+}
+
+// ConsentGiven is one consent document a client agreed to: its current version and
+// text (sanitised HTML) and the purposes agreed.
+type ConsentGiven struct {
+	DocumentID int64
+	Version    int
+	Title      string
+	Text       template.HTML
+	Purposes   []string
+}
+
+// People is what auth asks of the people module (see Hooks.People).
+type People struct {
+	// Find returns the active or disabled person whose login name is name (folded);
+	// core.ErrNotFound when there is none.
+	Find func(ctx context.Context, q core.Querier, name string) (Person, error)
+	// LoggedIn records a person's successful login in tx: the time, and the new hash
+	// when rehash is not "" (new hashing parameters).
+	LoggedIn func(ctx context.Context, tx *sql.Tx, personID int64, rehash string) error
+}
+
+// Person is an invited person of an account, as the login form sees them.
+type Person struct {
+	ID, ClientID int64
+	Login, Role  string
+	Hash         string // the password's argon2id hash
+	Active       bool
 }
 
 // Event is something a subscriber may be told of (see Hooks.Notify).
@@ -208,6 +270,9 @@ type Event struct {
 	Key string
 	// Vars fill the message's text ({number}, {amount}, {due} ...).
 	Vars map[string]string
+	// InvoiceID is the unpaid invoice the event is about (a new or overdue invoice):
+	// notify adds its pay link (Hooks.PayLink) when online payments are on.
+	InvoiceID int64
 	// Mail, when set, is the e-mail the caller composed itself (the helpdesk's reply
 	// in its thread); notify queues it when the subscriber wants e-mail of the topic,
 	// instead of its own text.

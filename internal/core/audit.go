@@ -2,8 +2,23 @@ package core
 
 import (
 	"context"
+	"strings"
 	"time"
 )
+
+type personKey struct{}
+
+// WithPerson marks ctx as the request of an invited person of an account (their login
+// name), so that Audit names them after the account's actor: "client:1001/jana".
+func WithPerson(ctx context.Context, login string) context.Context {
+	return context.WithValue(ctx, personKey{}, login)
+}
+
+// PersonOf returns the invited person's login WithPerson put into ctx, or "".
+func PersonOf(ctx context.Context) string {
+	p, _ := ctx.Value(personKey{}).(string)
+	return p
+}
 
 // AuditEntry is one line of the audit log.
 type AuditEntry struct {
@@ -25,6 +40,11 @@ type AuditEntry struct {
 func Audit(ctx context.Context, q Querier, e AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = time.Now()
+	}
+	// Every module writes a subscriber's actions as "client:<number>"; the person of
+	// the account who did it is added here, once for all of them.
+	if p := PersonOf(ctx); p != "" && strings.HasPrefix(e.Actor, "client:") && !strings.Contains(e.Actor, "/") {
+		e.Actor += "/" + p
 	}
 	var cid any
 	if e.ClientID != 0 {
@@ -51,7 +71,7 @@ func AuditList(ctx context.Context, q Querier, f AuditFilter) ([]AuditEntry, err
 	}
 	return List(ctx, q, scanAuditEntry, `SELECT a.id, a.at, a.actor, a.action, COALESCE(a.client_id, 0), COALESCE(c.number, ''),
 		a.detail, a.ip FROM audit_log a LEFT JOIN clients c ON c.id = a.client_id
-		WHERE (? = '' OR a.actor = ?) AND (? = '' OR a.action LIKE ? || '%') AND (? = 0 OR a.client_id = ?)
+		WHERE (? = '' OR a.actor = ?) AND (? = '' OR lower(a.action) LIKE lower(? || '%')) AND (? = 0 OR a.client_id = ?)
 		ORDER BY a.id DESC LIMIT ? OFFSET ?`, f.Actor, f.Actor, f.Action, f.Action, f.ClientID, f.ClientID, f.Limit, f.Offset)
 }
 

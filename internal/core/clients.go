@@ -38,6 +38,11 @@ type Client struct {
 	// Version counts the client's saves; a form sends the version it showed, and a
 	// save over a newer one is refused (ErrStale).
 	Version int64
+	// BrandID is the brand the client belongs to; 0 is the default brand.
+	BrandID int64
+	// Sections are staff's Show/Hide overrides of portal sections for this client
+	// ("+helpdesk -invoices"; see ParseSections).
+	Sections string
 }
 
 // Querier is what both *sql.DB and *sql.Tx offer, so lookups work inside a transaction.
@@ -49,7 +54,7 @@ type Querier interface {
 
 const clientCols = `id, COALESCE(external_id, ''), number, COALESCE(username, ''), COALESCE(invoice_group_id, 0), name,
 	is_business, company, registration_no, vat_no, email, phone, mobile, street, city, postcode, country,
-	inv_street, inv_city, inv_postcode, inv_country, language, active, inactive_reason, version`
+	inv_street, inv_city, inv_postcode, inv_country, language, active, inactive_reason, version, brand_id, sections`
 
 // ClientCols are the columns ScanClient reads, for queries of other packages that
 // load a client with something else in one statement.
@@ -65,7 +70,7 @@ func scanClient(row interface{ Scan(...any) error }, lead ...any) (Client, error
 	err := row.Scan(append(lead, &c.ID, &c.ExternalID, &c.Number, &c.Username, &c.InvoiceGroupID, &c.Name,
 		&c.IsBusiness, &c.Company, &c.RegistrationNo, &c.VATNo, &c.Email, &c.Phone, &c.Mobile,
 		&c.Street, &c.City, &c.Postcode, &c.Country, &c.InvStreet, &c.InvCity, &c.InvPostcode, &c.InvCountry,
-		&c.Language, &c.Active, &c.InactiveReason, &c.Version)...)
+		&c.Language, &c.Active, &c.InactiveReason, &c.Version, &c.BrandID, &c.Sections)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
@@ -82,18 +87,27 @@ func ClientByID(ctx context.Context, q Querier, id int64) (Client, error) {
 
 // ClientByNumber loads a client by client number.
 func ClientByNumber(ctx context.Context, q Querier, number string) (Client, error) {
+	if !Storable(number) {
+		return Client{}, ErrNotFound
+	}
 	return scanClient(q.QueryRowContext(ctx, `SELECT `+clientCols+` FROM clients WHERE number = ?`, strings.TrimSpace(number)))
 }
 
 // ClientByUsername loads a client by custom username, without regard to case.
 func ClientByUsername(ctx context.Context, q Querier, username string) (Client, error) {
+	if !Storable(username) {
+		return Client{}, ErrNotFound
+	}
 	return scanClient(q.QueryRowContext(ctx, `SELECT `+clientCols+` FROM clients WHERE username = ?`, strings.TrimSpace(username)))
 }
 
 // ClientsByEmail lists active clients with this e-mail address (several clients may
 // share one, e.g. a family).
 func ClientsByEmail(ctx context.Context, q Querier, email string) ([]Client, error) {
-	return List(ctx, q, scanClientRow, `SELECT `+clientCols+` FROM clients WHERE email = ? COLLATE NOCASE AND active = 1 ORDER BY id`,
+	if !Storable(email) {
+		return nil, nil
+	}
+	return List(ctx, q, scanClientRow, `SELECT `+clientCols+` FROM clients WHERE lower(email) = lower(?) AND active = 1 ORDER BY id`,
 		strings.TrimSpace(email))
 }
 
@@ -105,15 +119,20 @@ type ClientFilter struct {
 	Offset int
 }
 
-// SearchClients lists clients for staff.
+// SearchClients lists clients for staff. The text matches without regard to case:
+// lower() on both sides, as SQLite's LIKE folds case and PostgreSQL's does not.
 func SearchClients(ctx context.Context, q Querier, f ClientFilter) ([]Client, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
+	if !Storable(f.Query) {
+		return nil, nil
+	}
 	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.TrimSpace(f.Query)) + "%"
 	return List(ctx, q, scanClientRow, `SELECT `+clientCols+` FROM clients
-		WHERE (? = '%%' OR number LIKE ? ESCAPE '\' OR username LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\'
-		       OR email LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\' OR mobile LIKE ? ESCAPE '\' OR company LIKE ? ESCAPE '\')
+		WHERE (? = '%%' OR lower(number) LIKE lower(?) ESCAPE '\' OR lower(username) LIKE lower(?) ESCAPE '\'
+		       OR lower(name) LIKE lower(?) ESCAPE '\' OR lower(email) LIKE lower(?) ESCAPE '\' OR lower(phone) LIKE lower(?) ESCAPE '\'
+		       OR lower(mobile) LIKE lower(?) ESCAPE '\' OR lower(company) LIKE lower(?) ESCAPE '\')
 		  AND (? = 0 OR invoice_group_id = ?)
 		ORDER BY number LIMIT ? OFFSET ?`,
 		like, like, like, like, like, like, like, like, f.Group, f.Group, f.Limit, f.Offset)
@@ -176,7 +195,7 @@ func CheckLoginNames(ctx context.Context, q Querier, c Client) error {
 	check := func(field, value, query string) error {
 		var other int64
 		var as string
-		err := q.QueryRowContext(ctx, query, value, c.ID).Scan(&other, &as)
+		err := q.QueryRowContext(ctx, query, value, value, value, c.ID).Scan(&other, &as)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -187,16 +206,17 @@ func CheckLoginNames(ctx context.Context, q Querier, c Client) error {
 	}
 	// The username column compares without regard to case by itself; numbers are
 	// compared exactly with numbers (as their unique index does) and without regard to
-	// case with usernames (the clients_number_nocase index).
+	// case with usernames (lower(number), the clients_number_lower index). Each query
+	// takes the value three times, then the client's id.
 	if number != oldNumber {
-		if err := check("number", number, `SELECT id, CASE WHEN number = ?1 THEN 'number' ELSE 'username' END
-			FROM clients WHERE (number = ?1 OR username = ?1) AND id <> ?2 LIMIT 1`); err != nil {
+		if err := check("number", number, `SELECT id, CASE WHEN number = ? THEN 'number' ELSE 'username' END
+			FROM clients WHERE (number = ? OR username = ?) AND id <> ? LIMIT 1`); err != nil {
 			return err
 		}
 	}
 	if username != "" && username != oldUsername {
-		if err := check("username", username, `SELECT id, CASE WHEN username = ?1 THEN 'username' ELSE 'number' END
-			FROM clients WHERE (username = ?1 OR number = ?1 COLLATE NOCASE) AND id <> ?2 LIMIT 1`); err != nil {
+		if err := check("username", username, `SELECT id, CASE WHEN username = ? THEN 'username' ELSE 'number' END
+			FROM clients WHERE (username = ? OR lower(number) = lower(?)) AND id <> ? LIMIT 1`); err != nil {
 			return err
 		}
 	}
@@ -219,14 +239,10 @@ func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, e
 		c.Street, c.City, c.Postcode, c.Country, c.InvStreet, c.InvCity, c.InvPostcode, c.InvCountry, c.Language, c.Active,
 		c.InactiveReason}
 	if c.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO clients (external_id, number, username, invoice_group_id, name,
+		return InsertID(ctx, tx, `INSERT INTO clients (external_id, number, username, invoice_group_id, name,
 			is_business, company, registration_no, vat_no, email, phone, mobile, street, city, postcode, country,
 			inv_street, inv_city, inv_postcode, inv_country, language, active, inactive_reason, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, now, now)...)
-		if err != nil {
-			return 0, err
-		}
-		return res.LastInsertId()
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, now, now)...)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE clients SET external_id = ?, number = ?, username = ?, invoice_group_id = ?, name = ?,
 		is_business = ?, company = ?, registration_no = ?, vat_no = ?, email = ?, phone = ?, mobile = ?, street = ?, city = ?,

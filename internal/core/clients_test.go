@@ -62,3 +62,44 @@ func TestSaveClientRefusesTakenLoginNames(t *testing.T) {
 		t.Fatalf("unrelated change refused: %v", err)
 	}
 }
+
+// TestLookupsOfUnstorableText: a typed name or search that is not valid UTF-8 or holds
+// a NUL finds nothing, on both engines (PostgreSQL refuses such a parameter outright),
+// while the same lookups of stored text still find, without regard to case where the
+// column has it so.
+func TestLookupsOfUnstorableText(t *testing.T) {
+	env := testkit.New(t)
+	ctx := context.Background()
+	env.Tx(func(tx *sql.Tx) error {
+		_, err := core.SaveClient(ctx, tx, core.Client{Number: "7001", Username: "jana", Name: "Jana Nováková",
+			Email: "Jana@Example.net", Active: true}, core.Now(env.Clock.Now()))
+		return err
+	})
+	q := env.Deps.DB.R
+	for _, bad := range []string{"7001\x00", "\xff\xfe", "ja\x00na", "jana@example.net\x00"} {
+		if _, err := core.ClientByNumber(ctx, q, bad); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("ClientByNumber(%q): %v", bad, err)
+		}
+		if _, err := core.ClientByUsername(ctx, q, bad); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("ClientByUsername(%q): %v", bad, err)
+		}
+		if _, err := core.StaffByLogin(ctx, q, bad); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("StaffByLogin(%q): %v", bad, err)
+		}
+		if l, err := core.ClientsByEmail(ctx, q, bad); err != nil || len(l) != 0 {
+			t.Errorf("ClientsByEmail(%q): %v %v", bad, l, err)
+		}
+		if l, err := core.SearchClients(ctx, q, core.ClientFilter{Query: bad}); err != nil || len(l) != 0 {
+			t.Errorf("SearchClients(%q): %v %v", bad, l, err)
+		}
+	}
+	if c, err := core.ClientByUsername(ctx, q, "JANA"); err != nil || c.Number != "7001" {
+		t.Errorf("ClientByUsername(JANA): %+v %v", c, err)
+	}
+	if l, err := core.ClientsByEmail(ctx, q, "jana@EXAMPLE.net"); err != nil || len(l) != 1 {
+		t.Errorf("ClientsByEmail: %v %v", l, err)
+	}
+	if l, err := core.SearchClients(ctx, q, core.ClientFilter{Query: "JANA NOV"}); err != nil || len(l) != 1 {
+		t.Errorf("SearchClients(JANA NOV): %v %v", l, err)
+	}
+}

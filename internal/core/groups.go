@@ -66,13 +66,9 @@ func SaveGroup(ctx context.Context, tx *sql.Tx, g InvoiceGroup, now string) (int
 	args := []any{NullText(g.ExternalID), g.Name, g.SupplierName, g.Street, g.City, g.Postcode, g.Country,
 		g.RegistrationNo, g.VATNo, g.Phone, g.Email, g.Web, g.BankAccount, g.IBAN, g.BIC, g.Currency}
 	if g.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO invoice_groups (external_id, name, supplier_name, street, city, postcode,
+		return InsertID(ctx, tx, `INSERT INTO invoice_groups (external_id, name, supplier_name, street, city, postcode,
 			country, registration_no, vat_no, phone, email, web, bank_account, iban, bic, currency, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, now)...)
-		if err != nil {
-			return 0, err
-		}
-		return res.LastInsertId()
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, now)...)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE invoice_groups SET external_id = ?, name = ?, supplier_name = ?, street = ?, city = ?,
 		postcode = ?, country = ?, registration_no = ?, vat_no = ?, phone = ?, email = ?, web = ?, bank_account = ?, iban = ?,

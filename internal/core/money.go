@@ -36,3 +36,11 @@ func AddAmounts(a, b int64) (sum int64, ok bool) {
 	}
 	return a + b, true
 }
+
+// MoneyText is an SQL expression writing the minor-unit amount in col as decimal text
+// with two places ("-0.50", "1234.05"), in SQL that SQLite and PostgreSQL both answer
+// (SQLite's printf is its own): integer arithmetic, so no float rounding either.
+func MoneyText(col string) string {
+	return `(CASE WHEN ` + col + ` < 0 THEN '-' ELSE '' END || CAST(abs(` + col + `) / 100 AS TEXT) || '.' || ` +
+		`substr(CAST(100 + abs(` + col + `) % 100 AS TEXT), 2))`
+}

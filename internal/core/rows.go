@@ -47,3 +47,22 @@ func Null[T comparable](v T) any {
 
 // NullText is Null of the trimmed text: blank text is NULL.
 func NullText(s string) any { return Null(strings.TrimSpace(s)) }
+
+// InsertID runs an INSERT ... RETURNING id and returns the new row's id. Both engines
+// answer RETURNING; sql.Result.LastInsertId is SQLite's alone (PostgreSQL's driver has
+// none), so the store code never uses it.
+func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, query, args...).Scan(&id)
+	return id, err
+}
+
+// InList returns "?, ?, ?" for the values and the values as arguments, for a query's
+// IN (...) list (SQLite's json_each and PostgreSQL's ANY($1) are each one engine's).
+func InList[T any](values []T) (string, []any) {
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", "), args
+}

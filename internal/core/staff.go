@@ -45,6 +45,9 @@ func scanStaff(row interface{ Scan(...any) error }) (Staff, error) {
 
 // StaffByLogin loads a staff account by login, without regard to case.
 func StaffByLogin(ctx context.Context, q Querier, login string) (Staff, error) {
+	if !Storable(login) {
+		return Staff{}, ErrNotFound
+	}
 	return scanStaff(q.QueryRowContext(ctx, `SELECT `+staffCols+` FROM staff WHERE login = ?`, strings.TrimSpace(login)))
 }
 
@@ -64,13 +67,9 @@ func SaveStaff(ctx context.Context, tx *sql.Tx, s Staff, now string) (int64, err
 		return 0, err
 	}
 	if s.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO staff (login, name, email, role, password_hash, send_tasks_email,
-			send_portal_requests, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		return InsertID(ctx, tx, `INSERT INTO staff (login, name, email, role, password_hash, send_tasks_email,
+			send_portal_requests, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			strings.TrimSpace(s.Login), s.Name, s.Email, s.Role, s.PasswordHash, s.SendTasksEmail, s.SendPortalRequests, s.Active, now)
-		if err != nil {
-			return 0, err
-		}
-		return res.LastInsertId()
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE staff SET login = ?, name = ?, email = ?, role = ?, password_hash = ?,
 		send_tasks_email = ?, send_portal_requests = ?, active = ? WHERE id = ?`,

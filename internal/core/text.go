@@ -161,3 +161,11 @@ func Lines(fields ...LineField) error {
 	}
 	return nil
 }
+
+// Storable reports whether typed text can be stored as it is: valid UTF-8 without a NUL.
+// No stored name is anything else, so a lookup of other text finds nothing without
+// asking the database, which on PostgreSQL would refuse the parameter itself (SQLite
+// would search for it and find nothing).
+func Storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}

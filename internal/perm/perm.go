@@ -59,6 +59,8 @@ const (
 	PaymentsWrite    Action = "payments.write" // switch a client's autopay off
 	NotifyRead       Action = "notify.read"    // a client's notification choices and what was sent
 	NotifyWrite      Action = "notify.write"   // change them; send an outage or maintenance notice
+	SignupsRead      Action = "signups.read"   // self sign-ups and their state
+	SignupsWrite     Action = "signups.write"  // approve or reject a sign-up
 
 	SettingsRead   Action = "settings.read"
 	SettingsWrite  Action = "settings.write"
@@ -91,6 +93,22 @@ const (
 	// whole dossiers, and read-only staff get no action that is not a read (the
 	// console card's export, a download, stays with clients.read).
 	ClientsExport Action = "clients.export"
+
+	// BrandRead and BrandWrite: the brands (domains, name, logo, custom CSS and
+	// JavaScript, sections shown, per-brand settings). Writing is for administrators
+	// only: a brand's script is code every subscriber of the brand runs.
+	// BrandAssign moves a client to a brand (the card, the billing system's API).
+	BrandRead   Action = "brand.read"
+	BrandWrite  Action = "brand.write"
+	BrandAssign Action = "brand.assign"
+	// PeopleRead and PeopleWrite: the people an account holder invited to log in
+	// (list; invite, change role, disable, remove, unlock). The machine account has
+	// both, like passwords.write.
+	PeopleRead  Action = "people.read"
+	PeopleWrite Action = "people.write"
+	// SectionsWrite: force a portal section shown or hidden for one client (the
+	// overrides are read with clients.read).
+	SectionsWrite Action = "sections.write"
 )
 
 const (
@@ -144,6 +162,8 @@ var table = map[Action][]string{
 	PaymentsWrite:    {a, s},
 	NotifyRead:       {a, s, p, r},
 	NotifyWrite:      {a, s, p},
+	SignupsRead:      {a, s, p, r},
+	SignupsWrite:     {a, s, p},
 
 	SettingsRead:   {a, p, r},
 	SettingsWrite:  {a},
@@ -164,6 +184,13 @@ var table = map[Action][]string{
 	PrivacyRead:   {a, s, p, r},
 	PrivacyWrite:  {a, p},
 	ClientsExport: {a, s},
+
+	BrandRead:     {a, s, p, r},
+	BrandWrite:    {a},
+	BrandAssign:   {a, s, p},
+	PeopleRead:    {a, s, p, r},
+	PeopleWrite:   {a, s, p},
+	SectionsWrite: {a, s, p},
 }
 
 // Allows reports whether role may do the action. An action missing from the table is

@@ -345,3 +345,36 @@ func localURL(u string) bool {
 	}
 	return true
 }
+
+// MaxBrandLogoWidth is the widest logo a brand may upload (pixels; the seed's "max
+// 350px wide").
+const MaxBrandLogoWidth = 350
+
+// CheckBrandLogo reads a brand's logo (or login-page logo) from r, at most
+// MaxImageBytes: a JPEG, PNG or GIF as its content says, whatever its name (the
+// format comes from decoding the header), at most MaxBrandLogoWidth pixels wide and
+// MaxLogoHeight high, re-encoded like every theme image.
+func CheckBrandLogo(r io.Reader) (File, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxImageBytes+1))
+	if err != nil {
+		return File{}, err
+	}
+	switch {
+	case len(data) == 0:
+		return File{}, ErrEmpty
+	case len(data) > MaxImageBytes:
+		return File{}, ErrTooLarge
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || sniff(data) != format {
+		return File{}, ErrType // not a JPEG, PNG or GIF (an SVG, a text, a broken file)
+	}
+	if cfg.Width > MaxBrandLogoWidth {
+		return File{}, ErrDimension
+	}
+	typ, out, err := raster(Logo, map[string]string{"png": ".png", "jpeg": ".jpg", "gif": ".gif"}[format], data)
+	if err != nil {
+		return File{}, err
+	}
+	return File{Name: "logo", Type: typ, Data: out}, nil
+}

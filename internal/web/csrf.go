@@ -56,6 +56,18 @@ func (w *Web) ExemptCSRF(path string, cond func(c *fiber.Ctx) bool) {
 	w.csrfExempt[path] = cond
 }
 
+// Webhook declares path (full, from the root) a provider's webhook: a machine posts
+// it, authenticated by its own signature, so it has no CSRF token; and it stays
+// open while the portal is suspended for maintenance, since what it reports (money
+// already taken) should be recorded now rather than on the provider's retry.
+func (w *Web) Webhook(path string) {
+	w.csrfExempt[path] = func(*fiber.Ctx) bool { return true }
+	w.webhooks[path] = true
+}
+
+// IsWebhook reports whether the request is for a path declared with Webhook.
+func (w *Web) IsWebhook(c *fiber.Ctx) bool { return w.webhooks[c.Path()] }
+
 // csrfProtect refuses a state-changing request without a valid token, or one whose
 // Origin names another site, with 403.
 func (w *Web) csrfProtect(c *fiber.Ctx) error {

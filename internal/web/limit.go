@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ulule/limiter/v3"
-	"github.com/ulule/limiter/v3/drivers/store/memory"
 )
 
 // Budgets several modules share, by name. Staff password attempts are one budget per
@@ -31,8 +30,7 @@ func (w *Web) Limiter(name string, count int64, period time.Duration) *Limiter {
 	defer w.limitsMu.Unlock()
 	l, ok := w.limits[name]
 	if !ok {
-		l = &limit{lim: limiter.New(memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: name, CleanUpInterval: time.Minute}),
-			limiter.Rate{Period: period, Limit: count})}
+		l = &limit{lim: limiter.New(w.LimitStore(name), limiter.Rate{Period: period, Limit: count})}
 		w.limits[name] = l
 	}
 	return &Limiter{lim: l.lim}
@@ -50,6 +48,16 @@ func (l *Limiter) Take(ctx context.Context, ip string) (bool, time.Duration) {
 	}
 	return true, 0
 }
+
+// LimitStore is the one place a limit's store is chosen: in this instance's memory, or
+// shared by every instance through Redis (--redis) with a per-instance fallback while
+// Redis is down (package ratelimit). prefix separates the keys of one limit.
+func (w *Web) LimitStore(prefix string) limiter.Store {
+	return w.limitStores.Store(prefix)
+}
+
+// CloseLimits closes the connections of shared limits (Redis), if any.
+func (w *Web) CloseLimits() error { return w.limitStores.Close() }
 
 type limit struct {
 	lim *limiter.Limiter

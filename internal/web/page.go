@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/settings"
 )
 
 // MenuItem is one entry of the subscriber (or staff) menu.
@@ -62,8 +63,13 @@ type Page struct {
 	MenuHTML template.HTML
 	Base     string // base path the portal is mounted under ("" at the root)
 	ViewAs   bool   // staff viewing as this client (read-only)
+	// Brand is the brand of the request (nil without brands or in the console): its
+	// logo, style sheet and script; FooterText is ci_footer_text as it sees it.
+	Brand      *Brand
+	FooterText string
 
 	web *Web
+	st  *settings.Store // the settings as the request's brand sees them
 }
 
 // MenuView is what partials/menu sees: the entries and the language, nothing of the
@@ -81,7 +87,13 @@ func (v MenuView) T(key string, args ...any) string { return v.web.Catalog.T(v.L
 func (p *Page) T(key string, args ...any) string { return p.web.Catalog.T(p.Lang, key, args...) }
 
 // PortalName is the name beside the logo and in the page title (see Web.PortalName).
-func (p *Page) PortalName() string { return p.web.PortalName(p.Lang) }
+func (p *Page) PortalName() string {
+	st := p.st
+	if st == nil {
+		st = p.web.Settings
+	}
+	return p.web.portalName(st, p.Lang)
+}
 
 // Err returns the translated error of a form field, or "".
 func (p *Page) Err(field string) string {
@@ -183,4 +195,19 @@ func (p *Page) ThemeURL(theme, file string) string {
 		u += "?v=" + url.QueryEscape(v)
 	}
 	return u
+}
+
+// LogoURL is the logo in the header: the brand's login-page logo on pages for a
+// visitor who is not logged in (the login form), else the brand's logo, else the
+// theme's.
+func (p *Page) LogoURL() string {
+	if b := p.Brand; b != nil {
+		if p.Client == nil && b.LoginLogoURL != "" {
+			return b.LoginLogoURL
+		}
+		if b.LogoURL != "" {
+			return b.LogoURL
+		}
+	}
+	return p.ThemeURL(p.Theme, "images/logo.png")
 }

@@ -42,9 +42,14 @@ type Session struct {
 	StaffID    int64
 	Restricted bool  // one-time password login: may only set a new password
 	ViewAs     int64 // staff viewing the portal as this client
-	CreatedAt  time.Time
-	LastSeen   time.Time
-	ExpiresAt  time.Time
+	// PersonID, Person and Role name the invited person of the account who logged in
+	// (modules/people): 0, "" and "" for the account holder (the owner).
+	PersonID  int64
+	Person    string
+	Role      string
+	CreatedAt time.Time
+	LastSeen  time.Time
+	ExpiresAt time.Time
 
 	client *core.Client // the client's row, read with a client session
 }
@@ -119,8 +124,9 @@ func (w *Web) StartSession(c *fiber.Ctx, s Session) error {
 		ua = ua[:300]
 	}
 	_, err := w.DB.W.ExecContext(c.UserContext(), `INSERT INTO sessions (id_hash, kind, client_id, staff_id, restricted, view_as,
-		created_at, last_seen, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.IDHash, s.Kind, cid, sid, s.Restricted, s.ViewAs, core.Now(now), core.Now(now), core.Now(s.ExpiresAt), w.ClientIP(c), ua)
+		person_id, person, role, created_at, last_seen, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.IDHash, s.Kind, cid, sid, s.Restricted, s.ViewAs, s.PersonID, s.Person, s.Role,
+		core.Now(now), core.Now(now), core.Now(s.ExpiresAt), w.ClientIP(c), ua)
 	if err != nil {
 		return err
 	}
@@ -131,8 +137,10 @@ func (w *Web) StartSession(c *fiber.Ctx, s Session) error {
 	} else {
 		st.session = &s
 		st.client = nil
+		w.tagPerson(c, &s)
 	}
-	if (s.Kind == KindClient && s.ViewAs == 0) || s.Kind == KindStaff {
+	// Known devices and the new-device mail are the account holder's (and staff's).
+	if (s.Kind == KindClient && s.ViewAs == 0 && s.PersonID == 0) || s.Kind == KindStaff {
 		dev := Device(ua)
 		isNew, err := w.rememberDevice(c.UserContext(), s, dev, now)
 		if err != nil {
@@ -213,7 +221,7 @@ func (w *Web) loadSession(c *fiber.Ctx, kind string) *Session {
 	var s Session
 	var created, seen, expires string
 	var cid, sid sql.NullInt64
-	lead := []any{&s.Kind, &cid, &sid, &s.Restricted, &s.ViewAs, &created, &seen, &expires}
+	lead := []any{&s.Kind, &cid, &sid, &s.Restricted, &s.ViewAs, &s.PersonID, &s.Person, &s.Role, &created, &seen, &expires}
 	var cl *core.Client
 	var err error
 	if kind == KindClient {
@@ -224,7 +232,7 @@ func (w *Web) loadSession(c *fiber.Ctx, kind string) *Session {
 		var rev int64
 		row, err = core.ScanClient(w.DB.R.QueryRowContext(c.UserContext(), `WITH s AS (SELECT kind AS s_kind,
 			client_id AS s_client, staff_id AS s_staff, restricted AS s_restricted, view_as AS s_view_as,
-			created_at AS s_created, last_seen AS s_seen, expires_at AS s_expires FROM sessions WHERE id_hash = ?)
+			person_id AS s_person_id, person AS s_person, role AS s_role, created_at AS s_created, last_seen AS s_seen, expires_at AS s_expires FROM sessions WHERE id_hash = ?)
 			SELECT s.*, (SELECT rev FROM settings_revision WHERE id = 1), `+core.ClientCols+`
 			FROM s JOIN clients ON clients.id = s.s_client`, h), append(lead, &rev)...)
 		cl = &row
@@ -236,7 +244,8 @@ func (w *Web) loadSession(c *fiber.Ctx, kind string) *Session {
 			}
 		}
 	} else {
-		err = w.DB.R.QueryRowContext(c.UserContext(), `SELECT kind, client_id, staff_id, restricted, view_as, created_at, last_seen, expires_at
+		err = w.DB.R.QueryRowContext(c.UserContext(), `SELECT kind, client_id, staff_id, restricted, view_as, person_id, person, role,
+			created_at, last_seen, expires_at
 			FROM sessions WHERE id_hash = ?`, h).Scan(lead...)
 	}
 	if err != nil || s.Kind != kind {
@@ -320,6 +329,30 @@ func (w *Web) Staff(c *fiber.Ctx) *core.Staff {
 	return st.staffRow
 }
 
+// The roles of an account's invited people (modules/people). The account holder's
+// own session has no role: RoleOwner is how lists and forms name them.
+const (
+	RoleOwner     = "owner"
+	RoleBilling   = "billing"
+	RoleTechnical = "technical"
+	RoleReadOnly  = "readonly"
+)
+
+// Roles are the roles an invited person may have, in the order forms list them.
+var Roles = []string{RoleBilling, RoleTechnical, RoleReadOnly}
+
+// IsOwner reports whether the session is the account holder's own (no invited
+// person): only they manage the people, the contact data and the account's erasure.
+func (s *Session) IsOwner() bool { return s != nil && s.PersonID == 0 }
+
+// tagPerson puts an invited person's login into the request's context, so that every
+// audit entry written for the request names them (core.Audit).
+func (w *Web) tagPerson(c *fiber.Ctx, s *Session) {
+	if s != nil && s.PersonID != 0 {
+		c.SetUserContext(core.WithPerson(c.UserContext(), s.Person))
+	}
+}
+
 // ErrNoSession is returned by helpers that need a logged-in client.
 var ErrNoSession = errors.New("no session")
 
@@ -346,7 +379,7 @@ func ownerCond(kind string) string {
 	if kind == KindStaff {
 		return `kind = 'staff' AND staff_id = ?`
 	}
-	return `kind = 'client' AND client_id = ? AND view_as = 0`
+	return `kind = 'client' AND client_id = ? AND view_as = 0 AND person_id = 0`
 }
 
 // ListSessions returns the live sessions of a client (kind client) or staff member

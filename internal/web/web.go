@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/ratelimit"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -42,15 +43,23 @@ type Web struct {
 	// never from this device. The auth module sets it for the new-device mails. It
 	// must not fail the login: it logs its own errors.
 	SessionStarted func(c *fiber.Ctx, s Session, device string, newDevice bool)
+	// ResolveBrand, when set (by the brands module), returns the brand of a host
+	// name (HostName): the one whose domain it is, else the default brand. It runs
+	// for every subscriber request, so it must answer from memory (settings.Memo).
+	ResolveBrand func(c *fiber.Ctx, host string) *Brand
+	// BrandExists reports whether a brand id names a brand (set with ResolveBrand).
+	BrandExists func(c *fiber.Ctx, id int64) bool
 
 	proxies      []netip.Prefix
 	csrfKey      []byte
 	flashKey     []byte
 	csrfExempt   map[string]func(c *fiber.Ctx) bool
+	webhooks     map[string]bool
 	bodyRules    map[string]BodyRule
 	bodyPatterns []bodyPattern
 	limits       map[string]*limit
 	limitsMu     sync.Mutex
+	limitStores  *ratelimit.Stores
 }
 
 // Options configure New.
@@ -63,6 +72,8 @@ type Options struct {
 	Now            func() time.Time
 	TrustedProxies []netip.Prefix
 	BasePath       string
+	// Limits keeps the rate limits: in memory (nil) or shared through Redis.
+	Limits *ratelimit.Stores
 }
 
 // New builds the toolkit. Secrets for CSRF and flash signatures come from the database,
@@ -81,7 +92,7 @@ func New(ctx context.Context, o Options) (*Web, error) {
 	}
 	return &Web{DB: o.DB, Settings: o.Settings, Catalog: o.Catalog, Themes: o.Themes, Log: o.Log, Now: o.Now,
 		BasePath: strings.TrimRight(o.BasePath, "/"), proxies: o.TrustedProxies, csrfKey: csrfKey, flashKey: flashKey,
-		csrfExempt: map[string]func(*fiber.Ctx) bool{}, limits: map[string]*limit{}}, nil
+		csrfExempt: map[string]func(*fiber.Ctx) bool{}, webhooks: map[string]bool{}, limits: map[string]*limit{}, limitStores: o.Limits}, nil
 }
 
 // reqState is what the toolkit remembers during one request.
@@ -96,6 +107,7 @@ type reqState struct {
 	anon        string
 	outFlash    []Flash
 	area        Area
+	brand       *Brand
 }
 
 const stateKey = "web.state"
@@ -119,12 +131,16 @@ func (w *Web) Middleware() []fiber.Handler {
 			if st.area != Staff && st.area != API && st.area != Asset {
 				// The client session query syncs the settings itself.
 				st.session = w.loadSession(c, KindClient)
+				w.tagPerson(c, st.session)
 			}
 			if !st.synced {
 				if err := w.Settings.Sync(c.UserContext()); err != nil {
 					w.Log.Error("web.Middleware: settings sync", "err", err)
 				}
 			}
+			// The brand of the host, once the settings are current (its lookup
+			// is memoised per settings revision).
+			w.resolveBrand(c, st)
 			return c.Next()
 		},
 		w.limitBody,
@@ -146,7 +162,7 @@ func (w *Web) Lang(c *fiber.Ctx) string {
 	} else if l := Negotiate(c.Get(fiber.HeaderAcceptLanguage)); l != "" {
 		st.lang = l
 	} else {
-		st.lang = settings.DefaultLanguage.Get(w.Settings)
+		st.lang = settings.DefaultLanguage.Get(w.SettingsOf(c))
 	}
 	return st.lang
 }
@@ -167,8 +183,14 @@ func (w *Web) T(c *fiber.Ctx, key string, args ...any) string {
 
 // PortalName is the ISP's name for its portal, shown beside the logo, in page titles
 // and as the installed app's name: ci_portal_name, else the generic name in lang.
-func (w *Web) PortalName(lang string) string {
-	if n := settings.PortalName.Get(w.Settings); n != "" {
+func (w *Web) PortalName(lang string) string { return w.portalName(w.Settings, lang) }
+
+// PortalNameOf is PortalName as the request's brand names it (its own
+// ci_portal_name: the brand name).
+func (w *Web) PortalNameOf(c *fiber.Ctx) string { return w.portalName(w.SettingsOf(c), w.Lang(c)) }
+
+func (w *Web) portalName(st *settings.Store, lang string) string {
+	if n := settings.PortalName.Get(st); n != "" {
 		return n
 	}
 	return w.Catalog.T(lang, "app.name")
@@ -177,10 +199,15 @@ func (w *Web) PortalName(lang string) string {
 // Theme returns the theme selected by ci_skin_theme, or default.
 func (w *Web) Theme() string { return w.Themes.Resolve(settings.SkinTheme.Get(w.Settings)) }
 
+// ThemeOf is the theme of the request's brand (its own ci_skin_theme, else the global).
+func (w *Web) ThemeOf(c *fiber.Ctx) string {
+	return w.Themes.Resolve(settings.SkinTheme.Get(w.SettingsOf(c)))
+}
+
 // NewPage builds the base view model of a request.
 func (w *Web) NewPage(c *fiber.Ctx, title string, data any) *Page {
-	p := &Page{Title: title, Lang: w.Lang(c), Theme: w.Theme(), Path: c.Path(), Data: data, Base: w.BasePath,
-		Layout: "layouts/main", web: w}
+	p := &Page{Title: title, Lang: w.Lang(c), Theme: w.ThemeOf(c), Path: c.Path(), Data: data, Base: w.BasePath,
+		Layout: "layouts/main", web: w, st: w.SettingsOf(c), Brand: w.BrandOf(c)}
 	if w.AreaOf(c) == Staff {
 		p.Layout = "layouts/admin"
 		p.Staff = w.Staff(c)
@@ -196,7 +223,8 @@ func (w *Web) NewPage(c *fiber.Ctx, title string, data any) *Page {
 		if p.Client != nil && w.Menu != nil && !w.Session(c).Restricted {
 			p.Menu = w.Menu(c)
 		}
-		if p.Client != nil && p.Client.InvoiceGroupID != 0 && settings.DisplaySupplierContact.Get(w.Settings) {
+		p.FooterText = settings.FooterText.Get(p.st)
+		if p.Client != nil && p.Client.InvoiceGroupID != 0 && settings.DisplaySupplierContact.Get(p.st) {
 			// Memoised: a write to invoice_groups moves the settings revision.
 			id := p.Client.InvoiceGroupID
 			if g, err := settings.Memo(w.Settings, "web:group:"+strconv.FormatInt(id, 10), func() (*core.InvoiceGroup, error) {
@@ -386,7 +414,8 @@ func statusText(s int) string { return fiber.NewError(s).Message }
 // into (a partial that took the flashes would hide them from it), and building the
 // menu for each of a dashboard's five cards cost more than rendering them.
 func (w *Web) Partial(c *fiber.Ctx, name string, data any, errs map[string]string) (template.HTML, error) {
-	p := &Page{Lang: w.Lang(c), Theme: w.Theme(), Path: c.Path(), Data: data, Base: w.BasePath, web: w, Errors: errs}
+	p := &Page{Lang: w.Lang(c), Theme: w.ThemeOf(c), Path: c.Path(), Data: data, Base: w.BasePath, web: w, Errors: errs,
+		st: w.SettingsOf(c), Brand: w.BrandOf(c)}
 	if w.AreaOf(c) == Staff {
 		p.Staff = w.Staff(c)
 	} else {

@@ -7,12 +7,14 @@
 package appearance
 
 import (
+	"context"
 	"embed"
 	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/web"
+	"github.com/ispportal/portal/settings"
 )
 
 // files are the module's migrations, templates and locales (see app.Info.Embed).
@@ -47,15 +49,32 @@ func (m *Module) Mount(fiber.Router) {
 	m.d.Web.Themes.SetStore(m)
 }
 
-// snapshot is every stored theme as last loaded; replaced whole, never changed.
+// snapshot is every stored theme as loaded at one settings revision; replaced whole,
+// never changed.
 type snapshot struct {
 	byName map[string]web.StoredTheme
 	names  []string
 }
 
+// current is the stored themes at the settings revision this process last synced: a
+// write to them moves the revision (triggers of migration 0002), so a theme changed
+// through another instance is served from the next request on. If they cannot be
+// read, the last loaded ones stay.
+func (m *Module) current() *snapshot {
+	s, err := settings.Memo(m.d.Settings, "appearance:themes", func() (*snapshot, error) {
+		return loadAll(context.Background(), m.d.DB.R)
+	})
+	if err != nil {
+		m.d.Log.Error("appearance: stored themes not loaded", "err", err)
+		return m.snap.Load()
+	}
+	m.snap.Store(s)
+	return s
+}
+
 // Stored implements web.ThemeStore.
 func (m *Module) Stored(name string) (web.StoredTheme, bool) {
-	s := m.snap.Load()
+	s := m.current()
 	if s == nil {
 		return web.StoredTheme{}, false
 	}
@@ -65,7 +84,7 @@ func (m *Module) Stored(name string) (web.StoredTheme, bool) {
 
 // StoredNames implements web.ThemeStore.
 func (m *Module) StoredNames() []string {
-	if s := m.snap.Load(); s != nil {
+	if s := m.current(); s != nil {
 		return s.names
 	}
 	return nil

@@ -160,3 +160,23 @@ func TestAppearanceIsForAdministrators(t *testing.T) {
 		t.Fatalf("select without a token: %d", r.StatusCode)
 	}
 }
+
+// Two instances on one database: a theme made and changed through A is served by B
+// from its next request, though B keeps the stored themes in memory.
+func TestThemeChangeReachesOtherInstance(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a := testkit.NewIn(t, dir, appearance.New, info.New, admin.New)
+	b := testkit.NewIn(t, dir, appearance.New, info.New, admin.New)
+	b.Browser().Get("/assets/theme/ours/style.css").Lacks(t, "#004d40")
+
+	staff := a.StaffBrowserAs("boss", core.RoleAdmin)
+	page := copyTheme(t, staff, "ours")
+	staff.Post(page+"/css", url.Values{"css": {":root { --accent: #004d40; }"}}).Expect(t, 303)
+	b.Browser().Get("/info")
+	b.Browser().Get("/assets/theme/ours/style.css").Expect(t, 200, "--accent: #004d40")
+
+	staff.Post(page+"/css", url.Values{"css": {":root { --accent: #bf360c; }"}}).Expect(t, 303)
+	b.Browser().Get("/info")
+	b.Browser().Get("/assets/theme/ours/style.css").Expect(t, 200, "--accent: #bf360c").Lacks(t, "#004d40")
+}

@@ -29,15 +29,17 @@ func audit(ctx context.Context, d app.Deps, tx *sql.Tx, who Who, action, detail 
 	return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: who.Actor, Action: action, Detail: detail, IP: who.IP})
 }
 
-// reload reads the stored themes again after a write (this process serves them from
-// memory; see Stored).
+// reload serves the stored themes as written from now on in this process: the write
+// moved the settings revision, and syncing to it drops the memoised themes (other
+// instances sync on their next request; see current).
 func (m *Module) reload() error {
-	s, err := loadAll(context.Background(), m.d.DB.R)
-	if err != nil {
+	if err := m.d.Settings.Sync(context.Background()); err != nil {
 		return err
 	}
-	m.snap.Store(s)
 	m.d.Web.Themes.Forget()
+	if m.current() == nil {
+		return errors.New("appearance: stored themes not loaded")
+	}
 	return nil
 }
 

@@ -145,12 +145,12 @@ func loadAll(ctx context.Context, q core.Querier) (*snapshot, error) {
 }
 
 func insertTheme(ctx context.Context, tx *sql.Tx, name, base, actor string, now time.Time) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO staff_themes (name, base, created_at, created_by) VALUES (?, ?, ?, ?)`,
+	id, err := core.InsertID(ctx, tx, `INSERT INTO staff_themes (name, base, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id`,
 		name, base, core.Now(now), actor)
 	if err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 func putFile(ctx context.Context, tx *sql.Tx, id int64, name, ctype string, data []byte, actor string, now time.Time) error {
