@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/testkit"
@@ -53,6 +55,24 @@ func TestDashboardCardsFollowTheirGates(t *testing.T) {
 		}
 		last = i
 	}
+
+	// Unread messages: the count and the newest; one read leaves the card.
+	var unread int
+	var msgID int64
+	var title string
+	e.Deps.DB.R.QueryRow(`SELECT COUNT(*) FROM info_messages m WHERE (m.client_id = ? OR m.kind = 'global' OR m.group_id =
+		(SELECT invoice_group_id FROM clients WHERE id = ?)) AND (m.valid_from IS NULL OR m.valid_from <= ?)
+		AND (m.valid_until IS NULL OR m.valid_until > ?) AND m.id NOT IN (SELECT message_id FROM info_message_reads WHERE client_id = ?)`,
+		demo, demo, e.Clock.Now().UTC().Format(time.RFC3339), e.Clock.Now().UTC().Format(time.RFC3339), demo).Scan(&unread)
+	if unread < 2 {
+		t.Fatalf("the demo client has %d unread messages; the check needs two", unread)
+	}
+	i := strings.Index(p.Body, `href="/info/messages/`)
+	fmt.Sscanf(p.Body[i+len(`href="/info/messages/`):], "%d", &msgID)
+	title = p.Body[strings.Index(p.Body[i:], ">")+i+1 : strings.Index(p.Body[i:], "</a>")+i]
+	p.Expect(t, 200, fmt.Sprintf(">%d new<", unread))
+	b.Get(fmt.Sprintf("/info/messages/%d", msgID)).Expect(t, 200)
+	b.Get("/dashboard").Expect(t, 200, fmt.Sprintf(">%d new<", unread-1)).Lacks(t, ">"+title+"</a>")
 
 	// Each card follows its module's gate.
 	e.Set("ci_display_invoices_tab", "0")

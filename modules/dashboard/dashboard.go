@@ -38,7 +38,7 @@ func (m *Module) Info() app.Info {
 		Name:   "dashboard",
 		Prefix: Prefix,
 		Area:   app.Client,
-		Gate:   func(*fiber.Ctx) bool { return settings.DisplayDashboard.Get(m.d.Settings) },
+		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayDashboard.Get(m.d.Web.SettingsOf(c)) },
 		Menu:   []web.MenuItem{{Key: "dashboard.menu", Path: Prefix, Order: 5}},
 		Home:   true,
 	}.Embed(files)
@@ -51,7 +51,7 @@ func (m *Module) Mount(r fiber.Router) { r.Get("/", m.showDashboard) }
 func (m *Module) showDashboard(c *fiber.Ctx) error {
 	var cards []template.HTML
 	for _, card := range m.d.Declared.Dashboard() {
-		if card.Gate != nil && !card.Gate(c) {
+		if !app.CardOn(m.d.Web, c, card) {
 			continue
 		}
 		html, err := card.Render(c)

@@ -18,21 +18,14 @@ func (m *Module) dashboardCard() app.DashboardCard {
 		if cl == nil {
 			return "", fiber.ErrUnauthorized
 		}
-		msgs, err := ListMessagesForClient(c.UserContext(), m.d.DB.R, cl.ID, cl.InvoiceGroupID, m.d.Now())
-		if err != nil {
-			return "", err
-		}
 		data := struct {
 			Unread []MessageLine
 			Count  int
 		}{}
-		for _, msg := range msgs {
-			if !msg.Read {
-				data.Count++
-				if len(data.Unread) < dashboardUnread {
-					data.Unread = append(data.Unread, msg)
-				}
-			}
+		var err error
+		data.Unread, data.Count, err = UnreadMessages(c.UserContext(), m.d.DB.R, cl.ID, cl.InvoiceGroupID, m.d.Now(), dashboardUnread)
+		if err != nil {
+			return "", err
 		}
 		return m.d.Web.Partial(c, "info/dashboard", data, nil)
 	}}

@@ -92,12 +92,12 @@ func SaveMessage(ctx context.Context, tx *sql.Tx, m Message, now time.Time) (int
 	args := []any{nullText(m.ExternalID), m.Kind, nullInt(m.ClientID), nullInt(m.GroupID), strings.TrimSpace(m.Title), m.Body,
 		nullTime(m.ValidFrom), nullTime(m.ValidUntil)}
 	if m.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO info_messages (external_id, kind, client_id, group_id, title, body,
-			valid_from, valid_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, core.Now(now))...)
+		id, err := core.InsertID(ctx, tx, `INSERT INTO info_messages (external_id, kind, client_id, group_id, title, body,
+			valid_from, valid_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, core.Now(now))...)
 		if err != nil {
 			return 0, err
 		}
-		return res.LastInsertId()
+		return id, nil
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE info_messages SET external_id = ?, kind = ?, client_id = ?, group_id = ?, title = ?,
 		body = ?, valid_from = ?, valid_until = ? WHERE id = ?`, append(args, m.ID)...)
@@ -211,6 +211,25 @@ func ListMessagesForClient(ctx context.Context, q core.Querier, clientID, groupI
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// UnreadMessages returns the newest limit current messages the client has not read,
+// and how many unread there are in all (the dashboard's card), in one query.
+func UnreadMessages(ctx context.Context, q core.Querier, clientID, groupID int64, now time.Time, limit int) ([]MessageLine, int, error) {
+	t := core.Now(now)
+	count := 0
+	list, err := core.List(ctx, q, func(r core.Row) (MessageLine, error) {
+		var l MessageLine
+		var date string
+		err := r.Scan(&l.ID, &l.Kind, &l.Title, &date, &count)
+		l.Date = core.ParseTime(date)
+		return l, err
+	}, `SELECT m.id, m.kind, m.title, COALESCE(m.valid_from, m.created_at), COUNT(*) OVER ()
+		FROM info_messages m
+		LEFT JOIN info_message_reads r ON r.message_id = m.id AND r.client_id = ?
+		WHERE r.message_id IS NULL AND `+visibleTo+` ORDER BY COALESCE(m.valid_from, m.created_at) DESC, m.id DESC LIMIT ?`,
+		clientID, clientID, groupID, t, t, limit)
+	return list, count, err
 }
 
 // MessageForClient loads one message only if it is currently meant for the client;

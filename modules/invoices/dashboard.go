@@ -1,11 +1,13 @@
 package invoices
 
 import (
+	"errors"
 	"html/template"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
@@ -30,7 +32,7 @@ type dashboardInvoice struct {
 // dashboardCard declares the card; it follows the Invoicing tab's setting.
 func (m *Module) dashboardCard() app.DashboardCard {
 	return app.DashboardCard{Name: "invoices", Order: 10,
-		Gate:   func(*fiber.Ctx) bool { return settings.DisplayInvoicesTab.Get(m.d.Settings) },
+		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayInvoicesTab.Get(m.d.Web.SettingsOf(c)) },
 		Render: m.renderDashboardCard}
 }
 
@@ -41,15 +43,12 @@ func (m *Module) renderDashboardCard(c *fiber.Ctx) (template.HTML, error) {
 		return "", err
 	}
 	today := m.today()
-	unpaid, err := ListInvoices(c.UserContext(), m.d.DB.R, m.d.Web.ClientID(c), Filter{State: StateUnpaid, Today: today, Limit: 50})
+	next, err := NextUnpaid(c.UserContext(), m.d.DB.R, m.d.Web.ClientID(c))
+	if errors.Is(err, core.ErrNotFound) {
+		next, err = Invoice{}, nil
+	}
 	if err != nil {
 		return "", err
-	}
-	var next *Invoice
-	for i := range unpaid {
-		if next == nil || unpaid[i].Due.Before(next.Due) {
-			next = &unpaid[i]
-		}
 	}
 	lang, pay, payments := m.d.Web.Lang(c), "", false
 	if m.d.Declared != nil {
@@ -57,7 +56,7 @@ func (m *Module) renderDashboardCard(c *fiber.Ctx) (template.HTML, error) {
 		// Mounted is not enough: its page answers 404 while ci_payments_enable is off.
 		payments = payments && settings.PaymentsEnable.Get(m.d.Settings)
 	}
-	if next != nil {
+	if next.ID != 0 {
 		id := strconv.FormatInt(next.ID, 10)
 		data.Next = &dashboardInvoice{Href: m.d.Web.BasePath + prefix + "/" + id, Number: next.Number,
 			DueText: web.FormatDate(lang, next.Due), AmountText: web.FormatMoney(lang, next.AmountVAT, next.Currency),

@@ -1,11 +1,14 @@
 package invoices
 
 import (
+	"context"
+	"errors"
+	"io/fs"
 	"mime"
-	"os"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/ispportal/portal/internal/blob"
 )
 
 // downloadInvoicePDF sends the PDF the billing system supplied, streamed from disk, or
@@ -29,19 +32,7 @@ func (m *Module) downloadInvoicePDF(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "application/pdf")
 		return c.Send(pdf)
 	}
-	path, err := PDFFile(m.d.DataDir, inv.PDFPath)
-	var f *os.File
-	var st os.FileInfo
-	if err == nil {
-		f, err = os.Open(path)
-	}
-	if err == nil {
-		st, err = f.Stat()
-		if err == nil && !st.Mode().IsRegular() {
-			f.Close()
-			err = os.ErrNotExist
-		}
-	}
+	f, err := m.openPDF(c.UserContext(), inv.PDFPath)
 	if err != nil {
 		m.d.Log.Error("invoices.downloadInvoicePDF: supplied PDF not readable", "invoice_id", inv.ID,
 			"number", inv.Number, "client_id", inv.ClientID, "path", inv.PDFPath, "err", err)
@@ -52,8 +43,25 @@ func (m *Module) downloadInvoicePDF(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	// fasthttp closes the file once the body has been sent.
-	return c.SendStream(f, int(st.Size()))
+	return c.SendStream(f, int(f.Size()))
 }
+
+// openPDF opens an invoice's supplied PDF: from the database (uploaded through the
+// API), or from data/invoices (placed there by an import).
+func (m *Module) openPDF(ctx context.Context, rel string) (blob.File, error) {
+	if f, err := blob.OpenStored(ctx, m.d.DB, pdfBlobDir+"/"+rel); !errors.Is(err, fs.ErrNotExist) {
+		return f, err
+	}
+	path, err := PDFFile(m.d.DataDir, rel)
+	if err != nil {
+		return nil, err
+	}
+	return blob.OpenFile(path)
+}
+
+// pdfBlobDir is where PDFs uploaded through the API are spooled, under the data
+// directory, and the prefix of their names in the database.
+const pdfBlobDir = "invoices"
 
 // fileSafe keeps letters, digits, dot, dash and underscore of an invoice number, for
 // file names on disk and in Content-Disposition.

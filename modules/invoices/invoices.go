@@ -54,7 +54,7 @@ func (m *Module) Info() app.Info {
 		Name:   "invoices",
 		Prefix: prefix,
 		Area:   app.Client,
-		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayInvoicesTab.Get(m.d.Settings) },
+		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayInvoicesTab.Get(m.d.Web.SettingsOf(c)) },
 		Menu:   []web.MenuItem{{Key: "invoices.menu", Path: prefix, Order: 30}},
 
 		Seed:     m.seed,

@@ -25,7 +25,7 @@ func announceInvoice(ctx context.Context, tx *sql.Tx, h *app.Hooks, id int64) er
 		return err
 	}
 	_, err = h.Notify(ctx, tx, app.Event{ClientID: inv.ClientID, Topic: "invoice_new", Key: "invoice:" + strconv.FormatInt(id, 10),
-		Vars: map[string]string{"NUMBER": inv.Number, "AMOUNT": money(inv.AmountVAT) + " " + inv.Currency,
+		InvoiceID: id, Vars: map[string]string{"NUMBER": inv.Number, "AMOUNT": money(inv.AmountVAT) + " " + inv.Currency,
 			"DUE": inv.Due.Format(time.DateOnly), "PATH": "invoices/" + strconv.FormatInt(id, 10)}})
 	return err
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -274,11 +273,7 @@ func (m *Module) downloadAPIInvoice(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef)
 	}
 	name := "invoice-" + blob.SafeName(inv.Number, "invoice") + ".pdf"
 	if inv.PDFPath != "" {
-		p, err := PDFFile(m.d.DataDir, inv.PDFPath)
-		if err != nil {
-			return &app.FileError{Status: fiber.StatusNotFound, Message: "the invoice's PDF file is missing"}
-		}
-		f, err := os.Open(p)
+		f, err := m.openPDF(cl.Ctx, inv.PDFPath)
 		if err != nil {
 			return &app.FileError{Status: fiber.StatusNotFound, Message: "the invoice's PDF file is missing"}
 		}
@@ -306,24 +301,30 @@ func (m *Module) uploadAPIInvoice(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef, c
 	if err != nil {
 		return 0, err
 	}
-	name, _, _, err := blob.StoreUpload(filepath.Join(m.d.DataDir, "invoices", "api"), content, blob.MaxUploadBytes)
-	if err != nil {
-		return 0, err
-	}
-	rel := "api/" + name
+	var rel string
 	err = m.d.DB.Tx(cl.Ctx, func(tx *sql.Tx) error {
+		s, err := blob.Save(cl.Ctx, tx, m.d.DataDir, pdfBlobDir+"/api", content)
+		if err != nil {
+			return err
+		}
+		rel = strings.TrimPrefix(s.Path, pdfBlobDir+"/")
 		if err := AttachPDF(cl.Ctx, tx, inv.ID, rel); err != nil {
 			return err
+		}
+		if strings.HasPrefix(inv.PDFPath, "api/") {
+			// The replaced upload of ours is garbage now; PDFs placed by an import stay.
+			if err := blob.Forget(cl.Ctx, tx, pdfBlobDir+"/"+inv.PDFPath); err != nil {
+				return err
+			}
 		}
 		return core.Audit(cl.Ctx, tx, core.AuditEntry{At: cl.Now, Actor: cl.Actor(), Action: "api.file.invoice", ClientID: inv.ClientID,
 			Detail: "pdf attached to invoice " + inv.Number, IP: cl.IP})
 	})
 	if err != nil {
-		os.Remove(filepath.Join(m.d.DataDir, "invoices", "api", name))
 		return 0, err
 	}
 	if inv.PDFPath != "" && inv.PDFPath != rel && strings.HasPrefix(inv.PDFPath, "api/") {
-		// The replaced upload of ours is garbage now; PDFs placed by an import stay.
+		// The replaced upload, if an older version kept it on disk.
 		if p, err := PDFFile(m.d.DataDir, inv.PDFPath); err == nil {
 			os.Remove(p)
 		}

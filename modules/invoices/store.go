@@ -557,10 +557,44 @@ type BalanceLine struct {
 
 // Balance computes a client's balance per currency. Every payment counts, cash ones
 // too: hiding cash payments from the list does not change what the client owes.
-// The sums are taken here rather than with SQL SUM, which fails the whole query with
-// "integer overflow" when they exceed int64: one currency then is OutOfRange and the
-// page still answers.
+// SQL sums the amounts (one row per currency instead of one per invoice and payment:
+// the dashboard and the invoice list ask on every view). SUM fails the whole query
+// with "integer overflow" when a sum exceeds int64, which only rows stored before
+// amounts were bounded (core.MaxAmount) can cause; the sums are then taken row by row
+// here, so that one currency is OutOfRange and the page still answers.
 func Balance(ctx context.Context, q core.Querier, clientID int64) ([]BalanceLine, error) {
+	out, err := core.List(ctx, q, func(r core.Row) (BalanceLine, error) {
+		var b BalanceLine
+		err := r.Scan(&b.Currency, &b.Invoiced, &b.Paid)
+		return b, err
+	}, `SELECT currency, SUM(invoiced), SUM(paid) FROM (
+			SELECT currency, amount_vat AS invoiced, 0 AS paid FROM invoices WHERE client_id = ?
+			UNION ALL
+			SELECT currency, 0, amount FROM payments WHERE client_id = ?)
+		GROUP BY currency ORDER BY currency`, clientID, clientID)
+	if err != nil {
+		if out, err = balanceByRow(ctx, q, clientID); err != nil {
+			return nil, err
+		}
+	}
+	for i := range out {
+		b := &out[i]
+		if !b.OutOfRange {
+			var ok bool
+			b.Balance, ok = core.AddAmounts(b.Paid, -b.Invoiced)
+			// The page shows the balance's absolute value, and -MinInt64 does not exist.
+			b.OutOfRange = !ok || b.Invoiced == math.MinInt64 || b.Balance == math.MinInt64
+		}
+		if b.OutOfRange {
+			b.Invoiced, b.Paid, b.Balance = 0, 0, 0
+		}
+	}
+	return out, nil
+}
+
+// balanceByRow sums a client's invoices and payments per currency in Go, marking a
+// currency whose sums do not fit in an int64 OutOfRange.
+func balanceByRow(ctx context.Context, q core.Querier, clientID int64) ([]BalanceLine, error) {
 	rows, err := q.QueryContext(ctx, `SELECT currency, amount_vat, 0 FROM invoices WHERE client_id = ?
 			UNION ALL
 			SELECT currency, 0, amount FROM payments WHERE client_id = ?
@@ -588,22 +622,14 @@ func Balance(ctx context.Context, q core.Querier, clientID int64) ([]BalanceLine
 		b.Paid, ok2 = core.AddAmounts(b.Paid, paid)
 		b.OutOfRange = !ok1 || !ok2
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		b := &out[i]
-		if !b.OutOfRange {
-			var ok bool
-			b.Balance, ok = core.AddAmounts(b.Paid, -b.Invoiced)
-			// The page shows the balance's absolute value, and -MinInt64 does not exist.
-			b.OutOfRange = !ok || b.Invoiced == math.MinInt64 || b.Balance == math.MinInt64
-		}
-		if b.OutOfRange {
-			b.Invoiced, b.Paid, b.Balance = 0, 0, 0
-		}
-	}
-	return out, nil
+	return out, rows.Err()
+}
+
+// NextUnpaid is the client's unpaid invoice due first: an overdue one when there is
+// any, since it fell due earlier. core.ErrNotFound: nothing is unpaid.
+func NextUnpaid(ctx context.Context, q core.Querier, clientID int64) (Invoice, error) {
+	return scanInvoice(q.QueryRowContext(ctx, `SELECT `+invoiceCols+` FROM invoices WHERE client_id = ? AND paid = 0
+		ORDER BY due, id LIMIT 1`, clientID))
 }
 
 // PDFFile resolves a stored PDF path to a file under dataDir/invoices, refusing any

@@ -42,18 +42,32 @@ type message struct {
 	Subject, Body, URL string
 }
 
-// compose renders the topic's template with the event's variables.
-func (m *Module) compose(ctx context.Context, cl core.Client, lang string, e app.Event) (message, error) {
+// compose renders the topic's template with the event's variables. An event about
+// an unpaid invoice gets its pay link ($PAY_LINK$, and $PAY_LINE$: a sentence in the
+// client's language with it, or nothing when paying online is off), read through q
+// since the invoice may be stored in the caller's uncommitted transaction.
+func (m *Module) compose(ctx context.Context, q core.Querier, cl core.Client, lang string, e app.Event) (message, error) {
 	t, err := m.d.Mail.Resolve(ctx, purpose(e.Topic), cl.InvoiceGroupID, lang)
 	if err != nil {
 		return message{}, err
 	}
-	vars := map[string]string{"CLIENT_NAME": cl.Name, "LINK": ""}
+	vars := map[string]string{"CLIENT_NAME": cl.Name, "LINK": "", "PAY_LINK": "", "PAY_LINE": ""}
 	for k, v := range e.Vars {
 		vars[k] = v
 	}
+	if e.InvoiceID != 0 && m.d.Hooks.PayLink != nil {
+		link, err := m.d.Hooks.PayLink(ctx, q, cl.ID, e.InvoiceID)
+		switch {
+		case errors.Is(err, core.ErrNotFound): // paid meanwhile: nothing to pay
+		case err != nil:
+			return message{}, err
+		case link != "":
+			vars["PAY_LINK"] = link
+			vars["PAY_LINE"] = m.d.Web.Catalog.T(lang, "notify.pay_line", "Link", link) + "\n"
+		}
+	}
 	url := ""
-	if base := settings.PortalBase(m.d.Settings); base != "" {
+	if base := settings.PortalBase(m.d.Settings.Brand(cl.BrandID)); base != "" { // the client's brand domain
 		url = base + strings.TrimPrefix(e.Vars["PATH"], "/")
 		vars["LINK"] = url
 	}
@@ -102,7 +116,7 @@ func (m *Module) Emit(ctx context.Context, tx *sql.Tx, e app.Event) (int64, erro
 	if len(wanted) == 0 {
 		return 0, nil
 	}
-	msg, err := m.compose(ctx, cl, m.clientLang(cl), e)
+	msg, err := m.compose(ctx, tx, cl, m.clientLang(cl), e)
 	if err != nil {
 		return 0, err
 	}

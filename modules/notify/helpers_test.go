@@ -35,9 +35,9 @@ type fixture struct {
 	b1, b2 *testkit.Browser
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, more ...app.Constructor) *fixture {
 	t.Helper()
-	env := testkit.New(t, invoices.New, sms.New, helpdesk.New, New, admin.New, api.New)
+	env := testkit.New(t, append([]app.Constructor{invoices.New, sms.New, helpdesk.New, New, admin.New, api.New}, more...)...)
 	f := &fixture{env: env, c1: env.AddClient("7001", 0), c2: env.AddClient("7002", 0), smtp: mailtest.Start(t), gw: gatewaytest.Start(t)}
 	for _, m := range env.Modules {
 		switch m := m.(type) {

@@ -44,11 +44,13 @@ type Module struct {
 	httpClient *http.Client
 	// lastScan is when the worker last looked for overdue invoices (its goroutine only).
 	lastScan time.Time
+	// claimant names this instance's claims of due notifications (outbox.NewClaimant).
+	claimant string
 }
 
 // New returns the module and sets Hooks.Notify.
 func New(d app.Deps) app.Module {
-	m := &Module{d: d, httpClient: &http.Client{Timeout: 30 * time.Second}}
+	m := &Module{d: d, httpClient: &http.Client{Timeout: 30 * time.Second}, claimant: outbox.NewClaimant()}
 	m.loop = outbox.New("notify.Worker", d.Log, m.round)
 	if d.Hooks != nil {
 		d.Hooks.Notify = m.Emit
@@ -91,18 +93,18 @@ func (m *Module) Mount(r fiber.Router) {
 // title, the body's first line the push text.
 func mailDefaults(t *mail.Templates) {
 	en := map[string][2]string{
-		TopicInvoiceNew:  {"New invoice $NUMBER$: $AMOUNT$, due $DUE$", "Invoice $NUMBER$ for $AMOUNT$ is due on $DUE$.\n\n$LINK$\n"},
+		TopicInvoiceNew:  {"New invoice $NUMBER$: $AMOUNT$, due $DUE$", "Invoice $NUMBER$ for $AMOUNT$ is due on $DUE$.\n\n$LINK$\n$PAY_LINE$"},
 		TopicPayment:     {"Payment received: $AMOUNT$", "Thank you: we received your payment of $AMOUNT$ on $DATE$.\n\n$LINK$\n"},
-		TopicOverdue:     {"Invoice $NUMBER$ is overdue: $AMOUNT$", "Invoice $NUMBER$ was due on $DUE$ and $AMOUNT$ is still unpaid. If you have paid already, thank you and please ignore this message.\n\n$LINK$\n"},
+		TopicOverdue:     {"Invoice $NUMBER$ is overdue: $AMOUNT$", "Invoice $NUMBER$ was due on $DUE$ and $AMOUNT$ is still unpaid. If you have paid already, thank you and please ignore this message.\n\n$LINK$\n$PAY_LINE$"},
 		TopicTicketReply: {"New reply to your ticket #$TICKET$", "We replied to your ticket #$TICKET$ \"$SUBJECT$\".\n\n$LINK$\n"},
 		TopicFUP80:       {"You have used 80 % of your data: $SERVICE$", "Your service $SERVICE$ has used 80 % of its $LIMIT$ for this period (until $UNTIL$).\n\n$LINK$\n"},
 		TopicFUP100:      {"Your data limit is reached: $SERVICE$", "Your service $SERVICE$ has used its $LIMIT$ for this period; the reduced speed applies until $UNTIL$.\n\n$LINK$\n"},
 		TopicOutage:      {"$TITLE$", "$TEXT$\n\n$LINK$\n"},
 	}
 	cs := map[string][2]string{
-		TopicInvoiceNew:  {"Nová faktura $NUMBER$: $AMOUNT$, splatná $DUE$", "Faktura $NUMBER$ na $AMOUNT$ je splatná $DUE$.\n\n$LINK$\n"},
+		TopicInvoiceNew:  {"Nová faktura $NUMBER$: $AMOUNT$, splatná $DUE$", "Faktura $NUMBER$ na $AMOUNT$ je splatná $DUE$.\n\n$LINK$\n$PAY_LINE$"},
 		TopicPayment:     {"Platba přijata: $AMOUNT$", "Děkujeme, vaši platbu $AMOUNT$ ze dne $DATE$ jsme přijali.\n\n$LINK$\n"},
-		TopicOverdue:     {"Faktura $NUMBER$ je po splatnosti: $AMOUNT$", "Faktura $NUMBER$ byla splatná $DUE$ a $AMOUNT$ zůstává neuhrazeno. Pokud jste již zaplatili, děkujeme a tuto zprávu prosím přehlédněte.\n\n$LINK$\n"},
+		TopicOverdue:     {"Faktura $NUMBER$ je po splatnosti: $AMOUNT$", "Faktura $NUMBER$ byla splatná $DUE$ a $AMOUNT$ zůstává neuhrazeno. Pokud jste již zaplatili, děkujeme a tuto zprávu prosím přehlédněte.\n\n$LINK$\n$PAY_LINE$"},
 		TopicTicketReply: {"Nová odpověď na váš tiket #$TICKET$", "Odpověděli jsme na váš tiket #$TICKET$ „$SUBJECT$“.\n\n$LINK$\n"},
 		TopicFUP80:       {"Vyčerpali jste 80 % dat: $SERVICE$", "Služba $SERVICE$ vyčerpala 80 % z $LIMIT$ pro toto období (do $UNTIL$).\n\n$LINK$\n"},
 		TopicFUP100:      {"Datový limit je vyčerpán: $SERVICE$", "Služba $SERVICE$ vyčerpala $LIMIT$ pro toto období; snížená rychlost platí do $UNTIL$.\n\n$LINK$\n"},

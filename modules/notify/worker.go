@@ -51,50 +51,55 @@ type dueRow struct {
 	Attempts         int
 }
 
+// queue is notify_sent as outbox.Queue sees it: queued push and held SMS wait for the
+// worker.
+var queue = outbox.Queue{Table: "notify_sent", State: "status", Claimed: StatusSending,
+	Due: "status IN ('queued', 'held') AND due_at <= ?", Order: "due_at, id", OnClaim: "attempts = attempts + 1"}
+
 // DeliverDue sends the notifications that are due (at most outbox.BatchSize) and
-// reports how many it handled. Each row is claimed (status 'sending') in its own
-// transaction first, so two workers never send one twice; a held SMS is handed to the
-// SMS outbox in that same transaction.
+// reports how many it handled. Each row is claimed (status 'sending', by this
+// instance) in its own transaction first, so two workers, of one instance or of
+// several, never send one twice; a held SMS is handed to the SMS outbox in that same
+// transaction. A push whose worker died mid-send is queued again once its claim is
+// older than outbox.Lease.
 func (m *Module) DeliverDue(ctx context.Context) (int, error) {
 	now := m.d.Now()
-	rows, err := core.List(ctx, m.d.DB.R, func(r core.Row) (dueRow, error) {
-		var d dueRow
-		err := r.Scan(&d.ID, &d.ClientID, &d.Channel, &d.Status, &d.Title, &d.Body, &d.URL, &d.Attempts)
-		return d, err
-	}, `SELECT id, client_id, channel, status, title, body, url, attempts FROM notify_sent
-		WHERE status IN ('queued', 'held') AND due_at <= ? ORDER BY due_at, id LIMIT ?`, core.Now(now), outbox.BatchSize)
-	if err != nil {
-		return 0, err
-	}
+	err := m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		n, err := queue.TakeOver(ctx, tx, now, `status = 'queued', last_error = 'interrupted while sending', due_at = ?`, core.Now(now))
+		if n > 0 {
+			m.d.Log.Warn("notify.Worker: re-queued notifications interrupted while sending", "count", n)
+		}
+		return err
+	})
 	handled := 0
-	for _, r := range rows {
-		if ctx.Err() != nil {
-			return handled, ctx.Err()
+	for err == nil && handled < outbox.BatchSize && ctx.Err() == nil {
+		var ok bool
+		if ok, err = m.deliverOne(ctx, now); !ok {
+			break
 		}
-		ok, err := m.deliverOne(ctx, r, now)
-		if err != nil {
-			return handled, err
-		}
-		if ok {
-			handled++
-		}
+		handled++
 	}
-	return handled, nil
+	if err == nil {
+		err = ctx.Err()
+	}
+	return handled, err
 }
 
-// deliverOne claims r and sends it; ok is false when another worker had it.
-func (m *Module) deliverOne(ctx context.Context, r dueRow, now time.Time) (bool, error) {
+// deliverOne claims the next due row and sends it; ok is false when none is due.
+func (m *Module) deliverOne(ctx context.Context, now time.Time) (bool, error) {
+	var r dueRow
 	claimed := false
 	err := m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE notify_sent SET status = 'sending', attempts = attempts + 1
-			WHERE id = ? AND status = ?`, r.ID, r.Status)
-		if err != nil {
+		id, ok, err := queue.Claim(ctx, m.d.DB, tx, m.claimant, now, core.Now(now))
+		if !ok || err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
 		claimed = true
+		// attempts is the count before this claim, as the outcome below expects.
+		if err := tx.QueryRowContext(ctx, `SELECT id, client_id, channel, status, title, body, url, attempts - 1 FROM notify_sent WHERE id = ?`, id).
+			Scan(&r.ID, &r.ClientID, &r.Channel, &r.Status, &r.Title, &r.Body, &r.URL, &r.Attempts); err != nil {
+			return err
+		}
 		if r.Channel != ChannelSMS {
 			return nil
 		}
@@ -166,7 +171,7 @@ func (m *Module) ScanOverdue(ctx context.Context) (int, error) {
 		}
 		err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 			for _, inv := range due {
-				if _, err := m.Emit(ctx, tx, app.Event{ClientID: id, Topic: TopicOverdue, Key: invoiceKey(inv.ID),
+				if _, err := m.Emit(ctx, tx, app.Event{ClientID: id, Topic: TopicOverdue, Key: invoiceKey(inv.ID), InvoiceID: inv.ID,
 					Vars: map[string]string{"NUMBER": inv.Number, "AMOUNT": Amount(inv.Open, inv.Currency),
 						"DUE": inv.Due.Format(time.DateOnly), "PATH": "invoices/" + strconv.FormatInt(inv.ID, 10)}}); err != nil {
 					return err

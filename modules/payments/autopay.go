@@ -12,6 +12,7 @@ import (
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/mail"
+	"github.com/ispportal/portal/internal/outbox"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -76,7 +77,7 @@ func (m *Module) StartSetup(ctx context.Context, cl core.Client, ip string) (str
 	if err != nil {
 		return "", err
 	}
-	base := settings.PortalBase(m.d.Settings)
+	base := settings.PortalBase(m.d.Settings.Brand(cl.BrandID))
 	if base == "" {
 		return "", ErrNotConfigured
 	}
@@ -176,6 +177,9 @@ func (m *Module) RunAutopay(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	now := m.d.Now()
+	if err := m.takeOverCharges(ctx, now); err != nil {
+		return 0, err
+	}
 	mandates, err := core.List(ctx, m.d.DB.R, scanMandate, `SELECT `+mandateCols+` FROM autopay_mandates WHERE state = ?`, mandateActive)
 	if err != nil {
 		return 0, err
@@ -206,21 +210,45 @@ func (m *Module) RunAutopay(ctx context.Context) (int, error) {
 	return tried, nil
 }
 
+// charges is autopay_charges as outbox.Queue sees it: a charge due for a try is
+// claimed ('charging', by this instance) before the provider is called, so that of
+// several instances exactly one charges it.
+var charges = outbox.Queue{Table: "autopay_charges", State: "state", Claimed: "charging",
+	Due: "state = 'retrying' AND next_try <= ?", Order: "next_try, id"}
+
+// takeOverCharges makes the charges whose instance died mid-try (claimed longer ago
+// than outbox.Lease) due again. The try repeats with the same idempotency key, so the
+// provider answers the outcome of the interrupted one instead of charging twice.
+func (m *Module) takeOverCharges(ctx context.Context, now time.Time) error {
+	return m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		n, err := charges.TakeOver(ctx, tx, now, `state = 'retrying', next_try = ?`, core.Now(now))
+		if n > 0 {
+			m.d.Log.Warn("payments: autopay charges interrupted mid-try are due again", "count", n)
+		}
+		return err
+	})
+}
+
 // chargeFor returns the invoice's charge row (made on first sight) and whether a try
-// is due now.
+// is due now; a due charge is claimed by this instance.
 func (m *Module) chargeFor(ctx context.Context, clientID int64, inv app.OpenInvoice, now time.Time) (charge, bool, error) {
 	ch := charge{ClientID: clientID, InvoiceID: inv.ID, Amount: inv.Open, Currency: inv.Currency}
-	var next string
+	due := false
 	err := m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO autopay_charges (client_id, invoice_id, amount, currency, next_try, state, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, 'retrying', ?, ?) ON CONFLICT (client_id, invoice_id) DO NOTHING`,
 			clientID, inv.ID, inv.Open, inv.Currency, core.Now(now), core.Now(now), core.Now(now)); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `SELECT id, tries, state, next_try FROM autopay_charges WHERE client_id = ? AND invoice_id = ?`,
-			clientID, inv.ID).Scan(&ch.ID, &ch.Tries, &ch.State, &next)
+		if err := tx.QueryRowContext(ctx, `SELECT id, tries, state FROM autopay_charges WHERE client_id = ? AND invoice_id = ?`,
+			clientID, inv.ID).Scan(&ch.ID, &ch.Tries, &ch.State); err != nil {
+			return err
+		}
+		var err error
+		due, err = charges.ClaimRow(ctx, tx, ch.ID, m.claimant, now, core.Now(now))
+		return err
 	})
-	return ch, err == nil && ch.State == "retrying" && !core.ParseTime(next).After(now), err
+	return ch, due && err == nil, err
 }
 
 // try charges once and records the outcome: paid (the payment through the Money
@@ -375,7 +403,7 @@ func (m *Module) mailFailure(ctx context.Context, tx *sql.Tx, md Mandate, inv ap
 		nextText = m.d.Web.Catalog.T(lang, "payments.autopay_next", "Date", next.Format(time.DateOnly))
 	}
 	subject, body := mail.Render(t, map[string]string{"INVOICE": inv.Number, "AMOUNT": fmt.Sprintf("%d.%02d %s", inv.Open/100, inv.Open%100, inv.Currency),
-		"METHOD": md.Label, "NEXT": nextText, "PAY_URL": settings.PortalBase(m.d.Settings) + "pay"})
+		"METHOD": md.Label, "NEXT": nextText, "PAY_URL": settings.PortalBase(m.d.Settings.Brand(cl.BrandID)) + "pay"})
 	_, err = mail.Enqueue(ctx, tx, mail.Message{To: []string{cl.Email}, Subject: subject, Text: body, Purpose: mailAutopayFailed,
 		ClientID: cl.ID, At: m.d.Now()})
 	return err == nil, err

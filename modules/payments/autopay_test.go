@@ -2,6 +2,7 @@ package payments_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/mail/mailtest"
+	"github.com/ispportal/portal/internal/outbox"
 	"github.com/ispportal/portal/internal/stripemock"
+	"github.com/ispportal/portal/modules/admin"
 	"github.com/stripe/stripe-go/v82"
 )
 
@@ -209,5 +212,38 @@ func TestAutopayProcessingFailed(t *testing.T) {
 	f.env.Deps.DB.R.QueryRow(`SELECT tries FROM autopay_charges WHERE client_id = ?`, f.alice).Scan(&tries)
 	if tries != 2 {
 		t.Fatalf("%d tries after the retry", tries)
+	}
+}
+
+// An instance that died while trying a charge leaves it claimed ('charging'): no other
+// instance charges it within the lease; after it, the next round tries it again.
+func TestAutopayDeadInstanceCharge(t *testing.T) {
+	f := newFixture(t, admin.New)
+	f.env.Browser().LoginAs(f.alice).Post("/pay/autopay/setup", nil).Expect(t, http.StatusSeeOther)
+	var customer string
+	f.env.Deps.DB.R.QueryRow(`SELECT customer_ref FROM autopay_mandates WHERE client_id = ?`, f.alice).Scan(&customer)
+	ev := setupEvent("evt_setup_dead", customer, "pm_card_visa")
+	f.webhook(ev, stripemock.Sign(ev)).Expect(t, 200)
+	f.env.Clock.Set(time.Date(2026, 11, 15, 9, 0, 0, 0, time.UTC))
+	now := f.env.Clock.Now().UTC().Format(time.RFC3339)
+	f.env.Tx(func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO autopay_charges (client_id, invoice_id, amount, currency, next_try, state, created_at, updated_at, claimed_by, claimed_at)
+			VALUES (?, ?, 121000, 'CZK', ?, 'charging', ?, ?, 'other-instance', ?)`, f.alice, f.invoice, now, now, now, now)
+		return err
+	})
+	f.env.StaffBrowser("readonly").Get("/admin/payments").Expect(t, 200, "Being charged now")
+	f.env.Clock.Advance(outbox.Lease - time.Second)
+	if n, err := f.mod.RunAutopay(context.Background()); n != 0 || err != nil {
+		t.Fatalf("charge claimed by a live instance tried: %d, %v", n, err)
+	}
+	f.env.Clock.Advance(2 * time.Second)
+	if n, err := f.mod.RunAutopay(context.Background()); n != 1 || err != nil {
+		t.Fatalf("charge of a dead instance after the lease: %d, %v", n, err)
+	}
+	var tries int
+	var state string
+	f.env.Deps.DB.R.QueryRow(`SELECT tries, state FROM autopay_charges WHERE client_id = ?`, f.alice).Scan(&tries, &state)
+	if tries != 1 || state != "retrying" {
+		t.Fatalf("after the take-over: try %d, %s", tries, state)
 	}
 }

@@ -22,11 +22,14 @@ import (
 
 const pathLink = "/link/:client/:invoice/:exp/:sig"
 
+// secretPayLink names the links' HMAC key (made at boot: see app.Info.Secrets).
+const secretPayLink = "paylink"
+
 // ErrLinkExpired: the link's time is over.
 var ErrLinkExpired = errors.New("pay link expired")
 
 func (m *Module) linkSig(ctx context.Context, client, invoice, exp int64) (string, error) {
-	key, err := core.Secret(ctx, m.d.DB, "paylink")
+	key, err := core.Secret(ctx, m.d.DB, secretPayLink)
 	if err != nil {
 		return "", err
 	}
@@ -35,10 +38,25 @@ func (m *Module) linkSig(ctx context.Context, client, invoice, exp int64) (strin
 	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)), nil
 }
 
-// PayLink returns the absolute pay link of an invoice of the client, valid for
-// ci_pay_link_days, and its expiry; ErrNotConfigured without a portal address.
-func (m *Module) PayLink(ctx context.Context, client, invoice int64) (string, time.Time, error) {
-	base := settings.PortalBase(m.d.Settings)
+// clientBase is the portal address of the client's brand (its ci_url): where the
+// client's links and the providers' returns must lead, since a session and a login
+// hold on the brand's own host only. "" when none is set.
+func (m *Module) clientBase(ctx context.Context, q core.Querier, clientID int64) (string, error) {
+	cl, err := core.ClientByID(ctx, q, clientID)
+	if err != nil {
+		return "", err
+	}
+	return settings.PortalBase(m.d.Settings.Brand(cl.BrandID)), nil
+}
+
+// PayLink returns the absolute pay link of an invoice of the client (on the client's
+// brand's address), valid for ci_pay_link_days, and its expiry; ErrNotConfigured
+// without a portal address.
+func (m *Module) PayLink(ctx context.Context, q core.Querier, client, invoice int64) (string, time.Time, error) {
+	base, err := m.clientBase(ctx, q, client)
+	if err != nil {
+		return "", time.Time{}, err
+	}
 	if base == "" {
 		return "", time.Time{}, ErrNotConfigured
 	}
@@ -57,15 +75,16 @@ func (m *Module) online() bool {
 }
 
 // hookPayLink is app.Hooks.PayLink: the pay link of an unpaid invoice of the client,
-// "" when paying online is not possible.
-func (m *Module) hookPayLink(ctx context.Context, client, invoice int64) (string, error) {
+// "" when paying online is not possible. The invoice is looked up through q, the
+// caller's transaction, where it may just have been stored.
+func (m *Module) hookPayLink(ctx context.Context, q core.Querier, client, invoice int64) (string, error) {
 	if !m.online() || m.d.Hooks.Money.OpenInvoice == nil {
 		return "", nil
 	}
-	if _, err := m.d.Hooks.Money.OpenInvoice(ctx, m.d.DB.R, client, invoice); err != nil {
+	if _, err := m.d.Hooks.Money.OpenInvoice(ctx, q, client, invoice); err != nil {
 		return "", err
 	}
-	link, _, err := m.PayLink(ctx, client, invoice)
+	link, _, err := m.PayLink(ctx, q, client, invoice)
 	return link, err
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/app"
+	"github.com/ispportal/portal/internal/outbox"
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
@@ -46,11 +47,13 @@ type Module struct {
 	d app.Deps
 	// tokens keeps PayPal's access token between requests.
 	tokens tokenCache
+	// claimant names this instance's claims of autopay charges (outbox.NewClaimant).
+	claimant string
 }
 
 // New builds the module; it does no work.
 func New(d app.Deps) app.Module {
-	m := &Module{d: d}
+	m := &Module{d: d, claimant: outbox.NewClaimant()}
 	if d.Hooks != nil { // nil while Boot only reads Info
 		d.Hooks.PayLink = m.hookPayLink
 		d.Hooks.PayPath = m.hookPayPath
@@ -73,15 +76,17 @@ func (m *Module) Info() app.Info {
 		StaffPages:   m.staffPages(),
 		Card:         []app.CardSection{m.staffCard()},
 		Worker:       m.worker,
+		Commands:     m.commands(),
 		MailDefaults: registerMailDefaults,
+		Secrets:      []string{secretPayLink},
 	}.Embed(files)
 }
 
 // Mount registers the routes.
 func (m *Module) Mount(r fiber.Router) {
-	m.d.Web.ExemptCSRF(prefix+pathWebhookStripe, func(*fiber.Ctx) bool { return true })
+	m.d.Web.Webhook(prefix + pathWebhookStripe)
 	r.Post(pathWebhookStripe, m.stripeWebhook)
-	m.d.Web.ExemptCSRF(prefix+pathWebhookPayPal, func(*fiber.Ctx) bool { return true })
+	m.d.Web.Webhook(prefix + pathWebhookPayPal)
 	r.Post(pathWebhookPayPal, m.paypalWebhook)
 	r.Get(pathLink, m.showLink)
 	r.Post(pathLink, m.d.Web.RateLimit("payments-link", startLimit, time.Hour), m.payLink)

@@ -278,3 +278,21 @@ func TestNotConfiguredAndGate(t *testing.T) {
 	f.webhook([]byte(`{}`), "").Expect(t, 404)
 	b.Get("/pay").Expect(t, 200, "not available")
 }
+
+// While the portal is suspended for maintenance the subscriber's pages and the pay
+// link show the maintenance page, but a provider's webhook still records the payment
+// it reports: the money is taken already.
+func TestWebhookDuringMaintenance(t *testing.T) {
+	f := newFixture(t)
+	b := f.env.Browser().LoginAs(f.alice)
+	start(b, "/pay/invoice/"+itoa(f.invoice), nil).Expect(t, http.StatusSeeOther)
+	a := f.lastAttempt(t, f.alice)
+	f.env.Set("ci_portal_suspended", "1")
+	b.Get("/pay").Expect(t, http.StatusServiceUnavailable)
+	ev := event("evt_maint_1", stripe.EventTypeCheckoutSessionCompleted, paidSession(a.Ref, 121000, "czk"))
+	f.webhook(ev, stripemock.Sign(ev)).Expect(t, 200)
+	if n := f.env.Count(`SELECT COUNT(*) FROM payments WHERE client_id = ? AND amount = 121000`, f.alice); n != 1 {
+		t.Fatalf("%d payments recorded during maintenance, want 1", n)
+	}
+	f.webhook(ev, "").Expect(t, 400) // still checked
+}

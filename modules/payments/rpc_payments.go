@@ -48,6 +48,7 @@ type SinceOut struct {
 
 // methods are the module's API methods; 320 puts them after the invoices'.
 func (m *Module) methods() []*rpc.Method {
+	autopay := m.autopayMethods()
 	return rpc.Ordered(320,
 		rpc.Def("payments.link", perm.InvoicesRead, "Returns a signed link that pays one unpaid invoice without logging in, "+
 			"valid for ci_pay_link_days, for the invoice e-mail. Needs ci_url.",
@@ -63,7 +64,7 @@ func (m *Module) methods() []*rpc.Method {
 				if err != nil {
 					return LinkOut{}, err
 				}
-				url, exp, err := m.PayLink(c.Ctx, client, invoice)
+				url, exp, err := m.PayLink(c.Ctx, c.Q, client, invoice)
 				if errors.Is(err, ErrNotConfigured) {
 					return LinkOut{}, rpc.Invalid("invoice_id", "ci_url (the portal's public address) is not set")
 				}
@@ -91,5 +92,6 @@ func (m *Module) methods() []*rpc.Method {
 				}
 				return out, err
 			}),
+		autopay[0], autopay[1],
 	)
 }

@@ -62,12 +62,15 @@ func (m *Module) Start(ctx context.Context, p Provider, r Request) (Attempt, str
 		}
 		return a, "", err
 	}
-	base := settings.PortalBase(m.d.Settings)
+	base, err := m.clientBase(ctx, m.d.DB.R, r.ClientID)
+	if err != nil {
+		return a, "", err
+	}
 	if base == "" {
 		return a, "", ErrNotConfigured
 	}
 	now := m.d.Now()
-	err := m.d.DB.Tx(ctx, func(tx *sql.Tx) (err error) {
+	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) (err error) {
 		if a.ID, err = insertAttempt(ctx, tx, a, now); err != nil {
 			return err
 		}

@@ -31,7 +31,7 @@ const providerStripe = "stripe"
 var Providers = []string{providerStripe, providerPayPal}
 
 // ChargeStates are the states of an automatic charge.
-var ChargeStates = []string{"retrying", "processing", "paid", "failed"}
+var ChargeStates = []string{"retrying", "charging", "processing", "paid", "failed"}
 
 // Attempt is one online payment a client started.
 type Attempt struct {

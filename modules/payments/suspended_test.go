@@ -38,11 +38,11 @@ func TestSuspendedClientPays(t *testing.T) {
 	start(b, "/pay/invoice/"+itoa(f.invoice), nil).Expect(t, http.StatusSeeOther)
 
 	hooks := f.env.Deps.Hooks
-	link, err := hooks.PayLink(ctx, f.alice, f.invoice)
+	link, err := hooks.PayLink(ctx, f.env.Deps.DB.R, f.alice, f.invoice)
 	if err != nil || !strings.HasPrefix(link, "https://portal.example.net/pay/link/") {
 		t.Fatalf("pay link %q, %v", link, err)
 	}
-	if _, err := hooks.PayLink(ctx, f.bob, f.invoice); !errors.Is(err, core.ErrNotFound) {
+	if _, err := hooks.PayLink(ctx, f.env.Deps.DB.R, f.bob, f.invoice); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("a pay link for another client's invoice: %v", err)
 	}
 	// Portal access switched off as well: the link still pays.
@@ -64,7 +64,35 @@ func TestSuspendedClientPays(t *testing.T) {
 	b = f.env.Browser().LoginAs(f.alice)
 	b.Get("/invoices/"+itoa(f.invoice)).Expect(t, 200).Lacks(t, `href="/pay/invoice/`)
 	b.Get("/services").Expect(t, 200).Lacks(t, "A service is suspended")
-	if link, err := hooks.PayLink(ctx, f.alice, f.invoice); link != "" || err != nil {
+	if link, err := hooks.PayLink(ctx, f.env.Deps.DB.R, f.alice, f.invoice); link != "" || err != nil {
 		t.Fatalf("a pay link without a provider: %q, %v", link, err)
+	}
+}
+
+// A client of another brand gets pay links on that brand's address (its own ci_url),
+// where their login and session hold.
+func TestPayLinkOnClientsBrand(t *testing.T) {
+	f := newFixture(t)
+	db := f.env.Deps.DB.W
+	for _, q := range []string{
+		`INSERT INTO settings_brand (key, brand_id, value, updated_at) VALUES ('ci_url', 2, 'https://fibernet.example/', '2026-11-01T00:00:00Z')`,
+		`UPDATE settings_revision SET rev = rev + 1 WHERE id = 1`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Exec(`UPDATE clients SET brand_id = 2 WHERE id = ?`, f.alice); err != nil {
+		t.Fatal(err)
+	}
+	f.env.Browser().Get("/login") // the settings are read again on the next request
+	link, err := f.env.Deps.Hooks.PayLink(context.Background(), f.env.Deps.DB.R, f.alice, f.invoice)
+	if err != nil || !strings.HasPrefix(link, "https://fibernet.example/pay/link/") {
+		t.Fatalf("pay link %q, %v", link, err)
+	}
+	other := f.addInvoice(t, f.bob, "FV-2", 1000)
+	if link, err := f.env.Deps.Hooks.PayLink(context.Background(), f.env.Deps.DB.R, f.bob, other); err != nil ||
+		!strings.HasPrefix(link, "https://portal.example.net/pay/link/") {
+		t.Fatalf("the default brand's client's link %q, %v", link, err)
 	}
 }

@@ -36,7 +36,7 @@ func (m *Module) Info() app.Info {
 		Name:    "rates",
 		Prefix:  Prefix,
 		Area:    app.Client,
-		Gate:    func(*fiber.Ctx) bool { return settings.DisplayRatesTab.Get(m.d.Settings) },
+		Gate:    func(c *fiber.Ctx) bool { return settings.DisplayRatesTab.Get(m.d.Web.SettingsOf(c)) },
 		Menu:    []web.MenuItem{{Key: "rates.menu", Path: Prefix, Order: 27}},
 		Seed:    m.seed,
 		Methods: m.methods(),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -234,19 +235,65 @@ type SummaryRow struct {
 
 // Summary groups a client's records by period, service, type, unit and currency
 // (quantities of different units are never added up), newest period first.
+//
+// The database adds the records up by quarter hour of UTC (at / 900, portable SQL);
+// Go names each quarter's period in the server's time zone and adds those up. Every
+// time zone's offset is a whole number of quarter hours, so no quarter straddles two
+// local days: the figures are those of grouping each record by its local day.
 func Summary(ctx context.Context, q core.Querier, clientID int64, f Filter, p Period) ([]SummaryRow, error) {
-	format := "%Y-%m"
+	layout := "2006-01"
 	if p == ByDay {
-		format = "%Y-%m-%d"
+		layout = "2006-01-02"
 	}
 	where, args := f.where(clientID)
-	return core.List(ctx, q, func(row core.Row) (SummaryRow, error) {
-		var r SummaryRow
-		err := row.Scan(&r.Period, &r.ServiceID, &r.Type, &r.Unit, &r.Currency, &r.Count, &r.Quantity, &r.Cost)
+	parts, err := core.List(ctx, q, func(row core.Row) (summaryPart, error) {
+		var r summaryPart
+		err := row.Scan(&r.quarter, &r.ServiceID, &r.Type, &r.Unit, &r.Currency, &r.Count, &r.Quantity, &r.Cost)
 		return r, err
-	}, `SELECT strftime('`+format+`', at, 'unixepoch', 'localtime') AS period, service_id, type, unit, currency,
-		COUNT(*), SUM(quantity), SUM(cost) FROM usage_records`+where+`
-		GROUP BY period, service_id, type, unit, currency ORDER BY period DESC, service_id, type, unit, currency`, args...)
+	}, `SELECT at / 900, service_id, type, unit, currency, COUNT(*), SUM(quantity), SUM(cost) FROM usage_records`+where+`
+		GROUP BY at / 900, service_id, type, unit, currency`, args...)
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		period, typ, unit, currency string
+		service                     int64
+	}
+	index := map[key]int{}
+	var out []SummaryRow
+	for _, r := range parts {
+		k := key{time.Unix(r.quarter*900, 0).Format(layout), r.Type, r.Unit, r.Currency, r.ServiceID}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, SummaryRow{Period: k.period, ServiceID: r.ServiceID, Type: r.Type, Unit: r.Unit, Currency: r.Currency})
+		}
+		out[i].Count += r.Count
+		out[i].Quantity += r.Quantity
+		out[i].Cost += r.Cost
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Period != b.Period:
+			return a.Period > b.Period
+		case a.ServiceID != b.ServiceID:
+			return a.ServiceID < b.ServiceID
+		case a.Type != b.Type:
+			return a.Type < b.Type
+		case a.Unit != b.Unit:
+			return a.Unit < b.Unit
+		}
+		return a.Currency < b.Currency
+	})
+	return out, nil
+}
+
+// summaryPart is one quarter hour's sums of one group, before Summary names its period.
+type summaryPart struct {
+	SummaryRow
+	quarter int64
 }
 
 // Each calls fn for every record of the filter, newest first, reading batch records

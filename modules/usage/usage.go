@@ -56,13 +56,14 @@ func (m *Module) Info() app.Info {
 	}.Embed(files)
 }
 
-func (m *Module) on(*fiber.Ctx) bool { return settings.DisplayUsageTab.Get(m.d.Settings) }
+func (m *Module) on(c *fiber.Ctx) bool { return settings.DisplayUsageTab.Get(m.d.Web.SettingsOf(c)) }
 
 // Mount registers the routes.
 func (m *Module) Mount(r fiber.Router) {
 	r.Get(pathSum, m.showSummary)
 	r.Get(pathDetail, m.showDetail)
 	r.Get(pathCSV, m.exportCSV)
+	r.Post(pathColumns, m.saveColumns)
 }
 
 // services lists the client's services through the services module's hook (none

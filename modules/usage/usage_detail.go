@@ -13,6 +13,7 @@ type detailRow struct {
 
 type detailData struct {
 	view
+	columns
 	Rows []detailRow
 	// Next is the cursor of the next page ("" on the last); Paged says this is not
 	// the first page (a link back to it is shown).
@@ -33,6 +34,9 @@ func (m *Module) showDetail(c *fiber.Ctx) error {
 		return err
 	}
 	data := detailData{view: m.newView(services, f), Paged: after.ID > 0}
+	if data.columns, err = m.columnsFor(c, detailColumns); err != nil {
+		return err
+	}
 	if len(list) > perPage {
 		list = list[:perPage]
 		last := list[perPage-1]

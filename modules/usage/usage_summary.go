@@ -12,6 +12,7 @@ type summaryRow struct {
 
 type summaryData struct {
 	view
+	columns
 	Rows []summaryRow
 }
 
@@ -27,6 +28,9 @@ func (m *Module) showSummary(c *fiber.Ctx) error {
 	}
 	lang, n := m.d.Web.Lang(c), names(services)
 	data := summaryData{view: m.newView(services, f)}
+	if data.columns, err = m.columnsFor(c, summaryColumns); err != nil {
+		return err
+	}
 	for _, r := range rows {
 		data.Rows = append(data.Rows, summaryRow{Period: r.Period, Service: serviceName(n, r.ServiceID),
 			Type: m.d.Web.Catalog.T(lang, "usage.type_"+r.Type), Count: formatQuantity(lang, r.Count, "×"),
