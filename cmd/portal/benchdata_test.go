@@ -1,17 +1,17 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/dbtest"
 )
 
 // schema returns every table, index and trigger of the database in dir, with its SQL.
 func schema(t *testing.T, dir string) string {
 	t.Helper()
-	d, err := db.Open(filepath.Join(dir, "portal.db"))
+	d, err := db.Open(dbtest.ForDir(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,6 +36,7 @@ func schema(t *testing.T, dir string) string {
 // --clients): everything per client scales with it, and the indexes dropped for the
 // load are back exactly as the migrations made them.
 func TestBenchDataScaleAndSchema(t *testing.T) {
+	dbtest.SkipSQLiteOnly(t, "the bench data generator copies SQLite files (bench data on PostgreSQL is copied from them)")
 	if code, _, errs := portal(t, "", "--data", t.TempDir(), "bench-data", "--clients", "99"); code == 0 {
 		t.Fatalf("--clients 99 accepted: %s", errs)
 	}

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ispportal/portal/internal/db/dbtest"
+
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/testkit"
@@ -213,7 +215,7 @@ func TestStaffUploadStreamsToDisk(t *testing.T) {
 	if status != http.StatusSeeOther || where != "/admin/files" {
 		t.Fatalf("staff upload: %d %s", status, where)
 	}
-	if n > size/2 {
+	if n > dbtest.UploadAllocLimit(size) {
 		t.Errorf("a %d MB staff upload allocated %d MB: the file was held in memory", size>>20, n>>20)
 	}
 	list, err := files.ListFiles(context.Background(), env.Deps.DB.R)

@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"strconv"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/dbtest"
 	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/auth"
@@ -59,6 +59,9 @@ type child struct {
 func startPortal(t *testing.T, dir string, flags ...string) *child {
 	t.Helper()
 	args := append([]string{"-test.run=^TestHelperProcess$", "--", "--data", dir, "--listen", "127.0.0.1:0", "--log-level", "info"}, flags...)
+	if dbtest.Postgres() {
+		args = append(args, "--database", dbtest.ForDir(t, dir))
+	}
 	cmd := exec.Command(os.Args[0], append(args, "serve")...)
 	cmd.Env = append(os.Environ(), "PORTAL_TEST_CHILD=1")
 	p := &child{cmd: cmd, out: &syncBuf{}, err: &syncBuf{}, done: make(chan error, 1)}
@@ -189,7 +192,7 @@ func portalData(t *testing.T) string {
 	if code, _, errs := portal(t, "", "--data", dir, "migrate"); code != 0 {
 		t.Fatalf("migrate: %d %s", code, errs)
 	}
-	d, err := db.Open(filepath.Join(dir, "portal.db"))
+	d, err := db.Open(dbtest.ForDir(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,9 +24,12 @@ import (
 	"github.com/ispportal/portal/modules/notify"
 	"github.com/ispportal/portal/modules/payments"
 	"github.com/ispportal/portal/modules/requests"
+	"github.com/ispportal/portal/modules/sections"
 	"github.com/ispportal/portal/modules/services"
+	"github.com/ispportal/portal/modules/signup"
 	usagemod "github.com/ispportal/portal/modules/usage"
 	"github.com/ispportal/portal/modules/vouchers"
+	"github.com/ispportal/portal/settings"
 )
 
 // Shared namespaces of translation keys; every module's name is one too.
@@ -70,6 +73,8 @@ func keyFamilies() map[string][]string {
 			"email", "phone", "mobile", "company", "registration_no", "vat_no"},
 		"info.staff.kind.":      {info.KindPrivate, info.KindGlobal, info.KindGroup},
 		"helpdesk.staff.state.": {helpdesk.StateOpen, helpdesk.StateWaiting, helpdesk.StateClosed},
+		"signup.field.":         signup.FormFields,
+		"signup.state.":         signup.States,
 		"invoices.filter_":      invoiceStates,
 		"invoices.state_":       invoiceStates,
 		"invoices.method_":      invoices.Methods,
@@ -99,6 +104,11 @@ func keyFamilies() map[string][]string {
 		"notify.channel_":        notify.Channels,
 		"notify.status_":         notify.Statuses,
 		"notify.staff.audience_": notify.Audiences,
+
+		// Several logins per account, section overrides, report columns (issue 21).
+		"people.role.":    append([]string{web.RoleOwner}, web.Roles...),
+		"sections.state.": {sections.Default, sections.Show, sections.Hide},
+		"usage.":          settings.UsageColumnNames,
 	}
 }
 

@@ -35,6 +35,7 @@ func main() {
 func globalFlags(fs *flag.FlagSet, cfg *app.Config) {
 	fs.StringVar(&cfg.Listen, "listen", env("PORTAL_LISTEN", ":9080"), "address to listen on (PORTAL_LISTEN)")
 	fs.StringVar(&cfg.DataDir, "data", env("PORTAL_DATA", "data"), "data directory: database, uploads, custom themes (PORTAL_DATA)")
+	fs.StringVar(&cfg.Database, "database", env("PORTAL_DATABASE", ""), "postgres://user:password@host/db to run on PostgreSQL; default: SQLite file portal.db in the data directory (PORTAL_DATABASE)")
 	fs.StringVar(&cfg.BasePath, "base-path", env("PORTAL_BASE_PATH", ""), "URL path prefix when served under a sub-path (PORTAL_BASE_PATH)")
 	proxies := env("PORTAL_TRUSTED_PROXIES", "")
 	fs.Func("trusted-proxies", "comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed (PORTAL_TRUSTED_PROXIES)", func(s string) error {
@@ -42,6 +43,7 @@ func globalFlags(fs *flag.FlagSet, cfg *app.Config) {
 		return nil
 	})
 	fs.StringVar(&cfg.LogLevel, "log-level", env("PORTAL_LOG_LEVEL", "info"), "debug, info, warn or error (PORTAL_LOG_LEVEL)")
+	fs.StringVar(&cfg.Redis, "redis", env("PORTAL_REDIS", ""), "redis://host:port: rate limits shared by several instances (PORTAL_REDIS)")
 	cfg.TrustedProxies = nil
 	// Parsed lazily in run, after fs.Parse, through this closure.
 	trustedProxies = func() []string {
@@ -98,6 +100,9 @@ func run(ctx context.Context, args []string, io app.IO) int {
 		return 2
 	}
 	log := cfg.Logger()
+	if c, ok := preBoot[name]; ok {
+		return exitCode(io, c.run(ctx, nil, io, append(rest.words, fs.Args()...)))
+	}
 	e, err := app.Boot(ctx, cfg, log, time.Now, modules)
 	if err != nil {
 		fmt.Fprintln(io.Err, "portal:", err)
@@ -122,6 +127,12 @@ func run(ctx context.Context, args []string, io app.IO) int {
 		fmt.Fprintf(io.Err, "portal: unknown command %q\n", strings.TrimSpace(name+" "+strings.Join(cmdArgs, " ")))
 		return 2
 	}
+	return exitCode(io, err)
+}
+
+// exitCode prints a command's error and returns the exit code: 2 for a usage error,
+// 1 for any other.
+func exitCode(io app.IO, err error) int {
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
@@ -137,7 +148,7 @@ func run(ctx context.Context, args []string, io app.IO) int {
 type split struct{ words, flags []string }
 
 // globalFlagNames are the flags splitCommand lifts out of the arguments.
-var globalFlagNames = map[string]bool{"listen": true, "data": true, "base-path": true, "trusted-proxies": true, "log-level": true}
+var globalFlagNames = map[string]bool{"listen": true, "data": true, "database": true, "base-path": true, "trusted-proxies": true, "log-level": true, "redis": true}
 
 func splitCommand(args []string) (string, split) {
 	var s split
@@ -204,13 +215,17 @@ func findCommand(cmds []app.Command, first string, rest []string) (app.Command, 
 func usage(w io.Writer, cmds []app.Command) {
 	fmt.Fprintln(w, "Usage: portal [global flags] COMMAND [ARGS]")
 	fmt.Fprintln(w, "\nCommands:")
+	all := map[string]builtinCmd{}
 	var names []string
-	for n := range builtin {
-		names = append(names, n)
+	for _, m := range []map[string]builtinCmd{builtin, preBoot} {
+		for n, c := range m {
+			all[n] = c
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-40s %s\n", strings.TrimSpace(n+" "+builtin[n].usage), builtin[n].help)
+		fmt.Fprintf(w, "  %-40s %s\n", strings.TrimSpace(n+" "+all[n].usage), all[n].help)
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Name < cmds[j].Name })
 	for _, c := range cmds {
@@ -218,6 +233,8 @@ func usage(w io.Writer, cmds []app.Command) {
 	}
 	fmt.Fprintln(w, "\nGlobal flags (also as environment variables):")
 	fmt.Fprintln(w, "  --listen ADDR (PORTAL_LISTEN, default :9080)   --data DIR (PORTAL_DATA, default data)")
+	fmt.Fprintln(w, "  --database postgres://USER:PASSWORD@HOST/DB (PORTAL_DATABASE, default: SQLite DIR/portal.db)")
 	fmt.Fprintln(w, "  --base-path /PATH (PORTAL_BASE_PATH)   --trusted-proxies LIST (PORTAL_TRUSTED_PROXIES)")
 	fmt.Fprintln(w, "  --log-level LEVEL (PORTAL_LOG_LEVEL: debug, info, warn, error)")
+	fmt.Fprintln(w, "  --redis redis://HOST:PORT (PORTAL_REDIS): rate limits shared by several instances")
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/dbtest"
 )
 
 type syncBuf struct {
@@ -28,6 +29,14 @@ func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 // portal runs the CLI in-process and returns its exit code and output.
 func portal(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	// On PostgreSQL (dbtest.Postgres) a data directory's portal runs on its own
+	// database, as `portal --data DIR --database URL` would.
+	for i := 0; dbtest.Postgres() && i+1 < len(args); i++ {
+		if args[i] == "--data" {
+			args = append([]string{"--database", dbtest.ForDir(t, args[i+1])}, args...)
+			break
+		}
+	}
 	var out, errb syncBuf
 	code := run(context.Background(), append([]string{"--log-level", "error"}, args...),
 		app.IO{In: strings.NewReader(stdin), Out: &out, Err: &errb})
@@ -36,12 +45,16 @@ func portal(t *testing.T, stdin string, args ...string) (int, string, string) {
 
 func counts(t *testing.T, dir string) map[string]int {
 	t.Helper()
-	d, err := db.Open(filepath.Join(dir, "portal.db"))
+	d, err := db.Open(dbtest.ForDir(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	rows, err := d.R.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	if d.Dialect == db.Postgres {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`
+	}
+	rows, err := d.R.Query(q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,14 +163,20 @@ func TestThemeCopyAndBackup(t *testing.T) {
 	if code, _, errs := portal(t, "", "--data", dir, "backup", dest); code != 0 {
 		t.Fatal(errs)
 	}
-	b, err := sql.Open("sqlite", "file:"+dest+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	var ok string
-	if b.QueryRow(`PRAGMA integrity_check`).Scan(&ok); ok != "ok" {
-		t.Fatalf("backup integrity: %q", ok)
+	if dbtest.Postgres() {
+		if !strings.Contains(dbtest.DumpText(t, dest), "CREATE TABLE public.clients") {
+			t.Fatal("the pg_dump backup lacks the clients table")
+		}
+	} else {
+		b, err := sql.Open("sqlite", "file:"+dest+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		var ok string
+		if b.QueryRow(`PRAGMA integrity_check`).Scan(&ok); ok != "ok" {
+			t.Fatalf("backup integrity: %q", ok)
+		}
 	}
 	if code, _, _ := portal(t, "", "--data", dir, "backup", dest); code == 0 {
 		t.Error("backup overwrote an existing file")

@@ -6,6 +6,7 @@ import (
 	"github.com/ispportal/portal/modules/api"
 	"github.com/ispportal/portal/modules/appearance"
 	"github.com/ispportal/portal/modules/auth"
+	"github.com/ispportal/portal/modules/brands"
 	"github.com/ispportal/portal/modules/buttons"
 	"github.com/ispportal/portal/modules/contact"
 	"github.com/ispportal/portal/modules/dashboard"
@@ -17,9 +18,12 @@ import (
 	"github.com/ispportal/portal/modules/invoices"
 	"github.com/ispportal/portal/modules/notify"
 	"github.com/ispportal/portal/modules/payments"
+	"github.com/ispportal/portal/modules/people"
 	"github.com/ispportal/portal/modules/rates"
 	"github.com/ispportal/portal/modules/requests"
+	"github.com/ispportal/portal/modules/sections"
 	"github.com/ispportal/portal/modules/services"
+	"github.com/ispportal/portal/modules/signup"
 	"github.com/ispportal/portal/modules/sms"
 	usagemod "github.com/ispportal/portal/modules/usage"
 	"github.com/ispportal/portal/modules/vouchers"
@@ -35,8 +39,9 @@ var modules = []app.Constructor{
 	dashboard.New,
 	documents.New, files.New, gdpr.New,
 	sms.New, helpdesk.New, notify.New,
-	appearance.New,
-	auth.New,
+	signup.New,
+	appearance.New, brands.New,
+	auth.New, people.New, sections.New,
 	admin.New,
 	api.New,
 }

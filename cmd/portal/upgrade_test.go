@@ -3,19 +3,13 @@ package main
 import (
 	"context"
 	"io/fs"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/ispportal/portal/internal/app"
-	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
-	"github.com/ispportal/portal/internal/factor"
-	"github.com/ispportal/portal/internal/lockout"
-	"github.com/ispportal/portal/internal/mail"
-	"github.com/ispportal/portal/internal/web"
-	"github.com/ispportal/portal/settings"
+	"github.com/ispportal/portal/internal/db/dbtest"
 )
 
 // withoutAutoincrement hides the migrations that make ids AUTOINCREMENT, which gives
@@ -42,17 +36,13 @@ func withoutAutoincrement(t *testing.T, src db.Source) db.Source {
 // An existing database gets AUTOINCREMENT ids without losing a row, an index, a
 // trigger or a foreign key, and a client deleted before the upgrade does not come back.
 func TestUpgradeToAutoincrementKeepsEverything(t *testing.T) {
+	dbtest.SkipSQLiteOnly(t, "the AUTOINCREMENT rebuild of an old SQLite database; PostgreSQL starts with identity columns (internal/db TestPostgresIdsNeverReused)")
 	dir := t.TempDir()
-	d, err := db.Open(filepath.Join(dir, "portal.db"))
+	d, err := db.Open(dbtest.ForDir(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources := []db.Source{core.Migrations(), settings.Migrations(), web.Migrations(), mail.Migrations(), lockout.Migrations(), factor.Migrations()}
-	for _, ctor := range modules {
-		if info := ctor(app.Deps{}).Info(); info.Migrations != nil {
-			sources = append(sources, db.Source{Name: info.Name, FS: info.Migrations})
-		}
-	}
+	sources := app.MigrationSources(modules)
 	old := make([]db.Source, len(sources))
 	for i, s := range sources {
 		old[i] = withoutAutoincrement(t, s)
@@ -146,7 +136,7 @@ func TestUpgradeToAutoincrementKeepsEverything(t *testing.T) {
 	if code, _, errs := portal(t, "", "--data", dir, "migrate"); code != 0 {
 		t.Fatalf("migrate: %d %s", code, errs)
 	}
-	d, err = db.Open(filepath.Join(dir, "portal.db"))
+	d, err = db.Open(dbtest.ForDir(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}

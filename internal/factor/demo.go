@@ -34,7 +34,8 @@ func SeedDemo(ctx context.Context, tx *sql.Tx, k Key, now time.Time) error {
 		return nil
 	}
 	for _, c := range DemoRecoveryCodes {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO factor_recovery (kind, account_id, code_hash) VALUES (?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO factor_recovery (kind, account_id, code_hash) VALUES (?, ?, ?)
+			ON CONFLICT (kind, account_id, code_hash) DO NOTHING`,
 			k.Kind, k.ID, web.HashToken(normalRecovery(c))); err != nil {
 			return err
 		}

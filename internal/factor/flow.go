@@ -260,7 +260,7 @@ func (f *Flow) attempt(c *fiber.Ctx, enrol bool) error {
 			switch {
 			case !enrol && c.FormValue("ceremony") != "":
 				method = MethodPasskey
-				if _, err = FinishAssertion(ctx, tx, f.Settings, p.Key, c.FormValue("ceremony"), c.FormValue("response"), now); err == nil {
+				if _, err = FinishAssertion(ctx, tx, f.Web.SettingsOf(c), p.Key, c.FormValue("ceremony"), c.FormValue("response"), now); err == nil {
 					ok = true
 				} else if errors.Is(err, ErrPasskey) || errors.Is(err, ErrNoRP) {
 					err = nil
@@ -418,9 +418,9 @@ func (f *Flow) ShowManage(c *fiber.Ctx) error {
 func (f *Flow) showManage(c *fiber.Ctx, id int64, st Status, errs, form map[string]string) error {
 	pol := f.Policy()
 	d := stepData{Manage: f.Manage, Status: st, Offered: Offered(pol), Require: Required(pol, f.Kind), Kind: f.Kind,
-		PasskeyOK: PasskeysAvailable(f.Settings)}
+		PasskeyOK: PasskeysAvailable(f.Web.SettingsOf(c))}
 	var err error
-	if d.Passkeys, err = PasskeysOf(c.UserContext(), f.DB.R, Key{f.Kind, id}, RPID(f.Settings)); err != nil {
+	if d.Passkeys, err = PasskeysOf(c.UserContext(), f.DB.R, Key{f.Kind, id}, RPID(f.Web.SettingsOf(c))); err != nil {
 		return err
 	}
 	if errs != nil {

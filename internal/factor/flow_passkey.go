@@ -40,13 +40,13 @@ func (f *Flow) ServeScript(c *fiber.Ctx) error {
 // k has a passkey for the host of ci_url now (one registered for another host cannot
 // answer here, so none of those is offered).
 func (f *Flow) offerPasskey(c *fiber.Ctx, k Key, st Status, d *stepData) error {
-	if st.Passkeys == 0 || !PasskeysAvailable(f.Settings) {
+	if st.Passkeys == 0 || !PasskeysAvailable(f.Web.SettingsOf(c)) {
 		return nil
 	}
 	ctx := c.UserContext()
 	var cer Ceremony
 	err := f.DB.Tx(ctx, func(tx *sql.Tx) (err error) {
-		cer, err = BeginAssertion(ctx, tx, f.Settings, k, f.Now())
+		cer, err = BeginAssertion(ctx, tx, f.Web.SettingsOf(c), k, f.Now())
 		return err
 	})
 	if errors.Is(err, ErrPasskey) {
@@ -68,7 +68,7 @@ func (f *Flow) NewPasskey(c *fiber.Ctx) error {
 		return err
 	}
 	id := k.ID
-	if !Offered(f.Policy()) || !PasskeysAvailable(f.Settings) {
+	if !Offered(f.Policy()) || !PasskeysAvailable(f.Web.SettingsOf(c)) {
 		return f.Web.Redirect(c, f.Manage)
 	}
 	name := strings.TrimSpace(c.FormValue("name"))
@@ -85,7 +85,7 @@ func (f *Flow) NewPasskey(c *fiber.Ctx) error {
 	}
 	var cer Ceremony
 	err = f.DB.Tx(ctx, func(tx *sql.Tx) (err error) {
-		cer, err = BeginRegistration(ctx, tx, f.Settings, k, label, f.Now())
+		cer, err = BeginRegistration(ctx, tx, f.Web.SettingsOf(c), k, label, f.Now())
 		return err
 	})
 	if err != nil {
@@ -108,7 +108,7 @@ func (f *Flow) AddPasskey(c *fiber.Ctx) error {
 	id := k.ID
 	var codes []string
 	err = f.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := FinishRegistration(ctx, tx, f.Settings, k, c.FormValue("ceremony"), c.FormValue("name"), c.FormValue("response"), f.Now()); err != nil {
+		if err := FinishRegistration(ctx, tx, f.Web.SettingsOf(c), k, c.FormValue("ceremony"), c.FormValue("name"), c.FormValue("response"), f.Now()); err != nil {
 			return err
 		}
 		var err error
@@ -164,12 +164,12 @@ func (f *Flow) RemovePasskeyPage(c *fiber.Ctx) error {
 // discoverable login of this audience.
 func (f *Flow) StartPasskeyLogin(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	if !Offered(f.Policy()) || !PasskeysAvailable(f.Settings) {
+	if !Offered(f.Policy()) || !PasskeysAvailable(f.Web.SettingsOf(c)) {
 		return f.Web.Redirect(c, f.Login)
 	}
 	var cer Ceremony
 	err := f.DB.Tx(ctx, func(tx *sql.Tx) (err error) {
-		cer, err = BeginAssertion(ctx, tx, f.Settings, Key{f.Kind, 0}, f.Now())
+		cer, err = BeginAssertion(ctx, tx, f.Web.SettingsOf(c), Key{f.Kind, 0}, f.Now())
 		return err
 	})
 	if err != nil {
@@ -193,7 +193,7 @@ func (f *Flow) FinishPasskeyLogin(c *fiber.Ctx) error {
 	ok := false
 	err := f.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		who, err = FinishAssertion(ctx, tx, f.Settings, Key{f.Kind, 0}, c.FormValue("ceremony"), c.FormValue("response"), now)
+		who, err = FinishAssertion(ctx, tx, f.Web.SettingsOf(c), Key{f.Kind, 0}, c.FormValue("ceremony"), c.FormValue("response"), now)
 		if errors.Is(err, ErrPasskey) || errors.Is(err, ErrNoRP) {
 			return nil
 		}

@@ -3,12 +3,12 @@ package factor
 import (
 	"context"
 	"io/fs"
-	"path/filepath"
 	"testing"
 	"testing/fstest"
 
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/dbtest"
 	"github.com/ispportal/portal/settings"
 )
 
@@ -16,7 +16,7 @@ import (
 // host of the ci_url stored at the upgrade (port, path, user info cut off, lower case).
 func TestPasskeyRPBackfill(t *testing.T) {
 	ctx := context.Background()
-	d, err := db.Open(filepath.Join(t.TempDir(), "t.db"))
+	d, err := db.Open(dbtest.Target(t, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestPasskeyRPBackfill(t *testing.T) {
 	if _, err := d.W.Exec(`INSERT INTO settings (key, group_id, value, updated_at) VALUES ('ci_url', 0, 'https://u@Portal.ISP.example:8443/portal/', '')`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.W.Exec(`INSERT INTO factor_passkeys (kind, account_id, credential_id, name, credential, created_at) VALUES ('client', 1, x'01', 'a', '{}', '')`); err != nil {
+	if _, err := d.W.Exec(`INSERT INTO factor_passkeys (kind, account_id, credential_id, name, credential, created_at) VALUES ('client', 1, ?, 'a', '{}', '')`, []byte{1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Migrate(ctx, d, core.Migrations(), settings.Migrations(), Migrations()); err != nil {

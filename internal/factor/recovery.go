@@ -29,7 +29,8 @@ func NewRecoveryCodes(ctx context.Context, tx *sql.Tx, k Key) ([]string, error) 
 	out := make([]string, 0, RecoveryCount)
 	for len(out) < RecoveryCount {
 		c := randomString(recoveryLen, recoveryAlphabet)
-		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO factor_recovery (kind, account_id, code_hash) VALUES (?, ?, ?)`,
+		res, err := tx.ExecContext(ctx, `INSERT INTO factor_recovery (kind, account_id, code_hash) VALUES (?, ?, ?)
+			ON CONFLICT (kind, account_id, code_hash) DO NOTHING`,
 			k.Kind, k.ID, web.HashToken(c))
 		if err != nil {
 			return nil, err

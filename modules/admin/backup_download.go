@@ -8,8 +8,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// downloadBackup handles POST /admin/tools/backup (administrators): VACUUM INTO a
-// temporary file (a consistent copy while the portal serves), stream it, delete it.
+// downloadBackup handles POST /admin/tools/backup (administrators): VACUUM INTO (on
+// PostgreSQL pg_dump into) a temporary file (a consistent copy while the portal serves), stream it, delete it.
 // It is a POST so that a link on another site cannot start one (CSRF) and so that it
 // is audited like every other action.
 func (m *Module) downloadBackup(c *fiber.Ctx) error {
@@ -38,9 +38,9 @@ func (m *Module) downloadBackup(c *fiber.Ctx) error {
 		f.Close()
 		return err
 	}
-	name := "portal-" + m.d.Now().UTC().Format("20060102-150405") + ".db"
+	name := "portal-" + m.d.Now().UTC().Format("20060102-150405") + m.d.DB.BackupExt()
 	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentType, "application/vnd.sqlite3")
+	c.Set(fiber.HeaderContentType, m.d.DB.BackupType())
 	return c.SendStream(f, int(st.Size()))
 }

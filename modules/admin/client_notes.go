@@ -56,12 +56,11 @@ func (m *Module) addNote(c *fiber.Ctx) error {
 		return m.showClientCard(c, cl, map[string]string{"note": bad})
 	}
 	err = m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO client_notes (client_id, author, body, created_at) VALUES (?, ?, ?, ?)`,
+		id, err := core.InsertID(ctx, tx, `INSERT INTO client_notes (client_id, author, body, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			cl.ID, console.Actor(m.d.Web, c), body, core.Now(m.d.Now()))
 		if err != nil {
 			return err
 		}
-		id, _ := res.LastInsertId()
 		return console.Audit(ctx, m.d.Web, c, tx, m.d.Now(), "client.note", cl.ID, "note "+strconv.FormatInt(id, 10))
 	})
 	if err != nil {

@@ -2,13 +2,12 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/ispportal/portal/internal/core"
 )
 
 // clientNumbers returns the client numbers of these client ids, read in one query
-// whatever the number of ids; an id missing from the map is a client deleted since.
+// (the callers pass at most a page of ids); an id missing from the map is a client deleted since.
 // It serves lists whose store cannot join the clients table: the mail outbox knows
 // nothing of clients (internal/mail migrates and tests without them). The other
 // staff lists join in their own query.
@@ -17,11 +16,8 @@ func clientNumbers(ctx context.Context, q core.Querier, ids []int64) (map[int64]
 	if len(ids) == 0 {
 		return out, nil
 	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := q.QueryContext(ctx, `SELECT id, number FROM clients WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	marks, args := core.InList(ids)
+	rows, err := q.QueryContext(ctx, `SELECT id, number FROM clients WHERE id IN (`+marks+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

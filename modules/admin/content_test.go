@@ -120,8 +120,9 @@ func TestFileUpload(t *testing.T) {
 	if !strings.HasPrefix(f.StoredPath, "files/") || strings.Contains(f.StoredPath, "etc") {
 		t.Fatalf("stored at %q", f.StoredPath)
 	}
-	if _, err := os.Stat(filepath.Join(env.Config.DataDir, f.StoredPath)); err != nil {
-		t.Fatal(err)
+	// The content lives in the database, for every instance to serve.
+	if env.Count(`SELECT COUNT(*) FROM blob_chunks WHERE name = ?`, f.StoredPath) == 0 {
+		t.Fatal("the upload is not stored")
 	}
 	b.Get("/admin/files").Expect(t, 200, "Tariff sheet 2027", "Business").Lacks(t, "<script>.pdf")
 	// The restriction holds on the client side.
@@ -134,9 +135,11 @@ func TestFileUpload(t *testing.T) {
 	upload(t, b, map[string][]string{"title": {"Empty"}}, "empty.txt", nil).Expect(t, 422, "The file is empty.")
 	upload(t, b, map[string][]string{"title": {""}}, "", nil).Expect(t, 422, "This field is required.")
 	upload(t, b, map[string][]string{"title": {"X"}, "groups": {"999"}}, "x.txt", []byte("x")).Expect(t, 422, "Unknown invoice group.")
-	entries, _ := os.ReadDir(filepath.Join(env.Config.DataDir, "files"))
-	if len(entries) != 1 {
-		t.Fatalf("refused uploads left %d files", len(entries)-1)
+	if n := env.Count(`SELECT COUNT(DISTINCT name) FROM blob_chunks`); n != 1 {
+		t.Fatalf("refused uploads left %d stored files", n-1)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(env.Config.DataDir, "files")); len(entries) != 0 {
+		t.Fatalf("uploads left %d spooled files on disk", len(entries))
 	}
 	// Support staff may not upload.
 	sup := staffBrowser(t, env, core.RoleSupport)
@@ -145,7 +148,7 @@ func TestFileUpload(t *testing.T) {
 
 	b.Get("/admin/files")
 	b.Post("/admin/files/"+itoa(f.ID)+"/delete", nil).Expect(t, 303)
-	if _, err := os.Stat(filepath.Join(env.Config.DataDir, f.StoredPath)); !os.IsNotExist(err) {
+	if env.Count(`SELECT COUNT(*) FROM blob_chunks WHERE name = ?`, f.StoredPath) != 0 {
 		t.Fatal("stored file not removed")
 	}
 	if auditCount(t, env, "file.upload", "staff:boss") != 1 || auditCount(t, env, "file.delete", "staff:boss") != 1 {

@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"strings"
@@ -53,9 +54,11 @@ func TestGatewayPasswordNotInConsole(t *testing.T) {
 	if n != 0 {
 		t.Fatal("the settings audit recorded the old password")
 	}
-	var detail string
-	env.Deps.DB.R.QueryRow(`SELECT COALESCE(group_concat(detail, ' | '), '') FROM audit_log`).Scan(&detail)
-	if strings.Contains(detail, "legacy-pw") || strings.Contains(detail, "hunter2") {
+	details, err := core.List(context.Background(), env.Deps.DB.R, core.ScanValue[string], `SELECT detail FROM audit_log`)
+	if err != nil || len(details) == 0 {
+		t.Fatalf("audit log: %v %v", details, err)
+	}
+	if detail := strings.Join(details, " | "); strings.Contains(detail, "legacy-pw") || strings.Contains(detail, "hunter2") {
 		t.Fatalf("audit log: %s", detail)
 	}
 }

@@ -21,8 +21,8 @@ func TestSettingsSectionsLanguageAndSource(t *testing.T) {
 	b := adminBrowser(t, env, "boss")
 	page := b.Get("/admin/settings").Expect(t, 200, `href="#sec-general"`, `href="#sec-mail"`, `<form method="post" action="/admin/settings" class="stack" id="sec-mail"`,
 		"Save Mail", "Save Security", "In force", "the default")
-	if n := len(regexp.MustCompile(`<form method="post" action="/admin/settings"`).FindAllString(page.Body, -1)); n != 7 {
-		t.Fatalf("%d section forms, want 7", n)
+	if n := len(regexp.MustCompile(`<form method="post" action="/admin/settings"`).FindAllString(page.Body, -1)); n != 8 {
+		t.Fatalf("%d section forms, want 8", n)
 	}
 
 	// Saving the Mail section alone: only its field changes.

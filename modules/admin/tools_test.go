@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/db"
+	"github.com/ispportal/portal/internal/db/dbtest"
 	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/settings"
 )
@@ -104,6 +106,16 @@ func TestBackupDownload(t *testing.T) {
 	b := adminBrowser(t, env, "boss")
 	b.Get("/admin/tools")
 	r := b.Post("/admin/tools/backup", nil).Expect(t, 200)
+	if env.Deps.DB.Dialect == db.Postgres {
+		// pg_dump's custom format, holding the client.
+		p := filepath.Join(t.TempDir(), "b.dump")
+		os.WriteFile(p, []byte(r.Body), 0o600)
+		if !strings.HasPrefix(r.Body, "PGDMP") || !strings.Contains(dbtest.DumpText(t, p), "7001") ||
+			!strings.Contains(r.Header.Get("Content-Disposition"), ".dump") || auditCount(t, env, "backup.download", "staff:boss") != 1 {
+			t.Fatalf("PostgreSQL backup: %.8q %s", r.Body, r.Header.Get("Content-Disposition"))
+		}
+		return
+	}
 	if !strings.HasPrefix(r.Body, "SQLite format 3\x00") {
 		t.Fatal("not an SQLite file")
 	}

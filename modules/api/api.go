@@ -20,7 +20,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ulule/limiter/v3"
-	"github.com/ulule/limiter/v3/drivers/store/memory"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
@@ -146,8 +145,8 @@ func (m *Module) Mount(r fiber.Router) {
 func (m *Module) setup() {
 	m.once.Do(func() {
 		m.registry = m.buildRegistry()
-		m.ipLim = limiter.New(memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: "api-ip", CleanUpInterval: time.Minute}), ipRate)
-		m.staffLim = limiter.New(memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: "api-staff", CleanUpInterval: time.Minute}), accountRate)
+		m.ipLim = limiter.New(m.d.Web.LimitStore("api-ip"), ipRate)
+		m.staffLim = limiter.New(m.d.Web.LimitStore("api-staff"), accountRate)
 		m.loginLim = m.d.Web.Limiter(web.StaffLoginBucket, loginRate.Limit, loginRate.Period)
 	})
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ispportal/portal/internal/db/dbtest"
+
 	"github.com/ispportal/portal/modules/files"
 )
 
@@ -69,7 +71,7 @@ func TestUploadBodyStreamsToDiskAfterAuthentication(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(body, `"code":true`) {
 		t.Fatalf("authenticated upload: %d %s", status, body)
 	}
-	if n > size/2 {
+	if n > dbtest.UploadAllocLimit(size) {
 		t.Errorf("a %d MB upload allocated %d MB: the body was held in memory", size>>20, n>>20)
 	}
 	f, err := files.FileByExternalID(context.Background(), e.Deps.DB.R, "BIG")

@@ -3,6 +3,7 @@ package api
 import (
 	"testing"
 
+	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/modules/services"
 )
@@ -61,9 +62,15 @@ func TestDeletedIDsAreNeverReused(t *testing.T) {
 	if b2 := docs(); b2 <= b1 {
 		t.Fatalf("button id %d reused (was %d)", b2, b1)
 	}
+	// SQLite: AUTOINCREMENT tables; PostgreSQL: identity columns (never reuse an id).
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ? AND sql LIKE '%AUTOINCREMENT%'`
+	if e.Deps.DB.Dialect == db.Postgres {
+		q = `SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
+			AND column_name = 'id' AND is_identity = 'YES'`
+	}
 	for _, table := range []string{"clients", "staff", "invoice_groups", "services", "documents", "files", "info_messages", "custom_buttons"} {
-		if n := e.count(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ? AND sql LIKE '%AUTOINCREMENT%'`, table); n != 1 {
-			t.Errorf("table %s does not use AUTOINCREMENT", table)
+		if n := e.count(q, table); n != 1 {
+			t.Errorf("table %s does not use AUTOINCREMENT (SQLite) or an identity id (PostgreSQL)", table)
 		}
 	}
 }

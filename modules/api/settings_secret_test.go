@@ -22,8 +22,9 @@ func TestSMSGatewayCredentialsNotReadable(t *testing.T) {
 	e.call(sid, "settings.set", map[string]any{"key": "sms_gateway_password", "value": "hunter2"}).OK(t, nil)
 
 	// A value stored before the rule existed.
-	if _, err := e.Deps.DB.W.Exec(`INSERT OR REPLACE INTO settings (key, group_id, value, updated_at)
-		VALUES ('sms_gateway_url', 0, 'http://kannel:13013/cgi-bin/sendsms?username=portal&password=legacy-pw&to={number}&text={text}', '')`); err != nil {
+	if _, err := e.Deps.DB.W.Exec(`INSERT INTO settings (key, group_id, value, updated_at) VALUES ('sms_gateway_url', 0, ?, '')
+		ON CONFLICT (key, group_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+		"http://kannel:13013/cgi-bin/sendsms?username=portal&password=legacy-pw&to={number}&text={text}"); err != nil {
 		t.Fatal(err)
 	}
 	e.Deps.DB.W.Exec(`UPDATE settings_revision SET rev = rev + 1`)

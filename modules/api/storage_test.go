@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/files"
@@ -38,20 +39,17 @@ func TestFileEndpointFailuresHideServerPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The database refuses writes (SQLITE_READONLY on the writer): 503, the file
-	// that was already stored is removed again.
-	if _, err := e.Deps.DB.W.Exec(`PRAGMA query_only = 1`); err != nil {
-		t.Fatal(err)
-	}
+	// The database refuses writes (SQLITE_READONLY on the writer; on PostgreSQL a
+	// read-only database, testkit.FillDatabase): 503, the file that was already
+	// stored is removed again.
+	readOnly(t, e, true)
 	status, body, hdr := e.file(http.MethodPost, "/jsonrpc/file?type=file&external_id=F2&title=Prices", pdf,
 		"X-Session-Id", sid, "Content-Type", "application/pdf")
 	if status != http.StatusServiceUnavailable || !bytes.Contains(body, []byte("try again later")) || hdr.Get("Retry-After") == "" ||
 		bytes.Contains(body, []byte(e.Config.DataDir)) {
 		t.Fatalf("read-only database: %d %s %v", status, body, hdr)
 	}
-	if _, err := e.Deps.DB.W.Exec(`PRAGMA query_only = 0`); err != nil {
-		t.Fatal(err)
-	}
+	readOnly(t, e, false)
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Fatalf("%d files left behind by failed uploads", len(left))
 	}
@@ -76,5 +74,24 @@ func TestDiskFullCallIsInternalNotInvalid(t *testing.T) {
 	}
 	if strings.Contains(r.Error.Message, "disk is full") {
 		t.Errorf("SQLite's own text reached the caller: %s", r.Error.Message)
+	}
+}
+
+func readOnly(t *testing.T, e *apiEnv, on bool) {
+	t.Helper()
+	if e.Deps.DB.Dialect == db.Postgres {
+		if on {
+			testkit.FillDatabase(t, e.Deps.DB)
+		} else {
+			testkit.FreeDatabase(t, e.Deps.DB)
+		}
+		return
+	}
+	q := `PRAGMA query_only = 0`
+	if on {
+		q = `PRAGMA query_only = 1`
+	}
+	if _, err := e.Deps.DB.W.Exec(q); err != nil {
+		t.Fatal(err)
 	}
 }

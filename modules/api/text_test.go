@@ -73,7 +73,7 @@ func TestReplyToLegacyMultilineSubject(t *testing.T) {
 	e.call(sid, "clients.add", map[string]any{"external_id": "C1", "number": "9001", "name": "Alice", "email": "alice@example.net"}).OK(t, nil)
 	e.call(sid, "departments.add", map[string]any{"external_id": "sup", "name": "Support", "portal_requests": true}).OK(t, nil)
 	e.call(sid, "tickets.add", map[string]any{"external_id": "T1", "client_external_id": "C1", "subject": "Old"}).OK(t, nil)
-	if _, err := e.Deps.DB.W.Exec(`UPDATE helpdesk_tickets SET subject = 'Two' || char(13) || char(10) || 'lines'`); err != nil {
+	if _, err := e.Deps.DB.W.Exec(`UPDATE helpdesk_tickets SET subject = ?`, "Two\r\nlines"); err != nil {
 		t.Fatal(err)
 	}
 	var rep helpdesk.TicketReplyResult

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
 )
@@ -21,6 +22,29 @@ type account struct {
 	// a client who has a custom username logs in with that, never with the number
 	// (the seed: "that username is used, regardless of any future setting changes").
 	canLogin bool
+	// person is the invited person of client's account the name belongs to
+	// (modules/people through app.Hooks.People), nil for the account holder.
+	person *app.Person
+}
+
+// resolvePerson maps a name that is no client's to an invited person of an account,
+// when the people module is mounted; the lockout counter is the person's own.
+func (m *Module) resolvePerson(ctx context.Context, q core.Querier, acc account, name string) (account, error) {
+	if acc.client != nil || m.d.Hooks == nil || m.d.Hooks.People.Find == nil {
+		return acc, nil
+	}
+	p, err := m.d.Hooks.People.Find(ctx, q, name)
+	if errors.Is(err, core.ErrNotFound) {
+		return acc, nil
+	}
+	if err != nil {
+		return acc, err
+	}
+	cl, err := core.ClientByID(ctx, q, p.ClientID)
+	if err != nil {
+		return acc, err
+	}
+	return account{principal: lockout.Person(p.ID), client: &cl, canLogin: p.Active, person: &p}, nil
 }
 
 // resolveLogin maps a typed login name to an account. The username is tried first

@@ -101,6 +101,10 @@ func New(d app.Deps) app.Module {
 	m := &Module{d: d}
 	m.flow = m.newFlow()
 	if d.Hooks != nil {
+		// The self sign-up stores the password its visitor chose.
+		d.Hooks.SetPassword = func(ctx context.Context, tx *sql.Tx, clientID int64, hash string, now time.Time) error {
+			return SavePassword(ctx, tx, clientID, hash, false, time.Time{}, now)
+		}
 		// Factor rows have no foreign key (two audiences share the tables).
 		d.Hooks.ClientDeleting = append(d.Hooks.ClientDeleting, func(ctx context.Context, tx *sql.Tx, id int64) error {
 			_, err := factor.Reset(ctx, tx, factor.Key{Kind: factor.KindClient, ID: id})
@@ -115,8 +119,8 @@ func (m *Module) Info() app.Info {
 	return app.Info{
 		Name: "auth",
 		Area: app.Public,
-		Menu: []web.MenuItem{{Key: "auth.menu.password", Path: pathChange, Order: 95},
-			{Key: "factor.menu", Path: pathSecurity, Order: 96}},
+		Menu: []web.MenuItem{{Key: "auth.menu.password", Path: pathChange, Order: 95, When: m.isOwner},
+			{Key: "factor.menu", Path: pathSecurity, Order: 96, When: m.isOwner}},
 		Seed:       seed,
 		Commands:   commands(),
 		StaffPages: m.staffPages(),
@@ -137,7 +141,15 @@ func (m *Module) Mount(r fiber.Router) {
 	loginLimit := w.RateLimit("auth-login", loginRate, time.Minute)
 	linkLimit := w.RateLimit("auth-link", linkRate, 10*time.Minute)
 	pwLimit := w.RateLimit("auth-password", passwordRate, time.Minute)
-	client := w.RequireClient(pathNew, pathLogout)
+	// The holder's password, second factors and sessions are theirs alone: an invited
+	// person (modules/people) has their own login page there and gets 403 here.
+	requireClient := w.RequireClient(pathNew, pathLogout)
+	client := func(c *fiber.Ctx) error {
+		if s := w.Session(c); s != nil && !s.IsOwner() {
+			return fiber.ErrForbidden
+		}
+		return requireClient(c)
+	}
 
 	r.Get(pathLogin, m.showLogin)
 	r.Post(pathLogin, loginLimit, m.submitLogin)
@@ -167,6 +179,10 @@ func (m *Module) Mount(r fiber.Router) {
 	r.Get(pathSessions, client, m.showClientSessions)
 	r.Post(pathSessionEnd, client, m.submitClientSessionEnd)
 }
+
+// isOwner shows the holder's menu entries (password, second factors) to the account
+// holder only, not to an invited person.
+func (m *Module) isOwner(c *fiber.Ctx) bool { return m.d.Web.Session(c).IsOwner() }
 
 // Demo2FAClientNumber is the demo client with a second factor (username
 // Demo2FAUsername, the demo password, factor.DemoTOTPSecret and its recovery codes),

@@ -87,7 +87,7 @@ func issueLink(ctx context.Context, d app.Deps, c core.Client, purpose string, t
 	if len(to) == 0 {
 		return ErrNoEmail
 	}
-	base, err := linkBase(d.Settings)
+	base, err := linkBase(d.Settings.Brand(c.BrandID)) // the client's brand domain
 	if err != nil {
 		return err
 	}

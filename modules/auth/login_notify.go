@@ -77,7 +77,7 @@ func (m *Module) notifyNewDevice(ctx context.Context, clientID int64, device, ip
 		return err
 	}
 	link := ""
-	if base, err := linkBase(m.d.Settings); err == nil {
+	if base, err := linkBase(m.d.Settings.Brand(cl.BrandID)); err == nil {
 		link = base + strings.TrimPrefix(pathSessions, "/")
 	}
 	return m.d.DB.Tx(ctx, func(tx *sql.Tx) error {

@@ -14,11 +14,16 @@ type loginData struct {
 	Minutes   int    // minutes a lock still lasts
 	Hint      bool   // a number failed while some client has a username: say usernames replace numbers
 	Passkey   string // where "log in with a passkey" posts; "" when passkeys are off
+	Signup    bool   // the self sign-up module is mounted and on: link to it
 }
 
 // loginData is the data of a fresh login form.
 func (m *Module) loginData() loginData {
 	d := loginData{Forgot: m.mailConfigured(), Usernames: settings.LoginNameCreation.Get(m.d.Settings)}
+	if _, ok := m.d.Declared.Prefix("signup"); ok && settings.SignupEnable.Get(m.d.Settings) &&
+		settings.SignupTemplateClient.Get(m.d.Settings) != "" {
+		d.Signup = true
+	}
 	if m.flow.PasskeyLogin() {
 		d.Passkey = m.flow.PasskeyStart()
 	}

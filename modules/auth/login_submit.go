@@ -50,13 +50,23 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if acc.client != nil && !m.d.Web.BrandAdmits(c, *acc.client) {
+		// A client of another brand is, on this brand's domain, a wrong password:
+		// the same answer, the same hashing and the same counting.
+		acc.canLogin = false
+	}
+	if acc, err = m.resolvePerson(ctx, m.d.DB.R, acc, name); err != nil {
+		return err
+	}
 	now := m.d.Now()
 	a, err := lockout.Guard{Kind: lockout.KindClient, Policy: m.policy()}.Begin(ctx, m.d.DB.R, acc.principal, now)
 	if err != nil {
 		return err
 	}
 	var cred Credential
-	if acc.client != nil && acc.canLogin && !a.Locked() {
+	if acc.person != nil && acc.canLogin && !a.Locked() {
+		cred = Credential{ClientID: acc.client.ID, Hash: acc.person.Hash}
+	} else if acc.client != nil && acc.canLogin && !a.Locked() {
 		if cred, err = credentialFor(ctx, m.d.DB.R, acc.client.ID); err != nil && !errors.Is(err, core.ErrNotFound) {
 			return err
 		}
@@ -76,8 +86,9 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	// A right password of an account with a second factor (or one that the policy
 	// requires) leads to the second-factor step instead of a session; its lockout
 	// counter is kept until the step is passed.
+	// Invited people have no second factors of their own (the holder's stay theirs).
 	second := false
-	if ok {
+	if ok && acc.person == nil {
 		if second, err = m.flow.Needed(ctx, m.d.DB.R, acc.client.ID); err != nil {
 			return err
 		}
@@ -86,6 +97,9 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	actor, clientID := "anonymous", int64(0)
 	if acc.client != nil {
 		actor, clientID = "client:"+acc.client.Number, acc.client.ID
+		if acc.person != nil {
+			actor += "/" + acc.person.Login
+		}
 	}
 	outcome := "ok"
 	disabled := false
@@ -121,7 +135,11 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 					ok = false // a parallel login spent it first
 				}
 			}
-			if ok && rehash != "" {
+			if ok && acc.person != nil {
+				if err := m.d.Hooks.People.LoggedIn(ctx, tx, acc.person.ID, rehash); err != nil {
+					return err
+				}
+			} else if ok && rehash != "" {
 				if err := updateHash(ctx, tx, cred.ClientID, cred.Hash, rehash); err != nil {
 					return err
 				}
@@ -176,7 +194,11 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 	if second {
 		return m.flow.Start(c, acc.client.ID, cred.MustChange)
 	}
-	if err := m.d.Web.StartSession(c, web.Session{Kind: web.KindClient, ClientID: acc.client.ID, Restricted: cred.MustChange}); err != nil {
+	sess := web.Session{Kind: web.KindClient, ClientID: acc.client.ID, Restricted: cred.MustChange}
+	if p := acc.person; p != nil {
+		sess.PersonID, sess.Person, sess.Role = p.ID, p.Login, p.Role
+	}
+	if err := m.d.Web.StartSession(c, sess); err != nil {
 		return err
 	}
 	if cred.MustChange {

@@ -150,13 +150,11 @@ func SaveButton(ctx context.Context, tx *sql.Tx, b Button, now time.Time) (int64
 	at := core.Now(now)
 	id := b.ID
 	if b.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO custom_buttons (external_id, label_en, label_cs, url, sort_order, new_tab,
-			active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		var err error
+		id, err = core.InsertID(ctx, tx, `INSERT INTO custom_buttons (external_id, label_en, label_cs, url, sort_order, new_tab,
+			active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			ext, b.LabelEN, b.LabelCS, b.URL, b.SortOrder, b.NewTab, b.Active, at, at)
 		if err != nil {
-			return 0, err
-		}
-		if id, err = res.LastInsertId(); err != nil {
 			return 0, err
 		}
 	} else {

@@ -24,7 +24,7 @@ func (m *Module) showContact(c *fiber.Ctx) error {
 		return fiber.ErrUnauthorized
 	}
 	var p contactPage
-	p.Text = htmlsafe.Sanitize(settings.ContactText.For(m.d.Settings, cl.InvoiceGroupID))
+	p.Text = htmlsafe.Sanitize(settings.ContactText.For(m.d.Web.SettingsOf(c), cl.InvoiceGroupID))
 	if strings.TrimSpace(string(p.Text)) == "" {
 		p.Text = ""
 		if cl.InvoiceGroupID != 0 {

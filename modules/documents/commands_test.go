@@ -102,10 +102,11 @@ func TestDocumentUploadLimit(t *testing.T) {
 	if _, err := run(t, f.env, "document add", "--client", "5001", "--title", "Just fits", big); err != nil {
 		t.Fatal(err)
 	}
-	// Nothing but the fixture's three files and the one that fit is on disk.
-	entries, _ := os.ReadDir(filepath.Join(f.env.Deps.DataDir, StoreDir))
-	if len(entries) != 4 {
-		t.Fatalf("%d files in the store, want 4", len(entries))
+	// Nothing but the fixture's three files and the one that fit is stored, none on disk.
+	var stored int
+	f.env.Deps.DB.R.QueryRow(`SELECT COUNT(DISTINCT name) FROM blob_chunks WHERE name LIKE 'documents/%'`).Scan(&stored)
+	if entries, _ := os.ReadDir(filepath.Join(f.env.Deps.DataDir, StoreDir)); stored != 4 || len(entries) != 0 {
+		t.Fatalf("%d files in the store and %d on disk, want 4 and 0", stored, len(entries))
 	}
 }
 

@@ -25,7 +25,7 @@ func (m *Module) downloadDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return blob.Serve(c, m.d.DataDir, StoreDir, doc.StoredPath, doc.ContentType, doc.DownloadName(), func(err error) error {
+	return blob.Serve(c, m.d.DB, m.d.DataDir, StoreDir, doc.StoredPath, doc.ContentType, doc.DownloadName(), func(err error) error {
 		m.d.Log.Error("documents.downloadDocument: stored file unavailable, re-upload it",
 			"document", doc.ID, "client", clientID, "path", doc.StoredPath, "err", err)
 		p := m.d.Web.NewPage(c, "documents.missing_title", doc)

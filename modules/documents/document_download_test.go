@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/ispportal/portal/internal/blob"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -60,8 +58,7 @@ func TestDocumentMissingOnDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := blob.Path(f.env.Deps.DataDir, StoreDir, doc.StoredPath)
-	if err := os.Remove(p); err != nil {
+	if _, err := f.env.Deps.DB.W.Exec(`DELETE FROM blob_chunks WHERE name = ?`, doc.StoredPath); err != nil {
 		t.Fatal(err)
 	}
 	a := f.env.Browser().LoginAs(f.a)

@@ -42,7 +42,7 @@ func (m *Module) Info() app.Info {
 		Name:   "documents",
 		Prefix: "/documents",
 		Area:   app.Client,
-		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayDocumentsTab.Get(m.d.Settings) },
+		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayDocumentsTab.Get(m.d.Web.SettingsOf(c)) },
 		Menu:   []web.MenuItem{{Key: "documents.menu", Path: "/documents", Order: 40}},
 
 		Seed:     m.seed,

@@ -129,7 +129,7 @@ func (m *Module) downloadAPIDocument(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef
 	if err != nil {
 		return err
 	}
-	f, err := blob.Open(m.d.DataDir, StoreDir, d.StoredPath)
+	f, err := blob.Open(cl.Ctx, m.d.DB, m.d.DataDir, StoreDir, d.StoredPath)
 	if err != nil {
 		return &app.FileError{Status: fiber.StatusNotFound, Message: "the document's file is missing"}
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/ispportal/portal/internal/app"
@@ -40,13 +39,13 @@ func (m *Module) seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
 		if err != nil {
 			return err
 		}
-		name, size, ctype, err := blob.StoreUpload(filepath.Join(env.DataDir, StoreDir), bytes.NewReader(pdf), blob.MaxUploadBytes)
+		s, err := blob.Save(ctx, tx, env.DataDir, StoreDir, bytes.NewReader(pdf))
 		if err != nil {
 			return err
 		}
 		date := env.Now.AddDate(0, 0, -dd.days)
 		if _, err := SaveDocument(ctx, tx, Document{ExternalID: dd.ext, ClientID: cid, Title: dd.title, Kind: dd.kind,
-			Date: date, FileName: dd.file, StoredPath: StoreDir + "/" + name, Size: size, ContentType: ctype,
+			Date: date, FileName: dd.file, StoredPath: s.Path, Size: s.Size, ContentType: s.ContentType,
 			Visible: dd.visible}, env.Now); err != nil {
 			return err
 		}

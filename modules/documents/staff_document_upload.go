@@ -92,7 +92,7 @@ func (m *Module) downloadStaffDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return blob.Serve(c, m.d.DataDir, StoreDir, doc.StoredPath, doc.ContentType, doc.DownloadName(), func(err error) error {
+	return blob.Serve(c, m.d.DB, m.d.DataDir, StoreDir, doc.StoredPath, doc.ContentType, doc.DownloadName(), func(err error) error {
 		m.d.Log.Error("documents.downloadStaffDocument: stored file unavailable, re-upload it",
 			"document", doc.ID, "client", doc.ClientID, "path", doc.StoredPath, "err", err)
 		return fiber.ErrNotFound

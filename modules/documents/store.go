@@ -103,13 +103,13 @@ func SaveDocument(ctx context.Context, tx *sql.Tx, d Document, now time.Time) (i
 	args := []any{core.NullText(d.ExternalID), d.ClientID, d.Title, d.Kind, core.Now(d.Date), blob.SafeName(d.FileName, ""),
 		d.StoredPath, d.Size, d.ContentType, d.Visible}
 	if d.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO documents (external_id, client_id, title, kind, doc_date, file_name,
-			stored_path, size, content_type, display_in_portal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, err := core.InsertID(ctx, tx, `INSERT INTO documents (external_id, client_id, title, kind, doc_date, file_name,
+			stored_path, size, content_type, display_in_portal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			append(args, core.Now(now))...)
 		if err != nil {
 			return 0, err
 		}
-		return res.LastInsertId()
+		return id, nil
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE documents SET external_id = ?, client_id = ?, title = ?, kind = ?, doc_date = ?,
 		file_name = ?, stored_path = ?, size = ?, content_type = ?, display_in_portal = ? WHERE id = ?`, append(args, d.ID)...)

@@ -62,10 +62,12 @@ func TestFileCommands(t *testing.T) {
 			t.Errorf("%v: err %v, want %q", c.args, err, c.want)
 		}
 	}
-	// Refused uploads left nothing on disk: the fixture's two, the tariffs, minus the deleted one.
-	entries, _ := os.ReadDir(filepath.Join(f.env.Deps.DataDir, StoreDir))
-	if len(entries) != 2 {
-		t.Fatalf("%d files in the store, want 2", len(entries))
+	// Refused uploads left nothing: the fixture's two, the tariffs, minus the deleted one;
+	// none on disk (files live in the database).
+	var inStore int
+	f.env.Deps.DB.R.QueryRow(`SELECT COUNT(DISTINCT name) FROM blob_chunks WHERE name LIKE 'files/%'`).Scan(&inStore)
+	if entries, _ := os.ReadDir(filepath.Join(f.env.Deps.DataDir, StoreDir)); inStore != 2 || len(entries) != 0 {
+		t.Fatalf("%d files in the store and %d on disk, want 2 and 0", inStore, len(entries))
 	}
 }
 

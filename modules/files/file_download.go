@@ -25,7 +25,7 @@ func (m *Module) downloadFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return blob.Serve(c, m.d.DataDir, StoreDir, f.StoredPath, f.ContentType, f.DownloadName(), func(err error) error {
+	return blob.Serve(c, m.d.DB, m.d.DataDir, StoreDir, f.StoredPath, f.ContentType, f.DownloadName(), func(err error) error {
 		m.d.Log.Error("files.downloadFile: stored file unavailable, re-upload it",
 			"file", f.ID, "client", clientID, "path", f.StoredPath, "err", err)
 		p := m.d.Web.NewPage(c, "files.missing_title", f)

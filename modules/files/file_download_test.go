@@ -2,11 +2,8 @@ package files
 
 import (
 	"mime"
-	"os"
 	"strings"
 	"testing"
-
-	"github.com/ispportal/portal/internal/blob"
 )
 
 func TestFileDownloadHeaders(t *testing.T) {
@@ -33,8 +30,7 @@ func TestFileDownloadHeaders(t *testing.T) {
 func TestFileMissingOnDisk(t *testing.T) {
 	f := newFixture(t)
 	file, _ := FileByID(t.Context(), f.env.Deps.DB.R, f.everybody)
-	p, _ := blob.Path(f.env.Deps.DataDir, StoreDir, file.StoredPath)
-	os.Remove(p)
+	f.env.Deps.DB.W.Exec(`DELETE FROM blob_chunks WHERE name = ?`, file.StoredPath)
 	b := f.env.Browser().LoginAs(f.c1)
 	b.Get("/files/"+itoa(f.everybody)+"/download").Expect(t, 404, "File not available", "Price list")
 	if logs := f.env.Logs.String(); !strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, "file="+itoa(f.everybody)) {

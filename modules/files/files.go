@@ -42,7 +42,7 @@ func (m *Module) Info() app.Info {
 		Name:   "files",
 		Prefix: "/files",
 		Area:   app.Client,
-		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayFilesTab.Get(m.d.Settings) },
+		Gate:   func(c *fiber.Ctx) bool { return settings.DisplayFilesTab.Get(m.d.Web.SettingsOf(c)) },
 		Menu:   []web.MenuItem{{Key: "files.menu", Path: "/files", Order: 50}},
 
 		Seed:     m.seed,

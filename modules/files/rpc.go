@@ -171,7 +171,7 @@ func (m *Module) downloadAPIFile(c *fiber.Ctx, cl *rpc.Call, ref app.FileRef) er
 	if err != nil {
 		return rpc.AsApp(err, "file", ref.ID)
 	}
-	f, err := blob.Open(m.d.DataDir, StoreDir, fl.StoredPath)
+	f, err := blob.Open(cl.Ctx, m.d.DB, m.d.DataDir, StoreDir, fl.StoredPath)
 	if err != nil {
 		return &app.FileError{Status: fiber.StatusNotFound, Message: "the file is missing"}
 	}

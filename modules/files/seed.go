@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"strings"
 
 	"github.com/ispportal/portal/internal/app"
@@ -43,12 +42,11 @@ func (m *Module) seed(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
 		} else if !errors.Is(err, core.ErrNotFound) {
 			return err
 		}
-		name, size, ctype, err := blob.StoreUpload(filepath.Join(env.DataDir, StoreDir), strings.NewReader(texts[f.ExternalID]),
-			blob.MaxUploadBytes)
+		s, err := blob.Save(ctx, tx, env.DataDir, StoreDir, strings.NewReader(texts[f.ExternalID]))
 		if err != nil {
 			return err
 		}
-		f.StoredPath, f.Size, f.ContentType = StoreDir+"/"+name, size, ctype
+		f.StoredPath, f.Size, f.ContentType = s.Path, s.Size, s.ContentType
 		if _, err := SaveFile(ctx, tx, f, env.Now); err != nil {
 			return err
 		}

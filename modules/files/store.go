@@ -98,12 +98,9 @@ func SaveFile(ctx context.Context, tx *sql.Tx, f File, now time.Time) (int64, er
 	}
 	args := []any{ext, f.Title, strings.TrimSpace(f.Description), blob.SafeName(f.FileName, ""), f.StoredPath, f.Size, f.ContentType}
 	if f.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO files (external_id, title, description, file_name, stored_path, size,
-			content_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, append(args, core.Now(now))...)
+		f.ID, err = core.InsertID(ctx, tx, `INSERT INTO files (external_id, title, description, file_name, stored_path, size,
+			content_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, core.Now(now))...)
 		if err != nil {
-			return 0, err
-		}
-		if f.ID, err = res.LastInsertId(); err != nil {
 			return 0, err
 		}
 	} else {

@@ -205,7 +205,7 @@ func writeZip(zw *zip.Writer, e Export, t func(key string, args ...any) string) 
 // the link exists only in the mail, so they ask again once mail works.
 func mailReady(ctx context.Context, tx *sql.Tx, d app.Deps, c core.Client, lang, tok string, expires time.Time) error {
 	to := mail.Recipients(c.Email)
-	base := settings.PortalURL.Get(d.Settings)
+	base := settings.PortalURL.Get(d.Settings.Brand(c.BrandID)) // the client's brand domain
 	if len(to) == 0 || base == "" || settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
 		d.Log.Warn("gdpr.mailReady: export ready but not mailed (no address, sender or ci_url)", "client_id", c.ID)
 		return nil

@@ -50,6 +50,7 @@ func New(d app.Deps) app.Module {
 	m := &Module{d: d, kick: make(chan struct{}, 1)}
 	if d.Hooks != nil {
 		d.Hooks.ClientDeleting = append(d.Hooks.ClientDeleting, m.removeClientExports)
+		d.Hooks.Consents = consentsHook()
 	}
 	return m
 }
@@ -79,7 +80,7 @@ func (m *Module) Info() app.Info {
 }
 
 // tabOn reports whether the GDPR tab (the consent documents) is shown.
-func (m *Module) tabOn(*fiber.Ctx) bool { return settings.DisplayGDPRTab.Get(m.d.Settings) }
+func (m *Module) tabOn(c *fiber.Ctx) bool { return settings.DisplayGDPRTab.Get(m.d.Web.SettingsOf(c)) }
 
 // tab answers 404 for the consent pages while ci_display_gdpr_tab is off.
 func (m *Module) tab(c *fiber.Ctx) error {

@@ -262,14 +262,13 @@ func RecordConsent(ctx context.Context, tx *sql.Tx, a Action, now time.Time) (En
 	js, _ := json.Marshal(agreed)
 	e := Entry{ClientID: a.ClientID, DocumentID: doc.ID, DocumentTitle: doc.Title, Seq: st.Seq + 1, Version: doc.Version,
 		Action: action, Purposes: agreed, At: now, IP: a.IP, UserAgent: truncate(a.UserAgent, 500), Actor: a.Actor}
-	res, err := tx.ExecContext(ctx, `INSERT INTO consent_history (client_id, document_id, seq, version, action, purposes, at,
-		ip, user_agent, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ClientID, e.DocumentID, e.Seq, e.Version, e.Action,
+	e.ID, err = core.InsertID(ctx, tx, `INSERT INTO consent_history (client_id, document_id, seq, version, action, purposes, at,
+		ip, user_agent, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.ClientID, e.DocumentID, e.Seq, e.Version, e.Action,
 		string(js), core.Now(now), e.IP, e.UserAgent, e.Actor)
 	if err != nil {
 		return Entry{}, err
 	}
-	e.ID, err = res.LastInsertId()
-	return e, err
+	return e, nil
 }
 
 func truncate(s string, n int) string {

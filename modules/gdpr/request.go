@@ -25,8 +25,9 @@ const (
 	ReqDone       = "done"
 	ReqRefused    = "refused"
 
-	// maxRequestNote bounds the client's explanation.
-	maxRequestNote = 2000
+	// maxRequestNote bounds the client's explanation, maxRequestReply the staff's answer.
+	maxRequestNote  = 2000
+	maxRequestReply = 2000
 )
 
 var (
@@ -39,6 +40,10 @@ var (
 	ErrRequestKind  = errors.New("choose erasure or restriction")
 	ErrRequestNote  = errors.New("the note is too long")
 	ErrRequestState = errors.New("unknown state")
+	// ErrReplyRequired: a refusal must give the client its reasons (GDPR art. 12(4)).
+	ErrReplyRequired = errors.New("give the client the reasons for refusing the request")
+	// ErrReplyLong: the answer is over maxRequestReply characters (or not text).
+	ErrReplyLong = errors.New("the answer is too long")
 	// errRequestOpen refuses a second open request of the same kind.
 	errRequestOpen = errors.New("a request of this kind is already open")
 )
@@ -53,9 +58,11 @@ type Request struct {
 	Kind             string
 	Note             string
 	State            string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	HandledBy        string
+	// Reply is the staff's answer to the client (the reasons of a refusal).
+	Reply     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	HandledBy string
 }
 
 // RequestFilter selects requests: of one client, or in one state (zero: all), with
@@ -72,7 +79,7 @@ func ListRequests(ctx context.Context, q core.Querier, f RequestFilter) ([]Reque
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 200
 	}
-	rows, err := q.QueryContext(ctx, `SELECT r.id, r.client_id, COALESCE(c.external_id, ''), c.number, c.name, r.kind, r.note, r.state,
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.client_id, COALESCE(c.external_id, ''), c.number, c.name, r.kind, r.note, r.state, r.reply,
 		r.created_at, r.updated_at, r.handled_by
 		FROM gdpr_requests r JOIN clients c ON c.id = r.client_id
 		WHERE (? = 0 OR r.client_id = ?) AND (? = '' OR r.state = ?) AND (? = 0 OR r.id < ?) ORDER BY r.id DESC LIMIT ?`,
@@ -85,7 +92,7 @@ func ListRequests(ctx context.Context, q core.Querier, f RequestFilter) ([]Reque
 	for rows.Next() {
 		var r Request
 		var created, updated string
-		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientExternalID, &r.ClientNumber, &r.ClientName, &r.Kind, &r.Note, &r.State,
+		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientExternalID, &r.ClientNumber, &r.ClientName, &r.Kind, &r.Note, &r.State, &r.Reply,
 			&created, &updated, &r.HandledBy); err != nil {
 			return nil, err
 		}
@@ -125,12 +132,10 @@ func FileRequest(ctx context.Context, d app.Deps, clientID int64, kind, note, ac
 		if n > 0 {
 			return &core.FieldError{Field: "kind", Err: errRequestOpen}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO gdpr_requests (client_id, kind, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+		var err error
+		id, err = core.InsertID(ctx, tx, `INSERT INTO gdpr_requests (client_id, kind, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 			clientID, kind, note, now, now)
 		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		return core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: actor, Action: "privacy.request.file", ClientID: clientID,
@@ -139,13 +144,21 @@ func FileRequest(ctx context.Context, d app.Deps, clientID int64, kind, note, ac
 	return id, err
 }
 
-// SetRequestState moves a request to state, audits it (privacy.request.<state>) with
-// the staff member (or API account) who did it and mails the client, in one
-// transaction. It reports whether the state changed (the same state again: nothing
-// happens, no mail).
-func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip string) (bool, error) {
-	if !contains(RequestStates, state) {
+// SetRequestState moves a request to state with the staff's answer to the client
+// (reply: required when refusing, since the client must learn the reasons; optional
+// otherwise, and when empty an earlier answer stays), audits it
+// (privacy.request.<state>) with the staff member (or API account) who did it and
+// mails the client, in one transaction. It reports whether the state changed (the
+// same state again: nothing happens, no mail).
+func SetRequestState(ctx context.Context, d app.Deps, id int64, state, reply, actor, ip string) (bool, error) {
+	reply = strings.TrimSpace(strings.ReplaceAll(reply, "\r\n", "\n"))
+	switch {
+	case !contains(RequestStates, state):
 		return false, &core.FieldError{Field: "state", Err: ErrRequestState}
+	case utf8.RuneCountInString(reply) > maxRequestReply || !utf8.ValidString(reply) || strings.ContainsRune(reply, 0):
+		return false, &core.FieldError{Field: "reply", Err: ErrReplyLong}
+	case state == ReqRefused && reply == "":
+		return false, &core.FieldError{Field: "reply", Err: ErrReplyRequired}
 	}
 	changed := false
 	err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -158,8 +171,9 @@ func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip
 		if err != nil || old == state {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE gdpr_requests SET state = ?, updated_at = ?, handled_by = ? WHERE id = ?`,
-			state, core.Now(d.Now()), actor, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE gdpr_requests SET state = ?, updated_at = ?, handled_by = ?,
+			reply = CASE WHEN ? = '' THEN reply ELSE ? END WHERE id = ?`,
+			state, core.Now(d.Now()), actor, reply, reply, id); err != nil {
 			return err
 		}
 		if err := core.Audit(ctx, tx, core.AuditEntry{At: d.Now(), Actor: actor, Action: "privacy.request." + state, ClientID: clientID,
@@ -172,6 +186,15 @@ func SetRequestState(ctx context.Context, d app.Deps, id int64, state, actor, ip
 	return changed, err
 }
 
+// replyBlock is the staff's answer as the state mail shows it ($REPLY_BLOCK$): a
+// heading in the client's language and the text, or nothing without an answer.
+func replyBlock(t func(string) string, reply string) string {
+	if reply == "" {
+		return ""
+	}
+	return t("gdpr.request.reply_mail") + "\n" + reply + "\n\n"
+}
+
 // PurposeRequestState is the mail a client gets when staff (or the API) move their
 // erasure or restriction request to another state.
 const PurposeRequestState = "gdpr_request_state"
@@ -181,10 +204,10 @@ const PurposeRequestState = "gdpr_request_state"
 // every request.
 func registerRequestMail(t *mail.Templates) {
 	t.RegisterDefault(PurposeRequestState, "en", "Your privacy request: $STATE$",
-		"Hello $CLIENT_NAME$,\n\nyour request \"$KIND$\" (client number $CLIENT_NUMBER$, filed on $FILED$) is now: $STATE$.\n\n"+
+		"Hello $CLIENT_NAME$,\n\nyour request \"$KIND$\" (client number $CLIENT_NUMBER$, filed on $FILED$) is now: $STATE$.\n\n$REPLY_BLOCK$"+
 			"You can see all your requests in the client portal under My data:\n$CI_OWN_DATA_LINK$\n")
 	t.RegisterDefault(PurposeRequestState, "cs", "Vaše žádost o ochranu osobních údajů: $STATE$",
-		"Dobrý den, $CLIENT_NAME$,\n\nvaše žádost „$KIND$“ (číslo klienta $CLIENT_NUMBER$, podaná $FILED$) má nyní stav: $STATE$.\n\n"+
+		"Dobrý den, $CLIENT_NAME$,\n\nvaše žádost „$KIND$“ (číslo klienta $CLIENT_NUMBER$, podaná $FILED$) má nyní stav: $STATE$.\n\n$REPLY_BLOCK$"+
 			"Všechny své žádosti vidíte v zákaznickém portálu v části Moje údaje:\n$CI_OWN_DATA_LINK$\n")
 }
 
@@ -200,8 +223,8 @@ func mailRequestState(ctx context.Context, tx *sql.Tx, d app.Deps, id, clientID 
 	if len(to) == 0 || settings.SystemMail.Get(d.Settings) == "" || settings.SystemMailName.Get(d.Settings) == "" {
 		return nil
 	}
-	var kind, state, filed string
-	if err := tx.QueryRowContext(ctx, `SELECT kind, state, created_at FROM gdpr_requests WHERE id = ?`, id).Scan(&kind, &state, &filed); err != nil {
+	var kind, state, filed, reply string
+	if err := tx.QueryRowContext(ctx, `SELECT kind, state, created_at, reply FROM gdpr_requests WHERE id = ?`, id).Scan(&kind, &state, &filed, &reply); err != nil {
 		return err
 	}
 	lang := c.Language
@@ -213,13 +236,13 @@ func mailRequestState(ctx context.Context, tx *sql.Tx, d app.Deps, id, clientID 
 		return err
 	}
 	link := ""
-	if base := settings.PortalURL.Get(d.Settings); base != "" {
+	if base := settings.PortalURL.Get(d.Settings.Brand(c.BrandID)); base != "" {
 		link = strings.TrimRight(base, "/") + "/gdpr" + pathExport
 	}
 	t := func(key string) string { return d.Web.Catalog.T(lang, key) }
 	subject, body := mail.Render(tpl, map[string]string{"CLIENT_NAME": c.Name, "CLIENT_NUMBER": c.Number,
 		"KIND": t("gdpr.request.kind_" + kind), "STATE": t("gdpr.request.state_" + state),
-		"FILED": core.ParseTime(filed).UTC().Format("2006-01-02"), "CI_OWN_DATA_LINK": link})
+		"FILED": core.ParseTime(filed).UTC().Format("2006-01-02"), "CI_OWN_DATA_LINK": link, "REPLY": reply, "REPLY_BLOCK": replyBlock(t, reply)})
 	_, err = mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Text: body, Purpose: PurposeRequestState,
 		ClientID: c.ID, At: d.Now()})
 	if errors.Is(err, mail.ErrInvalidAddress) {

@@ -54,14 +54,33 @@ func TestRequestStateMailed(t *testing.T) {
 		_, err := tx.Exec(`UPDATE clients SET language = 'cs' WHERE id = ?`, a)
 		return err
 	})
-	s.Post("/admin/gdpr/requests/1", url.Values{"state": {ReqRefused}}).Expect(t, http.StatusSeeOther)
+	// Refusing needs the reasons: the form comes back with the message and the typed
+	// state, nothing changes and nothing is mailed.
+	s.Post("/admin/gdpr/requests/1", url.Values{"state": {ReqRefused}, "reply": {"  "}}).
+		Expect(t, http.StatusUnprocessableEntity, "Give the client the reasons for refusing the request.", `aria-invalid="true"`,
+			`<option value="refused" selected>`)
+	s.Post("/admin/gdpr/requests/1", url.Values{"state": {ReqRefused}, "reply": {strings.Repeat("x", 2001)}}).
+		Expect(t, http.StatusUnprocessableEntity, "at most 2000 characters")
+	if n := env.Count(`SELECT COUNT(*) FROM gdpr_requests WHERE id = 1 AND state = ?`, ReqInProgress); n != 1 {
+		t.Fatal("a refusal without reasons changed the request")
+	}
+	reason := "Faktury musíme ze zákona uchovat deset let."
+	s.Post("/admin/gdpr/requests/1", url.Values{"state": {ReqRefused}, "reply": {reason}}).Expect(t, http.StatusSeeOther)
 	msgs = deliverAll(t, env, srv)
 	if len(msgs) != 2 {
 		t.Fatalf("%d mails, want 2", len(msgs))
 	}
-	if m := msgs[1]; !strings.Contains(m.Subject, "Zamítnuta") || !strings.Contains(m.Text, "Omezit zpracování mých údajů") {
+	if m := msgs[1]; !strings.Contains(m.Subject, "Zamítnuta") || !strings.Contains(m.Text, "Omezit zpracování mých údajů") ||
+		!strings.Contains(m.Text, "Naše odpověď:\n"+reason) {
 		t.Fatalf("Czech mail: %q\n%s", m.Subject, m.Text)
 	}
+	if strings.Contains(msgs[0].Text, "answer") {
+		t.Fatalf("a state change without an answer mentions one:\n%s", msgs[0].Text)
+	}
+	b.Header.Set("Accept-Language", "cs")
+	b.Get("/gdpr/export").Expect(t, 200, "Naše odpověď", reason)
+	env.Browser().LoginAs(other).Get("/gdpr/export").Lacks(t, reason)
+	s.Get("/admin/gdpr/requests?state=all").Expect(t, 200, reason)
 	if n := env.Count(`SELECT COUNT(*) FROM mail_outbox WHERE purpose = ? AND client_id = ?`, PurposeRequestState, other); n != 0 {
 		t.Fatalf("%d mails for the other client", n)
 	}

@@ -28,6 +28,7 @@ type PrivacyRequestOut struct {
 	Kind             string    `json:"kind" doc:"erasure or restriction"`
 	Note             string    `json:"note" doc:"the client's explanation"`
 	State            string    `json:"state" doc:"open, in_progress, done or refused"`
+	Reply            string    `json:"reply" doc:"the staff's answer to the client (the reasons of a refusal)"`
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
 	HandledBy        string    `json:"handled_by" doc:"who set the state last (staff:LOGIN or api:LOGIN)"`
@@ -43,6 +44,7 @@ type PrivacyRequestsOut struct {
 type PrivacySetStateParams struct {
 	ID    int64  `json:"id" validate:"required,gt=0"`
 	State string `json:"state" validate:"required,oneof=open in_progress done refused"`
+	Reply string `json:"reply" validate:"max=2000" doc:"the answer mailed to the client and shown on their own-data page; required with refused (the reasons, GDPR art. 12(4)); empty keeps an earlier answer"`
 }
 
 // PrivacyStateOut is the outcome of privacy.setState.
@@ -85,7 +87,7 @@ func (m *Module) privacyMethods() []*rpc.Method {
 			out := PrivacyRequestsOut{Requests: make([]PrivacyRequestOut, 0, len(list))}
 			for _, r := range list {
 				out.Requests = append(out.Requests, PrivacyRequestOut{ID: r.ID, ClientID: r.ClientID, ClientExternalID: r.ClientExternalID,
-					ClientNumber: r.ClientNumber, Kind: r.Kind, Note: r.Note, State: r.State, CreatedAt: r.CreatedAt.UTC(),
+					ClientNumber: r.ClientNumber, Kind: r.Kind, Note: r.Note, State: r.State, Reply: r.Reply, CreatedAt: r.CreatedAt.UTC(),
 					UpdatedAt: r.UpdatedAt.UTC(), HandledBy: r.HandledBy})
 			}
 			if len(list) == f.Limit {
@@ -96,9 +98,10 @@ func (m *Module) privacyMethods() []*rpc.Method {
 	set := rpc.OwnTx(rpc.Def("privacy.setState", perm.PrivacyWrite, "Moves an erasure or restriction request to a state, as the "+
 		"console's Privacy requests page does: audited as privacy.request.<state> and mailed to the client (template "+
 		"gdpr_request_state). The portal erases nothing itself; mark the request done once the data is erased where it lives.",
-		PrivacySetStateParams{ID: 12, State: ReqDone}, PrivacyStateOut{ID: 12, State: ReqDone, Changed: true},
+		PrivacySetStateParams{ID: 12, State: ReqRefused, Reply: "We must keep your invoices for ten years (accounting law); everything else is erased."},
+		PrivacyStateOut{ID: 12, State: ReqRefused, Changed: true},
 		func(c *rpc.Call, p *PrivacySetStateParams) (PrivacyStateOut, error) {
-			changed, err := SetRequestState(c.Ctx, m.d, p.ID, p.State, c.Actor(), c.IP)
+			changed, err := SetRequestState(c.Ctx, m.d, p.ID, p.State, p.Reply, c.Actor(), c.IP)
 			if err != nil {
 				if errors.Is(err, core.ErrNotFound) {
 					return PrivacyStateOut{}, rpc.NotFound("privacy request", p.ID)

@@ -90,6 +90,16 @@ func TestPrivacyAPI(t *testing.T) {
 	if n := e.Count(`SELECT COUNT(*) FROM mail_outbox WHERE purpose = ? AND client_id = ?`, gdpr.PurposeRequestState, c1); n != 1 {
 		t.Fatalf("%d state mails to the client, want 1", n)
 	}
+	// A refusal names its reasons (on the reply field), which the list returns.
+	e.Call(billing, "privacy.setState", map[string]any{"id": 2, "state": "refused"}).Refused(t, "invalid", "reply")
+	e.Call(billing, "privacy.setState", map[string]any{"id": 2, "state": "refused", "reply": strings.Repeat("x", 2001)}).
+		Fails(t, rpc.CodeInvalidParams, "reply")
+	e.Call(billing, "privacy.setState", map[string]any{"id": 2, "state": "refused", "reply": "Invoices are kept for ten years."}).OK(t, &st)
+	var refused gdpr.PrivacyRequestsOut
+	e.Call(sid, "privacy.requests", map[string]any{"state": "refused"}).OK(t, &refused)
+	if len(refused.Requests) != 1 || refused.Requests[0].Reply != "Invoices are kept for ten years." {
+		t.Fatalf("refused: %+v", refused)
+	}
 	var done gdpr.PrivacyRequestsOut
 	e.Call(sid, "privacy.requests", map[string]any{"state": "done"}).OK(t, &done)
 	if len(done.Requests) != 1 || done.Requests[0].HandledBy != "api:billing" {

@@ -45,8 +45,9 @@ func seedPrivacy(ctx context.Context, tx *sql.Tx, env app.SeedEnv) error {
 		VALUES (?, 'expired', 'en', 'client:1001', ?, ?, ?)`, cid, at(40), at(40), at(33)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO gdpr_requests (client_id, kind, note, state, created_at, updated_at, handled_by)
-		VALUES (?, 'restriction', 'Please do not use my data for surveys.', 'done', ?, ?, 'staff:admin')`, cid, at(60), at(55)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gdpr_requests (client_id, kind, note, state, created_at, updated_at, handled_by, reply)
+		VALUES (?, 'restriction', 'Please do not use my data for surveys.', 'done', ?, ?, 'staff:admin',
+		'Done: your data is no longer used for surveys or marketing.')`, cid, at(60), at(55)); err != nil {
 		return err
 	}
 	if other := env.ClientIDs["1002"]; other != 0 {

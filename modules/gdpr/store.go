@@ -132,12 +132,8 @@ func AddDocument(ctx context.Context, tx *sql.Tx, externalID, title, text string
 	if e := strings.TrimSpace(externalID); e != "" {
 		ext = e
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO consent_documents (external_id, title, current_version, active, created_at, updated_at)
-		VALUES (?, ?, 1, 1, ?, ?)`, ext, title, core.Now(now), core.Now(now))
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
+	id, err := core.InsertID(ctx, tx, `INSERT INTO consent_documents (external_id, title, current_version, active, created_at, updated_at)
+		VALUES (?, ?, 1, 1, ?, ?) RETURNING id`, ext, title, core.Now(now), core.Now(now))
 	if err != nil {
 		return 0, err
 	}

@@ -128,7 +128,7 @@ func ReplyAsStaff(ctx context.Context, tx *sql.Tx, d app.Deps, ticketID int64, a
 		lang = settings.DefaultLanguage.Get(d.Settings)
 	}
 	text := strings.TrimRight(body, "\n") + "\n"
-	base := PortalBase(d.Settings)
+	base := PortalBase(d.Settings.Brand(client.BrandID)) // the client's brand domain
 	_, deptErr := PortalDepartment(ctx, tx)
 	if base != "" && deptErr == nil {
 		res.Link = fmt.Sprintf("%shelpdesk/%d", base, t.ID)

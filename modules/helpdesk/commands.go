@@ -141,26 +141,13 @@ func ticketReply(ctx context.Context, d app.Deps, stdio app.IO, args []string) e
 	return nil
 }
 
+// ticketState is `portal ticket state ID STATE`, short for `ticket edit ID --state
+// STATE`: the same service function and the same audit entry.
 func ticketState(ctx context.Context, d app.Deps, io app.IO, args []string) error {
 	if len(args) != 2 {
 		return errors.New("usage: portal ticket state ID open|waiting|closed")
 	}
-	id, err := ticketID(args[0])
-	if err != nil {
-		return err
-	}
-	if !ValidState(args[1]) {
-		return fmt.Errorf("state %q: %w", args[1], ErrBadState)
-	}
-	err = d.DB.Tx(ctx, func(tx *sql.Tx) error { return SetTicketState(ctx, tx, id, args[1], d.Now()) })
-	if errors.Is(err, core.ErrNotFound) {
-		return fmt.Errorf("ticket %d not found", id)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(io.Out, "ticket %d is now %s\n", id, args[1])
-	return nil
+	return ticketEdit(ctx, d, io, []string{args[0], "--state", args[1]})
 }
 
 func departmentAdd(ctx context.Context, d app.Deps, io app.IO, args []string) error {

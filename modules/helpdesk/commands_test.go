@@ -146,6 +146,9 @@ func TestCommands(t *testing.T) {
 	if out, err := run(t, f, "ticket state", "", fmt.Sprint(id), "closed"); err != nil || !strings.Contains(out, "closed") {
 		t.Fatalf("state: %q %v", out, err)
 	}
+	if f.env.AuditCount("ticket.edit", "cli") != 1 {
+		t.Fatal("ticket state is not audited")
+	}
 	f.b1.Get(fmt.Sprintf("/helpdesk/%d", id)).Expect(t, 200, "Closed")
 	out, err := run(t, f, "ticket list", "", "--client", "6001", "--state", "closed")
 	if err != nil || !strings.Contains(out, "Slow line") || !strings.Contains(out, "  6001  ") {

@@ -111,18 +111,18 @@ func SaveDepartment(ctx context.Context, tx *sql.Tx, d Department, now time.Time
 		}
 		return d.ID, nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO helpdesk_departments (external_id, name, portal_requests, created_at)
-		VALUES (?, ?, ?, ?)`, core.Null(d.ExternalID), name, d.PortalRequests, core.Now(now))
+	id, err := core.InsertID(ctx, tx, `INSERT INTO helpdesk_departments (external_id, name, portal_requests, created_at)
+		VALUES (?, ?, ?, ?) RETURNING id`, core.Null(d.ExternalID), name, d.PortalRequests, core.Now(now))
 	if err != nil {
 		return 0, fmt.Errorf("helpdesk.SaveDepartment: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // ListDepartments returns every department by name.
 func ListDepartments(ctx context.Context, q core.Querier) ([]Department, error) {
 	return core.List(ctx, q, scanDepartment, `SELECT id, COALESCE(external_id, ''), name, portal_requests
-		FROM helpdesk_departments ORDER BY name COLLATE NOCASE, id`)
+		FROM helpdesk_departments ORDER BY lower(name), id`)
 }
 
 func scanDepartment(row core.Row) (Department, error) {
@@ -182,13 +182,13 @@ func SaveTicket(ctx context.Context, tx *sql.Tx, t Ticket, now time.Time) (int64
 	if !t.CreatedAt.IsZero() {
 		created = core.Now(t.CreatedAt)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO helpdesk_tickets (external_id, client_id, department_id, subject, state,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	id, err := core.InsertID(ctx, tx, `INSERT INTO helpdesk_tickets (external_id, client_id, department_id, subject, state,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		core.Null(t.ExternalID), core.Null(t.ClientID), t.DepartmentID, t.Subject, t.State, created, ts)
 	if err != nil {
 		return 0, fmt.Errorf("helpdesk.SaveTicket: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // SetTicketState changes a ticket's state.
@@ -286,16 +286,14 @@ func AddItem(ctx context.Context, tx *sql.Tx, it Item, now time.Time) (int64, er
 	if !it.CreatedAt.IsZero() {
 		created = it.CreatedAt
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO helpdesk_items (external_id, ticket_id, type, direction, body, author, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, core.Null(it.ExternalID), it.TicketID, it.Type, it.Direction, it.Body, it.Author, core.Now(created))
+	id, err := core.InsertID(ctx, tx, `INSERT INTO helpdesk_items (external_id, ticket_id, type, direction, body, author, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, core.Null(it.ExternalID), it.TicketID, it.Type, it.Direction, it.Body, it.Author, core.Now(created))
 	if err != nil {
 		return 0, fmt.Errorf("helpdesk.AddItem: %w", err)
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE helpdesk_tickets SET updated_at = MAX(updated_at, ?) WHERE id = ?`, core.Now(created), it.TicketID)
+	at := core.Now(created)
+	_, err = tx.ExecContext(ctx, `UPDATE helpdesk_tickets SET updated_at = CASE WHEN updated_at > ? THEN updated_at ELSE ? END WHERE id = ?`,
+		at, at, it.TicketID)
 	return id, err
 }
 

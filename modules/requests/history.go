@@ -77,7 +77,8 @@ func setAssignees(ctx context.Context, tx *sql.Tx, requestID int64, ids []int64)
 		return nil, err
 	}
 	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO support_request_assignees (request_id, staff_id) VALUES (?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO support_request_assignees (request_id, staff_id) VALUES (?, ?)
+			ON CONFLICT (request_id, staff_id) DO NOTHING`,
 			requestID, id); err != nil {
 			return nil, err
 		}

@@ -50,7 +50,7 @@ func UpdateAndMail(ctx context.Context, tx *sql.Tx, d app.Deps, id int64, ch Cha
 		return r, detail, false, err
 	}
 	link := ""
-	if base := settings.PortalBase(d.Settings); base != "" {
+	if base := settings.PortalBase(d.Settings.Brand(cl.BrandID)); base != "" { // the client's brand domain
 		link = base + "requests/" + strconv.FormatInt(id, 10)
 	}
 	subject, body := mail.Render(t, map[string]string{"REQUEST_ID": strconv.FormatInt(id, 10), "SUBJECT": r.Subject,

@@ -74,12 +74,12 @@ func SaveRequest(ctx context.Context, tx *sql.Tx, r Request, now time.Time) (int
 	}
 	at := core.Now(now)
 	if r.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO support_requests (external_id, client_id, subject, category, body, state,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, ext, r.ClientID, r.Subject, r.Category, r.Body, r.State, at, at)
+		id, err := core.InsertID(ctx, tx, `INSERT INTO support_requests (external_id, client_id, subject, category, body, state,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, ext, r.ClientID, r.Subject, r.Category, r.Body, r.State, at, at)
 		if err != nil {
 			return 0, err
 		}
-		return res.LastInsertId()
+		return id, nil
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE support_requests SET external_id = ?, client_id = ?, subject = ?, category = ?,
 		body = ?, state = ?, updated_at = ? WHERE id = ?`, ext, r.ClientID, r.Subject, r.Category, r.Body, r.State, at, r.ID)

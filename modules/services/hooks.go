@@ -2,6 +2,8 @@ package services
 
 import (
 	"context"
+	"database/sql"
+	"time"
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
@@ -23,6 +25,27 @@ func setHooks(h *app.Hooks) {
 		}
 		return out, err
 	}
+	h.CopyServices = CopyServices
+}
+
+// CopyServices gives toClientID a copy of every service of fromClientID that is not
+// terminated (the sign-up's template customer): tariff, kind, name, state, price and
+// parameters; not the external id, the installation address, IP or MAC address, which
+// belong to one connection. It returns how many services it copied.
+func CopyServices(ctx context.Context, tx *sql.Tx, fromClientID, toClientID int64, now time.Time) (int, error) {
+	list, err := ListServices(ctx, tx, fromClientID, ListFilter{WithParams: true})
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range list {
+		s.ID, s.ExternalID, s.ClientID = 0, "", toClientID
+		s.Address, s.IP, s.MAC = "", "", ""
+		s.ActivatedOn = now.Format("2006-01-02")
+		if _, err := SaveService(ctx, tx, s, now); err != nil {
+			return 0, err
+		}
+	}
+	return len(list), nil
 }
 
 func brief(s Service) app.ServiceBrief {

@@ -249,14 +249,12 @@ func SaveService(ctx context.Context, tx *sql.Tx, s Service, now time.Time) (int
 			return 0, core.ErrNotFound
 		}
 	} else {
-		res, err := tx.ExecContext(ctx, `INSERT INTO services (external_id, client_id, tariff_id, kind, name, state,
+		var err error
+		s.ID, err = core.InsertID(ctx, tx, `INSERT INTO services (external_id, client_id, tariff_id, kind, name, state,
 			activated_on, address, ip_address, dhcp, mac_address, price_override, updated_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, ts)...)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, ts)...)
 		if err != nil {
 			return 0, fmt.Errorf("services.SaveService: %w", err)
-		}
-		if s.ID, err = res.LastInsertId(); err != nil {
-			return 0, err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM service_params WHERE service_id = ?`, s.ID); err != nil {

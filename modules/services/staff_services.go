@@ -54,9 +54,10 @@ func (m *Module) showStaffServices(c *fiber.Ctx) error {
 		row.Service = s
 		return row, err
 	}, `SELECT c.number, c.name, `+serviceCols+serviceFrom+`JOIN clients c ON c.id = s.client_id
-		WHERE (?1 = '' OR s.state = ?1) AND (s.name LIKE ?2 ESCAPE '\' OR s.ip_address LIKE ?2 ESCAPE '\'
-		       OR s.address LIKE ?2 ESCAPE '\' OR c.number LIKE ?2 ESCAPE '\' OR c.name LIKE ?2 ESCAPE '\')
-		ORDER BY c.number, s.name, s.id LIMIT ?3`, d.State, like, staffListLimit)
+		WHERE (? = '' OR s.state = ?) AND (lower(s.name) LIKE lower(?) ESCAPE '\' OR lower(s.ip_address) LIKE lower(?) ESCAPE '\'
+		       OR lower(s.address) LIKE lower(?) ESCAPE '\' OR lower(c.number) LIKE lower(?) ESCAPE '\'
+		       OR lower(c.name) LIKE lower(?) ESCAPE '\')
+		ORDER BY c.number, s.name, s.id LIMIT ?`, d.State, d.State, like, like, like, like, like, staffListLimit)
 	if err != nil {
 		return err
 	}

@@ -149,11 +149,11 @@ func SaveTariff(ctx context.Context, tx *sql.Tx, t Tariff, now time.Time) (int64
 		}
 		return t.ID, nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO tariffs (external_id, name, kind, price, currency, down_kbit, up_kbit,
+	id, err := core.InsertID(ctx, tx, `INSERT INTO tariffs (external_id, name, kind, price, currency, down_kbit, up_kbit,
 		hide_traffic, fup_limit_bytes, fup_period, fup_down_kbit, fup_up_kbit, updated_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, ts)...)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, ts)...)
 	if err != nil {
 		return 0, fmt.Errorf("services.SaveTariff: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
