@@ -224,7 +224,9 @@ func CheckLoginNames(ctx context.Context, q Querier, c Client) error {
 }
 
 // SaveClient inserts a client (ID 0) or updates every field of an existing one, and
-// returns its id. Empty ExternalID and Username are stored as NULL so they stay unique.
+// returns its id. A new client starts on c.BrandID; an update leaves the brand alone
+// because moving a client between brands is its own audited action (brands.Assign)
+// and edit forms that do not carry the brand must not reset it. Empty ExternalID and Username are stored as NULL so they stay unique.
 // A number or username that is another client's login name is refused with a
 // *LoginNameTakenError (see CheckLoginNames), whoever saves the client.
 func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, error) {
@@ -241,8 +243,8 @@ func SaveClient(ctx context.Context, tx *sql.Tx, c Client, now string) (int64, e
 	if c.ID == 0 {
 		return InsertID(ctx, tx, `INSERT INTO clients (external_id, number, username, invoice_group_id, name,
 			is_business, company, registration_no, vat_no, email, phone, mobile, street, city, postcode, country,
-			inv_street, inv_city, inv_postcode, inv_country, language, active, inactive_reason, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, now, now)...)
+			inv_street, inv_city, inv_postcode, inv_country, language, active, inactive_reason, created_at, updated_at, brand_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append(args, now, now, c.BrandID)...)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE clients SET external_id = ?, number = ?, username = ?, invoice_group_id = ?, name = ?,
 		is_business = ?, company = ?, registration_no = ?, vat_no = ?, email = ?, phone = ?, mobile = ?, street = ?, city = ?,

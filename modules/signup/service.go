@@ -274,7 +274,7 @@ func (m *Module) createAccount(ctx context.Context, tx *sql.Tx, s Signup, o Offe
 	login := opts.login
 	c := core.Client{Number: fmt.Sprintf("S%06d", s.ID), Username: s.Username, InvoiceGroupID: tpl.InvoiceGroupID,
 		Name: s.Name, IsBusiness: tpl.IsBusiness, Email: s.Email, Country: tpl.Country, InvCountry: tpl.InvCountry,
-		Language: s.Language, Active: login}
+		Language: s.Language, Active: login, BrandID: s.BrandID}
 	if c.Language == "" {
 		c.Language = tpl.Language
 	}
@@ -289,11 +289,6 @@ func (m *Module) createAccount(ctx context.Context, tx *sql.Tx, s Signup, o Offe
 		return s, err
 	}
 	s.ClientID, s.ClientNumber = id, c.Number
-	if s.BrandID != 0 { // SaveClient keeps a client's brand; a new one starts on the default
-		if _, err := tx.ExecContext(ctx, `UPDATE clients SET brand_id = ? WHERE id = ?`, s.BrandID, id); err != nil {
-			return s, err
-		}
-	}
 	h := m.d.Hooks
 	if err := h.SetPassword(ctx, tx, id, s.PasswordHash, now); err != nil {
 		return s, err
