@@ -2,6 +2,7 @@ package usage_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -21,6 +22,12 @@ func TestReportColumns(t *testing.T) {
 	alice.Post("/usage/columns", url.Values{"report": {"detail"}, "show": {"time", "service", "type", "destination", "quantity", "cost"}}).Expect(t, 303)
 	alice.Get("/usage/detail").Expect(t, 200, `value="rate">`).Lacks(t, `data-label="Rate"`)
 	alice.Get("/usage").Expect(t, 200, `data-label="Records"`) // the Summary keeps its columns
+	// Her CSV export holds what her Detailed list shows: no rate, no reference; the
+	// cost keeps its currency.
+	csv := alice.Get("/usage/export.csv").Expect(t, 200, "time,service,type,destination,quantity,unit,cost,currency\n")
+	if strings.Contains(csv.Body, "external_id") || strings.Contains(csv.Body, ",rate,") {
+		t.Fatalf("CSV shows a hidden column:\n%s", csv.Body)
+	}
 	// Another client of the same portal keeps every column.
 	f.push(f.rec("R2", "VOIP-B", 10)).OK(t, nil)
 	f.Browser().LoginAs(f.c2).Get("/usage/detail").Expect(t, 200, `data-label="Rate"`)

@@ -31,7 +31,11 @@ func (m *Module) exportCSV(c *fiber.Ctx) error {
 	if len(f.Errors) > 0 {
 		return fiber.ErrBadRequest
 	}
-	n := names(services)
+	cols, err := m.columnsFor(c, detailColumns)
+	if err != nil {
+		return err
+	}
+	header, cells := csvColumns(cols.Col, names(services))
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="usage-`+f.From+`-`+f.To+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -45,11 +49,13 @@ func (m *Module) exportCSV(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(context.Background(), csvTimeout)
 		defer cancel()
 		w := csv.NewWriter(bw)
-		_ = w.Write([]string{"time", "service", "type", "destination", "quantity", "unit", "rate", "cost", "currency", "external_id"})
-		rows := 0
+		_ = w.Write(header)
+		rows, line := 0, make([]string, len(cells))
 		err := Each(ctx, q, clientID, f.Filter, csvBatch, func(r Record) error {
-			err := w.Write([]string{r.At.Local().Format(time.RFC3339), serviceName(n, r.ServiceID), r.Type, r.Destination,
-				strconv.FormatInt(r.Quantity, 10), r.Unit, r.Rate, decimal(r.Cost), r.Currency, r.ExternalID})
+			for i, cell := range cells {
+				line[i] = cell(r)
+			}
+			err := w.Write(line)
 			if rows++; rows%csvBatch == 0 {
 				extend()
 				w.Flush()
@@ -68,6 +74,47 @@ func (m *Module) exportCSV(c *fiber.Ctx) error {
 		}
 	})
 	return nil
+}
+
+// csvColumns is the export's header and cells: the Detailed list's columns that the
+// subscriber sees (those staff offer, less the ones they hid), so a file never holds
+// what the page would not show. The unit goes with the quantity and the currency with
+// the rate or the cost, which would not read without them.
+func csvColumns(shown map[string]bool, n map[int64]string) ([]string, []func(Record) string) {
+	var header []string
+	var cells []func(Record) string
+	add := func(name string, cell func(Record) string) {
+		header, cells = append(header, name), append(cells, cell)
+	}
+	if shown["time"] {
+		add("time", func(r Record) string { return r.At.Local().Format(time.RFC3339) })
+	}
+	if shown["service"] {
+		add("service", func(r Record) string { return serviceName(n, r.ServiceID) })
+	}
+	if shown["type"] {
+		add("type", func(r Record) string { return r.Type })
+	}
+	if shown["destination"] {
+		add("destination", func(r Record) string { return r.Destination })
+	}
+	if shown["quantity"] {
+		add("quantity", func(r Record) string { return strconv.FormatInt(r.Quantity, 10) })
+		add("unit", func(r Record) string { return r.Unit })
+	}
+	if shown["rate"] {
+		add("rate", func(r Record) string { return r.Rate })
+	}
+	if shown["cost"] {
+		add("cost", func(r Record) string { return decimal(r.Cost) })
+	}
+	if shown["rate"] || shown["cost"] {
+		add("currency", func(r Record) string { return r.Currency })
+	}
+	if shown["external_id"] {
+		add("external_id", func(r Record) string { return r.ExternalID })
+	}
+	return header, cells
 }
 
 // decimal writes minor units as a decimal number of major units ("-1.05").
