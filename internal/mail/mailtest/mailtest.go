@@ -21,6 +21,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -146,6 +147,31 @@ func (s *Server) WaitFor(tb testing.TB, n int, timeout time.Duration) []Message 
 		}
 		if time.Now().After(deadline) {
 			tb.Fatalf("mailtest.Server: %d message(s) after %s, want %d", len(msgs), timeout, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// WaitMatch waits for a message whose text matches re and returns the first match,
+// passing over any other mail (a reminder a worker sends meanwhile); the test fails
+// if none arrives within timeout.
+func (s *Server) WaitMatch(tb testing.TB, re *regexp.Regexp, timeout time.Duration) string {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		msgs := s.Messages()
+		for _, m := range msgs {
+			if found := re.FindString(m.Text); found != "" {
+				return found
+			}
+		}
+		if time.Now().After(deadline) {
+			var texts []string
+			for _, m := range msgs {
+				texts = append(texts, m.Text)
+			}
+			tb.Fatalf("mailtest.Server: no message matching %s after %s; got %d:\n%s", re, timeout, len(msgs),
+				strings.Join(texts, "\n----\n"))
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
