@@ -75,44 +75,68 @@ func (m *Module) QueueHooks(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// DeliverHooks posts the due rows, at most outbox.BatchSize: 2xx is sent; anything
+// hooks is the webhook queue. Several instances may deliver from one database: a
+// row being posted is 'sending' and names its instance; one whose instance died
+// mid-post is queued again once its claim is older than outbox.Lease.
+var hooks = outbox.Queue{Table: "payment_hooks", State: "state", Claimed: "sending",
+	Due: "state = 'queued' AND next_at <= ?", Order: "next_at, id"}
+
+// DeliverHooks posts the due rows, at most outbox.BatchSize, claiming each before it
+// is posted so that no two workers post the same payment: 2xx is sent; anything
 // else is retried on outbox.Backoff until outbox.MaxAttempts, then failed.
 func (m *Module) DeliverHooks(ctx context.Context) (int, error) {
 	url, secret := settings.PaymentsWebhookURL.Get(m.d.Settings), settings.PaymentsWebhookSecret.Get(m.d.Settings)
 	if url == "" {
 		return 0, nil
 	}
-	type row struct {
-		id       int64
-		body     string
-		attempts int
-	}
 	now := m.d.Now()
-	rows, err := core.List(ctx, m.d.DB.R, func(r core.Row) (row, error) {
-		var x row
-		return x, r.Scan(&x.id, &x.body, &x.attempts)
-	}, `SELECT id, body, attempts FROM payment_hooks WHERE state = 'queued' AND next_at <= ? ORDER BY id LIMIT ?`,
-		core.Now(now), outbox.BatchSize)
-	if err != nil {
+	if err := m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+		n, err := hooks.TakeOver(ctx, tx, now, `state = 'queued'`)
+		if n > 0 {
+			m.d.Log.Warn("payments: webhooks of a stopped worker queued again", "count", n)
+		}
+		return err
+	}); err != nil {
 		return 0, err
 	}
-	for _, x := range rows {
-		sendErr := postHook(ctx, url, secret, []byte(x.body), m.d.Now())
+	sent := 0
+	for sent < outbox.BatchSize {
+		var (
+			id       int64
+			body     string
+			attempts int
+			ok       bool
+		)
+		err := m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			if id, ok, err = hooks.Claim(ctx, m.d.DB, tx, m.claimant, now, core.Now(now)); err != nil || !ok {
+				return err
+			}
+			return tx.QueryRowContext(ctx, `SELECT body, attempts FROM payment_hooks WHERE id = ?`, id).Scan(&body, &attempts)
+		})
+		if err != nil || !ok {
+			return sent, err
+		}
+		sendErr := postHook(ctx, url, secret, []byte(body), m.d.Now())
 		state, next, msg := "sent", now, ""
 		if sendErr != nil {
 			msg = sendErr.Error()
-			state, next = "queued", m.d.Now().Add(outbox.Backoff(x.attempts+1))
-			if x.attempts+1 >= outbox.MaxAttempts {
+			state, next = "queued", m.d.Now().Add(outbox.Backoff(attempts+1))
+			if attempts+1 >= outbox.MaxAttempts {
 				state = "failed"
 			}
-			m.d.Log.Warn("payments: webhook not delivered", "payment_hook", x.id, "attempt", x.attempts+1, "err", sendErr)
+			m.d.Log.Warn("payments: webhook not delivered", "payment_hook", id, "attempt", attempts+1, "err", sendErr)
 		}
-		if _, err := m.d.DB.W.ExecContext(ctx, `UPDATE payment_hooks SET state = ?, attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`,
-			state, core.Now(next), msg, x.id); err != nil {
-			return 0, err
+		// Written outside ctx: a post that went out must be recorded even when the
+		// worker is being stopped, or the payment would be posted again.
+		if _, err := m.d.DB.W.ExecContext(context.WithoutCancel(ctx), `UPDATE payment_hooks SET state = ?, attempts = attempts + 1,
+			next_at = ?, last_error = ?, claimed_by = NULL WHERE id = ? AND claimed_by = ?`,
+			state, core.Now(next), msg, id, m.claimant); err != nil {
+			return sent, err
 		}
+		sent++
 	}
-	return len(rows), nil
+	return sent, nil
 }
 
 func postHook(ctx context.Context, url, secret string, body []byte, at time.Time) error {
