@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -66,6 +67,10 @@ func Internal(err error) bool {
 	)
 	return errors.As(err, &se) || errors.As(err, new(*StorageError)) || errors.As(err, &pe) || errors.As(err, &le) || errors.As(err, &sce) ||
 		errors.As(err, &errn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, sql.ErrTxDone) ||
+		// database/sql hands back the driver's ErrBadConn itself, unwrapped from our
+		// StorageError, once its retries on fresh connections fail too (a PostgreSQL
+		// server restarting).
+		errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrNoRoom)
 }
 
