@@ -92,7 +92,9 @@ func migrateToPostgres(ctx context.Context, _ *app.Env, io app.IO, args []string
 	} else {
 		fmt.Fprintf(io.Out, "Copied %d rows in %d tables; every count matches.\n", rows, tables)
 	}
-	fmt.Fprintln(io.Out, "Uploaded files stay in the data directory: copy it to every instance's --data as well.")
+	// Files uploaded by this version are rows (blob_chunks) and were copied; an older
+	// version's files and imported invoice PDFs are still only on this disk.
+	fmt.Fprintln(io.Out, "Files an older version kept under the data directory (files/, documents/, invoices/) stay there: copy them to every instance's --data.")
 	return nil
 }
 
