@@ -191,7 +191,7 @@ func (p *Page) URL(path string) string { return p.Base + path }
 // it for a long time and still see a new upload at once.
 func (p *Page) ThemeURL(theme, file string) string {
 	u := p.Base + "/assets/theme/" + theme + "/" + file
-	if v := p.web.Themes.Version(theme, file); v != "" {
+	if v := p.web.Themes.pageVersion(theme, file); v != "" {
 		u += "?v=" + url.QueryEscape(v)
 	}
 	return u

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing/fstest"
+	"time"
 
 	"github.com/gofiber/template/html/v2"
 )
@@ -47,6 +48,22 @@ type Themes struct {
 	menus  map[string]template.HTML // rendered partials/menu by theme, language and entries
 
 	store atomic.Pointer[storeBox] // themes staff made in the console, when a module keeps them
+
+	// versions remembers, for diskVersionTTL, what Version found on disk for a theme
+	// file: every page asks for several (style sheet, logo, icons), and a stat each
+	// was 3 % of the information page's CPU.
+	versions   sync.Map // theme + "\x00" + file → diskVersion
+	versionTTL time.Duration
+}
+
+// diskVersionTTL is how long a custom theme file's version on disk is trusted: a file
+// replaced by hand in data/themes shows within that time. Files uploaded in the
+// console are versioned by the store and never wait.
+const diskVersionTTL = 2 * time.Second
+
+type diskVersion struct {
+	v  string
+	at time.Time
 }
 
 // ThemeStore is where themes made in the staff console live (the appearance module
@@ -166,7 +183,8 @@ func (t *Themes) Fold(cat *Catalog, base string) {
 
 // NewThemes prepares theme lookup. Engines are built per theme on first use.
 func NewThemes(builtin fs.FS, dataDir string, log *slog.Logger, funcs template.FuncMap, sources ...TemplateSource) *Themes {
-	return &Themes{builtin: builtin, dataDir: dataDir, log: log, sources: sources, funcs: funcs, engines: map[string]*html.Engine{}}
+	return &Themes{builtin: builtin, dataDir: dataDir, log: log, sources: sources, funcs: funcs, engines: map[string]*html.Engine{},
+		versionTTL: diskVersionTTL}
 }
 
 // BuiltinNames lists the embedded themes.
@@ -263,7 +281,15 @@ func (t *Themes) Open(theme, file string) (fs.File, error) {
 // Version identifies the copy of a theme file that Open returns: the size and time of
 // the custom theme's own file when it has one, "" when the file comes from the
 // built-in themes, which never change while the portal runs.
-func (t *Themes) Version(theme, file string) string {
+func (t *Themes) Version(theme, file string) string { return t.version(theme, file, false) }
+
+// pageVersion is Version for the addresses pages print (Page.ThemeURL), which trusts a
+// file's version on disk for diskVersionTTL. Only pages use it: their file names come
+// from templates, so the memo stays as small as the themes; the asset handler, whose
+// names come from the request, stats every time.
+func (t *Themes) pageVersion(theme, file string) string { return t.version(theme, file, true) }
+
+func (t *Themes) version(theme, file string, memo bool) string {
 	file = path.Clean("/" + file)[1:]
 	if st, ok := t.stored(theme); ok {
 		if f, ok := st.Files[file]; ok {
@@ -274,11 +300,18 @@ func (t *Themes) Version(theme, file string) string {
 	if theme == "" || strings.ContainsAny(theme, `/\.`) {
 		return ""
 	}
-	fi, err := os.Stat(filepath.Join(t.dataDir, theme, filepath.FromSlash(file)))
-	if err != nil || fi.IsDir() {
-		return ""
+	key, now := theme+"\x00"+file, time.Now()
+	if e, ok := t.versions.Load(key); memo && ok && now.Sub(e.(diskVersion).at) < t.versionTTL {
+		return e.(diskVersion).v
 	}
-	return fmt.Sprintf("%d.%d", fi.Size(), fi.ModTime().UnixNano())
+	v := ""
+	if fi, err := os.Stat(filepath.Join(t.dataDir, theme, filepath.FromSlash(file))); err == nil && !fi.IsDir() {
+		v = fmt.Sprintf("%d.%d", fi.Size(), fi.ModTime().UnixNano())
+	}
+	if memo {
+		t.versions.Store(key, diskVersion{v: v, at: now})
+	}
+	return v
 }
 
 // Engine returns the parsed templates of a theme in a language, building them on first

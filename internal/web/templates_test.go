@@ -1,9 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -33,5 +36,45 @@ func TestPartialRunsTemplateByName(t *testing.T) {
 	}
 	if _, err := execute(e, "t/missing", "", p); err == nil || !strings.Contains(err.Error(), `"t/none" not found`) {
 		t.Fatalf("missing template: err %v", err)
+	}
+}
+
+// A page's theme address trusts a hand-placed file's version for diskVersionTTL (no
+// stat on every page); the asset handler's Version stats every time and remembers
+// nothing, so request paths cannot grow the memo.
+func TestThemeFileVersionMemo(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "custom"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	css := filepath.Join(dir, "custom", "style.css")
+	if err := os.WriteFile(css, []byte("body{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	th := NewThemes(fstest.MapFS{"default/style.css": {Data: []byte("body{}")}}, dir, slog.New(slog.DiscardHandler), template.FuncMap{})
+	first := th.pageVersion("custom", "style.css")
+	if first == "" || first != th.Version("custom", "style.css") {
+		t.Fatalf("versions %q and %q", first, th.Version("custom", "style.css"))
+	}
+	if err := os.WriteFile(css, []byte("body{color:red}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v := th.pageVersion("custom", "style.css"); v != first {
+		t.Fatalf("the page's version changed within the memo's time: %q", v)
+	}
+	if v := th.Version("custom", "style.css"); v == first || v == "" {
+		t.Fatalf("the asset handler's version did not follow the file: %q", v)
+	}
+	th.versionTTL = 0
+	if v := th.pageVersion("custom", "style.css"); v == first || v == "" {
+		t.Fatalf("the page's version did not follow the file after the memo's time: %q", v)
+	}
+	for i := range 100 {
+		th.Version("custom", fmt.Sprintf("nothing-%d.css", i))
+	}
+	n := 0
+	th.versions.Range(func(any, any) bool { n++; return true })
+	if n != 1 {
+		t.Fatalf("the memo holds %d entries, want 1 (the page's)", n)
 	}
 }
