@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -27,6 +28,34 @@ const (
 	SaltLen = 16
 	KeyLen  = 32
 )
+
+// cost is what new hashes use and what NeedsRehash compares with: the constants above,
+// except in test processes that call LowerCostForTests.
+var cost = func() *atomic.Pointer[params] {
+	var p atomic.Pointer[params]
+	p.Store(&params{Memory, Time, Threads})
+	return &p
+}()
+
+// LowerCostForTests makes new hashes (and Dummy) use argon2id's cheapest parameters
+// until restore is called. The portal never calls it; the test kit does, because
+// hashing every test password at 19 MiB under the race detector took half of some
+// packages' test time while proving nothing about the feature under test. Hashes keep
+// their parameters in the PHC string, so Verify and NeedsRehash work the same. Tests
+// that measure what a login costs (RealCostForTests), this package's own tests and
+// every test of the portal binary hash at the real cost.
+func LowerCostForTests() (restore func()) { return useCost(params{m: 64, t: 1, p: 1}) }
+
+// RealCostForTests undoes LowerCostForTests until restore is called, for a test that
+// times logins. Neither may run while other goroutines hash: Dummy changes too.
+func RealCostForTests() (restore func()) { return useCost(params{Memory, Time, Threads}) }
+
+func useCost(p params) (restore func()) {
+	old, oldDummy := cost.Load(), Dummy
+	cost.Store(&p)
+	Dummy = newDummy()
+	return func() { cost.Store(old); Dummy = oldDummy }
+}
 
 // sem bounds how many hashes run at once: each takes 19 MiB and a core, so a burst of
 // logins queues instead of exhausting memory.
@@ -46,8 +75,9 @@ func Hash(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := derive(pw, salt, params{Memory, Time, Threads}, KeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, Memory, Time, Threads,
+	c := *cost.Load()
+	key := derive(pw, salt, c, KeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.m, c.t, c.p,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
@@ -90,7 +120,7 @@ func Verify(pw, encoded string) bool {
 	if err != nil {
 		// Still spend the time of a real check, so a broken or empty hash does not
 		// answer faster than a wrong password.
-		derive(pw, dummySalt, params{Memory, Time, Threads}, KeyLen)
+		derive(pw, dummySalt, *cost.Load(), KeyLen)
 		return false
 	}
 	got := derive(pw, salt, p, uint32(len(key)))
@@ -100,7 +130,7 @@ func Verify(pw, encoded string) bool {
 // NeedsRehash reports whether a stored hash uses other parameters than new hashes.
 func NeedsRehash(encoded string) bool {
 	p, _, key, err := parse(encoded)
-	return err != nil || p != (params{Memory, Time, Threads}) || len(key) != KeyLen
+	return err != nil || p != *cost.Load() || len(key) != KeyLen
 }
 
 var dummySalt = []byte("portal-dummy-salt")
@@ -108,12 +138,14 @@ var dummySalt = []byte("portal-dummy-salt")
 // Dummy is a valid hash of a random password. Checking a password against it costs
 // exactly as much as a real check, so logins for unknown or locked accounts take the
 // same time as wrong passwords and do not reveal which accounts exist.
-var Dummy = func() string {
+var Dummy = newDummy()
+
+func newDummy() string {
 	b := make([]byte, 24)
 	rand.Read(b)
 	h, _ := Hash(base64.RawStdEncoding.EncodeToString(b))
 	return h
-}()
+}
 
 // Generate returns a random password of n characters from an alphabet without
 // look-alike characters (no 0/O, 1/l/I), for one-time passwords staff read out.

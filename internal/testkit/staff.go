@@ -17,6 +17,15 @@ import (
 	"github.com/ispportal/portal/internal/rpc"
 )
 
+// Tests hash passwords at argon2id's lowest cost: at the real one, under the race
+// detector, hashing was half of some packages' test time. The password package's own
+// tests and the binary (e2e, CLI subprocess tests) keep the real cost.
+func init() { password.LowerCostForTests() }
+
+// RealPasswordCost makes new hashes use the portal's real argon2id parameters until the
+// test ends, for a test that times logins. It must not run in parallel with others.
+func RealPasswordCost(t testing.TB) { t.Cleanup(password.RealCostForTests()) }
+
 // StaffPassword is the password of every staff account AddStaff creates by default.
 const StaffPassword = "correct horse battery"
 

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/lockout"
+	"github.com/ispportal/portal/internal/testkit"
 )
 
 // Item 5, the variant CI can afford (TestLoginTiming is the 500-sample measurement):
@@ -31,6 +32,7 @@ import (
 // runs before this package's parallel tests compete for the CPU; the cases are
 // interleaved so that load from other processes hits them alike.
 func TestLoginTimingAlikeInCI(t *testing.T) {
+	testkit.RealPasswordCost(t) // a skipped hash must stand out from a real one
 	env := newEnv(t)
 	env.Set("ci_login_attempts", "100") // "wrong" stays a wrong password, never a lock
 	addClient(t, env, "5001", "", goodPW)

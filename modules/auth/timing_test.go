@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/lockout"
+	"github.com/ispportal/portal/internal/testkit"
 )
 
 // TestLoginTiming checks that unknown names, wrong passwords and locked accounts take
@@ -22,6 +23,7 @@ func TestLoginTiming(t *testing.T) {
 	if n <= 0 {
 		t.Skip("set AUTH_TIMING=samples to measure")
 	}
+	testkit.RealPasswordCost(t)
 	env := newEnv(t)
 	wrong := addClient(t, env, "5001", "", goodPW)
 	locked := addClient(t, env, "5002", "", goodPW)
