@@ -36,6 +36,7 @@ func schema(t *testing.T, dir string) string {
 // --clients): everything per client scales with it, and the indexes dropped for the
 // load are back exactly as the migrations made them.
 func TestBenchDataScaleAndSchema(t *testing.T) {
+	t.Parallel()
 	dbtest.SkipSQLiteOnly(t, "the bench data generator copies SQLite files (bench data on PostgreSQL is copied from them)")
 	if code, _, errs := portal(t, "", "--data", t.TempDir(), "bench-data", "--clients", "99"); code == 0 {
 		t.Fatalf("--clients 99 accepted: %s", errs)

@@ -24,6 +24,7 @@ func demoPortal(t *testing.T, extra ...app.Constructor) (*testkit.Env, int64) {
 }
 
 func TestDashboardCardsFollowTheirGates(t *testing.T) {
+	t.Parallel()
 	e, demo := demoPortal(t)
 	b := e.Browser().LoginAs(demo)
 	// Off (the default): no page, no menu entry, the information page is home.
@@ -89,6 +90,7 @@ func TestDashboardCardsFollowTheirGates(t *testing.T) {
 }
 
 func TestDashboardLinksPaymentsWhenMounted(t *testing.T) {
+	t.Parallel()
 	e, demo := demoPortal(t)
 	e.Set("ci_display_dashboard", "1")
 	e.Set("ci_payments_enable", "1")

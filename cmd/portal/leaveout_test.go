@@ -18,7 +18,7 @@ import (
 // TestLeaveModuleOut boots the portal with each feature module left out of the list
 // in turn (console, API and login stay): it serves its pages, the staff client card
 // renders without that module's section, and the left-out module's methods are
-// unknown (-32601).
+// unknown (-32601). The boots run in parallel: each module set is migrated anew.
 func TestLeaveModuleOut(t *testing.T) {
 	shells := map[string]bool{"admin": true, "api": true, "auth": true}
 	for i := range modules {
@@ -27,6 +27,7 @@ func TestLeaveModuleOut(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			list := append(append([]app.Constructor{}, modules[:i]...), modules[i+1:]...)
 			env := testkit.New(t, list...)
 			cid := env.AddClient("5001", 0)

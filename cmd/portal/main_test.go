@@ -75,6 +75,7 @@ func counts(t *testing.T, dir string) map[string]int {
 }
 
 func TestMigrateAndDemoTwiceChangeNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if code, _, errs := portal(t, "", "--data", dir, "migrate"); code != 0 {
 		t.Fatalf("migrate: %d %s", code, errs)
@@ -231,6 +232,7 @@ func TestServeAndGracefulShutdown(t *testing.T) {
 // The demo's ci_url (the address in password links) follows the address make run
 // serves on until staff set their own.
 func TestDemoURLFollowsListen(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	get := func() string {
 		_, out, _ := portal(t, "", "--data", dir, "settings", "get", "ci_url")

@@ -66,6 +66,7 @@ func proxyTo(t *testing.T, instances ...*child) (*httptest.Server, *alternate) {
 // Two portal processes on one database and one Redis, behind a reverse proxy that
 // alternates between them (issue 24, item 7).
 func TestTwoInstances(t *testing.T) {
+	t.Parallel()
 	dir := portalData(t)
 	smtp := mailtest.Start(t)
 	for _, kv := range [][2]string{{"smtp_host", "127.0.0.1"}, {"smtp_port", fmt.Sprint(smtp.Port())}, {"smtp_tls", "none"},

@@ -33,8 +33,32 @@ import (
 // (dbtest.URLFile), so a restart test's second boot finds the same database.
 var migrated struct {
 	mu        sync.Mutex
-	files     map[string][]byte // module names → portal.db
-	templates map[string]string // module names → template database (PostgreSQL)
+	files     map[string]*migratedEntry // module names → portal.db
+	templates map[string]*migratedEntry // module names → template database (PostgreSQL)
+}
+
+// migratedEntry is one set of modules' migrated database, made once; tests of other
+// module sets (TestLeaveModuleOut boots twenty) migrate theirs at the same time.
+type migratedEntry struct {
+	once sync.Once
+	file []byte // SQLite
+	tpl  string // PostgreSQL
+	err  error
+}
+
+// entry returns the entry of key in m, creating it.
+func entry(m *map[string]*migratedEntry, key string) *migratedEntry {
+	migrated.mu.Lock()
+	defer migrated.mu.Unlock()
+	if *m == nil {
+		*m = map[string]*migratedEntry{}
+	}
+	e := (*m)[key]
+	if e == nil {
+		e = &migratedEntry{}
+		(*m)[key] = e
+	}
+	return e
 }
 
 // startMigrated puts the migrated database into dir unless dir has one already (a
@@ -48,24 +72,17 @@ func startMigrated(t testing.TB, dir string, ctors []app.Constructor) (string, e
 	if _, err := os.Stat(target); !errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}
-	key := moduleKey(ctors)
-	migrated.mu.Lock()
-	defer migrated.mu.Unlock()
-	if migrated.files == nil {
-		migrated.files = map[string][]byte{}
-	}
-	file, ok := migrated.files[key]
-	if !ok {
+	e := entry(&migrated.files, moduleKey(ctors))
+	e.once.Do(func() {
 		tmp := t.TempDir()
-		if err := bootOnce(tmp, "", ctors); err != nil {
-			return "", err
+		if e.err = bootOnce(tmp, "", ctors); e.err == nil {
+			e.file, e.err = os.ReadFile(filepath.Join(tmp, "portal.db"))
 		}
-		var err error
-		if file, err = os.ReadFile(filepath.Join(tmp, "portal.db")); err != nil {
-			return "", err
-		}
-		migrated.files[key] = file
+	})
+	if e.err != nil {
+		return "", e.err
 	}
+	file := e.file
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", err
 	}
@@ -90,19 +107,12 @@ func startMigratedPostgres(t testing.TB, dir string, ctors []app.Constructor) (s
 		return "", err
 	}
 	ctx := context.Background()
-	key := moduleKey(ctors)
-	migrated.mu.Lock()
-	defer migrated.mu.Unlock()
-	if migrated.templates == nil {
-		migrated.templates = map[string]string{}
+	e := entry(&migrated.templates, moduleKey(ctors))
+	e.once.Do(func() { e.tpl, e.err = sharedTemplate(ctx, t, c, ctors) })
+	if e.err != nil {
+		return "", e.err
 	}
-	tpl, ok := migrated.templates[key]
-	if !ok {
-		if tpl, err = sharedTemplate(ctx, t, c, ctors); err != nil {
-			return "", err
-		}
-		migrated.templates[key] = tpl
-	}
+	tpl := e.tpl
 	name := pgcluster.NewName("t")
 	if err := c.Create(ctx, name, tpl); err != nil {
 		return "", err
