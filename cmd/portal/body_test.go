@@ -253,3 +253,22 @@ func TestRefusedClientReadsTheAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A request line longer than the server reads for a head (a reset link with a
+// 5,000-character token) is answered 431 before any handler runs, and the server
+// serves the next request. FuzzResetToken (modules/auth) keeps to tokens that fit.
+func TestOverlongRequestLineRefused(t *testing.T) {
+	_, addr := realServer(t)
+	long := "http://" + addr + "/password/reset?token=" + string(bytes.Repeat([]byte("%F1"), 1700))
+	r, err := http.Get(long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("over-long request line: %d, want 431", r.StatusCode)
+	}
+	if r, err := http.Get("http://" + addr + "/password/reset?token=abc"); err != nil || r.StatusCode != http.StatusGone {
+		t.Fatalf("next request: %v %v", r, err)
+	}
+}

@@ -101,7 +101,13 @@ func FuzzResetToken(f *testing.F) {
 	f.Add("%00")
 	f.Add(strings.Repeat("z", 200))
 	f.Fuzz(func(t *testing.T, tok string) {
-		req := httptest.NewRequest(http.MethodGet, "/password/reset?token="+url.QueryEscape(tok), nil)
+		target := "/password/reset?token=" + url.QueryEscape(tok)
+		if len(target) > 3000 {
+			// Beyond the 4 KiB the server reads for a request head: refused with 431
+			// before routing (cmd/portal TestOverlongRequestLineRefused).
+			return
+		}
+		req := httptest.NewRequest(http.MethodGet, target, nil)
 		resp, body := fuzzDo(t, env, req, "192.0.2.1:1", nil)
 		if resp.StatusCode != http.StatusGone || strings.Contains(body, `name="password"`) {
 			t.Fatalf("token %q: status %d", tok, resp.StatusCode)
