@@ -32,7 +32,7 @@ func main() {
 }
 
 // globalFlags are accepted by every subcommand, with environment defaults.
-func globalFlags(fs *flag.FlagSet, cfg *app.Config) {
+func globalFlags(fs *flag.FlagSet, cfg *app.Config) (trustedProxies func() []string) {
 	fs.StringVar(&cfg.Listen, "listen", env("PORTAL_LISTEN", ":9080"), "address to listen on (PORTAL_LISTEN)")
 	fs.StringVar(&cfg.DataDir, "data", env("PORTAL_DATA", "data"), "data directory: database, uploads, custom themes (PORTAL_DATA)")
 	fs.StringVar(&cfg.Database, "database", env("PORTAL_DATABASE", ""), "postgres://user:password@host/db to run on PostgreSQL; default: SQLite file portal.db in the data directory (PORTAL_DATABASE)")
@@ -45,8 +45,9 @@ func globalFlags(fs *flag.FlagSet, cfg *app.Config) {
 	fs.StringVar(&cfg.LogLevel, "log-level", env("PORTAL_LOG_LEVEL", "info"), "debug, info, warn or error (PORTAL_LOG_LEVEL)")
 	fs.StringVar(&cfg.Redis, "redis", env("PORTAL_REDIS", ""), "redis://host:port: rate limits shared by several instances (PORTAL_REDIS)")
 	cfg.TrustedProxies = nil
-	// Parsed lazily in run, after fs.Parse, through this closure.
-	trustedProxies = func() []string {
+	// Parsed in run, after fs.Parse, through this closure (returned, not kept in a
+	// package variable: tests call run from parallel goroutines).
+	return func() []string {
 		var out []string
 		for _, p := range strings.Split(proxies, ",") {
 			if p = strings.TrimSpace(p); p != "" {
@@ -56,8 +57,6 @@ func globalFlags(fs *flag.FlagSet, cfg *app.Config) {
 		return out
 	}
 }
-
-var trustedProxies func() []string
 
 func env(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok {
@@ -87,7 +86,7 @@ func run(ctx context.Context, args []string, io app.IO) int {
 	cfg := app.Config{}
 	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
 	fs.SetOutput(io.Err)
-	globalFlags(fs, &cfg)
+	trustedProxies := globalFlags(fs, &cfg)
 	fs.Usage = func() { usage(io.Err, nil) }
 	// Global flags may come before or after the subcommand; split them off.
 	name, rest := splitCommand(args)
