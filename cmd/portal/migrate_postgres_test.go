@@ -154,6 +154,14 @@ func TestMigrateToPostgres(t *testing.T) {
 	if x, y := sample(t, src), sample(t, dst); !reflect.DeepEqual(x, y) || len(x) < 50 {
 		t.Fatalf("rows differ:\nsqlite   %q\npostgres %q", x, y)
 	}
+	// The copied tables were vacuumed and analyzed, so that the first requests are
+	// planned on statistics of the new rows.
+	var settled, copiedTables int
+	err = dst.R.QueryRow(`SELECT COUNT(*) FILTER (WHERE last_vacuum IS NOT NULL AND last_analyze IS NOT NULL), COUNT(*)
+		FROM pg_stat_user_tables WHERE relname IN ('clients', 'invoices', 'traffic_5m', 'audit_log')`).Scan(&settled, &copiedTables)
+	if err != nil || settled != 4 || copiedTables != 4 || !strings.Contains(out, "Vacuumed and analyzed") {
+		t.Fatalf("copied tables vacuumed and analyzed: %d of %d (%v)\n%s", settled, copiedTables, err, out)
+	}
 
 	// Again: nothing to do, nothing changed.
 	code, out, errs = portal(t, "", "migrate-to-postgres", "--from", from, "--to", to)

@@ -80,6 +80,35 @@ func openPostgres(target string) (*DB, error) {
 	return &DB{W: w, R: r, Readers: n, Dialect: Postgres, URL: target}, nil
 }
 
+// Settle runs VACUUM (ANALYZE) on the named tables of a PostgreSQL database, one at a
+// time, as PostgreSQL's documentation asks after a bulk load (migrate-to-postgres).
+// Without it the planner has no statistics for the new rows and guesses its plans,
+// and every first read of a page writes its hint bits; the autovacuum daemon does
+// both in the end, but under the first minutes of real load (make bench's PostgreSQL
+// run right after the copy served about a sixth of the requests it served once the
+// daemon was done). VACUUM refuses to run in a transaction, so it goes on a plain
+// connection of its own, outside the writer pool and its lock.
+func (d *DB) Settle(ctx context.Context, tables []string) error {
+	if d.Dialect != Postgres {
+		return nil
+	}
+	cfg, err := pgx.ParseConfig(d.URL)
+	if err != nil {
+		return fmt.Errorf("db.Settle: %s: %w", redact(d.URL), err)
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return storage(err)
+	}
+	defer conn.Close(context.Background())
+	for _, t := range tables {
+		if _, err := conn.Exec(ctx, `VACUUM (ANALYZE) `+pgx.Identifier{t}.Sanitize()); err != nil {
+			return storage(fmt.Errorf("VACUUM (ANALYZE) %s: %w", t, err))
+		}
+	}
+	return nil
+}
+
 // redact drops the password from a connection URL for messages and logs.
 func redact(target string) string {
 	u, err := url.Parse(target)
