@@ -184,7 +184,7 @@ bench: bench-data $(if $(filter postgres,$(DB)),postgres-deps)
 	$(GO) build -o bin/bench-push ./bench/push
 	$(GO) build -o bin/pgrun ./internal/db/pgcluster/pgrun
 	@BIN=$(BIN) BASELINE=bin/bench-baseline BENCH_DATA=$(BENCH_DATA) SCALE=$(SCALE) \
-	  $(if $(filter postgres,$(DB)),bin/pgrun -database bench) bash bench/run.sh
+	  $(if $(filter postgres,$(DB)),bin/pgrun -production -database bench) bash bench/run.sh
 
 ## dup-count: pairs of repeated places in the non-test code (needs the duplicates tool)
 dup-count:

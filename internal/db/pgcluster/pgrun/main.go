@@ -5,10 +5,12 @@
 // test process shares one cluster instead of starting its own.
 //
 //	go run ./internal/db/pgcluster/pgrun go test ./...
-//	go run ./internal/db/pgcluster/pgrun -database bench bash bench/run.sh
+//	go run ./internal/db/pgcluster/pgrun -production -database bench bash bench/run.sh
 //
 // -database NAME also creates an empty database NAME and passes its URL in
-// PGRUN_DATABASE_URL (make bench DB=postgres).
+// PGRUN_DATABASE_URL (make bench DB=postgres); -production gives the server the
+// settings of a real installation instead of a test cluster's
+// (pgcluster.StartProduction).
 package main
 
 import (
@@ -26,12 +28,17 @@ import (
 
 func main() {
 	database := flag.String("database", "", "create this database and pass its URL in PGRUN_DATABASE_URL")
+	production := flag.Bool("production", false, "configure the server as the portal's would be (durable writes, memory by the usual rule) instead of for tests")
 	flag.Parse()
 	if flag.NArg() < 1 {
-		fmt.Fprintln(os.Stderr, "usage: pgrun [-database NAME] COMMAND [ARGS]")
+		fmt.Fprintln(os.Stderr, "usage: pgrun [-production] [-database NAME] COMMAND [ARGS]")
 		os.Exit(2)
 	}
-	c, err := pgcluster.Start()
+	start := pgcluster.Start
+	if *production {
+		start = pgcluster.StartProduction
+	}
+	c, err := start()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pgrun:", err)
 		os.Exit(1)

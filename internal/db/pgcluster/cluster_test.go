@@ -1,0 +1,50 @@
+package pgcluster
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+)
+
+// make bench DB=postgres compares the portal on SQLite with the portal on a
+// PostgreSQL server set up as an installation would be: durable writes and memory
+// sized to the machine, not a test cluster's.
+func TestStartProduction(t *testing.T) {
+	c, err := StartProduction()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	db, err := sql.Open("pgx", c.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got := map[string]string{}
+	rows, err := db.QueryContext(context.Background(), `SELECT name, setting FROM pg_settings
+		WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'listen_addresses')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name, setting string
+		if err := rows.Scan(&name, &setting); err != nil {
+			t.Fatal(err)
+		}
+		got[name] = setting
+	}
+	rows.Close()
+	for name, want := range map[string]string{"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on", "listen_addresses": ""} {
+		if got[name] != want {
+			t.Errorf("%s = %q, want %q", name, got[name], want)
+		}
+	}
+	// shared_buffers is a quarter of the memory (at least 128 MB): compare in bytes.
+	var shared int64
+	if err := db.QueryRow(`SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'`).Scan(&shared); err != nil {
+		t.Fatal(err)
+	}
+	if want := max(min(memTotal()/4, 8<<30), 128<<20); shared < want-8192 || shared > want+8192 {
+		t.Errorf("shared_buffers = %d bytes, want about %d (a quarter of %d)", shared, want, memTotal())
+	}
+}
