@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -200,6 +201,15 @@ func start(settings string) (*Cluster, error) {
 
 func (c *Cluster) data() string { return filepath.Join(c.Dir, "data") }
 
+// DataDir is the cluster's data directory (empty for a cluster this process did not
+// start): its postmaster.pid names the server process.
+func (c *Cluster) DataDir() string {
+	if c.Dir == "" {
+		return ""
+	}
+	return c.data()
+}
+
 // run runs one of PostgreSQL's programs as the cluster's owner.
 func (c *Cluster) run(prog string, args ...string) ([]byte, error) {
 	argv := append(append(append([]string{}, c.runAs...), filepath.Join(c.bin, prog)), args...)
@@ -254,7 +264,11 @@ func (c *Cluster) Stop() {
 		c.admin.Close()
 	}
 	if c.watch != nil && c.watch.Process != nil {
-		c.watch.Process.Signal(os.Interrupt)
+		// SIGTERM, not SIGINT: a command started in the background by a
+		// non-interactive shell (make bench under nohup, a CI step with &) begins
+		// with SIGINT ignored, the watchdog inherits that, and a shell cannot trap
+		// a signal it started with ignored, so Stop waited for ever.
+		c.watch.Process.Signal(syscall.SIGTERM)
 		c.watch.Wait()
 	}
 }

@@ -3,8 +3,35 @@ package pgcluster
 import (
 	"context"
 	"database/sql"
+	"os"
+	"os/signal"
+	"syscall"
 	"testing"
+	"time"
 )
+
+// A program started in the background by a non-interactive shell (make bench under
+// nohup, a CI step ending in &) begins with SIGINT ignored, and so does every child it
+// starts. Stop must still stop such a cluster: it used to send the watchdog SIGINT,
+// which the watchdog's shell could not trap, and wait for it for ever.
+func TestStopWithInterruptIgnored(t *testing.T) {
+	signal.Ignore(syscall.SIGINT)
+	c, err := Start()
+	signal.Reset(syscall.SIGINT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { c.Stop(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("Stop did not return in 60 s")
+	}
+	if _, err := os.Stat(c.Dir); !os.IsNotExist(err) {
+		t.Errorf("the cluster's folder %s is still there after Stop (%v)", c.Dir, err)
+	}
+}
 
 // make bench DB=postgres compares the portal on SQLite with the portal on a
 // PostgreSQL server set up as an installation would be: durable writes and memory
