@@ -187,6 +187,13 @@ const recordCols = `id, external_id, client_id, service_id, at, type, destinatio
 // reads an index range, never counts, so a client with a million records pages as
 // fast as one with ten.
 func List(ctx context.Context, q core.Querier, clientID int64, f Filter, after Cursor, limit int) ([]Record, error) {
+	query, args := listQuery(clientID, f, after, limit)
+	return core.List(ctx, q, scanRecord, query, args...)
+}
+
+// listQuery is List's statement. Its order, (at, id) newest first, is the order of
+// the indexes that name id (migration 0003), so neither database sorts.
+func listQuery(clientID int64, f Filter, after Cursor, limit int) (string, []any) {
 	if after.ID > 0 && after.At < f.To.Unix() {
 		// The cursor's time is the range's upper bound, so that the index search starts
 		// at the cursor: SQLite does not bound an index range by a row value ((at, id) <
@@ -200,7 +207,7 @@ func List(ctx context.Context, q core.Querier, clientID int64, f Filter, after C
 		args = append(args, after.At, after.ID)
 	}
 	args = append(args, limit)
-	return core.List(ctx, q, scanRecord, `SELECT `+recordCols+` FROM usage_records`+where+` ORDER BY at DESC, id DESC LIMIT ?`, args...)
+	return `SELECT ` + recordCols + ` FROM usage_records` + where + ` ORDER BY at DESC, id DESC LIMIT ?`, args
 }
 
 func scanRecord(row core.Row) (Record, error) {

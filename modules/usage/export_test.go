@@ -1,0 +1,4 @@
+package usage
+
+// ListQuery is List's statement, for the test that reads its plan.
+var ListQuery = listQuery
