@@ -176,7 +176,8 @@ bench-data: build
 
 ## bench: load test of the real server on the bench data set, with a baseline row, traffic and login benchmarks (about 10 minutes; SCALE=100000 adds the large data set; DB=postgres adds the page load on PostgreSQL)
 # DB=postgres: the page load runs again on a throw-away PostgreSQL cluster (pgrun), on a
-# copy of the same data set, and each page's requests/s is printed beside SQLite's.
+# copy of the same data set, and each page's requests/s is printed beside SQLite's; then
+# once more with the database server pinned to a CPU of its own (docs/modules/bench.md).
 DB ?= sqlite
 bench: bench-data $(if $(filter postgres,$(DB)),postgres-deps)
 	$(GO) build -o bin/bench-baseline ./bench/baseline

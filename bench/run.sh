@@ -54,7 +54,8 @@ trap cleanup EXIT INT TERM
 # Its log (stderr, warnings and worse) is shown after the run; stdout only says where
 # it listens.
 start_portal() {
-	PORTAL_BENCH_PPROF=${BENCH_PPROF:-} "$BIN" --data "$1" ${DATABASE:+--database "$DATABASE"} --listen "127.0.0.1:$port" --log-level warn \
+	# shellcheck disable=SC2086 # PIN is a command and its arguments
+	PORTAL_BENCH_PPROF=${BENCH_PPROF:-} ${PIN:-} "$BIN" --data "$1" ${DATABASE:+--database "$DATABASE"} --listen "127.0.0.1:$port" --log-level warn \
 		--trusted-proxies 127.0.0.1 serve >"$tmp/portal.out" 2>>"$tmp/portal.log" &
 	server=$!
 	pids+=("$server")
@@ -101,6 +102,36 @@ if [ -n "${PGRUN_DATABASE_URL:-}" ]; then
 	"$LOAD" -base "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -pid "$server" \
 		-json "bench/results/bench-$stamp-postgres.json" -compare "$report" -engine postgres ${BENCH_ARGS:-}
 	stop_portal
+	# The same pair again with the database server on a CPU of its own, as several
+	# portal instances would have it (issue 24): PostgreSQL's processes on the last
+	# CPU, each portal and the load on the others. On the shared CPUs above, every
+	# microsecond a PostgreSQL backend spends on a query is taken from the portal;
+	# here both portals get the same CPUs and only the database's own work moves.
+	pm=$(head -n 1 "${PGRUN_DATA_DIR:-/nonexistent}/postmaster.pid" 2>/dev/null || true)
+	last=$(($(nproc) - 1))
+	if [ "$last" -ge 1 ] && [ -n "$pm" ] && command -v taskset >/dev/null &&
+		taskset -apc "$last" "$pm" >/dev/null 2>&1; then
+		rest="0-$((last - 1))"
+		for p in $(pgrep -P "$pm"); do taskset -pc "$last" "$p" >/dev/null 2>&1 || true; done
+		echo
+		echo "bench: the database server on CPU $last, the portals and the load on CPU $rest"
+		PIN="taskset -c $rest" start_portal "$BENCH_DATA"
+		# shellcheck disable=SC2086
+		taskset -c "$rest" "$LOAD" -base "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -pid "$server" \
+			-json "bench/results/bench-$stamp-sqlite-pinned.json" -login-bench 0 ${BENCH_ARGS:-} >"$tmp/pinned-sqlite.out"
+		echo "bench: SQLite run on CPU $rest done (bench/results/bench-$stamp-sqlite-pinned.json)"
+		stop_portal
+		DATABASE=$PGRUN_DATABASE_URL PIN="taskset -c $rest" start_portal "$BENCH_DATA"
+		# shellcheck disable=SC2086
+		taskset -c "$rest" "$LOAD" -base "http://127.0.0.1:$port" -baseline "http://127.0.0.1:$bport" -pid "$server" \
+			-json "bench/results/bench-$stamp-postgres-pinned.json" -compare "bench/results/bench-$stamp-sqlite-pinned.json" \
+			-engine postgres -placement "database server on its own CPU" -login-bench 0 ${BENCH_ARGS:-}
+		stop_portal
+		taskset -apc "0-$last" "$pm" >/dev/null 2>&1 || true
+		for p in $(pgrep -P "$pm"); do taskset -pc "0-$last" "$p" >/dev/null 2>&1 || true; done
+	else
+		echo "bench: no second PostgreSQL comparison (it needs 2 CPUs and taskset on the server's processes)"
+	fi
 	start_portal "$BENCH_DATA"
 fi
 # Issue 20: a million usage records pushed through the API by the billing system's

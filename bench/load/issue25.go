@@ -150,7 +150,7 @@ func targets25(rep *report, top int) {
 	for _, s := range rep.Scale {
 		if *engine == "postgres" {
 			// Issue 24: every page on PostgreSQL at >= 70 % of the same page on SQLite.
-			add(fmt.Sprintf("%s at %d conns on PostgreSQL: >= 70 %% of its req/s on SQLite", s.Endpoint, s.Conns),
+			add(fmt.Sprintf("%s at %d conns on PostgreSQL%s: >= 70 %% of its req/s on SQLite", s.Endpoint, s.Conns, placed()),
 				s.Ratio*100, 70, "%", s.Ratio >= 0.70)
 			continue
 		}
@@ -198,7 +198,7 @@ func printIssue25(rep report) {
 		was, is := rep.ComparedWith, rep.Clients
 		if *engine == "postgres" {
 			was, is = "sqlite", "postgres"
-			fmt.Printf("\nPostgreSQL beside SQLite, %s clients (same invocation):\n", rep.Clients)
+			fmt.Printf("\nPostgreSQL beside SQLite, %s clients (same invocation)%s:\n", rep.Clients, placed())
 		} else {
 			fmt.Printf("\n%s clients beside %s clients (same invocation):\n", rep.Clients, rep.ComparedWith)
 		}
@@ -211,4 +211,12 @@ func printIssue25(rep report) {
 		tw.Flush()
 	}
 	goal.Print(os.Stdout, "\nIssue 25 targets (this run):", rep.Targets)
+}
+
+// placed is the -placement note of a PostgreSQL run, for its headings and targets.
+func placed() string {
+	if *placement == "" {
+		return ""
+	}
+	return " (" + *placement + ")"
 }

@@ -84,6 +84,7 @@ type report struct {
 	// with the smaller data set and every target judged.
 	Clients      string        `json:"clients"`
 	ComparedWith string        `json:"compared_with_clients,omitempty"`
+	Placement    string        `json:"placement,omitempty"`
 	TopConns     int           `json:"top_conns"`
 	MixPeakRSSMB float64       `json:"mix_peak_rss_mb"`
 	GenSeconds   float64       `json:"generation_seconds,omitempty"`
@@ -121,6 +122,7 @@ var (
 	compare    = flag.String("compare", "", "JSON report of the run on the smaller data set of the same invocation: print each page's requests/s beside it")
 	scaleName  = flag.String("scale", "10000", "how many clients the data set has, for the report")
 	engine     = flag.String("engine", "", "postgres: the server runs on PostgreSQL and -compare names the SQLite run of the same invocation (issue 24: each page at >= 70 %)")
+	placement  = flag.String("placement", "", "with -engine postgres, how the processes share the CPUs, for the report (empty: all on every CPU)")
 	jsonOut    = flag.String("json", "", "JSON report file (default: bench-TIME.json in -out)")
 	genSeconds = flag.Float64("gen-seconds", 0, "how long generating and loading the data set took (bench/data.sh), for the report")
 )
@@ -311,7 +313,7 @@ func main() {
 		}
 		eps = keep
 	}
-	rep := report{When: time.Now(), Base: *base, Clients: *scaleName, GenSeconds: *genSeconds}
+	rep := report{When: time.Now(), Base: *base, Clients: *scaleName, GenSeconds: *genSeconds, Placement: *placement}
 	levels := parseLevels(*conns)
 	for _, n := range levels {
 		rep.Results = append(rep.Results, mixed(sessions, eps, n, *dur)...)

@@ -10,7 +10,9 @@
 // -database NAME also creates an empty database NAME and passes its URL in
 // PGRUN_DATABASE_URL (make bench DB=postgres); -production gives the server the
 // settings of a real installation instead of a test cluster's
-// (pgcluster.StartProduction).
+// (pgcluster.StartProduction). The command also gets PGRUN_DATA_DIR, the cluster's
+// data directory, whose postmaster.pid names the server process (bench/run.sh pins
+// it to a CPU of its own for the second PostgreSQL comparison).
 package main
 
 import (
@@ -43,7 +45,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pgrun:", err)
 		os.Exit(1)
 	}
-	env := append(os.Environ(), pgcluster.Env+"="+c.URL)
+	env := append(os.Environ(), pgcluster.Env+"="+c.URL, "PGRUN_DATA_DIR="+c.DataDir())
 	if *database != "" {
 		if err := c.Create(context.Background(), *database, ""); err != nil {
 			c.Stop()
