@@ -388,3 +388,50 @@ func backupPostgres(t *testing.T, d *DB) {
 		t.Fatal("Backup overwrote an existing file")
 	}
 }
+
+// TxScattered commits and rolls back like Tx on both engines; on SQLite the writer keeps
+// statement journals in memory during it, and only during it: the same pragma would make
+// a later migration's CREATE INDEX sort a large table in memory.
+func TestTxScatteredLikeTxAndPragmaUndone(t *testing.T) {
+	d := open(t)
+	ctx := context.Background()
+	Migrate(ctx, d, Source{Name: "t", FS: testMigrations})
+	tempStore := func(q interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}) int {
+		t.Helper()
+		var n int
+		if err := q.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	boom := errors.New("boom")
+	if err := d.TxScattered(ctx, func(tx *sql.Tx) error {
+		tx.ExecContext(ctx, `UPDATE counter SET n = 99`)
+		if d.Dialect == SQLite {
+			if got := tempStore(tx); got != 2 {
+				t.Errorf("temp_store inside TxScattered = %d, want 2 (memory)", got)
+			}
+		}
+		return boom
+	}); !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	if err := d.TxScattered(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE counter SET n = n + 1`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	d.R.QueryRow(`SELECT n FROM counter`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("n = %d, want 1: the failed transaction's write stayed or the second was lost", n)
+	}
+	if d.Dialect == SQLite {
+		if got := tempStore(d.W); got != 0 {
+			t.Errorf("temp_store on the writer after TxScattered = %d, want 0 (default)", got)
+		}
+	}
+}

@@ -73,7 +73,9 @@ type point struct {
 // with ReasonAbsurd and not stored.
 func (s *Store) Ingest(ctx context.Context, samples []Sample) (Result, error) {
 	var res Result
-	err := s.d.Tx(ctx, func(tx *sql.Tx) error {
+	// Scattered: in the collectors' order a call's upserts land on a different page
+	// for every service.
+	err := s.d.TxScattered(ctx, func(tx *sql.Tx) error {
 		var err error
 		res, err = s.IngestTx(ctx, tx, samples)
 		return err
