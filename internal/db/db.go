@@ -144,26 +144,42 @@ func (d *DB) TxScattered(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if d.Dialect == Postgres {
 		return d.Tx(ctx, fn)
 	}
+	// A failed restore only drops the connection: the push itself committed.
+	err, _ := txWithPragmas(ctx, d, []string{`PRAGMA temp_store = MEMORY`}, func(conn *sql.Conn) error {
+		_, err := conn.ExecContext(context.Background(), `PRAGMA temp_store = DEFAULT`)
+		return err
+	}, fn)
+	return err
+}
+
+// txWithPragmas runs fn in a write transaction on the SQLite writer connection with
+// connection pragmas set around it (most pragmas do nothing inside a transaction): set
+// runs before BEGIN; restore runs after the commit or rollback, however fn ended, and
+// should use a background context, so that a cancelled request still puts the
+// connection back. A connection restore fails on is dropped from the pool, never handed
+// to the next writer. fn's (or the commit's) error and restore's come back apart: what
+// a failed restore means is the caller's to decide.
+func txWithPragmas(ctx context.Context, d *DB, set []string, restore func(*sql.Conn) error, fn func(tx *sql.Tx) error) (err, restoreErr error) {
 	conn, err := d.W.Conn(ctx)
 	if err != nil {
-		return err
+		return err, nil
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-		return err
-	}
 	defer func() {
-		// Not the request's context: the pragma must be undone even when it was
-		// cancelled. A connection that keeps it is dropped from the pool instead.
-		if _, err := conn.ExecContext(context.Background(), `PRAGMA temp_store = DEFAULT`); err != nil {
+		if restoreErr = restore(conn); restoreErr != nil {
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
+	for _, p := range set {
+		if _, err := conn.ExecContext(ctx, p); err != nil {
+			return err, nil
+		}
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return err, nil
 	}
-	return commitOrRollback(tx, fn)
+	return commitOrRollback(tx, fn), nil
 }
 
 // commitOrRollback runs fn in the begun tx and commits it when fn returns nil; an

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -205,35 +204,26 @@ func apply(ctx context.Context, d *DB, source string, m migration) error {
 // table does not trip over triggers of other tables that name the dropped one). Both
 // pragmas are no-ops inside a transaction, so they are set around it, and always put
 // back: the connection returns to the pool afterwards.
-func withoutForeignKeys(ctx context.Context, d *DB, fn func(tx *sql.Tx) error) (err error) {
-	conn, err := d.W.Conn(ctx)
-	if err != nil {
-		return err
+func withoutForeignKeys(ctx context.Context, d *DB, fn func(tx *sql.Tx) error) error {
+	err, restoreErr := txWithPragmas(ctx, d, []string{`PRAGMA foreign_keys = OFF`, `PRAGMA legacy_alter_table = ON`},
+		func(conn *sql.Conn) error {
+			_, e1 := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`)
+			_, e2 := conn.ExecContext(context.Background(), `PRAGMA legacy_alter_table = OFF`)
+			var fk int
+			e3 := conn.QueryRowContext(context.Background(), `PRAGMA foreign_keys`).Scan(&fk)
+			if e := errors.Join(e1, e2, e3); e != nil {
+				return e
+			}
+			if fk != 1 {
+				return errors.New("foreign_keys still off")
+			}
+			return nil
+		}, fn)
+	if restoreErr != nil {
+		// Never go on without foreign keys: the migration fails.
+		err = errors.Join(err, fmt.Errorf("restoring foreign_keys: %v", restoreErr))
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-		return err
-	}
-	defer func() {
-		// A background context: the pragmas must be restored even when ctx ended.
-		_, e1 := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`)
-		_, e2 := conn.ExecContext(context.Background(), `PRAGMA legacy_alter_table = OFF`)
-		var fk int
-		e3 := conn.QueryRowContext(context.Background(), `PRAGMA foreign_keys`).Scan(&fk)
-		if e := errors.Join(e1, e2, e3); e != nil || fk != 1 {
-			// Never hand a connection without foreign keys back to the pool.
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-			err = errors.Join(err, fmt.Errorf("restoring foreign_keys: %v", e))
-		}
-	}()
-	if _, err := conn.ExecContext(ctx, `PRAGMA legacy_alter_table = ON`); err != nil {
-		return err
-	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	return commitOrRollback(tx, fn)
+	return err
 }
 
 // foreignKeyCheck fails when any row refers to a row that does not exist.
