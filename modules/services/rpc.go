@@ -325,7 +325,7 @@ type TrafficPushParams struct {
 type TrafficSample struct {
 	ServiceID         int64     `json:"service_id" doc:"the service, by portal id..."`
 	ServiceExternalID string    `json:"service_external_id" doc:"...or by external id (one of the two is required)"`
-	At                time.Time `json:"at" doc:"RFC 3339 time of the reading"`
+	At                time.Time `json:"at" doc:"RFC 3339 time of the reading, from 2000 to a day ahead of the portal's clock"`
 	BytesDown         uint64    `json:"bytes_down" doc:"cumulative counter: bytes sent to the client since the counter started"`
 	BytesUp           uint64    `json:"bytes_up" doc:"cumulative counter: bytes received from the client"`
 }

@@ -15,6 +15,7 @@ const (
 	ReasonBadService = "invalid service id"
 	ReasonBadTime    = "timestamp out of range (2000-01-01 .. 2100-01-01)"
 	ReasonTooLarge   = "counter above 2^63-1"
+	ReasonFuture     = "timestamp more than a day ahead of the portal's clock"
 	ReasonTooOld     = "older than the retained counter history"
 	ReasonAbsurd     = "implausible traffic: delta above the sanity cap"
 )
@@ -94,7 +95,7 @@ func (s *Store) IngestTx(ctx context.Context, tx *sql.Tx, samples []Sample) (Res
 	for i, smp := range samples {
 		reason := validSample(smp)
 		if reason == "" && smp.At.Unix() > future {
-			reason = ReasonBadTime
+			reason = ReasonFuture
 		}
 		if reason != "" {
 			res.Rejected = append(res.Rejected, Rejection{i, reason})

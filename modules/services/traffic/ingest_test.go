@@ -148,14 +148,15 @@ func TestIngestRejectsAbsurdAndInvalid(t *testing.T) {
 	s, d := newTestStore(t, Config{MaxBitsPerSecond: 8_000_000})
 	res := mustIngest(t, s,
 		Sample{1, at(0), 0, 0},
-		Sample{1, at(1), 100_000_000, 0},    // 100 MB: fine
-		Sample{1, at(2), 900_000_000, 0},    // +800 MB in 5 min: absurd
-		Sample{1, at(3), 300_000_000, 0},    // +200 MB from the last accepted
-		Sample{0, at(3), 1, 1},              // no service
-		Sample{1, time.Unix(5, 0), 1, 1},    // clock at 1970
-		Sample{1, at(5), math.MaxUint64, 1}, // beyond int64
+		Sample{1, at(1), 100_000_000, 0},                // 100 MB: fine
+		Sample{1, at(2), 900_000_000, 0},                // +800 MB in 5 min: absurd
+		Sample{1, at(3), 300_000_000, 0},                // +200 MB from the last accepted
+		Sample{0, at(3), 1, 1},                          // no service
+		Sample{1, time.Unix(5, 0), 1, 1},                // clock at 1970
+		Sample{1, at(5), math.MaxUint64, 1},             // beyond int64
+		Sample{1, time.Now().Add(49 * time.Hour), 1, 1}, // a router clock two days ahead
 	)
-	want := []Rejection{{2, ReasonAbsurd}, {4, ReasonBadService}, {5, ReasonBadTime}, {6, ReasonTooLarge}}
+	want := []Rejection{{2, ReasonAbsurd}, {4, ReasonBadService}, {5, ReasonBadTime}, {6, ReasonTooLarge}, {7, ReasonFuture}}
 	if res.Accepted != 3 || !slices.Equal(res.Rejected, want) {
 		t.Fatalf("result = %+v", res)
 	}
