@@ -244,6 +244,13 @@ type TicketFilter struct {
 
 // ListTickets returns tickets of every department, most recently changed first.
 func ListTickets(ctx context.Context, q core.Querier, f TicketFilter) ([]Ticket, error) {
+	query, args := listTicketsQuery(f)
+	return core.List(ctx, q, scanTicket, query, args...)
+}
+
+// listTicketsQuery pages a client's tickets by the index on (client_id, updated_at, id)
+// (migration 0004), so neither database sorts them.
+func listTicketsQuery(f TicketFilter) (string, []any) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.ClientID != 0 {
 		where, args = append(where, "t.client_id = ?"), append(args, f.ClientID)
@@ -254,8 +261,8 @@ func ListTickets(ctx context.Context, q core.Querier, f TicketFilter) ([]Ticket,
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
-	return core.List(ctx, q, scanTicket, `SELECT `+ticketCols+ticketFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY t.updated_at DESC, t.id DESC LIMIT ?`, append(args, f.Limit)...)
+	return `SELECT ` + ticketCols + ticketFrom + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY t.updated_at DESC, t.id DESC LIMIT ?`, append(args, f.Limit)
 }
 
 // AddItem appends an item to a ticket and marks the ticket changed. An item whose

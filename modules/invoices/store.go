@@ -257,13 +257,24 @@ func formatDate(t time.Time) string {
 
 // ListInvoices lists a client's invoices, newest first.
 func ListInvoices(ctx context.Context, q core.Querier, clientID int64, f Filter) ([]Invoice, error) {
+	query, args := listInvoicesQuery(clientID, f)
+	return core.List(ctx, q, scanInvoice, query, args...)
+}
+
+// listInvoicesQuery pages by the index on (client_id, issued, id) (migration 0002), so
+// neither database sorts a client's invoices to find a page.
+func listInvoicesQuery(clientID int64, f Filter) (string, []any) {
 	where, args := f.where()
-	limit := ""
-	if f.Limit > 0 {
-		limit = fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
+	return `SELECT ` + invoiceCols + ` FROM invoices WHERE client_id = ?` + where +
+		` ORDER BY issued DESC, id DESC` + pageLimit(f.Limit, f.Offset), append([]any{clientID}, args...)
+}
+
+// pageLimit is the LIMIT clause of a page (none for limit 0: the whole list).
+func pageLimit(limit, offset int) string {
+	if limit <= 0 {
+		return ""
 	}
-	return core.List(ctx, q, scanInvoice, `SELECT `+invoiceCols+` FROM invoices WHERE client_id = ?`+where+
-		` ORDER BY issued DESC, id DESC`+limit, append([]any{clientID}, args...)...)
+	return fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
 }
 
 // CountInvoices counts a client's invoices matching a filter (Limit is ignored).
@@ -517,14 +528,16 @@ func (f PaymentFilter) where() string {
 // ListPayments lists a client's payments, newest first, with the number of the invoice
 // each paid (only when that invoice is the same client's).
 func ListPayments(ctx context.Context, q core.Querier, clientID int64, f PaymentFilter) ([]Payment, error) {
-	limit := ""
-	if f.Limit > 0 {
-		limit = fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
-	}
-	return core.List(ctx, q, scanPayment, `SELECT p.id, p.client_id, COALESCE(p.external_id, ''), p.paid_on, p.amount, p.currency,
+	return core.List(ctx, q, scanPayment, listPaymentsQuery(f), clientID)
+}
+
+// listPaymentsQuery (one argument: the client) pages by the index on (client_id,
+// paid_on, id) (migration 0002), so neither database sorts a client's payments.
+func listPaymentsQuery(f PaymentFilter) string {
+	return `SELECT p.id, p.client_id, COALESCE(p.external_id, ''), p.paid_on, p.amount, p.currency,
 		p.method, COALESCE(i.id, 0), COALESCE(i.number, ''), p.note
 		FROM payments p LEFT JOIN invoices i ON i.id = p.invoice_id AND i.client_id = p.client_id
-		WHERE p.client_id = ?`+f.where()+` ORDER BY p.paid_on DESC, p.id DESC`+limit, clientID)
+		WHERE p.client_id = ?` + f.where() + ` ORDER BY p.paid_on DESC, p.id DESC` + pageLimit(f.Limit, f.Offset)
 }
 
 func scanPayment(row core.Row) (Payment, error) {

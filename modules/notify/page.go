@@ -54,9 +54,13 @@ func recent(ctx context.Context, q core.Querier, clientID int64, limit int) ([]S
 		err := r.Scan(&s.ID, &s.Topic, &s.Channel, &s.Status, &s.Title, &s.LastError, &due, &created)
 		s.DueAt, s.CreatedAt = core.ParseTime(due), core.ParseTime(created)
 		return s, err
-	}, `SELECT id, topic, channel, status, title, last_error, due_at, created_at FROM notify_sent
-		WHERE client_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`, clientID, limit)
+	}, sqlRecent, clientID, limit)
 }
+
+// sqlRecent pages by the index on (client_id, created_at, id) (migration 0003), so
+// neither database sorts a client's notifications to find the newest.
+const sqlRecent = `SELECT id, topic, channel, status, title, last_error, due_at, created_at FROM notify_sent
+		WHERE client_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`
 
 // load builds the view model; p overrides the stored choices (a refused form).
 func (m *Module) load(ctx context.Context, cl core.Client, p *Prefs) (pageData, error) {

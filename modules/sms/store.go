@@ -233,9 +233,13 @@ func scanMessage(row interface{ Scan(...any) error }, extra ...any) (Message, er
 // ListMessages returns a client's messages, newest first, at most limit of them.
 func ListMessages(ctx context.Context, q core.Querier, clientID int64, limit int) ([]Message, error) {
 	scan := func(row core.Row) (Message, error) { return scanMessage(row) }
-	return core.List(ctx, q, scan, `SELECT `+messageCols+` FROM sms_queue WHERE client_id = ?
-		ORDER BY created_at DESC, id DESC LIMIT ?`, clientID, limit)
+	return core.List(ctx, q, scan, sqlListMessages, clientID, limit)
 }
+
+// sqlListMessages pages by the index on (client_id, created_at, id) (migration 0003),
+// so neither database sorts a client's messages to find the newest.
+const sqlListMessages = `SELECT ` + messageCols + ` FROM sms_queue WHERE client_id = ?
+		ORDER BY created_at DESC, id DESC LIMIT ?`
 
 // MessageByID loads one queued message (any client), for the CLI and API.
 func MessageByID(ctx context.Context, q core.Querier, id int64) (Message, error) {
