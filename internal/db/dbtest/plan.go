@@ -47,7 +47,11 @@ func Plan(t testing.TB, d *db.DB, query string, args ...any) string {
 			}
 			vals[i] = "'" + strings.ReplaceAll(fmt.Sprint(a), "'", "''") + "'"
 		}
-		rows, err = conn.QueryContext(ctx, `EXPLAIN EXECUTE plan_under_test(`+strings.Join(vals, ", ")+`)`)
+		exec := `EXPLAIN EXECUTE plan_under_test`
+		if len(vals) > 0 {
+			exec += `(` + strings.Join(vals, ", ") + `)` // PostgreSQL refuses empty parentheses
+		}
+		rows, err = conn.QueryContext(ctx, exec)
 	} else {
 		rows, err = conn.QueryContext(ctx, `EXPLAIN QUERY PLAN `+query, args...)
 	}
