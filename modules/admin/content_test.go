@@ -41,7 +41,7 @@ func TestMessages(t *testing.T) {
 	b.Post("/admin/messages", url.Values{"kind": {"group"}, "group": {"999"}, "title": {"T"}, "body": {"x"}}).Expect(t, 422, "Choose an invoice group.")
 	b.Post("/admin/messages", url.Values{"kind": {"global"}, "title": {"T"}, "body": {"x"}, "from": {"2026-12-10"}, "until": {"2026-12-01"}}).
 		Expect(t, 422, "The end must be after the start.")
-	list, _ := info.ListMessages(context.Background(), env.Deps.DB.R)
+	list, _ := info.ListMessages(context.Background(), env.Deps.DB.R, info.MessageFilter{})
 	if len(list) != 1 {
 		t.Fatalf("refused forms stored messages: %d", len(list))
 	}
@@ -58,7 +58,7 @@ func TestMessages(t *testing.T) {
 	// The client sees it sanitised too.
 	c := env.Browser().LoginAs(cid)
 	c.Get("/info").Expect(t, 200, "Just for you", "Outage")
-	list, _ = info.ListMessages(context.Background(), env.Deps.DB.R)
+	list, _ = info.ListMessages(context.Background(), env.Deps.DB.R, info.MessageFilter{})
 	b.Get("/admin/messages")
 	b.Post("/admin/messages/"+itoa(list[0].ID)+"/delete", nil).Expect(t, 303)
 	b.Post("/admin/messages/999999/delete", nil).Expect(t, 404)
@@ -221,7 +221,7 @@ func TestConsoleTextsNormalised(t *testing.T) {
 	env := newEnv(t)
 	b := staffBrowser(t, env, core.RoleSupport)
 	b.Post("/admin/messages", url.Values{"kind": {"global"}, "title": {"Planned\r\n  outage"}, "body": {"<p>a</p>\r\n<p>b</p>"}}).Expect(t, 303)
-	list, _ := info.ListMessages(context.Background(), env.Deps.DB.R)
+	list, _ := info.ListMessages(context.Background(), env.Deps.DB.R, info.MessageFilter{})
 	if len(list) != 1 || list[0].Title != "Planned outage" {
 		t.Fatalf("messages %+v", list)
 	}
@@ -232,7 +232,7 @@ func TestConsoleTextsNormalised(t *testing.T) {
 	b.Post("/admin/messages", url.Values{"kind": {"global"}, "title": {"T"}, "body": {"a\u202eb"}}).Expect(t, 422, "Odstraňte řídicí")
 	a := staffBrowser(t, env, core.RoleAdmin)
 	a.Post("/admin/departments", url.Values{"name": {"Sup\x1bport"}}).Expect(t, 422, "Remove control characters")
-	if list, _ := info.ListMessages(context.Background(), env.Deps.DB.R); len(list) != 1 {
+	if list, _ := info.ListMessages(context.Background(), env.Deps.DB.R, info.MessageFilter{}); len(list) != 1 {
 		t.Fatalf("%d messages after refused posts", len(list))
 	}
 }

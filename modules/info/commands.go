@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ func (m *Module) commands() []app.Command {
 	return []app.Command{
 		{Name: "message add", Usage: "--kind private|global|group [--client NUMBER] [--group ID] --title T [--from DATE] [--until DATE] [--external-id X] < body.html",
 			Help: "add a message for one client, every client or an invoice group (HTML body from standard input)", Run: messageAdd},
-		{Name: "message list", Usage: "", Help: "list every message", Run: messageList},
+		{Name: "message list", Usage: "[--kind private|global|group] [--limit N]", Help: "list messages, newest first (every one unless --limit)", Run: messageList},
 		{Name: "message delete", Usage: "ID", Help: "delete a message", Run: messageDelete},
 	}
 }
@@ -105,10 +106,19 @@ func messageAdd(ctx context.Context, d app.Deps, stdio app.IO, args []string) er
 }
 
 func messageList(ctx context.Context, d app.Deps, stdio app.IO, args []string) error {
-	if len(args) > 0 {
-		return fmt.Errorf("message list: unexpected argument %q", args[0])
+	fs := app.Flags("message list", stdio)
+	kind := fs.String("kind", "", "only messages of this kind: private, global or group")
+	limit := fs.Int("limit", 0, "at most this many, the newest (0: every one)")
+	if err := app.ParseFlags(fs, args); err != nil {
+		return err
 	}
-	msgs, err := ListMessages(ctx, d.DB.R)
+	if *kind != "" && !slices.Contains(Kinds, *kind) {
+		return fmt.Errorf("message list: --kind %q: use private, global or group", *kind)
+	}
+	if *limit < 0 {
+		return fmt.Errorf("message list: --limit %d: use 0 (every message) or more", *limit)
+	}
+	msgs, err := ListMessages(ctx, d.DB.R, MessageFilter{Kind: *kind, Limit: *limit})
 	if err != nil {
 		return err
 	}

@@ -30,3 +30,6 @@ func DataChanges(ctx context.Context, q core.Querier, clientID int64, limit int)
 	}
 	return out, rows.Err()
 }
+
+// ListMessagesQuery is ListMessages' statement, for the test that reads its plan.
+var ListMessagesQuery = listMessagesQuery

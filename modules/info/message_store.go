@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -143,10 +144,39 @@ func scanMessage(row interface{ Scan(...any) error }, extra ...any) (Message, er
 	return m, err
 }
 
-// ListMessages lists every message, newest first, for staff.
-func ListMessages(ctx context.Context, q core.Querier) ([]Message, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+messageCols+`, COALESCE(c.number, ''), COALESCE(c.name, '')
-		FROM info_messages m LEFT JOIN clients c ON c.id = m.client_id ORDER BY m.created_at DESC, m.id DESC`)
+// MessageFilter selects messages for staff: of one kind ("" every kind), older than
+// the message BeforeID (0: from the newest), at most Limit of them (0: all) after
+// skipping Offset.
+type MessageFilter struct {
+	Kind          string
+	BeforeID      int64
+	Limit, Offset int
+}
+
+// Kinds are the kinds of message, in the order the console offers them.
+var Kinds = []string{KindGlobal, KindGroup, KindPrivate}
+
+func (f MessageFilter) where() (string, []any) {
+	var where []string
+	var args []any
+	if f.Kind != "" {
+		where, args = append(where, `m.kind = ?`), append(args, f.Kind)
+	}
+	if f.BeforeID > 0 {
+		where, args = append(where, `m.id < ?`), append(args, f.BeforeID)
+	}
+	if len(where) == 0 {
+		return "", nil
+	}
+	return ` WHERE ` + strings.Join(where, ` AND `), args
+}
+
+// ListMessages lists the messages f selects for staff, newest first: by id, the order
+// they were created in, which the primary key (and the index on kind and id, migration
+// 0004) gives without a sort however many private messages pile up.
+func ListMessages(ctx context.Context, q core.Querier, f MessageFilter) ([]Message, error) {
+	query, args := listMessagesQuery(f)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -164,10 +194,29 @@ func ListMessages(ctx context.Context, q core.Querier) ([]Message, error) {
 	return out, rows.Err()
 }
 
+func listMessagesQuery(f MessageFilter) (string, []any) {
+	where, args := f.where()
+	limit := ""
+	if f.Limit > 0 {
+		limit = fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
+	}
+	return `SELECT ` + messageCols + `, COALESCE(c.number, ''), COALESCE(c.name, '')
+		FROM info_messages m LEFT JOIN clients c ON c.id = m.client_id` + where + ` ORDER BY m.id DESC` + limit, args
+}
+
+// CountMessages counts the messages f selects (Limit and Offset aside).
+func CountMessages(ctx context.Context, q core.Querier, f MessageFilter) (int, error) {
+	f.Limit, f.Offset = 0, 0
+	where, args := f.where()
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM info_messages m`+where, args...).Scan(&n)
+	return n, err
+}
+
 // visibleTo is the condition that a message is meant for client ? of group ? at ?:
 // private to them, global, or for their group, and inside its validity window. The
 // table's CHECKs tie client_id to private and group_id to group messages, so each
-// branch of the UNION reads its own index (global ones a partial index) instead of
+// branch of the UNION reads its own index (global ones that on kind and id) instead of
 // the whole table being read on every information page. It is a UNION rather than an
 // OR of the three terms: SQLite compiles an OR of indexed terms again whenever the
 // bound values change, which doubled the query's cost when every request is another

@@ -28,6 +28,17 @@ type MessageOut struct {
 	MessageFields
 }
 
+// MessageListParams select messages.list's page.
+type MessageListParams struct {
+	Kind     string `json:"kind" validate:"omitempty,oneof=global group private" doc:"only messages of this kind"`
+	BeforeID int64  `json:"before_id" validate:"gte=0" doc:"only messages older than this one (the last id of the previous page)"`
+	Limit    int    `json:"limit" validate:"gte=0,lte=1000" doc:"default 200"`
+}
+
+// defaultAPIMessages is messages.list's page without a limit: private messages pile up
+// (a few per client, kept), and a billing system that wants them all reads on.
+const defaultAPIMessages = 200
+
 // MessageList is what messages.list returns.
 type MessageList struct {
 	Messages []MessageOut `json:"messages"`
@@ -48,10 +59,16 @@ var apiField = map[string]string{"client": "client_id", "group": "invoice_group_
 // reference (400-420).
 func (m *Module) methods() []*rpc.Method {
 	return rpc.Ordered(400,
-		rpc.Def("messages.list", perm.MessagesRead, "Lists every portal message (private, group and global).", struct{}{},
+		rpc.Def("messages.list", perm.MessagesRead, "Lists portal messages (private, group and global), newest first, "+
+			"200 at a time unless limit says otherwise: pass the last message's id as before_id to read on.",
+			MessageListParams{Kind: KindGlobal},
 			MessageList{[]MessageOut{{ID: 4, MessageFields: exMessage}}},
-			func(c *rpc.Call, _ *struct{}) (MessageList, error) {
-				list, err := ListMessages(c.Ctx, c.Q)
+			func(c *rpc.Call, p *MessageListParams) (MessageList, error) {
+				f := MessageFilter{Kind: p.Kind, BeforeID: p.BeforeID, Limit: p.Limit}
+				if f.Limit == 0 {
+					f.Limit = defaultAPIMessages
+				}
+				list, err := ListMessages(c.Ctx, c.Q, f)
 				out := MessageList{Messages: make([]MessageOut, 0, len(list))}
 				for _, m := range list {
 					out.Messages = append(out.Messages, messageOut(m))

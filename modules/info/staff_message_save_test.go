@@ -87,7 +87,7 @@ func TestMessageBodyRuleEverywhere(t *testing.T) {
 		t.Fatalf("CLI refused a 60000-character Czech body: %v", err)
 	}
 
-	list, err := info.ListMessages(ctx, env.Deps.DB.R)
+	list, err := info.ListMessages(ctx, env.Deps.DB.R, info.MessageFilter{})
 	if err != nil || len(list) != 3 {
 		t.Fatalf("stored %d messages, %v", len(list), err)
 	}
