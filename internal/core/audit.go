@@ -64,16 +64,43 @@ type AuditFilter struct {
 	Offset   int
 }
 
-// AuditList returns entries newest first.
+// AuditList returns entries newest first. Each filter is a condition only when set:
+// a "? = 0 OR client_id = ?" form would hide the indexes from the planner, and the
+// client card's lists then read the log from its newest entry until they found a
+// client's fifteen (0.5 s a card with two million entries).
 func AuditList(ctx context.Context, q Querier, f AuditFilter) ([]AuditEntry, error) {
+	query, args := auditListQuery(f)
+	return List(ctx, q, scanAuditEntry, query, args...)
+}
+
+func auditListQuery(f AuditFilter) (string, []any) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	return List(ctx, q, scanAuditEntry, `SELECT a.id, a.at, a.actor, a.action, COALESCE(a.client_id, 0), COALESCE(c.number, ''),
-		a.detail, a.ip FROM audit_log a LEFT JOIN clients c ON c.id = a.client_id
-		WHERE (? = '' OR a.actor = ?) AND (? = '' OR lower(a.action) LIKE lower(? || '%')) AND (? = 0 OR a.client_id = ?)
-		ORDER BY a.id DESC LIMIT ? OFFSET ?`, f.Actor, f.Actor, f.Action, f.Action, f.ClientID, f.ClientID, f.Limit, f.Offset)
+	var where []string
+	var args []any
+	if f.Actor != "" {
+		where, args = append(where, `a.actor = ?`), append(args, f.Actor)
+	}
+	if f.Action != "" {
+		where = append(where, `lower(a.action) LIKE lower(?) ESCAPE '\'`)
+		args = append(args, likeEscaper.Replace(f.Action)+"%")
+	}
+	if f.ClientID != 0 {
+		where, args = append(where, `a.client_id = ?`), append(args, f.ClientID)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	return `SELECT a.id, a.at, a.actor, a.action, COALESCE(a.client_id, 0), COALESCE(c.number, ''),
+		a.detail, a.ip FROM audit_log a LEFT JOIN clients c ON c.id = a.client_id` + cond + `
+		ORDER BY a.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, max(f.Offset, 0))
 }
+
+// likeEscaper makes text match itself in a LIKE pattern with ESCAPE '\' (an action
+// filter "data_change" must not match "dataXchange").
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 func scanAuditEntry(row Row) (AuditEntry, error) {
 	var e AuditEntry
