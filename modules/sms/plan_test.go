@@ -14,3 +14,13 @@ func TestListPlanDoesNotSort(t *testing.T) {
 	env := testkit.New(t, New)
 	dbtest.NoSort(t, env.Deps.DB, sqlListMessages, env.AddClient("5001", 0), 50)
 }
+
+// The console's queue, of every status or one, comes from the primary key or the index
+// on (status, id) (migration 0004) in its order, not from a sort of every message.
+func TestQueuePlanDoesNotSort(t *testing.T) {
+	env := testkit.New(t, New)
+	for _, status := range []string{"", "failed"} {
+		query, args := listQueueQuery(status, 200)
+		dbtest.NoSort(t, env.Deps.DB, query, args...)
+	}
+}

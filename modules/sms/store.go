@@ -252,8 +252,19 @@ func ListQueue(ctx context.Context, q core.Querier, status string, limit int) ([
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	return core.List(ctx, q, scanQueued, `SELECT `+queueCols+queueFrom+` WHERE (? = '' OR status = ?)
-		ORDER BY created_at DESC, id DESC LIMIT ?`, status, status, limit)
+	query, args := listQueueQuery(status, limit)
+	return core.List(ctx, q, scanQueued, query, args...)
+}
+
+// listQueueQuery orders by id, the order messages were queued in, which the primary
+// key (and for one status the index on (status, id), migration 0004) gives: ordered by
+// time, every view read and sorted the whole queue, which keeps every message ever
+// sent. The status is a condition only when chosen.
+func listQueueQuery(status string, limit int) (string, []any) {
+	if status == "" {
+		return `SELECT ` + queueCols + queueFrom + ` ORDER BY id DESC LIMIT ?`, []any{limit}
+	}
+	return `SELECT ` + queueCols + queueFrom + ` WHERE status = ? ORDER BY id DESC LIMIT ?`, []any{status, limit}
 }
 
 // ErrNotRetryable is returned by Retry for a message that was sent or is being sent.
