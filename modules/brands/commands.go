@@ -27,7 +27,7 @@ func brandList(ctx context.Context, d app.Deps, stdio app.IO, args []string) err
 	if len(args) > 0 {
 		return fmt.Errorf("brand list: unexpected argument %q", args[0])
 	}
-	list, err := List(ctx, d.DB.R)
+	list, err := ListCounted(ctx, d.DB.R)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func (m *Module) methods() []*rpc.Method {
 		rpc.Def("brands.list", perm.BrandRead, "Lists the brands, the default brand (id 1) first, with their host names and how many clients each has.",
 			struct{}{}, BrandList{[]BrandOut{{ID: 2, Name: exBrand.Name, Domains: exBrand.Domains, Hidden: exBrand.Hidden, CSS: exBrand.CSS, Clients: 3}}},
 			func(c *rpc.Call, _ *struct{}) (BrandList, error) {
-				list, err := List(c.Ctx, c.Q)
+				list, err := ListCounted(c.Ctx, c.Q)
 				out := BrandList{Brands: make([]BrandOut, 0, len(list))}
 				for _, b := range list {
 					out.Brands = append(out.Brands, BrandOut{ID: b.ID, Name: b.Name, Default: b.Default(), Domains: nonNil(b.Domains),

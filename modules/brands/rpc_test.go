@@ -1,6 +1,7 @@
 package brands_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ispportal/portal/internal/core"
@@ -54,6 +55,17 @@ func TestBrandsAPI(t *testing.T) {
 	if e.Count(`SELECT brand_id FROM clients WHERE id = ?`, cid) != int(s1.ID) {
 		t.Fatal("client not assigned")
 	}
+	// Each brand counts its clients; a client without a brand (brand_id 0) is the
+	// default brand's. The API, the CLI and the console's page show the same counts.
+	e.Call(ro, "brands.list", nil).OK(t, &list)
+	if list.Brands[0].Clients != 1 || list.Brands[1].Clients != 1 {
+		t.Fatalf("counts: %+v", list.Brands)
+	}
+	out, _, err := e.Command("brand list", "")
+	if err != nil || !strings.Contains(out, "FiberNet  no       1") {
+		t.Fatalf("brand list: %v\n%s", err, out)
+	}
+	e.StaffBrowser(core.RoleAdmin).Get("/admin/brands").Expect(t, 200, `<td class="num">1</td>`)
 	e.Call(sid, "brands.delete", map[string]any{"id": 1}).Refused(t, "invalid", "id")
 	var del rpc.Deleted
 	e.Call(sid, "brands.delete", map[string]any{"id": s1.ID}).OK(t, &del)

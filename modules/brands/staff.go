@@ -77,7 +77,7 @@ type listData struct {
 }
 
 func (m *Module) showList(c *fiber.Ctx) error {
-	list, err := List(c.UserContext(), m.d.DB.R)
+	list, err := ListCounted(c.UserContext(), m.d.DB.R)
 	if err != nil {
 		return err
 	}

@@ -28,19 +28,18 @@ type Brand struct {
 	HasLogo, HasLoginLogo bool
 	Version               int64
 	UpdatedAt             time.Time
-	Clients               int // how many clients belong to it (lists only)
+	Clients               int // how many clients belong to it (ListCounted only)
 }
 
 // Default reports whether b is the default brand.
 func (b Brand) Default() bool { return b.ID == DefaultID }
 
-const brandCols = `id, name, hidden, css, js, js_url, logo IS NOT NULL, login_logo IS NOT NULL, version, updated_at,
-	(SELECT COUNT(*) FROM clients WHERE clients.brand_id = brands.id OR (brands.id = 1 AND clients.brand_id = 0))`
+const brandCols = `id, name, hidden, css, js, js_url, logo IS NOT NULL, login_logo IS NOT NULL, version, updated_at`
 
 func scanBrand(row core.Row) (Brand, error) {
 	var b Brand
 	var hidden, updated string
-	if err := row.Scan(&b.ID, &b.Name, &hidden, &b.CSS, &b.JS, &b.JSURL, &b.HasLogo, &b.HasLoginLogo, &b.Version, &updated, &b.Clients); err != nil {
+	if err := row.Scan(&b.ID, &b.Name, &hidden, &b.CSS, &b.JS, &b.JSURL, &b.HasLogo, &b.HasLoginLogo, &b.Version, &updated); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return b, core.ErrNotFound
 		}
@@ -63,6 +62,42 @@ func List(ctx context.Context, q core.Querier) ([]Brand, error) {
 	}
 	for i := range list {
 		list[i].Domains = doms[list[i].ID]
+	}
+	return list, nil
+}
+
+// ListCounted is List with each brand's number of clients, for the lists that show it
+// (the console's brands page, `portal brand list`, brands.list). The count is one
+// pass over the clients for all brands: counted per brand in List, it cost every
+// staff client card (which lists the brands to choose from) and every rebuild of the
+// requests' brand table a pass per brand, 25 ms a card at 100,000 clients.
+func ListCounted(ctx context.Context, q core.Querier) ([]Brand, error) {
+	list, err := List(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT brand_id, COUNT(*) FROM clients GROUP BY brand_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		if id == 0 {
+			id = DefaultID // a client without a brand belongs to the default one
+		}
+		counts[id] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range list {
+		list[i].Clients = counts[list[i].ID]
 	}
 	return list, nil
 }
