@@ -65,6 +65,7 @@ type Charge struct {
 
 // listStaffAttempts lists attempts newest first: of one client, or of all (0).
 func listStaffAttempts(ctx context.Context, q core.Querier, clientID int64, limit int) ([]StaffAttempt, error) {
+	query, args := staffAttempts.query(clientID, limit)
 	return core.List(ctx, q, func(row core.Row) (StaffAttempt, error) {
 		var a StaffAttempt
 		var created, updated string
@@ -72,24 +73,24 @@ func listStaffAttempts(ctx context.Context, q core.Querier, clientID int64, limi
 			&a.PaymentID, &created, &updated, &a.ClientNumber)
 		a.CreatedAt, a.UpdatedAt = core.ParseTime(created), core.ParseTime(updated)
 		return a, err
-	}, `SELECT `+attemptCols+`, `+clientNumber("payment_attempts")+` FROM payment_attempts
-		WHERE ? = 0 OR client_id = ? ORDER BY id DESC LIMIT ?`, clientID, clientID, limit)
+	}, query, args...)
 }
 
 // listMandates lists saved methods (setup and active): of one client, or of all (0).
 func listMandates(ctx context.Context, q core.Querier, clientID int64, limit int) ([]StaffMandate, error) {
+	query, args := staffMandates.query(clientID, limit)
 	return core.List(ctx, q, func(row core.Row) (StaffMandate, error) {
 		var md StaffMandate
 		var created string
 		err := row.Scan(&md.ClientID, &md.CustomerRef, &md.MethodRef, &md.Label, &md.State, &created, &md.ClientNumber)
 		md.CreatedAt = core.ParseTime(created)
 		return md, err
-	}, `SELECT `+mandateCols+`, `+clientNumber("autopay_mandates")+` FROM autopay_mandates
-		WHERE ? = 0 OR client_id = ? ORDER BY created_at DESC LIMIT ?`, clientID, clientID, limit)
+	}, query, args...)
 }
 
 // listCharges lists automatic charges, last changed first: of one client, or of all (0).
 func listCharges(ctx context.Context, q core.Querier, clientID int64, limit int) ([]Charge, error) {
+	query, args := staffCharges.query(clientID, limit)
 	return core.List(ctx, q, func(row core.Row) (Charge, error) {
 		var ch Charge
 		var next, created, updated string
@@ -97,9 +98,30 @@ func listCharges(ctx context.Context, q core.Querier, clientID int64, limit int)
 			&created, &updated, &ch.ClientNumber)
 		ch.NextTry, ch.CreatedAt, ch.UpdatedAt = core.ParseTime(next), core.ParseTime(created), core.ParseTime(updated)
 		return ch, err
-	}, `SELECT id, client_id, invoice_id, amount, currency, tries, state, next_try, last_error, created_at, updated_at,
-		`+clientNumber("autopay_charges")+` FROM autopay_charges
-		WHERE ? = 0 OR client_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?`, clientID, clientID, limit)
+	}, query, args...)
+}
+
+// staffList is a console list "of one client, or of all (0)": its rows and order.
+type staffList struct{ from, order string }
+
+var (
+	staffAttempts = staffList{`SELECT ` + attemptCols + `, ` + clientNumber("payment_attempts") + ` FROM payment_attempts`, `id DESC`}
+	staffMandates = staffList{`SELECT ` + mandateCols + `, ` + clientNumber("autopay_mandates") + ` FROM autopay_mandates`,
+		`created_at DESC, client_id DESC`}
+	staffCharges = staffList{`SELECT id, client_id, invoice_id, amount, currency, tries, state, next_try, last_error, created_at, updated_at,
+		` + clientNumber("autopay_charges") + ` FROM autopay_charges`, `updated_at DESC, id DESC`}
+)
+
+// query is the statement and its arguments. The client is
+// a condition only when given: written as "? = 0 OR client_id = ?" it hides the
+// client's index from the planner, and the client card's section read every attempt
+// and charge of every client to find one client's rows. Every client's lists come
+// from indexes in their order (migration 0006), not a sort of the whole table.
+func (l staffList) query(clientID int64, limit int) (string, []any) {
+	if clientID == 0 {
+		return l.from + ` ORDER BY ` + l.order + ` LIMIT ?`, []any{limit}
+	}
+	return l.from + ` WHERE client_id = ? ORDER BY ` + l.order + ` LIMIT ?`, []any{clientID, limit}
 }
 
 // clientNumber is the column of the row's client number (a correlated subquery).
