@@ -79,11 +79,22 @@ func ListRequests(ctx context.Context, q core.Querier, f RequestFilter) ([]Reque
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 200
 	}
+	// Each filter is a condition only when set, so that the planner sees the indexes on
+	// (client_id, id) and (state, id), which an "? = 0 OR r.client_id = ?" form hides.
+	where, args := []string{"1 = 1"}, []any{}
+	if f.ClientID != 0 {
+		where, args = append(where, "r.client_id = ?"), append(args, f.ClientID)
+	}
+	if f.State != "" {
+		where, args = append(where, "r.state = ?"), append(args, f.State)
+	}
+	if f.Before != 0 {
+		where, args = append(where, "r.id < ?"), append(args, f.Before)
+	}
 	rows, err := q.QueryContext(ctx, `SELECT r.id, r.client_id, COALESCE(c.external_id, ''), c.number, c.name, r.kind, r.note, r.state, r.reply,
 		r.created_at, r.updated_at, r.handled_by
 		FROM gdpr_requests r JOIN clients c ON c.id = r.client_id
-		WHERE (? = 0 OR r.client_id = ?) AND (? = '' OR r.state = ?) AND (? = 0 OR r.id < ?) ORDER BY r.id DESC LIMIT ?`,
-		f.ClientID, f.ClientID, f.State, f.State, f.Before, f.Before, f.Limit)
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY r.id DESC LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, err
 	}

@@ -133,10 +133,22 @@ func ListRequests(ctx context.Context, q core.Querier, f Filter) ([]Request, err
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 200
 	}
-	return core.List(ctx, q, scanRequest, `SELECT `+requestCols+` FROM support_requests
-		WHERE (? = 0 OR client_id = ?) AND (? = '' OR state = ?) AND (? = 0 OR id IN
-		(SELECT request_id FROM support_request_assignees WHERE staff_id = ?)) ORDER BY id DESC LIMIT ?`,
-		f.ClientID, f.ClientID, f.State, f.State, f.StaffID, f.StaffID, f.Limit)
+	// Each filter is a condition only when set, so that the planner sees the indexes on
+	// (client_id, id) and (state, id): as "? = 0 OR client_id = ?" a client card read
+	// every request of every client to find the client's.
+	where, args := []string{"1 = 1"}, []any{}
+	if f.ClientID != 0 {
+		where, args = append(where, "client_id = ?"), append(args, f.ClientID)
+	}
+	if f.State != "" {
+		where, args = append(where, "state = ?"), append(args, f.State)
+	}
+	if f.StaffID != 0 {
+		where = append(where, "id IN (SELECT request_id FROM support_request_assignees WHERE staff_id = ?)")
+		args = append(args, f.StaffID)
+	}
+	return core.List(ctx, q, scanRequest, `SELECT `+requestCols+` FROM support_requests WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
 }
 
 // RequestForClient loads one request of the client; another client's is ErrNotFound.
