@@ -16,6 +16,7 @@ import (
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/db"
 	"github.com/ispportal/portal/internal/db/dbtest"
+	"github.com/ispportal/portal/internal/testkit"
 )
 
 type syncBuf struct {
@@ -206,8 +207,9 @@ func TestServeAndGracefulShutdown(t *testing.T) {
 	if addr == "" {
 		t.Fatalf("server did not start: %s", errb.String())
 	}
-	if o := out.String(); !strings.Contains(o, "http://"+addr+"/admin") || !strings.Contains(o, "no SMTP server configured") {
-		t.Errorf("serve does not say where the console is and where mails go: %q", o)
+	if o := out.String(); !strings.Contains(o, "http://"+addr+"/admin") || !strings.Contains(o, "no SMTP server configured") ||
+		!strings.Contains(o, "SMS: off") {
+		t.Errorf("serve does not say where the console is and where mails and SMS go: %q", o)
 	}
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
@@ -255,5 +257,27 @@ func TestDemoURLFollowsListen(t *testing.T) {
 	}
 	if got := app.DemoURL("[::]:80", "/cp"); got != "http://localhost:80/cp/" {
 		t.Errorf("DemoURL([::]:80, /cp) = %q", got)
+	}
+}
+
+// serve's SMS line names the transport and where unsent SMS wait, and of the gateway's
+// URL only the scheme and host (its query holds the credentials' placeholders, and a
+// URL may be given with more than the host in it).
+func TestSMSDestination(t *testing.T) {
+	env := testkit.New(t)
+	if got := smsDestination(env.Deps.Settings); got != "SMS: off (sms_notify is disabled)" {
+		t.Errorf("disabled: %q", got)
+	}
+	env.Set("sms_notify", "gateway")
+	env.Set("sms_gateway_url", "http://127.0.0.1:13013/cgi-bin/sendsms?username={user}&password={password}&to={number}&text={text}")
+	got := smsDestination(env.Deps.Settings)
+	if !strings.HasPrefix(got, "SMS: sent through the HTTP gateway at http://127.0.0.1:13013;") || strings.Contains(got, "password") ||
+		!strings.Contains(got, "/admin/tools/sms") {
+		t.Errorf("gateway: %q", got)
+	}
+	env.Set("sms_notify", "smpp")
+	env.Set("smpp_host", "smsc.example")
+	if got := smsDestination(env.Deps.Settings); !strings.HasPrefix(got, "SMS: sent over SMPP to smsc.example:2775;") {
+		t.Errorf("smpp: %q", got)
 	}
 }

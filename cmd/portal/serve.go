@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"sync"
@@ -42,6 +43,7 @@ func serve(ctx context.Context, e *app.Env, io app.IO, args []string) error {
 	url := fmt.Sprintf("http://%s%s/", displayAddr(ln.Addr()), e.Config.BasePath)
 	fmt.Fprintf(io.Out, "Portal listening on %s (staff console: %sadmin)\n", url, url)
 	fmt.Fprintln(io.Out, mailDestination(e.Deps.Settings))
+	fmt.Fprintln(io.Out, smsDestination(e.Deps.Settings))
 	select {
 	case err := <-errc:
 		stopWorkers()
@@ -75,4 +77,23 @@ func mailDestination(st *settings.Store) string {
 		return "Mail: no SMTP server configured (smtp_host); mails wait in the staff console's outbox (/admin/tools/outbox), links included"
 	}
 	return fmt.Sprintf("Mail: sent through %s", net.JoinHostPort(host, strconv.Itoa(settings.SMTPPort.Get(st))))
+}
+
+// smsDestination says where the portal's SMS go, so a newcomer who sees the SMS
+// worker's warnings (the demo queues SMS for a Kannel on localhost) knows why and
+// where the messages wait. The gateway's URL carries its credentials in the query:
+// only its host is named.
+func smsDestination(st *settings.Store) string {
+	const waiting = "; unsent SMS wait in the staff console's queue (/admin/tools/sms)"
+	switch settings.SMSNotify.Get(st) {
+	case "gateway":
+		host := "(no sms_gateway_url)"
+		if u, err := url.Parse(settings.SMSGatewayURL.Get(st)); err == nil && u.Host != "" {
+			host = u.Scheme + "://" + u.Host
+		}
+		return "SMS: sent through the HTTP gateway at " + host + waiting
+	case "smpp":
+		return "SMS: sent over SMPP to " + net.JoinHostPort(settings.SMPPHost.Get(st), strconv.Itoa(settings.SMPPPort.Get(st))) + waiting
+	}
+	return "SMS: off (sms_notify is disabled)"
 }
