@@ -128,7 +128,7 @@ func SearchClients(ctx context.Context, q Querier, f ClientFilter) ([]Client, er
 	if !Storable(f.Query) {
 		return nil, nil
 	}
-	like := "%" + likeEscaper.Replace(strings.TrimSpace(f.Query)) + "%"
+	like := "%" + LikeEscape(strings.TrimSpace(f.Query)) + "%"
 	return List(ctx, q, scanClientRow, `SELECT `+clientCols+` FROM clients
 		WHERE (? = '%%' OR lower(number) LIKE lower(?) ESCAPE '\' OR lower(username) LIKE lower(?) ESCAPE '\'
 		       OR lower(name) LIKE lower(?) ESCAPE '\' OR lower(email) LIKE lower(?) ESCAPE '\' OR lower(phone) LIKE lower(?) ESCAPE '\'

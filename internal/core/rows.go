@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"strings"
 )
 
@@ -66,3 +67,43 @@ func InList[T any](values []T) (string, []any) {
 	}
 	return strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", "), args
 }
+
+// Where gathers the conditions of a list's filters that are set, with their arguments.
+// A filter is a condition only when set: written as "? = 0 OR client_id = ?" it hides
+// the column's index from the planner, and a list of one client's rows reads every
+// client's (the staff client card's audit lists did, 0.5 s with two million entries).
+type Where struct {
+	conds []string
+	args  []any
+}
+
+// And adds a condition with its arguments.
+func (w *Where) And(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// SQL is " WHERE a AND b", or "" without conditions.
+func (w Where) SQL() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// Args are the conditions' arguments followed by more (a LIMIT, say).
+func (w Where) Args(more ...any) []any { return append(append([]any{}, w.args...), more...) }
+
+// PageLimit is the LIMIT clause of a page: none for limit 0 (the whole list).
+func PageLimit(limit, offset int) string {
+	if limit <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(offset, 0))
+}
+
+// LikeEscape makes text match itself in a LIKE pattern written with ESCAPE '\' (a
+// filter "data_" must not match "dataX").
+func LikeEscape(s string) string { return likeEscaper.Replace(s) }
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

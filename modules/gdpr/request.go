@@ -79,22 +79,22 @@ func ListRequests(ctx context.Context, q core.Querier, f RequestFilter) ([]Reque
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 200
 	}
-	// Each filter is a condition only when set, so that the planner sees the indexes on
-	// (client_id, id) and (state, id), which an "? = 0 OR r.client_id = ?" form hides.
-	where, args := []string{"1 = 1"}, []any{}
+	// Conditions only when set (core.Where), so the indexes on (client_id, id) and
+	// (state, id) serve.
+	var w core.Where
 	if f.ClientID != 0 {
-		where, args = append(where, "r.client_id = ?"), append(args, f.ClientID)
+		w.And("r.client_id = ?", f.ClientID)
 	}
 	if f.State != "" {
-		where, args = append(where, "r.state = ?"), append(args, f.State)
+		w.And("r.state = ?", f.State)
 	}
 	if f.Before != 0 {
-		where, args = append(where, "r.id < ?"), append(args, f.Before)
+		w.And("r.id < ?", f.Before)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT r.id, r.client_id, COALESCE(c.external_id, ''), c.number, c.name, r.kind, r.note, r.state, r.reply,
 		r.created_at, r.updated_at, r.handled_by
 		FROM gdpr_requests r JOIN clients c ON c.id = r.client_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY r.id DESC LIMIT ?`, append(args, f.Limit)...)
+		`+w.SQL()+` ORDER BY r.id DESC LIMIT ?`, w.Args(f.Limit)...)
 	if err != nil {
 		return nil, err
 	}

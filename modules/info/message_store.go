@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -156,19 +155,15 @@ type MessageFilter struct {
 // Kinds are the kinds of message, in the order the console offers them.
 var Kinds = []string{KindGlobal, KindGroup, KindPrivate}
 
-func (f MessageFilter) where() (string, []any) {
-	var where []string
-	var args []any
+func (f MessageFilter) where() core.Where {
+	var w core.Where
 	if f.Kind != "" {
-		where, args = append(where, `m.kind = ?`), append(args, f.Kind)
+		w.And(`m.kind = ?`, f.Kind)
 	}
 	if f.BeforeID > 0 {
-		where, args = append(where, `m.id < ?`), append(args, f.BeforeID)
+		w.And(`m.id < ?`, f.BeforeID)
 	}
-	if len(where) == 0 {
-		return "", nil
-	}
-	return ` WHERE ` + strings.Join(where, ` AND `), args
+	return w
 }
 
 // ListMessages lists the messages f selects for staff, newest first: by id, the order
@@ -195,21 +190,17 @@ func ListMessages(ctx context.Context, q core.Querier, f MessageFilter) ([]Messa
 }
 
 func listMessagesQuery(f MessageFilter) (string, []any) {
-	where, args := f.where()
-	limit := ""
-	if f.Limit > 0 {
-		limit = fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
-	}
+	w := f.where()
 	return `SELECT ` + messageCols + `, COALESCE(c.number, ''), COALESCE(c.name, '')
-		FROM info_messages m LEFT JOIN clients c ON c.id = m.client_id` + where + ` ORDER BY m.id DESC` + limit, args
+		FROM info_messages m LEFT JOIN clients c ON c.id = m.client_id` + w.SQL() + ` ORDER BY m.id DESC` +
+		core.PageLimit(f.Limit, f.Offset), w.Args()
 }
 
 // CountMessages counts the messages f selects (Limit and Offset aside).
 func CountMessages(ctx context.Context, q core.Querier, f MessageFilter) (int, error) {
-	f.Limit, f.Offset = 0, 0
-	where, args := f.where()
+	w := f.where()
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM info_messages m`+where, args...).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM info_messages m`+w.SQL(), w.Args()...).Scan(&n)
 	return n, err
 }
 

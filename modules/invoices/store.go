@@ -266,15 +266,7 @@ func ListInvoices(ctx context.Context, q core.Querier, clientID int64, f Filter)
 func listInvoicesQuery(clientID int64, f Filter) (string, []any) {
 	where, args := f.where()
 	return `SELECT ` + invoiceCols + ` FROM invoices WHERE client_id = ?` + where +
-		` ORDER BY issued DESC, id DESC` + pageLimit(f.Limit, f.Offset), append([]any{clientID}, args...)
-}
-
-// pageLimit is the LIMIT clause of a page (none for limit 0: the whole list).
-func pageLimit(limit, offset int) string {
-	if limit <= 0 {
-		return ""
-	}
-	return fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
+		` ORDER BY issued DESC, id DESC` + core.PageLimit(f.Limit, f.Offset), append([]any{clientID}, args...)
 }
 
 // CountInvoices counts a client's invoices matching a filter (Limit is ignored).
@@ -537,7 +529,7 @@ func listPaymentsQuery(f PaymentFilter) string {
 	return `SELECT p.id, p.client_id, COALESCE(p.external_id, ''), p.paid_on, p.amount, p.currency,
 		p.method, COALESCE(i.id, 0), COALESCE(i.number, ''), p.note
 		FROM payments p LEFT JOIN invoices i ON i.id = p.invoice_id AND i.client_id = p.client_id
-		WHERE p.client_id = ?` + f.where() + ` ORDER BY p.paid_on DESC, p.id DESC` + pageLimit(f.Limit, f.Offset)
+		WHERE p.client_id = ?` + f.where() + ` ORDER BY p.paid_on DESC, p.id DESC` + core.PageLimit(f.Limit, f.Offset)
 }
 
 func scanPayment(row core.Row) (Payment, error) {

@@ -112,16 +112,15 @@ var (
 		` + clientNumber("autopay_charges") + ` FROM autopay_charges`, `updated_at DESC, id DESC`}
 )
 
-// query is the statement and its arguments. The client is
-// a condition only when given: written as "? = 0 OR client_id = ?" it hides the
-// client's index from the planner, and the client card's section read every attempt
-// and charge of every client to find one client's rows. Every client's lists come
-// from indexes in their order (migration 0006), not a sort of the whole table.
+// query is the statement and its arguments. The client is a condition only when given
+// (core.Where), so the card's section reads the client's index; every client's lists
+// come from indexes in their order (migration 0006), not a sort of the whole table.
 func (l staffList) query(clientID int64, limit int) (string, []any) {
-	if clientID == 0 {
-		return l.from + ` ORDER BY ` + l.order + ` LIMIT ?`, []any{limit}
+	var w core.Where
+	if clientID != 0 {
+		w.And(`client_id = ?`, clientID)
 	}
-	return l.from + ` WHERE client_id = ? ORDER BY ` + l.order + ` LIMIT ?`, []any{clientID, limit}
+	return l.from + w.SQL() + ` ORDER BY ` + l.order + ` LIMIT ?`, w.Args(limit)
 }
 
 // clientNumber is the column of the row's client number (a correlated subquery).

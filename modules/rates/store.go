@@ -143,7 +143,7 @@ type Query struct {
 func (q Query) where(listID int64) (string, []any) {
 	w, args := ` WHERE list_id = ?`, []any{listID}
 	if s := strings.TrimSpace(q.Search); s != "" {
-		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+		esc := core.LikeEscape(s)
 		w += ` AND (prefix LIKE ? ESCAPE '\' OR destination LIKE ? ESCAPE '\')`
 		args = append(args, strings.TrimPrefix(esc, "+")+"%", "%"+esc+"%")
 	}

@@ -133,22 +133,19 @@ func ListRequests(ctx context.Context, q core.Querier, f Filter) ([]Request, err
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 200
 	}
-	// Each filter is a condition only when set, so that the planner sees the indexes on
-	// (client_id, id) and (state, id): as "? = 0 OR client_id = ?" a client card read
-	// every request of every client to find the client's.
-	where, args := []string{"1 = 1"}, []any{}
+	// Conditions only when set (core.Where): the client card reads the client's index.
+	var w core.Where
 	if f.ClientID != 0 {
-		where, args = append(where, "client_id = ?"), append(args, f.ClientID)
+		w.And("client_id = ?", f.ClientID)
 	}
 	if f.State != "" {
-		where, args = append(where, "state = ?"), append(args, f.State)
+		w.And("state = ?", f.State)
 	}
 	if f.StaffID != 0 {
-		where = append(where, "id IN (SELECT request_id FROM support_request_assignees WHERE staff_id = ?)")
-		args = append(args, f.StaffID)
+		w.And("id IN (SELECT request_id FROM support_request_assignees WHERE staff_id = ?)", f.StaffID)
 	}
-	return core.List(ctx, q, scanRequest, `SELECT `+requestCols+` FROM support_requests WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
+	return core.List(ctx, q, scanRequest, `SELECT `+requestCols+` FROM support_requests`+w.SQL()+
+		` ORDER BY id DESC LIMIT ?`, w.Args(f.Limit)...)
 }
 
 // RequestForClient loads one request of the client; another client's is ErrNotFound.

@@ -46,7 +46,7 @@ func (m *Module) showStaffServices(c *fiber.Ctx) error {
 	if d.State != StateActive && d.State != StateSuspended && d.State != StateTerminated {
 		d.State = ""
 	}
-	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(d.Q) + "%"
+	like := "%" + core.LikeEscape(d.Q) + "%"
 	var err error
 	d.List, err = core.List(c.UserContext(), m.d.DB.R, func(r core.Row) (staffServiceRow, error) {
 		var row staffServiceRow
