@@ -63,8 +63,8 @@ func seededSQLite(t *testing.T, dir string) (path string, deletedID int64) {
 // tableCounts counts the rows of every table of the SQLite file on both sides.
 func tableCounts(t *testing.T, src, dst *db.DB) (sqlite, postgres map[string]int64) {
 	t.Helper()
-	names, err := core.List(context.Background(), src.R, core.ScanValue[string], `SELECT name FROM sqlite_master
-		WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)
+	names, err := core.List(context.Background(), src.R, core.ScanValue[string], `SELECT name FROM pragma_table_list
+		WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)
 	if err != nil || len(names) < 40 {
 		t.Fatalf("tables: %v %v", names, err)
 	}

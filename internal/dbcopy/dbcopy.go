@@ -223,9 +223,11 @@ func sameSchema(ctx context.Context, src *sql.Tx, dest *sql.DB) error {
 
 // readTables lists the source's tables with their columns, order and parents, parents
 // first. schema_migrations is each database's own (the destination's was written by
-// its migration) and sqlite_* tables are SQLite's.
+// its migration) and sqlite_* tables are SQLite's; so are full-text indexes (virtual
+// tables and their shadow tables, type "virtual" and "shadow"), which PostgreSQL has
+// no counterpart of.
 func readTables(ctx context.Context, src *sql.Tx) ([]*table, error) {
-	rows, err := src.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
+	rows, err := src.QueryContext(ctx, `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
 		AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name <> 'schema_migrations' ORDER BY name`)
 	if err != nil {
 		return nil, err

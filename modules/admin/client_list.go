@@ -25,7 +25,7 @@ func (m *Module) showClients(c *fiber.Ctx) error {
 		d.Q = d.Q[:200]
 	}
 	list, err := core.SearchClients(c.UserContext(), m.d.DB.R, core.ClientFilter{Query: d.Q, Limit: perPage + 1,
-		Offset: (d.Page - 1) * perPage})
+		Offset: (d.Page - 1) * perPage, Indexed: core.IndexedOn(m.d.DB.Dialect)})
 	if err != nil {
 		return err
 	}

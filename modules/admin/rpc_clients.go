@@ -105,7 +105,8 @@ func (m *Module) clientMethods() []*rpc.Method {
 			ClientList{[]ClientOut{exClientOut}},
 			func(c *rpc.Call, p *ClientListParams) (ClientList, error) {
 				var out ClientList
-				list, err := core.SearchClients(c.Ctx, c.Q, core.ClientFilter{Query: p.Query, Group: p.InvoiceGroupID, Limit: p.Limit, Offset: p.Offset})
+				list, err := core.SearchClients(c.Ctx, c.Q, core.ClientFilter{Query: p.Query, Group: p.InvoiceGroupID, Limit: p.Limit, Offset: p.Offset,
+					Indexed: core.IndexedOn(m.d.DB.Dialect)})
 				if err != nil {
 					return out, err
 				}
