@@ -16,7 +16,7 @@ func TestMigrationsIncludeTraffic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(names, " ") != "0001_services.sql 0002_ids_never_reused.sql 0101_traffic.sql 0102_clustered.postgres.sql 0102_clustered.sql" {
+	if strings.Join(names, " ") != "0001_services.sql 0002_ids_never_reused.sql 0003_services_client_name.sql 0004_services_search.postgres.sql 0004_services_search.sql 0101_traffic.sql 0102_clustered.postgres.sql 0102_clustered.sql" {
 		t.Fatalf("migrations %v", names)
 	}
 	// And the app really ran them: the traffic tables exist.

@@ -1,6 +1,7 @@
 package services
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -46,23 +47,74 @@ func (m *Module) showStaffServices(c *fiber.Ctx) error {
 	if d.State != StateActive && d.State != StateSuspended && d.State != StateTerminated {
 		d.State = ""
 	}
-	like := "%" + core.LikeEscape(d.Q) + "%"
-	var err error
-	d.List, err = core.List(c.UserContext(), m.d.DB.R, func(r core.Row) (staffServiceRow, error) {
+	ctx := c.UserContext()
+	query, args, err := m.staffServicesSearch(ctx, d.Q, d.State)
+	if err != nil {
+		return err
+	}
+	d.List, err = core.List(ctx, m.d.DB.R, func(r core.Row) (staffServiceRow, error) {
 		var row staffServiceRow
 		s, err := scanService(r, &row.ClientNumber, &row.ClientName)
 		row.Service = s
 		return row, err
-	}, `SELECT c.number, c.name, `+serviceCols+serviceFrom+`JOIN clients c ON c.id = s.client_id
-		WHERE (? = '' OR s.state = ?) AND (lower(s.name) LIKE lower(?) ESCAPE '\' OR lower(s.ip_address) LIKE lower(?) ESCAPE '\'
-		       OR lower(s.address) LIKE lower(?) ESCAPE '\' OR lower(c.number) LIKE lower(?) ESCAPE '\'
-		       OR lower(c.name) LIKE lower(?) ESCAPE '\')
-		ORDER BY c.number, s.name, s.id LIMIT ?`, d.State, d.State, like, like, like, like, like, staffListLimit)
+	}, query, args...)
 	if err != nil {
 		return err
 	}
 	return m.d.Web.Show(c, tplStaffList, "services.staff.list", d)
 }
+
+// staffServicesSearch chooses how the list finds services containing text: on SQLite,
+// a text of three characters or more that few services (by their own fields or their
+// client's number and name) contain is looked up in the trigram indexes, and only
+// those are checked and sorted; anything else is walked in the list's order.
+func (m *Module) staffServicesSearch(ctx context.Context, text, state string) (string, []any, error) {
+	like := "%" + core.LikeEscape(text) + "%"
+	args := []any{state, state, like, like, like, like, like, staffListLimit}
+	if !core.IndexedOn(m.d.DB.Dialect) || utf8.RuneCountInString(text) < 3 {
+		return staffServicesQuery, args, nil
+	}
+	phrase := core.TrigramPhrase(text)
+	var n int
+	if err := m.d.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+staffServicesHits+` LIMIT ?)`,
+		phrase, phrase, core.TrigramFew+1).Scan(&n); err != nil {
+		return "", nil, err
+	}
+	if n > core.TrigramFew {
+		return staffServicesQuery, args, nil
+	}
+	return staffServicesFound, append([]any{phrase, phrase}, args...), nil
+}
+
+// staffServicesWhere is what the list shows: a state (or any) and the text (LIKE
+// '%text%', escaped) in the service's name, IP address or address, or its client's
+// number or name.
+const staffServicesWhere = `(? = '' OR s.state = ?)
+		  AND (lower(s.name) LIKE lower(?) ESCAPE '\' OR lower(s.ip_address) LIKE lower(?) ESCAPE '\'
+		       OR lower(s.address) LIKE lower(?) ESCAPE '\' OR lower(c.number) LIKE lower(?) ESCAPE '\'
+		       OR lower(c.name) LIKE lower(?) ESCAPE '\')
+		ORDER BY c.number, s.name, s.id LIMIT ?`
+
+// staffServicesQuery is the console's services list. CROSS JOIN has SQLite walk the
+// clients in number order and each client's services in name order (index
+// services_client_name), which is the list's order: it stops at the page's end
+// instead of sorting every service. PostgreSQL plans the joins its own way.
+const staffServicesQuery = `SELECT c.number, c.name, ` + serviceCols + ` FROM clients c CROSS JOIN services s
+		JOIN tariffs t ON t.id = s.tariff_id
+		WHERE s.client_id = c.id AND ` + staffServicesWhere
+
+// staffServicesHits are the ids of the services whose own fields, or whose client's
+// number or name, the trigram indexes find the phrase (given twice) in: a superset of
+// what the LIKE conditions match (the indexes fold the case of every script).
+const staffServicesHits = `SELECT rowid AS found FROM services_search WHERE services_search MATCH ?
+		UNION SELECT hit.id FROM clients_search JOIN services hit ON hit.client_id = clients_search.rowid
+		WHERE clients_search MATCH '{number name} : ' || ?`
+
+// staffServicesFound checks and sorts only the services of staffServicesHits (SQLite).
+const staffServicesFound = `SELECT c.number, c.name, ` + serviceCols + ` FROM (` + staffServicesHits + `) hits
+		CROSS JOIN services s ON s.id = hits.found
+		JOIN clients c ON c.id = s.client_id JOIN tariffs t ON t.id = s.tariff_id
+		WHERE ` + staffServicesWhere
 
 // staffServiceData is the service form: a new service of Client, or Service.
 type staffServiceData struct {
