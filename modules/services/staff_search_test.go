@@ -16,8 +16,8 @@ import (
 // added, renamed and deleted; the indexes are really asked.
 func TestStaffServicesSearchIndexed(t *testing.T) {
 	dbtest.SkipSQLiteOnly(t, "the trigram indexes are SQLite's (FTS5); PostgreSQL searches with LIKE alone")
-	f := newFixture(t)
-	env, ctx := f.env, context.Background()
+	f, env := staffFixture(t)
+	ctx := context.Background()
 	env.Tx(func(tx *sql.Tx) error {
 		s, err := ServiceByID(ctx, tx, f.tv)
 		if err != nil {
@@ -78,6 +78,19 @@ func TestStaffServicesSearchIndexed(t *testing.T) {
 			t.Errorf("%q: indexed %v, walked %v, want %v (any order)", text, got, walked, want)
 		}
 	}
+	// Text the index cannot take (a NUL, bytes that are not UTF-8) is walked, with the
+	// same answer as before the index: none.
+	for _, text := range []string{"Tele\x00vize", "\xff\xfe\xfd"} {
+		query, _, err := m.staffServicesSearch(ctx, text, "")
+		if err != nil || query != staffServicesQuery {
+			t.Errorf("%q: %v, walked %v", text, err, query == staffServicesQuery)
+		}
+		if got := list(text, false); got != nil {
+			t.Errorf("%q found %v", text, got)
+		}
+	}
+	env.StaffBrowser(core.RoleSupport).Get("/admin/services?q=Tele%00vize").Expect(t, 200)
+
 	// A service the index has forgotten is not found through it.
 	if _, err := env.Deps.DB.W.ExecContext(ctx, `INSERT INTO services_search (services_search, rowid, name, ip_address, address)
 		VALUES ('delete', ?, 'Televize ložnice', '', 'Horní 5, Brno')`, f.tv); err != nil {

@@ -71,7 +71,8 @@ func (m *Module) showStaffServices(c *fiber.Ctx) error {
 func (m *Module) staffServicesSearch(ctx context.Context, text, state string) (string, []any, error) {
 	like := "%" + core.LikeEscape(text) + "%"
 	args := []any{state, state, like, like, like, like, like, staffListLimit}
-	if !core.IndexedOn(m.d.DB.Dialect) || utf8.RuneCountInString(text) < 3 {
+	// A NUL ends an FTS5 query early (and no stored text has one): such text is walked.
+	if !core.IndexedOn(m.d.DB.Dialect) || utf8.RuneCountInString(text) < 3 || !core.Storable(text) {
 		return staffServicesQuery, args, nil
 	}
 	phrase := core.TrigramPhrase(text)
