@@ -129,16 +129,37 @@ type ClientFilter struct {
 // IndexedOn is ClientFilter.Indexed for a database of dialect d.
 func IndexedOn(d db.Dialect) bool { return d == db.SQLite }
 
-// TrigramFew is how many rows a trigram index (SQLite's FTS5, tokenize = 'trigram')
+// trigramFew is how many rows a trigram index (SQLite's FTS5, tokenize = 'trigram')
 // may name for a search to check only those. A text more rows contain is searched by
 // walking the rows in the list's order, which meets the page's matches soon when there
 // are that many.
-const TrigramFew = 2000
+const trigramFew = 2000
 
-// TrigramPhrase is text as a phrase of a trigram index's MATCH, which finds rows with
-// text anywhere in a column (text of three characters or more: a shorter one matches
-// nothing). Inside the quotes only a quote is special, written twice.
-func TrigramPhrase(text string) string { return `"` + strings.ReplaceAll(text, `"`, `""`) + `"` }
+// FewTrigramHits decides whether a search for text should check only what a trigram
+// index names. hits is a query naming the rows, with one "?" for the MATCH phrase in
+// each of its uses places. It returns the phrase and true when text can be looked up
+// (three characters or more, UTF-8 without a NUL: FTS5 reads a query up to a NUL) and
+// hits names at most trigramFew rows; otherwise the search walks.
+func FewTrigramHits(ctx context.Context, q Querier, text, hits string, uses int) (string, bool, error) {
+	if utf8.RuneCountInString(text) < 3 || !Storable(text) {
+		return "", false, nil
+	}
+	// Inside the quotes of a phrase only a quote is special, written twice; the phrase
+	// matches where its text stands anywhere in a column.
+	phrase := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+	args := make([]any, 0, uses+1)
+	for range uses {
+		args = append(args, phrase)
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+hits+` LIMIT ?)`, append(args, trigramFew+1)...).Scan(&n); err != nil {
+		return "", false, err
+	}
+	return phrase, n <= trigramFew, nil
+}
+
+// clientsHits names the clients whose fields the trigram index finds the phrase in.
+const clientsHits = `SELECT rowid AS found FROM clients_search WHERE clients_search MATCH ?`
 
 // SearchClients lists clients for staff, ordered by number. The text matches without
 // regard to case: lower() on both sides, as SQLite's LIKE folds case and PostgreSQL's
@@ -154,17 +175,14 @@ func SearchClients(ctx context.Context, q Querier, f ClientFilter) ([]Client, er
 	}
 	text := strings.TrimSpace(f.Query)
 	from, args := "clients", []any{}
-	if f.Indexed && utf8.RuneCountInString(text) >= 3 {
-		phrase := TrigramPhrase(text)
-		var n int
-		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM clients_search
-			WHERE clients_search MATCH ? LIMIT ?)`, phrase, TrigramFew+1).Scan(&n); err != nil {
+	if f.Indexed {
+		phrase, few, err := FewTrigramHits(ctx, q, text, clientsHits, 1)
+		if err != nil {
 			return nil, err
 		}
-		if n <= TrigramFew {
+		if few {
 			// CROSS JOIN keeps the index's few first: SQLite then reads each by id.
-			from = `(SELECT rowid AS found FROM clients_search WHERE clients_search MATCH ?) hits
-				CROSS JOIN clients ON clients.id = hits.found`
+			from = `(` + clientsHits + `) hits CROSS JOIN clients ON clients.id = hits.found`
 			args = append(args, phrase)
 		}
 	}

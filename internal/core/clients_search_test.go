@@ -15,7 +15,7 @@ import (
 // TestSearchClientsIndexed: on SQLite the staff's client search looks a text of three
 // characters or more up in the trigram index (migration 0010) and finds exactly what
 // walking every client with LIKE finds, whatever writes the clients went through; a
-// text more than core.TrigramFew clients contain, or a shorter one, is walked.
+// text more than the trigram limit (2,000) of clients contain, or a shorter one, is walked.
 func TestSearchClientsIndexed(t *testing.T) {
 	dbtest.SkipSQLiteOnly(t, "the trigram index is SQLite's (FTS5); PostgreSQL searches with LIKE alone")
 	env := testkit.New(t)

@@ -71,18 +71,12 @@ func (m *Module) showStaffServices(c *fiber.Ctx) error {
 func (m *Module) staffServicesSearch(ctx context.Context, text, state string) (string, []any, error) {
 	like := "%" + core.LikeEscape(text) + "%"
 	args := []any{state, state, like, like, like, like, like, staffListLimit}
-	// A NUL ends an FTS5 query early (and no stored text has one): such text is walked.
-	if !core.IndexedOn(m.d.DB.Dialect) || utf8.RuneCountInString(text) < 3 || !core.Storable(text) {
+	if !core.IndexedOn(m.d.DB.Dialect) {
 		return staffServicesQuery, args, nil
 	}
-	phrase := core.TrigramPhrase(text)
-	var n int
-	if err := m.d.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+staffServicesHits+` LIMIT ?)`,
-		phrase, phrase, core.TrigramFew+1).Scan(&n); err != nil {
-		return "", nil, err
-	}
-	if n > core.TrigramFew {
-		return staffServicesQuery, args, nil
+	phrase, few, err := core.FewTrigramHits(ctx, m.d.DB.R, text, staffServicesHits, 2)
+	if err != nil || !few {
+		return staffServicesQuery, args, err
 	}
 	return staffServicesFound, append([]any{phrase, phrase}, args...), nil
 }
