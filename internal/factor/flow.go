@@ -74,11 +74,6 @@ type Flow struct {
 // Policy is the current ci_second_factor.
 func (f *Flow) Policy() string { return settings.SecondFactor.Get(f.Settings) }
 
-func (f *Flow) lockPolicy() lockout.Policy {
-	return lockout.Policy{MaxFailures: settings.LoginAttempts.Get(f.Settings),
-		LockFor: time.Duration(settings.LockoutMinutes.Get(f.Settings)) * time.Minute}
-}
-
 func (f *Flow) issuer() string {
 	if n := settings.SystemMailName.Get(f.Settings); n != "" {
 		return n
@@ -243,7 +238,7 @@ func (f *Flow) attempt(c *fiber.Ctx, enrol bool) error {
 		return err
 	}
 	now := f.Now()
-	a, err := lockout.Guard{Kind: f.Kind, Policy: f.lockPolicy()}.Begin(ctx, f.DB.R, lockout.Account(p.Key.ID), now)
+	a, err := lockout.Login(f.Kind, f.Settings).Begin(ctx, f.DB.R, lockout.Account(p.Key.ID), now)
 	if err != nil {
 		return err
 	}
@@ -289,12 +284,9 @@ func (f *Flow) attempt(c *fiber.Ctx, enrol bool) error {
 			}
 		}
 		if !ok {
-			if err := a.Fail(ctx, tx); err != nil {
+			act, err := a.Failed(ctx, tx, ActLoginFail, ActLoginLock)
+			if err != nil {
 				return err
-			}
-			act := ActLoginFail
-			if a.NewLock() {
-				act = ActLoginLock
 			}
 			return f.Audit(ctx, tx, c, p.Key.ID, act, method)
 		}

@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/ispportal/portal/internal/password"
+	"github.com/ispportal/portal/settings"
 )
 
-// Guard is the sequence every login runs around the counter (the web login, the staff
-// console and the JSON-RPC API), so that they cannot drift apart:
+// Guard is the sequence every password or second-factor check runs around the counter
+// (the web login, the staff console's, the JSON-RPC API's, the second factor and the
+// two password change forms), so that they cannot drift apart:
 //
 //  1. Begin reads the counter before the password is checked, outside any
 //     transaction: it only decides whether the account's real hash is tried.
@@ -26,6 +28,15 @@ import (
 type Guard struct {
 	Kind   string // KindClient or KindStaff
 	Policy Policy
+}
+
+// Login is the guard of every password and second-factor check of kind: the web
+// login, the console's and the API's, the second factor and the password change
+// forms. ci_login_attempts consecutive failures lock the account for
+// ci_lockout_minutes; one function, so that no login reads the settings differently.
+func Login(kind string, s *settings.Store) Guard {
+	return Guard{Kind: kind, Policy: Policy{MaxFailures: settings.LoginAttempts.Get(s),
+		LockFor: time.Duration(settings.LockoutMinutes.Get(s)) * time.Minute}}
 }
 
 // Attempt is one login attempt under a Guard, from the first read of the counter to
@@ -82,6 +93,18 @@ func (a *Attempt) Fail(ctx context.Context, tx *sql.Tx) error {
 	a.wasLocked = before.Locked(a.now)
 	a.state, err = Fail(ctx, tx, a.g.Kind, a.principal, a.now, a.g.Policy)
 	return err
+}
+
+// Failed is Fail with the audit action it calls for: fail, or lock for the one
+// failure that locked the account.
+func (a *Attempt) Failed(ctx context.Context, tx *sql.Tx, fail, lock string) (string, error) {
+	if err := a.Fail(ctx, tx); err != nil {
+		return "", err
+	}
+	if a.NewLock() {
+		return lock, nil
+	}
+	return fail, nil
 }
 
 // Locked reports whether the account is locked, as last read: by Begin, or by

@@ -4,21 +4,13 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/web"
-	"github.com/ispportal/portal/settings"
 )
-
-// policy is the staff lockout: the same N failures and minutes as for clients.
-func (m *Module) policy() lockout.Policy {
-	return lockout.Policy{MaxFailures: settings.LoginAttempts.Get(m.d.Settings),
-		LockFor: time.Duration(settings.LockoutMinutes.Get(m.d.Settings)) * time.Minute}
-}
 
 // submitLogin handles POST /admin/login. Unknown logins, disabled and API-only
 // accounts, wrong passwords and locked accounts all run argon2id once and get the same
@@ -59,7 +51,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		return err
 	}
 	now := m.d.Now()
-	a, err := lockout.Guard{Kind: lockout.KindStaff, Policy: m.policy()}.Begin(ctx, m.d.DB.R, principal, now)
+	a, err := lockout.Login(lockout.KindStaff, m.d.Settings).Begin(ctx, m.d.DB.R, principal, now)
 	if err != nil {
 		return err
 	}
@@ -101,16 +93,13 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			}
 		}
 		if !ok {
-			outcome = "fail"
-			if err := a.Fail(ctx, tx); err != nil {
+			action, err := a.Failed(ctx, tx, "staff.login.fail", "staff.login.lock")
+			if err != nil {
 				return err
 			}
-			action := "staff.login.fail"
+			outcome = "fail"
 			if a.Locked() {
 				outcome = "locked"
-				if a.NewLock() {
-					action = "staff.login.lock"
-				}
 			}
 			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, IP: ip})
 		}

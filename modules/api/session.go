@@ -16,7 +16,6 @@ import (
 	"github.com/ispportal/portal/internal/lockout"
 	"github.com/ispportal/portal/internal/rpc"
 	"github.com/ispportal/portal/internal/web"
-	"github.com/ispportal/portal/settings"
 )
 
 var errNotAuthenticated = &rpc.Error{Code: rpc.CodeUnauthorized,
@@ -100,11 +99,6 @@ func (a credentials) same(b credentials) bool {
 	return l&p == 1
 }
 
-func (m *Module) policy() lockout.Policy {
-	return lockout.Policy{MaxFailures: settings.LoginAttempts.Get(m.d.Settings),
-		LockFor: time.Duration(settings.LockoutMinutes.Get(m.d.Settings)) * time.Minute}
-}
-
 // login checks a staff login and password and starts an API session. Like the
 // console's login form it spends one request of the address's budget of staff login
 // attempts, shares the staff lockout counter (kind staff, the account's principal, or
@@ -142,7 +136,7 @@ func (m *Module) login(ctx context.Context, login, pw, ip, agent string) (*core.
 	}
 	// The state read here only spares a locked account's real hash; whether the login
 	// is refused as locked is decided again in the transaction below.
-	a, err := lockout.Guard{Kind: lockout.KindStaff, Policy: m.policy()}.Begin(ctx, m.d.DB.R, principal, now)
+	a, err := lockout.Login(lockout.KindStaff, m.d.Settings).Begin(ctx, m.d.DB.R, principal, now)
 	if err != nil {
 		m.d.Log.Error("api.login", "err", err)
 		return nil, "", &rpc.Error{Code: rpc.CodeInternal, Message: "internal error"}
@@ -164,12 +158,9 @@ func (m *Module) login(ctx context.Context, login, pw, ip, agent string) (*core.
 			}
 		}
 		if !ok {
-			if err := a.Fail(ctx, tx); err != nil {
+			action, err := a.Failed(ctx, tx, "api.login.fail", "api.login.lock")
+			if err != nil {
 				return err
-			}
-			action := "api.login.fail"
-			if a.NewLock() {
-				action = "api.login.lock"
 			}
 			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, IP: ip})
 		}

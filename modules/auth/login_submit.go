@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/ispportal/portal/internal/core"
@@ -14,11 +13,6 @@ import (
 	"github.com/ispportal/portal/internal/web"
 	"github.com/ispportal/portal/settings"
 )
-
-func (m *Module) policy() lockout.Policy {
-	return lockout.Policy{MaxFailures: settings.LoginAttempts.Get(m.d.Settings),
-		LockFor: time.Duration(settings.LockoutMinutes.Get(m.d.Settings)) * time.Minute}
-}
 
 // submitLogin handles POST /login and the cross-origin form's POST /sign/, which sends
 // username/password/send/_do instead of our login/password.
@@ -59,7 +53,7 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 		return err
 	}
 	now := m.d.Now()
-	a, err := lockout.Guard{Kind: lockout.KindClient, Policy: m.policy()}.Begin(ctx, m.d.DB.R, acc.principal, now)
+	a, err := lockout.Login(lockout.KindClient, m.d.Settings).Begin(ctx, m.d.DB.R, acc.principal, now)
 	if err != nil {
 		return err
 	}
@@ -146,16 +140,13 @@ func (m *Module) submitLogin(c *fiber.Ctx) error {
 			}
 		}
 		if !ok {
-			outcome = "fail"
-			if err := a.Fail(ctx, tx); err != nil {
+			action, err := a.Failed(ctx, tx, "login.fail", "login.lock")
+			if err != nil {
 				return err
 			}
-			action := "login.fail"
+			outcome = "fail"
 			if a.Locked() {
 				outcome = "locked"
-				if a.NewLock() {
-					action = "login.lock"
-				}
 			}
 			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: action, ClientID: clientID, IP: ip,
 				Detail: "via " + c.Path()})

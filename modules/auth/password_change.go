@@ -29,8 +29,7 @@ func (m *Module) submitChange(c *fiber.Ctx) error {
 		return fiber.ErrUnauthorized
 	}
 	now := m.d.Now()
-	principal := lockout.Account(cl.ID)
-	st, err := lockout.Get(ctx, m.d.DB.R, lockout.KindClient, principal, now)
+	a, err := lockout.Login(lockout.KindClient, m.d.Settings).Begin(ctx, m.d.DB.R, lockout.Account(cl.ID), now)
 	if err != nil {
 		return err
 	}
@@ -38,19 +37,14 @@ func (m *Module) submitChange(c *fiber.Ctx) error {
 	if err != nil && !errors.Is(err, core.ErrNotFound) {
 		return err
 	}
-	hash := password.Dummy
-	if err == nil && !st.Locked(now) {
-		hash = cred.Hash
-	}
 	current := c.FormValue("current")
 	if len(current) > maxPassword {
 		current = current[:maxPassword]
 	}
-	if !password.Verify(current, hash) || hash == password.Dummy {
+	if !a.Verify(current, cred.Hash) {
 		key := "auth.error.current"
 		err := m.d.DB.Tx(ctx, func(tx *sql.Tx) error {
-			st, err = lockout.Fail(ctx, tx, lockout.KindClient, principal, now, m.policy())
-			if err != nil {
+			if err := a.Fail(ctx, tx); err != nil {
 				return err
 			}
 			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: "client:" + cl.Number, Action: "password.change_fail",
@@ -59,7 +53,7 @@ func (m *Module) submitChange(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if st.Locked(now) {
+		if a.Locked() {
 			key = "auth.error.locked"
 		}
 		return w.FormError(c, tplChange, "auth.change.title", m.pwData(), map[string]string{"current": key}, nil)

@@ -2,6 +2,7 @@ package people
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -141,6 +142,11 @@ func TestReadOnlyPerson(t *testing.T) {
 	// Own password.
 	p.Get("/people/me").Expect(t, 200, "oko")
 	p.Post("/people/me", url.Values{"current": {"wrong"}, "password": {goodPW + "!"}, "password2": {goodPW + "!"}}).Expect(t, 422)
+	// A wrong current password counts towards the person's own lockout, as a login does.
+	if n := f.env.Count(`SELECT failures FROM lockouts WHERE kind = 'client' AND principal = ?`,
+		"person:"+strconv.FormatInt(personID(t, f.env, "oko"), 10)); n != 1 {
+		t.Fatalf("wrong current password counted %d times, want 1", n)
+	}
 	p.Post("/people/me", url.Values{"current": {goodPW}, "password": {"weak"}, "password2": {"weak"}}).Expect(t, 422)
 	p.Post("/people/me", url.Values{"current": {goodPW}, "password": {goodPW + "!"}, "password2": {goodPW + "!"}}).Expect(t, 303)
 	p.Get("/people/me").Expect(t, 200)

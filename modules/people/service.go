@@ -345,23 +345,16 @@ func ChangePassword(ctx context.Context, d app.Deps, clientID, id int64, current
 		return err
 	}
 	now := d.Now()
-	principal := lockout.Person(p.ID)
-	policy := lockout.Policy{MaxFailures: settings.LoginAttempts.Get(d.Settings),
-		LockFor: time.Duration(settings.LockoutMinutes.Get(d.Settings)) * time.Minute}
-	st, err := lockout.Get(ctx, d.DB.R, lockout.KindClient, principal, now)
+	a, err := lockout.Login(lockout.KindClient, d.Settings).Begin(ctx, d.DB.R, lockout.Person(p.ID), now)
 	if err != nil {
 		return err
-	}
-	hash := p.hash
-	if st.Locked(now) || hash == "" {
-		hash = password.Dummy
 	}
 	if len(current) > password.MaxBytes {
 		current = current[:password.MaxBytes]
 	}
-	if !password.Verify(current, hash) || hash == password.Dummy {
+	if !a.Verify(current, p.hash) {
 		err := d.DB.Tx(ctx, func(tx *sql.Tx) error {
-			if _, err := lockout.Fail(ctx, tx, lockout.KindClient, principal, now, policy); err != nil {
+			if err := a.Fail(ctx, tx); err != nil {
 				return err
 			}
 			return core.Audit(ctx, tx, core.AuditEntry{At: now, Actor: actor, Action: "person.password_fail", ClientID: clientID, IP: ip})
