@@ -187,12 +187,19 @@ func SearchClients(ctx context.Context, q Querier, f ClientFilter) ([]Client, er
 		}
 	}
 	like := "%" + LikeEscape(text) + "%"
-	args = append(args, like, like, like, like, like, like, like, like, f.Group, f.Group, f.Limit, f.Offset)
+	args = append(args, like, like, like, like, like, like, like, like)
+	// The group only when one is chosen: "? = 0 OR invoice_group_id = ?" would make
+	// PostgreSQL type the parameter as its literal's int4, and refuse a larger id.
+	group := ""
+	if f.Group != 0 {
+		group, args = "AND invoice_group_id = ?", append(args, f.Group)
+	}
+	args = append(args, f.Limit, f.Offset)
 	return List(ctx, q, scanClientRow, `SELECT `+clientCols+` FROM `+from+`
 		WHERE (? = '%%' OR lower(number) LIKE lower(?) ESCAPE '\' OR lower(username) LIKE lower(?) ESCAPE '\'
 		       OR lower(name) LIKE lower(?) ESCAPE '\' OR lower(email) LIKE lower(?) ESCAPE '\' OR lower(phone) LIKE lower(?) ESCAPE '\'
 		       OR lower(mobile) LIKE lower(?) ESCAPE '\' OR lower(company) LIKE lower(?) ESCAPE '\')
-		  AND (? = 0 OR invoice_group_id = ?)
+		  `+group+`
 		ORDER BY number LIMIT ? OFFSET ?`, args...)
 }
 

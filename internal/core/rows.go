@@ -71,7 +71,9 @@ func InList[T any](values []T) (string, []any) {
 // Where gathers the conditions of a list's filters that are set, with their arguments.
 // A filter is a condition only when set: written as "? = 0 OR client_id = ?" it hides
 // the column's index from the planner, and a list of one client's rows reads every
-// client's (the staff client card's audit lists did, 0.5 s with two million entries).
+// client's (the staff client card's audit lists did, 0.5 s with two million entries);
+// and PostgreSQL types such a parameter as the literal's int4, refusing an id above
+// 2,147,483,647 (an internal error where the answer is "not found").
 type Where struct {
 	conds []string
 	args  []any

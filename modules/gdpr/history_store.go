@@ -165,10 +165,14 @@ func ConsentStateFor(ctx context.Context, q core.Querier, clientID, documentID i
 // ConsentHistory lists a client's consent actions in the order they happened; with
 // documentID 0 for every document.
 func ConsentHistory(ctx context.Context, q core.Querier, clientID, documentID int64) ([]Entry, error) {
+	var w core.Where
+	w.And("h.client_id = ?", clientID)
+	if documentID != 0 {
+		w.And("h.document_id = ?", documentID)
+	}
 	return core.List(ctx, q, scanEntry, `SELECT h.id, h.client_id, h.document_id, d.title, h.seq, h.version, h.action,
 		h.purposes, h.at, h.ip, h.user_agent, h.actor
-		FROM consent_history h JOIN consent_documents d ON d.id = h.document_id
-		WHERE h.client_id = ? AND (? = 0 OR h.document_id = ?) ORDER BY h.id`, clientID, documentID, documentID)
+		FROM consent_history h JOIN consent_documents d ON d.id = h.document_id`+w.SQL()+` ORDER BY h.id`, w.Args()...)
 }
 
 func scanEntry(row core.Row) (Entry, error) {

@@ -85,8 +85,13 @@ func currencies(ctx context.Context, q core.Querier, clientID int64) ([]string, 
 
 func invoiceClient(ctx context.Context, q core.Querier, id int64, externalID string) (int64, int64, error) {
 	var client int64
-	err := q.QueryRowContext(ctx, `SELECT client_id, id FROM invoices WHERE (? > 0 AND id = ?) OR (? = 0 AND external_id = ?)`,
-		id, id, id, externalID).Scan(&client, &id)
+	// By id or by external id, chosen here: "? > 0 AND id = ?" would make PostgreSQL
+	// type the parameter as its literal's int4, and refuse a larger id.
+	row := q.QueryRowContext(ctx, `SELECT client_id, id FROM invoices WHERE external_id = ?`, externalID)
+	if id > 0 {
+		row = q.QueryRowContext(ctx, `SELECT client_id, id FROM invoices WHERE id = ?`, id)
+	}
+	err := row.Scan(&client, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, core.ErrNotFound
 	}
