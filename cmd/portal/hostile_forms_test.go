@@ -19,16 +19,18 @@ import (
 	"golang.org/x/net/html"
 )
 
-// hostileFormValues replace one field of a form at a time.
+// hostileFormValues are what the walk posts in place of the values a page filled in.
 var hostileFormValues = []string{"", "a\x00b", "\xff\xfe", "<script>alert(1)</script>", "' OR 1=1 --", "-1",
 	"99999999999999999999", "2026-02-30", strings.Repeat("é", 70_000)}
 
-// TestHostileForms crawls the staff console as an administrator and the subscriber
-// pages as the demo client, on the demo data, following every link of its side once
-// per kind of address (numbers stand for any number), and submits every form it finds
-// (one of each kind) first as the page filled it and then with each field in turn set
-// to each hostile value. No page and no answer may be a server error or carry
-// database, runtime or decoder text; forms re-render with field errors or redirect.
+// TestHostileForms crawls the staff console as an administrator, the subscriber pages
+// as the demo client, and the login, password and sign-up pages as a visitor, each on
+// demo data of its own. It follows every link of its side once per kind of address
+// (numbers stand for any number), opens each address again with ids no row has, and
+// submits every kind of form it finds as the page filled it, with every field set to
+// each hostile value, and with each field alone set to one (see submit). No page and
+// no answer may be a server error or carry database, runtime or decoder text; forms
+// re-render with field errors or redirect.
 func TestHostileForms(t *testing.T) {
 	// Each side on demo data of its own, so that what the console's posts change
 	// (settings that hide tabs, removed rows) does not decide what the subscriber's walk reaches.
@@ -58,9 +60,18 @@ func TestHostileForms(t *testing.T) {
 	}
 	client := &formWalk{t: t, env: cenv, root: "/", login: func() *testkit.Browser { return cenv.Browser().LoginAs(demo) }}
 	client.run()
-	for _, w := range []*formWalk{staff, client} {
+	// A visitor: the login, password and sign-up pages, with self sign-up open.
+	aenv, _ := demoEnv(t)
+	aenv.Set("ci_signup_enable", "1")
+	visitor := &formWalk{t: t, env: aenv, root: "/login", login: aenv.Browser}
+	visitor.run()
+	for _, c := range []struct {
+		w            *formWalk
+		pages, forms int
+	}{{staff, 50, 50}, {client, 20, 10}, {visitor, 3, 3}} {
+		w := c.w
 		t.Logf("%s: %d pages, %d forms, %d posts", w.root, w.pages, w.forms, w.posts)
-		if w.pages < 20 || w.forms < 10 {
+		if w.pages < c.pages || w.forms < c.forms {
 			t.Errorf("%s: only %d pages and %d forms reached", w.root, w.pages, w.forms)
 		}
 	}
