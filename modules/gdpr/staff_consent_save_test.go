@@ -2,7 +2,6 @@ package gdpr_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -10,29 +9,11 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/api"
 	"github.com/ispportal/portal/modules/gdpr"
 )
-
-const staffPassword = "correct horse battery"
-
-func addStaff(t *testing.T, env *testkit.Env, login, role string) int64 {
-	t.Helper()
-	h, err := password.Hash(staffPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var id int64
-	env.Tx(func(tx *sql.Tx) error {
-		id, err = core.SaveStaff(context.Background(), tx, core.Staff{Login: login, Name: login, Role: role, PasswordHash: h, Active: true},
-			core.Now(env.Clock.Now()))
-		return err
-	})
-	return id
-}
 
 // TestConsentRuleConsoleAndAPI checks that the console and the API apply the one
 // rule of gdpr.CheckDocument. Before, the console counted bytes (a 250-character
@@ -40,7 +21,7 @@ func addStaff(t *testing.T, env *testkit.Env, login, role string) int64 {
 // answered a store refusal with its raw text and no field.
 func TestConsentRuleConsoleAndAPI(t *testing.T) {
 	env := testkit.New(t, gdpr.New, admin.New, api.New)
-	b := env.Browser().LoginStaff(addStaff(t, env, "boss", core.RoleAdmin))
+	b := env.StaffBrowserAs("boss", core.RoleAdmin)
 	title := strings.Repeat("č", 250)
 	b.Get("/admin/consents").Expect(t, 200)
 	b.Post("/admin/consents", url.Values{"title": {title}, "text": {"<p>x</p>"}}).Expect(t, 303)
@@ -55,9 +36,9 @@ func TestConsentRuleConsoleAndAPI(t *testing.T) {
 		t.Fatalf("stored %+v %v", list, err)
 	}
 
-	addStaff(t, env, "billing", core.RoleAPI)
+	env.AddStaff("billing", core.RoleAPI, testkit.StaffPassword)
 	call := func(params map[string]any) map[string]any {
-		params["auth"] = map[string]string{"login": "billing", "password": staffPassword}
+		params["auth"] = map[string]string{"login": "billing", "password": testkit.StaffPassword}
 		body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "consentDocuments.add", "params": params})
 		req, _ := http.NewRequest(http.MethodPost, "/jsonrpc", strings.NewReader(string(body)))
 		req.Header.Set("Content-Type", "application/json")

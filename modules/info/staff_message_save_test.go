@@ -3,7 +3,6 @@ package info_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -11,29 +10,11 @@ import (
 	"testing"
 
 	"github.com/ispportal/portal/internal/core"
-	"github.com/ispportal/portal/internal/password"
 	"github.com/ispportal/portal/internal/testkit"
 	"github.com/ispportal/portal/modules/admin"
 	"github.com/ispportal/portal/modules/api"
 	"github.com/ispportal/portal/modules/info"
 )
-
-const staffPassword = "correct horse battery"
-
-func addStaff(t *testing.T, env *testkit.Env, login, role string) int64 {
-	t.Helper()
-	h, err := password.Hash(staffPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var id int64
-	env.Tx(func(tx *sql.Tx) error {
-		id, err = core.SaveStaff(context.Background(), tx, core.Staff{Login: login, Name: login, Role: role, PasswordHash: h, Active: true},
-			core.Now(env.Clock.Now()))
-		return err
-	})
-	return id
-}
 
 // TestMessageBodyRuleEverywhere checks that the console, the API and the CLI apply the
 // one body limit of PublishMessage, MaxBody characters. Before, the console and the
@@ -47,13 +28,13 @@ func TestMessageBodyRuleEverywhere(t *testing.T) {
 		t.Fatalf("the body is only %d bytes", len(czech))
 	}
 
-	b := env.Browser().LoginStaff(addStaff(t, env, "boss", core.RoleAdmin))
+	b := env.StaffBrowserAs("boss", core.RoleAdmin)
 	b.Get("/admin/messages").Expect(t, 200)
 	b.Post("/admin/messages", url.Values{"kind": {"global"}, "title": {"Console"}, "body": {czech}}).Expect(t, 303)
 	b.Post("/admin/messages", url.Values{"kind": {"global"}, "title": {"Too long"}, "body": {strings.Repeat("č", info.MaxBody+1)}}).
 		Expect(t, 422, "too long")
 
-	addStaff(t, env, "billing", core.RoleAPI)
+	env.AddStaff("billing", core.RoleAPI, testkit.StaffPassword)
 	// A body over 64 KB needs a session: session.info with credentials opens one.
 	call := func(sid, method string, params map[string]any) map[string]any {
 		t.Helper()
@@ -73,7 +54,7 @@ func TestMessageBodyRuleEverywhere(t *testing.T) {
 		}
 		return out
 	}
-	res, _ := call("", "session.info", map[string]any{"auth": map[string]string{"login": "billing", "password": staffPassword}})["result"].(map[string]any)
+	res, _ := call("", "session.info", map[string]any{"auth": map[string]string{"login": "billing", "password": testkit.StaffPassword}})["result"].(map[string]any)
 	sid, _ := res["session_id"].(string)
 	if sid == "" {
 		t.Fatalf("no API session: %v", res)
