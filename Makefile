@@ -52,8 +52,8 @@ test: lint-basic deps test-deps
 	$(GO) test $(RACE) -vet=off -count=1 -timeout 15m $(PKGS)
 	@echo "test: PostgreSQL pass from $$(date +%T)"
 	$(MAKE) test-postgres
-	@echo "test: hostile-input walks on SQLite (built without -race, see cmd/portal/hostile_api_test.go) from $$(date +%T)"
-	$(GO) test -vet=off -count=1 -run '^TestHostile' ./cmd/portal
+	@echo "test: hostile-input and other-client walks on SQLite (built without -race, see cmd/portal/hostile_api_test.go) from $$(date +%T)"
+	$(GO) test -vet=off -count=1 -run '^(TestHostile|TestOtherClient)' ./cmd/portal
 	@echo "test: fuzz from $$(date +%T)"
 	$(MAKE) fuzz
 	@echo "test: browser suite from $$(date +%T)"
