@@ -24,8 +24,8 @@ var hostileFormValues = []string{"", "a\x00b", "\xff\xfe", "<script>alert(1)</sc
 	"99999999999999999999", "2026-02-30", strings.Repeat("é", 70_000)}
 
 // TestHostileForms crawls the staff console as an administrator, the subscriber pages
-// as the demo client, and the login, password and sign-up pages as a visitor, each on
-// demo data of its own. It follows every link of its side once per kind of address
+// as the demo client and as each of its invited people, and the login, password and
+// sign-up pages as a visitor, each on demo data of its own. It follows every link of its side once per kind of address
 // (numbers stand for any number), opens each address again with ids no row has, and
 // submits every kind of form it finds as the page filled it, with every field set to
 // each hostile value, and with each field alone set to one (see submit). No page and
@@ -65,14 +65,34 @@ func TestHostileForms(t *testing.T) {
 	aenv.Set("ci_signup_enable", "1")
 	visitor := &formWalk{t: t, env: aenv, root: "/login", login: aenv.Browser}
 	visitor.run()
-	for _, c := range []struct {
+	// The demo account's invited people, whose roles reach part of the pages and
+	// refuse the rest.
+	// Each walk with the pages and forms it must at least reach.
+	type reach struct {
+		name         string
 		w            *formWalk
 		pages, forms int
-	}{{staff, 50, 50}, {client, 20, 10}, {visitor, 3, 3}} {
+	}
+	walks := []reach{{"staff", staff, 50, 50}, {"client", client, 20, 10}, {"visitor", visitor, 3, 3}}
+	for _, login := range []string{"demo-ucetni", "demo-technik"} {
+		penv, pseed := demoEnv(t)
+		var id int64
+		var role string
+		if err := penv.Deps.DB.R.QueryRow(`SELECT id, role FROM people WHERE login = ?`, login).Scan(&id, &role); err != nil {
+			t.Fatalf("demo person %s: %v", login, err)
+		}
+		owner := pseed.ClientIDs[app.DemoClientNumber]
+		w := &formWalk{t: t, env: penv, root: "/", login: func() *testkit.Browser {
+			return penv.Browser().LoginAsPerson(owner, id, login, role)
+		}}
+		w.run()
+		walks = append(walks, reach{login + " (" + role + ")", w, 8, 3})
+	}
+	for _, c := range walks {
 		w := c.w
-		t.Logf("%s: %d pages, %d forms, %d posts", w.root, w.pages, w.forms, w.posts)
+		t.Logf("%s: %d pages, %d forms, %d posts", c.name, w.pages, w.forms, w.posts)
 		if w.pages < c.pages || w.forms < c.forms {
-			t.Errorf("%s: only %d pages and %d forms reached", w.root, w.pages, w.forms)
+			t.Errorf("%s: only %d pages and %d forms reached", c.name, w.pages, w.forms)
 		}
 	}
 }
