@@ -24,8 +24,9 @@ var hostileFormValues = []string{"", "a\x00b", "\xff\xfe", "<script>alert(1)</sc
 	"99999999999999999999", "2026-02-30", strings.Repeat("é", 70_000)}
 
 // TestHostileForms crawls the staff console as an administrator, the subscriber pages
-// as the demo client and as each of its invited people, and the login, password and
-// sign-up pages as a visitor, each on demo data of its own. It follows every link of its side once per kind of address
+// as the demo client (on the default brand and on the second brand's domain) and as
+// each of its invited people, and the login, password and sign-up pages as a visitor
+// (on both brands), each on demo data of its own. It follows every link of its side once per kind of address
 // (numbers stand for any number), opens each address again with ids no row has, and
 // submits every kind of form it finds as the page filled it, with every field set to
 // each hostile value, and with each field alone set to one (see submit). No page and
@@ -74,6 +75,33 @@ func TestHostileForms(t *testing.T) {
 		pages, forms int
 	}
 	walks := []reach{{"staff", staff, 50, 50}, {"client", client, 20, 10}, {"visitor", visitor, 3, 3}}
+	// The demo client and a visitor on the demo's second brand (its own theme, language
+	// and settings).
+	for _, who := range []string{"client", "visitor"} {
+		benv, bseed := demoEnv(t)
+		var host string
+		var brand int64
+		if err := benv.Deps.DB.R.QueryRow(`SELECT host, brand_id FROM brand_domains WHERE brand_id <> 1 ORDER BY host LIMIT 1`).Scan(&host, &brand); err != nil {
+			t.Fatalf("demo brand domain: %v", err)
+		}
+		// The demo client belongs to the default brand; here it is the second brand's.
+		demo := bseed.ClientIDs[app.DemoClientNumber]
+		if _, err := benv.Deps.DB.W.Exec(`UPDATE clients SET brand_id = ? WHERE id = ?`, brand, demo); err != nil {
+			t.Fatal(err)
+		}
+		root, pages, login := "/", 20, func() *testkit.Browser {
+			b := benv.Browser().LoginAs(demo)
+			b.Host = host
+			return b
+		}
+		if who == "visitor" {
+			benv.Set("ci_signup_enable", "1")
+			root, pages, login = "/login", 3, func() *testkit.Browser { b := benv.Browser(); b.Host = host; return b }
+		}
+		w := &formWalk{t: t, env: benv, root: root, login: login}
+		w.run()
+		walks = append(walks, reach{who + " on " + host, w, pages, 3})
+	}
 	for _, login := range []string{"demo-ucetni", "demo-technik"} {
 		penv, pseed := demoEnv(t)
 		var id int64

@@ -150,6 +150,8 @@ type Browser struct {
 	Header http.Header
 	// RemoteAddr is the peer address the app sees ("1.2.3.4:5678").
 	RemoteAddr string
+	// Host is the Host header (a brand's domain); "" is portal.test.
+	Host string
 }
 
 // Browser returns a new browser with no cookies.
@@ -219,6 +221,9 @@ func (b *Browser) Do(req *http.Request) *Response {
 		req.AddCookie(c)
 	}
 	req.RemoteAddr = b.RemoteAddr
+	if b.Host != "" {
+		req.Host = b.Host
+	}
 	resp := b.env.serve(req)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
