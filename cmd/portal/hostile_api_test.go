@@ -56,6 +56,7 @@ func leak(body string) string {
 // JSON-RPC answer that is not an internal error (-32603) and that carries no database,
 // runtime or decoder text: bad input is refused naming the field, or done.
 func TestHostileParams(t *testing.T) {
+	t.Parallel()
 	env, _ := demoEnv(t)
 	w := &hostileWalk{t: t, env: env}
 	methods := env.Deps.Declared.Methods()

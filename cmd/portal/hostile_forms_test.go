@@ -26,15 +26,61 @@ var hostileFormValues = []string{"", "a\x00b", "\xff\xfe", "<script>alert(1)</sc
 // TestHostileForms crawls the staff console as an administrator, the subscriber pages
 // as the demo client (on the default brand and on the second brand's domain) and as
 // each of its invited people, and the login, password and sign-up pages as a visitor
-// (on both brands), each on demo data of its own. It follows every link of its side once per kind of address
-// (numbers stand for any number), opens each address again with ids no row has, and
-// submits every kind of form it finds as the page filled it, with every field set to
-// each hostile value, and with each field alone set to one (see submit). No page and
-// no answer may be a server error or carry database, runtime or decoder text; forms
-// re-render with field errors or redirect.
+// (on both brands), each on demo data of its own and in parallel (on PostgreSQL the
+// walks wait for the server more than they compute). Each follows every link of its
+// side once per kind of address (numbers stand for any number), opens each address
+// again with ids no row has, and submits every kind of form it finds as the page
+// filled it, with every field set to each hostile value, and with each field alone set
+// to one (see submit). No page and no answer may be a server error or carry database,
+// runtime or decoder text; forms re-render with field errors or redirect.
 func TestHostileForms(t *testing.T) {
-	// Each side on demo data of its own, so that what the console's posts change
-	// (settings that hide tabs, removed rows) does not decide what the subscriber's walk reaches.
+	t.Parallel()
+	walks := []struct {
+		name         string
+		pages, forms int // what the walk must at least reach
+		start        func(t *testing.T) *formWalk
+	}{
+		{"staff", 50, 50, staffWalk},
+		{"client", 20, 10, func(t *testing.T) *formWalk {
+			env, seed := demoEnv(t)
+			demo := seed.ClientIDs[app.DemoClientNumber]
+			return &formWalk{t: t, env: env, root: "/", login: func() *testkit.Browser { return env.Browser().LoginAs(demo) }}
+		}},
+		// A visitor: the login, password and sign-up pages, with self sign-up open.
+		{"visitor", 3, 3, func(t *testing.T) *formWalk {
+			env, _ := demoEnv(t)
+			env.Set("ci_signup_enable", "1")
+			return &formWalk{t: t, env: env, root: "/login", login: env.Browser}
+		}},
+		// The demo client and a visitor on the demo's second brand (its own theme,
+		// language and settings).
+		{"client on the second brand", 20, 3, func(t *testing.T) *formWalk { return brandWalk(t, false) }},
+		{"visitor on the second brand", 3, 3, func(t *testing.T) *formWalk { return brandWalk(t, true) }},
+		// The demo account's invited people, whose roles reach part of the pages and
+		// refuse the rest.
+		{"person demo-ucetni", 8, 3, func(t *testing.T) *formWalk { return personWalk(t, "demo-ucetni") }},
+		{"person demo-technik", 8, 3, func(t *testing.T) *formWalk { return personWalk(t, "demo-technik") }},
+	}
+	for _, c := range walks {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := c.start(t)
+			w.run()
+			t.Logf("%d pages, %d forms, %d posts", w.pages, w.forms, w.posts)
+			if w.pages < c.pages || w.forms < c.forms {
+				t.Errorf("only %d pages and %d forms reached", w.pages, w.forms)
+			}
+			if w.after != nil {
+				w.after()
+			}
+		})
+	}
+}
+
+// staffWalk is the console's walk as an administrator. Afterwards every console page
+// a module declares must have been reached by following links from the console's
+// home, or the walk would say nothing of it.
+func staffWalk(t *testing.T) *formWalk {
 	env, seed := demoEnv(t)
 	// One mail in the outbox, so that its page is there to reach.
 	env.Tx(func(tx *sql.Tx) error {
@@ -42,87 +88,55 @@ func TestHostileForms(t *testing.T) {
 			Text: "A mail for the outbox page.", Purpose: "walk", ClientID: seed.ClientIDs[app.DemoClientNumber]})
 		return err
 	})
-	staff := &formWalk{t: t, env: env, root: "/admin", login: func() *testkit.Browser { return env.StaffBrowser(core.RoleAdmin) }}
-	staff.run()
-	// Every console page a module declares is reached by following links from the
-	// console's home, or the walk would say nothing of it.
+	w := &formWalk{t: t, env: env, root: "/admin", login: func() *testkit.Browser { return env.StaffBrowser(core.RoleAdmin) }}
 	param := regexp.MustCompile(`:[a-z]+`)
-	for _, p := range env.Deps.Declared.StaffPages() {
-		k := kind(&url.URL{Path: strings.TrimSuffix("/admin"+param.ReplaceAllString(p.Path, "N"), "/")})
-		if p.Method == http.MethodGet && !staff.reached(k) {
-			t.Errorf("console page %s (%s) is not reached from the console's links", p.Path, p.Module)
+	w.after = func() {
+		for _, p := range env.Deps.Declared.StaffPages() {
+			k := kind(&url.URL{Path: strings.TrimSuffix("/admin"+param.ReplaceAllString(p.Path, "N"), "/")})
+			if p.Method == http.MethodGet && !w.reached(k) {
+				t.Errorf("console page %s (%s) is not reached from the console's links", p.Path, p.Module)
+			}
 		}
 	}
+	return w
+}
 
-	cenv, cseed := demoEnv(t)
-	demo := cseed.ClientIDs[app.DemoClientNumber]
-	if demo == 0 {
-		t.Fatal("no demo client in the seed")
+// brandWalk is the demo client's walk (made a client of the second brand), or a
+// visitor's, on the second demo brand's domain.
+func brandWalk(t *testing.T, visitor bool) *formWalk {
+	env, seed := demoEnv(t)
+	var host string
+	var brand int64
+	if err := env.Deps.DB.R.QueryRow(`SELECT host, brand_id FROM brand_domains WHERE brand_id <> 1 ORDER BY host LIMIT 1`).Scan(&host, &brand); err != nil {
+		t.Fatalf("demo brand domain: %v", err)
 	}
-	client := &formWalk{t: t, env: cenv, root: "/", login: func() *testkit.Browser { return cenv.Browser().LoginAs(demo) }}
-	client.run()
-	// A visitor: the login, password and sign-up pages, with self sign-up open.
-	aenv, _ := demoEnv(t)
-	aenv.Set("ci_signup_enable", "1")
-	visitor := &formWalk{t: t, env: aenv, root: "/login", login: aenv.Browser}
-	visitor.run()
-	// The demo account's invited people, whose roles reach part of the pages and
-	// refuse the rest.
-	// Each walk with the pages and forms it must at least reach.
-	type reach struct {
-		name         string
-		w            *formWalk
-		pages, forms int
+	if visitor {
+		env.Set("ci_signup_enable", "1")
+		return &formWalk{t: t, env: env, root: "/login", login: func() *testkit.Browser { b := env.Browser(); b.Host = host; return b }}
 	}
-	walks := []reach{{"staff", staff, 50, 50}, {"client", client, 20, 10}, {"visitor", visitor, 3, 3}}
-	// The demo client and a visitor on the demo's second brand (its own theme, language
-	// and settings).
-	for _, who := range []string{"client", "visitor"} {
-		benv, bseed := demoEnv(t)
-		var host string
-		var brand int64
-		if err := benv.Deps.DB.R.QueryRow(`SELECT host, brand_id FROM brand_domains WHERE brand_id <> 1 ORDER BY host LIMIT 1`).Scan(&host, &brand); err != nil {
-			t.Fatalf("demo brand domain: %v", err)
-		}
-		// The demo client belongs to the default brand; here it is the second brand's.
-		demo := bseed.ClientIDs[app.DemoClientNumber]
-		if _, err := benv.Deps.DB.W.Exec(`UPDATE clients SET brand_id = ? WHERE id = ?`, brand, demo); err != nil {
-			t.Fatal(err)
-		}
-		root, pages, login := "/", 20, func() *testkit.Browser {
-			b := benv.Browser().LoginAs(demo)
-			b.Host = host
-			return b
-		}
-		if who == "visitor" {
-			benv.Set("ci_signup_enable", "1")
-			root, pages, login = "/login", 3, func() *testkit.Browser { b := benv.Browser(); b.Host = host; return b }
-		}
-		w := &formWalk{t: t, env: benv, root: root, login: login}
-		w.run()
-		walks = append(walks, reach{who + " on " + host, w, pages, 3})
+	demo := seed.ClientIDs[app.DemoClientNumber]
+	if _, err := env.Deps.DB.W.Exec(`UPDATE clients SET brand_id = ? WHERE id = ?`, brand, demo); err != nil {
+		t.Fatal(err)
 	}
-	for _, login := range []string{"demo-ucetni", "demo-technik"} {
-		penv, pseed := demoEnv(t)
-		var id int64
-		var role string
-		if err := penv.Deps.DB.R.QueryRow(`SELECT id, role FROM people WHERE login = ?`, login).Scan(&id, &role); err != nil {
-			t.Fatalf("demo person %s: %v", login, err)
-		}
-		owner := pseed.ClientIDs[app.DemoClientNumber]
-		w := &formWalk{t: t, env: penv, root: "/", login: func() *testkit.Browser {
-			return penv.Browser().LoginAsPerson(owner, id, login, role)
-		}}
-		w.run()
-		walks = append(walks, reach{login + " (" + role + ")", w, 8, 3})
+	return &formWalk{t: t, env: env, root: "/", login: func() *testkit.Browser {
+		b := env.Browser().LoginAs(demo)
+		b.Host = host
+		return b
+	}}
+}
+
+// personWalk is the walk of one of the demo account's invited people.
+func personWalk(t *testing.T, login string) *formWalk {
+	env, seed := demoEnv(t)
+	var id int64
+	var role string
+	if err := env.Deps.DB.R.QueryRow(`SELECT id, role FROM people WHERE login = ?`, login).Scan(&id, &role); err != nil {
+		t.Fatalf("demo person %s: %v", login, err)
 	}
-	for _, c := range walks {
-		w := c.w
-		t.Logf("%s: %d pages, %d forms, %d posts", c.name, w.pages, w.forms, w.posts)
-		if w.pages < c.pages || w.forms < c.forms {
-			t.Errorf("%s: only %d pages and %d forms reached", c.name, w.pages, w.forms)
-		}
-	}
+	owner := seed.ClientIDs[app.DemoClientNumber]
+	return &formWalk{t: t, env: env, root: "/", login: func() *testkit.Browser {
+		return env.Browser().LoginAsPerson(owner, id, login, role)
+	}}
 }
 
 // demoEnv is the portal of every module with the demo data.
@@ -143,6 +157,7 @@ type formWalk struct {
 	b                   *testkit.Browser
 	pages, forms, posts int
 	seen                map[string]bool
+	after               func() // checks once the walk is done
 }
 
 // form is a form as the page renders it: where it posts and its fields' values.

@@ -31,6 +31,7 @@ import (
 // crawl did not reach answers 1002 with no page (404, 403 or a redirect), or with a
 // page that carries none of 1001's text and is not 1001's file.
 func TestOtherClientSeesNothing(t *testing.T) {
+	t.Parallel()
 	env, seed := demoEnv(t)
 	a, b := seed.ClientIDs[app.DemoClientNumber], seed.ClientIDs["1002"]
 	if a == 0 || b == 0 {
