@@ -256,6 +256,7 @@ func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.Na
 		return nil, err
 	}
 	query = Rewrite(query)
+	planPerValue(args)
 	if !c.write || c.inTx {
 		res, err := c.Conn.ExecContext(ctx, query, args)
 		return res, storage(err)
@@ -274,6 +275,7 @@ func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.N
 		return nil, err
 	}
 	query = Rewrite(query)
+	planPerValue(args)
 	if !c.write || c.inTx {
 		rows, err := c.Conn.QueryContext(ctx, query, args)
 		if err != nil {
@@ -297,6 +299,16 @@ func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.N
 		return nil, storage(err)
 	}
 	return out, nil
+}
+
+// planPerValue turns a PlanEach first argument into pgx's simple protocol: the values
+// quoted into the query's text, so it is planned for them at every execution.
+func planPerValue(args []driver.NamedValue) {
+	if len(args) > 0 {
+		if _, ok := args[0].Value.(planEach); ok {
+			args[0].Value = pgx.QueryExecModeSimpleProtocol
+		}
+	}
 }
 
 // pgRows are the rows of a query on the connection; drain reads the rest of them

@@ -77,8 +77,18 @@ func (c *cachingConn) dropIdle() {
 	}
 }
 
+// CheckNamedValue lets PlanEach through to QueryContext and ExecContext, which drop
+// it; every other argument gets database/sql's default conversion, as before.
+func (c *cachingConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if _, ok := nv.Value.(planEach); ok {
+		return nil
+	}
+	return driver.ErrSkip
+}
+
 // QueryContext runs a query through the connection's cached statement.
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	args = withoutPlanEach(args)
 	cs, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -97,6 +107,7 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 
 // ExecContext runs a statement through the connection's cached statement.
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	args = withoutPlanEach(args)
 	cs, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
