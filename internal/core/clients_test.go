@@ -105,3 +105,34 @@ func TestLookupsOfUnstorableText(t *testing.T) {
 		t.Errorf("SearchClients(JANA NOV): %v %v", l, err)
 	}
 }
+
+// TestSearchClientsQuotesAndWildcards: the staff's search finds text with quotes,
+// backslashes and LIKE's wildcards as itself and nothing else, on both engines
+// (PostgreSQL gets this query with its values quoted into the text, db.PlanEach).
+func TestSearchClientsQuotesAndWildcards(t *testing.T) {
+	env := testkit.New(t)
+	ctx := context.Background()
+	env.Tx(func(tx *sql.Tx) error {
+		for _, c := range []core.Client{
+			{Number: "7001", Name: `O'Brien \ 100% _x`, Active: true},
+			{Number: "7002", Name: "Obrien 1000 ax", Active: true},
+		} {
+			if _, err := core.SaveClient(ctx, tx, c, core.Now(env.Clock.Now())); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for text, want := range map[string]int{`O'Brien`: 1, `\`: 1, `100%`: 1, `_x`: 1, `' OR '1'='1`: 0,
+		`'; DROP TABLE clients; --`: 0, `$1`: 0, `%`: 1, `_`: 1, `obrien`: 1, `brien`: 2} {
+		for _, indexed := range []bool{false, core.IndexedOn(env.Deps.DB.Dialect)} {
+			l, err := core.SearchClients(ctx, env.Deps.DB.R, core.ClientFilter{Query: text, Indexed: indexed})
+			if err != nil || len(l) != want {
+				t.Errorf("SearchClients(%q, indexed %v): %d clients, want %d (%v)", text, indexed, len(l), want, err)
+			}
+		}
+	}
+	if n := env.Count(`SELECT COUNT(*) FROM clients`); n != 2 {
+		t.Fatalf("%d clients", n)
+	}
+}
