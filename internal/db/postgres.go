@@ -62,6 +62,9 @@ func openPostgres(target string) (*DB, error) {
 		return nil, fmt.Errorf("db.Open: %s: %w", redact(target), err)
 	}
 	cfg.RuntimeParams["timezone"] = "UTC"
+	// PostgreSQL's default since 9.1, and what pgx's simple protocol (db.PlanEach) needs
+	// to quote values: a backslash in a string is itself.
+	cfg.RuntimeParams["standard_conforming_strings"] = "on"
 	w := sql.OpenDB(pgConnector{base: stdlib.GetConnector(*cfg), write: true})
 	// Writers wait for the lock on the server, each on its own connection: a few are
 	// enough to keep the lock busy; more would only wait.
