@@ -14,14 +14,23 @@ import (
 
 	"github.com/ispportal/portal/internal/app"
 	"github.com/ispportal/portal/internal/core"
+	"github.com/ispportal/portal/internal/db/dbtest"
 	"github.com/ispportal/portal/internal/mail"
 	"github.com/ispportal/portal/internal/testkit"
 	"golang.org/x/net/html"
 )
 
-// hostileFormValues are what the walk posts in place of the values a page filled in.
+// hostileFormValues are what the walk posts in place of the values a page filled in;
+// on PostgreSQL only those the engines treat differently (see pgStrings).
 var hostileFormValues = []string{"", "a\x00b", "\xff\xfe", "<script>alert(1)</script>", "' OR 1=1 --", "-1",
 	"99999999999999999999", "2026-02-30", strings.Repeat("é", 70_000)}
+
+func formValues() []string {
+	if dbtest.Postgres() {
+		return []string{"a\x00b", "\xff\xfe", "-1", "99999999999999999999", strings.Repeat("é", 70_000)}
+	}
+	return hostileFormValues
+}
 
 // TestHostileForms crawls the staff console as an administrator, the subscriber pages
 // as the demo client (on the default brand and on the second brand's domain) and as
@@ -280,7 +289,8 @@ func (w *formWalk) submit(f form) {
 	}
 	sort.Strings(names)
 	try("as rendered", cloneValues(f.fields))
-	for _, h := range hostileFormValues {
+	values := formValues()
+	for _, h := range values {
 		v := cloneValues(f.fields)
 		for _, name := range names {
 			v.Set(name, h)
@@ -288,7 +298,7 @@ func (w *formWalk) submit(f form) {
 		try("every field="+short(h), v)
 	}
 	for i, name := range names {
-		h := hostileFormValues[(i+w.forms)%len(hostileFormValues)]
+		h := values[(i+w.forms)%len(values)]
 		v := cloneValues(f.fields)
 		v.Set(name, h)
 		try(name+"="+short(h), v)
