@@ -188,13 +188,17 @@ func kind(u *url.URL) string {
 	return digits.ReplaceAllString(u.Path, "N") + "?" + strings.Join(keys, "&")
 }
 
-// ours reports whether a link or form address belongs to this side and is safe to
-// follow: not the other side, not logging out, not a file a browser downloads.
-func (w *formWalk) ours(u *url.URL) bool {
+// ours reports whether a link or form address belongs to this walk's side.
+func (w *formWalk) ours(u *url.URL) bool { return onSide(w.root, u) }
+
+// onSide reports whether an address belongs to the side whose home is root (the
+// console's /admin, or the subscriber's pages) and is safe to follow: not the other
+// side, not another site, not logging out, not the API.
+func onSide(root string, u *url.URL) bool {
 	if u.Host != "" || u.Scheme != "" || !strings.HasPrefix(u.Path, "/") || strings.Contains(u.Path, "logout") {
 		return false
 	}
-	if w.root == "/admin" {
+	if root == "/admin" {
 		return strings.HasPrefix(u.Path, "/admin/") || u.Path == "/admin"
 	}
 	return !strings.HasPrefix(u.Path, "/admin") && !strings.HasPrefix(u.Path, "/jsonrpc") && !strings.HasPrefix(u.Path, "/api")
